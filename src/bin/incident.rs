@@ -1,0 +1,367 @@
+//! `incident`: replay command streams, check snapshots, export the JSON Schemas.
+//!
+//! Exit codes: 0 all accepted; 1 a command or snapshot broke a rule; 2
+//! malformed input, an unreadable file or bad usage (2 wins).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use incident_playbook::{Incident, Playbook, Replay, Rule, Snapshot, Violation, schema};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The longest line `replay` reads; a longer one is refused as malformed
+/// without being held in memory.
+const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest document `check` and `--playbook` read.
+const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024 * 1024;
+
+#[derive(Parser)]
+#[command(
+    name = "incident",
+    version,
+    about = "An incident-response playbook, executable."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Apply a JSON-lines stream of commands (blank lines skipped; any number of
+    /// incidents, interleaved). Lines are at most 16 MiB.
+    Replay {
+        /// A playbook JSON document (default: the seed playbook).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// Go on after a rejected line instead of stopping at the first.
+        #[arg(long)]
+        keep_going: bool,
+        /// `text` for people, `json` for one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// The stream, or `-` for standard input.
+        file: String,
+    },
+    /// Load a snapshot, an array of snapshots, or a replay output document,
+    /// and report every rule each breaks.
+    Check {
+        /// A playbook JSON document (default: the seed playbook).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// `text` for people, `json` for one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// The snapshot file, or `-` for standard input.
+        file: String,
+    },
+    /// Print the names of the exported JSON Schemas, or write them all to DIR.
+    Schema {
+        /// Write `<name>.schema.json` files into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A failure that ends the run with exit code 2.
+struct Fatal(String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Replay {
+            playbook,
+            keep_going,
+            format,
+            file,
+        } => load_playbook(playbook.as_deref()).and_then(|p| replay(p, keep_going, format, &file)),
+        Cmd::Check {
+            playbook,
+            format,
+            file,
+        } => load_playbook(playbook.as_deref()).and_then(|p| check(&p, format, &file)),
+        Cmd::Schema { out } => write_schemas(out.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fatal(message)) => {
+            eprintln!("incident: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open(file: &str) -> Result<Box<dyn Read>, Fatal> {
+    if file == "-" {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        File::open(file)
+            .map(|f| Box::new(f) as Box<dyn Read>)
+            .map_err(|e| Fatal(format!("cannot read {file}: {e}")))
+    }
+}
+
+fn read_document(file: &str) -> Result<String, Fatal> {
+    let mut text = String::new();
+    open(file)?
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Fatal(format!("cannot read {file}: {e}")))?;
+    if text.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Fatal(format!(
+            "{file} is larger than {MAX_DOCUMENT_BYTES} bytes"
+        )));
+    }
+    Ok(text)
+}
+
+fn load_playbook(path: Option<&Path>) -> Result<Playbook, Fatal> {
+    let Some(path) = path else {
+        return Ok(Playbook::default());
+    };
+    let text = read_document(&path.to_string_lossy())?;
+    serde_json::from_str(&text).map_err(|e| {
+        Fatal(format!(
+            "{} is not a playbook document: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Reads one line of at most `limit` bytes into `buf` (without the newline).
+/// Returns `None` at the end of input, `Some(false)` for a line over the
+/// limit, whose rest is skipped without being kept.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut any = false;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(any.then_some(!too_long));
+        }
+        any = true;
+        let (chunk, found) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..i], Some(i)),
+            None => (available, None),
+        };
+        if !too_long {
+            if buf.len() + chunk.len() > limit {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        match found {
+            Some(i) => {
+                reader.consume(i + 1);
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                return Ok(Some(!too_long));
+            }
+            None => {
+                let n = available.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> Result<u8, Fatal> {
+    let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
+    let mut replay = Replay::new(playbook);
+    let mut buf = Vec::new();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    loop {
+        let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(Some(fits)) => fits,
+            Ok(None) => break,
+            Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
+        };
+        let refused = if !fits {
+            replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
+        } else {
+            match std::str::from_utf8(&buf) {
+                Ok(line) => replay.line(line),
+                Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
+            }
+        };
+        if let Some(report) = refused {
+            if format == Format::Text {
+                for (i, v) in report.violations.iter().enumerate() {
+                    let lead = if i == 0 {
+                        format!("line {}: ", report.line)
+                    } else {
+                        "  ".repeat(4)
+                    };
+                    writeln!(out, "{lead}{v}")?;
+                }
+            }
+            if !keep_going {
+                break;
+            }
+        }
+    }
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, &replay.output())?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for incident in replay.incidents() {
+                writeln!(out, "{}", summary(incident))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(u8::try_from(replay.exit_code()).unwrap_or(2))
+}
+
+fn summary(incident: &Incident) -> String {
+    format!(
+        "incident {}: {} {} (peak {}), version {}: {}",
+        incident.id(),
+        incident.severity(),
+        incident.phase(),
+        incident.peak_severity(),
+        incident.version(),
+        incident.title()
+    )
+}
+
+#[derive(Serialize)]
+struct CheckReport {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident_id: Option<Value>,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<Rule>,
+    violations: Vec<Violation>,
+}
+
+fn check(playbook: &Playbook, format: Format, file: &str) -> Result<u8, Fatal> {
+    let text = read_document(file)?;
+    let document: Value =
+        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file} is not JSON: {e}")))?;
+    let snapshots = match document {
+        Value::Array(items) => items,
+        Value::Object(mut map)
+            if map.contains_key("incidents") && !map.contains_key("incident_id") =>
+        {
+            match map.remove("incidents") {
+                Some(Value::Array(items)) => items,
+                _ => {
+                    return Err(Fatal(format!(
+                        "{file}: `incidents` is not an array of snapshots"
+                    )));
+                }
+            }
+        }
+        single @ Value::Object(_) => vec![single],
+        _ => {
+            return Err(Fatal(format!(
+                "{file} is neither a snapshot nor an array of snapshots"
+            )));
+        }
+    };
+    let mut reports = Vec::with_capacity(snapshots.len());
+    for (index, value) in snapshots.into_iter().enumerate() {
+        let incident_id = value.get("incident_id").cloned();
+        let violations = match serde_json::from_value::<Snapshot>(value) {
+            Err(e) => vec![Violation::new(Rule::MalformedInput, e.to_string(), None)],
+            Ok(snapshot) => match Incident::load(snapshot, playbook) {
+                Ok(_) => Vec::new(),
+                Err(rejection) => rejection.into_violations(),
+            },
+        };
+        reports.push(CheckReport {
+            index,
+            incident_id,
+            ok: violations.is_empty(),
+            rule: violations.first().map(Violation::rule),
+            violations,
+        });
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "snapshots": reports }))?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for r in &reports {
+                let id = r
+                    .incident_id
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .unwrap_or("?");
+                if r.ok {
+                    writeln!(out, "snapshot {} ({id}): ok", r.index)?;
+                }
+                for v in &r.violations {
+                    writeln!(out, "snapshot {} ({id}): {v}", r.index)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    let malformed = reports.iter().any(|r| r.rule == Some(Rule::MalformedInput));
+    let broken = reports.iter().any(|r| !r.ok);
+    Ok(if malformed {
+        2
+    } else if broken {
+        1
+    } else {
+        0
+    })
+}
+
+fn write_schemas(out: Option<&Path>) -> Result<u8, Fatal> {
+    let schemas = schema::all();
+    let stdout = io::stdout();
+    let mut stdout = stdout.lock();
+    match out {
+        None => {
+            for s in &schemas {
+                writeln!(stdout, "{}\t{}", s.name, s.description)?;
+            }
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
+            for s in &schemas {
+                let path = dir.join(s.file_name());
+                std::fs::write(&path, s.to_pretty_json())
+                    .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+                writeln!(stdout, "{}", path.display())?;
+            }
+        }
+    }
+    Ok(0)
+}

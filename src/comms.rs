@@ -1,0 +1,217 @@
+//! Comms updates in the playbook's format.
+//!
+//! > Use concise updates:
+//! > Status: investigating | mitigating | monitoring | resolved
+//! > Severity: SEV1 | SEV2 | SEV3 | SEV4
+//! > Impact: who/what is affected
+//! > Action: what we are doing now
+//! > Next update: time
+//! > Owner: name
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::PartialRoles;
+use crate::rule::{Report, Rule, join};
+use crate::severity::Severity;
+use crate::text::{Name, ShortText};
+use crate::time::Timestamp;
+
+/// The status line of a comms update: the incident's phase while it is open
+/// or resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Finding out what is wrong.
+    Investigating,
+    /// A mitigation is under way.
+    Mitigating,
+    /// A mitigation is in place and watched.
+    Monitoring,
+    /// Verified and resolved.
+    Resolved,
+}
+
+impl Status {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Investigating => "investigating",
+            Status::Mitigating => "mitigating",
+            Status::Monitoring => "monitoring",
+            Status::Resolved => "resolved",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A comms update as sent on the wire.
+///
+/// `status` may be left out (it is implied by the phase after the command);
+/// `next_update` may be left out only when the incident is resolved. The
+/// severity is never sent: it is the incident's.
+///
+/// ```
+/// use incident_playbook::UpdateInput;
+/// let u: UpdateInput = serde_json::from_str(r#"{"impact": "Uploads fail for all users",
+///   "action": "Checking the 09:02 deploy", "owner": "Ada",
+///   "next_update": "2026-05-04T09:35:00Z"}"#).unwrap();
+/// assert!(u.status.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInput {
+    /// The phase after the command, if the sender states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Who or what is affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub impact: Option<String>,
+    /// What we are doing now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub action: Option<String>,
+    /// When the next update is due.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::blank_as_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::time::BlankableTimestamp"))]
+    pub next_update: Option<Timestamp>,
+    /// Who posts it; holds a role in the incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
+    pub owner: Option<String>,
+}
+
+/// A posted comms update, as the incident keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommsUpdate {
+    at: Timestamp,
+    status: Status,
+    severity: Severity,
+    impact: ShortText,
+    action: ShortText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next_update: Option<Timestamp>,
+    owner: Name,
+}
+
+impl CommsUpdate {
+    /// When it was posted.
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+    /// The status line.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    /// The incident's severity when it was posted.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// Who or what is affected.
+    pub fn impact(&self) -> &ShortText {
+        &self.impact
+    }
+    /// What we are doing now.
+    pub fn action(&self) -> &ShortText {
+        &self.action
+    }
+    /// When the next update is due (absent once resolved).
+    pub fn next_update(&self) -> Option<Timestamp> {
+        self.next_update
+    }
+    /// Who posted it.
+    pub fn owner(&self) -> &Name {
+        &self.owner
+    }
+
+    /// Checks an update carried by a command. `status_after` is the phase
+    /// after the command, `roles` the roles after it.
+    pub(crate) fn check(
+        report: &mut Report,
+        path: &str,
+        input: Option<&UpdateInput>,
+        at: Timestamp,
+        status_after: Status,
+        severity: Severity,
+        roles: &PartialRoles,
+    ) -> Option<CommsUpdate> {
+        let Some(input) = input else {
+            report.push(
+                Rule::UpdateRequired,
+                path,
+                "post a comms update with current status, owner, and next update time",
+            );
+            return None;
+        };
+        if let Some(status) = input.status
+            && status != status_after
+        {
+            report.push(
+                Rule::UpdateStatusMismatch,
+                &join(path, "status"),
+                format!("the update says `{status}` but the incident will be `{status_after}`"),
+            );
+        }
+        let impact = report.text::<ShortText>(
+            &join(path, "impact"),
+            input.impact.as_deref(),
+            Rule::FieldEmpty,
+        );
+        let action = report.text::<ShortText>(
+            &join(path, "action"),
+            input.action.as_deref(),
+            Rule::FieldEmpty,
+        );
+        match input.next_update {
+            None if status_after != Status::Resolved => report.push(
+                Rule::UpdateNeedsNextUpdate,
+                &join(path, "next_update"),
+                "say when the next update comes",
+            ),
+            Some(next) if next <= at => report.push(
+                Rule::NextUpdateNotAfterUpdate,
+                &join(path, "next_update"),
+                format!("the next update ({next}) must come after this one ({at})"),
+            ),
+            _ => {}
+        }
+        let owner = report.text::<Name>(
+            &join(path, "owner"),
+            input.owner.as_deref(),
+            Rule::FieldEmpty,
+        );
+        if let Some(owner) = &owner
+            && !roles.holds(owner)
+        {
+            report.push(
+                Rule::UpdateOwnerNotAssigned,
+                &join(path, "owner"),
+                format!("{owner} holds no role in the incident"),
+            );
+        }
+        Some(CommsUpdate {
+            at,
+            status: status_after,
+            severity,
+            impact: impact?,
+            action: action?,
+            next_update: input.next_update,
+            owner: owner?,
+        })
+    }
+}

@@ -1,0 +1,284 @@
+//! Impact: who and what is hurt, since when, and how badly.
+
+use serde::{Deserialize, Serialize};
+
+use crate::playbook::Playbook;
+use crate::rule::{Report, Rule, index, join};
+use crate::severity::Severity;
+use crate::text::{Name, ShortText};
+use crate::time::Timestamp;
+
+/// What kind of harm an incident does; each flag sets a severity floor.
+///
+/// ```
+/// use incident_playbook::{ImpactFlag, Severity};
+/// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
+/// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ImpactFlag {
+    /// Broad outage (SEV1).
+    BroadOutage,
+    /// Active data exposure (SEV1).
+    DataExposure,
+    /// Data loss (SEV1).
+    DataLoss,
+    /// Security incident (SEV1).
+    SecurityIncident,
+    /// Major feature broken for many users (at least SEV2).
+    MajorFeatureBroken,
+    /// Important environment blocked (at least SEV2).
+    EnvironmentBlocked,
+    /// Degraded feature (at least SEV3).
+    DegradedFeature,
+}
+
+impl ImpactFlag {
+    /// The least severe level this flag allows.
+    pub fn floor(self) -> Severity {
+        match self {
+            ImpactFlag::BroadOutage
+            | ImpactFlag::DataExposure
+            | ImpactFlag::DataLoss
+            | ImpactFlag::SecurityIncident => Severity::Sev1,
+            ImpactFlag::MajorFeatureBroken | ImpactFlag::EnvironmentBlocked => Severity::Sev2,
+            ImpactFlag::DegradedFeature => Severity::Sev3,
+        }
+    }
+
+    /// Whether the flag puts data at stake, so that resolving needs the data checks.
+    pub fn concerns_data(self) -> bool {
+        matches!(
+            self,
+            ImpactFlag::DataExposure | ImpactFlag::DataLoss | ImpactFlag::SecurityIncident
+        )
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImpactFlag::BroadOutage => "broad_outage",
+            ImpactFlag::DataExposure => "data_exposure",
+            ImpactFlag::DataLoss => "data_loss",
+            ImpactFlag::SecurityIncident => "security_incident",
+            ImpactFlag::MajorFeatureBroken => "major_feature_broken",
+            ImpactFlag::EnvironmentBlocked => "environment_blocked",
+            ImpactFlag::DegradedFeature => "degraded_feature",
+        }
+    }
+}
+
+/// Where the impact shows; each surface adds to what resolving must verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Surface {
+    /// The API.
+    Api,
+    /// The web front end.
+    Frontend,
+    /// Stored data.
+    Data,
+}
+
+/// The impact as sent on the wire. Missing parts are reported by the rules
+/// (`impact-incomplete`), not refused as malformed input.
+///
+/// ```
+/// use incident_playbook::ImpactInput;
+/// let i: ImpactInput = serde_json::from_str(r#"{
+///   "environment": "production", "users": "All tenants", "feature": "Upload",
+///   "started_at": "2026-05-04T09:00:00Z", "flags": ["broad_outage"]
+/// }"#).unwrap();
+/// assert_eq!(i.user_impact_active, None); // defaults to true
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImpactInput {
+    /// The affected environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub environment: Option<String>,
+    /// The affected users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub users: Option<String>,
+    /// The affected feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub feature: Option<String>,
+    /// When the impact started.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::blank_as_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
+    pub started_at: Option<Timestamp>,
+    /// Whether users are hurt right now; `true` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_impact_active: Option<bool>,
+    /// Kinds of harm; each sets a severity floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub flags: Option<Vec<ImpactFlag>>,
+    /// Where the impact shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub surfaces: Option<Vec<Surface>>,
+    /// Endpoints that fail; each must pass verification before resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+    )]
+    pub affected_endpoints: Option<Vec<String>>,
+    /// Dependencies involved; each must be in the playbook's catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+    )]
+    pub affected_dependencies: Option<Vec<String>>,
+}
+
+/// A confirmed impact: environment, users, feature and start time are all known.
+///
+/// Built only from an [`ImpactInput`] that passes the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    environment: ShortText,
+    users: ShortText,
+    feature: ShortText,
+    started_at: Timestamp,
+    user_impact_active: bool,
+    flags: Vec<ImpactFlag>,
+    surfaces: Vec<Surface>,
+    affected_endpoints: Vec<ShortText>,
+    affected_dependencies: Vec<Name>,
+}
+
+impl Impact {
+    /// The affected environment.
+    pub fn environment(&self) -> &ShortText {
+        &self.environment
+    }
+    /// The affected users.
+    pub fn users(&self) -> &ShortText {
+        &self.users
+    }
+    /// The affected feature.
+    pub fn feature(&self) -> &ShortText {
+        &self.feature
+    }
+    /// When the impact started.
+    pub fn started_at(&self) -> Timestamp {
+        self.started_at
+    }
+    /// Whether users are hurt right now.
+    pub fn user_impact_active(&self) -> bool {
+        self.user_impact_active
+    }
+    /// Kinds of harm.
+    pub fn flags(&self) -> &[ImpactFlag] {
+        &self.flags
+    }
+    /// Where the impact shows.
+    pub fn surfaces(&self) -> &[Surface] {
+        &self.surfaces
+    }
+    /// Endpoints that fail.
+    pub fn affected_endpoints(&self) -> &[ShortText] {
+        &self.affected_endpoints
+    }
+    /// Dependencies involved.
+    pub fn affected_dependencies(&self) -> &[Name] {
+        &self.affected_dependencies
+    }
+    /// The least severe level the flags allow.
+    pub fn floor(&self) -> Severity {
+        Severity::floor(&self.flags)
+    }
+    /// Whether resolving must verify data ("no unauthorized access, failed
+    /// migration, duplicate processing, or partial delete remains").
+    pub fn concerns_data(&self) -> bool {
+        self.surfaces.contains(&Surface::Data) || self.flags.iter().any(|f| f.concerns_data())
+    }
+
+    /// Checks an impact from the wire: `impact-incomplete` for a missing part,
+    /// `unknown-dependency` for a dependency outside the playbook's catalogue,
+    /// length limits. `None` if anything is broken.
+    pub(crate) fn check(
+        report: &mut Report,
+        path: &str,
+        input: Option<&ImpactInput>,
+        playbook: &Playbook,
+    ) -> Option<Impact> {
+        let Some(input) = input else {
+            report.push(
+                Rule::ImpactIncomplete,
+                path,
+                "confirm impact: affected environment, users, feature, and start time",
+            );
+            return None;
+        };
+        let environment = report.text::<ShortText>(
+            &join(path, "environment"),
+            input.environment.as_deref(),
+            Rule::ImpactIncomplete,
+        );
+        let users = report.text::<ShortText>(
+            &join(path, "users"),
+            input.users.as_deref(),
+            Rule::ImpactIncomplete,
+        );
+        let feature = report.text::<ShortText>(
+            &join(path, "feature"),
+            input.feature.as_deref(),
+            Rule::ImpactIncomplete,
+        );
+        if input.started_at.is_none() {
+            report.push(
+                Rule::ImpactIncomplete,
+                &join(path, "started_at"),
+                "the impact's start time is required",
+            );
+        }
+        let flags = input.flags.clone().unwrap_or_default();
+        let flags_ok = report.list_len(&join(path, "flags"), flags.len());
+        let surfaces = input.surfaces.clone().unwrap_or_default();
+        let surfaces_ok = report.list_len(&join(path, "surfaces"), surfaces.len());
+        let endpoints = report.text_list::<ShortText>(
+            &join(path, "affected_endpoints"),
+            input.affected_endpoints.as_deref().unwrap_or_default(),
+        );
+        let deps_path = join(path, "affected_dependencies");
+        let dependencies = report.text_list::<Name>(
+            &deps_path,
+            input.affected_dependencies.as_deref().unwrap_or_default(),
+        );
+        if let Some(deps) = &dependencies {
+            for (i, d) in deps.iter().enumerate() {
+                playbook.check_known(report, &index(&deps_path, i), d);
+            }
+        }
+        Some(Impact {
+            environment: environment?,
+            users: users?,
+            feature: feature?,
+            started_at: input.started_at?,
+            user_impact_active: input.user_impact_active.unwrap_or(true),
+            flags: flags_ok.then_some(flags)?,
+            surfaces: surfaces_ok.then_some(surfaces)?,
+            affected_endpoints: endpoints?,
+            affected_dependencies: dependencies?,
+        })
+    }
+}

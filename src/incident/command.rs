@@ -1,0 +1,892 @@
+//! Commands: what senders ask of an incident, exactly as WIRE.md writes them.
+//!
+//! A command is one flat JSON object tagged by `type`, with the envelope
+//! (`incident_id`, `command_id`, `at`, optional `expected_version`) beside the
+//! body's fields. Text fields that a rule demands are `Option<String>` here so
+//! that a missing or blank one is reported under that rule's id; everything
+//! else that is off (unknown field, wrong type, unknown enum value, bad UUID
+//! or timestamp) fails to deserialize and is `malformed-input`.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+use crate::comms::UpdateInput;
+use crate::impact::ImpactInput;
+use crate::mitigation::MitigationInput;
+use crate::postmortem::PostmortemInput;
+use crate::roles::{Role, RolesInput};
+use crate::severity::Severity;
+#[cfg(feature = "schema")]
+use crate::text::{LongText, Name, ShortText};
+use crate::time::Timestamp;
+use crate::triage::TriageCheck;
+use crate::verification::Verification;
+
+/// The 17 command types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CommandKind {
+    /// Open a new incident.
+    Declare,
+    /// Post a comms update.
+    PostUpdate,
+    /// Raise or lower the severity.
+    ChangeSeverity,
+    /// Give a role to a person.
+    AssignRole,
+    /// Take a role away.
+    UnassignRole,
+    /// Replace the impact.
+    UpdateImpact,
+    /// Record a triage check.
+    RecordCheck,
+    /// Add a note.
+    AddNote,
+    /// Record the root cause.
+    RecordRootCause,
+    /// Start a mitigation.
+    StartMitigation,
+    /// Watch a mitigation in place.
+    BeginMonitoring,
+    /// Go back to investigating.
+    ResumeInvestigation,
+    /// Lift an endpoint block.
+    LiftBlock,
+    /// Resolve, with verification.
+    Resolve,
+    /// Reopen a resolved incident.
+    Reopen,
+    /// Submit (or replace) the postmortem.
+    SubmitPostmortem,
+    /// Close a resolved incident.
+    Close,
+}
+
+impl CommandKind {
+    /// Every command type, in WIRE.md's order.
+    pub const ALL: [CommandKind; 17] = [
+        CommandKind::Declare,
+        CommandKind::PostUpdate,
+        CommandKind::ChangeSeverity,
+        CommandKind::AssignRole,
+        CommandKind::UnassignRole,
+        CommandKind::UpdateImpact,
+        CommandKind::RecordCheck,
+        CommandKind::AddNote,
+        CommandKind::RecordRootCause,
+        CommandKind::StartMitigation,
+        CommandKind::BeginMonitoring,
+        CommandKind::ResumeInvestigation,
+        CommandKind::LiftBlock,
+        CommandKind::Resolve,
+        CommandKind::Reopen,
+        CommandKind::SubmitPostmortem,
+        CommandKind::Close,
+    ];
+
+    /// The wire tag.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandKind::Declare => "declare",
+            CommandKind::PostUpdate => "post_update",
+            CommandKind::ChangeSeverity => "change_severity",
+            CommandKind::AssignRole => "assign_role",
+            CommandKind::UnassignRole => "unassign_role",
+            CommandKind::UpdateImpact => "update_impact",
+            CommandKind::RecordCheck => "record_check",
+            CommandKind::AddNote => "add_note",
+            CommandKind::RecordRootCause => "record_root_cause",
+            CommandKind::StartMitigation => "start_mitigation",
+            CommandKind::BeginMonitoring => "begin_monitoring",
+            CommandKind::ResumeInvestigation => "resume_investigation",
+            CommandKind::LiftBlock => "lift_block",
+            CommandKind::Resolve => "resolve",
+            CommandKind::Reopen => "reopen",
+            CommandKind::SubmitPostmortem => "submit_postmortem",
+            CommandKind::Close => "close",
+        }
+    }
+}
+
+impl fmt::Display for CommandKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `declare`: open a new incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Declare {
+    /// A short title.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub title: Option<String>,
+    /// The severity, at least the floor of the impact flags.
+    pub severity: Severity,
+    /// The confirmed impact.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub impact: Option<ImpactInput>,
+    /// The roles; SEV1 needs scribe, engineering lead and communications owner.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub roles: Option<RolesInput>,
+    /// The first comms update.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `post_update`: post a comms update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PostUpdate {
+    /// The update.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `change_severity`: raise or lower the severity, with the roles it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChangeSeverity {
+    /// The new severity; must differ from the current one.
+    pub severity: Severity,
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
+    /// The comms update announcing it.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+    /// Roles assigned in the same step (roles not named are kept).
+    pub roles: Option<RolesInput>,
+    /// A new impact, replacing the current one.
+    pub impact: Option<ImpactInput>,
+}
+
+/// `assign_role`: give a role to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AssignRole {
+    /// The role.
+    pub role: Role,
+    /// Who takes it.
+    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
+    pub person: Option<String>,
+}
+
+/// `unassign_role`: take a role away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnassignRole {
+    /// The role.
+    pub role: Role,
+}
+
+/// `update_impact`: replace the impact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UpdateImpact {
+    /// The new impact.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub impact: Option<ImpactInput>,
+}
+
+/// `record_check`: record one of the five triage checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordCheck {
+    /// Which check.
+    pub check: TriageCheck,
+    /// What it found.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub finding: Option<String>,
+}
+
+/// `add_note`: add a note to the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AddNote {
+    /// The note.
+    #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
+    pub text: Option<String>,
+}
+
+/// `record_root_cause`: record the root cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordRootCause {
+    /// The root cause.
+    #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
+    pub text: Option<String>,
+}
+
+/// `start_mitigation`: start one of the playbook's mitigations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StartMitigation {
+    /// The mitigation.
+    pub mitigation: MitigationInput,
+    /// The comms update announcing it.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `begin_monitoring`: the mitigation is in place; watch it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BeginMonitoring {
+    /// The comms update.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `resume_investigation`: the mitigation did not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ResumeInvestigation {
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
+    /// The comms update.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `lift_block`: lift the block of an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LiftBlock {
+    /// The blocked endpoint.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub endpoint: Option<String>,
+}
+
+/// `resolve`: resolve, with the verification that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Resolve {
+    /// What was checked.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub verification: Option<Verification>,
+    /// The comms update (no next update needed).
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `reopen`: a resolved incident is back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reopen {
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
+    /// The comms update.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub update: Option<UpdateInput>,
+}
+
+/// `submit_postmortem`: submit the postmortem, replacing any earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SubmitPostmortem {
+    /// The postmortem.
+    pub postmortem: PostmortemInput,
+}
+
+/// The body of a command: what it asks, by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CommandBody {
+    /// `declare`.
+    Declare(Declare),
+    /// `post_update`.
+    PostUpdate(PostUpdate),
+    /// `change_severity`.
+    ChangeSeverity(ChangeSeverity),
+    /// `assign_role`.
+    AssignRole(AssignRole),
+    /// `unassign_role`.
+    UnassignRole(UnassignRole),
+    /// `update_impact`.
+    UpdateImpact(UpdateImpact),
+    /// `record_check`.
+    RecordCheck(RecordCheck),
+    /// `add_note`.
+    AddNote(AddNote),
+    /// `record_root_cause`.
+    RecordRootCause(RecordRootCause),
+    /// `start_mitigation`.
+    StartMitigation(StartMitigation),
+    /// `begin_monitoring`.
+    BeginMonitoring(BeginMonitoring),
+    /// `resume_investigation`.
+    ResumeInvestigation(ResumeInvestigation),
+    /// `lift_block`.
+    LiftBlock(LiftBlock),
+    /// `resolve`.
+    Resolve(Resolve),
+    /// `reopen`.
+    Reopen(Reopen),
+    /// `submit_postmortem`.
+    SubmitPostmortem(SubmitPostmortem),
+    /// `close`.
+    Close,
+}
+
+impl CommandBody {
+    /// The command type.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            CommandBody::Declare(_) => CommandKind::Declare,
+            CommandBody::PostUpdate(_) => CommandKind::PostUpdate,
+            CommandBody::ChangeSeverity(_) => CommandKind::ChangeSeverity,
+            CommandBody::AssignRole(_) => CommandKind::AssignRole,
+            CommandBody::UnassignRole(_) => CommandKind::UnassignRole,
+            CommandBody::UpdateImpact(_) => CommandKind::UpdateImpact,
+            CommandBody::RecordCheck(_) => CommandKind::RecordCheck,
+            CommandBody::AddNote(_) => CommandKind::AddNote,
+            CommandBody::RecordRootCause(_) => CommandKind::RecordRootCause,
+            CommandBody::StartMitigation(_) => CommandKind::StartMitigation,
+            CommandBody::BeginMonitoring(_) => CommandKind::BeginMonitoring,
+            CommandBody::ResumeInvestigation(_) => CommandKind::ResumeInvestigation,
+            CommandBody::LiftBlock(_) => CommandKind::LiftBlock,
+            CommandBody::Resolve(_) => CommandKind::Resolve,
+            CommandBody::Reopen(_) => CommandKind::Reopen,
+            CommandBody::SubmitPostmortem(_) => CommandKind::SubmitPostmortem,
+            CommandBody::Close => CommandKind::Close,
+        }
+    }
+
+    /// The comms update the command carries, if its type carries one.
+    pub fn update(&self) -> Option<&UpdateInput> {
+        match self {
+            CommandBody::Declare(b) => b.update.as_ref(),
+            CommandBody::PostUpdate(b) => b.update.as_ref(),
+            CommandBody::ChangeSeverity(b) => b.update.as_ref(),
+            CommandBody::StartMitigation(b) => b.update.as_ref(),
+            CommandBody::BeginMonitoring(b) => b.update.as_ref(),
+            CommandBody::ResumeInvestigation(b) => b.update.as_ref(),
+            CommandBody::Resolve(b) => b.update.as_ref(),
+            CommandBody::Reopen(b) => b.update.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// One command: the envelope and the body.
+///
+/// ```
+/// use incident_playbook::{Command, CommandBody, CommandKind};
+/// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
+///   "text": "Deploy 2026.05.04-1 at 09:02 matches the start."}"#;
+/// let cmd: Command = serde_json::from_str(line).unwrap();
+/// assert_eq!(cmd.kind(), CommandKind::AddNote);
+/// // Serializing gives the same flat shape back.
+/// let again: Command = serde_json::from_str(&serde_json::to_string(&cmd).unwrap()).unwrap();
+/// assert_eq!(again, cmd);
+///
+/// // Unknown fields, also those of another command type, are refused.
+/// let typo = line.replace("\"text\"", "\"txt\"");
+/// assert!(serde_json::from_str::<Command>(&typo).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The incident it is for.
+    pub incident_id: Uuid,
+    /// Unique per incident; the same command sent twice is applied once.
+    pub command_id: Uuid,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Optimistic concurrency: the version the sender saw.
+    pub expected_version: Option<u64>,
+    /// What it asks.
+    pub body: CommandBody,
+}
+
+impl Command {
+    /// A command without an expected version.
+    pub fn new(
+        incident_id: Uuid,
+        command_id: Uuid,
+        at: Timestamp,
+        body: impl Into<CommandBody>,
+    ) -> Self {
+        Command {
+            incident_id,
+            command_id,
+            at,
+            expected_version: None,
+            body: body.into(),
+        }
+    }
+
+    /// The same command, expecting the incident at `version`.
+    pub fn expecting(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// The command type.
+    pub fn kind(&self) -> CommandKind {
+        self.body.kind()
+    }
+}
+
+macro_rules! body_from {
+    ($($t:ident),*) => {$(
+        impl From<$t> for CommandBody {
+            fn from(b: $t) -> Self {
+                CommandBody::$t(b)
+            }
+        }
+    )*};
+}
+body_from!(
+    Declare,
+    PostUpdate,
+    ChangeSeverity,
+    AssignRole,
+    UnassignRole,
+    UpdateImpact,
+    RecordCheck,
+    AddNote,
+    RecordRootCause,
+    StartMitigation,
+    BeginMonitoring,
+    ResumeInvestigation,
+    LiftBlock,
+    Resolve,
+    Reopen,
+    SubmitPostmortem
+);
+
+// ---- serde: one flat object ----
+//
+// A flat struct with every field of every command type deserializes in one
+// pass without buffering (serde's internally tagged enums buffer the whole
+// object first); the type then decides which fields belong.
+
+/// A field that distinguishes absent (`None`) from `null` (`Some(None)`), so
+/// that a field of another command type is refused even when `null`.
+type Field<T> = Option<Option<T>>;
+
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Field<T>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// UUIDs on the wire are the 36-character hyphenated form only, which every
+/// JSON Schema `uuid` format checker accepts.
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, String> {
+    if s.len() != 36 {
+        return Err(format!(
+            "`{}` is not a UUID (8-4-4-4-12 hex digits)",
+            s.chars().take(64).collect::<String>()
+        ));
+    }
+    Uuid::try_parse(s).map_err(|_| format!("`{s}` is not a UUID (8-4-4-4-12 hex digits)"))
+}
+
+fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    let s = std::borrow::Cow::<str>::deserialize(d)?;
+    parse_uuid(&s).map(Some).map_err(serde::de::Error::custom)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Flat {
+    #[serde(rename = "type")]
+    kind: Option<CommandKind>,
+    #[serde(default, deserialize_with = "uuid_field")]
+    incident_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "uuid_field")]
+    command_id: Option<Uuid>,
+    #[serde(default)]
+    at: Option<Timestamp>,
+    #[serde(default)]
+    expected_version: Option<u64>,
+    #[serde(default, deserialize_with = "present")]
+    title: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    severity: Field<Severity>,
+    #[serde(default, deserialize_with = "present")]
+    impact: Field<ImpactInput>,
+    #[serde(default, deserialize_with = "present")]
+    roles: Field<RolesInput>,
+    #[serde(default, deserialize_with = "present")]
+    update: Field<UpdateInput>,
+    #[serde(default, deserialize_with = "present")]
+    reason: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    role: Field<Role>,
+    #[serde(default, deserialize_with = "present")]
+    person: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    check: Field<TriageCheck>,
+    #[serde(default, deserialize_with = "present")]
+    finding: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    text: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    mitigation: Field<MitigationInput>,
+    #[serde(default, deserialize_with = "present")]
+    verification: Field<Verification>,
+    #[serde(default, deserialize_with = "present")]
+    endpoint: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    postmortem: Field<PostmortemInput>,
+}
+
+fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, String> {
+    field
+        .flatten()
+        .ok_or_else(|| format!("missing field `{name}` (required by `{kind}`)"))
+}
+
+impl Flat {
+    fn leftover(&self) -> Option<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("severity", self.severity.is_some()),
+            ("impact", self.impact.is_some()),
+            ("roles", self.roles.is_some()),
+            ("update", self.update.is_some()),
+            ("reason", self.reason.is_some()),
+            ("role", self.role.is_some()),
+            ("person", self.person.is_some()),
+            ("check", self.check.is_some()),
+            ("finding", self.finding.is_some()),
+            ("text", self.text.is_some()),
+            ("mitigation", self.mitigation.is_some()),
+            ("verification", self.verification.is_some()),
+            ("endpoint", self.endpoint.is_some()),
+            ("postmortem", self.postmortem.is_some()),
+        ]
+        .into_iter()
+        .find(|(_, present)| *present)
+        .map(|(name, _)| name)
+    }
+
+    fn into_command(mut self) -> Result<Command, String> {
+        let kind = self.kind.ok_or("missing field `type`")?;
+        let incident_id = self.incident_id.ok_or("missing field `incident_id`")?;
+        let command_id = self.command_id.ok_or("missing field `command_id`")?;
+        let at = self.at.ok_or("missing field `at`")?;
+        use CommandKind as K;
+        let body = match kind {
+            K::Declare => CommandBody::Declare(Declare {
+                title: self.title.take().flatten(),
+                severity: required(self.severity.take(), "severity", kind)?,
+                impact: self.impact.take().flatten(),
+                roles: self.roles.take().flatten(),
+                update: self.update.take().flatten(),
+            }),
+            K::PostUpdate => CommandBody::PostUpdate(PostUpdate {
+                update: self.update.take().flatten(),
+            }),
+            K::ChangeSeverity => CommandBody::ChangeSeverity(ChangeSeverity {
+                severity: required(self.severity.take(), "severity", kind)?,
+                reason: self.reason.take().flatten(),
+                update: self.update.take().flatten(),
+                roles: self.roles.take().flatten(),
+                impact: self.impact.take().flatten(),
+            }),
+            K::AssignRole => CommandBody::AssignRole(AssignRole {
+                role: required(self.role.take(), "role", kind)?,
+                person: self.person.take().flatten(),
+            }),
+            K::UnassignRole => CommandBody::UnassignRole(UnassignRole {
+                role: required(self.role.take(), "role", kind)?,
+            }),
+            K::UpdateImpact => CommandBody::UpdateImpact(UpdateImpact {
+                impact: self.impact.take().flatten(),
+            }),
+            K::RecordCheck => CommandBody::RecordCheck(RecordCheck {
+                check: required(self.check.take(), "check", kind)?,
+                finding: self.finding.take().flatten(),
+            }),
+            K::AddNote => CommandBody::AddNote(AddNote {
+                text: self.text.take().flatten(),
+            }),
+            K::RecordRootCause => CommandBody::RecordRootCause(RecordRootCause {
+                text: self.text.take().flatten(),
+            }),
+            K::StartMitigation => CommandBody::StartMitigation(StartMitigation {
+                mitigation: required(self.mitigation.take(), "mitigation", kind)?,
+                update: self.update.take().flatten(),
+            }),
+            K::BeginMonitoring => CommandBody::BeginMonitoring(BeginMonitoring {
+                update: self.update.take().flatten(),
+            }),
+            K::ResumeInvestigation => CommandBody::ResumeInvestigation(ResumeInvestigation {
+                reason: self.reason.take().flatten(),
+                update: self.update.take().flatten(),
+            }),
+            K::LiftBlock => CommandBody::LiftBlock(LiftBlock {
+                endpoint: self.endpoint.take().flatten(),
+            }),
+            K::Resolve => CommandBody::Resolve(Resolve {
+                verification: self.verification.take().flatten(),
+                update: self.update.take().flatten(),
+            }),
+            K::Reopen => CommandBody::Reopen(Reopen {
+                reason: self.reason.take().flatten(),
+                update: self.update.take().flatten(),
+            }),
+            K::SubmitPostmortem => CommandBody::SubmitPostmortem(SubmitPostmortem {
+                postmortem: required(self.postmortem.take(), "postmortem", kind)?,
+            }),
+            K::Close => CommandBody::Close,
+        };
+        if let Some(field) = self.leftover() {
+            return Err(format!("unknown field `{field}` for a `{kind}` command"));
+        }
+        Ok(Command {
+            incident_id,
+            command_id,
+            at,
+            expected_version: self.expected_version,
+            body,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Flat::deserialize(deserializer)?
+            .into_command()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Serialize)]
+struct FlatRef<'a> {
+    #[serde(rename = "type")]
+    kind: CommandKind,
+    incident_id: &'a Uuid,
+    command_id: &'a Uuid,
+    at: &'a Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_version: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<TriageCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finding: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<&'a ImpactInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<&'a RolesInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mitigation: Option<&'a MitigationInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a Verification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postmortem: Option<&'a PostmortemInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update: Option<&'a UpdateInput>,
+}
+
+impl Serialize for Command {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut f = FlatRef {
+            kind: self.kind(),
+            incident_id: &self.incident_id,
+            command_id: &self.command_id,
+            at: &self.at,
+            expected_version: self.expected_version,
+            title: None,
+            severity: None,
+            reason: None,
+            role: None,
+            person: None,
+            check: None,
+            finding: None,
+            text: None,
+            endpoint: None,
+            impact: None,
+            roles: None,
+            mitigation: None,
+            verification: None,
+            postmortem: None,
+            update: None,
+        };
+        f.update = self.body.update();
+        match &self.body {
+            CommandBody::Declare(b) => {
+                f.title = b.title.as_ref();
+                f.severity = Some(b.severity);
+                f.impact = b.impact.as_ref();
+                f.roles = b.roles.as_ref();
+            }
+            CommandBody::ChangeSeverity(b) => {
+                f.severity = Some(b.severity);
+                f.reason = b.reason.as_ref();
+                f.roles = b.roles.as_ref();
+                f.impact = b.impact.as_ref();
+            }
+            CommandBody::AssignRole(b) => {
+                f.role = Some(b.role);
+                f.person = b.person.as_ref();
+            }
+            CommandBody::UnassignRole(b) => f.role = Some(b.role),
+            CommandBody::UpdateImpact(b) => f.impact = b.impact.as_ref(),
+            CommandBody::RecordCheck(b) => {
+                f.check = Some(b.check);
+                f.finding = b.finding.as_ref();
+            }
+            CommandBody::AddNote(b) => f.text = b.text.as_ref(),
+            CommandBody::RecordRootCause(b) => f.text = b.text.as_ref(),
+            CommandBody::StartMitigation(b) => f.mitigation = Some(&b.mitigation),
+            CommandBody::ResumeInvestigation(b) => f.reason = b.reason.as_ref(),
+            CommandBody::LiftBlock(b) => f.endpoint = b.endpoint.as_ref(),
+            CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
+            CommandBody::Reopen(b) => f.reason = b.reason.as_ref(),
+            CommandBody::SubmitPostmortem(b) => f.postmortem = Some(&b.postmortem),
+            CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
+        }
+        f.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+mod schema {
+    use super::*;
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use serde_json::{Map, Value};
+    use std::borrow::Cow;
+
+    /// The hyphenated form only, as [`parse_uuid`] reads it.
+    const UUID_PATTERN: &str =
+        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+    fn body_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+
+    fn variant(kind: CommandKind, body: Option<Schema>, generator: &mut SchemaGenerator) -> Value {
+        let mut properties = Map::new();
+        properties.insert(
+            "type".into(),
+            json_schema!({"const": kind.as_str()}).to_value(),
+        );
+        properties.insert(
+            "incident_id".into(),
+            json_schema!({"type": "string", "format": "uuid", "pattern": UUID_PATTERN, "description": "The incident it is for."}).to_value(),
+        );
+        properties.insert(
+            "command_id".into(),
+            json_schema!({"type": "string", "format": "uuid", "pattern": UUID_PATTERN, "description": "Unique per incident; the same command sent twice is applied once."}).to_value(),
+        );
+        properties.insert(
+            "at".into(),
+            generator.subschema_for::<Timestamp>().to_value(),
+        );
+        properties.insert(
+            "expected_version".into(),
+            json_schema!({"type": ["integer", "null"], "minimum": 0, "description": "Optimistic concurrency (`version-conflict`): the version the sender saw."}).to_value(),
+        );
+        let mut required: Vec<Value> = ["type", "incident_id", "command_id", "at"]
+            .into_iter()
+            .map(Value::from)
+            .collect();
+        let mut description = Value::Null;
+        if let Some(body) = body {
+            let body = body.to_value();
+            if let Some(props) = body.get("properties").and_then(Value::as_object) {
+                properties.extend(props.clone());
+            }
+            if let Some(req) = body.get("required").and_then(Value::as_array) {
+                required.extend(req.iter().cloned());
+            }
+            description = body.get("description").cloned().unwrap_or(Value::Null);
+        }
+        let mut object = Map::new();
+        object.insert("title".into(), Value::from(kind.as_str()));
+        if !description.is_null() {
+            object.insert("description".into(), description);
+        }
+        object.insert("type".into(), Value::from("object"));
+        object.insert("properties".into(), Value::Object(properties));
+        object.insert("required".into(), Value::Array(required));
+        object.insert("additionalProperties".into(), Value::Bool(false));
+        if kind == CommandKind::Declare {
+            // sev1-needs-scribe, sev1-comms-by-engineering-lead: at SEV1 the
+            // roles name a scribe, an engineering lead and a communications owner.
+            object.insert(
+                "if".into(),
+                serde_json::json!({"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]}),
+            );
+            object.insert(
+                "then".into(),
+                serde_json::json!({"properties": {"roles": {
+                    "type": "object",
+                    "required": ["commander", "scribe", "engineering_lead", "communications_owner"],
+                    "properties": {
+                        "commander": {"type": "string"},
+                        "scribe": {"type": "string"},
+                        "engineering_lead": {"type": "string"},
+                        "communications_owner": {"type": "string"}
+                    }
+                }}}),
+            );
+        }
+        Value::Object(object)
+    }
+
+    impl JsonSchema for Command {
+        fn schema_name() -> Cow<'static, str> {
+            "Command".into()
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            use CommandKind as K;
+            let variants: Vec<Value> = CommandKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let body = match kind {
+                        K::Declare => Some(body_schema::<Declare>(generator)),
+                        K::PostUpdate => Some(body_schema::<PostUpdate>(generator)),
+                        K::ChangeSeverity => Some(body_schema::<ChangeSeverity>(generator)),
+                        K::AssignRole => Some(body_schema::<AssignRole>(generator)),
+                        K::UnassignRole => Some(body_schema::<UnassignRole>(generator)),
+                        K::UpdateImpact => Some(body_schema::<UpdateImpact>(generator)),
+                        K::RecordCheck => Some(body_schema::<RecordCheck>(generator)),
+                        K::AddNote => Some(body_schema::<AddNote>(generator)),
+                        K::RecordRootCause => Some(body_schema::<RecordRootCause>(generator)),
+                        K::StartMitigation => Some(body_schema::<StartMitigation>(generator)),
+                        K::BeginMonitoring => Some(body_schema::<BeginMonitoring>(generator)),
+                        K::ResumeInvestigation => {
+                            Some(body_schema::<ResumeInvestigation>(generator))
+                        }
+                        K::LiftBlock => Some(body_schema::<LiftBlock>(generator)),
+                        K::Resolve => Some(body_schema::<Resolve>(generator)),
+                        K::Reopen => Some(body_schema::<Reopen>(generator)),
+                        K::SubmitPostmortem => Some(body_schema::<SubmitPostmortem>(generator)),
+                        K::Close => None,
+                    };
+                    variant(kind, body, generator)
+                })
+                .collect();
+            json_schema!({
+                "description": "One command, a flat JSON object tagged by `type` (WIRE.md). Rules JSON Schema cannot say (time order, phases, roles held, the dependency catalogue, …) are named by id in RULES.md and enforced by the crate.",
+                "oneOf": variants,
+            })
+        }
+    }
+}

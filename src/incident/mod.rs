@@ -1,0 +1,202 @@
+//! The incident state machine.
+//!
+//! An [`Incident`] exists only through an accepted `declare` and accepted
+//! commands after it, or through [`Incident::load`], which replays a
+//! snapshot's history under the same rules. A rejected command leaves it
+//! exactly as it was.
+
+mod command;
+mod handle;
+mod phase;
+mod snapshot;
+
+use std::collections::HashMap;
+
+use serde::{Serialize, Serializer};
+use uuid::Uuid;
+
+pub(crate) use command::parse_uuid;
+pub use command::{
+    AddNote, AssignRole, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandKind,
+    Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
+    ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
+};
+pub use phase::Phase;
+pub use snapshot::Snapshot;
+
+use crate::comms::CommsUpdate;
+use crate::impact::Impact;
+use crate::mitigation::MitigationRecord;
+use crate::notes::{Note, RootCause};
+use crate::postmortem::Postmortem;
+use crate::roles::Roles;
+use crate::severity::Severity;
+use crate::text::ShortText;
+use crate::time::Timestamp;
+use crate::triage::{CheckRecord, TriageCheck};
+
+/// What an accepted command did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Outcome {
+    /// The command was applied; the incident is now at `version`.
+    Applied {
+        /// The incident's version after the command.
+        version: u64,
+    },
+    /// The same command was accepted before; nothing changed.
+    Duplicate {
+        /// The incident's (unchanged) version.
+        version: u64,
+    },
+}
+
+impl Outcome {
+    /// The incident's version after the command.
+    pub fn version(self) -> u64 {
+        match self {
+            Outcome::Applied { version } | Outcome::Duplicate { version } => version,
+        }
+    }
+}
+
+/// One incident, always in a state the playbook allows.
+///
+/// ```
+/// use incident_playbook::{Command, Incident, Phase, Playbook, Rule, Severity};
+/// let playbook = Playbook::default();
+/// let declare: Command = serde_json::from_str(r#"{"type": "declare",
+///   "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+///   "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
+///   "title": "Slow document processing", "severity": "SEV3",
+///   "impact": {"environment": "production", "users": "Tenants using OCR",
+///     "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
+///     "flags": ["degraded_feature"]},
+///   "roles": {"commander": "Ada"},
+///   "update": {"impact": "OCR is slow", "action": "Checking provider status",
+///     "owner": "Ada", "next_update": "2026-05-04T10:05:00Z"}}"#).unwrap();
+/// let incident = Incident::declare(declare.clone(), &playbook).unwrap();
+/// assert_eq!(incident.phase(), Phase::Investigating);
+/// assert_eq!(incident.severity(), Severity::Sev3);
+/// assert_eq!(incident.version(), 1);
+///
+/// // The same declaration at SEV1 lacks the roles SEV1 needs.
+/// let mut sev1 = declare;
+/// if let incident_playbook::CommandBody::Declare(d) = &mut sev1.body {
+///     d.severity = Severity::Sev1;
+/// }
+/// let rejection = Incident::declare(sev1, &playbook).unwrap_err();
+/// assert!(rejection.breaks(Rule::Sev1NeedsScribe));
+/// assert!(rejection.breaks(Rule::Sev1CommsByEngineeringLead));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Incident {
+    state: Snapshot,
+    /// `command_id` → position in the history, for at-least-once delivery.
+    ids: HashMap<Uuid, usize>,
+}
+
+impl PartialEq for Incident {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+}
+
+impl Eq for Incident {}
+
+impl Serialize for Incident {
+    /// The incident's [`Snapshot`].
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.state.serialize(serializer)
+    }
+}
+
+impl Incident {
+    /// The incident's id.
+    pub fn id(&self) -> Uuid {
+        self.state.incident_id
+    }
+    /// How many commands were accepted (duplicates not counted).
+    pub fn version(&self) -> u64 {
+        self.state.version
+    }
+    /// Where the incident is in its life.
+    pub fn phase(&self) -> Phase {
+        self.state.phase
+    }
+    /// The current severity.
+    pub fn severity(&self) -> Severity {
+        self.state.severity
+    }
+    /// The most severe level the incident ever had; follow-up duties follow it.
+    pub fn peak_severity(&self) -> Severity {
+        self.state.peak_severity
+    }
+    /// The title.
+    pub fn title(&self) -> &ShortText {
+        &self.state.title
+    }
+    /// When it was declared.
+    pub fn declared_at(&self) -> Timestamp {
+        self.state.declared_at
+    }
+    /// When the last accepted command happened.
+    pub fn last_command_at(&self) -> Timestamp {
+        self.state.last_command_at
+    }
+    /// Who holds which role.
+    pub fn roles(&self) -> &Roles {
+        &self.state.roles
+    }
+    /// The current impact.
+    pub fn impact(&self) -> &Impact {
+        &self.state.impact
+    }
+    /// Every comms update, in order.
+    pub fn updates(&self) -> &[CommsUpdate] {
+        &self.state.updates
+    }
+    /// Every mitigation started, in order.
+    pub fn mitigations(&self) -> &[MitigationRecord] {
+        &self.state.mitigations
+    }
+    /// Every note, in order.
+    pub fn notes(&self) -> &[Note] {
+        &self.state.notes
+    }
+    /// Every triage check recorded, in order.
+    pub fn checks(&self) -> &[CheckRecord] {
+        &self.state.checks
+    }
+    /// The triage checks not yet recorded.
+    pub fn missing_checks(&self) -> Vec<TriageCheck> {
+        TriageCheck::ALL
+            .into_iter()
+            .filter(|c| !self.state.checks.iter().any(|r| r.check == *c))
+            .collect()
+    }
+    /// The root cause, once recorded.
+    pub fn root_cause(&self) -> Option<&RootCause> {
+        self.state.root_cause.as_ref()
+    }
+    /// Endpoints blocked and not yet lifted.
+    pub fn blocked_endpoints(&self) -> &[ShortText] {
+        &self.state.blocked_endpoints
+    }
+    /// The postmortem, once submitted.
+    pub fn postmortem(&self) -> Option<&Postmortem> {
+        self.state.postmortem.as_ref()
+    }
+    /// Every accepted command, in order: the history the state is a fold of.
+    pub fn history(&self) -> &[Command] {
+        &self.state.history
+    }
+    /// The incident as a plain snapshot (what [`Serialize`] writes).
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.state
+    }
+    /// The snapshot, owned.
+    pub fn into_snapshot(self) -> Snapshot {
+        self.state
+    }
+}

@@ -1,0 +1,363 @@
+//! Snapshots: the state of one incident as JSON, and loading one back only if
+//! its own history produces it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::comms::{CommsUpdate, Status};
+use crate::impact::Impact;
+use crate::incident::{Command, Incident, Outcome, Phase};
+use crate::mitigation::MitigationRecord;
+use crate::notes::{Note, RootCause};
+use crate::playbook::Playbook;
+use crate::postmortem::{Postmortem, PostmortemStatus};
+use crate::roles::{PartialRoles, Roles};
+use crate::rule::{Rejection, Report, Rule, Violation, index, join};
+use crate::severity::Severity;
+use crate::text::ShortText;
+use crate::time::Timestamp;
+use crate::triage::{CheckRecord, TriageCheck};
+
+/// The state of one incident, as JSON: what [`Incident`] serializes to and
+/// what [`Incident::load`] reads back.
+///
+/// A `Snapshot` is plain data and may be anything a file says; only
+/// [`Incident::load`] turns it into an [`Incident`], and only if replaying its
+/// `history` gives exactly this state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// The incident's id.
+    pub incident_id: Uuid,
+    /// How many commands were accepted: the length of `history`.
+    pub version: u64,
+    /// Where the incident is in its life.
+    pub phase: Phase,
+    /// The current severity.
+    pub severity: Severity,
+    /// The most severe level it ever had.
+    pub peak_severity: Severity,
+    /// The title.
+    pub title: ShortText,
+    /// When it was declared.
+    pub declared_at: Timestamp,
+    /// When the last accepted command happened.
+    pub last_command_at: Timestamp,
+    /// Who holds which role.
+    pub roles: Roles,
+    /// The current impact.
+    pub impact: Impact,
+    /// Every comms update, in order.
+    pub updates: Vec<CommsUpdate>,
+    /// Every mitigation started, in order.
+    pub mitigations: Vec<MitigationRecord>,
+    /// Every note, in order.
+    pub notes: Vec<Note>,
+    /// Every triage check recorded, in order.
+    pub checks: Vec<CheckRecord>,
+    /// The root cause, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<RootCause>,
+    /// Endpoints blocked and not yet lifted.
+    pub blocked_endpoints: Vec<ShortText>,
+    /// The postmortem, once submitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postmortem: Option<Postmortem>,
+    /// Every accepted command, in order.
+    pub history: Vec<Command>,
+}
+
+impl Snapshot {
+    /// The top-level fields (other than `history`) in which two snapshots differ.
+    fn differences(&self, other: &Snapshot) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut cmp = |name: &'static str, same: bool| {
+            if !same {
+                out.push(name);
+            }
+        };
+        cmp("incident_id", self.incident_id == other.incident_id);
+        cmp("version", self.version == other.version);
+        cmp("phase", self.phase == other.phase);
+        cmp("severity", self.severity == other.severity);
+        cmp("peak_severity", self.peak_severity == other.peak_severity);
+        cmp("title", self.title == other.title);
+        cmp("declared_at", self.declared_at == other.declared_at);
+        cmp(
+            "last_command_at",
+            self.last_command_at == other.last_command_at,
+        );
+        cmp("roles", self.roles == other.roles);
+        cmp("impact", self.impact == other.impact);
+        cmp("updates", self.updates == other.updates);
+        cmp("mitigations", self.mitigations == other.mitigations);
+        cmp("notes", self.notes == other.notes);
+        cmp("checks", self.checks == other.checks);
+        cmp("root_cause", self.root_cause == other.root_cause);
+        cmp(
+            "blocked_endpoints",
+            self.blocked_endpoints == other.blocked_endpoints,
+        );
+        cmp("postmortem", self.postmortem == other.postmortem);
+        out
+    }
+
+    /// The rules this state breaks on its face, without replaying its
+    /// history: what a reader of the JSON could check by hand.
+    /// [`Incident::load`] checks these and the history.
+    ///
+    /// ```
+    /// use incident_playbook::{Rule, Snapshot};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = incident_playbook::Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let json = serde_json::to_value(replay.incidents().iter().next().unwrap()).unwrap();
+    /// let mut tampered = json.clone();
+    /// tampered["roles"].as_object_mut().unwrap().remove("scribe");
+    /// let snapshot: Snapshot = serde_json::from_value(tampered).unwrap();
+    /// assert_eq!(snapshot.broken_rules()[0].rule(), Rule::Sev1NeedsScribe);
+    /// ```
+    pub fn broken_rules(&self) -> Vec<Violation> {
+        let mut r = Report::new();
+        self.check_state(&mut r);
+        r.into_rejection()
+            .map(Rejection::into_violations)
+            .unwrap_or_default()
+    }
+
+    fn check_state(&self, r: &mut Report) {
+        PartialRoles::from(&self.roles).check(r, "roles", self.severity, &[]);
+        if !self.severity.is_at_least(self.impact.floor()) {
+            r.push(
+                Rule::SeverityBelowFloor,
+                "severity",
+                format!(
+                    "the impact flags make this at least {}, not {}",
+                    self.impact.floor(),
+                    self.severity
+                ),
+            );
+        }
+        if self.impact.started_at() > self.declared_at {
+            r.push(
+                Rule::ImpactStartAfterDeclaration,
+                "impact.started_at",
+                "the impact cannot start after the declaration",
+            );
+        }
+        if !self.peak_severity.is_at_least(self.severity) {
+            r.push(
+                Rule::SnapshotHistoryMismatch,
+                "peak_severity",
+                format!(
+                    "the peak ({}) is below the current severity ({})",
+                    self.peak_severity, self.severity
+                ),
+            );
+        }
+        if self.version != self.history.len() as u64 {
+            r.push(
+                Rule::SnapshotHistoryMismatch,
+                "version",
+                format!(
+                    "version {} but {} commands in the history",
+                    self.version,
+                    self.history.len()
+                ),
+            );
+        }
+        for (i, u) in self.updates.iter().enumerate() {
+            let p = index("updates", i);
+            match u.next_update() {
+                None if u.status() != Status::Resolved => r.push(
+                    Rule::UpdateNeedsNextUpdate,
+                    &join(&p, "next_update"),
+                    "an open incident's update says when the next one comes",
+                ),
+                Some(next) if next <= u.at() => r.push(
+                    Rule::NextUpdateNotAfterUpdate,
+                    &join(&p, "next_update"),
+                    "the next update comes after this one",
+                ),
+                _ => {}
+            }
+        }
+        let finished = matches!(self.phase, Phase::Resolved | Phase::Closed);
+        if finished && self.peak_severity.requires_triage_checks() {
+            let missing: Vec<&str> = TriageCheck::ALL
+                .iter()
+                .filter(|c| !self.checks.iter().any(|r| r.check == **c))
+                .map(|c| c.as_str())
+                .collect();
+            if !missing.is_empty() {
+                r.push(
+                    Rule::TriageChecksMissing,
+                    "checks",
+                    format!("resolved without triage checks: {}", missing.join(", ")),
+                );
+            }
+        }
+        if finished && self.peak_severity.requires_notes() && self.notes.is_empty() {
+            r.push(
+                Rule::NotesRequired,
+                "notes",
+                "resolved without incident notes",
+            );
+        }
+        if let Some(pm) = &self.postmortem {
+            if pm.status() == PostmortemStatus::Published {
+                let missing = [
+                    ("date", pm.date().is_none()),
+                    ("summary", pm.summary().is_none()),
+                    ("impact", pm.impact().is_none()),
+                    ("root_cause", pm.root_cause().is_none()),
+                    ("what_worked", pm.what_worked().is_none()),
+                    ("what_did_not_work", pm.what_did_not_work().is_none()),
+                    ("owners", pm.owners().is_empty()),
+                    ("timeline", pm.timeline().is_empty()),
+                ];
+                for (field, gone) in missing {
+                    if gone {
+                        r.push(
+                            Rule::PostmortemIncomplete,
+                            &join("postmortem", field),
+                            "a published postmortem fills every section",
+                        );
+                    }
+                }
+            }
+            for w in pm.timeline().windows(2) {
+                if let [a, b] = w
+                    && b.at < a.at
+                {
+                    r.push(
+                        Rule::PostmortemTimelineUnordered,
+                        "postmortem.timeline",
+                        "timeline entries are in time order",
+                    );
+                }
+            }
+            for (i, item) in pm.action_items().iter().enumerate() {
+                if item.due < self.declared_at.date() {
+                    r.push(
+                        Rule::ActionItemDueBeforeIncident,
+                        &join(&index("postmortem.action_items", i), "due"),
+                        "due before the incident was declared",
+                    );
+                }
+            }
+            if pm.missing_guardrail() && !pm.action_items().iter().any(|a| a.guardrail.is_some()) {
+                r.push(
+                    Rule::GuardrailActionMissing,
+                    "postmortem.action_items",
+                    "a missing guardrail needs a guardrail action item",
+                );
+            }
+        }
+        if self.phase == Phase::Closed {
+            if self.peak_severity.requires_postmortem()
+                && !self
+                    .postmortem
+                    .as_ref()
+                    .is_some_and(Postmortem::is_published)
+            {
+                r.push(
+                    Rule::PostmortemRequired,
+                    "postmortem",
+                    format!(
+                        "a closed {} incident has a published postmortem",
+                        self.peak_severity
+                    ),
+                );
+            }
+            if let Some(pm) = &self.postmortem
+                && pm.severity() != self.peak_severity
+            {
+                r.push(
+                    Rule::PostmortemSeverityMismatch,
+                    "postmortem.severity",
+                    "the postmortem's severity is the peak severity",
+                );
+            }
+            if !self.blocked_endpoints.is_empty() {
+                r.push(
+                    Rule::BlockNotLifted,
+                    "blocked_endpoints",
+                    "a closed incident has no endpoint blocked",
+                );
+            }
+        }
+    }
+}
+
+impl Incident {
+    /// Rebuilds an incident by applying `history` in order.
+    ///
+    /// # Errors
+    ///
+    /// The first command the rules refuse, with paths under `history[i]`; an
+    /// empty history, or one that repeats a command, is refused too.
+    pub fn replay(
+        history: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
+        let mut commands = history.into_iter().enumerate();
+        let Some((_, first)) = commands.next() else {
+            return Err(Violation::new(
+                Rule::NotDeclared,
+                "the history is empty: it starts with a `declare`",
+                Some("history"),
+            )
+            .into());
+        };
+        let mut incident =
+            Incident::declare(first, playbook).map_err(|r| r.within(&index("history", 0)))?;
+        for (i, cmd) in commands {
+            match incident.handle(cmd, playbook) {
+                Ok(Outcome::Applied { .. }) => {}
+                Ok(Outcome::Duplicate { .. }) => {
+                    return Err(Violation::new(
+                        Rule::CommandIdReused,
+                        "a history holds each accepted command once",
+                        Some(&join(&index("history", i), "command_id")),
+                    )
+                    .into());
+                }
+                Err(r) => return Err(r.within(&index("history", i))),
+            }
+        }
+        Ok(incident)
+    }
+
+    /// Loads a snapshot, refusing any that no valid history produces.
+    ///
+    /// The state's own rules are checked (a SEV1 without a scribe, a closed
+    /// SEV2 without a postmortem, …), the history is replayed under `playbook`,
+    /// and every field must be exactly what the replay gives
+    /// (`snapshot-history-mismatch` otherwise).
+    ///
+    /// # Errors
+    ///
+    /// Every broken rule found.
+    pub fn load(snapshot: Snapshot, playbook: &Playbook) -> Result<Incident, Rejection> {
+        let mut r = Report::new();
+        snapshot.check_state(&mut r);
+        match Incident::replay(snapshot.history.iter().cloned(), playbook) {
+            Err(rejection) => r.extend(rejection),
+            Ok(replayed) => {
+                for field in replayed.state.differences(&snapshot) {
+                    r.push(
+                        Rule::SnapshotHistoryMismatch,
+                        field,
+                        format!("`{field}` is not what the snapshot's own history produces"),
+                    );
+                }
+                if r.is_clean() {
+                    return Ok(replayed);
+                }
+            }
+        }
+        r.conclude(None)
+    }
+}

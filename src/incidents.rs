@@ -1,0 +1,181 @@
+//! Many incidents at once: route a stream of commands by `incident_id`.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::incident::{Command, CommandKind, Incident, Outcome, parse_uuid};
+use crate::playbook::Playbook;
+use crate::rule::{Rejection, Rule, Violation};
+
+/// A set of incidents under one playbook, kept in the order they were declared.
+///
+/// ```
+/// use incident_playbook::{Incidents, Playbook, Rule};
+/// let mut desk = Incidents::new(Playbook::default());
+/// let err = desk.handle_json(r#"{"type": "add_note",
+///   "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+///   "command_id": "ea5d05e5-a3ae-53f8-a996-c71724f5a951",
+///   "at": "2026-05-04T09:00:00Z", "text": "Hello"}"#).unwrap_err();
+/// assert_eq!(err.rejection.rule(), Rule::NotDeclared);
+///
+/// let err = desk.handle_json("{not json").unwrap_err();
+/// assert_eq!(err.rejection.rule(), Rule::MalformedInput);
+/// assert!(err.incident_id.is_none());
+/// assert!(desk.is_empty());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Incidents {
+    playbook: Playbook,
+    incidents: Vec<Incident>,
+    index: HashMap<Uuid, usize>,
+}
+
+/// A refused line of a command stream, with the ids it named where they
+/// could be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{rejection}")]
+pub struct LineRejection {
+    /// The incident the line was for, if it could be read.
+    pub incident_id: Option<Uuid>,
+    /// The command's id, if it could be read.
+    pub command_id: Option<Uuid>,
+    /// Every rule the line broke.
+    pub rejection: Rejection,
+}
+
+impl LineRejection {
+    fn malformed(line: &str, error: &serde_json::Error) -> Self {
+        // Read what ids the line has, so a report can say which incident it was for.
+        let value: Option<serde_json::Value> = serde_json::from_str(line).ok();
+        let id = |key: &str| {
+            value
+                .as_ref()
+                .and_then(|v| v.get(key))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|s| parse_uuid(s).ok())
+        };
+        LineRejection {
+            incident_id: id("incident_id"),
+            command_id: id("command_id"),
+            rejection: Violation::new(Rule::MalformedInput, error.to_string(), None).into(),
+        }
+    }
+}
+
+/// Parses one JSON line into a command.
+///
+/// # Errors
+///
+/// `malformed-input` with serde's explanation, and whatever ids the line names.
+pub fn parse_command(line: &str) -> Result<Command, LineRejection> {
+    serde_json::from_str(line).map_err(|e| LineRejection::malformed(line, &e))
+}
+
+impl Incidents {
+    /// No incidents yet, under `playbook`.
+    pub fn new(playbook: Playbook) -> Self {
+        Incidents {
+            playbook,
+            incidents: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The playbook every command is checked against.
+    pub fn playbook(&self) -> &Playbook {
+        &self.playbook
+    }
+
+    /// Routes `cmd` to its incident (declaring a new one for `declare`).
+    ///
+    /// # Errors
+    ///
+    /// `not-declared` for a command to an unknown incident; otherwise what
+    /// [`Incident::handle`] or [`Incident::declare`] refuses.
+    pub fn handle(&mut self, cmd: Command) -> Result<Outcome, Rejection> {
+        match self
+            .index
+            .get(&cmd.incident_id)
+            .and_then(|&i| self.incidents.get_mut(i))
+        {
+            Some(incident) => incident.handle(cmd, &self.playbook),
+            None => {
+                if cmd.kind() != CommandKind::Declare {
+                    return Err(Violation::new(
+                        Rule::NotDeclared,
+                        format!(
+                            "incident {} was never declared; `{}` needs a declared incident",
+                            cmd.incident_id,
+                            cmd.kind()
+                        ),
+                        Some("incident_id"),
+                    )
+                    .into());
+                }
+                let id = cmd.incident_id;
+                let incident = Incident::declare(cmd, &self.playbook)?;
+                self.index.insert(id, self.incidents.len());
+                self.incidents.push(incident);
+                Ok(Outcome::Applied { version: 1 })
+            }
+        }
+    }
+
+    /// Parses one JSON line and handles it.
+    ///
+    /// # Errors
+    ///
+    /// `malformed-input` for a line that is not a command, else what
+    /// [`Incidents::handle`] refuses, with the line's ids.
+    pub fn handle_json(&mut self, line: &str) -> Result<Outcome, LineRejection> {
+        let cmd = parse_command(line)?;
+        let (incident_id, command_id) = (cmd.incident_id, cmd.command_id);
+        self.handle(cmd).map_err(|rejection| LineRejection {
+            incident_id: Some(incident_id),
+            command_id: Some(command_id),
+            rejection,
+        })
+    }
+
+    /// The incident `id`, if declared.
+    pub fn get(&self, id: Uuid) -> Option<&Incident> {
+        self.index.get(&id).and_then(|&i| self.incidents.get(i))
+    }
+
+    /// Every incident, in the order declared.
+    pub fn iter(&self) -> std::slice::Iter<'_, Incident> {
+        self.incidents.iter()
+    }
+
+    /// How many incidents were declared.
+    pub fn len(&self) -> usize {
+        self.incidents.len()
+    }
+
+    /// Whether none was declared.
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+    }
+
+    /// Every incident, in the order declared.
+    pub fn into_vec(self) -> Vec<Incident> {
+        self.incidents
+    }
+}
+
+impl<'a> IntoIterator for &'a Incidents {
+    type Item = &'a Incident;
+    type IntoIter = std::slice::Iter<'a, Incident>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.incidents.iter()
+    }
+}
+
+impl Serialize for Incidents {
+    /// The snapshots, in the order declared.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.incidents.iter())
+    }
+}

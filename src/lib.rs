@@ -1,0 +1,59 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod comms;
+mod impact;
+mod incident;
+mod incidents;
+mod mitigation;
+mod notes;
+mod playbook;
+mod postmortem;
+mod replay;
+mod roles;
+mod rule;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod severity;
+mod text;
+mod time;
+mod triage;
+mod verification;
+
+pub use comms::{CommsUpdate, Status, UpdateInput};
+pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
+pub use incident::{
+    AddNote, AssignRole, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandKind,
+    Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck, RecordRootCause, Reopen,
+    Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, UnassignRole,
+    UpdateImpact,
+};
+pub use incidents::{Incidents, LineRejection, parse_command};
+pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
+pub use notes::{Note, RootCause};
+pub use playbook::{Dependency, Playbook, PlaybookError};
+pub use postmortem::{
+    ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
+    PostmortemStatus, TimelineEntry, TimelineEntryInput,
+};
+pub use replay::{LineReport, Replay, ReplayOutput};
+pub use roles::{Role, Roles, RolesInput};
+pub use rule::{Rejection, Rule, UnknownRule, Violation};
+pub use severity::Severity;
+pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
+pub use time::{Date, TimeError, Timestamp};
+pub use triage::{CheckRecord, TriageCheck};
+pub use uuid::Uuid;
+pub use verification::{
+    DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks, Verification,
+};

@@ -1,0 +1,265 @@
+//! Mitigation options.
+//!
+//! > - Roll back to the previous container image tag.
+//! > - Disable or bypass the failing optional dependency where product behavior allows it.
+//! > - Revert a small configuration change.
+//! > - Pause a rollout or promotion.
+//! > - Temporarily block a risky endpoint only when the security or
+//! >   data-integrity risk is higher than the availability impact.
+
+use serde::{Deserialize, Serialize};
+
+use crate::playbook::Playbook;
+use crate::rule::{Report, Rule, join};
+use crate::text::{Name, ShortText};
+use crate::time::Timestamp;
+
+/// How much is at stake, `low` < `medium` < `high` < `critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl RiskLevel {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::Critical => "critical",
+        }
+    }
+}
+
+/// A mitigation as sent on the wire, tagged by `kind`.
+///
+/// ```
+/// use incident_playbook::MitigationInput;
+/// let m: MitigationInput = serde_json::from_str(
+///     r#"{"kind": "rollback_image", "from_tag": "2026.05.04-1", "to_tag": "2026.05.03-2"}"#).unwrap();
+/// assert!(matches!(m, MitigationInput::RollbackImage { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MitigationInput {
+    /// Roll back to the previous container image tag.
+    RollbackImage {
+        /// The tag running now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        from_tag: Option<String>,
+        /// The tag to go back to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        to_tag: Option<String>,
+    },
+    /// Disable or bypass a failing optional dependency.
+    DisableDependency {
+        /// The dependency, from the playbook's catalogue.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Name"))]
+        dependency: Option<String>,
+    },
+    /// Revert a small configuration change.
+    RevertConfig {
+        /// The change reverted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        change: Option<String>,
+    },
+    /// Pause a rollout or promotion.
+    PauseRollout {
+        /// The rollout paused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        rollout: Option<String>,
+    },
+    /// Temporarily block a risky endpoint.
+    BlockEndpoint {
+        /// The endpoint blocked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        endpoint: Option<String>,
+        /// The security or data-integrity risk of leaving it open.
+        security_risk: RiskLevel,
+        /// The availability impact of blocking it.
+        availability_impact: RiskLevel,
+    },
+    /// Anything else.
+    Other {
+        /// What was done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+        description: Option<String>,
+    },
+}
+
+/// A mitigation the incident accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Mitigation {
+    /// Roll back to the previous container image tag.
+    RollbackImage {
+        /// The tag that was running.
+        from_tag: ShortText,
+        /// The tag rolled back to (never the same).
+        to_tag: ShortText,
+    },
+    /// Disable or bypass a failing optional dependency.
+    DisableDependency {
+        /// An optional dependency of the catalogue.
+        dependency: Name,
+    },
+    /// Revert a small configuration change.
+    RevertConfig {
+        /// The change reverted.
+        change: ShortText,
+    },
+    /// Pause a rollout or promotion.
+    PauseRollout {
+        /// The rollout paused.
+        rollout: ShortText,
+    },
+    /// Temporarily block a risky endpoint.
+    BlockEndpoint {
+        /// The endpoint blocked.
+        endpoint: ShortText,
+        /// The security or data-integrity risk (above the availability impact).
+        security_risk: RiskLevel,
+        /// The availability impact of blocking.
+        availability_impact: RiskLevel,
+    },
+    /// Anything else.
+    Other {
+        /// What was done.
+        description: ShortText,
+    },
+}
+
+impl Mitigation {
+    /// The endpoint this mitigation blocks, if it blocks one.
+    pub fn blocked_endpoint(&self) -> Option<&ShortText> {
+        match self {
+            Mitigation::BlockEndpoint { endpoint, .. } => Some(endpoint),
+            _ => None,
+        }
+    }
+
+    /// A one-line description for people.
+    pub fn describe(&self) -> String {
+        match self {
+            Mitigation::RollbackImage { from_tag, to_tag } => {
+                format!("roll back {from_tag} to {to_tag}")
+            }
+            Mitigation::DisableDependency { dependency } => format!("disable {dependency}"),
+            Mitigation::RevertConfig { change } => format!("revert config: {change}"),
+            Mitigation::PauseRollout { rollout } => format!("pause rollout {rollout}"),
+            Mitigation::BlockEndpoint { endpoint, .. } => format!("block {endpoint}"),
+            Mitigation::Other { description } => description.to_string(),
+        }
+    }
+
+    /// Checks a mitigation from the wire against the rules and the playbook.
+    pub(crate) fn check(
+        report: &mut Report,
+        path: &str,
+        input: &MitigationInput,
+        playbook: &Playbook,
+    ) -> Option<Mitigation> {
+        let short = |report: &mut Report, field: &str, v: &Option<String>| {
+            report.text::<ShortText>(&join(path, field), v.as_deref(), Rule::FieldEmpty)
+        };
+        match input {
+            MitigationInput::RollbackImage { from_tag, to_tag } => {
+                let from_tag = short(report, "from_tag", from_tag);
+                let to_tag = short(report, "to_tag", to_tag);
+                if let (Some(from), Some(to)) = (&from_tag, &to_tag)
+                    && from == to
+                {
+                    report.push(
+                        Rule::RollbackSameTag,
+                        &join(path, "to_tag"),
+                        format!(
+                            "a rollback goes to the previous tag, not to {to} which is running now"
+                        ),
+                    );
+                }
+                Some(Mitigation::RollbackImage {
+                    from_tag: from_tag?,
+                    to_tag: to_tag?,
+                })
+            }
+            MitigationInput::DisableDependency { dependency } => {
+                let p = join(path, "dependency");
+                let dependency =
+                    report.text::<Name>(&p, dependency.as_deref(), Rule::FieldEmpty)?;
+                if let Some(dep) = playbook.check_known(report, &p, &dependency)
+                    && !dep.optional
+                {
+                    report.push(
+                        Rule::DependencyNotOptional,
+                        &p,
+                        format!("{dependency} is required: product behaviour does not allow disabling or bypassing it"),
+                    );
+                }
+                Some(Mitigation::DisableDependency { dependency })
+            }
+            MitigationInput::RevertConfig { change } => Some(Mitigation::RevertConfig {
+                change: short(report, "change", change)?,
+            }),
+            MitigationInput::PauseRollout { rollout } => Some(Mitigation::PauseRollout {
+                rollout: short(report, "rollout", rollout)?,
+            }),
+            MitigationInput::BlockEndpoint {
+                endpoint,
+                security_risk,
+                availability_impact,
+            } => {
+                let endpoint = short(report, "endpoint", endpoint);
+                if security_risk <= availability_impact {
+                    report.push(
+                        Rule::BlockEndpointRiskNotHigher,
+                        &join(path, "security_risk"),
+                        format!(
+                            "block an endpoint only when the security risk ({}) is higher than the availability impact ({})",
+                            security_risk.as_str(),
+                            availability_impact.as_str()
+                        ),
+                    );
+                }
+                Some(Mitigation::BlockEndpoint {
+                    endpoint: endpoint?,
+                    security_risk: *security_risk,
+                    availability_impact: *availability_impact,
+                })
+            }
+            MitigationInput::Other { description } => Some(Mitigation::Other {
+                description: short(report, "description", description)?,
+            }),
+        }
+    }
+}
+
+/// A mitigation and when it started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MitigationRecord {
+    /// When it started.
+    pub at: Timestamp,
+    /// What it is.
+    pub mitigation: Mitigation,
+}

@@ -1,0 +1,465 @@
+//! Postmortems in the template's shape, and the follow-up rules.
+//!
+//! > Follow-Up Rules
+//! > - SEV1 and SEV2 incidents require a postmortem.
+//! > - Action items must have owners and dates.
+//! > - Update the handbook, ADRs, dashboards, or tests when the incident
+//! >   revealed a missing guardrail.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rule::{Report, Rule, index, join};
+use crate::severity::Severity;
+use crate::text::{LongText, Name, ShortText};
+use crate::time::{Date, Timestamp};
+
+/// Where a postmortem is in its review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PostmortemStatus {
+    /// Being written; may be partial.
+    Draft,
+    /// Being reviewed; may be partial.
+    InReview,
+    /// Final: every section filled.
+    Published,
+}
+
+impl PostmortemStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostmortemStatus::Draft => "draft",
+            PostmortemStatus::InReview => "in_review",
+            PostmortemStatus::Published => "published",
+        }
+    }
+}
+
+/// Where an action item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// Not started (the default).
+    #[default]
+    Open,
+    /// Under way.
+    InProgress,
+    /// Done.
+    Done,
+}
+
+impl ActionStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in_progress",
+            ActionStatus::Done => "done",
+        }
+    }
+}
+
+/// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Guardrail {
+    /// The handbook.
+    Handbook,
+    /// An architecture decision record.
+    Adr,
+    /// A dashboard.
+    Dashboard,
+    /// A test.
+    Test,
+}
+
+impl Guardrail {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guardrail::Handbook => "handbook",
+            Guardrail::Adr => "adr",
+            Guardrail::Dashboard => "dashboard",
+            Guardrail::Test => "test",
+        }
+    }
+}
+
+/// A timeline entry as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntryInput {
+    /// When it happened.
+    pub at: Timestamp,
+    /// What happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub event: Option<String>,
+}
+
+/// An action item as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionItemInput {
+    /// What to do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub action: Option<String>,
+    /// Who does it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
+    pub owner: Option<String>,
+    /// By when.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::blank_as_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Date"))]
+    pub due: Option<Date>,
+    /// Where it stands; `open` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ActionStatus>,
+    /// The guardrail it adds, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardrail: Option<Guardrail>,
+}
+
+/// A postmortem as sent in `submit_postmortem`.
+///
+/// A `draft` or `in_review` postmortem may leave sections out; a `published`
+/// one fills them all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PostmortemInput {
+    /// `# Postmortem: <title>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub title: Option<String>,
+    /// `Date:`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::time::blank_as_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::time::BlankableDate"))]
+    pub date: Option<Date>,
+    /// `Severity:` — the incident's peak severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Severity"))]
+    pub severity: Option<Severity>,
+    /// `Owners:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+    )]
+    pub owners: Option<Vec<String>>,
+    /// `Status:`.
+    pub status: PostmortemStatus,
+    /// `## Summary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    pub summary: Option<String>,
+    /// `## Impact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    pub impact: Option<String>,
+    /// `## Timeline`, in time order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub timeline: Option<Vec<TimelineEntryInput>>,
+    /// `## Root Cause`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    pub root_cause: Option<String>,
+    /// `## What Worked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    pub what_worked: Option<String>,
+    /// `## What Did Not Work`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    pub what_did_not_work: Option<String>,
+    /// `## Action Items`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub action_items: Option<Vec<ActionItemInput>>,
+    /// Whether the incident revealed a missing guardrail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_guardrail: Option<bool>,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// When it happened.
+    pub at: Timestamp,
+    /// What happened.
+    pub event: ShortText,
+}
+
+/// An action item: always with an action, an owner and a due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    /// What to do.
+    pub action: ShortText,
+    /// Who does it.
+    pub owner: Name,
+    /// By when.
+    pub due: Date,
+    /// Where it stands.
+    pub status: ActionStatus,
+    /// The guardrail it adds, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardrail: Option<Guardrail>,
+}
+
+/// A postmortem the incident accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Postmortem {
+    title: ShortText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<Date>,
+    severity: Severity,
+    owners: Vec<Name>,
+    status: PostmortemStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    summary: Option<LongText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    impact: Option<LongText>,
+    timeline: Vec<TimelineEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    root_cause: Option<LongText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    what_worked: Option<LongText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    what_did_not_work: Option<LongText>,
+    action_items: Vec<ActionItem>,
+    missing_guardrail: bool,
+}
+
+impl Postmortem {
+    /// `# Postmortem: <title>`.
+    pub fn title(&self) -> &ShortText {
+        &self.title
+    }
+    /// `Date:`.
+    pub fn date(&self) -> Option<Date> {
+        self.date
+    }
+    /// `Severity:`.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// `Owners:`.
+    pub fn owners(&self) -> &[Name] {
+        &self.owners
+    }
+    /// `Status:`.
+    pub fn status(&self) -> PostmortemStatus {
+        self.status
+    }
+    /// Whether it is published.
+    pub fn is_published(&self) -> bool {
+        self.status == PostmortemStatus::Published
+    }
+    /// `## Summary`.
+    pub fn summary(&self) -> Option<&LongText> {
+        self.summary.as_ref()
+    }
+    /// `## Impact`.
+    pub fn impact(&self) -> Option<&LongText> {
+        self.impact.as_ref()
+    }
+    /// `## Timeline`.
+    pub fn timeline(&self) -> &[TimelineEntry] {
+        &self.timeline
+    }
+    /// `## Root Cause`.
+    pub fn root_cause(&self) -> Option<&LongText> {
+        self.root_cause.as_ref()
+    }
+    /// `## What Worked`.
+    pub fn what_worked(&self) -> Option<&LongText> {
+        self.what_worked.as_ref()
+    }
+    /// `## What Did Not Work`.
+    pub fn what_did_not_work(&self) -> Option<&LongText> {
+        self.what_did_not_work.as_ref()
+    }
+    /// `## Action Items`.
+    pub fn action_items(&self) -> &[ActionItem] {
+        &self.action_items
+    }
+    /// Whether the incident revealed a missing guardrail.
+    pub fn missing_guardrail(&self) -> bool {
+        self.missing_guardrail
+    }
+
+    /// Checks a postmortem for an incident whose peak severity is `peak` and
+    /// that was declared on `declared_on` (UTC).
+    pub(crate) fn check(
+        report: &mut Report,
+        path: &str,
+        input: &PostmortemInput,
+        peak: Severity,
+        declared_on: Date,
+    ) -> Option<Postmortem> {
+        let published = input.status == PostmortemStatus::Published;
+        let p = |field: &str| join(path, field);
+        let title = report.text::<ShortText>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
+        if published && input.date.is_none() {
+            report.push(
+                Rule::PostmortemIncomplete,
+                &p("date"),
+                "a published postmortem has a date",
+            );
+        }
+        match input.severity {
+            Some(s) if s == peak => {}
+            Some(s) => report.push(
+                Rule::PostmortemSeverityMismatch,
+                &p("severity"),
+                format!("the postmortem says {s}, but the incident's peak severity is {peak}"),
+            ),
+            None => report.push(
+                Rule::PostmortemSeverityMismatch,
+                &p("severity"),
+                format!("the postmortem names the incident's peak severity ({peak})"),
+            ),
+        }
+        let owners =
+            report.text_list::<Name>(&p("owners"), input.owners.as_deref().unwrap_or_default());
+        if published && input.owners.as_ref().is_none_or(Vec::is_empty) {
+            report.push(
+                Rule::PostmortemIncomplete,
+                &p("owners"),
+                "a published postmortem has at least one owner",
+            );
+        }
+        let mut section = |field: &str, value: &Option<String>| -> Option<Option<LongText>> {
+            if published {
+                report
+                    .text::<LongText>(&p(field), value.as_deref(), Rule::PostmortemIncomplete)
+                    .map(Some)
+            } else {
+                report.optional_text::<LongText>(&p(field), value.as_deref())
+            }
+        };
+        let summary = section("summary", &input.summary);
+        let impact = section("impact", &input.impact);
+        let root_cause = section("root_cause", &input.root_cause);
+        let what_worked = section("what_worked", &input.what_worked);
+        let what_did_not_work = section("what_did_not_work", &input.what_did_not_work);
+
+        let timeline_in = input.timeline.as_deref().unwrap_or_default();
+        let tl_path = p("timeline");
+        let mut timeline_ok = report.list_len(&tl_path, timeline_in.len());
+        if published && timeline_in.is_empty() {
+            report.push(
+                Rule::PostmortemIncomplete,
+                &tl_path,
+                "a published postmortem has a timeline",
+            );
+        }
+        let mut timeline = Vec::with_capacity(timeline_in.len().min(crate::text::MAX_LIST));
+        for (i, e) in timeline_in.iter().enumerate() {
+            let ep = index(&tl_path, i);
+            if let Some(prev) = i.checked_sub(1).and_then(|j| timeline_in.get(j))
+                && e.at < prev.at
+            {
+                report.push(
+                    Rule::PostmortemTimelineUnordered,
+                    &join(&ep, "at"),
+                    format!("{} comes before the entry above it ({})", e.at, prev.at),
+                );
+            }
+            match report.text::<ShortText>(
+                &join(&ep, "event"),
+                e.event.as_deref(),
+                Rule::FieldEmpty,
+            ) {
+                Some(event) => timeline.push(TimelineEntry { at: e.at, event }),
+                None => timeline_ok = false,
+            }
+        }
+
+        let items_in = input.action_items.as_deref().unwrap_or_default();
+        let ai_path = p("action_items");
+        let mut items_ok = report.list_len(&ai_path, items_in.len());
+        let mut action_items = Vec::with_capacity(items_in.len().min(crate::text::MAX_LIST));
+        for (i, a) in items_in.iter().enumerate() {
+            let ip = index(&ai_path, i);
+            let action = report.text::<ShortText>(
+                &join(&ip, "action"),
+                a.action.as_deref(),
+                Rule::ActionItemIncomplete,
+            );
+            let owner = report.text::<Name>(
+                &join(&ip, "owner"),
+                a.owner.as_deref(),
+                Rule::ActionItemIncomplete,
+            );
+            match a.due {
+                None => report.push(
+                    Rule::ActionItemIncomplete,
+                    &join(&ip, "due"),
+                    "every action item has a due date",
+                ),
+                Some(due) if due < declared_on => report.push(
+                    Rule::ActionItemDueBeforeIncident,
+                    &join(&ip, "due"),
+                    format!("due {due}, before the incident was declared ({declared_on})"),
+                ),
+                Some(_) => {}
+            }
+            match (action, owner, a.due) {
+                (Some(action), Some(owner), Some(due)) => action_items.push(ActionItem {
+                    action,
+                    owner,
+                    due,
+                    status: a.status.unwrap_or_default(),
+                    guardrail: a.guardrail,
+                }),
+                _ => items_ok = false,
+            }
+        }
+        let missing_guardrail = input.missing_guardrail.unwrap_or(false);
+        if missing_guardrail && !items_in.iter().any(|a| a.guardrail.is_some()) {
+            report.push(
+                Rule::GuardrailActionMissing,
+                &ai_path,
+                "the incident revealed a missing guardrail: add an action item that updates the handbook, an ADR, a dashboard or tests",
+            );
+        }
+        Some(Postmortem {
+            title: title?,
+            date: input.date,
+            severity: input.severity?,
+            owners: owners?,
+            status: input.status,
+            summary: summary?,
+            impact: impact?,
+            timeline: timeline_ok.then_some(timeline)?,
+            root_cause: root_cause?,
+            what_worked: what_worked?,
+            what_did_not_work: what_did_not_work?,
+            action_items: items_ok.then_some(action_items)?,
+            missing_guardrail,
+        })
+    }
+}

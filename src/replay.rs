@@ -1,0 +1,151 @@
+//! Replaying a JSON-lines command stream: what `incident replay` does, as a
+//! library call.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::incident::{Outcome, Snapshot};
+use crate::incidents::Incidents;
+use crate::playbook::Playbook;
+use crate::rule::{Rule, Violation};
+
+/// One refused line of a stream, as the replay report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LineReport {
+    /// The 1-based line number, counting every line (blank ones too).
+    pub line: u64,
+    /// The incident the line was for, where it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_id: Option<Uuid>,
+    /// The command's id, where it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<Uuid>,
+    /// The first broken rule.
+    pub rule: Rule,
+    /// Every broken rule.
+    pub violations: Vec<Violation>,
+}
+
+/// The document `incident replay --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplayOutput {
+    /// The snapshot of every declared incident at the end, in the order declared.
+    pub incidents: Vec<Snapshot>,
+    /// Every refused line, in order.
+    pub rejections: Vec<LineReport>,
+}
+
+/// A replay in progress: feed it lines, then read the incidents and the
+/// refused lines.
+///
+/// ```
+/// use incident_playbook::{Playbook, Replay, Rule};
+/// let mut replay = Replay::new(Playbook::default());
+/// replay.line("");                        // blank lines are skipped but counted
+/// replay.line("{\"type\": \"close\"}");   // malformed: no envelope
+/// assert_eq!(replay.rejections()[0].line, 2);
+/// assert_eq!(replay.rejections()[0].rule, Rule::MalformedInput);
+/// assert_eq!(replay.exit_code(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Replay {
+    incidents: Incidents,
+    rejections: Vec<LineReport>,
+    lines: u64,
+}
+
+impl Replay {
+    /// An empty replay under `playbook`.
+    pub fn new(playbook: Playbook) -> Self {
+        Replay {
+            incidents: Incidents::new(playbook),
+            rejections: Vec::new(),
+            lines: 0,
+        }
+    }
+
+    /// Applies the next line of the stream. Returns the report of the line if
+    /// it was refused.
+    pub fn line(&mut self, text: &str) -> Option<&LineReport> {
+        self.lines += 1;
+        if crate::text::is_blank(text) {
+            return None;
+        }
+        match self.incidents.handle_json(text) {
+            Ok(Outcome::Applied { .. } | Outcome::Duplicate { .. }) => None,
+            Err(refused) => {
+                let rule = refused.rejection.rule();
+                self.rejections.push(LineReport {
+                    line: self.lines,
+                    incident_id: refused.incident_id,
+                    command_id: refused.command_id,
+                    rule,
+                    violations: refused.rejection.into_violations(),
+                });
+                self.rejections.last()
+            }
+        }
+    }
+
+    /// Counts a line that could not be read as text (invalid UTF-8, too long)
+    /// as malformed.
+    pub fn unreadable_line(&mut self, why: &str) -> Option<&LineReport> {
+        self.lines += 1;
+        self.rejections.push(LineReport {
+            line: self.lines,
+            incident_id: None,
+            command_id: None,
+            rule: Rule::MalformedInput,
+            violations: vec![Violation::new(Rule::MalformedInput, why, None)],
+        });
+        self.rejections.last()
+    }
+
+    /// The incidents so far.
+    pub fn incidents(&self) -> &Incidents {
+        &self.incidents
+    }
+
+    /// The refused lines so far.
+    pub fn rejections(&self) -> &[LineReport] {
+        &self.rejections
+    }
+
+    /// How many lines were read.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// `0` all accepted, `1` a line broke a rule, `2` a line was malformed
+    /// (2 wins).
+    pub fn exit_code(&self) -> i32 {
+        if self
+            .rejections
+            .iter()
+            .any(|r| r.rule == Rule::MalformedInput)
+        {
+            2
+        } else if self.rejections.is_empty() {
+            0
+        } else {
+            1
+        }
+    }
+
+    /// The report as `incident replay --format json` prints it.
+    pub fn output(&self) -> impl Serialize + '_ {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            incidents: &'a Incidents,
+            rejections: &'a [LineReport],
+        }
+        Out {
+            incidents: &self.incidents,
+            rejections: &self.rejections,
+        }
+    }
+}

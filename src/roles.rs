@@ -1,0 +1,353 @@
+//! The incident roles, and the per-severity rules about who holds them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rule::{Report, Rule, join};
+use crate::severity::Severity;
+use crate::text::{Name, is_blank};
+
+/// A role in an incident.
+///
+/// - Incident commander: coordinates response, keeps scope clear, decides mitigation path.
+/// - Technical lead: investigates and implements fix or rollback.
+/// - Communications owner: posts status updates to stakeholders.
+/// - Scribe: records timeline, decisions, links, and follow-ups.
+/// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
+///
+/// ```
+/// use incident_playbook::Role;
+/// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Coordinates response, keeps scope clear, decides mitigation path.
+    Commander,
+    /// Investigates and implements fix or rollback.
+    TechnicalLead,
+    /// Posts status updates to stakeholders.
+    CommunicationsOwner,
+    /// Records timeline, decisions, links, and follow-ups.
+    Scribe,
+    /// Owns comms for SEV1 incidents.
+    EngineeringLead,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Commander,
+        Role::TechnicalLead,
+        Role::CommunicationsOwner,
+        Role::Scribe,
+        Role::EngineeringLead,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Commander => "commander",
+            Role::TechnicalLead => "technical_lead",
+            Role::CommunicationsOwner => "communications_owner",
+            Role::Scribe => "scribe",
+            Role::EngineeringLead => "engineering_lead",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who holds which role, as sent on the wire: every role optional, so that a
+/// missing commander is reported as `commander-required`, not as malformed input.
+///
+/// ```
+/// use incident_playbook::RolesInput;
+/// let roles: RolesInput = serde_json::from_str(r#"{"commander": "Ada"}"#).unwrap();
+/// assert_eq!(roles.commander.as_deref(), Some("Ada"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RolesInput {
+    /// The incident commander.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
+    pub commander: Option<String>,
+    /// The technical lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
+    pub technical_lead: Option<String>,
+    /// The communications owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
+    pub communications_owner: Option<String>,
+    /// The scribe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
+    pub scribe: Option<String>,
+    /// The engineering lead (owns SEV1 comms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
+    pub engineering_lead: Option<String>,
+}
+
+impl RolesInput {
+    /// The name given for `role`, if any.
+    pub fn get(&self, role: Role) -> Option<&str> {
+        match role {
+            Role::Commander => self.commander.as_deref(),
+            Role::TechnicalLead => self.technical_lead.as_deref(),
+            Role::CommunicationsOwner => self.communications_owner.as_deref(),
+            Role::Scribe => self.scribe.as_deref(),
+            Role::EngineeringLead => self.engineering_lead.as_deref(),
+        }
+    }
+}
+
+/// Who holds which role in an incident. There is always a commander.
+///
+/// ```
+/// use incident_playbook::{Name, Role, Roles};
+/// let roles = Roles::with_commander(Name::new("Ada").unwrap());
+/// assert_eq!(roles.commander().as_str(), "Ada");
+/// assert!(roles.get(Role::Scribe).is_none());
+/// assert!(roles.holds("Ada"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    commander: Name,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    technical_lead: Option<Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    communications_owner: Option<Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scribe: Option<Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    engineering_lead: Option<Name>,
+}
+
+impl Roles {
+    /// Roles with only a commander.
+    pub fn with_commander(commander: Name) -> Self {
+        Roles {
+            commander,
+            technical_lead: None,
+            communications_owner: None,
+            scribe: None,
+            engineering_lead: None,
+        }
+    }
+
+    /// The incident commander.
+    pub fn commander(&self) -> &Name {
+        &self.commander
+    }
+
+    /// Who holds `role`, if anyone.
+    pub fn get(&self, role: Role) -> Option<&Name> {
+        match role {
+            Role::Commander => Some(&self.commander),
+            Role::TechnicalLead => self.technical_lead.as_ref(),
+            Role::CommunicationsOwner => self.communications_owner.as_ref(),
+            Role::Scribe => self.scribe.as_ref(),
+            Role::EngineeringLead => self.engineering_lead.as_ref(),
+        }
+    }
+
+    /// Whether `person` holds any of the five roles.
+    pub fn holds(&self, person: &str) -> bool {
+        Role::ALL
+            .iter()
+            .any(|r| self.get(*r).is_some_and(|n| n.as_str() == person))
+    }
+
+    /// Every assigned role with its holder.
+    pub fn iter(&self) -> impl Iterator<Item = (Role, &Name)> {
+        Role::ALL
+            .into_iter()
+            .filter_map(|r| self.get(r).map(|n| (r, n)))
+    }
+
+    /// The role rules of RULES.md that `roles` breaks at `severity`.
+    ///
+    /// ```
+    /// use incident_playbook::{Name, Roles, Rule, Severity};
+    /// let roles = Roles::with_commander(Name::new("Ada").unwrap());
+    /// assert!(roles.broken_rules(Severity::Sev3).is_empty());
+    /// assert!(roles.broken_rules(Severity::Sev1).contains(&Rule::Sev1NeedsScribe));
+    /// ```
+    pub fn broken_rules(&self, severity: Severity) -> Vec<Rule> {
+        let mut report = Report::new();
+        PartialRoles::from(self).check(&mut report, "roles", severity, &[]);
+        report
+            .into_rejection()
+            .map(|r| r.rules())
+            .unwrap_or_default()
+    }
+}
+
+/// Roles while a command is checked: any may be missing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PartialRoles {
+    slots: [Option<Name>; 5],
+}
+
+fn slot(role: Role) -> usize {
+    match role {
+        Role::Commander => 0,
+        Role::TechnicalLead => 1,
+        Role::CommunicationsOwner => 2,
+        Role::Scribe => 3,
+        Role::EngineeringLead => 4,
+    }
+}
+
+impl From<&Roles> for PartialRoles {
+    fn from(r: &Roles) -> Self {
+        PartialRoles {
+            slots: [
+                Some(r.commander.clone()),
+                r.technical_lead.clone(),
+                r.communications_owner.clone(),
+                r.scribe.clone(),
+                r.engineering_lead.clone(),
+            ],
+        }
+    }
+}
+
+impl PartialRoles {
+    pub(crate) fn get(&self, role: Role) -> Option<&Name> {
+        self.slots.get(slot(role)).and_then(Option::as_ref)
+    }
+
+    pub(crate) fn set(&mut self, role: Role, person: Option<Name>) {
+        if let Some(s) = self.slots.get_mut(slot(role)) {
+            *s = person;
+        }
+    }
+
+    pub(crate) fn holds(&self, person: &str) -> bool {
+        self.slots.iter().flatten().any(|n| n.as_str() == person)
+    }
+
+    /// Takes every named role of `input` into `self` (the names given replace
+    /// the holders; roles not named are kept). Blank names are left out and
+    /// returned, so that the role rules can name them.
+    pub(crate) fn merge_input(
+        &mut self,
+        report: &mut Report,
+        path: &str,
+        input: &RolesInput,
+    ) -> Vec<Role> {
+        let mut blank = Vec::new();
+        for role in Role::ALL {
+            if let Some(name) = input.get(role) {
+                let p = join(path, role.as_str());
+                if is_blank(name) {
+                    blank.push(role);
+                    self.set(role, None);
+                    continue;
+                }
+                if let Some(n) = report.text::<Name>(&p, Some(name), Rule::FieldEmpty) {
+                    self.set(role, Some(n));
+                }
+            }
+        }
+        blank
+    }
+
+    /// The role rules at `severity`. `blank` lists roles given blank on the
+    /// wire: one that a rule demands is reported under that rule, any other as
+    /// `field-empty`.
+    pub(crate) fn check(
+        &self,
+        report: &mut Report,
+        path: &str,
+        severity: Severity,
+        blank: &[Role],
+    ) {
+        let mut demanded = vec![Role::Commander];
+        if self.get(Role::Commander).is_none() {
+            report.push(
+                Rule::CommanderRequired,
+                &join(path, "commander"),
+                "every incident has a named commander",
+            );
+        }
+        if severity == Severity::Sev1 {
+            demanded.extend([
+                Role::Scribe,
+                Role::EngineeringLead,
+                Role::CommunicationsOwner,
+            ]);
+            match (self.get(Role::Scribe), self.get(Role::Commander)) {
+                (None, _) => report.push(
+                    Rule::Sev1NeedsScribe,
+                    &join(path, "scribe"),
+                    "a SEV1 incident needs a named scribe",
+                ),
+                (Some(s), Some(c)) if s == c => report.push(
+                    Rule::Sev1ScribeNotCommander,
+                    &join(path, "scribe"),
+                    format!("in a SEV1 incident the scribe and the commander are different people; both are {s}"),
+                ),
+                _ => {}
+            }
+            match (self.get(Role::EngineeringLead), self.get(Role::CommunicationsOwner)) {
+                (None, _) => report.push(
+                    Rule::Sev1CommsByEngineeringLead,
+                    &join(path, "engineering_lead"),
+                    "a SEV1 incident names its engineering lead, who owns comms",
+                ),
+                (Some(_), None) => report.push(
+                    Rule::Sev1CommsByEngineeringLead,
+                    &join(path, "communications_owner"),
+                    "a SEV1 incident's communications owner is its engineering lead; none is named",
+                ),
+                (Some(lead), Some(comms)) if lead != comms => report.push(
+                    Rule::Sev1CommsByEngineeringLead,
+                    &join(path, "communications_owner"),
+                    format!("a SEV1 incident's communications owner is its engineering lead ({lead}), not {comms}"),
+                ),
+                _ => {}
+            }
+        }
+        for role in blank {
+            if !demanded.contains(role) {
+                report.push(
+                    Rule::FieldEmpty,
+                    &join(path, role.as_str()),
+                    "a role holds a named person; the name is blank (leave the role out instead)",
+                );
+            }
+        }
+    }
+
+    /// The finished roles, if there is a commander.
+    pub(crate) fn finish(self) -> Option<Roles> {
+        let [
+            commander,
+            technical_lead,
+            communications_owner,
+            scribe,
+            engineering_lead,
+        ] = self.slots;
+        Some(Roles {
+            commander: commander?,
+            technical_lead,
+            communications_owner,
+            scribe,
+            engineering_lead,
+        })
+    }
+}

@@ -1,0 +1,509 @@
+//! The rule catalogue: every enforceable rule of the playbook, by its stable id.
+//!
+//! The ids are public API: tools match on them, so an id is never renamed or
+//! reused. Each variant's doc comment quotes the playbook sentence it enforces,
+//! where there is one.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! rules {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $id:literal, $summary:literal; )*) => {
+        /// A rule of the playbook, named by its stable id.
+        ///
+        /// ```
+        /// use incident_playbook::Rule;
+        /// assert_eq!(Rule::Sev1NeedsScribe.id(), "sev1-needs-scribe");
+        /// assert_eq!("sev1-needs-scribe".parse::<Rule>(), Ok(Rule::Sev1NeedsScribe));
+        /// assert!(Rule::ALL.len() >= 45);
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Rule {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule, in the order of the catalogue.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The stable kebab-case id, as in RULES.md.
+            pub const fn id(self) -> &'static str {
+                match self { $( Rule::$variant => $id, )* }
+            }
+
+            /// One line saying what the rule demands.
+            pub const fn summary(self) -> &'static str {
+                match self { $( Rule::$variant => $summary, )* }
+            }
+        }
+
+        impl FromStr for Rule {
+            type Err = UnknownRule;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $( $id => Ok(Rule::$variant), )*
+                    _ => Err(UnknownRule(s.to_owned())),
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    // ---- Envelope and lifecycle ----
+    /// Not JSON, wrong type, unknown field, unknown command `type`, bad UUID or
+    /// timestamp. Unknown fields are refused so that a typo never drops data silently.
+    MalformedInput = "malformed-input", "The input is not a well-formed command or document.";
+    /// Any command but `declare` for an incident that was never declared.
+    NotDeclared = "not-declared", "Only `declare` may address an incident that was never declared.";
+    /// A second `declare` for the same incident.
+    AlreadyDeclared = "already-declared", "An incident is declared once.";
+    /// Any command for a closed incident.
+    IncidentClosed = "incident-closed", "A closed incident takes no more commands.";
+    /// The command is not allowed in the incident's current phase (the phase table of WIRE.md).
+    NotAllowedInPhase = "not-allowed-in-phase", "The command is not allowed in the current phase.";
+    /// A command's `at` is earlier than the incident's last accepted command.
+    TimestampRegressed = "timestamp-regressed", "Commands arrive in time order.";
+    /// `expected_version` is given and differs from the incident's version.
+    VersionConflict = "version-conflict", "The sender saw another version of the incident.";
+    /// A `command_id` already accepted for this incident comes again with different content.
+    CommandIdReused = "command-id-reused", "A command id names one command only.";
+    /// A required text is missing or blank, where no more specific rule applies.
+    FieldEmpty = "field-empty", "A required text is missing or blank.";
+    /// A name over 200 characters, a short text over 2,000, a long text over
+    /// 65,536, or a list over 1,000 items.
+    FieldTooLong = "field-too-long", "A text or list is over its length limit.";
+
+    // ---- Declaring: first 15 minutes ----
+    /// > Confirm impact: affected environment, users, feature, and start time.
+    ImpactIncomplete = "impact-incomplete", "Impact confirms environment, users, feature and start time.";
+    /// The impact cannot start after the incident was declared.
+    ImpactStartAfterDeclaration = "impact-start-after-declaration", "Impact starts no later than the declaration.";
+    /// > SEV1: Broad outage, active data exposure, data loss, or security incident.
+    /// > SEV2: Major feature broken for many users or important environment blocked.
+    /// > SEV3: Degraded feature, workaround exists, limited impact.
+    SeverityBelowFloor = "severity-below-floor", "Severity is at least the floor set by the impact flags.";
+    /// `change_severity` must change the severity.
+    SeverityUnchanged = "severity-unchanged", "A severity change changes the severity.";
+    /// > Start an incident thread with current status, owner, and next update time.
+    UpdateRequired = "update-required", "Declaring, changing phase and changing severity post a comms update.";
+
+    // ---- Roles ----
+    /// > Assign severity and roles.
+    ///
+    /// and SEV3: "Prioritize in normal flow with clear owner".
+    CommanderRequired = "commander-required", "Every incident has a commander.";
+    /// > One person can hold multiple roles for small incidents, but SEV1
+    /// > incidents need a named commander and scribe.
+    Sev1NeedsScribe = "sev1-needs-scribe", "A SEV1 incident has a named scribe.";
+    /// > One person can hold multiple roles for small incidents, but SEV1
+    /// > incidents need a named commander and scribe.
+    ///
+    /// (reading: at SEV1 the two are different people)
+    Sev1ScribeNotCommander = "sev1-scribe-not-commander", "In a SEV1 incident the scribe is not the commander.";
+    /// > SEV1 … Immediate mitigation, engineering lead owns comms, postmortem required
+    Sev1CommsByEngineeringLead = "sev1-comms-by-engineering-lead", "A SEV1 incident's communications owner is its engineering lead.";
+
+    // ---- Communications ----
+    /// > Next update: time
+    UpdateNeedsNextUpdate = "update-needs-next-update", "Every update names the next update time unless resolved.";
+    /// The next update is promised for later than the update itself.
+    NextUpdateNotAfterUpdate = "next-update-not-after-update", "The next update is after this one.";
+    /// > Owner: name
+    UpdateOwnerNotAssigned = "update-owner-not-assigned", "An update's owner holds a role in the incident.";
+    /// > Status: investigating | mitigating | monitoring | resolved
+    UpdateStatusMismatch = "update-status-mismatch", "An update's status is the incident's phase after the command.";
+
+    // ---- Mitigation ----
+    /// > Mitigate before root-cause analysis when user impact is active.
+    MitigateBeforeRca = "mitigate-before-rca", "While users are hurt, mitigation starts before root cause is recorded.";
+    /// > Roll back to the previous container image tag.
+    RollbackSameTag = "rollback-same-tag", "A rollback goes to another tag than the one running.";
+    /// > External services: confirm Azure OpenAI, Vision, Document Intelligence,
+    /// > Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
+    UnknownDependency = "unknown-dependency", "A named dependency is in the playbook's catalogue.";
+    /// > Disable or bypass the failing optional dependency where product behavior allows it.
+    DependencyNotOptional = "dependency-not-optional", "Only an optional dependency can be disabled or bypassed.";
+    /// > Temporarily block a risky endpoint only when the security or
+    /// > data-integrity risk is higher than the availability impact.
+    BlockEndpointRiskNotHigher = "block-endpoint-risk-not-higher", "Blocking an endpoint needs a security risk above the availability impact.";
+    /// > Temporarily block a risky endpoint …
+    ///
+    /// (reading of "temporarily": a block is lifted before the incident closes)
+    BlockNotLifted = "block-not-lifted", "Every blocked endpoint is lifted before closing.";
+    /// `lift_block` names an endpoint that is not blocked.
+    NoSuchBlock = "no-such-block", "Only a blocked endpoint can be lifted.";
+
+    // ---- Resolving: verification ----
+    /// > Mitigate before root-cause analysis when user impact is active.
+    ///
+    /// While user impact is active, an incident resolves only from `monitoring`.
+    ResolveFromMonitoring = "resolve-from-monitoring", "With active user impact, resolve only from monitoring.";
+    /// > API: check /health/live, /health/ready, /health/status, and the affected endpoint.
+    VerificationApiHealth = "verification-api-health", "All health endpoints pass before resolving.";
+    /// > API: check /health/live, /health/ready, /health/status, and the affected endpoint.
+    VerificationEndpoints = "verification-endpoints", "Every affected endpoint was checked and passes.";
+    /// > Frontend: load the app through the deployed URL, log in with Clerk, and
+    /// > exercise the affected workflow.
+    VerificationFrontend = "verification-frontend", "A frontend impact is verified in the deployed app.";
+    /// > Data: verify no unauthorized access, failed migration, duplicate
+    /// > processing, or partial delete remains.
+    VerificationData = "verification-data", "A data impact is verified clean.";
+    /// > External services: confirm … as relevant.
+    VerificationDependencies = "verification-dependencies", "Every affected dependency is confirmed healthy.";
+    /// > Check recent deploys, migrations, provider status, logs, and health endpoints.
+    TriageChecksMissing = "triage-checks-missing", "A SEV1/SEV2 incident resolves after all five triage checks.";
+    /// > SEV2 … Same-day mitigation, incident notes required
+    NotesRequired = "notes-required", "A SEV1/SEV2 incident resolves with notes.";
+
+    // ---- Postmortem and closing ----
+    /// > SEV1 and SEV2 incidents require a postmortem.
+    PostmortemRequired = "postmortem-required", "A SEV1/SEV2 incident closes with a published postmortem.";
+    /// The postmortem template: Date, Severity, Owners, Status, Summary, Impact,
+    /// Timeline, Root Cause, What Worked, What Did Not Work, Action Items.
+    PostmortemIncomplete = "postmortem-incomplete", "A published postmortem fills every section.";
+    /// Template: "Severity:"
+    PostmortemSeverityMismatch = "postmortem-severity-mismatch", "The postmortem's severity is the incident's peak severity.";
+    /// Template: "## Timeline"
+    PostmortemTimelineUnordered = "postmortem-timeline-unordered", "The postmortem timeline is in time order.";
+    /// > Action items must have owners and dates.
+    ActionItemIncomplete = "action-item-incomplete", "Every action item has an action, an owner and a due date.";
+    /// An action item cannot be due before the incident was declared.
+    ActionItemDueBeforeIncident = "action-item-due-before-incident", "No action item is due before the incident's day.";
+    /// > Update the handbook, ADRs, dashboards, or tests when the incident
+    /// > revealed a missing guardrail.
+    GuardrailActionMissing = "guardrail-action-missing", "A missing guardrail gets a guardrail action item.";
+
+    // ---- Snapshots (an addition to RULES.md) ----
+    /// A snapshot claims a state that its own history does not produce (its
+    /// version, phase, peak severity or any other field differs from what
+    /// replaying its `history` gives).
+    SnapshotHistoryMismatch = "snapshot-history-mismatch", "A snapshot is exactly what its history produces.";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        schemars::json_schema!({
+            "description": "A rule id of the rule catalogue (RULES.md).",
+            "type": "string",
+            "enum": ids,
+        })
+    }
+}
+
+/// A string that is not the id of any [`Rule`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule id `{0}`")]
+pub struct UnknownRule(pub String);
+
+/// One broken rule: which, why, and where in the input.
+///
+/// ```
+/// use incident_playbook::{Rule, Violation};
+/// let v = Violation::new(Rule::Sev1NeedsScribe, "a SEV1 incident needs a scribe", Some("roles.scribe"));
+/// assert_eq!(v.rule(), Rule::Sev1NeedsScribe);
+/// assert_eq!(v.path(), Some("roles.scribe"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Violation {
+    rule: Rule,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+}
+
+impl Violation {
+    /// A violation of `rule`, explained by `message`, at the JSON `path` of the
+    /// offending field (`roles.scribe`, `postmortem.action_items[2].owner`) where
+    /// there is one.
+    pub fn new(rule: Rule, message: impl Into<String>, path: Option<&str>) -> Self {
+        Violation {
+            rule,
+            message: message.into(),
+            path: path.map(str::to_owned),
+        }
+    }
+
+    /// The broken rule.
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+
+    /// What a person needs to know.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The JSON path of the offending field, if the rule is about one field.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The same violation found inside a larger document, at `prefix`
+    /// (`history[3]` + `roles.scribe` → `history[3].roles.scribe`).
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.path = Some(match self.path {
+            Some(p) if p.starts_with('[') => format!("{prefix}{p}"),
+            Some(p) => format!("{prefix}.{p}"),
+            None => prefix.to_owned(),
+        });
+        self
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(path) => write!(f, "error[{}] at {}: {}", self.rule, path, self.message),
+            None => write!(f, "error[{}]: {}", self.rule, self.message),
+        }
+    }
+}
+
+/// Why a command, snapshot or document was refused: every rule it breaks.
+///
+/// A rejection is never empty; [`Rejection::rule`] is the first violation's rule.
+///
+/// ```
+/// use incident_playbook::{Rejection, Rule, Violation};
+/// let r = Rejection::from(Violation::new(Rule::NotDeclared, "no such incident", None));
+/// assert_eq!(r.rule(), Rule::NotDeclared);
+/// assert_eq!(r.violations().len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Rejection {
+    first: Violation,
+    rest: Vec<Violation>,
+}
+
+impl Rejection {
+    /// A rejection from a list of violations; `None` if the list is empty.
+    pub fn from_violations(violations: Vec<Violation>) -> Option<Self> {
+        let mut it = violations.into_iter();
+        let first = it.next()?;
+        Some(Rejection {
+            first,
+            rest: it.collect(),
+        })
+    }
+
+    /// The first broken rule: the one a short report names.
+    pub fn rule(&self) -> Rule {
+        self.first.rule
+    }
+
+    /// Every violation, in the order found.
+    pub fn violations(&self) -> Vec<&Violation> {
+        std::iter::once(&self.first).chain(&self.rest).collect()
+    }
+
+    /// Every violation, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &Violation> {
+        std::iter::once(&self.first).chain(&self.rest)
+    }
+
+    /// Whether any violation is of `rule`.
+    pub fn breaks(&self, rule: Rule) -> bool {
+        self.iter().any(|v| v.rule == rule)
+    }
+
+    /// The distinct rules broken, in the order first found.
+    pub fn rules(&self) -> Vec<Rule> {
+        let mut out: Vec<Rule> = Vec::new();
+        for v in self.iter() {
+            if !out.contains(&v.rule) {
+                out.push(v.rule);
+            }
+        }
+        out
+    }
+
+    /// The same rejection found inside a larger document, at `prefix`.
+    pub fn within(self, prefix: &str) -> Self {
+        Rejection {
+            first: self.first.within(prefix),
+            rest: self.rest.into_iter().map(|v| v.within(prefix)).collect(),
+        }
+    }
+
+    /// Every violation, owned.
+    pub fn into_violations(self) -> Vec<Violation> {
+        let mut v = Vec::with_capacity(1 + self.rest.len());
+        v.push(self.first);
+        v.extend(self.rest);
+        v
+    }
+}
+
+impl Serialize for Rejection {
+    /// `{"rule": <first rule>, "violations": [...]}`, as in a replay report.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Rejection", 2)?;
+        s.serialize_field("rule", &self.rule())?;
+        s.serialize_field("violations", &self.violations())?;
+        s.end()
+    }
+}
+
+impl From<Violation> for Rejection {
+    fn from(first: Violation) -> Self {
+        Rejection {
+            first,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first)?;
+        if !self.rest.is_empty() {
+            write!(f, " (and {} more)", self.rest.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects violations while a command is checked, so that every broken rule
+/// is reported, not only the first.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    violations: Vec<Violation>,
+}
+
+impl Report {
+    pub(crate) fn new() -> Self {
+        Report::default()
+    }
+
+    pub(crate) fn push(&mut self, rule: Rule, path: &str, message: impl Into<String>) {
+        self.violations.push(Violation {
+            rule,
+            message: message.into(),
+            path: if path.is_empty() {
+                None
+            } else {
+                Some(path.to_owned())
+            },
+        });
+    }
+
+    pub(crate) fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    pub(crate) fn extend(&mut self, rejection: Rejection) {
+        self.violations.extend(rejection.into_violations());
+    }
+
+    /// Checks that a list is within the 1,000-item limit.
+    pub(crate) fn list_len(&mut self, path: &str, len: usize) -> bool {
+        if len > crate::text::MAX_LIST {
+            self.push(
+                Rule::FieldTooLong,
+                path,
+                format!(
+                    "has {len} items; at most {} are allowed",
+                    crate::text::MAX_LIST
+                ),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// The checked value if nothing was broken; else every violation.
+    ///
+    /// `value` is `None` only when a violation explains why; should a check
+    /// ever fail to say so, the command is still refused rather than accepted
+    /// half-built.
+    pub(crate) fn conclude<T>(self, value: Option<T>) -> Result<T, Rejection> {
+        match (Rejection::from_violations(self.violations), value) {
+            (Some(rejection), _) => Err(rejection),
+            (None, Some(value)) => Ok(value),
+            (None, None) => Err(Rejection::from(Violation::new(
+                Rule::MalformedInput,
+                "the input could not be checked",
+                None,
+            ))),
+        }
+    }
+
+    pub(crate) fn into_rejection(self) -> Option<Rejection> {
+        Rejection::from_violations(self.violations)
+    }
+}
+
+/// Joins a JSON path: `join("roles", "scribe")` is `roles.scribe`.
+pub(crate) fn join(prefix: &str, field: &str) -> String {
+    if prefix.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
+/// Indexes a JSON path: `index("action_items", 2)` is `action_items[2]`.
+pub(crate) fn index(prefix: &str, i: usize) -> String {
+    format!("{prefix}[{i}]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in Rule::ALL {
+            assert!(seen.insert(rule.id()), "duplicate id {}", rule.id());
+            assert!(
+                rule.id()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
+            assert_eq!(rule.id().parse::<Rule>(), Ok(*rule));
+            assert!(!rule.summary().is_empty());
+        }
+        assert!("no-such-rule".parse::<Rule>().is_err());
+    }
+
+    #[test]
+    fn paths_nest() {
+        let v = Violation::new(Rule::FieldEmpty, "x", Some("roles.scribe")).within("history[3]");
+        assert_eq!(v.path(), Some("history[3].roles.scribe"));
+        let v = Violation::new(Rule::FieldEmpty, "x", None).within("history[3]");
+        assert_eq!(v.path(), Some("history[3]"));
+    }
+}

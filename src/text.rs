@@ -1,0 +1,342 @@
+//! Validated text: names, short texts and long texts that are never blank and
+//! never over their length limit.
+//!
+//! Lengths count Unicode scalar values, as JSON Schema's `maxLength` does.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::rule::{Report, Rule};
+
+/// The most items any list may hold.
+pub const MAX_LIST: usize = 1_000;
+
+/// Why a string is not a valid text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TextError {
+    /// Empty or only white space.
+    #[error("is blank")]
+    Blank,
+    /// Over the limit.
+    #[error("has {len} characters; at most {max} are allowed")]
+    TooLong {
+        /// The limit.
+        max: usize,
+        /// The length found.
+        len: usize,
+    },
+}
+
+/// Whether a string says nothing: empty, or only white space.
+///
+/// Besides Rust's white space this counts U+FEFF and U+001C–U+001F, which
+/// the regular expressions of JavaScript and Python treat as `\s`; so the
+/// JSON Schemas' non-blank pattern never refuses a text the crate accepts.
+pub fn is_blank(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_whitespace() || c == '\u{feff}' || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// A bounded, non-blank text class.
+pub trait BoundedText: Sized + AsRef<str> {
+    /// The most characters (Unicode scalar values) allowed.
+    const MAX: usize;
+    /// What the class is, for messages and schemas.
+    const WHAT: &'static str;
+    #[doc(hidden)]
+    fn from_checked(s: String) -> Self;
+
+    /// Checks and wraps a string.
+    fn parse(s: &str) -> Result<Self, TextError> {
+        Self::parse_owned(s.to_owned())
+    }
+
+    /// Checks and wraps an owned string without copying it.
+    fn parse_owned(s: String) -> Result<Self, TextError> {
+        if is_blank(&s) {
+            return Err(TextError::Blank);
+        }
+        // Byte length bounds the character count, so most texts skip the count.
+        if s.len() > Self::MAX {
+            let len = s.chars().count();
+            if len > Self::MAX {
+                return Err(TextError::TooLong {
+                    max: Self::MAX,
+                    len,
+                });
+            }
+        }
+        Ok(Self::from_checked(s))
+    }
+}
+
+macro_rules! text_type {
+    ($(#[doc = $doc:literal])* $name:ident, $max:expr, $what:literal) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl BoundedText for $name {
+            const MAX: usize = $max;
+            const WHAT: &'static str = $what;
+            fn from_checked(s: String) -> Self {
+                $name(s)
+            }
+        }
+
+        impl $name {
+            /// Checks and wraps a string.
+            ///
+            /// # Errors
+            ///
+            /// [`TextError::Blank`] for an empty or white-space string,
+            /// [`TextError::TooLong`] over the limit.
+            pub fn new(s: &str) -> Result<Self, TextError> {
+                <Self as BoundedText>::parse(s)
+            }
+
+            /// A text known valid at compile time.
+            ///
+            /// Only for the crate's own constants; a blank or overlong
+            /// literal is a bug caught by the tests of those constants.
+            #[allow(dead_code)]
+            pub(crate) fn from_static(s: &'static str) -> Self {
+                $name(s.to_owned())
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The text, owned.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TextError;
+            fn try_from(s: String) -> Result<Self, TextError> {
+                <Self as BoundedText>::parse_owned(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = TextError;
+            fn try_from(s: &str) -> Result<Self, TextError> {
+                <Self as BoundedText>::parse(s)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = TextError;
+            fn from_str(s: &str) -> Result<Self, TextError> {
+                <Self as BoundedText>::parse(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                <Self as BoundedText>::parse_owned(s)
+                    .map_err(|e| serde::de::Error::custom(format!("{} {e}", $what)))
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": $max,
+                    "pattern": NON_BLANK_PATTERN,
+                })
+            }
+        }
+    };
+}
+
+/// The JSON Schema pattern for "not blank": at least one character that is
+/// not white space.
+#[cfg(feature = "schema")]
+pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
+
+text_type! {
+    /// A person's or a dependency's name: non-blank, at most 200 characters.
+    ///
+    /// ```
+    /// use incident_playbook::Name;
+    /// assert_eq!(Name::new("Ada").unwrap().as_str(), "Ada");
+    /// assert!(Name::new("   ").is_err());
+    /// assert!(Name::new(&"x".repeat(201)).is_err());
+    /// ```
+    Name, 200, "a name"
+}
+
+text_type! {
+    /// A short text (title, reason, finding, endpoint, …): non-blank, at most
+    /// 2,000 characters.
+    ///
+    /// ```
+    /// use incident_playbook::ShortText;
+    /// assert!(ShortText::new("Document uploads failing").is_ok());
+    /// assert!(ShortText::new("").is_err());
+    /// ```
+    ShortText, 2_000, "a short text"
+}
+
+text_type! {
+    /// A long text (note, root cause, postmortem section): non-blank, at most
+    /// 65,536 characters.
+    ///
+    /// ```
+    /// use incident_playbook::LongText;
+    /// assert!(LongText::new("Deploy 2026.05.04-1 at 09:02 matches the start.").is_ok());
+    /// assert!(LongText::new(&"x".repeat(65_537)).is_err());
+    /// ```
+    LongText, 65_536, "a long text"
+}
+
+impl Report {
+    /// Checks a required text: missing or blank is `missing_rule` (usually
+    /// `field-empty`), too long is `field-too-long`.
+    pub(crate) fn text<T: BoundedText>(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+        missing_rule: Rule,
+    ) -> Option<T> {
+        match value {
+            None => {
+                self.push(missing_rule, path, format!("{} is required", T::WHAT));
+                None
+            }
+            Some(s) => self.present_text(path, s, missing_rule),
+        }
+    }
+
+    /// Checks a text that may be absent but, when given, must be valid.
+    pub(crate) fn optional_text<T: BoundedText>(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+    ) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            Some(s) => self.present_text(path, s, Rule::FieldEmpty).map(Some),
+        }
+    }
+
+    fn present_text<T: BoundedText>(&mut self, path: &str, s: &str, blank_rule: Rule) -> Option<T> {
+        match T::parse(s) {
+            Ok(t) => Some(t),
+            Err(TextError::Blank) => {
+                self.push(
+                    blank_rule,
+                    path,
+                    format!("{} is required and is blank", T::WHAT),
+                );
+                None
+            }
+            Err(e) => {
+                self.push(Rule::FieldTooLong, path, format!("{} {e}", T::WHAT));
+                None
+            }
+        }
+    }
+
+    /// Checks a list of required texts (each non-blank, the list ≤ 1,000).
+    pub(crate) fn text_list<T: BoundedText>(
+        &mut self,
+        path: &str,
+        items: &[String],
+    ) -> Option<Vec<T>> {
+        let mut ok = self.list_len(path, items.len());
+        let mut out = Vec::with_capacity(items.len().min(MAX_LIST));
+        for (i, item) in items.iter().enumerate() {
+            match self.present_text(&crate::rule::index(path, i), item, Rule::FieldEmpty) {
+                Some(t) => out.push(t),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        assert!(Name::new(&"é".repeat(200)).is_ok());
+        assert!(Name::new(&"é".repeat(201)).is_err());
+        assert_eq!(
+            Name::new(&"x".repeat(201)),
+            Err(TextError::TooLong { max: 200, len: 201 })
+        );
+    }
+
+    #[test]
+    fn blank_includes_what_schema_validators_call_space() {
+        for s in ["", " ", "\t\n", "\u{feff}", "\u{a0}", "\u{1f}"] {
+            assert!(is_blank(s), "{s:?}");
+            assert!(ShortText::new(s).is_err());
+        }
+        assert!(!is_blank(" a "));
+    }
+
+    #[test]
+    fn deserialize_checks() {
+        assert!(serde_json::from_str::<Name>("\"Ada\"").is_ok());
+        let err = serde_json::from_str::<Name>("\" \"").unwrap_err();
+        assert!(err.to_string().contains("blank"));
+    }
+}

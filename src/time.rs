@@ -1,0 +1,324 @@
+//! Points in time and calendar dates, as the wire contract writes them.
+//!
+//! The library reads no clock: every time arrives in a command.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point in time: RFC 3339 with an offset on the wire, kept and printed in UTC.
+///
+/// ```
+/// use incident_playbook::Timestamp;
+/// let t: Timestamp = "2026-05-04T11:05:00+02:00".parse().unwrap();
+/// assert_eq!(t.to_string(), "2026-05-04T09:05:00Z");
+/// assert!("2026-05-04 09:05".parse::<Timestamp>().is_err());
+/// assert!("2026-05-04T09:05:00".parse::<Timestamp>().is_err()); // no offset
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(DateTime<Utc>);
+
+/// A string that is not a strict RFC 3339 timestamp or `YYYY-MM-DD` date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not {expected}")]
+pub struct TimeError {
+    input: String,
+    expected: &'static str,
+}
+
+impl TimeError {
+    fn new(input: &str, expected: &'static str) -> Self {
+        let input: String = input.chars().take(64).collect();
+        TimeError { input, expected }
+    }
+}
+
+const TIMESTAMP: &str = "an RFC 3339 timestamp with an offset (2026-05-04T09:05:00Z)";
+const DATE: &str = "a date (YYYY-MM-DD)";
+
+/// Checks the exact RFC 3339 `date-time` shape, which chrono alone is more
+/// lenient about (it takes a space for `T`, for one).
+fn is_rfc3339_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b.get(4) != Some(&b'-')
+        || !digits(5..7)
+        || b.get(7) != Some(&b'-')
+        || !digits(8..10)
+        || !matches!(b.get(10), Some(b'T' | b't'))
+        || !digits(11..13)
+        || b.get(13) != Some(&b':')
+        || !digits(14..16)
+        || b.get(16) != Some(&b':')
+        || !digits(17..19)
+        // No leap seconds: JSON Schema validators disagree about them.
+        || b.get(17).is_some_and(|d| *d > b'5')
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i..) {
+        Some([b'Z' | b'z']) => true,
+        Some([b'+' | b'-', h1, h2, b':', m1, m2]) => {
+            [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+impl Timestamp {
+    /// The instant, in UTC.
+    pub fn as_datetime(&self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// The calendar day in UTC.
+    pub fn date(&self) -> Date {
+        Date(self.0.date_naive())
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(t: DateTime<Utc>) -> Self {
+        Timestamp(t)
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        if !is_rfc3339_shape(s) {
+            return Err(TimeError::new(s, TIMESTAMP));
+        }
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| Timestamp(t.with_timezone(&Utc)))
+            .map_err(|_| TimeError::new(s, TIMESTAMP))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+///
+/// ```
+/// use incident_playbook::Date;
+/// let d: Date = "2026-05-20".parse().unwrap();
+/// assert_eq!(d.to_string(), "2026-05-20");
+/// assert!("2026-5-20".parse::<Date>().is_err());
+/// assert!("2026-02-30".parse::<Date>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(NaiveDate);
+
+impl Date {
+    /// The date as chrono's type.
+    pub fn as_naive(&self) -> NaiveDate {
+        self.0
+    }
+}
+
+impl From<NaiveDate> for Date {
+    fn from(d: NaiveDate) -> Self {
+        Date(d)
+    }
+}
+
+impl FromStr for Date {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !shape {
+            return Err(TimeError::new(s, DATE));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| TimeError::new(s, DATE))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+mod schema {
+    use super::*;
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    /// The exact shape the crate reads: validators' `date-time` formats take
+    /// more (a space for `T`, `+0200`, leap seconds), so the pattern says it.
+    const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+    const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
+    impl JsonSchema for Timestamp {
+        fn schema_name() -> Cow<'static, str> {
+            "Timestamp".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN})
+        }
+    }
+
+    impl JsonSchema for Date {
+        fn schema_name() -> Cow<'static, str> {
+            "Date".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+        }
+    }
+
+    /// Schema of a time a rule demands: a timestamp, or blank or null (which
+    /// the rule then reports).
+    pub(crate) struct BlankableTimestamp;
+    impl JsonSchema for BlankableTimestamp {
+        fn schema_name() -> Cow<'static, str> {
+            "BlankableTimestamp".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"anyOf": [
+                {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN},
+                {"type": "string", "pattern": "^\\s*$"},
+                {"type": "null"}
+            ]})
+        }
+    }
+
+    /// Schema of a date that may be blank or null.
+    pub(crate) struct BlankableDate;
+    impl JsonSchema for BlankableDate {
+        fn schema_name() -> Cow<'static, str> {
+            "BlankableDate".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"anyOf": [
+                {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                {"type": "string", "pattern": "^\\s*$"},
+                {"type": "null"}
+            ]})
+        }
+    }
+}
+#[cfg(feature = "schema")]
+pub(crate) use schema::{BlankableDate, BlankableTimestamp};
+
+/// Deserializes a time or date where a blank string, like `null`, means absent:
+/// the rule that demands the value then names it.
+pub(crate) fn blank_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    let s = Option::<std::borrow::Cow<str>>::deserialize(deserializer)?;
+    match s {
+        None => Ok(None),
+        Some(s) if crate::text::is_blank(&s) => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_shapes() {
+        for ok in [
+            "2026-05-04T09:05:00Z",
+            "2026-05-04T09:05:00.123Z",
+            "2026-05-04T09:05:00+02:00",
+            "2026-05-04t09:05:00z",
+        ] {
+            assert!(ok.parse::<Timestamp>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-05-04",
+            "2026-05-04 09:05:00Z",
+            "2026-05-04T09:05Z",
+            "2026-05-04T09:05:00+0200",
+            "2026-13-04T09:05:00Z",
+            "2026-05-04T09:05:00.Z",
+            "2026-06-30T23:59:60Z",
+            "٢٠٢٦-05-04T09:05:00Z",
+        ] {
+            assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn printed_in_utc() {
+        let t: Timestamp = "2026-05-04T23:30:00-02:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2026-05-05T01:30:00Z");
+        assert_eq!(t.date().to_string(), "2026-05-05");
+    }
+}

@@ -1,0 +1,195 @@
+//! The `incident` binary: the conformance cases through `check.py`, exit
+//! codes, formats, and `check`.
+#![cfg(feature = "cli")]
+
+use std::path::Path;
+use std::process::Command;
+
+fn incident() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_incident"))
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn conformance_cases_pass_through_the_binary() {
+    let out = Command::new("python3")
+        .arg(root().join("tests/conformance/check.py"))
+        .arg(env!("CARGO_BIN_EXE_incident"))
+        .arg(root().join("tests/conformance/cases"))
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn replay_prints_a_closed_sev1_and_check_accepts_its_output() {
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let out = incident().arg("replay").arg(&case).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SEV1 closed"), "{text}");
+
+    let out = incident()
+        .args(["replay", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let dir = std::env::temp_dir().join(format!("incident-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = dir.join("out.json");
+    std::fs::write(&doc, &out.stdout).unwrap();
+    let check = incident().arg("check").arg(&doc).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // Tamper: take the scribe away.
+    let mut value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    value["incidents"][0]["roles"]
+        .as_object_mut()
+        .unwrap()
+        .remove("scribe");
+    std::fs::write(&doc, value.to_string()).unwrap();
+    let check = incident()
+        .args(["check", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let rules: Vec<&str> = report["snapshots"][0]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"sev1-needs-scribe"), "{rules:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn replay_stops_at_the_first_rejection_unless_told_to_keep_going() {
+    let case = root().join("tests/conformance/cases/two-incidents-interleaved.jsonl");
+    let text = std::fs::read_to_string(&case).unwrap();
+    // Line 2 is for an incident nobody declared; the rest is fine.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines.insert(
+        1,
+        r#"{"type": "add_note", "incident_id": "11111111-1111-1111-1111-111111111111", "command_id": "22222222-2222-2222-2222-222222222222", "at": "2026-05-04T09:00:00Z", "text": "x"}"#.to_owned(),
+    );
+    let dir = std::env::temp_dir().join(format!("incident-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("stream.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let stop = incident()
+        .args(["replay", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let go = incident()
+        .args(["replay", "--keep-going", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stop: serde_json::Value = serde_json::from_slice(&stop.stdout).unwrap();
+    let go: serde_json::Value = serde_json::from_slice(&go.stdout).unwrap();
+    assert_eq!(stop["rejections"].as_array().unwrap().len(), 1);
+    assert_eq!(stop["incidents"].as_array().unwrap().len(), 1);
+    assert_eq!(go["incidents"].as_array().unwrap().len(), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_usage_unreadable_files_and_bad_playbooks_exit_2() {
+    assert_eq!(
+        incident().arg("replay").output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        incident()
+            .args(["replay", "/no/such/file"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let out = incident()
+        .args(["replay", "--playbook"])
+        .arg(&case)
+        .arg(&case)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a playbook"));
+}
+
+#[test]
+fn replay_reads_stdin_and_counts_blank_lines() {
+    use std::io::Write;
+    let mut child = incident()
+        .args(["replay", "--keep-going", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"\n\n{\"type\":\"close\"}\n\xff\xfe\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<u64> = doc["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 4]);
+}
+
+#[test]
+fn schema_lists_and_writes_every_schema() {
+    let out = incident().arg("schema").output().unwrap();
+    let names = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "command",
+        "snapshot",
+        "replay-output",
+        "postmortem",
+        "comms-update",
+        "playbook",
+    ] {
+        assert!(
+            names.lines().any(|l| l.starts_with(name)),
+            "{name} missing: {names}"
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("incident-schemas-{}", std::process::id()));
+    let out = incident()
+        .args(["schema", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for name in ["command", "snapshot"] {
+        let written = std::fs::read_to_string(dir.join(format!("{name}.schema.json"))).unwrap();
+        let committed =
+            std::fs::read_to_string(root().join(format!("schemas/{name}.schema.json"))).unwrap();
+        assert_eq!(written, committed);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

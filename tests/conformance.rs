@@ -1,0 +1,136 @@
+//! The conformance cases of `tests/conformance/cases`, run through the library
+//! API with the same verdicts `check.py` demands of the binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use incident_playbook::{Playbook, Replay};
+use serde_json::Value;
+
+fn cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/cases");
+    let mut out: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The problems of one case, as check.py would list them.
+fn run_case(path: &Path) -> Vec<String> {
+    let expect: Value =
+        serde_json::from_str(&fs::read_to_string(path.with_extension("expect.json")).unwrap())
+            .unwrap();
+    let input = fs::read_to_string(path).unwrap();
+    let mut replay = Replay::new(Playbook::default());
+    for line in input.lines() {
+        replay.line(line);
+    }
+    let out: Value = serde_json::to_value(replay.output()).unwrap();
+    let mut problems = Vec::new();
+    if i64::from(replay.exit_code()) != expect["exit"].as_i64().unwrap() {
+        problems.push(format!(
+            "exit {}, expected {}",
+            replay.exit_code(),
+            expect["exit"]
+        ));
+    }
+    let mut got: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+    for r in out["rejections"].as_array().unwrap() {
+        let mut rules: BTreeSet<String> = BTreeSet::new();
+        rules.insert(r["rule"].as_str().unwrap().to_owned());
+        for v in r["violations"].as_array().unwrap() {
+            rules.insert(v["rule"].as_str().unwrap().to_owned());
+        }
+        got.insert(r["line"].as_u64().unwrap(), rules);
+    }
+    let want: BTreeMap<u64, String> = expect["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (line, rule) in &want {
+        match got.get(line) {
+            None => problems.push(format!("line {line} not rejected (expected {rule})")),
+            Some(rules) if !rules.contains(rule) => problems.push(format!(
+                "line {line} rejected as {rules:?}, expected {rule}"
+            )),
+            _ => {}
+        }
+    }
+    for (line, rules) in &got {
+        if !want.contains_key(line) {
+            problems.push(format!(
+                "line {line} rejected as {rules:?}, expected accepted"
+            ));
+        }
+    }
+    let incidents: BTreeMap<&str, &Value> = out["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["incident_id"].as_str().unwrap(), i))
+        .collect();
+    for exp in expect["incidents"].as_array().unwrap() {
+        let id = exp["incident_id"].as_str().unwrap();
+        match incidents.get(id) {
+            None => problems.push(format!("incident {id} missing")),
+            Some(inc) => {
+                for (k, v) in exp.as_object().unwrap() {
+                    if &inc[k] != v {
+                        problems.push(format!("{k} is {}, expected {v}", inc[k]));
+                    }
+                }
+            }
+        }
+    }
+    if incidents.len() != expect["incidents"].as_array().unwrap().len() {
+        problems.push(format!("{} incidents reported", incidents.len()));
+    }
+    problems
+}
+
+#[test]
+fn every_visible_conformance_case_passes_through_the_library() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 25,
+        "the cases were not copied: {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let problems = run_case(case);
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}", case.display(), problems.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn accepted_incidents_load_back_from_their_snapshots() {
+    for case in cases() {
+        let input = fs::read_to_string(&case).unwrap();
+        let mut replay = Replay::new(Playbook::default());
+        for line in input.lines() {
+            replay.line(line);
+        }
+        for incident in replay.incidents() {
+            let json = serde_json::to_string(incident).unwrap();
+            let snapshot: incident_playbook::Snapshot = serde_json::from_str(&json).unwrap();
+            let loaded = incident_playbook::Incident::load(snapshot, &Playbook::default())
+                .unwrap_or_else(|r| panic!("{}: {r}", case.display()));
+            assert_eq!(serde_json::to_string(&loaded).unwrap(), json);
+        }
+    }
+}
