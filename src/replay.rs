@@ -42,6 +42,9 @@ pub struct ReplayOutput {
 /// A replay in progress: feed it lines, then read the incidents and the
 /// refused lines.
 ///
+/// The library takes any `&str` as a line; the `incident` tool refuses lines
+/// over 16 MiB before they reach it.
+///
 /// ```
 /// use incident_playbook::{Playbook, Replay, Rule};
 /// let mut replay = Replay::new(Playbook::default());
@@ -54,23 +57,39 @@ pub struct ReplayOutput {
 #[derive(Debug, Clone)]
 pub struct Replay {
     incidents: Incidents,
-    rejections: Vec<LineReport>,
+    /// `None` when streaming: the caller handles each refused line.
+    rejections: Option<Vec<LineReport>>,
+    refused: u64,
+    malformed: u64,
     lines: u64,
 }
 
 impl Replay {
-    /// An empty replay under `playbook`.
+    /// An empty replay under `playbook` that keeps every refused line for
+    /// [`Replay::rejections`] and [`Replay::output`].
     pub fn new(playbook: Playbook) -> Self {
         Replay {
             incidents: Incidents::new(playbook),
-            rejections: Vec::new(),
+            rejections: Some(Vec::new()),
+            refused: 0,
+            malformed: 0,
             lines: 0,
+        }
+    }
+
+    /// An empty replay that keeps no refused line: each is only returned by
+    /// [`Replay::line`], so memory grows with the incidents held, not with
+    /// the lines read.
+    pub fn streaming(playbook: Playbook) -> Self {
+        Replay {
+            rejections: None,
+            ..Replay::new(playbook)
         }
     }
 
     /// Applies the next line of the stream. Returns the report of the line if
     /// it was refused.
-    pub fn line(&mut self, text: &str) -> Option<&LineReport> {
+    pub fn line(&mut self, text: &str) -> Option<LineReport> {
         self.lines += 1;
         if crate::text::is_blank(text) {
             return None;
@@ -79,30 +98,39 @@ impl Replay {
             Ok(Outcome::Applied { .. } | Outcome::Duplicate { .. }) => None,
             Err(refused) => {
                 let rule = refused.rejection.rule();
-                self.rejections.push(LineReport {
+                self.record(LineReport {
                     line: self.lines,
                     incident_id: refused.incident_id,
                     command_id: refused.command_id,
                     rule,
                     violations: refused.rejection.into_violations(),
-                });
-                self.rejections.last()
+                })
             }
         }
     }
 
     /// Counts a line that could not be read as text (invalid UTF-8, too long)
     /// as malformed.
-    pub fn unreadable_line(&mut self, why: &str) -> Option<&LineReport> {
+    pub fn unreadable_line(&mut self, why: &str) -> Option<LineReport> {
         self.lines += 1;
-        self.rejections.push(LineReport {
+        self.record(LineReport {
             line: self.lines,
             incident_id: None,
             command_id: None,
             rule: Rule::MalformedInput,
             violations: vec![Violation::new(Rule::MalformedInput, why, None)],
-        });
-        self.rejections.last()
+        })
+    }
+
+    fn record(&mut self, report: LineReport) -> Option<LineReport> {
+        self.refused += 1;
+        if report.rule == Rule::MalformedInput {
+            self.malformed += 1;
+        }
+        if let Some(kept) = &mut self.rejections {
+            kept.push(report.clone());
+        }
+        Some(report)
     }
 
     /// The incidents so far.
@@ -110,9 +138,14 @@ impl Replay {
         &self.incidents
     }
 
-    /// The refused lines so far.
+    /// The refused lines so far (none when [`Replay::streaming`]).
     pub fn rejections(&self) -> &[LineReport] {
-        &self.rejections
+        self.rejections.as_deref().unwrap_or_default()
+    }
+
+    /// How many lines were refused.
+    pub fn refused(&self) -> u64 {
+        self.refused
     }
 
     /// How many lines were read.
@@ -123,13 +156,9 @@ impl Replay {
     /// `0` all accepted, `1` a line broke a rule, `2` a line was malformed
     /// (2 wins).
     pub fn exit_code(&self) -> i32 {
-        if self
-            .rejections
-            .iter()
-            .any(|r| r.rule == Rule::MalformedInput)
-        {
+        if self.malformed > 0 {
             2
-        } else if self.rejections.is_empty() {
+        } else if self.refused == 0 {
             0
         } else {
             1
@@ -145,7 +174,7 @@ impl Replay {
         }
         Out {
             incidents: &self.incidents,
-            rejections: &self.rejections,
+            rejections: self.rejections(),
         }
     }
 }

@@ -193,3 +193,37 @@ fn schema_lists_and_writes_every_schema() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn replay_json_output_matches_its_schema_and_the_library() {
+    let schema = incident_playbook::schema::by_name("replay-output").unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema.schema)
+        .unwrap();
+    for case in [
+        "malformed-json-line",
+        "two-incidents-interleaved",
+        "close-sev1-without-postmortem",
+    ] {
+        let path = root().join(format!("tests/conformance/cases/{case}.jsonl"));
+        let out = incident()
+            .args(["replay", "--keep-going", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(validator.is_valid(&doc), "{case}");
+        // The binary streams; the library collects: the same document either way.
+        let mut replay = incident_playbook::Replay::new(incident_playbook::Playbook::default());
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            replay.line(line);
+        }
+        assert_eq!(
+            doc,
+            serde_json::to_value(replay.output()).unwrap(),
+            "{case}"
+        );
+        assert_eq!(out.status.code(), Some(replay.exit_code()));
+    }
+}

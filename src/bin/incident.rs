@@ -192,10 +192,16 @@ fn read_line_bounded(
 
 fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> Result<u8, Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
-    let mut replay = Replay::new(playbook);
+    // Streaming: each refused line is written as it is found and then
+    // forgotten, so memory grows with the incidents held, not the lines read.
+    // That is why the JSON document lists `rejections` before `incidents`.
+    let mut replay = Replay::streaming(playbook);
     let mut buf = Vec::new();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    if format == Format::Json {
+        write!(out, "{{\"rejections\":[")?;
+    }
     loop {
         let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(Some(fits)) => fits,
@@ -211,14 +217,22 @@ fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> R
             }
         };
         if let Some(report) = refused {
-            if format == Format::Text {
-                for (i, v) in report.violations.iter().enumerate() {
-                    let lead = if i == 0 {
-                        format!("line {}: ", report.line)
-                    } else {
-                        "  ".repeat(4)
-                    };
-                    writeln!(out, "{lead}{v}")?;
+            match format {
+                Format::Text => {
+                    for (i, v) in report.violations.iter().enumerate() {
+                        let lead = if i == 0 {
+                            format!("line {}: ", report.line)
+                        } else {
+                            "  ".repeat(4)
+                        };
+                        writeln!(out, "{lead}{v}")?;
+                    }
+                }
+                Format::Json => {
+                    if replay.refused() > 1 {
+                        write!(out, ",")?;
+                    }
+                    serde_json::to_writer(&mut out, &report)?;
                 }
             }
             if !keep_going {
@@ -228,8 +242,9 @@ fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> R
     }
     match format {
         Format::Json => {
-            serde_json::to_writer(&mut out, &replay.output())?;
-            writeln!(out)?;
+            write!(out, "],\"incidents\":")?;
+            serde_json::to_writer(&mut out, replay.incidents())?;
+            writeln!(out, "}}")?;
         }
         Format::Text => {
             for incident in replay.incidents() {
