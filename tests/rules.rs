@@ -1250,6 +1250,45 @@ fn a_command_not_allowed_in_the_phase_is_checked_further() {
 }
 
 #[test]
+fn the_severity_floor_is_checked_even_when_the_impact_is_incomplete() {
+    // The flags alone say the floor; a missing feature does not hide it.
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = with(&s.declare(), "impact.flags", json!(["broad_outage"]));
+    let declare = without(&declare, "impact.feature");
+    let declare = with(&declare, "impact.started_at", json!(time(2)));
+    assert_exactly(
+        &s.reject(&declare),
+        &[
+            (Rule::ImpactIncomplete, Some("impact.feature")),
+            (Rule::ImpactStartAfterDeclaration, Some("impact.started_at")),
+            (Rule::SeverityBelowFloor, Some("severity")),
+        ],
+    );
+    // The same in update_impact and in change_severity's new impact.
+    let mut s = Scenario::declared(Severity::Sev3);
+    let update = s.update_impact();
+    let update = with(&update, "impact.flags", json!(["data_loss"]));
+    let update = with(&update, "impact.users", json!(""));
+    assert_exactly(
+        &s.reject(&update),
+        &[
+            (Rule::ImpactIncomplete, Some("impact.users")),
+            (Rule::SeverityBelowFloor, Some("impact.flags")),
+        ],
+    );
+    let change = s.change_severity(Severity::Sev2);
+    let change = with(&change, "impact.flags", json!(["security_incident"]));
+    let change = without(&change, "impact.environment");
+    assert_exactly(
+        &s.reject(&change),
+        &[
+            (Rule::ImpactIncomplete, Some("impact.environment")),
+            (Rule::SeverityBelowFloor, Some("severity")),
+        ],
+    );
+}
+
+#[test]
 fn resolving_with_active_user_impact_before_monitoring_is_resolve_from_monitoring() {
     let mut s = Scenario::triaged(Severity::Sev3);
     let resolve = s.resolve();

@@ -6,7 +6,7 @@
 //! incident exactly as it was.
 
 use crate::comms::{CommsUpdate, Status};
-use crate::impact::Impact;
+use crate::impact::{Impact, ImpactFlag, ImpactInput};
 use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
 use crate::mitigation::{Mitigation, MitigationRecord};
 use crate::notes::{Note, RootCause};
@@ -43,28 +43,32 @@ enum Change {
 
 /// The impact rules that depend on the incident: the start is not after the
 /// declaration, and the severity is at least the flags' floor.
+///
+/// They read only the start time and the flags, so they are checked from the
+/// input even when another part of the impact is missing or invalid: every
+/// rule that can be checked is reported.
 fn check_impact_rules(
     report: &mut Report,
     impact_path: &str,
     severity_path: &str,
-    impact: &Impact,
+    (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
     declared_at: Timestamp,
     severity: Severity,
 ) {
-    if impact.started_at() > declared_at {
+    if let Some(started_at) = started_at
+        && started_at > declared_at
+    {
         report.push(
             Rule::ImpactStartAfterDeclaration,
             &join(impact_path, "started_at"),
             format!(
-                "the impact cannot start ({}) after the incident was declared ({declared_at})",
-                impact.started_at()
+                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
             ),
         );
     }
-    let floor = impact.floor();
+    let floor = Severity::floor(flags);
     if !severity.is_at_least(floor) {
-        let flags: Vec<&str> = impact
-            .flags()
+        let flags: Vec<&str> = flags
             .iter()
             .filter(|f| f.floor() == floor)
             .map(|f| f.as_str())
@@ -78,6 +82,11 @@ fn check_impact_rules(
             ),
         );
     }
+}
+
+/// What the impact rules read of an impact as sent.
+fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
+    (input.started_at, input.flags.as_deref().unwrap_or_default())
 }
 
 impl Incident {
@@ -112,8 +121,9 @@ impl Incident {
         }
         let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
         let impact = Impact::check(&mut r, "impact", d.impact.as_ref(), playbook);
-        if let Some(impact) = &impact {
-            check_impact_rules(&mut r, "impact", "severity", impact, cmd.at, d.severity);
+        if let Some(input) = &d.impact {
+            let parts = input_parts(input);
+            check_impact_rules(&mut r, "impact", "severity", parts, cmd.at, d.severity);
         }
         let mut roles = PartialRoles::default();
         let blank = match &d.roles {
@@ -313,13 +323,11 @@ impl Incident {
                     .impact
                     .as_ref()
                     .map(|input| Impact::check(r, "impact", Some(input), playbook));
-                let effective = match &new_impact {
-                    None => Some(&s.impact),
-                    Some(checked) => checked.as_ref(),
+                let parts = match &b.impact {
+                    None => (Some(s.impact.started_at()), s.impact.flags()),
+                    Some(input) => input_parts(input),
                 };
-                if let Some(i) = effective {
-                    check_impact_rules(r, "impact", "severity", i, s.declared_at, b.severity);
-                }
+                check_impact_rules(r, "impact", "severity", parts, s.declared_at, b.severity);
                 let update = update(r, b.update.as_ref(), b.severity, &roles);
                 let impact = match new_impact {
                     None => None,
@@ -346,15 +354,19 @@ impl Incident {
                 roles.finish().map(Change::Roles)
             }
             CommandBody::UpdateImpact(b) => {
-                let impact = Impact::check(r, "impact", b.impact.as_ref(), playbook)?;
-                check_impact_rules(
-                    r,
-                    "impact",
-                    "impact.flags",
-                    &impact,
-                    s.declared_at,
-                    s.severity,
-                );
+                let impact = Impact::check(r, "impact", b.impact.as_ref(), playbook);
+                if let Some(input) = &b.impact {
+                    let parts = input_parts(input);
+                    check_impact_rules(
+                        r,
+                        "impact",
+                        "impact.flags",
+                        parts,
+                        s.declared_at,
+                        s.severity,
+                    );
+                }
+                let impact = impact?;
                 Some(Change::Impact(impact))
             }
             CommandBody::RecordCheck(b) => {
