@@ -199,6 +199,9 @@ impl Roles {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PartialRoles {
     slots: [Option<Name>; 5],
+    /// Roles given a name that is not valid (too long): already reported, and
+    /// not missing, so no rule about a missing holder names them again.
+    invalid: [bool; 5],
 }
 
 fn slot(role: Role) -> usize {
@@ -221,6 +224,7 @@ impl From<&Roles> for PartialRoles {
                 r.scribe.clone(),
                 r.engineering_lead.clone(),
             ],
+            invalid: [false; 5],
         }
     }
 }
@@ -234,6 +238,11 @@ impl PartialRoles {
         if let Some(s) = self.slots.get_mut(slot(role)) {
             *s = person;
         }
+    }
+
+    /// Whether `role` is unheld and not because a name for it was refused.
+    fn missing(&self, role: Role) -> bool {
+        self.get(role).is_none() && !self.invalid.get(slot(role)).copied().unwrap_or(false)
     }
 
     pub(crate) fn holds(&self, person: &str) -> bool {
@@ -258,8 +267,13 @@ impl PartialRoles {
                     self.set(role, None);
                     continue;
                 }
-                if let Some(n) = report.text::<Name>(&p, Some(name), Rule::FieldEmpty) {
-                    self.set(role, Some(n));
+                match report.text::<Name>(&p, Some(name), Rule::FieldEmpty) {
+                    Some(n) => self.set(role, Some(n)),
+                    None => {
+                        if let Some(invalid) = self.invalid.get_mut(slot(role)) {
+                            *invalid = true;
+                        }
+                    }
                 }
             }
         }
@@ -277,7 +291,7 @@ impl PartialRoles {
         blank: &[Role],
     ) {
         let mut demanded = vec![Role::Commander];
-        if self.get(Role::Commander).is_none() {
+        if self.missing(Role::Commander) {
             report.push(
                 Rule::CommanderRequired,
                 &join(path, "commander"),
@@ -291,7 +305,7 @@ impl PartialRoles {
                 Role::CommunicationsOwner,
             ]);
             match (self.get(Role::Scribe), self.get(Role::Commander)) {
-                (None, _) => report.push(
+                (None, _) if self.missing(Role::Scribe) => report.push(
                     Rule::Sev1NeedsScribe,
                     &join(path, "scribe"),
                     "a SEV1 incident needs a named scribe",
@@ -304,12 +318,12 @@ impl PartialRoles {
                 _ => {}
             }
             match (self.get(Role::EngineeringLead), self.get(Role::CommunicationsOwner)) {
-                (None, _) => report.push(
+                (None, _) if self.missing(Role::EngineeringLead) => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "engineering_lead"),
                     "a SEV1 incident names its engineering lead, who owns comms",
                 ),
-                (Some(_), None) => report.push(
+                (Some(_), None) if self.missing(Role::CommunicationsOwner) => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "communications_owner"),
                     "a SEV1 incident's communications owner is its engineering lead; none is named",

@@ -2308,6 +2308,17 @@ fn limited_fields() -> Vec<Limited> {
             pm,
         ),
     ];
+    // The commander, who also posts the first update.
+    fields.push(Limited {
+        path: "roles.commander",
+        max: NAME,
+        item: None,
+        build: Box::new(|name| {
+            let mut s = Scenario::new(Severity::Sev3);
+            let declare = with(&s.declare(), "roles.commander", name.clone());
+            (s, with(&declare, "update.owner", name))
+        }),
+    });
     // An update's owner, given a role in the same command.
     fields.push(Limited {
         path: "update.owner",
@@ -2439,6 +2450,33 @@ fn combining_characters_count_one_by_one() {
     let r = s.reject(&with(&declare, "roles.technical_lead", name(101)));
     assert_only(&r, Rule::FieldTooLong, Some("roles.technical_lead"));
     s.accept(&with(&declare, "roles.technical_lead", name(100)));
+}
+
+#[test]
+fn a_role_given_a_name_that_is_too_long_is_not_also_missing() {
+    let long = json!("A".repeat(201));
+    // The commander (Grace posts the update, so only the name is at fault).
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = with(&s.declare(), "update.owner", json!("Grace"));
+    let r = s.reject(&with(&declare, "roles.commander", long.clone()));
+    assert_only(&r, Rule::FieldTooLong, Some("roles.commander"));
+    s.accept(&declare);
+    let change = with(
+        &s.change_severity(Severity::Sev2),
+        "update.owner",
+        json!("Grace"),
+    );
+    let r = s.reject(&with(&change, "roles", json!({"commander": long.clone()})));
+    assert_only(&r, Rule::FieldTooLong, Some("roles.commander"));
+    // The roles SEV1 demands.
+    let mut s = Scenario::new(Severity::Sev1);
+    let declare = s.declare();
+    for role in ["scribe", "engineering_lead", "communications_owner"] {
+        let path = format!("roles.{role}");
+        let r = s.reject(&with(&declare, &path, long.clone()));
+        assert_only(&r, Rule::FieldTooLong, Some(&path));
+    }
+    s.accept(&declare);
 }
 
 // ---- More of each rule's reach ----
