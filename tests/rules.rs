@@ -2816,3 +2816,16 @@ fn blank_required_texts_are_field_empty() {
         assert_at(&r, Rule::FieldEmpty, Some("title"));
     }
 }
+
+#[test]
+fn role_commands_that_change_nothing_are_still_accepted() {
+    // RULES.md is silent; the crate accepts (and counts) them.
+    let mut s = Scenario::declared(Severity::Sev3);
+    s.run(|s| s.unassign_role("scribe"));
+    s.run(|s| s.assign_role("technical_lead", "Grace"));
+    assert_eq!(s.version(), 3);
+    assert_eq!(
+        serde_json::to_value(s.incident().roles()).unwrap(),
+        roles(Severity::Sev3)
+    );
+}
