@@ -33,10 +33,10 @@ mod verification;
 pub use comms::{CommsUpdate, Status, UpdateInput};
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
-    AddNote, AssignRole, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandKind,
-    Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck, RecordRootCause, Reopen,
-    Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, UnassignRole,
-    UpdateImpact,
+    AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
+    CommandKind, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
+    RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
+    SubmitPostmortem, UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};

@@ -1895,6 +1895,25 @@ fn escalating_to_sev1_brings_the_roles_along() {
     }
     // Handing the scribe's pen to someone else is fine.
     s.run(|s| s.assign_role("scribe", "Barbara"));
+    // SEV1 comms change hands only with the engineering lead: one
+    // `assign_roles` (the crate's addition to WIRE.md) moves both, and still
+    // cannot break the rules.
+    let half = s.command(
+        "assign_roles",
+        json!({"roles": {"communications_owner": "Grace"}}),
+    );
+    assert_only(
+        &s.reject(&half),
+        Rule::Sev1CommsByEngineeringLead,
+        Some("roles.communications_owner"),
+    );
+    let nothing = s.command("assign_roles", json!({"roles": {}}));
+    assert_only(&s.reject(&nothing), Rule::FieldEmpty, Some("roles"));
+    let both = s.command(
+        "assign_roles",
+        json!({"roles": {"communications_owner": "Grace", "engineering_lead": "Grace"}}),
+    );
+    s.accept(&both);
 }
 
 // ---- Versions ----
@@ -1957,6 +1976,7 @@ resolve              | monitoring *investigating *mitigating         | resolved
 reopen               | resolved                                      | investigating
 submit_postmortem    | resolved                                      | same
 close                | resolved                                      | closed
+assign_roles         | investigating mitigating monitoring resolved  | same
 ";
 
 fn read<T: serde::de::DeserializeOwned>(name: &str) -> T {
@@ -1990,7 +2010,7 @@ fn in_phase_with_block(phase: Phase, user_impact_active: bool) -> Scenario {
 }
 
 #[test]
-fn the_phase_table_for_all_17_commands_in_all_5_phases() {
+fn the_phase_table_for_all_18_commands_in_all_5_phases() {
     let phases = [
         Phase::Investigating,
         Phase::Mitigating,
@@ -2052,7 +2072,7 @@ fn the_phase_table_for_all_17_commands_in_all_5_phases() {
             }
         }
     }
-    assert_eq!(cells, 17 * 5 * 2);
+    assert_eq!(cells, 18 * 5 * 2);
 }
 
 // ---- Snapshots: `snapshot-history-mismatch` via Incident::load ----

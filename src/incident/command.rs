@@ -40,6 +40,9 @@ pub enum CommandKind {
     AssignRole,
     /// Take a role away.
     UnassignRole,
+    /// Give several roles at once (an addition to WIRE.md: handing over SEV1
+    /// comms moves the engineering lead and the communications owner together).
+    AssignRoles,
     /// Replace the impact.
     UpdateImpact,
     /// Record a triage check.
@@ -67,8 +70,8 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    /// Every command type, in WIRE.md's order.
-    pub const ALL: [CommandKind; 17] = [
+    /// Every command type, in WIRE.md's order (then the crate's additions).
+    pub const ALL: [CommandKind; 18] = [
         CommandKind::Declare,
         CommandKind::PostUpdate,
         CommandKind::ChangeSeverity,
@@ -86,6 +89,7 @@ impl CommandKind {
         CommandKind::Reopen,
         CommandKind::SubmitPostmortem,
         CommandKind::Close,
+        CommandKind::AssignRoles,
     ];
 
     /// The wire tag.
@@ -96,6 +100,7 @@ impl CommandKind {
             CommandKind::ChangeSeverity => "change_severity",
             CommandKind::AssignRole => "assign_role",
             CommandKind::UnassignRole => "unassign_role",
+            CommandKind::AssignRoles => "assign_roles",
             CommandKind::UpdateImpact => "update_impact",
             CommandKind::RecordCheck => "record_check",
             CommandKind::AddNote => "add_note",
@@ -174,6 +179,19 @@ pub struct AssignRole {
     /// Who takes it.
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub person: Option<String>,
+}
+
+/// `assign_roles`: give several roles at once; roles not named are kept.
+///
+/// An addition to WIRE.md. The role rules hold after every command, so in a
+/// SEV1 incident the engineering lead and the communications owner (who must
+/// be the same person) can only be handed over together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AssignRoles {
+    /// The roles to give, by role name.
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub roles: Option<RolesInput>,
 }
 
 /// `unassign_role`: take a role away.
@@ -309,6 +327,8 @@ pub enum CommandBody {
     AssignRole(AssignRole),
     /// `unassign_role`.
     UnassignRole(UnassignRole),
+    /// `assign_roles` (an addition to WIRE.md).
+    AssignRoles(AssignRoles),
     /// `update_impact`.
     UpdateImpact(UpdateImpact),
     /// `record_check`.
@@ -344,6 +364,7 @@ impl CommandBody {
             CommandBody::ChangeSeverity(_) => CommandKind::ChangeSeverity,
             CommandBody::AssignRole(_) => CommandKind::AssignRole,
             CommandBody::UnassignRole(_) => CommandKind::UnassignRole,
+            CommandBody::AssignRoles(_) => CommandKind::AssignRoles,
             CommandBody::UpdateImpact(_) => CommandKind::UpdateImpact,
             CommandBody::RecordCheck(_) => CommandKind::RecordCheck,
             CommandBody::AddNote(_) => CommandKind::AddNote,
@@ -450,6 +471,7 @@ body_from!(
     ChangeSeverity,
     AssignRole,
     UnassignRole,
+    AssignRoles,
     UpdateImpact,
     RecordCheck,
     AddNote,
@@ -600,6 +622,9 @@ impl Flat {
             K::UnassignRole => CommandBody::UnassignRole(UnassignRole {
                 role: required(self.role.take(), "role", kind)?,
             }),
+            K::AssignRoles => CommandBody::AssignRoles(AssignRoles {
+                roles: self.roles.take().flatten(),
+            }),
             K::UpdateImpact => CommandBody::UpdateImpact(UpdateImpact {
                 impact: self.impact.take().flatten(),
             }),
@@ -745,6 +770,7 @@ impl Serialize for Command {
                 f.person = b.person.as_ref();
             }
             CommandBody::UnassignRole(b) => f.role = Some(b.role),
+            CommandBody::AssignRoles(b) => f.roles = b.roles.as_ref(),
             CommandBody::UpdateImpact(b) => f.impact = b.impact.as_ref(),
             CommandBody::RecordCheck(b) => {
                 f.check = Some(b.check);
@@ -865,6 +891,7 @@ mod schema {
                         K::ChangeSeverity => Some(body_schema::<ChangeSeverity>(generator)),
                         K::AssignRole => Some(body_schema::<AssignRole>(generator)),
                         K::UnassignRole => Some(body_schema::<UnassignRole>(generator)),
+                        K::AssignRoles => Some(body_schema::<AssignRoles>(generator)),
                         K::UpdateImpact => Some(body_schema::<UpdateImpact>(generator)),
                         K::RecordCheck => Some(body_schema::<RecordCheck>(generator)),
                         K::AddNote => Some(body_schema::<AddNote>(generator)),

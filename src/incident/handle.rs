@@ -12,7 +12,7 @@ use crate::mitigation::{Mitigation, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
-use crate::roles::{PartialRoles, Roles};
+use crate::roles::{PartialRoles, Role, Roles};
 use crate::rule::{Rejection, Report, Rule, Violation, join};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
@@ -345,6 +345,24 @@ impl Incident {
                 let mut roles = current_roles;
                 roles.set(b.role, Some(person));
                 roles.check(r, "roles", s.severity, &[]);
+                roles.finish().map(Change::Roles)
+            }
+            CommandBody::AssignRoles(b) => {
+                let mut roles = current_roles;
+                let blank = match &b.roles {
+                    Some(input) if Role::ALL.iter().any(|role| input.get(*role).is_some()) => {
+                        roles.merge_input(r, "roles", input)
+                    }
+                    _ => {
+                        r.push(
+                            Rule::FieldEmpty,
+                            "roles",
+                            "name at least one role to assign",
+                        );
+                        Vec::new()
+                    }
+                };
+                roles.check(r, "roles", s.severity, &blank);
                 roles.finish().map(Change::Roles)
             }
             CommandBody::UnassignRole(b) => {

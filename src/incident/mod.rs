@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 pub(crate) use command::parse_uuid;
 pub use command::{
-    AddNote, AssignRole, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandKind,
-    Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
+    AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
+    CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
     ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
 };
 pub use phase::Phase;

@@ -97,6 +97,7 @@ impl CommandKind {
             K::Declare => false,
             K::PostUpdate
             | K::AssignRole
+            | K::AssignRoles
             | K::UnassignRole
             | K::AddNote
             | K::RecordRootCause

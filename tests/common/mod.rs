@@ -613,6 +613,10 @@ impl Scenario {
             }
             CommandKind::AssignRole => self.assign_role("scribe", "Ken"),
             CommandKind::UnassignRole => self.unassign_role("technical_lead"),
+            CommandKind::AssignRoles => self.command(
+                "assign_roles",
+                json!({"roles": {"technical_lead": "Barbara", "scribe": "Ken"}}),
+            ),
             CommandKind::UpdateImpact => self.update_impact(),
             CommandKind::RecordCheck => self.record_check("logs"),
             CommandKind::AddNote => self.add_note(),
