@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::incident::{Command, CommandKind, Incident, Outcome, parse_uuid};
+use crate::incident::{Command, Incident, Outcome, parse_uuid};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Rule, Violation};
 
@@ -101,19 +101,8 @@ impl Incidents {
             .and_then(|&i| self.incidents.get_mut(i))
         {
             Some(incident) => incident.handle(cmd, &self.playbook),
+            // `declare` refuses any other command as `not-declared`.
             None => {
-                if cmd.kind() != CommandKind::Declare {
-                    return Err(Violation::new(
-                        Rule::NotDeclared,
-                        format!(
-                            "incident {} was never declared; `{}` needs a declared incident",
-                            cmd.incident_id,
-                            cmd.kind()
-                        ),
-                        Some("incident_id"),
-                    )
-                    .into());
-                }
                 let id = cmd.incident_id;
                 let incident = Incident::declare(cmd, &self.playbook)?;
                 self.index.insert(id, self.incidents.len());
