@@ -27,10 +27,11 @@ pub mod schema;
 mod severity;
 mod text;
 mod time;
+mod time_zone;
 mod triage;
 mod verification;
 
-pub use comms::{CommsUpdate, Status, UpdateInput};
+pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandKind,
@@ -52,6 +53,7 @@ pub use rule::{Rejection, Rule, UnknownRule, Violation};
 pub use severity::Severity;
 pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
 pub use time::{Date, TimeError, Timestamp};
+pub use time_zone::{OffsetError, UtcOffset};
 pub use triage::{CheckRecord, TriageCheck};
 pub use uuid::Uuid;
 pub use verification::{
