@@ -20,6 +20,7 @@ mod notes;
 mod playbook;
 mod postmortem;
 mod replay;
+mod report;
 mod roles;
 mod rule;
 #[cfg(feature = "schema")]
@@ -44,10 +45,15 @@ pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
 pub use notes::{Note, RootCause};
 pub use playbook::{Dependency, Playbook, PlaybookError};
 pub use postmortem::{
-    ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
-    PostmortemStatus, TimelineEntry, TimelineEntryInput,
+    ActionItem, ActionItemInput, ActionStatus, Guardrail, LintFinding, MarkdownPostmortem,
+    Postmortem, PostmortemInput, PostmortemStatus, TimelineEntry, TimelineEntryInput,
+    lint_postmortem,
 };
 pub use replay::{LineReport, Replay, ReplayOutput};
+pub use report::{
+    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
+    TargetReport, Timeliness, UpdatesReport, human_duration,
+};
 pub use roles::{Role, Roles, RolesInput};
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
 pub use severity::Severity;
