@@ -11,6 +11,7 @@
     )
 )]
 
+mod cdevents;
 mod comms;
 mod impact;
 mod incident;
@@ -32,6 +33,10 @@ mod time_zone;
 mod triage;
 mod verification;
 
+pub use cdevents::{
+    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdIncident, CdSubject, CloudEvent,
+    CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
+};
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
