@@ -617,20 +617,20 @@ impl fmt::Display for IncidentReport {
         writeln!(f)?;
         let t = &self.target;
         writeln!(f, "Response target ({}: {})", t.severity, t.response)?;
-        write!(f, "  {}", t.target)?;
         match (t.deadline, t.timeliness) {
             (Some(deadline), Some(judged)) => {
+                writeln!(f, "  {}: {}", t.target, target_word(judged))?;
                 write!(
                     f,
-                    " of reaching {} at {}; due {}",
-                    t.severity, t.since, deadline
+                    "  clock started {} ({}); due {}",
+                    t.since, t.severity, deadline
                 )?;
                 match t.mitigated_at {
-                    Some(m) => writeln!(f, "; mitigated {m}: {}", target_word(judged))?,
-                    None => writeln!(f, "; not mitigated: {}", target_word(judged))?,
+                    Some(m) => writeln!(f, "; mitigated {m}")?,
+                    None => writeln!(f, "; not mitigated")?,
                 }
             }
-            _ => writeln!(f)?,
+            _ => writeln!(f, "  {}", t.target)?,
         }
         writeln!(f)?;
         let d = &self.durations;

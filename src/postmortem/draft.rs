@@ -120,6 +120,7 @@ impl Postmortem {
                 None
             };
             let action = update.map_or(String::new(), |u| u.action().to_string());
+            let impact_line = update.map_or(String::new(), |u| u.impact().to_string());
             match &cmd.body {
                 CommandBody::Declare(d) => {
                     severity = Some(d.severity);
@@ -163,7 +164,7 @@ impl Postmortem {
                     cmd.at,
                     format!("Back to investigating: {}", or_dash(b.reason.as_ref())),
                 ),
-                CommandBody::Resolve(_) => push(cmd.at, format!("Resolved: {action}")),
+                CommandBody::Resolve(_) => push(cmd.at, format!("Resolved: {impact_line}")),
                 CommandBody::Reopen(b) => {
                     push(cmd.at, format!("Reopened: {}", or_dash(b.reason.as_ref())))
                 }

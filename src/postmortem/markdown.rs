@@ -49,6 +49,7 @@
 
 use std::fmt::Write as _;
 
+use crate::incident::Phase;
 use crate::postmortem::{
     ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput, PostmortemStatus,
     TimelineEntryInput,
@@ -184,7 +185,13 @@ fn mermaid(phases: &[PhaseSpan]) -> String {
     let fmt = |t: Timestamp| t.as_datetime().format("%Y-%m-%d %H:%M:%S").to_string();
     let mut out = String::new();
     out.push_str("```mermaid\ngantt\n    title Phases (UTC)\n    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat %H:%M\n    section Response\n");
-    for (i, span) in phases.iter().enumerate() {
+    // Closing is paperwork, often a day later: drawn, it would squeeze the
+    // response into a sliver of the chart.
+    for (i, span) in phases
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.phase != Phase::Closed)
+    {
         let name = capitalised(span.phase.as_str());
         match (span.phase.is_open(), span.until) {
             (true, Some(until)) => {
