@@ -12,8 +12,9 @@
 //!   declaration. Each of the five triage checks is done when it was first
 //!   recorded. A step is on time within 15 minutes of the declaration
 //!   (15:00 exactly counts as on time).
-//! - *Response targets* follow the peak severity, and the clock starts when
-//!   the incident first reached it (the declaration, unless it was escalated).
+//! - *Response targets*: each severity the incident had has its target,
+//!   and its clock starts when the incident first had it (the declaration,
+//!   or the escalation).
 //!   SEV1 "immediate mitigation": a mitigation started within 15 minutes.
 //!   SEV2 "same-day mitigation": a mitigation started before the end of that
 //!   calendar day in the playbook's time zone ([`Playbook::utc_offset`]).
@@ -306,73 +307,126 @@ impl UpdatesReport {
     }
 }
 
-/// The response target of the incident's peak severity, met or not.
+/// The response target of one severity the incident had, met or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetReport {
-    /// The peak severity, whose target applies.
+    /// The severity whose target this is.
     pub severity: Severity,
     /// The playbook's response column for it.
     pub response: &'static str,
     /// The target as this crate reads it.
     pub target: &'static str,
-    /// When the incident first reached the peak severity: the clock starts.
+    /// When the incident first had this severity: the clock starts.
     pub since: Timestamp,
     /// The deadline, for SEV1 and SEV2.
     pub deadline: Option<Timestamp>,
-    /// When mitigation started (or, with no mitigation, when it was resolved).
+    /// When mitigation started (see [`TargetReport::all`]).
     pub mitigated_at: Option<Timestamp>,
     /// Met (`on_time`), `late`, `missed`, `pending`; `None` without a time target.
     pub timeliness: Option<Timeliness>,
 }
 
 impl TargetReport {
-    /// The target of `incident`'s peak severity at `now`, with the day
-    /// boundary in `playbook`'s time zone.
-    pub fn of(incident: &Incident, playbook: &Playbook, now: Timestamp) -> TargetReport {
-        let severity = incident.peak_severity();
-        let since = incident
-            .history()
+    /// The target of every severity with one (SEV1, SEV2) that `incident`
+    /// had, in the order it had them, judged at `now` with the day boundary
+    /// in `playbook`'s time zone. An incident that never was SEV1 or SEV2
+    /// gets one entry for its peak, without a time target.
+    ///
+    /// The mitigation that counts for a severity is the one under way when
+    /// the incident reached it (it was mitigating or monitoring then), or
+    /// else the first one started after; an incident resolved without one
+    /// counts as mitigated when it was resolved.
+    pub fn all(incident: &Incident, playbook: &Playbook, now: Timestamp) -> Vec<TargetReport> {
+        let mut reached: Vec<(Severity, Timestamp)> = Vec::new();
+        for c in incident.history() {
+            let s = match &c.body {
+                CommandBody::Declare(d) => d.severity,
+                CommandBody::ChangeSeverity(b) => b.severity,
+                _ => continue,
+            };
+            if !reached.iter().any(|(r, _)| *r == s) {
+                reached.push((s, c.at));
+            }
+        }
+        let with_target: Vec<(Severity, Timestamp)> = reached
             .iter()
-            .find(|c| match &c.body {
-                CommandBody::Declare(d) => d.severity == severity,
-                CommandBody::ChangeSeverity(b) => b.severity == severity,
-                _ => false,
+            .copied()
+            .filter(|(s, _)| s.is_at_least(Severity::Sev2))
+            .collect();
+        if with_target.is_empty() {
+            return vec![TargetReport {
+                severity: incident.peak_severity(),
+                response: incident.peak_severity().response(),
+                target: "no time target",
+                since: incident.declared_at(),
+                deadline: None,
+                mitigated_at: None,
+                timeliness: None,
+            }];
+        }
+        let spans = PhaseSpan::of(incident);
+        with_target
+            .into_iter()
+            .map(|(severity, since)| {
+                let mitigated_at = mitigated_since(incident, &spans, since);
+                let (target, deadline) = match severity {
+                    Severity::Sev1 => (
+                        "mitigation started within 15 minutes",
+                        Timestamp::from(
+                            since.as_datetime() + chrono::Duration::seconds(FIRST_MINUTES),
+                        ),
+                    ),
+                    _ => (
+                        "mitigation started the same day (playbook time zone)",
+                        playbook.utc_offset().end_of_day(since),
+                    ),
+                };
+                TargetReport {
+                    severity,
+                    response: severity.response(),
+                    target,
+                    since,
+                    deadline: Some(deadline),
+                    mitigated_at,
+                    // Mitigating exactly at the end of the day is the next day.
+                    timeliness: Some(match (severity, mitigated_at) {
+                        (Severity::Sev2, Some(m)) if m >= deadline => Timeliness::Late,
+                        _ => Timeliness::judge(mitigated_at, deadline, now),
+                    }),
+                }
             })
-            .map_or(incident.declared_at(), |c| c.at);
-        let mitigated_at = incident.mitigations().first().map(|m| m.at).or_else(|| {
+            .collect()
+    }
+}
+
+/// When the mitigation that counts from `since` started.
+fn mitigated_since(
+    incident: &Incident,
+    spans: &[PhaseSpan],
+    since: Timestamp,
+) -> Option<Timestamp> {
+    let phase_then = spans
+        .iter()
+        .rev()
+        .find(|s| s.from <= since)
+        .map(|s| s.phase);
+    let mitigations = incident.mitigations();
+    if matches!(phase_then, Some(Phase::Mitigating | Phase::Monitoring))
+        && let Some(m) = mitigations.iter().rev().find(|m| m.at <= since)
+    {
+        return Some(m.at);
+    }
+    mitigations
+        .iter()
+        .find(|m| m.at >= since)
+        .map(|m| m.at)
+        .or_else(|| {
             incident
                 .history()
                 .iter()
-                .find(|c| c.kind() == CommandKind::Resolve)
+                .find(|c| c.kind() == CommandKind::Resolve && c.at >= since)
                 .map(|c| c.at)
-        });
-        let (target, deadline) = match severity {
-            Severity::Sev1 => (
-                "mitigation started within 15 minutes",
-                Some(Timestamp::from(
-                    since.as_datetime() + chrono::Duration::seconds(FIRST_MINUTES),
-                )),
-            ),
-            Severity::Sev2 => (
-                "mitigation started the same day (playbook time zone)",
-                Some(playbook.utc_offset().end_of_day(since)),
-            ),
-            Severity::Sev3 | Severity::Sev4 => ("no time target", None),
-        };
-        TargetReport {
-            severity,
-            response: severity.response(),
-            target,
-            since,
-            deadline,
-            mitigated_at,
-            // Mitigating exactly at the end of the day is the next day.
-            timeliness: deadline.map(|d| match (severity, mitigated_at) {
-                (Severity::Sev2, Some(m)) if m >= d => Timeliness::Late,
-                _ => Timeliness::judge(mitigated_at, d, now),
-            }),
-        }
-    }
+        })
 }
 
 /// How long the response took, in seconds.
@@ -477,7 +531,7 @@ impl FollowUp {
 /// let incident = replay.incidents().iter().next().unwrap();
 /// let now = "2026-05-21T09:00:00Z".parse().unwrap();
 /// let report = IncidentReport::new(incident, &Playbook::default(), now);
-/// assert_eq!(report.target.timeliness, Some(Timeliness::OnTime)); // rollback at +15:00
+/// assert_eq!(report.targets[0].timeliness, Some(Timeliness::OnTime)); // rollback at +15:00
 /// assert_eq!(report.open_follow_ups.len(), 1); // the smoke test was due 2026-05-20
 /// assert!(report.to_string().contains("mitigation started within 15 minutes"));
 /// ```
@@ -501,8 +555,8 @@ pub struct IncidentReport {
     pub first_15_minutes: Vec<StepReport>,
     /// The comms rhythm.
     pub updates: UpdatesReport,
-    /// The response target of the peak severity.
-    pub target: TargetReport,
+    /// The response target of each severity the incident had.
+    pub targets: Vec<TargetReport>,
     /// The durations.
     pub durations: Durations,
     /// Action items past due and not done.
@@ -522,7 +576,7 @@ impl IncidentReport {
             now,
             first_15_minutes: StepReport::first_fifteen_minutes(incident, now),
             updates: UpdatesReport::of(incident, now),
-            target: TargetReport::of(incident, playbook, now),
+            targets: TargetReport::all(incident, playbook, now),
             durations: Durations::of(incident),
             open_follow_ups: FollowUp::overdue(incident, playbook, now),
         }
@@ -615,22 +669,23 @@ impl fmt::Display for IncidentReport {
             )?;
         }
         writeln!(f)?;
-        let t = &self.target;
-        writeln!(f, "Response target ({}: {})", t.severity, t.response)?;
-        match (t.deadline, t.timeliness) {
-            (Some(deadline), Some(judged)) => {
-                writeln!(f, "  {}: {}", t.target, target_word(judged))?;
-                write!(
-                    f,
-                    "  clock started {} ({}); due {}",
-                    t.since, t.severity, deadline
-                )?;
-                match t.mitigated_at {
-                    Some(m) => writeln!(f, "; mitigated {m}")?,
-                    None => writeln!(f, "; not mitigated")?,
+        for t in &self.targets {
+            writeln!(f, "Response target ({}: {})", t.severity, t.response)?;
+            match (t.deadline, t.timeliness) {
+                (Some(deadline), Some(judged)) => {
+                    writeln!(f, "  {}: {}", t.target, target_word(judged))?;
+                    write!(
+                        f,
+                        "  clock started {} ({}); due {}",
+                        t.since, t.severity, deadline
+                    )?;
+                    match t.mitigated_at {
+                        Some(m) => writeln!(f, "; mitigated {m}")?,
+                        None => writeln!(f, "; not mitigated")?,
+                    }
                 }
+                _ => writeln!(f, "  {}", t.target)?,
             }
-            _ => writeln!(f, "  {}", t.target)?,
         }
         writeln!(f)?;
         let d = &self.durations;
@@ -684,7 +739,8 @@ impl fmt::Display for IncidentReport {
 fn target_word(t: Timeliness) -> &'static str {
     match t {
         Timeliness::OnTime => "met",
-        Timeliness::Late | Timeliness::Missed => "MISSED",
+        Timeliness::Late => "MISSED (mitigated late)",
+        Timeliness::Missed => "MISSED (not mitigated)",
         Timeliness::Pending => "pending",
     }
 }

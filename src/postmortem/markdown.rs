@@ -163,7 +163,7 @@ fn is_separator_row(row: &str) -> bool {
 fn section_body(text: &str) -> String {
     text.split('\n')
         .map(|line| {
-            if line.trim_start_matches('\\').starts_with("## ") {
+            if looks_like_heading(line) {
                 format!("\\{line}")
             } else {
                 line.to_owned()
@@ -173,9 +173,16 @@ fn section_body(text: &str) -> String {
         .join("\n")
 }
 
+/// A line that is, or once escaped was, a `## ` heading: white space and
+/// backslashes before `## `.
+fn looks_like_heading(line: &str) -> bool {
+    line.trim_start_matches(|c: char| c == '\\' || c.is_whitespace())
+        .starts_with("## ")
+}
+
 fn unsection_line(line: &str) -> &str {
     match line.strip_prefix('\\') {
-        Some(rest) if rest.trim_start_matches('\\').starts_with("## ") => rest,
+        Some(rest) if looks_like_heading(rest) => rest,
         _ => line,
     }
 }
