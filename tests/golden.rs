@@ -217,3 +217,52 @@ fn lint() {
         0,
     );
 }
+
+/// A refused line does not hide the accepted ones: they are rendered, the
+/// refusal goes to standard error with its line, and the exit code is
+/// replay's.
+#[test]
+fn refused_lines_are_reported_and_set_the_exit_code() {
+    for args in [
+        &["render", "updates"][..],
+        &["render", "postmortem", "--draft"],
+        &["report", "--now", "2026-05-04T10:00:00Z"],
+        &["export", "--cdevents"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(args)
+            .arg("tests/conformance/cases/malformed-json-line.jsonl")
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("line 3: error[malformed-input]"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_usage_is_exit_code_2() {
+    for args in [
+        &["report", "--now", "yesterday", HAPPY][..],
+        &[
+            "lint-postmortem",
+            "--peak",
+            "SEV9",
+            "tests/golden/broken-postmortem.md",
+        ],
+        &["export", HAPPY],
+        &["render", "updates", "tests/golden/no-such-file.jsonl"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
