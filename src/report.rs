@@ -215,6 +215,17 @@ pub struct StepReport {
 
 impl StepReport {
     /// Every step of the first 15 minutes for `incident`, judged at `now`.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, StepReport, Timeliness};
+    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().nth(1).unwrap();
+    /// let steps = StepReport::first_fifteen_minutes(incident, "2026-05-04T09:40:00Z".parse().unwrap());
+    /// assert_eq!(steps.len(), 8);
+    /// assert_eq!(steps[0].timeliness, Timeliness::OnTime); // impact confirmed at declaration
+    /// ```
     pub fn first_fifteen_minutes(incident: &Incident, now: Timestamp) -> Vec<StepReport> {
         let declared = incident.declared_at();
         let deadline =
@@ -274,6 +285,17 @@ pub struct UpdatesReport {
 
 impl UpdatesReport {
     /// The comms rhythm of `incident` at `now`.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, UpdatesReport};
+    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let first = replay.incidents().iter().next().unwrap();
+    /// // The declaration promised the next update for 09:35.
+    /// let at_9_50 = UpdatesReport::of(first, "2026-05-04T09:50:00Z".parse().unwrap());
+    /// assert_eq!(at_9_50.overdue_seconds, Some(15 * 60));
+    /// ```
     pub fn of(incident: &Incident, now: Timestamp) -> UpdatesReport {
         let updates = incident.updates();
         let late = updates
@@ -336,6 +358,18 @@ impl TargetReport {
     /// the incident reached it (it was mitigating or monitoring then), or
     /// else the first one started after; an incident resolved without one
     /// counts as mitigated when it was resolved.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay, TargetReport, Timeliness};
+    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let first = replay.incidents().iter().next().unwrap(); // a SEV1, never mitigated
+    /// let t = TargetReport::all(first, &Playbook::default(), "2026-05-04T09:10:00Z".parse().unwrap());
+    /// assert_eq!(t[0].timeliness, Some(Timeliness::Pending));
+    /// let t = TargetReport::all(first, &Playbook::default(), "2026-05-04T09:30:00Z".parse().unwrap());
+    /// assert_eq!(t[0].timeliness, Some(Timeliness::Missed));
+    /// ```
     pub fn all(incident: &Incident, playbook: &Playbook, now: Timestamp) -> Vec<TargetReport> {
         let mut reached: Vec<(Severity, Timestamp)> = Vec::new();
         for c in incident.history() {
@@ -502,6 +536,19 @@ pub struct FollowUp {
 
 impl FollowUp {
     /// The open follow-ups of `incident`'s postmortem at `now`.
+    ///
+    /// ```
+    /// use incident_playbook::{FollowUp, Playbook, Replay};
+    /// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// // Due 2026-05-20: overdue from the 21st on, in the playbook's time zone.
+    /// let p = Playbook::default();
+    /// assert!(FollowUp::overdue(incident, &p, "2026-05-20T23:00:00Z".parse().unwrap()).is_empty());
+    /// let east = p.clone().with_utc_offset("+02:00".parse().unwrap());
+    /// assert_eq!(FollowUp::overdue(incident, &east, "2026-05-20T23:00:00Z".parse().unwrap()).len(), 1);
+    /// ```
     pub fn overdue(incident: &Incident, playbook: &Playbook, now: Timestamp) -> Vec<FollowUp> {
         let today = playbook.utc_offset().date_of(now);
         incident
