@@ -11,6 +11,7 @@
     )
 )]
 
+mod cdevents;
 mod comms;
 mod impact;
 mod incident;
@@ -20,6 +21,7 @@ mod notes;
 mod playbook;
 mod postmortem;
 mod replay;
+mod report;
 mod roles;
 mod rule;
 #[cfg(feature = "schema")]
@@ -27,10 +29,15 @@ pub mod schema;
 mod severity;
 mod text;
 mod time;
+mod time_zone;
 mod triage;
 mod verification;
 
-pub use comms::{CommsUpdate, Status, UpdateInput};
+pub use cdevents::{
+    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdIncident, CdSubject, CloudEvent,
+    CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
+};
+pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
@@ -43,15 +50,21 @@ pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
 pub use notes::{Note, RootCause};
 pub use playbook::{Dependency, Playbook, PlaybookError};
 pub use postmortem::{
-    ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
-    PostmortemStatus, TimelineEntry, TimelineEntryInput,
+    ActionItem, ActionItemInput, ActionStatus, Guardrail, LintFinding, MarkdownPostmortem,
+    Postmortem, PostmortemInput, PostmortemStatus, TimelineEntry, TimelineEntryInput,
+    lint_postmortem,
 };
 pub use replay::{LineReport, Replay, ReplayOutput};
+pub use report::{
+    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
+    TargetReport, Timeliness, UpdatesReport, human_duration,
+};
 pub use roles::{Role, Roles, RolesInput};
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
 pub use severity::Severity;
 pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
 pub use time::{Date, TimeError, Timestamp};
+pub use time_zone::{OffsetError, UtcOffset};
 pub use triage::{CheckRecord, TriageCheck};
 pub use uuid::Uuid;
 pub use verification::{

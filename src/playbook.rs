@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::rule::{Report, Rule};
 use crate::text::{Name, ShortText};
+use crate::time_zone::UtcOffset;
 
 /// An external service the product depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,14 @@ pub struct Playbook {
     dependencies: Vec<Dependency>,
     #[cfg_attr(feature = "schema", schemars(length(min = 3, max = 3)))]
     health_endpoints: Vec<ShortText>,
+    /// The team's time zone as a fixed offset from UTC (`+02:00`); the day
+    /// that SEV2's "same-day mitigation" means. UTC when absent.
+    #[serde(default, skip_serializing_if = "is_utc")]
+    utc_offset: UtcOffset,
+}
+
+fn is_utc(offset: &UtcOffset) -> bool {
+    *offset == UtcOffset::UTC
 }
 
 /// Why a playbook document is refused.
@@ -91,7 +100,29 @@ impl Playbook {
         Ok(Playbook {
             dependencies,
             health_endpoints,
+            utc_offset: UtcOffset::UTC,
         })
+    }
+
+    /// The same playbook in the time zone `offset`.
+    ///
+    /// ```
+    /// use incident_playbook::Playbook;
+    /// let p = Playbook::default().with_utc_offset("+02:00".parse().unwrap());
+    /// assert_eq!(p.utc_offset().minutes(), 120);
+    /// assert_eq!(Playbook::default().utc_offset().minutes(), 0);
+    /// let doc: Playbook = serde_json::from_str(r#"{"dependencies": [],
+    ///   "health_endpoints": ["/a", "/b", "/c"], "utc_offset": "-05:00"}"#).unwrap();
+    /// assert_eq!(doc.utc_offset().to_string(), "-05:00");
+    /// ```
+    pub fn with_utc_offset(mut self, offset: UtcOffset) -> Self {
+        self.utc_offset = offset;
+        self
+    }
+
+    /// The team's time zone (UTC unless the playbook sets one).
+    pub fn utc_offset(&self) -> UtcOffset {
+        self.utc_offset
     }
 
     /// The dependency catalogue.
@@ -156,6 +187,7 @@ impl Default for Playbook {
                 ShortText::from_static("/health/ready"),
                 ShortText::from_static("/health/status"),
             ],
+            utc_offset: UtcOffset::UTC,
         }
     }
 }
@@ -165,11 +197,15 @@ impl Default for Playbook {
 struct PlaybookDoc {
     dependencies: Vec<Dependency>,
     health_endpoints: Vec<ShortText>,
+    #[serde(default)]
+    utc_offset: UtcOffset,
 }
 
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let doc = PlaybookDoc::deserialize(deserializer)?;
-        Playbook::new(doc.dependencies, doc.health_endpoints).map_err(serde::de::Error::custom)
+        Playbook::new(doc.dependencies, doc.health_endpoints)
+            .map(|p| p.with_utc_offset(doc.utc_offset))
+            .map_err(serde::de::Error::custom)
     }
 }

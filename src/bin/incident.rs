@@ -1,4 +1,6 @@
-//! `incident`: replay command streams, check snapshots, export the JSON Schemas.
+//! `incident`: replay command streams, check snapshots, export the JSON Schemas;
+//! render updates and postmortems, report on the response, lint Markdown
+//! postmortems, export CDEvents.
 //!
 //! Exit codes: 0 all accepted; 1 a command or snapshot broke a rule; 2
 //! malformed input, an unreadable file or bad usage (2 wins).
@@ -9,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use incident_playbook::{Incident, Playbook, Replay, Rule, Snapshot, Violation, schema};
+use incident_playbook::{
+    Incident, IncidentReport, PhaseSpan, Playbook, Postmortem, Replay, Rule, Severity, Snapshot,
+    Timestamp, Violation, cdevents, lint_postmortem, schema,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -72,6 +77,84 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Print what people read, from a command stream.
+    Render {
+        #[command(subcommand)]
+        what: RenderCmd,
+    },
+    /// Report on each incident of a command stream: the first 15 minutes,
+    /// overdue and late updates, the response target, durations, open
+    /// follow-ups.
+    Report {
+        /// A playbook JSON document (default: the seed playbook); its
+        /// `utc_offset` sets the day of SEV2's "same-day mitigation".
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The time to report at, RFC 3339 (default: the current time).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// `text` for people, `json` for one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// The stream, or `-` for standard input.
+        file: String,
+    },
+    /// Check a postmortem kept as Markdown against the postmortem rules,
+    /// with rule ids and line numbers.
+    LintPostmortem {
+        /// The incident's peak severity, which the postmortem must name.
+        #[arg(long, value_name = "SEV")]
+        peak: Option<String>,
+        /// `text` for people, `json` for one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// The Markdown file, or `-` for standard input.
+        file: String,
+    },
+    /// Export the history of every incident of a command stream.
+    Export {
+        /// As CDEvents (`incident reported` / `resolved`) in CloudEvents
+        /// JSON, one event per line.
+        #[arg(long, required = true)]
+        cdevents: bool,
+        /// The events' `source` (a URI reference).
+        #[arg(long, value_name = "URI", default_value = "/incident-playbook")]
+        source: String,
+        /// Put before the incident id to make `ticketURI` (default:
+        /// `urn:uuid:<incident id>`).
+        #[arg(long, value_name = "URL")]
+        ticket_base: Option<String>,
+        /// A playbook JSON document (default: the seed playbook).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The stream, or `-` for standard input.
+        file: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RenderCmd {
+    /// Every comms update of every incident, in the playbook's six-line
+    /// format, in order.
+    Updates {
+        /// A playbook JSON document (default: the seed playbook).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The stream, or `-` for standard input.
+        file: String,
+    },
+    /// Each incident's submitted postmortem as Markdown, with a Mermaid chart
+    /// of its phases.
+    Postmortem {
+        /// Print a draft filled from the history instead.
+        #[arg(long)]
+        draft: bool,
+        /// A playbook JSON document (default: the seed playbook).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The stream, or `-` for standard input.
+        file: String,
+    },
 }
 
 /// A failure that ends the run with exit code 2.
@@ -98,6 +181,33 @@ fn main() -> ExitCode {
             file,
         } => load_playbook(playbook.as_deref()).and_then(|p| check(&p, format, &file)),
         Cmd::Schema { out } => write_schemas(out.as_deref()),
+        Cmd::Render {
+            what: RenderCmd::Updates { playbook, file },
+        } => load_playbook(playbook.as_deref()).and_then(|p| render_updates(p, &file)),
+        Cmd::Render {
+            what:
+                RenderCmd::Postmortem {
+                    draft,
+                    playbook,
+                    file,
+                },
+        } => load_playbook(playbook.as_deref()).and_then(|p| render_postmortems(p, draft, &file)),
+        Cmd::Report {
+            playbook,
+            now,
+            format,
+            file,
+        } => load_playbook(playbook.as_deref())
+            .and_then(|p| report(p, now.as_deref(), format, &file)),
+        Cmd::LintPostmortem { peak, format, file } => lint(peak.as_deref(), format, &file),
+        Cmd::Export {
+            cdevents: _,
+            source,
+            ticket_base,
+            playbook,
+            file,
+        } => load_playbook(playbook.as_deref())
+            .and_then(|p| export_cdevents(p, &source, ticket_base.as_deref(), &file)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -379,4 +489,200 @@ fn write_schemas(out: Option<&Path>) -> Result<u8, Fatal> {
         }
     }
     Ok(0)
+}
+
+/// Replays a stream, going on after refused lines (they are reported on
+/// standard error); the exit code is replay's: 0, 1 or 2.
+fn load_stream(playbook: Playbook, file: &str) -> Result<(Replay, u8), Fatal> {
+    let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
+    let mut replay = Replay::new(playbook);
+    let mut buf = Vec::new();
+    let mut err = io::stderr().lock();
+    loop {
+        let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(Some(fits)) => fits,
+            Ok(None) => break,
+            Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
+        };
+        let refused = if !fits {
+            replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
+        } else {
+            match std::str::from_utf8(&buf) {
+                Ok(line) => replay.line(line),
+                Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
+            }
+        };
+        if let Some(report) = refused {
+            for v in &report.violations {
+                writeln!(err, "incident: {file}: line {}: {v}", report.line)?;
+            }
+        }
+    }
+    let code = u8::try_from(replay.exit_code()).unwrap_or(2);
+    Ok((replay, code))
+}
+
+fn render_updates(playbook: Playbook, file: &str) -> Result<u8, Fatal> {
+    let (replay, code) = load_stream(playbook, file)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for (i, incident) in replay.incidents().iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "Incident {}: {}", incident.id(), incident.title())?;
+        for update in incident.updates() {
+            writeln!(out, "\nPosted {}\n{update}", update.at())?;
+        }
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn render_postmortems(playbook: Playbook, draft: bool, file: &str) -> Result<u8, Fatal> {
+    let (replay, mut code) = load_stream(playbook, file)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut first = true;
+    for incident in replay.incidents() {
+        let drafted;
+        let postmortem = if draft {
+            drafted = Postmortem::draft_from(incident);
+            &drafted
+        } else {
+            match incident.postmortem() {
+                Some(p) => p,
+                None => {
+                    eprintln!(
+                        "incident: incident {} has no postmortem yet (--draft drafts one)",
+                        incident.id()
+                    );
+                    code = code.max(1);
+                    continue;
+                }
+            }
+        };
+        if !first {
+            writeln!(out, "\n---\n")?;
+        }
+        first = false;
+        write!(
+            out,
+            "{}",
+            postmortem.to_markdown_with_phases(&PhaseSpan::of(incident))
+        )?;
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn now_or_clock(now: Option<&str>) -> Result<Timestamp, Fatal> {
+    match now {
+        Some(s) => s.parse().map_err(|e| Fatal(format!("--now: {e}"))),
+        None => {
+            // The library reads no clock; the command line does, for people.
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| Fatal(format!("the system clock is before 1970: {e}")))?
+                .as_secs();
+            let secs = i64::try_from(secs).map_err(|e| Fatal(e.to_string()))?;
+            chrono::DateTime::from_timestamp(secs, 0)
+                .map(Timestamp::from)
+                .ok_or_else(|| Fatal("the system clock is out of range".to_owned()))
+        }
+    }
+}
+
+fn report(playbook: Playbook, now: Option<&str>, format: Format, file: &str) -> Result<u8, Fatal> {
+    let now = now_or_clock(now)?;
+    let (replay, code) = load_stream(playbook.clone(), file)?;
+    let reports: Vec<IncidentReport> = replay
+        .incidents()
+        .iter()
+        .map(|i| IncidentReport::new(i, &playbook, now))
+        .collect();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "reports": reports }))?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write!(out, "{r}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn lint(peak: Option<&str>, format: Format, file: &str) -> Result<u8, Fatal> {
+    let peak = peak
+        .map(|p| {
+            p.to_uppercase()
+                .parse::<Severity>()
+                .map_err(|e| Fatal(format!("--peak: {e}")))
+        })
+        .transpose()?;
+    let text = read_document(file)?;
+    let findings = lint_postmortem(&text, peak);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({ "file": file, "findings": findings }),
+            )?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for f in &findings {
+                match f.line {
+                    Some(line) => writeln!(out, "{file}:{line}: {}", f.violation)?,
+                    None => writeln!(out, "{file}: {}", f.violation)?,
+                }
+            }
+            if findings.is_empty() {
+                writeln!(out, "{file}: ok")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(
+        if findings
+            .iter()
+            .any(|f| f.violation.rule() == Rule::MalformedInput)
+        {
+            2
+        } else if findings.is_empty() {
+            0
+        } else {
+            1
+        },
+    )
+}
+
+fn export_cdevents(
+    playbook: Playbook,
+    source: &str,
+    ticket_base: Option<&str>,
+    file: &str,
+) -> Result<u8, Fatal> {
+    let (replay, code) = load_stream(playbook, file)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for incident in replay.incidents() {
+        for event in cdevents(incident, source, ticket_base) {
+            serde_json::to_writer(&mut out, &event)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(code)
 }

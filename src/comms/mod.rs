@@ -7,6 +7,10 @@
 //! > Action: what we are doing now
 //! > Next update: time
 //! > Owner: name
+//!
+//! [`CommsUpdate`] and [`UpdateText`] write and read that format (`text.rs`).
+
+mod text;
 
 use std::fmt;
 
@@ -17,6 +21,8 @@ use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText};
 use crate::time::Timestamp;
+
+pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 
 /// The status line of a comms update: the incident's phase while it is open
 /// or resolved.

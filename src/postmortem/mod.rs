@@ -5,10 +5,21 @@
 //! > - Action items must have owners and dates.
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
+//!
+//! The Markdown rendering and reading live in `markdown.rs`, the check of a
+//! Markdown file with line numbers in `lint.rs`, the draft from an
+//! incident's history in `draft.rs`.
+
+mod draft;
+mod lint;
+mod markdown;
+
+pub use lint::{LintFinding, lint_postmortem};
+pub use markdown::MarkdownPostmortem;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{Report, Rule, index, join};
+use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
 use crate::time::{Date, Timestamp};
@@ -308,6 +319,72 @@ impl Postmortem {
     /// Whether the incident revealed a missing guardrail.
     pub fn missing_guardrail(&self) -> bool {
         self.missing_guardrail
+    }
+
+    /// A postmortem from its wire form, checked against the postmortem rules
+    /// for an incident whose peak severity is `peak` and that was declared on
+    /// `declared_on` (UTC): what `submit_postmortem` checks.
+    ///
+    /// # Errors
+    ///
+    /// Every postmortem rule broken.
+    ///
+    /// ```
+    /// use incident_playbook::{Postmortem, PostmortemInput, Rule, Severity};
+    /// let input: PostmortemInput = serde_json::from_str(r#"{"title": "Uploads failing",
+    ///   "severity": "SEV2", "status": "draft",
+    ///   "action_items": [{"action": "Add a smoke test", "due": "2026-05-20"}]}"#).unwrap();
+    /// let on = "2026-05-04".parse().unwrap();
+    /// let err = Postmortem::from_input(&input, Severity::Sev2, on).unwrap_err();
+    /// assert_eq!(err.rule(), Rule::ActionItemIncomplete);
+    /// ```
+    pub fn from_input(
+        input: &PostmortemInput,
+        peak: Severity,
+        declared_on: Date,
+    ) -> Result<Postmortem, Rejection> {
+        let mut report = Report::new();
+        let checked = Postmortem::check(&mut report, "", input, peak, declared_on);
+        report.conclude(checked)
+    }
+
+    /// The postmortem in its wire form, as `submit_postmortem` carries it.
+    pub fn to_input(&self) -> PostmortemInput {
+        let text = |t: &Option<LongText>| t.as_ref().map(|t| t.to_string());
+        PostmortemInput {
+            title: Some(self.title.to_string()),
+            date: self.date,
+            severity: Some(self.severity),
+            owners: Some(self.owners.iter().map(|o| o.to_string()).collect()),
+            status: self.status,
+            summary: text(&self.summary),
+            impact: text(&self.impact),
+            timeline: Some(
+                self.timeline
+                    .iter()
+                    .map(|e| TimelineEntryInput {
+                        at: e.at,
+                        event: Some(e.event.to_string()),
+                    })
+                    .collect(),
+            ),
+            root_cause: text(&self.root_cause),
+            what_worked: text(&self.what_worked),
+            what_did_not_work: text(&self.what_did_not_work),
+            action_items: Some(
+                self.action_items
+                    .iter()
+                    .map(|a| ActionItemInput {
+                        action: Some(a.action.to_string()),
+                        owner: Some(a.owner.to_string()),
+                        due: Some(a.due),
+                        status: Some(a.status),
+                        guardrail: a.guardrail,
+                    })
+                    .collect(),
+            ),
+            missing_guardrail: self.missing_guardrail.then_some(true),
+        }
     }
 
     /// Checks a postmortem for an incident whose peak severity is `peak` and

@@ -1,0 +1,726 @@
+//! The playbook's six-line update format, written and read back.
+//!
+//! ```text
+//! Status: investigating
+//! Severity: SEV1
+//! Impact: Uploads fail for all users
+//! Action: Checking the 09:02 deploy
+//! Next update: 2026-05-04T09:35:00Z
+//! Owner: Ada
+//! ```
+//!
+//! Reading is meant for a chat bot that picks up an update someone typed by
+//! hand, so it forgives what chat clients and people do to text and is strict
+//! about what the playbook asks for:
+//!
+//! - forgiven: blank lines anywhere, white space around lines and values,
+//!   CRLF line ends, a leading byte-order mark, field names in any case
+//!   (`Next Update:`), status and severity in any case (`Investigating`,
+//!   `sev1`);
+//! - refused: a missing, repeated, unknown or out-of-order field, a blank
+//!   value, a time that is not RFC 3339 with an offset, and an open status
+//!   without a next update time (`update-needs-next-update`).
+//!
+//! `Next update:` is `none` when there is no next update (only a `resolved`
+//! update may say so); `n/a` is read as `none` too.
+//!
+//! Values are one line each. A value's line breaks, its backslashes and any
+//! white space at its very start or end are written as escapes (`\n`, `\r`,
+//! `\\`, `\u{20}`), so that writing and reading back gives exactly the same
+//! update. A backslash not followed by one of those escapes is kept as typed.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::rule::{Rule, Violation};
+use crate::severity::Severity;
+use crate::text::{BoundedText, Name, ShortText, TextError};
+use crate::time::Timestamp;
+
+/// The six fields, in the playbook's order.
+const FIELDS: [&str; 6] = [
+    "Status",
+    "Severity",
+    "Impact",
+    "Action",
+    "Next update",
+    "Owner",
+];
+
+/// The JSON path of each field, as the wire's `update` object names it.
+const PATHS: [&str; 6] = [
+    "status",
+    "severity",
+    "impact",
+    "action",
+    "next_update",
+    "owner",
+];
+
+/// What `Next update:` says when there is none.
+const NONE: &str = "none";
+
+/// The text of a comms update, without the time it was posted: what the
+/// six lines carry.
+///
+/// Built by reading the text ([`FromStr`]), from a posted [`CommsUpdate`]
+/// ([`CommsUpdate::text`]) or with [`UpdateText::new`]; an open status always
+/// has a next update time.
+///
+/// ```
+/// use incident_playbook::{Severity, Status, UpdateText};
+/// let text = "Status: investigating\r\nSeverity: SEV1\r\nImpact: Uploads fail for all users\r\n\
+///             Action: Checking the 09:02 deploy  \r\nNext update: 2026-05-04T09:35:00Z\r\nOwner: Ada\r\n";
+/// let update: UpdateText = text.parse().unwrap();
+/// assert_eq!(update.status(), Status::Investigating);
+/// assert_eq!(update.severity(), Severity::Sev1);
+/// assert_eq!(update.action().as_str(), "Checking the 09:02 deploy");
+/// assert_eq!(update.to_string().lines().nth(4), Some("Next update: 2026-05-04T09:35:00Z"));
+///
+/// // An open incident's update says when the next one comes.
+/// let err = text.replace("2026-05-04T09:35:00Z", "none").parse::<UpdateText>().unwrap_err();
+/// assert_eq!(err.problems()[0].rule(), incident_playbook::Rule::UpdateNeedsNextUpdate);
+/// assert_eq!(err.problems()[0].line(), Some(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UpdateText {
+    status: Status,
+    severity: Severity,
+    impact: ShortText,
+    action: ShortText,
+    next_update: Option<Timestamp>,
+    owner: Name,
+}
+
+impl UpdateText {
+    /// An update text from its parts.
+    ///
+    /// # Errors
+    ///
+    /// `update-needs-next-update` when `next_update` is `None` and the status
+    /// is not `resolved`.
+    pub fn new(
+        status: Status,
+        severity: Severity,
+        impact: ShortText,
+        action: ShortText,
+        next_update: Option<Timestamp>,
+        owner: Name,
+    ) -> Result<Self, ParseUpdateError> {
+        if next_update.is_none() && status != Status::Resolved {
+            return Err(ParseUpdateError::one(
+                None,
+                Rule::UpdateNeedsNextUpdate,
+                "next_update",
+                format!("a `{status}` update says when the next update comes"),
+            ));
+        }
+        Ok(UpdateText {
+            status,
+            severity,
+            impact,
+            action,
+            next_update,
+            owner,
+        })
+    }
+
+    /// `Status:`.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    /// `Severity:`.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// `Impact:`.
+    pub fn impact(&self) -> &ShortText {
+        &self.impact
+    }
+    /// `Action:`.
+    pub fn action(&self) -> &ShortText {
+        &self.action
+    }
+    /// `Next update:` (`None` written as `none`).
+    pub fn next_update(&self) -> Option<Timestamp> {
+        self.next_update
+    }
+    /// `Owner:`.
+    pub fn owner(&self) -> &Name {
+        &self.owner
+    }
+
+    /// The update as posted at `at`.
+    ///
+    /// # Errors
+    ///
+    /// `next-update-not-after-update` when the next update is not after `at`.
+    pub fn posted_at(self, at: Timestamp) -> Result<CommsUpdate, ParseUpdateError> {
+        if let Some(next) = self.next_update
+            && next <= at
+        {
+            return Err(ParseUpdateError::one(
+                None,
+                Rule::NextUpdateNotAfterUpdate,
+                "next_update",
+                format!("the next update ({next}) must come after this one ({at})"),
+            ));
+        }
+        Ok(CommsUpdate {
+            at,
+            status: self.status,
+            severity: self.severity,
+            impact: self.impact,
+            action: self.action,
+            next_update: self.next_update,
+            owner: self.owner,
+        })
+    }
+
+    /// The update as a `post_update` command carries it (the severity is the
+    /// incident's and is not sent).
+    ///
+    /// ```
+    /// use incident_playbook::UpdateText;
+    /// let text: UpdateText = "Status: resolved\nSeverity: SEV2\nImpact: None\n\
+    ///     Action: Resolved\nNext update: none\nOwner: Ada".parse().unwrap();
+    /// let input = text.to_input();
+    /// assert_eq!(input.owner.as_deref(), Some("Ada"));
+    /// assert!(input.next_update.is_none());
+    /// ```
+    pub fn to_input(&self) -> UpdateInput {
+        UpdateInput {
+            status: Some(self.status),
+            impact: Some(self.impact.to_string()),
+            action: Some(self.action.to_string()),
+            next_update: self.next_update,
+            owner: Some(self.owner.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for UpdateText {
+    /// The six lines, without a line break after the last.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Status: {}", self.status)?;
+        writeln!(f, "Severity: {}", self.severity)?;
+        writeln!(f, "Impact: {}", escape(&self.impact))?;
+        writeln!(f, "Action: {}", escape(&self.action))?;
+        match self.next_update {
+            Some(t) => writeln!(f, "Next update: {t}")?,
+            None => writeln!(f, "Next update: {NONE}")?,
+        }
+        write!(f, "Owner: {}", escape(&self.owner))
+    }
+}
+
+impl CommsUpdate {
+    /// The six lines of this update (everything but the time it was posted).
+    pub fn text(&self) -> UpdateText {
+        UpdateText {
+            status: self.status,
+            severity: self.severity,
+            impact: self.impact.clone(),
+            action: self.action.clone(),
+            next_update: self.next_update,
+            owner: self.owner.clone(),
+        }
+    }
+
+    /// Reads an update in the playbook's format, posted at `at`: the six lines
+    /// do not say when they were posted, so the caller does (a chat bot
+    /// knows when the message came).
+    ///
+    /// # Errors
+    ///
+    /// Everything [`UpdateText`]'s parsing refuses, and
+    /// `next-update-not-after-update`.
+    ///
+    /// ```
+    /// use incident_playbook::{CommsUpdate, Rule, Timestamp};
+    /// let at: Timestamp = "2026-05-04T09:05:00Z".parse().unwrap();
+    /// let text = "Status: investigating\nSeverity: SEV1\nImpact: Uploads fail\n\
+    ///             Action: Checking the deploy\nNext update: 2026-05-04T09:35:00Z\nOwner: Ada";
+    /// let update = CommsUpdate::parse_at(text, at).unwrap();
+    /// assert_eq!(update.at(), at);
+    /// assert_eq!(update.to_string(), text); // Display writes the same six lines
+    ///
+    /// let late: Timestamp = "2026-05-04T10:00:00Z".parse().unwrap();
+    /// let err = CommsUpdate::parse_at(text, late).unwrap_err();
+    /// assert_eq!(err.problems()[0].rule(), Rule::NextUpdateNotAfterUpdate);
+    /// ```
+    pub fn parse_at(text: &str, at: Timestamp) -> Result<CommsUpdate, ParseUpdateError> {
+        text.parse::<UpdateText>()?.posted_at(at)
+    }
+}
+
+impl fmt::Display for CommsUpdate {
+    /// The update in the playbook's six-line format (see [`UpdateText`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.text(), f)
+    }
+}
+
+/// One thing wrong with an update's text: the rule, the message and the
+/// field, and the 1-based line where there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateProblem {
+    line: Option<usize>,
+    violation: Violation,
+}
+
+impl UpdateProblem {
+    /// The 1-based line of the text, where the problem is on one line.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+    /// The broken rule (`malformed-input` for text that is not the format).
+    pub fn rule(&self) -> Rule {
+        self.violation.rule()
+    }
+    /// The violation, with the field's wire name as its path.
+    pub fn violation(&self) -> &Violation {
+        &self.violation
+    }
+}
+
+impl fmt::Display for UpdateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        write!(f, "{}", self.violation)
+    }
+}
+
+/// Why a text is not a comms update: every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ParseUpdateError {
+    problems: Vec<UpdateProblem>,
+}
+
+impl ParseUpdateError {
+    fn one(line: Option<usize>, rule: Rule, path: &str, message: impl Into<String>) -> Self {
+        ParseUpdateError {
+            problems: vec![UpdateProblem {
+                line,
+                violation: Violation::new(rule, message, Some(path)),
+            }],
+        }
+    }
+
+    /// Every problem, in the order of the text (never empty).
+    pub fn problems(&self) -> &[UpdateProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ParseUpdateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects problems while reading.
+struct Problems(Vec<UpdateProblem>);
+
+impl Problems {
+    fn push(&mut self, line: Option<usize>, rule: Rule, field: usize, message: impl Into<String>) {
+        let path = PATHS.get(field).copied();
+        self.0.push(UpdateProblem {
+            line,
+            violation: Violation::new(rule, message, path),
+        });
+    }
+}
+
+/// A field name as people type it: case and inner spacing do not matter.
+fn field_index(key: &str) -> Option<usize> {
+    let key: Vec<String> = key.split_whitespace().map(str::to_lowercase).collect();
+    FIELDS.iter().position(|f| {
+        let want: Vec<String> = f.split_whitespace().map(str::to_lowercase).collect();
+        want == key
+    })
+}
+
+impl FromStr for UpdateText {
+    type Err = ParseUpdateError;
+
+    fn from_str(text: &str) -> Result<Self, ParseUpdateError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut problems = Problems(Vec::new());
+        // (line number, raw value) for each field, once seen.
+        let mut values: [Option<(usize, &str)>; 6] = Default::default();
+        let mut next = 0usize;
+        for (i, raw) in text.split('\n').enumerate() {
+            let n = i + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
+            if line.is_empty() {
+                continue;
+            }
+            let Some((key, value)) = line.split_once(':') else {
+                problems.push(
+                    Some(n),
+                    Rule::MalformedInput,
+                    usize::MAX,
+                    format!(
+                        "`{}` is not a `Field: value` line of the update",
+                        clip(line)
+                    ),
+                );
+                continue;
+            };
+            match field_index(key) {
+                None => problems.push(
+                    Some(n),
+                    Rule::MalformedInput,
+                    usize::MAX,
+                    format!(
+                        "`{}` is not a field of the update (Status, Severity, Impact, Action, Next update, Owner)",
+                        clip(key.trim())
+                    ),
+                ),
+                Some(f) if values.get(f).is_some_and(Option::is_some) => problems.push(
+                    Some(n),
+                    Rule::MalformedInput,
+                    f,
+                    format!("`{}:` is given twice", FIELDS.get(f).unwrap_or(&"")),
+                ),
+                Some(f) => {
+                    if f != next {
+                        let expected = FIELDS.get(next).map_or("nothing more".to_owned(), |e| {
+                            format!("`{e}:`")
+                        });
+                        problems.push(
+                            Some(n),
+                            Rule::MalformedInput,
+                            f,
+                            format!(
+                                "`{}:` is out of order: the playbook's order is Status, Severity, Impact, Action, Next update, Owner (expected {expected})",
+                                FIELDS.get(f).unwrap_or(&"")
+                            ),
+                        );
+                    }
+                    if let Some(slot) = values.get_mut(f) {
+                        *slot = Some((n, value.trim()));
+                    }
+                    next = next.max(f + 1);
+                }
+            }
+        }
+        for (f, v) in values.iter().enumerate() {
+            if v.is_none() {
+                problems.push(
+                    None,
+                    Rule::MalformedInput,
+                    f,
+                    format!("the update has no `{}:` line", FIELDS.get(f).unwrap_or(&"")),
+                );
+            }
+        }
+
+        let [status, severity, impact, action, next_update, owner] = values;
+        let status = status.and_then(|(n, v)| {
+            let found = [
+                Status::Investigating,
+                Status::Mitigating,
+                Status::Monitoring,
+                Status::Resolved,
+            ]
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(v));
+            if found.is_none() {
+                problems.push(
+                    Some(n),
+                    Rule::MalformedInput,
+                    0,
+                    format!(
+                        "`{}` is not a status (investigating, mitigating, monitoring, resolved)",
+                        clip(v)
+                    ),
+                );
+            }
+            found
+        });
+        let severity = severity.and_then(|(n, v)| {
+            let found = Severity::ALL
+                .into_iter()
+                .find(|s| s.as_str().eq_ignore_ascii_case(v));
+            if found.is_none() {
+                problems.push(
+                    Some(n),
+                    Rule::MalformedInput,
+                    1,
+                    format!("`{}` is not a severity (SEV1, SEV2, SEV3, SEV4)", clip(v)),
+                );
+            }
+            found
+        });
+        let impact = impact.and_then(|(n, v)| text_value::<ShortText>(&mut problems, n, 2, v));
+        let action = action.and_then(|(n, v)| text_value::<ShortText>(&mut problems, n, 3, v));
+        let next_line = next_update.map(|(n, _)| n);
+        let next_update = next_update.and_then(|(n, v)| {
+            if v.eq_ignore_ascii_case(NONE) || v.eq_ignore_ascii_case("n/a") {
+                return Some(None);
+            }
+            match v.parse::<Timestamp>() {
+                Ok(t) => Some(Some(t)),
+                Err(e) => {
+                    problems.push(
+                        Some(n),
+                        Rule::MalformedInput,
+                        4,
+                        format!("{e}, or `none` once resolved"),
+                    );
+                    None
+                }
+            }
+        });
+        let owner = owner.and_then(|(n, v)| text_value::<Name>(&mut problems, n, 5, v));
+        if let (Some(status), Some(None)) = (status, next_update)
+            && status != Status::Resolved
+        {
+            problems.push(
+                next_line,
+                Rule::UpdateNeedsNextUpdate,
+                4,
+                format!("a `{status}` update says when the next update comes"),
+            );
+        }
+        let mut problems = problems.0;
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        if !problems.is_empty() {
+            return Err(ParseUpdateError { problems });
+        }
+        match (status, severity, impact, action, next_update, owner) {
+            (
+                Some(status),
+                Some(severity),
+                Some(impact),
+                Some(action),
+                Some(next_update),
+                Some(owner),
+            ) => Ok(UpdateText {
+                status,
+                severity,
+                impact,
+                action,
+                next_update,
+                owner,
+            }),
+            // Every `None` above pushed a problem; this keeps the reading total.
+            _ => Err(ParseUpdateError::one(
+                None,
+                Rule::MalformedInput,
+                "",
+                "the text could not be read as an update",
+            )),
+        }
+    }
+}
+
+fn text_value<T: BoundedText>(
+    problems: &mut Problems,
+    line: usize,
+    field: usize,
+    raw: &str,
+) -> Option<T> {
+    match T::parse_owned(unescape(raw)) {
+        Ok(t) => Some(t),
+        Err(TextError::Blank) => {
+            problems.push(
+                Some(line),
+                Rule::FieldEmpty,
+                field,
+                format!(
+                    "`{}:` is blank; it is {} and is required",
+                    FIELDS.get(field).unwrap_or(&""),
+                    T::WHAT
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            problems.push(
+                Some(line),
+                Rule::FieldTooLong,
+                field,
+                format!("`{}:` {e}", FIELDS.get(field).unwrap_or(&"")),
+            );
+            None
+        }
+    }
+}
+
+/// The first 64 characters of what someone typed, for a message.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(64).collect();
+    if s.chars().nth(64).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Writes a value on one line that reads back exactly (see the module docs).
+pub(crate) fn escape(s: &str) -> String {
+    let last = s.chars().count().saturating_sub(1);
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (i == 0 || i == last) && c.is_whitespace() => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reads the escapes [`escape`] writes; any other backslash stays as typed.
+pub(crate) fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let after = tail.get(1..).unwrap_or_default();
+        let (decoded, used) = match after.chars().next() {
+            Some('\\') => (Some('\\'), 1),
+            Some('n') => (Some('\n'), 1),
+            Some('r') => (Some('\r'), 1),
+            Some('u') => match after
+                .strip_prefix("u{")
+                .and_then(|a| a.split_once('}'))
+                .and_then(|(hex, _)| {
+                    (hex.len() <= 6)
+                        .then(|| u32::from_str_radix(hex, 16).ok())
+                        .flatten()
+                        .and_then(char::from_u32)
+                        .map(|c| (c, hex.len() + 3))
+                }) {
+                Some((c, used)) => (Some(c), used),
+                None => (None, 0),
+            },
+            _ => (None, 0),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after.get(used..).unwrap_or_default();
+            }
+            None => {
+                out.push('\\');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Status: investigating\nSeverity: SEV1\nImpact: Uploads fail for all users\nAction: Checking the 09:02 deploy\nNext update: 2026-05-04T09:35:00Z\nOwner: Ada";
+
+    #[test]
+    fn reads_what_people_type() {
+        let messy = "\u{feff}\r\n  status:   Investigating  \r\n\r\nSEVERITY: sev1\r\nImpact: Uploads fail for all users\r\nAction: Checking the 09:02 deploy\t\r\nNext Update: 2026-05-04T11:35:00+02:00\r\nowner: Ada\r\n\r\n";
+        let a: UpdateText = messy.parse().unwrap();
+        let b: UpdateText = TEXT.parse().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), TEXT);
+    }
+
+    #[test]
+    fn refuses_what_the_playbook_does_not_say() {
+        let cases: &[(&str, Rule, Option<usize>)] = &[
+            (&TEXT.replace("Owner: Ada", ""), Rule::MalformedInput, None),
+            (
+                &format!("{TEXT}\nOwner: Ada"),
+                Rule::MalformedInput,
+                Some(7),
+            ),
+            (
+                &TEXT.replace("Impact:", "Impacts:"),
+                Rule::MalformedInput,
+                Some(3),
+            ),
+            (
+                &TEXT.replace("Impact: Uploads fail for all users", "Impact:   "),
+                Rule::FieldEmpty,
+                Some(3),
+            ),
+            (
+                &TEXT.replace("2026-05-04T09:35:00Z", "09:35"),
+                Rule::MalformedInput,
+                Some(5),
+            ),
+            (&TEXT.replace("SEV1", "SEV5"), Rule::MalformedInput, Some(2)),
+            (
+                &TEXT.replace("investigating", "fixing"),
+                Rule::MalformedInput,
+                Some(1),
+            ),
+            (
+                &TEXT.replace("Owner: Ada", &format!("Owner: {}", "x".repeat(201))),
+                Rule::FieldTooLong,
+                Some(6),
+            ),
+            (
+                "Severity: SEV1\nStatus: investigating\nImpact: a\nAction: b\nNext update: 2026-05-04T09:35:00Z\nOwner: Ada",
+                Rule::MalformedInput,
+                Some(2),
+            ),
+            ("just some chat", Rule::MalformedInput, Some(1)),
+        ];
+        for (text, rule, line) in cases {
+            let err = text.parse::<UpdateText>().unwrap_err();
+            assert!(
+                err.problems()
+                    .iter()
+                    .any(|p| p.rule() == *rule && p.line() == *line),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolved_may_say_none() {
+        let text = TEXT
+            .replace("investigating", "resolved")
+            .replace("2026-05-04T09:35:00Z", "N/A");
+        let u: UpdateText = text.parse().unwrap();
+        assert_eq!(u.next_update(), None);
+        assert!(u.to_string().contains("Next update: none"));
+    }
+
+    #[test]
+    fn escapes_read_back() {
+        for s in [
+            "a\nb",
+            "C:\\new",
+            " lead",
+            "trail\u{3000}",
+            "\\u{20}",
+            "x\r\ny",
+            "\\",
+        ] {
+            assert_eq!(unescape(&escape(s)), s, "{s:?} -> {:?}", escape(s));
+            assert!(!escape(s).contains('\n'));
+        }
+        // Typed backslashes that are no escape stay.
+        assert_eq!(unescape("C:\\temp \\u{zz}"), "C:\\temp \\u{zz}");
+    }
+}

@@ -1,0 +1,112 @@
+//! Checking a postmortem kept as Markdown, with line numbers: what
+//! `incident lint-postmortem` reports, for teams that keep postmortems in a
+//! docs repository and check them in CI.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::postmortem::{Postmortem, PostmortemInput};
+use crate::rule::{Rejection, Report, Rule, Violation};
+use crate::severity::Severity;
+use crate::time::Date;
+
+/// One broken rule in a Markdown postmortem, at its line where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintFinding {
+    /// The 1-based line of the Markdown file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The broken rule, why, and the JSON path of the part.
+    #[serde(flatten)]
+    pub violation: Violation,
+}
+
+impl fmt::Display for LintFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.violation),
+            None => write!(f, "{}", self.violation),
+        }
+    }
+}
+
+/// Checks a postmortem written in the template's shape against the
+/// postmortem rules: `postmortem-incomplete` (for a published one),
+/// `postmortem-severity-mismatch` (against `peak`, if given; without it the
+/// document only has to name a severity), `postmortem-timeline-unordered`,
+/// `action-item-incomplete`, `guardrail-action-missing`, the length rules,
+/// and `malformed-input` for what cannot be read.
+///
+/// `action-item-due-before-incident` reads the incident's day as the day
+/// (UTC) of the earliest timeline entry; without a timeline it is not checked.
+///
+/// Findings come in line order (those without a line last).
+///
+/// ```
+/// use incident_playbook::{lint_postmortem, Rule, Severity};
+/// let md = "# Postmortem: Uploads failing\n\nDate: 2026-05-05\n\nSeverity: SEV2\n\n\
+///   Owners: Ada\n\nStatus: draft\n\nMissing guardrail: yes\n\n## Timeline\n\n\
+///   | Time (UTC) | Event |\n|---|---|\n| 2026-05-04T09:20:00Z | Rollback |\n\
+///   | 2026-05-04T09:05:00Z | Declared |\n\n## Action Items\n\n\
+///   | Action | Owner | Due | Status |\n|---|---|---|---|\n| Add a smoke test | | 2026-05-20 | open |\n";
+/// let findings = lint_postmortem(md, Some(Severity::Sev1));
+/// let got: Vec<(Option<usize>, Rule)> = findings.iter().map(|f| (f.line, f.violation.rule())).collect();
+/// assert_eq!(got, [
+///     (Some(5), Rule::PostmortemSeverityMismatch),
+///     (Some(18), Rule::PostmortemTimelineUnordered),
+///     (Some(20), Rule::GuardrailActionMissing),
+///     (Some(24), Rule::ActionItemIncomplete),
+/// ]);
+/// ```
+pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<LintFinding> {
+    let read = PostmortemInput::from_markdown(markdown);
+    let mut findings: Vec<LintFinding> = read
+        .problems
+        .iter()
+        .map(|(line, v)| LintFinding {
+            line: *line,
+            violation: v.clone(),
+        })
+        .collect();
+    let named = peak.or(read.input.severity);
+    let declared_on = read
+        .input
+        .timeline
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.at.date())
+        .min()
+        .unwrap_or(Date::from(NaiveDate::MIN));
+    let mut report = Report::new();
+    Postmortem::check(
+        &mut report,
+        "",
+        &read.input,
+        named.unwrap_or(Severity::Sev4),
+        declared_on,
+    );
+    for v in report
+        .into_rejection()
+        .map(Rejection::into_violations)
+        .unwrap_or_default()
+    {
+        let v = if named.is_none() && v.rule() == Rule::PostmortemSeverityMismatch {
+            Violation::new(
+                Rule::PostmortemSeverityMismatch,
+                "the postmortem names the incident's peak severity (`Severity: SEV1`…`SEV4`)",
+                v.path(),
+            )
+        } else {
+            v
+        };
+        findings.push(LintFinding {
+            line: v.path().and_then(|p| read.line_of(p)),
+            violation: v,
+        });
+    }
+    findings.sort_by_key(|f| f.line.unwrap_or(usize::MAX));
+    findings
+}

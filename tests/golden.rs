@@ -1,0 +1,268 @@
+//! Golden files: what the renderings print, byte for byte, through the
+//! `incident` binary. A change in any output fails here; after checking the
+//! difference is wanted, rewrite the files with
+//!
+//! ```text
+//! UPDATE_GOLDENS=1 cargo test --all-features --test golden
+//! ```
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn case(name: &str) -> PathBuf {
+    root().join("tests/conformance/cases").join(name)
+}
+
+fn golden(name: &str) -> PathBuf {
+    root().join("tests/golden").join(name)
+}
+
+/// Runs `incident ARGS`, expects `code`, and compares standard output with
+/// the golden file `name` (or rewrites it under `UPDATE_GOLDENS=1`).
+fn check(name: &str, args: &[&str], code: i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "incident {args:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = golden(name);
+    if std::env::var_os("UPDATE_GOLDENS").is_some() {
+        std::fs::write(&path, &stdout).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; create it with UPDATE_GOLDENS=1", path.display()));
+    if stdout != want {
+        let line = stdout
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| stdout.lines().count().min(want.lines().count()));
+        panic!(
+            "incident {args:?} differs from {} at line {}:\n  got:  {:?}\n  want: {:?}\n(rewrite with UPDATE_GOLDENS=1 if the change is wanted)",
+            path.display(),
+            line + 1,
+            stdout.lines().nth(line),
+            want.lines().nth(line)
+        );
+    }
+}
+
+const HAPPY: &str = "tests/conformance/cases/happy-sev1-full-lifecycle.jsonl";
+const TWO: &str = "tests/conformance/cases/two-incidents-interleaved.jsonl";
+const REOPENED: &str = "tests/golden/sev2-escalated-reopened.jsonl";
+const BERLIN: &str = "tests/golden/playbook-berlin.json";
+
+#[test]
+fn the_fixtures_are_where_the_tests_expect() {
+    assert!(case("happy-sev1-full-lifecycle.jsonl").exists());
+    assert!(golden("sev2-escalated-reopened.jsonl").exists());
+}
+
+#[test]
+fn updates() {
+    check("happy-sev1.updates.txt", &["render", "updates", HAPPY], 0);
+    check("two-incidents.updates.txt", &["render", "updates", TWO], 0);
+    check(
+        "sev2-escalated-reopened.updates.txt",
+        &["render", "updates", REOPENED],
+        0,
+    );
+}
+
+#[test]
+fn postmortems() {
+    check(
+        "happy-sev1.postmortem.md",
+        &["render", "postmortem", HAPPY],
+        0,
+    );
+    check(
+        "happy-sev1.draft.md",
+        &["render", "postmortem", "--draft", HAPPY],
+        0,
+    );
+    check(
+        "sev2-escalated-reopened.postmortem.md",
+        &["render", "postmortem", REOPENED],
+        0,
+    );
+    check(
+        "sev2-escalated-reopened.draft.md",
+        &["render", "postmortem", "--draft", REOPENED],
+        0,
+    );
+    // No postmortem submitted: the draft is there, the postmortem is not.
+    check(
+        "two-incidents.draft.md",
+        &["render", "postmortem", "--draft", TWO],
+        0,
+    );
+    check(
+        "two-incidents.postmortem.md",
+        &["render", "postmortem", TWO],
+        1,
+    );
+}
+
+#[test]
+fn reports() {
+    let now = "2026-05-21T09:00:00Z";
+    check("happy-sev1.report.txt", &["report", "--now", now, HAPPY], 0);
+    check(
+        "happy-sev1.report.json",
+        &["report", "--now", now, "--format", "json", HAPPY],
+        0,
+    );
+    check(
+        "two-incidents.report.txt",
+        &["report", "--now", "2026-05-04T10:00:00Z", TWO],
+        0,
+    );
+    check(
+        "sev2-escalated-reopened.report.txt",
+        &[
+            "report",
+            "--playbook",
+            BERLIN,
+            "--now",
+            "2026-05-20T12:00:00Z",
+            REOPENED,
+        ],
+        0,
+    );
+    check(
+        "sev2-escalated-reopened.report.json",
+        &[
+            "report",
+            "--playbook",
+            BERLIN,
+            "--now",
+            "2026-05-20T12:00:00Z",
+            "--format",
+            "json",
+            REOPENED,
+        ],
+        0,
+    );
+}
+
+#[test]
+fn cdevents() {
+    check(
+        "happy-sev1.cdevents.jsonl",
+        &["export", "--cdevents", HAPPY],
+        0,
+    );
+    check(
+        "sev2-escalated-reopened.cdevents.jsonl",
+        &[
+            "export",
+            "--cdevents",
+            "--source",
+            "/acme/incidents",
+            "--ticket-base",
+            "https://tickets.example/incidents/",
+            REOPENED,
+        ],
+        0,
+    );
+}
+
+#[test]
+fn lint() {
+    check(
+        "broken-postmortem.lint.txt",
+        &[
+            "lint-postmortem",
+            "--peak",
+            "SEV1",
+            "tests/golden/broken-postmortem.md",
+        ],
+        2,
+    );
+    check(
+        "broken-postmortem.lint.json",
+        &[
+            "lint-postmortem",
+            "--peak",
+            "SEV1",
+            "--format",
+            "json",
+            "tests/golden/broken-postmortem.md",
+        ],
+        2,
+    );
+    // What `render postmortem` writes passes the linter.
+    check(
+        "happy-sev1.postmortem.lint.txt",
+        &[
+            "lint-postmortem",
+            "--peak",
+            "SEV1",
+            "tests/golden/happy-sev1.postmortem.md",
+        ],
+        0,
+    );
+}
+
+/// A refused line does not hide the accepted ones: they are rendered, the
+/// refusal goes to standard error with its line, and the exit code is
+/// replay's.
+#[test]
+fn refused_lines_are_reported_and_set_the_exit_code() {
+    for args in [
+        &["render", "updates"][..],
+        &["render", "postmortem", "--draft"],
+        &["report", "--now", "2026-05-04T10:00:00Z"],
+        &["export", "--cdevents"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(args)
+            .arg("tests/conformance/cases/malformed-json-line.jsonl")
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("line 3: error[malformed-input]"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_usage_is_exit_code_2() {
+    for args in [
+        &["report", "--now", "yesterday", HAPPY][..],
+        &[
+            "lint-postmortem",
+            "--peak",
+            "SEV9",
+            "tests/golden/broken-postmortem.md",
+        ],
+        &["export", HAPPY],
+        &["render", "updates", "tests/golden/no-such-file.jsonl"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
