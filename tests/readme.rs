@@ -1,0 +1,198 @@
+//! The README against the crate: the rule table is `Rule::ALL`, the commands a
+//! newcomer needs are near the top, the CLI and the schemas are all covered,
+//! and the walkthrough example runs its story to the end.
+//!
+//! The README's Rust blocks are doctests (it is the crate's documentation);
+//! this file checks the parts that are not code.
+
+use std::path::Path;
+
+use incident_playbook::Rule;
+
+#[path = "../examples/walkthrough.rs"]
+mod walkthrough;
+
+/// Marks the generated rule table; the table follows on the next line.
+const TABLE_MARKER: &str =
+    "<!-- generated from Rule::ALL (id, summary); tests/readme.rs checks it -->";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The table as it must read, to paste into the README when a rule is added.
+fn expected_table() -> String {
+    let mut out = String::from("| id | rule |\n|---|---|\n");
+    for rule in Rule::ALL {
+        out.push_str(&format!("| `{}` | {} |\n", rule.id(), rule.summary()));
+    }
+    out
+}
+
+/// The (id, summary) rows of the table under the marker.
+fn table_rows(readme: &str) -> Vec<(String, String)> {
+    let mut lines = readme.lines().skip_while(|l| l.trim() != TABLE_MARKER);
+    assert!(
+        lines.next().is_some(),
+        "README.md lost the marker line above the rule table:\n{TABLE_MARKER}"
+    );
+    let table: Vec<&str> = lines.take_while(|l| l.starts_with('|')).collect();
+    assert!(
+        table.len() > 2,
+        "no table under the marker; it should read:\n{}",
+        expected_table()
+    );
+    assert_eq!(table[0], "| id | rule |", "the table's header changed");
+    table[2..]
+        .iter()
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .trim_matches('|')
+                .splitn(2, " | ")
+                .map(str::trim)
+                .collect();
+            assert_eq!(cells.len(), 2, "a row without two cells: {row}");
+            let id = cells[0].trim_matches('`').to_owned();
+            (id, cells[1].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_rule_table_is_rule_all_with_its_summaries() {
+    let rows = table_rows(&readme());
+    let expected: Vec<(String, String)> = Rule::ALL
+        .iter()
+        .map(|r| (r.id().to_owned(), r.summary().to_owned()))
+        .collect();
+    if rows != expected {
+        let n = rows
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(rows.len().min(expected.len()));
+        panic!(
+            "README.md's rule table differs from Rule::ALL at row {}: the README has {:?}, \
+             Rule::ALL has {:?} ({} rows against {}). The table should read:\n{}",
+            n + 1,
+            rows.get(n),
+            expected.get(n),
+            rows.len(),
+            expected.len(),
+            expected_table()
+        );
+    }
+}
+
+#[test]
+fn the_table_parser_sees_a_changed_row() {
+    let readme = readme();
+    let row = format!(
+        "| `{}` | {} |",
+        Rule::MitigateBeforeRca.id(),
+        Rule::MitigateBeforeRca.summary()
+    );
+    assert!(readme.contains(&row));
+    let reworded = readme.replace(&row, "| `mitigate-before-rca` | Mitigate first. |");
+    let (before, after) = (table_rows(&readme), table_rows(&reworded));
+    assert_eq!(before.len(), after.len());
+    assert!(after.contains(&("mitigate-before-rca".into(), "Mitigate first.".into())));
+    assert_ne!(before, after);
+}
+
+#[test]
+fn the_two_first_commands_are_near_the_top() {
+    let readme = readme();
+    let top: Vec<&str> = readme.lines().take(40).collect();
+    for command in [
+        "cargo run --example walkthrough",
+        "cargo test --all-features",
+    ] {
+        assert!(
+            top.iter().any(|l| l.contains(command)),
+            "`{command}` is not in the first 40 lines of README.md"
+        );
+    }
+    // The README says CI runs the test command; hold it to that.
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test --all-features"),
+        ".ci/run no longer runs `cargo test --all-features`, as the README says it does"
+    );
+}
+
+#[test]
+fn the_readme_shows_every_cli_subcommand() {
+    let readme = readme();
+    for sub in ["replay", "check", "schema"] {
+        assert!(
+            readme.contains(&format!("incident {sub}")),
+            "README.md does not show `incident {sub}`"
+        );
+    }
+    for flag in ["--playbook", "--keep-going", "--format", "--out"] {
+        assert!(readme.contains(flag), "README.md does not mention {flag}");
+    }
+}
+
+/// The subcommands as the binary lists them, so a new one must reach the README.
+#[cfg(feature = "cli")]
+#[test]
+fn the_readme_shows_every_subcommand_the_binary_has() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let subcommands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(
+        subcommands.len() >= 3,
+        "cannot read the subcommands:\n{help}"
+    );
+    let readme = readme();
+    for sub in subcommands {
+        assert!(
+            readme.contains(&format!("incident {sub}")),
+            "the binary has `{sub}` but README.md does not show `incident {sub}`"
+        );
+    }
+}
+
+#[cfg(feature = "schema")]
+#[test]
+fn the_readme_names_every_exported_schema() {
+    let readme = readme();
+    for schema in incident_playbook::schema::all() {
+        assert!(
+            readme.contains(&format!("`{}`", schema.name)),
+            "README.md does not name the schema `{}`",
+            schema.name
+        );
+        assert!(
+            root().join("schemas").join(schema.file_name()).is_file(),
+            "schemas/{} is missing",
+            schema.file_name()
+        );
+    }
+}
+
+#[test]
+fn the_walkthrough_tells_its_story_to_the_end() {
+    assert!(root().join("examples/walkthrough.rs").is_file());
+    // The example checks each step (refusals by rule id, the duplicate, the
+    // snapshot round trip) and returns an error when one goes otherwise.
+    if let Err(e) = walkthrough::main() {
+        panic!("examples/walkthrough.rs failed: {e}");
+    }
+}
