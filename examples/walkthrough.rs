@@ -21,10 +21,10 @@ use std::error::Error;
 use incident_playbook::{
     ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, DataChecks,
     Declare, DependencyCheck, EndpointCheck, FrontendChecks, Guardrail, HealthChecks, ImpactFlag,
-    ImpactInput, Incident, MitigationInput, Outcome, Playbook, PostmortemInput, PostmortemStatus,
-    RecordCheck, RecordRootCause, Rejection, Resolve, RolesInput, Rule, Severity, Snapshot,
-    StartMitigation, SubmitPostmortem, Surface, TimelineEntryInput, Timestamp, TriageCheck,
-    UpdateInput, Uuid, Verification,
+    ImpactInput, Incident, IncidentReport, MitigationInput, Outcome, Playbook, PostmortemInput,
+    PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve, RolesInput, Rule, Severity,
+    Snapshot, StartMitigation, SubmitPostmortem, Surface, TimelineEntryInput, Timestamp,
+    TriageCheck, UpdateInput, Uuid, Verification, human_duration,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
@@ -471,20 +471,11 @@ impl Walkthrough {
             i.phase(),
             i.severity()
         );
-        // Printed field by field in the playbook's update format.
+        // The update as posted to the incident thread, in the playbook's format.
         if let Some(u) = i.updates().last().filter(|_| carries_update) {
-            println!("           │ Status: {}", u.status());
-            println!("           │ Severity: {}", u.severity());
-            println!("           │ Impact: {}", u.impact());
-            println!("           │ Action: {}", u.action());
-            match u.next_update() {
-                Some(next) => println!(
-                    "           │ Next update: {}",
-                    next.as_datetime().format("%H:%M UTC")
-                ),
-                None => println!("           │ Next update: none (resolved)"),
+            for line in u.to_string().lines() {
+                println!("           │ {line}");
             }
-            println!("           │ Owner: {}", u.owner());
         }
     }
 
@@ -518,19 +509,10 @@ impl Walkthrough {
 
     fn summary(&self) -> Result {
         let i = &self.incident;
-        let started = i.impact().started_at().as_datetime();
-        let first_mitigation = i
-            .mitigations()
-            .first()
-            .map(|m| m.at.as_datetime())
-            .ok_or("no mitigation")?;
-        let resolved_at = i
-            .updates()
-            .iter()
-            .find(|u| u.next_update().is_none())
-            .map(|u| u.at().as_datetime())
-            .ok_or("no resolving update")?;
-        let minutes = |to: chrono::DateTime<chrono::Utc>| (to - started).num_minutes();
+        // The report `incident report` prints, as of the close.
+        let report = IncidentReport::new(i, &self.playbook, i.last_command_at());
+        let d = &report.durations;
+        let after = |s: Option<i64>| s.map_or_else(|| "never".to_owned(), human_duration);
 
         println!("\nSummary");
         println!("  incident     {}", i.id());
@@ -546,11 +528,16 @@ impl Walkthrough {
             i.peak_severity(),
             self.declared_as
         );
+        for t in &report.targets {
+            let verdict = t.timeliness.map_or("no time target", |t| t.describe());
+            println!("  target       {}: {}: {verdict}", t.severity, t.target);
+        }
         println!(
-            "  timing       impact from {}, rollback after {} min, resolved after {} min",
-            started.format("%H:%M"),
-            minutes(first_mitigation),
-            minutes(resolved_at)
+            "  durations    {} to declare; then {} to mitigate, {} to resolve, {} to close",
+            human_duration(d.impact_to_declaration_seconds),
+            after(d.declaration_to_mitigation_seconds),
+            after(d.declaration_to_resolved_seconds),
+            after(d.declaration_to_closed_seconds)
         );
         println!(
             "  record       {} comms updates, {}/5 triage checks, {} notes, {} mitigation, root cause {}",

@@ -128,7 +128,16 @@ fn the_two_first_commands_are_near_the_top() {
 #[test]
 fn the_readme_shows_every_cli_subcommand() {
     let readme = readme();
-    for sub in ["replay", "check", "schema"] {
+    for sub in [
+        "replay",
+        "check",
+        "schema",
+        "render updates",
+        "render postmortem",
+        "report",
+        "lint-postmortem",
+        "export",
+    ] {
         assert!(
             readme.contains(&format!("incident {sub}")),
             "README.md does not show `incident {sub}`"
@@ -139,33 +148,49 @@ fn the_readme_shows_every_cli_subcommand() {
     }
 }
 
-/// The subcommands as the binary lists them, so a new one must reach the README.
+/// The subcommands `incident <path> --help` lists (without `help`).
 #[cfg(feature = "cli")]
-#[test]
-fn the_readme_shows_every_subcommand_the_binary_has() {
+fn subcommands(path: &[&str]) -> Vec<String> {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
+        .args(path)
         .arg("--help")
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    let subcommands: Vec<&str> = help
-        .lines()
+    help.lines()
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
         .filter_map(|l| l.split_whitespace().next())
         .filter(|name| *name != "help")
-        .collect();
-    assert!(
-        subcommands.len() >= 3,
-        "cannot read the subcommands:\n{help}"
-    );
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The subcommands as the binary lists them, nested ones too (`render
+/// updates`), so a new one must reach the README.
+#[cfg(feature = "cli")]
+#[test]
+fn the_readme_shows_every_subcommand_the_binary_has() {
     let readme = readme();
-    for sub in subcommands {
-        assert!(
-            readme.contains(&format!("incident {sub}")),
-            "the binary has `{sub}` but README.md does not show `incident {sub}`"
-        );
+    let top = subcommands(&[]);
+    assert!(top.len() >= 3, "cannot read the subcommands: {top:?}");
+    for sub in &top {
+        let nested = subcommands(&[sub]);
+        let shown: Vec<String> = if nested.is_empty() {
+            vec![format!("incident {sub}")]
+        } else {
+            nested
+                .iter()
+                .map(|n| format!("incident {sub} {n}"))
+                .collect()
+        };
+        for command in shown {
+            assert!(
+                readme.contains(&command),
+                "the binary has `{command}` but README.md does not show it"
+            );
+        }
     }
 }
 
