@@ -597,9 +597,13 @@ fn step(day: &mut String, at: Timestamp, narration: &str) {
 }
 
 /// Prints `text` after `lead`, wrapped at 100 columns, later lines indented
-/// `hang` columns further than the first.
+/// `hang` columns further than the first (keeping the lead's `│`, if any).
 fn wrap(lead: &str, hang: usize, text: &str) {
-    let indent = " ".repeat(lead.chars().count() + hang);
+    let mut indent: String = lead
+        .chars()
+        .map(|c| if c == '│' { c } else { ' ' })
+        .collect();
+    indent.push_str(&" ".repeat(hang));
     let mut line = lead.to_owned();
     let mut empty = true;
     for word in text.split_whitespace() {
