@@ -114,6 +114,9 @@ impl Incidents {
 
     /// Parses one JSON line and handles it.
     ///
+    /// Any length is taken; a caller reading lines from others bounds them
+    /// first (see [`crate::Replay`] for what a line can cost).
+    ///
     /// # Errors
     ///
     /// `malformed-input` for a line that is not a command, else what

@@ -42,8 +42,12 @@ pub struct ReplayOutput {
 /// A replay in progress: feed it lines, then read the incidents and the
 /// refused lines.
 ///
-/// The library takes any `&str` as a line; the `incident` tool refuses lines
-/// over 16 MiB before they reach it.
+/// The library takes a line of any length as a `&str`: bounding what is read
+/// is the caller's job. Checking a line can take up to about 20 times its
+/// size in memory (a list of millions of tiny items is parsed before it is
+/// refused as `field-too-long`), so a service that reads lines from others
+/// bounds them first. The `incident` CLI refuses lines over 16 MiB without
+/// holding them, as [`Replay::unreadable_line`].
 ///
 /// ```
 /// use incident_playbook::{Playbook, Replay, Rule};
@@ -87,8 +91,8 @@ impl Replay {
         }
     }
 
-    /// Applies the next line of the stream. Returns the report of the line if
-    /// it was refused.
+    /// Applies the next line of the stream (of any length; see [`Replay`]).
+    /// Returns the report of the line if it was refused.
     pub fn line(&mut self, text: &str) -> Option<LineReport> {
         self.lines += 1;
         if crate::text::is_blank(text) {

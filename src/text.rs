@@ -298,8 +298,11 @@ impl Report {
         path: &str,
         items: &[String],
     ) -> Option<Vec<T>> {
-        let mut ok = self.list_len(path, items.len());
-        let mut out = Vec::with_capacity(items.len().min(MAX_LIST));
+        if !self.list_len(path, items.len()) {
+            return None;
+        }
+        let mut ok = true;
+        let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match self.present_text(&crate::rule::index(path, i), item, Rule::FieldEmpty) {
                 Some(t) => out.push(t),

@@ -165,7 +165,9 @@ impl Verification {
 
         let checked = v.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
-        report.list_len(&ep_path, checked.len());
+        // Over the limit, the list is refused whole and its entries not looked at.
+        let endpoints_fit = report.list_len(&ep_path, checked.len());
+        let checked = if endpoints_fit { checked } else { &[] };
         for (i, e) in checked.iter().enumerate() {
             report.text::<ShortText>(
                 &join(&index(&ep_path, i), "path"),
@@ -173,7 +175,7 @@ impl Verification {
                 Rule::FieldEmpty,
             );
         }
-        for affected in impact.affected_endpoints() {
+        for affected in impact.affected_endpoints().iter().filter(|_| endpoints_fit) {
             let entries: Vec<&EndpointCheck> = checked
                 .iter()
                 .filter(|e| e.path.as_deref() == Some(affected.as_str()))
@@ -234,14 +236,15 @@ impl Verification {
 
         let deps = v.dependencies.as_deref().unwrap_or_default();
         let dep_path = join(path, "dependencies");
-        report.list_len(&dep_path, deps.len());
+        let deps_fit = report.list_len(&dep_path, deps.len());
+        let deps = if deps_fit { deps } else { &[] };
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
             if let Some(n) = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty) {
                 playbook.check_known(report, &p, &n);
             }
         }
-        for affected in impact.affected_dependencies() {
+        for affected in impact.affected_dependencies().iter().filter(|_| deps_fit) {
             let entries: Vec<&DependencyCheck> = deps
                 .iter()
                 .filter(|d| d.name.as_deref() == Some(affected.as_str()))

@@ -445,7 +445,8 @@ impl Postmortem {
 
         let timeline_in = input.timeline.as_deref().unwrap_or_default();
         let tl_path = p("timeline");
-        let mut timeline_ok = report.list_len(&tl_path, timeline_in.len());
+        let timeline_fits = report.list_len(&tl_path, timeline_in.len());
+        let mut timeline_ok = timeline_fits;
         if published && timeline_in.is_empty() {
             report.push(
                 Rule::PostmortemIncomplete,
@@ -454,7 +455,7 @@ impl Postmortem {
             );
         }
         let mut timeline = Vec::with_capacity(timeline_in.len().min(crate::text::MAX_LIST));
-        for (i, e) in timeline_in.iter().enumerate() {
+        for (i, e) in timeline_in.iter().enumerate().take_while(|_| timeline_fits) {
             let ep = index(&tl_path, i);
             if let Some(prev) = i.checked_sub(1).and_then(|j| timeline_in.get(j))
                 && e.at < prev.at
@@ -477,9 +478,10 @@ impl Postmortem {
 
         let items_in = input.action_items.as_deref().unwrap_or_default();
         let ai_path = p("action_items");
-        let mut items_ok = report.list_len(&ai_path, items_in.len());
+        let items_fit = report.list_len(&ai_path, items_in.len());
+        let mut items_ok = items_fit;
         let mut action_items = Vec::with_capacity(items_in.len().min(crate::text::MAX_LIST));
-        for (i, a) in items_in.iter().enumerate() {
+        for (i, a) in items_in.iter().enumerate().take_while(|_| items_fit) {
             let ip = index(&ai_path, i);
             let action = report.text::<ShortText>(
                 &join(&ip, "action"),

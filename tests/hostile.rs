@@ -1,0 +1,434 @@
+//! Hostile input: oversized texts and lists, deep nesting, bytes that are not
+//! UTF-8, NULs and absurd numbers all get a clean answer under a rule id, and
+//! the answer stays small.
+//!
+//! Inputs are made here, in memory or in a temporary folder. The very large
+//! ones (a 100 MB line, 16 MiB lists) are measured through the release binary
+//! instead; the fuzz targets' findings land here as plain regression tests.
+
+use incident_playbook::{
+    Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
+};
+use serde_json::{Value, json};
+
+const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+
+fn happy() -> Vec<Value> {
+    HAPPY_SEV1
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The happy SEV1 case up to (not including) line `upto` (0-based), replayed.
+/// Hands `line` to `desk`, which must apply it.
+fn applied(desk: &mut Incidents, line: &str) {
+    match desk.handle_json(line) {
+        Ok(Outcome::Applied { .. }) => {}
+        other => panic!("not applied: {other:?}"),
+    }
+}
+
+fn desk_upto(upto: usize) -> Incidents {
+    let mut desk = Incidents::new(Playbook::default());
+    for line in HAPPY_SEV1.lines().take(upto) {
+        applied(&mut desk, line);
+    }
+    desk
+}
+
+/// Sends `line` to the incident after `upto` lines of the happy case; the
+/// incident must come out unchanged.
+fn refused_after(upto: usize, line: &str) -> LineRejection {
+    let mut desk = desk_upto(upto);
+    let before = serde_json::to_string(desk.iter().next().unwrap()).unwrap();
+    let err = desk.handle_json(line).unwrap_err();
+    let after = serde_json::to_string(desk.iter().next().unwrap()).unwrap();
+    assert_eq!(before, after, "a refused command changed the incident");
+    err
+}
+
+/// `line` with its first `from` replaced by `to`; `from` must be there.
+fn edit(line: &str, from: &str, to: &str) -> String {
+    assert!(line.contains(from), "{from} not in {line}");
+    line.replacen(from, to, 1)
+}
+
+fn has(err: &LineRejection, rule: Rule, path: &str) -> bool {
+    err.rejection
+        .iter()
+        .any(|v| v.rule() == rule && v.path() == Some(path))
+}
+
+/// The total size of a rejection's messages and paths: what a report holds.
+fn report_size(err: &LineRejection) -> usize {
+    err.rejection
+        .iter()
+        .map(|v| v.message().len() + v.path().map_or(0, str::len))
+        .sum()
+}
+
+// ---- Oversized texts and lists ----
+
+#[test]
+fn a_one_megabyte_name_is_field_too_long_and_not_echoed() {
+    let mut declare = happy().remove(0);
+    let huge = "A".repeat(1 << 20);
+    declare["roles"]["commander"] = json!(huge);
+    declare["update"]["owner"] = json!(huge);
+    let mut desk = Incidents::new(Playbook::default());
+    let err = desk.handle_json(&declare.to_string()).unwrap_err();
+    assert!(has(&err, Rule::FieldTooLong, "roles.commander"), "{err:?}");
+    assert!(has(&err, Rule::FieldTooLong, "update.owner"), "{err:?}");
+    assert!(report_size(&err) < 1_000, "the report repeats the input");
+    assert!(desk.is_empty());
+}
+
+#[test]
+fn a_text_at_its_limit_is_taken_and_one_over_is_not() {
+    let mut desk = desk_upto(6);
+    let mut note = happy().remove(6);
+    note["text"] = json!("é".repeat(65_536));
+    applied(&mut desk, &note.to_string());
+    let mut longer = happy().remove(6);
+    longer["command_id"] = json!("00000000-0000-4000-8000-000000000001");
+    longer["text"] = json!("é".repeat(65_537));
+    let err = desk.handle_json(&longer.to_string()).unwrap_err();
+    assert!(has(&err, Rule::FieldTooLong, "text"), "{err:?}");
+}
+
+#[test]
+fn a_hundred_thousand_action_items_are_field_too_long() {
+    let mut pm = happy().remove(11);
+    let item = pm["postmortem"]["action_items"][0].clone();
+    pm["postmortem"]["action_items"] = Value::Array(vec![item; 100_000]);
+    let err = refused_after(11, &pm.to_string());
+    assert_eq!(err.rejection.rule(), Rule::FieldTooLong);
+    assert!(has(&err, Rule::FieldTooLong, "postmortem.action_items"));
+}
+
+/// Regression: a list over the limit was refused, but every one of its items
+/// was still checked, so 5.6 million empty action items in one 16 MiB line
+/// made 16.8 million violations (3.2 GB of memory, 2 GB of report). A list
+/// over the limit is now refused whole.
+#[test]
+fn an_overlong_list_of_bad_items_is_refused_whole() {
+    let n = 10_000;
+    let empties = |v: Value| Value::Array(vec![v; n]);
+
+    let mut pm = happy().remove(11);
+    pm["postmortem"]["action_items"] = empties(json!({}));
+    pm["postmortem"]["owners"] = empties(json!(""));
+    pm["postmortem"]["timeline"] = empties(json!({"at": "2026-05-04T09:00:00Z"}));
+    let err = refused_after(11, &pm.to_string());
+    for list in ["action_items", "owners", "timeline"] {
+        let path = format!("postmortem.{list}");
+        assert!(has(&err, Rule::FieldTooLong, &path), "{path}: {err:?}");
+    }
+    assert!(err.rejection.iter().count() <= 5, "{err:?}");
+
+    let mut resolve = happy().remove(10);
+    resolve["verification"]["endpoints"] = empties(json!({}));
+    resolve["verification"]["dependencies"] = empties(json!({}));
+    let err = refused_after(10, &resolve.to_string());
+    assert!(has(&err, Rule::FieldTooLong, "verification.endpoints"));
+    assert!(has(&err, Rule::FieldTooLong, "verification.dependencies"));
+    assert_eq!(err.rejection.iter().count(), 2, "{err:?}");
+
+    let mut declare = happy().remove(0);
+    declare["impact"]["affected_endpoints"] = empties(json!(""));
+    declare["impact"]["affected_dependencies"] = empties(json!(""));
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&declare.to_string())
+        .unwrap_err();
+    assert!(has(&err, Rule::FieldTooLong, "impact.affected_endpoints"));
+    assert!(has(
+        &err,
+        Rule::FieldTooLong,
+        "impact.affected_dependencies"
+    ));
+    assert!(report_size(&err) < 1_000, "{err:?}");
+}
+
+#[test]
+fn lists_at_the_limit_are_checked_item_by_item() {
+    // The other side of the regression above: 1,000 items are looked at.
+    let mut pm = happy().remove(11);
+    let mut items = vec![pm["postmortem"]["action_items"][0].clone(); 999];
+    items.push(json!({"action": "Page the on-call", "due": "2026-05-20"}));
+    pm["postmortem"]["action_items"] = Value::Array(items);
+    let err = refused_after(11, &pm.to_string());
+    assert!(
+        has(
+            &err,
+            Rule::ActionItemIncomplete,
+            "postmortem.action_items[999].owner"
+        ),
+        "{err:?}"
+    );
+    assert!(!err.rejection.breaks(Rule::FieldTooLong));
+}
+
+// ---- Deep nesting ----
+
+fn nested(depth: usize, open: &str, close: &str, inner: &str) -> String {
+    let mut s = String::with_capacity(depth * (open.len() + close.len()) + inner.len());
+    for _ in 0..depth {
+        s.push_str(open);
+    }
+    s.push_str(inner);
+    for _ in 0..depth {
+        s.push_str(close);
+    }
+    s
+}
+
+#[test]
+fn json_nested_ten_thousand_deep_is_malformed_without_overflowing_the_stack() {
+    let declare = HAPPY_SEV1.lines().next().unwrap();
+    let deep_array = nested(10_000, "[", "]", "");
+    let deep_object = nested(10_000, "{\"a\":", "}", "1");
+    let lines = [
+        deep_array.clone(),
+        deep_object.clone(),
+        // Where a value of any shape is read: an unknown field, the
+        // internally tagged mitigation, a list of enums, a text.
+        edit(
+            declare,
+            "\"title\"",
+            &format!("\"extra\": {deep_array}, \"title\""),
+        ),
+        edit(
+            declare,
+            "\"flags\": [",
+            &format!("\"flags\": [{deep_array},"),
+        ),
+        edit(
+            declare,
+            "\"title\": \"Document uploads failing\"",
+            &format!("\"title\": {deep_object}"),
+        ),
+        edit(
+            &happy()[7].to_string(),
+            "\"kind\"",
+            &format!("\"x\": {deep_array}, \"kind\""),
+        ),
+    ];
+    let mut replay = Replay::new(Playbook::default());
+    assert!(replay.line(declare).is_none());
+    for line in &lines {
+        let report = replay.line(line).expect("refused");
+        assert_eq!(report.rule, Rule::MalformedInput, "{report:?}");
+    }
+    assert_eq!(replay.rejections().len(), lines.len());
+    assert_eq!(replay.incidents().iter().next().unwrap().version(), 1);
+
+    for doc in [&deep_array, &deep_object] {
+        assert!(serde_json::from_str::<Snapshot>(doc).is_err());
+    }
+}
+
+// ---- Bytes and characters ----
+
+#[test]
+fn a_raw_nul_is_malformed_and_an_escaped_one_is_text() {
+    let mut desk = desk_upto(6);
+    let note = happy()[6].to_string();
+    let raw = edit(&note, "Deploy", "De\0ploy");
+    let err = desk.handle_json(&raw).unwrap_err();
+    assert_eq!(err.rejection.rule(), Rule::MalformedInput);
+    // `\u0000` is a character like any other: kept, and it survives a round trip.
+    let escaped = edit(&note, "Deploy", "De\\u0000ploy");
+    applied(&mut desk, &escaped);
+    let incident = desk.iter().next().unwrap();
+    assert!(incident.notes()[0].text.contains('\0'));
+    let json = serde_json::to_string(incident).unwrap();
+    let back: Snapshot = serde_json::from_str(&json).unwrap();
+    Incident::load(back, &Playbook::default()).unwrap();
+}
+
+#[test]
+fn lone_surrogates_and_bad_escapes_are_malformed() {
+    let note = happy()[6].to_string();
+    for bad in ["\\ud800", "\\udfff", "\\x41", "\\u12"] {
+        let line = edit(&note, "Deploy", &format!("De{bad}ploy"));
+        let err = desk_upto(6).handle_json(&line).unwrap_err();
+        assert_eq!(err.rejection.rule(), Rule::MalformedInput, "{bad}");
+    }
+}
+
+#[test]
+fn a_blank_line_of_a_megabyte_is_skipped() {
+    let mut replay = Replay::new(Playbook::default());
+    assert!(replay.line(&" \t".repeat(1 << 19)).is_none());
+    assert_eq!(replay.lines(), 1);
+    assert!(replay.rejections().is_empty());
+}
+
+// ---- Numbers ----
+
+#[test]
+fn huge_and_odd_expected_versions() {
+    let note = happy()[6].to_string();
+    let with = |v: &str| {
+        edit(
+            &note,
+            "\"text\"",
+            &format!("\"expected_version\": {v}, \"text\""),
+        )
+    };
+    let err = refused_after(6, &with("18446744073709551615"));
+    assert!(
+        has(&err, Rule::VersionConflict, "expected_version"),
+        "{err:?}"
+    );
+    for v in [
+        "18446744073709551616",
+        "99999999999999999999999999999999999999",
+        "1e400",
+        "-1",
+        "1.0",
+        "6.0e0",
+        "\"6\"",
+        "true",
+    ] {
+        let err = refused_after(6, &with(v));
+        assert_eq!(err.rejection.rule(), Rule::MalformedInput, "{v}");
+    }
+    // `null` means absent; the right version is taken.
+    applied(&mut desk_upto(6), &with("null"));
+    applied(&mut desk_upto(6), &with("6"));
+}
+
+#[test]
+fn absurd_timestamps_are_malformed() {
+    let note = happy()[6].to_string();
+    for at in [
+        "2026-06-30T23:59:60Z",
+        "99999-01-01T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-05-04T09:05:00+99:00",
+        "2026-05-04T09:05:00.Z",
+        "2026-05-04 09:05:00Z",
+        "",
+    ] {
+        let line = edit(&note, "2026-05-04T09:12:00Z", at);
+        let err = refused_after(6, &line);
+        assert_eq!(err.rejection.rule(), Rule::MalformedInput, "{at}");
+    }
+}
+
+// ---- Through the binary: what only raw bytes can carry ----
+
+#[cfg(feature = "cli")]
+mod cli {
+    use super::*;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    /// `incident replay --keep-going --format json` over `input` on stdin.
+    fn replay(input: &[u8]) -> (Option<i32>, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(["replay", "--keep-going", "--format", "json", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap(),
+        )
+    }
+
+    fn rules(report: &Value) -> Vec<(u64, String)> {
+        report["rejections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["rule"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_malformed_line_and_the_stream_goes_on() {
+        let mut input = b"\xff\xfe{\"type\": \"close\"}\n".to_vec();
+        input.extend_from_slice(b"{\"a\": \"\xc3\x28\"}\r\n");
+        input.extend_from_slice(HAPPY_SEV1.lines().next().unwrap().as_bytes());
+        input.push(b'\n');
+        let (code, report) = replay(&input);
+        assert_eq!(code, Some(2));
+        assert_eq!(
+            rules(&report),
+            [(1, "malformed-input".into()), (2, "malformed-input".into())]
+        );
+        assert!(
+            report["rejections"][0]["violations"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not UTF-8")
+        );
+        assert_eq!(report["incidents"][0]["version"], 1);
+    }
+
+    /// The CLI reads lines of at most 16 MiB: one of exactly 16 MiB is read,
+    /// one byte more is refused without being held, and the next line is read.
+    #[test]
+    fn lines_up_to_sixteen_mebibytes_are_read_and_longer_ones_refused() {
+        const LIMIT: usize = 16 * 1024 * 1024;
+        let declare = HAPPY_SEV1.lines().next().unwrap();
+        let mut at_limit = declare.to_owned();
+        at_limit.push_str(&" ".repeat(LIMIT - declare.len()));
+        assert_eq!(at_limit.len(), LIMIT);
+        let mut over = at_limit.clone();
+        over.push(' ');
+
+        let mut input = Vec::with_capacity(2 * LIMIT + 4096);
+        input.extend_from_slice(over.as_bytes());
+        input.push(b'\n');
+        input.extend_from_slice(at_limit.as_bytes());
+        input.push(b'\n');
+        input.extend_from_slice(HAPPY_SEV1.lines().nth(1).unwrap().as_bytes());
+        let (code, report) = replay(&input);
+        assert_eq!(code, Some(2), "{report}");
+        assert_eq!(rules(&report), [(1, "malformed-input".into())]);
+        assert!(
+            report["rejections"][0]["violations"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("longer than 16777216 bytes")
+        );
+        // Line 2 declared the incident, line 3 (no final newline) added to it.
+        assert_eq!(report["incidents"][0]["version"], 2);
+    }
+
+    #[test]
+    fn check_refuses_a_deeply_nested_document_and_invalid_utf8() {
+        let dir = std::env::temp_dir().join(format!("incident-hostile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in [
+            ("deep.json", nested(10_000, "[", "]", "").into_bytes()),
+            ("bytes.json", b"{\"incident_id\": \"\xff\"}".to_vec()),
+        ] {
+            let file = dir.join(name);
+            std::fs::write(&file, bytes).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+                .args(["check", "--format", "json"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            assert!(!String::from_utf8_lossy(&out.stderr).is_empty(), "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,883 @@
+//! Tampered snapshots: a snapshot is loaded only if its own history produces
+//! it, and a hand-edited one is refused with the id of the rule it breaks.
+//!
+//! Each test takes the snapshot of a realistic history (replayed here, never
+//! written by hand), edits one thing as a person with a text editor might,
+//! and checks that `Incident::load` names the rule (and the path) the edit
+//! breaks. The untampered snapshots load, so a test fails if the edit is
+//! ignored.
+
+use incident_playbook::{Incident, Playbook, Rejection, Replay, Rule, Snapshot};
+use serde_json::{Value, json};
+
+const INCIDENT: &str = "6f1c1d52-3c0e-4d8e-9a51-0d6b8a1f2e01";
+const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+const INTERLEAVED: &str = include_str!("conformance/cases/two-incidents-interleaved.jsonl");
+
+/// The snapshots a stream of command lines ends with; every line must be accepted.
+fn replay(lines: &str) -> Vec<Value> {
+    let mut replay = Replay::new(Playbook::default());
+    for line in lines.lines() {
+        if let Some(report) = replay.line(line) {
+            panic!("line {} refused: {:?}", report.line, report.violations);
+        }
+    }
+    replay
+        .incidents()
+        .iter()
+        .map(|i| serde_json::to_value(i).unwrap())
+        .collect()
+}
+
+fn only(lines: &str) -> Value {
+    let mut all = replay(lines);
+    assert_eq!(all.len(), 1);
+    all.remove(0)
+}
+
+/// One command of [`INCIDENT`], with the `n`th command id and the body's fields.
+fn command(n: u32, kind: &str, at: &str, body: Value) -> String {
+    let mut c = json!({
+        "type": kind,
+        "incident_id": INCIDENT,
+        "command_id": format!("00000000-0000-4000-8000-{n:012}"),
+        "at": at,
+    });
+    if let (Some(c), Value::Object(body)) = (c.as_object_mut(), body) {
+        c.extend(body);
+    }
+    c.to_string()
+}
+
+fn update(owner: &str, action: &str, next: Option<&str>) -> Value {
+    let mut u =
+        json!({"impact": "Search fails for most tenants", "action": action, "owner": owner});
+    if let Some(next) = next {
+        u["next_update"] = json!(next);
+    }
+    u
+}
+
+/// The opening of a SEV2 incident: declared, all five triage checks, a note,
+/// a mitigation in place and watched.
+fn sev2_until_monitoring(mitigation: Value) -> Vec<String> {
+    let mut lines = vec![command(
+        1,
+        "declare",
+        "2026-06-01T14:10:00Z",
+        json!({
+            "title": "Search returns errors",
+            "severity": "SEV2",
+            "impact": {"environment": "production", "users": "Most tenants searching",
+                       "feature": "Search", "started_at": "2026-06-01T14:00:00Z",
+                       "flags": ["major_feature_broken"], "surfaces": ["api"],
+                       "affected_endpoints": ["/api/search"]},
+            "roles": {"commander": "Mia", "technical_lead": "Raj"},
+            "update": update("Mia", "Looking at the 13:55 config change", Some("2026-06-01T14:40:00Z")),
+        }),
+    )];
+    for (i, check) in [
+        "recent_deploys",
+        "migrations",
+        "provider_status",
+        "logs",
+        "health_endpoints",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let n = 2 + i as u32;
+        lines.push(command(
+            n,
+            "record_check",
+            &format!("2026-06-01T14:1{n}:00Z"),
+            json!({"check": check, "finding": format!("{check} looked at")}),
+        ));
+    }
+    lines.push(command(
+        7,
+        "add_note",
+        "2026-06-01T14:18:00Z",
+        json!({"text": "Config change at 13:55 shrank the search pool."}),
+    ));
+    lines.push(command(
+        8,
+        "start_mitigation",
+        "2026-06-01T14:20:00Z",
+        json!({"mitigation": mitigation,
+               "update": update("Mia", "Mitigating", Some("2026-06-01T14:50:00Z"))}),
+    ));
+    lines.push(command(
+        9,
+        "begin_monitoring",
+        "2026-06-01T14:30:00Z",
+        json!({"update": update("Mia", "Watching error rates", Some("2026-06-01T15:00:00Z"))}),
+    ));
+    lines
+}
+
+fn resolve(n: u32, at: &str) -> String {
+    command(
+        n,
+        "resolve",
+        at,
+        json!({
+            "verification": {"health": {"live": true, "ready": true, "status": true},
+                             "endpoints": [{"path": "/api/search", "ok": true}]},
+            "update": update("Mia", "Resolved", None),
+        }),
+    )
+}
+
+/// A resolved SEV2 with a draft postmortem that leaves most sections out.
+fn sev2_resolved() -> Value {
+    let mut lines = sev2_until_monitoring(
+        json!({"kind": "revert_config", "change": "Restore SEARCH_POOL_SIZE=32"}),
+    );
+    lines.push(resolve(10, "2026-06-01T15:05:00Z"));
+    lines.push(command(
+        11,
+        "submit_postmortem",
+        "2026-06-02T09:00:00Z",
+        json!({"postmortem": {"title": "Search errors after a config change",
+                              "severity": "SEV2", "status": "draft"}}),
+    ));
+    only(&lines.join("\n"))
+}
+
+/// A closed SEV2 that blocked an endpoint and lifted the block before closing.
+fn sev2_closed_after_block() -> Value {
+    let mut lines = sev2_until_monitoring(json!({
+        "kind": "block_endpoint", "endpoint": "/api/share",
+        "security_risk": "high", "availability_impact": "medium",
+    }));
+    lines.push(command(
+        10,
+        "lift_block",
+        "2026-06-01T14:55:00Z",
+        json!({"endpoint": "/api/share"}),
+    ));
+    lines.push(resolve(11, "2026-06-01T15:05:00Z"));
+    lines.push(command(
+        12,
+        "submit_postmortem",
+        "2026-06-02T09:00:00Z",
+        json!({"postmortem": {
+            "title": "Search errors after a config change", "date": "2026-06-02",
+            "severity": "SEV2", "owners": ["Mia"], "status": "published",
+            "summary": "Search failed for 65 minutes.", "impact": "Most tenants could not search.",
+            "timeline": [{"at": "2026-06-01T14:00:00Z", "event": "Errors start"},
+                         {"at": "2026-06-01T14:10:00Z", "event": "Declared"},
+                         {"at": "2026-06-01T15:05:00Z", "event": "Resolved"}],
+            "root_cause": "A config change shrank the pool.", "what_worked": "Blocking sharing fast.",
+            "what_did_not_work": "No alert on pool exhaustion.",
+            "action_items": [{"action": "Alert on pool exhaustion", "owner": "Raj",
+                              "due": "2026-06-15", "guardrail": "dashboard"}],
+            "missing_guardrail": true,
+        }}),
+    ));
+    lines.push(command(13, "close", "2026-06-02T10:00:00Z", json!({})));
+    only(&lines.join("\n"))
+}
+
+/// A SEV3 escalated to SEV2 and back: current SEV3, peak SEV2, investigating.
+fn sev3_after_escalation() -> Value {
+    let lines = [
+        command(
+            1,
+            "declare",
+            "2026-06-03T08:00:00Z",
+            json!({
+                "title": "Slow exports", "severity": "SEV3",
+                "impact": {"environment": "production", "users": "Tenants exporting",
+                           "feature": "Export", "started_at": "2026-06-03T07:40:00Z",
+                           "flags": ["degraded_feature"]},
+                "roles": {"commander": "Ola"},
+                "update": update("Ola", "Checking the export queue", Some("2026-06-03T09:00:00Z")),
+            }),
+        ),
+        command(
+            2,
+            "change_severity",
+            "2026-06-03T08:20:00Z",
+            json!({"severity": "SEV2", "reason": "Exports fail for large tenants",
+                   "update": update("Ola", "Escalated", Some("2026-06-03T08:50:00Z"))}),
+        ),
+        command(
+            3,
+            "change_severity",
+            "2026-06-03T08:40:00Z",
+            json!({"severity": "SEV3", "reason": "Only slow again",
+                   "update": update("Ola", "Downgraded", Some("2026-06-03T09:40:00Z"))}),
+        ),
+    ];
+    only(&lines.join("\n"))
+}
+
+fn sev1_closed() -> Value {
+    only(HAPPY_SEV1)
+}
+
+fn load(value: Value) -> Result<Incident, Rejection> {
+    let snapshot: Snapshot = serde_json::from_value(value).expect("still a snapshot's shape");
+    Incident::load(snapshot, &Playbook::default())
+}
+
+/// `edit` turns `base` into a snapshot that `load` refuses with `rule` at a
+/// path starting with `path` (`""`: any path, or none).
+fn refused(mut base: Value, edit: impl FnOnce(&mut Value), rule: Rule, path: &str) {
+    edit(&mut base);
+    let rejection = match load(base) {
+        Ok(_) => panic!("the tampered snapshot loaded; expected {rule}"),
+        Err(r) => r,
+    };
+    assert!(
+        rejection.iter().any(|v| v.rule() == rule
+            && (path.is_empty() || v.path().is_some_and(|p| p.starts_with(path)))),
+        "expected {rule} at {path:?}, got {:#?}",
+        rejection.violations()
+    );
+}
+
+fn history(s: &mut Value) -> &mut Vec<Value> {
+    s["history"].as_array_mut().unwrap()
+}
+
+#[test]
+fn the_untampered_snapshots_load() {
+    let mut bases = vec![
+        sev1_closed(),
+        sev2_resolved(),
+        sev2_closed_after_block(),
+        sev3_after_escalation(),
+    ];
+    bases.extend(replay(INTERLEAVED));
+    for base in bases {
+        let incident = load(base.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&incident).unwrap(), base);
+    }
+}
+
+// ---- The state's own rules ----
+
+#[test]
+fn removing_the_sev1_scribe() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s["roles"].as_object_mut().unwrap().remove("scribe");
+        },
+        Rule::Sev1NeedsScribe,
+        "roles.scribe",
+    );
+}
+
+#[test]
+fn making_the_commander_the_scribe_at_sev1() {
+    refused(
+        sev1_closed(),
+        |s| s["roles"]["scribe"] = s["roles"]["commander"].clone(),
+        Rule::Sev1ScribeNotCommander,
+        "roles",
+    );
+}
+
+#[test]
+fn handing_sev1_comms_to_someone_not_the_engineering_lead() {
+    refused(
+        sev1_closed(),
+        |s| s["roles"]["communications_owner"] = json!("Grace"),
+        Rule::Sev1CommsByEngineeringLead,
+        "roles",
+    );
+}
+
+#[test]
+fn marking_a_resolved_sev2_closed_without_a_published_postmortem() {
+    refused(
+        sev2_resolved(),
+        |s| s["phase"] = json!("closed"),
+        Rule::PostmortemRequired,
+        "postmortem",
+    );
+}
+
+#[test]
+fn removing_the_postmortem_of_a_closed_sev1() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s.as_object_mut().unwrap().remove("postmortem");
+        },
+        Rule::PostmortemRequired,
+        "postmortem",
+    );
+}
+
+#[test]
+fn lowering_the_peak_below_the_severity() {
+    refused(
+        sev1_closed(),
+        |s| s["peak_severity"] = json!("SEV2"),
+        Rule::SnapshotHistoryMismatch,
+        "peak_severity",
+    );
+}
+
+#[test]
+fn lowering_the_peak_to_the_current_severity_hides_an_escalation() {
+    // Not wrong on its face (peak SEV3 = severity SEV3): only the history shows it.
+    let base = sev3_after_escalation();
+    assert_eq!(base["peak_severity"], "SEV2");
+    refused(
+        base,
+        |s| s["peak_severity"] = json!("SEV3"),
+        Rule::SnapshotHistoryMismatch,
+        "peak_severity",
+    );
+}
+
+#[test]
+fn changing_the_severity_below_the_flags_floor() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s["severity"] = json!("SEV2");
+            s["peak_severity"] = json!("SEV2");
+            s["postmortem"]["severity"] = json!("SEV2");
+        },
+        Rule::SeverityBelowFloor,
+        "severity",
+    );
+}
+
+#[test]
+fn dropping_a_triage_check_of_a_resolved_sev2() {
+    refused(
+        sev2_resolved(),
+        |s| {
+            s["checks"].as_array_mut().unwrap().remove(2);
+        },
+        Rule::TriageChecksMissing,
+        "checks",
+    );
+}
+
+#[test]
+fn removing_all_notes_of_a_resolved_sev2() {
+    refused(
+        sev2_resolved(),
+        |s| s["notes"] = json!([]),
+        Rule::NotesRequired,
+        "notes",
+    );
+}
+
+#[test]
+fn flipping_a_draft_postmortem_to_published_with_empty_sections() {
+    refused(
+        sev2_resolved(),
+        |s| s["postmortem"]["status"] = json!("published"),
+        Rule::PostmortemIncomplete,
+        "postmortem.summary",
+    );
+}
+
+#[test]
+fn changing_the_postmortem_severity_of_a_closed_incident() {
+    refused(
+        sev2_closed_after_block(),
+        |s| s["postmortem"]["severity"] = json!("SEV3"),
+        Rule::PostmortemSeverityMismatch,
+        "postmortem.severity",
+    );
+}
+
+#[test]
+fn adding_a_blocked_endpoint_to_a_closed_incident() {
+    refused(
+        sev2_closed_after_block(),
+        |s| s["blocked_endpoints"] = json!(["/api/share"]),
+        Rule::BlockNotLifted,
+        "blocked_endpoints",
+    );
+}
+
+#[test]
+fn editing_an_updates_next_update_before_its_at() {
+    refused(
+        sev1_closed(),
+        |s| s["updates"][1]["next_update"] = json!("2026-05-04T09:19:00Z"),
+        Rule::NextUpdateNotAfterUpdate,
+        "updates[1].next_update",
+    );
+}
+
+#[test]
+fn removing_the_next_update_of_an_open_phase_update() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s["updates"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("next_update");
+        },
+        Rule::UpdateNeedsNextUpdate,
+        "updates[0].next_update",
+    );
+}
+
+#[test]
+fn moving_the_impact_start_after_the_declaration() {
+    refused(
+        sev1_closed(),
+        |s| s["impact"]["started_at"] = json!("2026-05-04T09:30:00Z"),
+        Rule::ImpactStartAfterDeclaration,
+        "impact.started_at",
+    );
+}
+
+#[test]
+fn unordering_the_postmortem_timeline() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s["postmortem"]["timeline"]
+                .as_array_mut()
+                .unwrap()
+                .swap(0, 3)
+        },
+        Rule::PostmortemTimelineUnordered,
+        "postmortem.timeline",
+    );
+}
+
+#[test]
+fn making_an_action_item_due_before_the_incident() {
+    refused(
+        sev1_closed(),
+        |s| s["postmortem"]["action_items"][0]["due"] = json!("2026-05-01"),
+        Rule::ActionItemDueBeforeIncident,
+        "postmortem.action_items[0].due",
+    );
+}
+
+#[test]
+fn dropping_the_guardrail_of_the_only_action_item() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s["postmortem"]["action_items"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("guardrail");
+        },
+        Rule::GuardrailActionMissing,
+        "postmortem.action_items",
+    );
+}
+
+// ---- Fields that only the history can refute ----
+
+#[test]
+fn changing_the_version() {
+    refused(
+        sev1_closed(),
+        |s| s["version"] = json!(12),
+        Rule::SnapshotHistoryMismatch,
+        "version",
+    );
+}
+
+#[test]
+fn changing_the_title_only() {
+    refused(
+        sev1_closed(),
+        |s| s["title"] = json!("Minor upload hiccup"),
+        Rule::SnapshotHistoryMismatch,
+        "title",
+    );
+}
+
+#[test]
+fn swapping_the_incident_id() {
+    refused(
+        sev1_closed(),
+        |s| s["incident_id"] = json!(INCIDENT),
+        Rule::SnapshotHistoryMismatch,
+        "incident_id",
+    );
+}
+
+#[test]
+fn reopening_a_closed_incident_by_hand() {
+    refused(
+        sev1_closed(),
+        |s| s["phase"] = json!("resolved"),
+        Rule::SnapshotHistoryMismatch,
+        "phase",
+    );
+}
+
+#[test]
+fn rewording_a_note() {
+    refused(
+        sev2_resolved(),
+        |s| s["notes"][0]["text"] = json!("Nothing to see here."),
+        Rule::SnapshotHistoryMismatch,
+        "notes",
+    );
+}
+
+#[test]
+fn deleting_the_root_cause() {
+    refused(
+        sev1_closed(),
+        |s| {
+            s.as_object_mut().unwrap().remove("root_cause");
+        },
+        Rule::SnapshotHistoryMismatch,
+        "root_cause",
+    );
+}
+
+#[test]
+fn editing_an_updates_severity() {
+    refused(
+        sev3_after_escalation(),
+        |s| s["updates"][1]["severity"] = json!("SEV3"),
+        Rule::SnapshotHistoryMismatch,
+        "updates",
+    );
+}
+
+#[test]
+fn moving_the_declaration_time() {
+    refused(
+        sev1_closed(),
+        |s| s["declared_at"] = json!("2026-05-04T09:01:00Z"),
+        Rule::SnapshotHistoryMismatch,
+        "declared_at",
+    );
+}
+
+// ---- Tampered histories ----
+
+#[test]
+fn reordering_the_history() {
+    // Monitoring before the mitigation it watches.
+    refused(
+        sev1_closed(),
+        |s| history(s).swap(7, 8),
+        Rule::NotAllowedInPhase,
+        "history[7]",
+    );
+}
+
+#[test]
+fn swapping_two_triage_checks_in_the_history() {
+    refused(
+        sev1_closed(),
+        |s| history(s).swap(2, 3),
+        Rule::TimestampRegressed,
+        "history[3].at",
+    );
+}
+
+#[test]
+fn editing_a_timestamp_backwards() {
+    refused(
+        sev1_closed(),
+        |s| history(s)[6]["at"] = json!("2026-05-04T09:00:00Z"),
+        Rule::TimestampRegressed,
+        "history[6].at",
+    );
+}
+
+#[test]
+fn duplicating_a_command_id_in_the_history() {
+    refused(
+        sev1_closed(),
+        |s| {
+            let first_check = history(s)[1]["command_id"].clone();
+            history(s)[2]["command_id"] = first_check;
+        },
+        Rule::CommandIdReused,
+        "history[2].command_id",
+    );
+}
+
+#[test]
+fn repeating_a_whole_command_in_the_history() {
+    refused(
+        sev1_closed(),
+        |s| {
+            let note = history(s)[6].clone();
+            history(s).insert(7, note);
+            s["version"] = json!(14);
+        },
+        Rule::CommandIdReused,
+        "history[7].command_id",
+    );
+}
+
+#[test]
+fn changing_a_command_inside_the_history() {
+    // The declaration said SEV1 for a broad outage; make it say SEV2.
+    refused(
+        sev1_closed(),
+        |s| history(s)[0]["severity"] = json!("SEV2"),
+        Rule::SeverityBelowFloor,
+        "history[0].severity",
+    );
+}
+
+#[test]
+fn rewording_a_command_inside_the_history() {
+    // A valid history still, but not the one this state came from.
+    refused(
+        sev1_closed(),
+        |s| history(s)[6]["text"] = json!("Nothing to see here."),
+        Rule::SnapshotHistoryMismatch,
+        "notes",
+    );
+}
+
+#[test]
+fn appending_a_command_without_changing_derived_fields() {
+    refused(
+        sev2_resolved(),
+        |s| {
+            let note = command(
+                99,
+                "add_note",
+                "2026-06-02T10:00:00Z",
+                json!({"text": "Late note."}),
+            );
+            history(s).push(serde_json::from_str(&note).unwrap());
+        },
+        Rule::SnapshotHistoryMismatch,
+        "version",
+    );
+}
+
+#[test]
+fn appending_a_command_and_bumping_the_version() {
+    refused(
+        sev2_resolved(),
+        |s| {
+            let note = command(
+                99,
+                "add_note",
+                "2026-06-02T10:00:00Z",
+                json!({"text": "Late note."}),
+            );
+            history(s).push(serde_json::from_str(&note).unwrap());
+            s["version"] = json!(12);
+        },
+        Rule::SnapshotHistoryMismatch,
+        "notes",
+    );
+}
+
+#[test]
+fn appending_a_command_after_close() {
+    refused(
+        sev1_closed(),
+        |s| {
+            let mut note = history(s)[6].clone();
+            note["command_id"] = json!("00000000-0000-4000-8000-000000000099");
+            note["at"] = json!("2026-05-06T09:00:00Z");
+            history(s).push(note);
+            s["version"] = json!(14);
+        },
+        Rule::IncidentClosed,
+        "history[13]",
+    );
+}
+
+#[test]
+fn removing_the_declare() {
+    refused(
+        sev1_closed(),
+        |s| {
+            history(s).remove(0);
+        },
+        Rule::NotDeclared,
+        "history[0]",
+    );
+}
+
+#[test]
+fn emptying_the_history() {
+    refused(
+        sev1_closed(),
+        |s| s["history"] = json!([]),
+        Rule::NotDeclared,
+        "history",
+    );
+}
+
+#[test]
+fn truncating_the_history_and_the_version() {
+    refused(
+        sev1_closed(),
+        |s| {
+            history(s).pop();
+            s["version"] = json!(12);
+        },
+        Rule::SnapshotHistoryMismatch,
+        "phase",
+    );
+}
+
+#[test]
+fn slipping_another_incidents_command_into_the_history() {
+    refused(
+        sev1_closed(),
+        |s| history(s)[6]["incident_id"] = json!(INCIDENT),
+        Rule::NotDeclared,
+        "history[6].incident_id",
+    );
+}
+
+#[test]
+fn forging_an_expected_version_in_the_history() {
+    refused(
+        sev1_closed(),
+        |s| history(s)[6]["expected_version"] = json!(u64::MAX),
+        Rule::VersionConflict,
+        "history[6].expected_version",
+    );
+}
+
+#[test]
+fn grafting_another_incidents_history() {
+    let other = replay(INTERLEAVED).remove(1);
+    refused(
+        sev1_closed(),
+        move |s| {
+            s["history"] = other["history"].clone();
+            s["version"] = other["version"].clone();
+        },
+        Rule::SnapshotHistoryMismatch,
+        "incident_id",
+    );
+}
+
+#[test]
+fn removing_the_lift_block_from_a_closed_history() {
+    refused(
+        sev2_closed_after_block(),
+        |s| {
+            history(s).remove(9);
+            s["version"] = json!(12);
+        },
+        Rule::BlockNotLifted,
+        "history[11]",
+    );
+}
+
+// ---- Through the binary ----
+
+#[cfg(feature = "cli")]
+mod cli {
+    use super::*;
+    use std::process::Command;
+
+    /// `incident check --format json` on `doc`: the exit code and the report.
+    fn check(doc: &Value) -> (Option<i32>, Value) {
+        let dir = std::env::temp_dir().join(format!("incident-tamper-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!(
+            "{}.json",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(["check", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        std::fs::remove_file(&file).unwrap();
+        let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), report)
+    }
+
+    #[test]
+    fn check_names_the_rule_of_each_tampered_snapshot_in_an_array() {
+        let mut scribe_gone = sev1_closed();
+        scribe_gone["roles"]
+            .as_object_mut()
+            .unwrap()
+            .remove("scribe");
+        let mut peak_lowered = sev3_after_escalation();
+        peak_lowered["peak_severity"] = json!("SEV3");
+        let mut reordered = sev1_closed();
+        history(&mut reordered).swap(2, 3);
+        let mut closed_by_hand = sev2_resolved();
+        closed_by_hand["phase"] = json!("closed");
+        let untouched = sev2_closed_after_block();
+
+        let (code, report) = check(&json!([
+            scribe_gone,
+            peak_lowered,
+            reordered,
+            closed_by_hand,
+            untouched
+        ]));
+        assert_eq!(code, Some(1), "{report}");
+        let rules: Vec<&Value> = report["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["rule"])
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                &json!("sev1-needs-scribe"),
+                &json!("snapshot-history-mismatch"),
+                &json!("timestamp-regressed"),
+                &json!("postmortem-required"),
+                &Value::Null,
+            ]
+        );
+        assert_eq!(report["snapshots"][4]["ok"], true);
+    }
+
+    #[test]
+    fn check_refuses_a_tampered_replay_output_document() {
+        let mut incidents = replay(INTERLEAVED);
+        incidents[1]["version"] = json!(7);
+        let (code, report) = check(&json!({"incidents": incidents, "rejections": []}));
+        assert_eq!(code, Some(1), "{report}");
+        assert_eq!(report["snapshots"][0]["ok"], true);
+        assert_eq!(report["snapshots"][1]["rule"], "snapshot-history-mismatch");
+        assert_eq!(report["snapshots"][1]["violations"][0]["path"], "version");
+    }
+
+    #[test]
+    fn check_calls_a_snapshot_without_a_commander_malformed() {
+        // The commander is part of the shape of `roles`: without one the
+        // document is not a snapshot at all.
+        let mut s = sev1_closed();
+        s["roles"].as_object_mut().unwrap().remove("commander");
+        let (code, report) = check(&s);
+        assert_eq!(code, Some(2), "{report}");
+        assert_eq!(report["snapshots"][0]["rule"], "malformed-input");
+    }
+
+    #[test]
+    fn check_calls_a_version_too_big_for_u64_malformed() {
+        let mut s = sev1_closed();
+        s["version"] = json!(1e30);
+        let (code, report) = check(&s);
+        assert_eq!(code, Some(2), "{report}");
+        assert_eq!(report["snapshots"][0]["rule"], "malformed-input");
+    }
+}
