@@ -45,21 +45,33 @@ pub struct LineRejection {
     pub rejection: Rejection,
 }
 
+/// The two ids of a line, read without the rest of it.
+#[derive(serde::Deserialize)]
+struct Ids<'a> {
+    #[serde(borrow, default)]
+    incident_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    command_id: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The longest serde message a report repeats: serde quotes offending values
+/// whole, and a report should not be as large as a hostile line.
+const MAX_MESSAGE_CHARS: usize = 500;
+
 impl LineRejection {
     fn malformed(line: &str, error: &serde_json::Error) -> Self {
-        // Read what ids the line has, so a report can say which incident it was for.
-        let value: Option<serde_json::Value> = serde_json::from_str(line).ok();
-        let id = |key: &str| {
-            value
-                .as_ref()
-                .and_then(|v| v.get(key))
-                .and_then(serde_json::Value::as_str)
-                .and_then(|s| parse_uuid(s).ok())
-        };
+        // Read what ids the line has, so a report can say which incident it
+        // was for; the rest of the line is skipped, not built.
+        let ids: Option<Ids> = serde_json::from_str(line).ok();
+        let id = |v: Option<&std::borrow::Cow<str>>| v.and_then(|s| parse_uuid(s).ok());
+        let mut message = error.to_string();
+        if message.chars().count() > MAX_MESSAGE_CHARS {
+            message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
+        }
         LineRejection {
-            incident_id: id("incident_id"),
-            command_id: id("command_id"),
-            rejection: Violation::new(Rule::MalformedInput, error.to_string(), None).into(),
+            incident_id: id(ids.as_ref().and_then(|i| i.incident_id.as_ref())),
+            command_id: id(ids.as_ref().and_then(|i| i.command_id.as_ref())),
+            rejection: Violation::new(Rule::MalformedInput, message, None).into(),
         }
     }
 }

@@ -23,7 +23,7 @@ use serde_json::Value;
 const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The largest document `check` and `--playbook` read.
-const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Parser)]
 #[command(
@@ -60,7 +60,7 @@ enum Cmd {
         file: String,
     },
     /// Load a snapshot, an array of snapshots, or a replay output document,
-    /// and report every rule each breaks.
+    /// and report every rule each breaks. Documents are at most 256 MiB.
     Check {
         /// A playbook JSON document (default: the seed playbook).
         #[arg(long, value_name = "FILE")]
