@@ -21,10 +21,10 @@ use std::error::Error;
 use incident_playbook::{
     ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, DataChecks,
     Declare, DependencyCheck, EndpointCheck, FrontendChecks, Guardrail, HealthChecks, ImpactFlag,
-    ImpactInput, Incident, IncidentReport, MitigationInput, Outcome, Playbook, PostmortemInput,
-    PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve, RolesInput, Rule, Severity,
-    Snapshot, StartMitigation, SubmitPostmortem, Surface, TimelineEntryInput, Timestamp,
-    TriageCheck, UpdateInput, Uuid, Verification, human_duration,
+    ImpactInput, Incident, IncidentReport, MitigationInput, Outcome, PhaseSpan, Playbook,
+    PostmortemInput, PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve,
+    RolesInput, Rule, Severity, Snapshot, StartMitigation, SubmitPostmortem, Surface,
+    TimelineEntryInput, Timestamp, TriageCheck, UpdateInput, Uuid, Verification, human_duration,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
@@ -479,31 +479,15 @@ impl Walkthrough {
         }
     }
 
+    /// The postmortem as the Markdown people keep in their docs repository,
+    /// with the Mermaid chart of the phases under its timeline.
     fn show_postmortem(&self) {
         let Some(pm) = self.incident.postmortem() else {
             return;
         };
-        let owners: Vec<&str> = pm.owners().iter().map(|o| o.as_str()).collect();
-        println!("           # Postmortem: {}", pm.title());
-        println!(
-            "           Severity: {}   Status: {}   Owners: {}",
-            pm.severity(),
-            pm.status().as_str(),
-            owners.join(", ")
-        );
-        if let Some(summary) = pm.summary() {
-            wrap("           Summary: ", 0, summary.as_str());
-        }
-        println!("           Timeline: {} entries", pm.timeline().len());
-        for item in pm.action_items() {
-            let guardrail = item
-                .guardrail
-                .map(|g| format!(" [guardrail: {}]", g.as_str()))
-                .unwrap_or_default();
-            println!(
-                "           Action: {} ({}, due {}){guardrail}",
-                item.action, item.owner, item.due
-            );
+        let markdown = pm.to_markdown_with_phases(&PhaseSpan::of(&self.incident));
+        for line in markdown.lines() {
+            println!("           │ {line}");
         }
     }
 
