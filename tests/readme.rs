@@ -221,3 +221,28 @@ fn the_walkthrough_tells_its_story_to_the_end() {
         panic!("examples/walkthrough.rs failed: {e}");
     }
 }
+
+#[test]
+fn the_rendered_postmortem_in_the_readme_is_the_golden_one() {
+    // The golden file is what `incident render postmortem` prints today
+    // (tests/golden.rs holds it to the binary), so the README cannot drift.
+    let golden =
+        std::fs::read_to_string(root().join("tests/golden/happy-sev1.postmortem.md")).unwrap();
+    assert!(
+        readme().contains(golden.trim_end()),
+        "paste tests/golden/happy-sev1.postmortem.md into the README again"
+    );
+    let updates =
+        std::fs::read_to_string(root().join("tests/golden/happy-sev1.updates.txt")).unwrap();
+    let first: String = updates
+        .lines()
+        .skip_while(|l| !l.starts_with("Status:"))
+        .take(6)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(first.starts_with("Status:"), "{updates}");
+    assert!(
+        readme().contains(&first),
+        "the README's update is not the first rendered one"
+    );
+}
