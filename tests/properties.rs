@@ -631,3 +631,56 @@ fn the_generator_breaks_every_rule_alone() {
     );
     assert!(total.closed > 0, "no script closed an incident");
 }
+
+// ---- Crate bugs the properties found, kept as plain tests ----
+
+/// `expected_version` written as `2.0` or `2e0` is an integer for JSON
+/// Schema (and what Python's `json.dumps(2.0)` sends); the crate called it
+/// malformed while the exported schema accepted it.
+#[test]
+fn expected_version_may_be_written_with_a_fraction_or_exponent() {
+    let declare = r#"{"type": "declare", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+        "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
+        "title": "Slow search", "severity": "SEV4", "expected_version": 0.0,
+        "impact": {"environment": "production", "users": "Some tenants", "feature": "Search",
+                   "started_at": "2026-05-04T09:00:00Z"},
+        "roles": {"commander": "Ada"},
+        "update": {"impact": "Search is slow", "action": "Looking", "owner": "Ada",
+                   "next_update": "2026-05-04T10:00:00Z"}}"#;
+    let note = |version: &str| {
+        format!(
+            r#"{{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+            "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
+            "text": "Index rebuild at 09:00", "expected_version": {version}}}"#
+        )
+    };
+    let mut incidents = Incidents::new(Playbook::default());
+    assert_eq!(
+        incidents.handle_json(declare),
+        Ok(Outcome::Applied { version: 1 })
+    );
+    for (version, rule) in [
+        ("2.0", Some(Rule::VersionConflict)),
+        ("1e1", Some(Rule::VersionConflict)),
+        ("18446744073709551616", Some(Rule::VersionConflict)),
+        ("1e300", Some(Rule::VersionConflict)),
+        ("1.5", Some(Rule::MalformedInput)),
+        ("-1.0", Some(Rule::MalformedInput)),
+        ("\"1\"", Some(Rule::MalformedInput)),
+        ("1e0", None),
+    ] {
+        let got = incidents
+            .handle_json(&note(version))
+            .err()
+            .map(|r| r.rejection.rule());
+        assert_eq!(got, rule, "expected_version {version}");
+        #[cfg(feature = "schema")]
+        assert_eq!(
+            schema_valid(&note(version)),
+            rule != Some(Rule::MalformedInput),
+            "the schema on expected_version {version}"
+        );
+    }
+    let one = incidents.get("e2181857-7398-5cf2-aad9-acc3150b8632".parse().unwrap());
+    assert_eq!(one.map(|i| i.version()), Some(2));
+}
