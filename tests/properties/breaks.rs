@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::model::Inc;
+use super::model::{Inc, Rules};
 use super::scenario::*;
 use super::support::*;
 
@@ -163,7 +163,8 @@ impl Gen {
                 }
             }
             "impact-start-after-declaration" => {
-                v["impact"]["started_at"] = ts(at + secs(self.rng.range(1, 3_600))).into();
+                let t = at + secs(self.rng.range(1, 3_600));
+                v["impact"]["started_at"] = self.stamp(t);
             }
             "severity-below-floor" => {
                 if sev == 1 {
@@ -220,7 +221,8 @@ impl Gen {
                 v["update"].as_object_mut()?.remove("next_update");
             }
             "next-update-not-after-update" => {
-                v["update"]["next_update"] = ts(at - secs(self.rng.range(0, 600))).into();
+                let t = at - secs(self.rng.range(0, 600));
+                v["update"]["next_update"] = self.stamp(t);
             }
             "update-owner-not-assigned" => {
                 v["update"]["owner"] = self.rng.pick(&OUTSIDERS).to_string().into();
@@ -318,7 +320,7 @@ impl Gen {
                 if let Some(u) = v.get_mut("update").and_then(Value::as_object_mut) {
                     u.remove("status");
                     let at = time_at(&v["at"])?;
-                    v["update"]["next_update"] = ts(at + secs(600)).into();
+                    v["update"]["next_update"] = self.stamp(at + secs(600));
                 }
             }
             "update-required"
@@ -348,7 +350,8 @@ impl Gen {
                         v["update"].as_object_mut()?.remove("next_update");
                     }
                     "next-update-not-after-update" => {
-                        v["update"]["next_update"] = ts(at - secs(self.rng.range(0, 600))).into();
+                        let t = at - secs(self.rng.range(0, 600));
+                        v["update"]["next_update"] = self.stamp(t);
                     }
                     "update-owner-not-assigned" => {
                         v["update"]["owner"] = self.rng.pick(&OUTSIDERS).to_string().into();
@@ -375,7 +378,38 @@ impl Gen {
                 if resolved {
                     options.extend(["postmortem", "lift", "reopen"]);
                 }
+                if open && !empty {
+                    options.push("list");
+                }
+                if Self::may_resolve(inc) && Self::ready_to_resolve(inc) {
+                    options.push("verification");
+                }
                 match *self.rng.pick(&options) {
+                    "list" => {
+                        v = self.update_impact(inc);
+                        let key = *self.rng.pick(&["surfaces", "affected_endpoints"]);
+                        let item = if key == "surfaces" {
+                            "api"
+                        } else {
+                            "/api/documents"
+                        };
+                        v["impact"][key] = json!(vec![item; LIST + 1]);
+                    }
+                    "verification" => {
+                        v = self.resolve(inc);
+                        let mut entry = json!({"ok": true});
+                        if !empty || self.rng.chance(50) {
+                            entry["path"] = if empty {
+                                self.blank()
+                            } else {
+                                "x".repeat(SHORT + 1).into()
+                            };
+                        }
+                        match v["verification"]["endpoints"].as_array_mut() {
+                            Some(list) => list.push(entry),
+                            None => v["verification"]["endpoints"] = json!([entry]),
+                        }
+                    }
                     "note" => {
                         v = self.note();
                         v["text"] = if empty {
@@ -468,11 +502,15 @@ impl Gen {
                                 }
                             }
                             1 => {
-                                v["postmortem"]["owners"] = json!([if empty {
-                                    self.blank()
+                                // A list item is a string: `null` there is
+                                // the wrong type, not a blank.
+                                v["postmortem"]["owners"] = if empty {
+                                    json!([self.blank_string()])
+                                } else if self.rng.chance(50) {
+                                    json!(["x".repeat(NAME + 1)])
                                 } else {
-                                    "x".repeat(NAME + 1).into()
-                                }])
+                                    json!(vec!["Ada"; LIST + 1])
+                                }
                             }
                             _ => {
                                 v["postmortem"]["timeline"][0]["event"] = if empty {
@@ -501,8 +539,8 @@ impl Gen {
                         v["impact"][key] = self.blank();
                     }
                 } else {
-                    v["impact"]["started_at"] =
-                        ts(inc.declared_at + secs(self.rng.range(1, 3_600))).into();
+                    let t = inc.declared_at + secs(self.rng.range(1, 3_600));
+                    v["impact"]["started_at"] = self.stamp(t);
                 }
             }
             "severity-below-floor" => {
@@ -656,7 +694,16 @@ impl Gen {
                     return None;
                 }
                 let unknown = self.rng.pick(&UNKNOWN_DEPENDENCIES).to_string();
-                if self.rng.chance(50) {
+                let resolvable = Self::may_resolve(inc) && Self::ready_to_resolve(inc);
+                if resolvable && self.rng.chance(40) {
+                    // Confirming a dependency the catalogue does not know.
+                    v = self.resolve(inc);
+                    let entry = json!({"name": unknown, "ok": true});
+                    match v["verification"]["dependencies"].as_array_mut() {
+                        Some(list) => list.push(entry),
+                        None => v["verification"]["dependencies"] = json!([entry]),
+                    }
+                } else if self.rng.chance(50) {
                     v = self.start_mitigation(inc);
                     v["mitigation"] = json!({"kind": "disable_dependency", "dependency": unknown});
                 } else {
@@ -776,6 +823,12 @@ impl Gen {
             | "guardrail-action-missing" => {
                 if !resolved {
                     return None;
+                }
+                let stale = Rules::from(["postmortem-severity-mismatch"]);
+                if rule == "postmortem-severity-mismatch" && inc.closing_rules() == stale {
+                    // Reopened, escalated and resolved again: the postmortem
+                    // still names the old peak.
+                    return Some(self.close());
                 }
                 v = self.postmortem(inc, "published");
                 let pm = &mut v["postmortem"];

@@ -15,6 +15,7 @@ pub const CORRUPTIONS: &[&str] = &[
     "bad-enum-value",
     "bad-uuid",
     "bad-timestamp",
+    "bad-version",
 ];
 
 impl Gen {
@@ -56,10 +57,28 @@ impl Gen {
                 raw(line, None, "text", true, false)
             }
             Garbage::DuplicateKey => {
+                // One key given twice, in the command or in an object in it
+                // (a JSON value keeps the last; the crate refuses both).
                 let s = base.to_string();
-                let key = *self.rng.pick(&["type", "at", "command_id"]);
-                let dup = format!("{{\"{key}\":{},", base[key]);
-                let line = s.replacen('{', &dup, 1);
+                let nested: Vec<&str> = ["update", "impact", "roles", "mitigation", "postmortem"]
+                    .into_iter()
+                    .filter(|k| {
+                        base.get(*k)
+                            .is_some_and(|o| o.as_object().is_some_and(|m| !m.is_empty()))
+                    })
+                    .collect();
+                let line = if !nested.is_empty() && self.rng.chance(50) {
+                    let key = *self.rng.pick(&nested);
+                    let (k, x) = base[key]
+                        .as_object()
+                        .and_then(|m| m.iter().next())
+                        .expect("a field");
+                    let open = format!("\"{key}\":{{");
+                    s.replacen(&open, &format!("{open}{}:{x},", Value::from(k.as_str())), 1)
+                } else {
+                    let key = *self.rng.pick(&["type", "at", "command_id"]);
+                    s.replacen('{', &format!("{{\"{key}\":{},", base[key]), 1)
+                };
                 raw(line, Some(base), "duplicate-key", true, false)
             }
             Garbage::Mutate(value) => {
@@ -140,7 +159,7 @@ fn remove(v: &mut Value, path: &[PathPart]) {
 }
 
 /// The top-level fields each command type has besides the envelope.
-fn body_fields(kind: &str) -> &'static [&'static str] {
+pub fn body_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "declare" => &["title", "severity", "impact", "roles", "update"],
         "post_update" | "begin_monitoring" => &["update"],
@@ -301,6 +320,13 @@ fn corrupt(rng: &mut Dice, v: &mut Value, n: usize) -> &'static str {
                 _ => String::new(),
             };
             v[key] = bad.into();
+        }
+        "bad-version" => {
+            // Not a whole number of at least 0 (2.0 and 2e0 are whole).
+            let bad = rng
+                .pick(&[json!(1.5), json!(-1), json!(-0.5), json!("1"), json!(1e-3)])
+                .clone();
+            v["expected_version"] = bad;
         }
         _ => {
             let spots: Vec<Path> = all

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::garbage::body_fields;
 use super::model::Inc;
 use super::scenario::*;
 use super::support::*;
@@ -15,7 +16,8 @@ impl Gen {
         let owner = self.rng.pick(holders).clone();
         let mut u = json!({"impact": self.short(), "action": self.short(), "owner": owner});
         if status != "resolved" || self.rng.chance(40) {
-            u["next_update"] = ts(at + secs(self.rng.range(1, 7_200))).into();
+            let t = at + secs(self.rng.range(1, 7_200));
+            u["next_update"] = self.stamp(t);
         }
         if self.rng.chance(40) {
             u["status"] = status.into();
@@ -52,11 +54,12 @@ impl Gen {
 
     pub fn impact(&mut self, sev: u8, declared_at: Time) -> Value {
         let deps: Vec<&str> = DEPENDENCIES.iter().map(|(n, _)| *n).collect();
+        let start = declared_at - secs(self.rng.range(0, 3_600));
         let mut i = json!({
             "environment": self.rng.pick(&["production", "staging", "eu-west production"]).to_string(),
             "users": self.short(),
             "feature": self.rng.pick(&["Document upload", "Search", "Sharing", "Login"]).to_string(),
-            "started_at": ts(declared_at - secs(self.rng.range(0, 3_600))),
+            "started_at": self.stamp(start),
             "flags": self.flags_within(sev),
         });
         if self.rng.chance(85) {
@@ -286,6 +289,10 @@ impl Gen {
             impact["flags"] = inc.impact.flags.clone().into();
             impact["user_impact_active"] = (!inc.impact.active).into();
         }
+        if self.rare(3) {
+            // A list exactly at its limit.
+            impact["surfaces"] = json!(vec!["api"; LIST]);
+        }
         v["impact"] = impact;
         v
     }
@@ -442,7 +449,8 @@ impl Gen {
             let n = self.rng.range(1, 4);
             let mut timeline = Vec::new();
             for _ in 0..n {
-                timeline.push(json!({"at": ts(t), "event": self.short()}));
+                let at = self.stamp(t);
+                timeline.push(json!({"at": at, "event": self.short()}));
                 t += secs(self.rng.range(0, 1_800));
             }
             pm["timeline"] = timeline.into();
@@ -645,4 +653,90 @@ impl Gen {
         }
         v
     }
+
+    /// Writes `null` for some of the fields the command leaves out: on the
+    /// wire, `null` on an optional field means absent.
+    pub fn nullify(&mut self, v: &mut Value) {
+        let kind = v["type"].as_str().unwrap_or_default().to_owned();
+        self.nulls("", v, &kind);
+    }
+
+    fn nulls(&mut self, key: &str, v: &mut Value, kind: &str) {
+        match v {
+            Value::Object(m) => {
+                for field in fields_of(key, m, kind) {
+                    if !m.contains_key(field) && self.rng.chance(30) {
+                        m.insert(field.to_owned(), Value::Null);
+                    }
+                }
+                for (k, x) in m.iter_mut() {
+                    self.nulls(k, x, kind);
+                }
+            }
+            // The items of a list are objects of the list's kind.
+            Value::Array(items) => {
+                for x in items {
+                    self.nulls(key, x, kind);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The fields of each kind of object on the wire (WIRE.md), by the key that
+/// holds it (`""`: the command itself).
+fn fields_of(key: &str, m: &Map<String, Value>, kind: &str) -> Vec<&'static str> {
+    let fields: &[&'static str] = match key {
+        "" => {
+            let mut all = vec!["expected_version"];
+            all.extend(body_fields(kind));
+            return all;
+        }
+        "update" => &["status", "impact", "action", "next_update", "owner"],
+        "impact" => &[
+            "environment",
+            "users",
+            "feature",
+            "started_at",
+            "user_impact_active",
+            "flags",
+            "surfaces",
+            "affected_endpoints",
+            "affected_dependencies",
+        ],
+        "roles" => &ROLES,
+        "verification" => &["health", "endpoints", "frontend", "data", "dependencies"],
+        "health" => &HEALTH,
+        "frontend" => &FRONTEND,
+        "data" => &DATA_CHECKS,
+        "endpoints" => &["path", "ok"],
+        "dependencies" => &["name", "ok"],
+        "mitigation" => match m.get("kind").and_then(Value::as_str) {
+            Some("rollback_image") => &["from_tag", "to_tag"],
+            Some("disable_dependency") => &["dependency"],
+            Some("revert_config") => &["change"],
+            Some("pause_rollout") => &["rollout"],
+            Some("block_endpoint") => &["endpoint"],
+            _ => &["description"],
+        },
+        "postmortem" => &[
+            "title",
+            "date",
+            "severity",
+            "owners",
+            "summary",
+            "impact",
+            "timeline",
+            "root_cause",
+            "what_worked",
+            "what_did_not_work",
+            "action_items",
+            "missing_guardrail",
+        ],
+        "timeline" => &["event"],
+        "action_items" => &["action", "owner", "due", "status", "guardrail"],
+        _ => &[],
+    };
+    fields.to_vec()
 }

@@ -105,6 +105,7 @@ pub fn normalize(v: &Value) -> Value {
                     ("incident_id" | "command_id", Value::String(s)) => {
                         Value::String(s.to_ascii_lowercase())
                     }
+                    ("expected_version", n) => whole(n).map_or_else(|| n.clone(), Value::from),
                     ("at" | "started_at" | "next_update" | "date" | "due", Value::String(s))
                         if is_blank(s) =>
                     {
@@ -567,7 +568,7 @@ impl World {
 fn predict_declare(cmd: &Value, at: Time) -> Rules {
     let mut r = Rules::new();
     if let Some(v) = field(cmd, "expected_version")
-        && v.as_u64() != Some(0)
+        && whole(v) != Some(0)
     {
         r.insert("version-conflict");
     }
@@ -636,7 +637,7 @@ impl Inc {
             r.insert("timestamp-regressed");
         }
         if let Some(v) = field(cmd, "expected_version")
-            && v.as_u64() != Some(self.version)
+            && whole(v) != Some(self.version)
         {
             r.insert("version-conflict");
         }

@@ -342,6 +342,42 @@ impl Scene {
 
     /// Turns a step into a line, looking at the model's view of the world.
     pub fn build(&mut self, world: &World, step: &Step) -> Generated {
+        let mut g = self.compose(world, step);
+        let mut dice = Dice::new(step.seed ^ 0xa11);
+        if let (true, Some(v)) = (g.intent.readable(), g.value.as_mut()) {
+            let mut changed = false;
+            if g.intent == Intent::Valid && dice.chance(4) {
+                // Command ids are unique per incident: another incident's
+                // id is free here.
+                let target = v["incident_id"].as_str().unwrap_or_default().to_owned();
+                let theirs: Vec<&String> = world
+                    .incidents
+                    .iter()
+                    .filter(|i| i.id != target)
+                    .flat_map(|i| i.accepted.keys())
+                    .collect();
+                if !theirs.is_empty() {
+                    v["command_id"] = dice.pick(&theirs).to_string().into();
+                    changed = true;
+                }
+            }
+            if dice.chance(8) {
+                let mut writer = Gen {
+                    rng: dice,
+                    id: String::new(),
+                    at: self.starts[0],
+                };
+                writer.nullify(v);
+                changed = true;
+            }
+            if changed {
+                g.line = v.to_string();
+            }
+        }
+        g
+    }
+
+    fn compose(&mut self, world: &World, step: &Step) -> Generated {
         let slot = usize::from(step.target) % self.slots.len();
         let mut dice = Dice::new(step.seed ^ 0x5107);
         if let Some(inc) = world.get(&self.slots[slot])
@@ -453,20 +489,44 @@ impl Gen {
             "type": kind,
             "incident_id": self.id,
             "command_id": self.rng.uuid(),
-            "at": ts(self.at),
         });
+        let mut at = self.at;
         if self.rng.chance(3) {
             // Fractions of a second, as some senders write them.
-            let millis = self.rng.range(1, 999);
-            v["at"] = ts(self.at + chrono::Duration::milliseconds(millis)).into();
+            at += chrono::Duration::milliseconds(self.rng.range(1, 999));
         }
+        v["at"] = self.stamp(at);
         v
     }
 
-    /// Adds `expected_version` now and then, as a careful sender would.
+    /// A time as senders write it: mostly `…Z`, sometimes in another
+    /// offset, in lower case, or with more fraction digits than a
+    /// nanosecond holds; each is the same instant.
+    pub fn stamp(&mut self, t: Time) -> Value {
+        let offsets = [120, -330, 840, -720, 0, 59];
+        match self.rng.below(100) {
+            0..=2 => ts_with_offset(t, *self.rng.pick(&offsets)),
+            3 => ts(t).replace('T', "t").replace('Z', "z"),
+            4 => format!(
+                "{}.{:09}17Z",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                t.timestamp_subsec_nanos()
+            ),
+            _ => ts(t),
+        }
+        .into()
+    }
+
+    /// Adds `expected_version` now and then, as a careful sender would
+    /// (sometimes written `3.0`, which is the same whole number).
     pub fn expecting(&mut self, mut v: Value, inc: Option<&Inc>) -> Value {
         if self.rng.chance(20) {
-            v["expected_version"] = inc.map_or(0, |i| i.version).into();
+            let version = inc.map_or(0, |i| i.version);
+            v["expected_version"] = if self.rng.chance(15) {
+                (version as f64).into()
+            } else {
+                version.into()
+            };
         }
         v
     }

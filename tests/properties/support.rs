@@ -133,6 +133,22 @@ pub fn text(v: Option<&Value>, max: usize) -> Text {
     }
 }
 
+/// A JSON number as a version: JSON Schema's `integer` is any number
+/// without a fractional part (`3`, `3.0`, `3e0`); one beyond `u64` is no
+/// incident's version (saturated here so that it conflicts).
+pub fn whole(v: &Value) -> Option<u64> {
+    if let Some(n) = v.as_u64() {
+        return Some(n);
+    }
+    let f = v.as_f64()?;
+    let saturated = if f < u64::MAX as f64 {
+        f as u64
+    } else {
+        u64::MAX
+    };
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0).then_some(saturated)
+}
+
 /// A field that is absent or `null` (the same thing on the wire).
 pub fn absent(v: Option<&Value>) -> bool {
     v.is_none_or(Value::is_null)
