@@ -6,7 +6,7 @@
 //! resolve from monitoring, verification); a snapshot still shows whether
 //! its history kept them, so those are checked by folding the history.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -376,6 +376,7 @@ fn history_rules(c: &mut Check, history: &[Value]) {
     let mut impact = None;
     let mut mitigated = false;
     let mut phase = Phase::Investigating;
+    let mut people = People::default();
     for (i, h) in history.iter().enumerate() {
         let kind = str_of(h, "type").unwrap_or_default();
         match kind {
@@ -441,6 +442,103 @@ fn history_rules(c: &mut Check, history: &[Value]) {
             });
         }
         phase = phase_after(kind, phase);
+        people.step(h, kind);
+        if let Some(imp) = &impact {
+            people.check(c, i, h, phase, floor(imp.flags.iter().map(String::as_str)));
+        }
+    }
+}
+
+/// Roles and severity folded over the history, so that every command can
+/// be judged by the state right after it.
+#[derive(Default)]
+struct People {
+    roles: BTreeMap<String, String>,
+    severity: u8,
+}
+
+impl People {
+    fn merge(&mut self, roles: &Value) {
+        for role in ROLES {
+            if let Some(name) = str_of(roles, role).filter(|n| !is_blank(n)) {
+                self.roles.insert(role.to_owned(), name.to_owned());
+            }
+        }
+    }
+
+    fn step(&mut self, h: &Value, kind: &str) {
+        match kind {
+            "declare" | "change_severity" => {
+                self.severity = str_of(h, "severity").map_or(self.severity, sev_num);
+                self.merge(&h["roles"]);
+            }
+            "assign_role" => {
+                if let (Some(role), Some(person)) = (str_of(h, "role"), str_of(h, "person")) {
+                    self.roles.insert(role.to_owned(), person.to_owned());
+                }
+            }
+            "unassign_role" => {
+                if let Some(role) = str_of(h, "role") {
+                    self.roles.remove(role);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The role rules, the severity floor and the command's update, right
+    /// after history[i].
+    fn check(&self, c: &mut Check, i: usize, h: &Value, phase: Phase, floor: u8) {
+        let get = |r: &str| self.roles.get(r);
+        c.that(get("commander").is_some(), || {
+            format!("history[{i}] leaves no commander")
+        });
+        if self.severity == 1 {
+            c.that(
+                get("scribe").is_some() && get("scribe") != get("commander"),
+                || format!("history[{i}] leaves SEV1 without a scribe apart from the commander"),
+            );
+            c.that(
+                get("engineering_lead").is_some()
+                    && get("engineering_lead") == get("communications_owner"),
+                || format!("history[{i}] leaves SEV1 comms away from the engineering lead"),
+            );
+        }
+        c.that(self.severity <= floor, || {
+            format!(
+                "history[{i}] leaves SEV{} below the floor SEV{floor}",
+                self.severity
+            )
+        });
+        let Some(u) = h.get("update").filter(|u| !u.is_null()) else {
+            return;
+        };
+        let owner = str_of(u, "owner").unwrap_or_default();
+        c.that(self.roles.values().any(|n| n == owner), || {
+            format!("history[{i}]: the update's owner {owner:?} holds no role")
+        });
+        let status = phase.status();
+        c.that(
+            absent(u.get("status")) || str_of(u, "status") == Some(status),
+            || {
+                format!(
+                    "history[{i}]: the update says {} in phase {status}",
+                    u["status"]
+                )
+            },
+        );
+        let at = time_at(&h["at"]);
+        match str_of(u, "next_update")
+            .filter(|s| !is_blank(s))
+            .and_then(parse_ts)
+        {
+            None => c.that(status == "resolved", || {
+                format!("history[{i}]: an update without its next one")
+            }),
+            Some(next) => c.that(Some(next) > at, || {
+                format!("history[{i}]: the next update is not after the update")
+            }),
+        }
     }
 }
 
