@@ -684,3 +684,37 @@ fn expected_version_may_be_written_with_a_fraction_or_exponent() {
     let one = incidents.get("e2181857-7398-5cf2-aad9-acc3150b8632".parse().unwrap());
     assert_eq!(one.map(|i| i.version()), Some(2));
 }
+
+/// A declaration for the regression tests: SEV3, commander Ada, with the
+/// impact's fields replaced by `impact` (a JSON object's inside).
+#[cfg(test)]
+fn declare_with_impact(impact: &str) -> String {
+    format!(
+        r#"{{"type": "declare", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+        "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
+        "title": "Slow search", "severity": "SEV3",
+        "impact": {{"environment": "production", "users": "Some tenants", "feature": "Search",
+                   "started_at": "2026-05-04T09:00:00Z", {impact}}},
+        "roles": {{"commander": "Ada"}},
+        "update": {{"impact": "Search is slow", "action": "Looking", "owner": "Ada",
+                   "next_update": "2026-05-04T10:00:00Z"}}}}"#
+    )
+}
+
+fn refused(line: &str) -> BTreeSet<String> {
+    let mut incidents = Incidents::new(Playbook::default());
+    let rejection = incidents.handle_json(line).expect_err("refused");
+    rules_of(&rejection)
+}
+
+fn set(rules: &[&str]) -> BTreeSet<String> {
+    rules.iter().map(|r| r.to_string()).collect()
+}
+
+/// An unknown dependency was not reported when another item of the same
+/// list was blank: the catalogue lookup was skipped for the whole list.
+#[test]
+fn an_unknown_dependency_is_reported_beside_a_blank_one() {
+    let line = declare_with_impact(r#""affected_dependencies": ["Vision", "Blob Storage ", " "]"#);
+    assert_eq!(refused(&line), set(&["field-empty", "unknown-dependency"]));
+}
