@@ -718,3 +718,55 @@ fn an_unknown_dependency_is_reported_beside_a_blank_one() {
     let line = declare_with_impact(r#""affected_dependencies": ["Vision", "Blob Storage ", " "]"#);
     assert_eq!(refused(&line), set(&["field-empty", "unknown-dependency"]));
 }
+
+/// The impact rules that depend on the incident (the start, the severity
+/// floor) were skipped when another part of the impact was missing, though
+/// the flags and the start were there to check: a sender learned of them
+/// only after fixing the first refusal.
+#[test]
+fn an_incomplete_impact_still_has_its_floor_and_start_checked() {
+    let line = declare_with_impact(r#""flags": ["data_loss"]"#)
+        .replace(r#""users": "Some tenants""#, r#""users": " ""#)
+        .replace(
+            r#""started_at": "2026-05-04T09:00:00Z""#,
+            r#""started_at": "2026-05-04T10:00:00Z""#,
+        );
+    assert_eq!(
+        refused(&line),
+        set(&[
+            "impact-incomplete",
+            "impact-start-after-declaration",
+            "severity-below-floor"
+        ])
+    );
+
+    let mut incidents = Incidents::new(Playbook::default());
+    let declare = declare_with_impact(r#""flags": ["degraded_feature"]"#);
+    assert!(incidents.handle_json(&declare).is_ok());
+    let later = |kind: &str, body: &str| {
+        format!(
+            r#"{{"type": "{kind}", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+            "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:30:00Z",
+            {body}}}"#
+        )
+    };
+    let no_feature = r#""impact": {"environment": "production", "users": "Some tenants",
+        "started_at": "2026-05-04T09:00:00Z", "flags": ["major_feature_broken"]}"#;
+    let update_impact = later("update_impact", no_feature);
+    let change_severity = later(
+        "change_severity",
+        &format!(
+            r#""severity": "SEV4", "reason": "Fewer users", {no_feature},
+            "update": {{"impact": "Search is slow", "action": "Watching", "owner": "Ada",
+                       "next_update": "2026-05-04T11:00:00Z"}}"#
+        ),
+    );
+    for line in [update_impact, change_severity] {
+        let rejection = incidents.handle_json(&line).expect_err("refused");
+        assert_eq!(
+            rules_of(&rejection),
+            set(&["impact-incomplete", "severity-below-floor"]),
+            "{line}"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! incident exactly as it was.
 
 use crate::comms::{CommsUpdate, Status};
-use crate::impact::Impact;
+use crate::impact::{Impact, ImpactFlag};
 use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
 use crate::mitigation::{Mitigation, MitigationRecord};
 use crate::notes::{Note, RootCause};
@@ -42,29 +42,32 @@ enum Change {
 }
 
 /// The impact rules that depend on the incident: the start is not after the
-/// declaration, and the severity is at least the flags' floor.
+/// declaration, and the severity is at least the flags' floor. They take the
+/// start and the flags as given, so that they are checked (and reported)
+/// even when another part of the impact is missing.
 fn check_impact_rules(
     report: &mut Report,
     impact_path: &str,
     severity_path: &str,
-    impact: &Impact,
+    started_at: Option<Timestamp>,
+    flags: &[ImpactFlag],
     declared_at: Timestamp,
     severity: Severity,
 ) {
-    if impact.started_at() > declared_at {
+    if let Some(started_at) = started_at
+        && started_at > declared_at
+    {
         report.push(
             Rule::ImpactStartAfterDeclaration,
             &join(impact_path, "started_at"),
             format!(
-                "the impact cannot start ({}) after the incident was declared ({declared_at})",
-                impact.started_at()
+                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
             ),
         );
     }
-    let floor = impact.floor();
+    let floor = Severity::floor(flags);
     if !severity.is_at_least(floor) {
-        let flags: Vec<&str> = impact
-            .flags()
+        let flags: Vec<&str> = flags
             .iter()
             .filter(|f| f.floor() == floor)
             .map(|f| f.as_str())
@@ -112,8 +115,17 @@ impl Incident {
         }
         let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
         let impact = Impact::check(&mut r, "impact", d.impact.as_ref(), playbook);
-        if let Some(impact) = &impact {
-            check_impact_rules(&mut r, "impact", "severity", impact, cmd.at, d.severity);
+        if let Some(input) = &d.impact {
+            let flags = input.flags.as_deref().unwrap_or_default();
+            check_impact_rules(
+                &mut r,
+                "impact",
+                "severity",
+                input.started_at,
+                flags,
+                cmd.at,
+                d.severity,
+            );
         }
         let mut roles = PartialRoles::default();
         let blank = match &d.roles {
@@ -313,13 +325,19 @@ impl Incident {
                     .impact
                     .as_ref()
                     .map(|input| Impact::check(r, "impact", Some(input), playbook));
-                let effective = match &new_impact {
-                    None => Some(&s.impact),
-                    Some(checked) => checked.as_ref(),
+                let (started_at, flags) = match &b.impact {
+                    None => (Some(s.impact.started_at()), s.impact.flags()),
+                    Some(input) => (input.started_at, input.flags.as_deref().unwrap_or_default()),
                 };
-                if let Some(i) = effective {
-                    check_impact_rules(r, "impact", "severity", i, s.declared_at, b.severity);
-                }
+                check_impact_rules(
+                    r,
+                    "impact",
+                    "severity",
+                    started_at,
+                    flags,
+                    s.declared_at,
+                    b.severity,
+                );
                 let update = update(r, b.update.as_ref(), b.severity, &roles);
                 let impact = match new_impact {
                     None => None,
@@ -346,16 +364,19 @@ impl Incident {
                 roles.finish().map(Change::Roles)
             }
             CommandBody::UpdateImpact(b) => {
-                let impact = Impact::check(r, "impact", b.impact.as_ref(), playbook)?;
-                check_impact_rules(
-                    r,
-                    "impact",
-                    "impact.flags",
-                    &impact,
-                    s.declared_at,
-                    s.severity,
-                );
-                Some(Change::Impact(impact))
+                let impact = Impact::check(r, "impact", b.impact.as_ref(), playbook);
+                if let Some(input) = &b.impact {
+                    check_impact_rules(
+                        r,
+                        "impact",
+                        "impact.flags",
+                        input.started_at,
+                        input.flags.as_deref().unwrap_or_default(),
+                        s.declared_at,
+                        s.severity,
+                    );
+                }
+                impact.map(Change::Impact)
             }
             CommandBody::RecordCheck(b) => {
                 let finding =
