@@ -260,12 +260,12 @@ impl Impact {
             input.affected_endpoints.as_deref().unwrap_or_default(),
         );
         let deps_path = join(path, "affected_dependencies");
-        let dependencies = report.text_list::<Name>(
-            &deps_path,
-            input.affected_dependencies.as_deref().unwrap_or_default(),
-        );
-        if let Some(deps) = &dependencies {
-            for (i, d) in deps.iter().enumerate() {
+        let deps_in = input.affected_dependencies.as_deref().unwrap_or_default();
+        let dependencies = report.text_list::<Name>(&deps_path, deps_in);
+        // Each valid name is looked up even when another item is blank or
+        // too long: every rule that can be checked is reported.
+        for (i, d) in deps_in.iter().enumerate() {
+            if Name::new(d).is_ok() {
                 playbook.check_known(report, &index(&deps_path, i), d);
             }
         }

@@ -511,6 +511,32 @@ pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, String> {
     Uuid::try_parse(s).map_err(|_| format!("`{s}` is not a UUID (8-4-4-4-12 hex digits)"))
 }
 
+/// JSON Schema's `integer` is any number without a fractional part (`3`,
+/// `3.0`, `3e0`), and senders write versions all three ways (Python's
+/// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
+/// beyond `u64` is no incident's version: it saturates and conflicts.
+fn version_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(v) = n.as_u64() {
+        return Ok(Some(v));
+    }
+    match n.as_f64() {
+        Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => {
+            // `u64::MAX as f64` rounds up to 2^64, so `<` keeps the cast exact.
+            Ok(Some(if f < u64::MAX as f64 {
+                f as u64
+            } else {
+                u64::MAX
+            }))
+        }
+        _ => Err(serde::de::Error::custom(format!(
+            "`expected_version` is a whole number of at least 0, not {n}"
+        ))),
+    }
+}
+
 fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
     let s = std::borrow::Cow::<str>::deserialize(d)?;
     parse_uuid(&s).map(Some).map_err(serde::de::Error::custom)
@@ -527,7 +553,7 @@ struct Flat {
     command_id: Option<Uuid>,
     #[serde(default)]
     at: Option<Timestamp>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "version_field")]
     expected_version: Option<u64>,
     #[serde(default, deserialize_with = "present")]
     title: Field<String>,

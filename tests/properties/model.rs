@@ -1,0 +1,957 @@
+//! A small reference model of incidents, written from RULES.md and WIRE.md
+//! alone: it reads commands as plain JSON, keeps only what the rules need
+//! (phase, severity, peak, version, roles, flags, user impact, blocked
+//! endpoints, check and note counts, the postmortem's status) and predicts
+//! for every command the crate is sent whether it is applied, a duplicate,
+//! or rejected, and under which rule ids.
+//!
+//! Where RULES.md leaves a choice open the model says which reading it takes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::support::*;
+
+pub type Rules = BTreeSet<&'static str>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Applied,
+    Duplicate,
+    Rejected(Rules),
+}
+
+impl Verdict {
+    pub fn rejected(rule: &'static str) -> Verdict {
+        Verdict::Rejected(std::iter::once(rule).collect())
+    }
+}
+
+/// The impact as the rules use it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactM {
+    pub flags: Vec<String>,
+    pub surfaces: Vec<String>,
+    pub endpoints: Vec<String>,
+    pub deps: Vec<String>,
+    pub active: bool,
+    pub started_at: Time,
+}
+
+impl ImpactM {
+    pub fn floor(&self) -> u8 {
+        floor(self.flags.iter().map(String::as_str))
+    }
+
+    pub fn concerns_data(&self) -> bool {
+        self.surfaces.iter().any(|s| s == "data")
+            || self.flags.iter().any(|f| DATA_FLAGS.contains(&f.as_str()))
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "flags": self.flags, "surfaces": self.surfaces,
+            "affected_endpoints": self.endpoints, "affected_dependencies": self.deps,
+            "user_impact_active": self.active, "started_at": ts(self.started_at),
+        })
+    }
+}
+
+/// What the model knows of one declared incident.
+#[derive(Debug, Clone)]
+pub struct Inc {
+    pub id: String,
+    pub version: u64,
+    pub phase: Phase,
+    pub severity: u8,
+    pub peak: u8,
+    pub declared_at: Time,
+    pub last_at: Time,
+    pub roles: BTreeMap<String, String>,
+    pub impact: ImpactM,
+    pub blocked: Vec<String>,
+    pub checks: BTreeSet<String>,
+    pub check_count: usize,
+    pub notes: usize,
+    pub mitigations: usize,
+    pub updates: usize,
+    pub root_cause: bool,
+    /// (status, severity) of the postmortem, once submitted.
+    pub postmortem: Option<(String, u8)>,
+    /// Every accepted command, normalised, by `command_id`.
+    pub accepted: HashMap<String, Value>,
+}
+
+/// Every incident the model knows, in the order they were declared.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub incidents: Vec<Inc>,
+    index: HashMap<String, usize>,
+}
+
+/// The wire's "same command": `null` is absent, UUIDs are case-blind hex,
+/// and a timestamp is an instant whatever offset it was written with.
+pub fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in m {
+                if x.is_null() {
+                    continue;
+                }
+                let x = match (k.as_str(), x) {
+                    ("incident_id" | "command_id", Value::String(s)) => {
+                        Value::String(s.to_ascii_lowercase())
+                    }
+                    ("expected_version", n) => whole(n).map_or_else(|| n.clone(), Value::from),
+                    ("at" | "started_at" | "next_update" | "date" | "due", Value::String(s))
+                        if is_blank(s) =>
+                    {
+                        continue;
+                    }
+                    ("at" | "started_at" | "next_update", Value::String(s)) => match parse_ts(s) {
+                        Some(t) => Value::String(ts(t)),
+                        None => x.clone(),
+                    },
+                    _ => normalize(x),
+                };
+                out.insert(k.clone(), x);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        other => other.clone(),
+    }
+}
+
+fn push_text(r: &mut Rules, t: &Text, empty_rule: &'static str) {
+    match t {
+        Text::Empty => {
+            r.insert(empty_rule);
+        }
+        Text::TooLong => {
+            r.insert("field-too-long");
+        }
+        Text::Ok(_) => {}
+    }
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    list(v, key)
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The role rules at severity `sev`; `blank` are roles the command gave
+/// blank (reported under the rule that demands them, else `field-empty`).
+fn role_rules(r: &mut Rules, roles: &BTreeMap<String, String>, sev: u8, blank: &[String]) {
+    let commander = roles.get("commander");
+    if commander.is_none() {
+        r.insert("commander-required");
+    }
+    let mut demanded = vec!["commander"];
+    if sev == 1 {
+        demanded.extend(["scribe", "engineering_lead", "communications_owner"]);
+        match roles.get("scribe") {
+            None => {
+                r.insert("sev1-needs-scribe");
+            }
+            Some(s) if Some(s) == commander => {
+                r.insert("sev1-scribe-not-commander");
+            }
+            Some(_) => {}
+        }
+        match (
+            roles.get("engineering_lead"),
+            roles.get("communications_owner"),
+        ) {
+            (Some(lead), Some(comms)) if lead == comms => {}
+            _ => {
+                r.insert("sev1-comms-by-engineering-lead");
+            }
+        }
+    }
+    if blank.iter().any(|b| !demanded.contains(&b.as_str())) {
+        r.insert("field-empty");
+    }
+}
+
+/// Takes the roles a command names into `roles`: a blank name empties the
+/// role (and is listed), a name over the limit is refused and changes nothing.
+fn merge_roles(
+    r: &mut Rules,
+    roles: &mut BTreeMap<String, String>,
+    input: Option<&Value>,
+) -> Vec<String> {
+    let mut blank = Vec::new();
+    let Some(input) = input.filter(|v| !v.is_null()) else {
+        return blank;
+    };
+    for role in ROLES {
+        if absent(input.get(role)) {
+            continue;
+        }
+        match text(input.get(role), NAME) {
+            Text::Empty => {
+                blank.push(role.to_owned());
+                roles.remove(role);
+            }
+            Text::TooLong => {
+                r.insert("field-too-long");
+            }
+            Text::Ok(name) => {
+                roles.insert(role.to_owned(), name);
+            }
+        }
+    }
+    blank
+}
+
+/// The rules about a comms update, given the phase after the command and
+/// the roles after it.
+fn update_rules(
+    r: &mut Rules,
+    u: Option<&Value>,
+    at: Time,
+    status_after: &str,
+    roles: &BTreeMap<String, String>,
+) {
+    let Some(u) = u.filter(|v| !v.is_null()) else {
+        r.insert("update-required");
+        return;
+    };
+    if let Some(s) = field(u, "status").and_then(Value::as_str)
+        && s != status_after
+    {
+        r.insert("update-status-mismatch");
+    }
+    push_text(r, &text(u.get("impact"), SHORT), "field-empty");
+    push_text(r, &text(u.get("action"), SHORT), "field-empty");
+    match str_of(u, "next_update").filter(|s| !is_blank(s)) {
+        None if status_after != "resolved" => {
+            r.insert("update-needs-next-update");
+        }
+        None => {}
+        Some(s) if parse_ts(s).expect("a generated timestamp") <= at => {
+            r.insert("next-update-not-after-update");
+        }
+        Some(_) => {}
+    }
+    match text(u.get("owner"), NAME) {
+        Text::Ok(owner) => {
+            if !roles.values().any(|holder| *holder == owner) {
+                r.insert("update-owner-not-assigned");
+            }
+        }
+        other => push_text(r, &other, "field-empty"),
+    }
+}
+
+/// The rules an impact breaks on its own; the impact if it is usable.
+fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        r.insert("impact-incomplete");
+        return None;
+    };
+    let mut own = Rules::new();
+    for key in ["environment", "users", "feature"] {
+        push_text(&mut own, &text(v.get(key), SHORT), "impact-incomplete");
+    }
+    let started = str_of(v, "started_at").filter(|s| !is_blank(s));
+    if started.is_none() {
+        own.insert("impact-incomplete");
+    }
+    for key in [
+        "flags",
+        "surfaces",
+        "affected_endpoints",
+        "affected_dependencies",
+    ] {
+        if list(v, key).len() > LIST {
+            own.insert("field-too-long");
+        }
+    }
+    for e in list(v, "affected_endpoints") {
+        push_text(&mut own, &text(Some(e), SHORT), "field-empty");
+    }
+    for d in list(v, "affected_dependencies") {
+        match text(Some(d), NAME) {
+            Text::Ok(name) => {
+                if dependency(&name).is_none() {
+                    r.insert("unknown-dependency");
+                }
+            }
+            other => push_text(&mut own, &other, "field-empty"),
+        }
+    }
+    let usable = own.is_empty();
+    r.extend(own);
+    usable.then(|| ImpactM {
+        flags: strings(v, "flags"),
+        surfaces: strings(v, "surfaces"),
+        endpoints: strings(v, "affected_endpoints"),
+        deps: strings(v, "affected_dependencies"),
+        active: field(v, "user_impact_active")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+        started_at: parse_ts(started.unwrap_or_default()).expect("a generated timestamp"),
+    })
+}
+
+/// The impact rules that depend on the incident. *(reading: they are checked
+/// once the impact itself is usable.)*
+fn impact_vs_incident(r: &mut Rules, impact: &ImpactM, declared_at: Time, sev: u8) {
+    if impact.started_at > declared_at {
+        r.insert("impact-start-after-declaration");
+    }
+    if sev > impact.floor() {
+        r.insert("severity-below-floor");
+    }
+}
+
+fn mitigation_rules(r: &mut Rules, m: &Value) {
+    let short = |r: &mut Rules, key: &str| {
+        let t = text(m.get(key), SHORT);
+        push_text(r, &t, "field-empty");
+        t
+    };
+    match str_of(m, "kind").expect("a generated mitigation kind") {
+        "rollback_image" => {
+            let from = short(r, "from_tag");
+            let to = short(r, "to_tag");
+            if let (Text::Ok(a), Text::Ok(b)) = (from, to)
+                && a == b
+            {
+                r.insert("rollback-same-tag");
+            }
+        }
+        "disable_dependency" => match text(m.get("dependency"), NAME) {
+            Text::Ok(name) => match dependency(&name) {
+                None => {
+                    r.insert("unknown-dependency");
+                }
+                Some(false) => {
+                    r.insert("dependency-not-optional");
+                }
+                Some(true) => {}
+            },
+            other => push_text(r, &other, "field-empty"),
+        },
+        "revert_config" => {
+            short(r, "change");
+        }
+        "pause_rollout" => {
+            short(r, "rollout");
+        }
+        "other" => {
+            short(r, "description");
+        }
+        "block_endpoint" => {
+            short(r, "endpoint");
+            let sec = risk_num(str_of(m, "security_risk").expect("a risk"));
+            let avail = risk_num(str_of(m, "availability_impact").expect("a risk"));
+            if sec <= avail {
+                r.insert("block-endpoint-risk-not-higher");
+            }
+        }
+        other => panic!("not a mitigation kind: {other}"),
+    }
+}
+
+fn all_true(v: Option<&Value>, keys: &[&str]) -> bool {
+    keys.iter().all(|k| {
+        v.and_then(|v| v.get(*k))
+            .is_some_and(|x| *x == Value::Bool(true))
+    })
+}
+
+fn verification_rules(r: &mut Rules, v: Option<&Value>, impact: &ImpactM) {
+    let empty = Value::Object(Default::default());
+    let v = v.filter(|v| !v.is_null()).unwrap_or(&empty);
+    if !all_true(field(v, "health"), &HEALTH) {
+        r.insert("verification-api-health");
+    }
+    let endpoints = list(v, "endpoints");
+    if endpoints.len() > LIST {
+        r.insert("field-too-long");
+    }
+    for e in endpoints {
+        push_text(r, &text(e.get("path"), SHORT), "field-empty");
+    }
+    for affected in &impact.endpoints {
+        let entries: Vec<&Value> = endpoints
+            .iter()
+            .filter(|e| str_of(e, "path") == Some(affected))
+            .collect();
+        if entries.is_empty() || entries.iter().any(|e| e["ok"] != Value::Bool(true)) {
+            r.insert("verification-endpoints");
+        }
+    }
+    if impact.surfaces.iter().any(|s| s == "frontend") && !all_true(field(v, "frontend"), &FRONTEND)
+    {
+        r.insert("verification-frontend");
+    }
+    if impact.concerns_data() && !all_true(field(v, "data"), &DATA_CHECKS) {
+        r.insert("verification-data");
+    }
+    let deps = list(v, "dependencies");
+    if deps.len() > LIST {
+        r.insert("field-too-long");
+    }
+    for d in deps {
+        match text(d.get("name"), NAME) {
+            Text::Ok(name) => {
+                if dependency(&name).is_none() {
+                    r.insert("unknown-dependency");
+                }
+            }
+            other => push_text(r, &other, "field-empty"),
+        }
+    }
+    for affected in &impact.deps {
+        let entries: Vec<&Value> = deps
+            .iter()
+            .filter(|d| str_of(d, "name") == Some(affected))
+            .collect();
+        if entries.is_empty() || entries.iter().any(|d| d["ok"] != Value::Bool(true)) {
+            r.insert("verification-dependencies");
+        }
+    }
+}
+
+fn postmortem_rules(r: &mut Rules, pm: &Value, peak: u8, declared_on: NaiveDate) {
+    let published = str_of(pm, "status") == Some("published");
+    push_text(r, &text(pm.get("title"), SHORT), "field-empty");
+    if published && str_of(pm, "date").is_none_or(is_blank) {
+        r.insert("postmortem-incomplete");
+    }
+    match str_of(pm, "severity") {
+        Some(s) if sev_num(s) == peak => {}
+        _ => {
+            r.insert("postmortem-severity-mismatch");
+        }
+    }
+    let owners = list(pm, "owners");
+    if owners.len() > LIST {
+        r.insert("field-too-long");
+    }
+    for o in owners {
+        push_text(r, &text(Some(o), NAME), "field-empty");
+    }
+    if published && owners.is_empty() {
+        r.insert("postmortem-incomplete");
+    }
+    for section in PM_SECTIONS {
+        if published {
+            push_text(r, &text(pm.get(section), LONG), "postmortem-incomplete");
+        } else if !absent(pm.get(section)) {
+            // *(reading: a draft may leave a section out; one it gives is
+            // a text like any other.)*
+            push_text(r, &text(pm.get(section), LONG), "field-empty");
+        }
+    }
+    let timeline = list(pm, "timeline");
+    if timeline.len() > LIST {
+        r.insert("field-too-long");
+    }
+    if published && timeline.is_empty() {
+        r.insert("postmortem-incomplete");
+    }
+    for (i, e) in timeline.iter().enumerate() {
+        if i > 0 && time_at(&e["at"]) < time_at(&timeline[i - 1]["at"]) {
+            r.insert("postmortem-timeline-unordered");
+        }
+        push_text(r, &text(e.get("event"), SHORT), "field-empty");
+    }
+    let items = list(pm, "action_items");
+    if items.len() > LIST {
+        r.insert("field-too-long");
+    }
+    for a in items {
+        push_text(r, &text(a.get("action"), SHORT), "action-item-incomplete");
+        push_text(r, &text(a.get("owner"), NAME), "action-item-incomplete");
+        match str_of(a, "due").filter(|s| !is_blank(s)) {
+            None => {
+                r.insert("action-item-incomplete");
+            }
+            Some(due) => {
+                let due = NaiveDate::parse_from_str(due, "%Y-%m-%d").expect("a generated date");
+                if due < declared_on {
+                    r.insert("action-item-due-before-incident");
+                }
+            }
+        }
+    }
+    if field(pm, "missing_guardrail") == Some(&Value::Bool(true))
+        && !items.iter().any(|a| !absent(a.get("guardrail")))
+    {
+        r.insert("guardrail-action-missing");
+    }
+}
+
+struct Env<'a> {
+    kind: &'a str,
+    id: String,
+    command_id: String,
+    at: Time,
+}
+
+fn envelope(cmd: &Value) -> Env<'_> {
+    Env {
+        kind: str_of(cmd, "type").expect("a generated type"),
+        id: str_of(cmd, "incident_id")
+            .expect("an incident id")
+            .to_ascii_lowercase(),
+        command_id: str_of(cmd, "command_id")
+            .expect("a command id")
+            .to_ascii_lowercase(),
+        at: time_at(&cmd["at"]).expect("a generated time"),
+    }
+}
+
+fn verdict(r: Rules) -> Verdict {
+    if r.is_empty() {
+        Verdict::Applied
+    } else {
+        Verdict::Rejected(r)
+    }
+}
+
+impl World {
+    pub fn get(&self, id: &str) -> Option<&Inc> {
+        self.index
+            .get(&id.to_ascii_lowercase())
+            .map(|&i| &self.incidents[i])
+    }
+
+    /// What the crate should do with `cmd`, a well-formed command.
+    pub fn predict(&self, cmd: &Value) -> Verdict {
+        let env = envelope(cmd);
+        match self.get(&env.id) {
+            None if env.kind != "declare" => Verdict::rejected("not-declared"),
+            None => verdict(predict_declare(cmd, env.at)),
+            Some(inc) => inc.predict(cmd, &env),
+        }
+    }
+
+    /// Applies `cmd`, which [`World::predict`] said is applied.
+    pub fn apply(&mut self, cmd: &Value) {
+        let env = envelope(cmd);
+        match self.index.get(&env.id) {
+            None => {
+                let inc = declared(cmd, &env);
+                self.index.insert(env.id, self.incidents.len());
+                self.incidents.push(inc);
+            }
+            Some(&i) => self.incidents[i].apply(cmd, &env),
+        }
+    }
+
+    /// Takes over the crate's view of one incident, after a command the
+    /// model could not read (garbage that happened to be well-formed) was
+    /// accepted.
+    pub fn resync(&mut self, snapshot: &Value) {
+        let inc = Inc::from_snapshot(snapshot);
+        match self.index.get(&inc.id) {
+            Some(&i) => self.incidents[i] = inc,
+            None => {
+                self.index.insert(inc.id.clone(), self.incidents.len());
+                self.incidents.push(inc);
+            }
+        }
+    }
+}
+
+fn predict_declare(cmd: &Value, at: Time) -> Rules {
+    let mut r = Rules::new();
+    if let Some(v) = field(cmd, "expected_version")
+        && whole(v) != Some(0)
+    {
+        r.insert("version-conflict");
+    }
+    push_text(&mut r, &text(cmd.get("title"), SHORT), "field-empty");
+    let sev = sev_num(str_of(cmd, "severity").expect("a generated severity"));
+    if let Some(impact) = impact_rules(&mut r, cmd.get("impact")) {
+        impact_vs_incident(&mut r, &impact, at, sev);
+    }
+    let mut roles = BTreeMap::new();
+    let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
+    role_rules(&mut r, &roles, sev, &blank);
+    update_rules(&mut r, cmd.get("update"), at, "investigating", &roles);
+    r
+}
+
+fn declared(cmd: &Value, env: &Env) -> Inc {
+    let mut scratch = Rules::new();
+    let mut roles = BTreeMap::new();
+    merge_roles(&mut scratch, &mut roles, cmd.get("roles"));
+    let impact = impact_rules(&mut scratch, cmd.get("impact")).expect("an applied impact");
+    let sev = sev_num(str_of(cmd, "severity").expect("a severity"));
+    let mut accepted = HashMap::new();
+    accepted.insert(env.command_id.clone(), normalize(cmd));
+    Inc {
+        id: env.id.clone(),
+        version: 1,
+        phase: Phase::Investigating,
+        severity: sev,
+        peak: sev,
+        declared_at: env.at,
+        last_at: env.at,
+        roles,
+        impact,
+        blocked: Vec::new(),
+        checks: BTreeSet::new(),
+        check_count: 0,
+        notes: 0,
+        mitigations: 0,
+        updates: 1,
+        root_cause: false,
+        postmortem: None,
+        accepted,
+    }
+}
+
+impl Inc {
+    fn predict(&self, cmd: &Value, env: &Env) -> Verdict {
+        if self
+            .accepted
+            .get(&env.command_id)
+            .is_some_and(|earlier| *earlier == normalize(cmd))
+        {
+            return Verdict::Duplicate;
+        }
+        if self.phase == Phase::Closed {
+            return Verdict::rejected("incident-closed");
+        }
+        if env.kind == "declare" {
+            return Verdict::rejected("already-declared");
+        }
+        let mut r = Rules::new();
+        if self.accepted.contains_key(&env.command_id) {
+            r.insert("command-id-reused");
+        }
+        if env.at < self.last_at {
+            r.insert("timestamp-regressed");
+        }
+        if let Some(v) = field(cmd, "expected_version")
+            && whole(v) != Some(self.version)
+        {
+            r.insert("version-conflict");
+        }
+        let kind = env.kind;
+        if kind == "resolve"
+            && matches!(self.phase, Phase::Investigating | Phase::Mitigating)
+            && self.impact.active
+        {
+            r.insert("resolve-from-monitoring");
+        } else if !allowed(kind, self.phase) {
+            r.insert("not-allowed-in-phase");
+        }
+        let after = phase_after(kind, self.phase);
+        let status_after = if after == Phase::Closed {
+            "resolved"
+        } else {
+            after.name()
+        };
+        let at = env.at;
+        let update = cmd.get("update");
+        match kind {
+            "post_update" | "begin_monitoring" => {
+                update_rules(&mut r, update, at, status_after, &self.roles)
+            }
+            "resume_investigation" | "reopen" => {
+                push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
+                update_rules(&mut r, update, at, status_after, &self.roles);
+            }
+            "change_severity" => {
+                let sev = sev_num(str_of(cmd, "severity").expect("a severity"));
+                if sev == self.severity {
+                    r.insert("severity-unchanged");
+                }
+                push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
+                let mut roles = self.roles.clone();
+                let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
+                role_rules(&mut r, &roles, sev, &blank);
+                let effective = if absent(cmd.get("impact")) {
+                    Some(self.impact.clone())
+                } else {
+                    impact_rules(&mut r, cmd.get("impact"))
+                };
+                if let Some(i) = effective {
+                    impact_vs_incident(&mut r, &i, self.declared_at, sev);
+                }
+                update_rules(&mut r, update, at, status_after, &roles);
+            }
+            "assign_role" => match text(cmd.get("person"), NAME) {
+                Text::Ok(person) => {
+                    let mut roles = self.roles.clone();
+                    roles.insert(str_of(cmd, "role").expect("a role").to_owned(), person);
+                    role_rules(&mut r, &roles, self.severity, &[]);
+                }
+                // *(reading: a blank person is the command's own empty
+                // field, not a missing role holder.)*
+                other => push_text(&mut r, &other, "field-empty"),
+            },
+            "unassign_role" => {
+                let mut roles = self.roles.clone();
+                roles.remove(str_of(cmd, "role").expect("a role"));
+                role_rules(&mut r, &roles, self.severity, &[]);
+            }
+            "update_impact" => {
+                if let Some(i) = impact_rules(&mut r, cmd.get("impact")) {
+                    impact_vs_incident(&mut r, &i, self.declared_at, self.severity);
+                }
+            }
+            "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
+            "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
+            "record_root_cause" => {
+                if self.impact.active && self.mitigations == 0 {
+                    r.insert("mitigate-before-rca");
+                }
+                push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
+            }
+            "start_mitigation" => {
+                mitigation_rules(&mut r, &cmd["mitigation"]);
+                update_rules(&mut r, update, at, status_after, &self.roles);
+            }
+            "lift_block" => match text(cmd.get("endpoint"), SHORT) {
+                Text::Ok(e) => {
+                    if !self.blocked.contains(&e) {
+                        r.insert("no-such-block");
+                    }
+                }
+                other => push_text(&mut r, &other, "field-empty"),
+            },
+            "resolve" => {
+                verification_rules(&mut r, cmd.get("verification"), &self.impact);
+                if self.peak <= 2 && self.checks.len() < CHECKS.len() {
+                    r.insert("triage-checks-missing");
+                }
+                if self.peak <= 2 && self.notes == 0 {
+                    r.insert("notes-required");
+                }
+                update_rules(&mut r, update, at, status_after, &self.roles);
+            }
+            "submit_postmortem" => {
+                postmortem_rules(
+                    &mut r,
+                    &cmd["postmortem"],
+                    self.peak,
+                    self.declared_at.date_naive(),
+                );
+            }
+            "close" => r.extend(self.closing_rules()),
+            other => panic!("not a command type: {other}"),
+        }
+        verdict(r)
+    }
+
+    /// What closing now would break.
+    pub fn closing_rules(&self) -> Rules {
+        let mut r = Rules::new();
+        let published = self
+            .postmortem
+            .as_ref()
+            .is_some_and(|(s, _)| s == "published");
+        if self.peak <= 2 && !published {
+            r.insert("postmortem-required");
+        }
+        if self
+            .postmortem
+            .as_ref()
+            .is_some_and(|(_, s)| *s != self.peak)
+        {
+            r.insert("postmortem-severity-mismatch");
+        }
+        if !self.blocked.is_empty() {
+            r.insert("block-not-lifted");
+        }
+        r
+    }
+
+    fn apply(&mut self, cmd: &Value, env: &Env) {
+        let kind = env.kind;
+        let mut scratch = Rules::new();
+        match kind {
+            "change_severity" => {
+                self.severity = sev_num(str_of(cmd, "severity").expect("a severity"));
+                self.peak = self.peak.min(self.severity);
+                merge_roles(&mut scratch, &mut self.roles, cmd.get("roles"));
+                if !absent(cmd.get("impact")) {
+                    self.impact = impact_rules(&mut scratch, cmd.get("impact")).expect("usable");
+                }
+            }
+            "assign_role" => {
+                self.roles.insert(
+                    str_of(cmd, "role").expect("a role").to_owned(),
+                    str_of(cmd, "person").expect("a person").to_owned(),
+                );
+            }
+            "unassign_role" => {
+                self.roles.remove(str_of(cmd, "role").expect("a role"));
+            }
+            "update_impact" => {
+                self.impact = impact_rules(&mut scratch, cmd.get("impact")).expect("usable");
+            }
+            "record_check" => {
+                self.checks
+                    .insert(str_of(cmd, "check").expect("a check").to_owned());
+                self.check_count += 1;
+            }
+            "add_note" => self.notes += 1,
+            "record_root_cause" => self.root_cause = true,
+            "start_mitigation" => {
+                self.mitigations += 1;
+                let m = &cmd["mitigation"];
+                if str_of(m, "kind") == Some("block_endpoint") {
+                    let e = str_of(m, "endpoint").expect("an endpoint").to_owned();
+                    if !self.blocked.contains(&e) {
+                        self.blocked.push(e);
+                    }
+                }
+            }
+            "lift_block" => {
+                let e = str_of(cmd, "endpoint").expect("an endpoint");
+                self.blocked.retain(|b| b != e);
+            }
+            "submit_postmortem" => {
+                let pm = &cmd["postmortem"];
+                self.postmortem = Some((
+                    str_of(pm, "status").expect("a status").to_owned(),
+                    sev_num(str_of(pm, "severity").expect("a severity")),
+                ));
+            }
+            _ => {}
+        }
+        if carries_update(kind) {
+            self.updates += 1;
+        }
+        self.phase = phase_after(kind, self.phase);
+        self.version += 1;
+        self.last_at = env.at;
+        self.accepted.insert(env.command_id.clone(), normalize(cmd));
+    }
+
+    /// The model's view of an incident, read off a snapshot.
+    pub fn from_snapshot(s: &Value) -> Inc {
+        Inc::read(s, true)
+    }
+
+    fn read(s: &Value, with_history: bool) -> Inc {
+        let impact = &s["impact"];
+        let mut roles = BTreeMap::new();
+        for role in ROLES {
+            if let Some(name) = str_of(&s["roles"], role) {
+                roles.insert(role.to_owned(), name.to_owned());
+            }
+        }
+        let checks: Vec<String> = list(s, "checks")
+            .iter()
+            .map(|c| c["check"].as_str().expect("a check").to_owned())
+            .collect();
+        let history = if with_history {
+            list(s, "history")
+        } else {
+            &[]
+        };
+        let accepted = history
+            .iter()
+            .map(|c| {
+                (
+                    str_of(c, "command_id").expect("an id").to_ascii_lowercase(),
+                    normalize(c),
+                )
+            })
+            .collect();
+        let pm = s.get("postmortem").filter(|p| !p.is_null());
+        Inc {
+            id: str_of(s, "incident_id")
+                .expect("an id")
+                .to_ascii_lowercase(),
+            version: s["version"].as_u64().expect("a version"),
+            phase: Phase::parse(str_of(s, "phase").expect("a phase")),
+            severity: sev_num(str_of(s, "severity").expect("a severity")),
+            peak: sev_num(str_of(s, "peak_severity").expect("a severity")),
+            declared_at: time_at(&s["declared_at"]).expect("a time"),
+            last_at: time_at(&s["last_command_at"]).expect("a time"),
+            roles,
+            impact: ImpactM {
+                flags: strings(impact, "flags"),
+                surfaces: strings(impact, "surfaces"),
+                endpoints: strings(impact, "affected_endpoints"),
+                deps: strings(impact, "affected_dependencies"),
+                active: impact["user_impact_active"].as_bool().expect("a bool"),
+                started_at: time_at(&impact["started_at"]).expect("a time"),
+            },
+            blocked: strings(s, "blocked_endpoints"),
+            check_count: checks.len(),
+            checks: checks.into_iter().collect(),
+            notes: list(s, "notes").len(),
+            mitigations: list(s, "mitigations").len(),
+            updates: list(s, "updates").len(),
+            root_cause: s.get("root_cause").is_some_and(|r| !r.is_null()),
+            postmortem: pm.map(|p| {
+                (
+                    str_of(p, "status").expect("a status").to_owned(),
+                    sev_num(str_of(p, "severity").expect("a severity")),
+                )
+            }),
+            accepted,
+        }
+    }
+
+    /// Where the crate's snapshot and the model disagree.
+    pub fn differences(&self, s: &Value) -> Vec<String> {
+        // Everything but the history, which only needs its length and
+        // latest id here (normalising it all at every step is quadratic).
+        let theirs = Inc::read(s, false);
+        let history = list(s, "history");
+        let latest = history
+            .last()
+            .and_then(|c| str_of(c, "command_id"))
+            .map(str::to_ascii_lowercase);
+        let mut out = Vec::new();
+        let mut cmp = |name: &str, same: bool| {
+            if !same {
+                out.push(name.to_owned());
+            }
+        };
+        cmp("incident_id", theirs.id == self.id);
+        cmp("version", theirs.version == self.version);
+        cmp("phase", theirs.phase == self.phase);
+        cmp("severity", theirs.severity == self.severity);
+        cmp("peak_severity", theirs.peak == self.peak);
+        cmp("declared_at", theirs.declared_at == self.declared_at);
+        cmp("last_command_at", theirs.last_at == self.last_at);
+        cmp("roles", theirs.roles == self.roles);
+        cmp("impact", theirs.impact == self.impact);
+        let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
+        cmp(
+            "blocked_endpoints",
+            set(&theirs.blocked) == set(&self.blocked),
+        );
+        cmp("checks", theirs.checks == self.checks);
+        cmp("checks.len", theirs.check_count == self.check_count);
+        cmp("notes", theirs.notes == self.notes);
+        cmp("mitigations", theirs.mitigations == self.mitigations);
+        cmp("updates", theirs.updates == self.updates);
+        cmp("root_cause", theirs.root_cause == self.root_cause);
+        cmp("postmortem", theirs.postmortem == self.postmortem);
+        cmp("history", history.len() == self.accepted.len());
+        cmp(
+            "history's last command",
+            latest.is_some_and(|id| self.accepted.contains_key(&id)),
+        );
+        out
+    }
+
+    pub fn holders(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.roles.values().cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
