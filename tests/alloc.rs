@@ -132,6 +132,7 @@ fn handle_allocates_only_what_the_command_keeps() {
             .iter()
             .all(|o| matches!(o, Ok(Outcome::Applied { .. })))
     );
+    eprintln!("{N} accepted notes: {allocations} allocations");
     assert!(
         allocations <= N + GROWTH,
         "{allocations} allocations for {N} accepted notes; at most {} (one text each, {GROWTH} growth)",
@@ -146,6 +147,7 @@ fn handle_allocates_only_what_the_command_keeps() {
             .iter()
             .all(|o| matches!(o, Ok(Outcome::Applied { .. })))
     );
+    eprintln!("{N} accepted updates: {allocations} allocations");
     assert!(
         allocations <= 3 * N + GROWTH,
         "{allocations} allocations for {N} accepted updates; at most {}",
@@ -160,6 +162,7 @@ fn handle_allocates_only_what_the_command_keeps() {
             .iter()
             .all(|o| matches!(o, Ok(Outcome::Applied { .. })))
     );
+    eprintln!("{N} accepted checks: {allocations} allocations");
     assert!(
         allocations <= N + GROWTH,
         "{allocations} allocations for {N} accepted checks; at most {}",
