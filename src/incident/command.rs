@@ -488,8 +488,7 @@ pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, String> {
 }
 
 fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
-    let s = std::borrow::Cow::<str>::deserialize(d)?;
-    parse_uuid(&s).map(Some).map_err(serde::de::Error::custom)
+    crate::time::parse_str(d, parse_uuid).map(Some)
 }
 
 #[derive(Deserialize)]
