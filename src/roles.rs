@@ -1,5 +1,6 @@
 //! The incident roles, and the per-severity rules about who holds them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -196,9 +197,12 @@ impl Roles {
 }
 
 /// Roles while a command is checked: any may be missing.
+///
+/// The holders are borrowed from the incident until a command changes them,
+/// so checking a command that leaves the roles alone copies no name.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct PartialRoles {
-    slots: [Option<Name>; 5],
+pub(crate) struct PartialRoles<'a> {
+    slots: [Option<Cow<'a, Name>>; 5],
     /// Roles given a name that is not valid (too long): already reported, and
     /// not missing, so no rule about a missing holder names them again.
     invalid: [bool; 5],
@@ -214,29 +218,29 @@ fn slot(role: Role) -> usize {
     }
 }
 
-impl From<&Roles> for PartialRoles {
-    fn from(r: &Roles) -> Self {
+impl<'a> From<&'a Roles> for PartialRoles<'a> {
+    fn from(r: &'a Roles) -> Self {
         PartialRoles {
             slots: [
-                Some(r.commander.clone()),
-                r.technical_lead.clone(),
-                r.communications_owner.clone(),
-                r.scribe.clone(),
-                r.engineering_lead.clone(),
+                Some(Cow::Borrowed(&r.commander)),
+                r.technical_lead.as_ref().map(Cow::Borrowed),
+                r.communications_owner.as_ref().map(Cow::Borrowed),
+                r.scribe.as_ref().map(Cow::Borrowed),
+                r.engineering_lead.as_ref().map(Cow::Borrowed),
             ],
             invalid: [false; 5],
         }
     }
 }
 
-impl PartialRoles {
+impl PartialRoles<'_> {
     pub(crate) fn get(&self, role: Role) -> Option<&Name> {
-        self.slots.get(slot(role)).and_then(Option::as_ref)
+        self.slots.get(slot(role)).and_then(Option::as_deref)
     }
 
     pub(crate) fn set(&mut self, role: Role, person: Option<Name>) {
         if let Some(s) = self.slots.get_mut(slot(role)) {
-            *s = person;
+            *s = person.map(Cow::Owned);
         }
     }
 
@@ -356,12 +360,13 @@ impl PartialRoles {
             scribe,
             engineering_lead,
         ] = self.slots;
+        // Names are copied only here, for a command that sets new roles.
         Some(Roles {
-            commander: commander?,
-            technical_lead,
-            communications_owner,
-            scribe,
-            engineering_lead,
+            commander: commander?.into_owned(),
+            technical_lead: technical_lead.map(Cow::into_owned),
+            communications_owner: communications_owner.map(Cow::into_owned),
+            scribe: scribe.map(Cow::into_owned),
+            engineering_lead: engineering_lead.map(Cow::into_owned),
         })
     }
 }

@@ -469,18 +469,81 @@ impl Report {
     }
 }
 
+/// A JSON path such as `postmortem.action_items[2].owner`, built on the stack.
+///
+/// Checks build the path of every field they look at, but a path is kept only
+/// when a violation is reported; so building one must not allocate. Paths that
+/// do not fit (deeply nested or huge indexes) fall back to a `String`.
+pub(crate) enum JsonPath {
+    Inline {
+        bytes: [u8; INLINE_PATH],
+        len: usize,
+    },
+    Heap(String),
+}
+
+/// Room for every path the checks build (the longest is about 40 bytes).
+const INLINE_PATH: usize = 80;
+
+impl JsonPath {
+    fn from_parts(parts: &[&str]) -> Self {
+        let mut bytes = [0u8; INLINE_PATH];
+        let mut len = 0;
+        for part in parts {
+            match bytes.get_mut(len..len + part.len()) {
+                Some(slot) => slot.copy_from_slice(part.as_bytes()),
+                None => return JsonPath::Heap(parts.concat()),
+            }
+            len += part.len();
+        }
+        JsonPath::Inline { bytes, len }
+    }
+}
+
+impl std::ops::Deref for JsonPath {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            // Whole `&str`s were copied in, so the bytes are UTF-8.
+            JsonPath::Inline { bytes, len } => bytes
+                .get(..*len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            JsonPath::Heap(s) => s,
+        }
+    }
+}
+
 /// Joins a JSON path: `join("roles", "scribe")` is `roles.scribe`.
-pub(crate) fn join(prefix: &str, field: &str) -> String {
+pub(crate) fn join(prefix: &str, field: &str) -> JsonPath {
     if prefix.is_empty() {
-        field.to_owned()
+        JsonPath::from_parts(&[field])
     } else {
-        format!("{prefix}.{field}")
+        JsonPath::from_parts(&[prefix, ".", field])
     }
 }
 
 /// Indexes a JSON path: `index("action_items", 2)` is `action_items[2]`.
-pub(crate) fn index(prefix: &str, i: usize) -> String {
-    format!("{prefix}[{i}]")
+pub(crate) fn index(prefix: &str, i: usize) -> JsonPath {
+    // usize::MAX has 20 digits.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = i;
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = digits
+        .get(start..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default();
+    JsonPath::from_parts(&[prefix, "[", digits, "]"])
 }
 
 #[cfg(test)]
@@ -501,6 +564,20 @@ mod tests {
             assert!(!rule.summary().is_empty());
         }
         assert!("no-such-rule".parse::<Rule>().is_err());
+    }
+
+    #[test]
+    fn paths_are_built_without_loss() {
+        assert_eq!(&*join("", "title"), "title");
+        assert_eq!(&*join("roles", "scribe"), "roles.scribe");
+        assert_eq!(&*index("history", 0), "history[0]");
+        assert_eq!(&*index("a", usize::MAX), format!("a[{}]", usize::MAX));
+        let p = join(&index("postmortem.action_items", 12), "owner");
+        assert_eq!(&*p, "postmortem.action_items[12].owner");
+        // Too long for the stack: still exact.
+        let long = "x".repeat(200);
+        assert_eq!(&*join(&long, "y"), format!("{long}.y"));
+        assert_eq!(&*index(&long, 7), format!("{long}[7]"));
     }
 
     #[test]

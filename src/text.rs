@@ -50,26 +50,31 @@ pub trait BoundedText: Sized + AsRef<str> {
 
     /// Checks and wraps a string.
     fn parse(s: &str) -> Result<Self, TextError> {
-        Self::parse_owned(s.to_owned())
+        // Checked before copying: a refused text costs no allocation.
+        check_bounded(s, Self::MAX)?;
+        Ok(Self::from_checked(s.to_owned()))
     }
 
     /// Checks and wraps an owned string without copying it.
     fn parse_owned(s: String) -> Result<Self, TextError> {
-        if is_blank(&s) {
-            return Err(TextError::Blank);
-        }
-        // Byte length bounds the character count, so most texts skip the count.
-        if s.len() > Self::MAX {
-            let len = s.chars().count();
-            if len > Self::MAX {
-                return Err(TextError::TooLong {
-                    max: Self::MAX,
-                    len,
-                });
-            }
-        }
+        check_bounded(&s, Self::MAX)?;
         Ok(Self::from_checked(s))
     }
+}
+
+/// Not blank, and at most `max` characters.
+fn check_bounded(s: &str, max: usize) -> Result<(), TextError> {
+    if is_blank(s) {
+        return Err(TextError::Blank);
+    }
+    // Byte length bounds the character count, so most texts skip the count.
+    if s.len() > max {
+        let len = s.chars().count();
+        if len > max {
+            return Err(TextError::TooLong { max, len });
+        }
+    }
+    Ok(())
 }
 
 macro_rules! text_type {

@@ -316,21 +316,24 @@ pub struct SubmitPostmortem {
 /// The body of a command: what it asks, by type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+// The bodies that carry nested inputs are boxed: every command is kept in
+// its incident's history, and an enum is as large as its largest variant, so
+// inline they made each `add_note` in a history as large as a `declare`.
 pub enum CommandBody {
     /// `declare`.
-    Declare(Declare),
+    Declare(Box<Declare>),
     /// `post_update`.
-    PostUpdate(PostUpdate),
+    PostUpdate(Box<PostUpdate>),
     /// `change_severity`.
-    ChangeSeverity(ChangeSeverity),
+    ChangeSeverity(Box<ChangeSeverity>),
     /// `assign_role`.
     AssignRole(AssignRole),
     /// `unassign_role`.
     UnassignRole(UnassignRole),
     /// `assign_roles` (an addition to WIRE.md).
-    AssignRoles(AssignRoles),
+    AssignRoles(Box<AssignRoles>),
     /// `update_impact`.
-    UpdateImpact(UpdateImpact),
+    UpdateImpact(Box<UpdateImpact>),
     /// `record_check`.
     RecordCheck(RecordCheck),
     /// `add_note`.
@@ -338,19 +341,19 @@ pub enum CommandBody {
     /// `record_root_cause`.
     RecordRootCause(RecordRootCause),
     /// `start_mitigation`.
-    StartMitigation(StartMitigation),
+    StartMitigation(Box<StartMitigation>),
     /// `begin_monitoring`.
-    BeginMonitoring(BeginMonitoring),
+    BeginMonitoring(Box<BeginMonitoring>),
     /// `resume_investigation`.
-    ResumeInvestigation(ResumeInvestigation),
+    ResumeInvestigation(Box<ResumeInvestigation>),
     /// `lift_block`.
     LiftBlock(LiftBlock),
     /// `resolve`.
-    Resolve(Resolve),
+    Resolve(Box<Resolve>),
     /// `reopen`.
-    Reopen(Reopen),
+    Reopen(Box<Reopen>),
     /// `submit_postmortem`.
-    SubmitPostmortem(SubmitPostmortem),
+    SubmitPostmortem(Box<SubmitPostmortem>),
     /// `close`.
     Close,
 }
@@ -457,32 +460,26 @@ impl Command {
 }
 
 macro_rules! body_from {
-    ($($t:ident),*) => {$(
-        impl From<$t> for CommandBody {
-            fn from(b: $t) -> Self {
-                CommandBody::$t(b)
+    (boxed: $($b:ident),*; inline: $($t:ident),*) => {
+        $(
+            impl From<$b> for CommandBody {
+                fn from(b: $b) -> Self {
+                    CommandBody::$b(Box::new(b))
+                }
             }
-        }
-    )*};
+        )*
+        $(
+            impl From<$t> for CommandBody {
+                fn from(b: $t) -> Self {
+                    CommandBody::$t(b)
+                }
+            }
+        )*
+    };
 }
 body_from!(
-    Declare,
-    PostUpdate,
-    ChangeSeverity,
-    AssignRole,
-    UnassignRole,
-    AssignRoles,
-    UpdateImpact,
-    RecordCheck,
-    AddNote,
-    RecordRootCause,
-    StartMitigation,
-    BeginMonitoring,
-    ResumeInvestigation,
-    LiftBlock,
-    Resolve,
-    Reopen,
-    SubmitPostmortem
+    boxed: Declare, PostUpdate, ChangeSeverity, AssignRoles, UpdateImpact, StartMitigation, BeginMonitoring, ResumeInvestigation, Resolve, Reopen, SubmitPostmortem;
+    inline: AssignRole, UnassignRole, RecordCheck, AddNote, RecordRootCause, LiftBlock
 );
 
 // ---- serde: one flat object ----
@@ -538,8 +535,7 @@ fn version_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
 }
 
 fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
-    let s = std::borrow::Cow::<str>::deserialize(d)?;
-    parse_uuid(&s).map(Some).map_err(serde::de::Error::custom)
+    crate::time::parse_str(d, parse_uuid).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -624,69 +620,69 @@ impl Flat {
         let at = self.at.ok_or("missing field `at`")?;
         use CommandKind as K;
         let body = match kind {
-            K::Declare => CommandBody::Declare(Declare {
+            K::Declare => CommandBody::from(Declare {
                 title: self.title.take().flatten(),
                 severity: required(self.severity.take(), "severity", kind)?,
                 impact: self.impact.take().flatten(),
                 roles: self.roles.take().flatten(),
                 update: self.update.take().flatten(),
             }),
-            K::PostUpdate => CommandBody::PostUpdate(PostUpdate {
+            K::PostUpdate => CommandBody::from(PostUpdate {
                 update: self.update.take().flatten(),
             }),
-            K::ChangeSeverity => CommandBody::ChangeSeverity(ChangeSeverity {
+            K::ChangeSeverity => CommandBody::from(ChangeSeverity {
                 severity: required(self.severity.take(), "severity", kind)?,
                 reason: self.reason.take().flatten(),
                 update: self.update.take().flatten(),
                 roles: self.roles.take().flatten(),
                 impact: self.impact.take().flatten(),
             }),
-            K::AssignRole => CommandBody::AssignRole(AssignRole {
+            K::AssignRole => CommandBody::from(AssignRole {
                 role: required(self.role.take(), "role", kind)?,
                 person: self.person.take().flatten(),
             }),
-            K::UnassignRole => CommandBody::UnassignRole(UnassignRole {
+            K::UnassignRole => CommandBody::from(UnassignRole {
                 role: required(self.role.take(), "role", kind)?,
             }),
-            K::AssignRoles => CommandBody::AssignRoles(AssignRoles {
+            K::AssignRoles => CommandBody::from(AssignRoles {
                 roles: self.roles.take().flatten(),
             }),
-            K::UpdateImpact => CommandBody::UpdateImpact(UpdateImpact {
+            K::UpdateImpact => CommandBody::from(UpdateImpact {
                 impact: self.impact.take().flatten(),
             }),
-            K::RecordCheck => CommandBody::RecordCheck(RecordCheck {
+            K::RecordCheck => CommandBody::from(RecordCheck {
                 check: required(self.check.take(), "check", kind)?,
                 finding: self.finding.take().flatten(),
             }),
-            K::AddNote => CommandBody::AddNote(AddNote {
+            K::AddNote => CommandBody::from(AddNote {
                 text: self.text.take().flatten(),
             }),
-            K::RecordRootCause => CommandBody::RecordRootCause(RecordRootCause {
+            K::RecordRootCause => CommandBody::from(RecordRootCause {
                 text: self.text.take().flatten(),
             }),
-            K::StartMitigation => CommandBody::StartMitigation(StartMitigation {
+            K::StartMitigation => CommandBody::from(StartMitigation {
                 mitigation: required(self.mitigation.take(), "mitigation", kind)?,
                 update: self.update.take().flatten(),
             }),
-            K::BeginMonitoring => CommandBody::BeginMonitoring(BeginMonitoring {
+            K::BeginMonitoring => CommandBody::from(BeginMonitoring {
                 update: self.update.take().flatten(),
             }),
-            K::ResumeInvestigation => CommandBody::ResumeInvestigation(ResumeInvestigation {
+            K::ResumeInvestigation => CommandBody::from(ResumeInvestigation {
                 reason: self.reason.take().flatten(),
                 update: self.update.take().flatten(),
             }),
-            K::LiftBlock => CommandBody::LiftBlock(LiftBlock {
+            K::LiftBlock => CommandBody::from(LiftBlock {
                 endpoint: self.endpoint.take().flatten(),
             }),
-            K::Resolve => CommandBody::Resolve(Resolve {
+            K::Resolve => CommandBody::from(Resolve {
                 verification: self.verification.take().flatten(),
                 update: self.update.take().flatten(),
             }),
-            K::Reopen => CommandBody::Reopen(Reopen {
+            K::Reopen => CommandBody::from(Reopen {
                 reason: self.reason.take().flatten(),
                 update: self.update.take().flatten(),
             }),
-            K::SubmitPostmortem => CommandBody::SubmitPostmortem(SubmitPostmortem {
+            K::SubmitPostmortem => CommandBody::from(SubmitPostmortem {
                 postmortem: required(self.postmortem.take(), "postmortem", kind)?,
             }),
             K::Close => CommandBody::Close,
