@@ -100,7 +100,7 @@ impl Gen {
     }
 }
 
-type Path = Vec<PathPart>;
+pub type Path = Vec<PathPart>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathPart {
@@ -109,7 +109,7 @@ pub enum PathPart {
 }
 
 /// Every node below the root.
-fn paths(v: &Value) -> Vec<Path> {
+pub fn paths(v: &Value) -> Vec<Path> {
     let mut out = Vec::new();
     fn walk(v: &Value, here: &mut Path, out: &mut Vec<Path>) {
         match v {
@@ -136,14 +136,14 @@ fn paths(v: &Value) -> Vec<Path> {
     out
 }
 
-fn pointer_mut<'a>(v: &'a mut Value, path: &[PathPart]) -> &'a mut Value {
+pub fn pointer_mut<'a>(v: &'a mut Value, path: &[PathPart]) -> &'a mut Value {
     path.iter().fold(v, |v, p| match p {
         PathPart::Key(k) => &mut v[k.as_str()],
         PathPart::Index(i) => &mut v[*i],
     })
 }
 
-fn remove(v: &mut Value, path: &[PathPart]) {
+pub fn remove(v: &mut Value, path: &[PathPart]) {
     let Some((last, parent)) = path.split_last() else {
         return;
     };

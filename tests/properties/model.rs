@@ -301,13 +301,20 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
     })
 }
 
-/// The impact rules that depend on the incident. *(reading: they are checked
-/// once the impact itself is usable.)*
-fn impact_vs_incident(r: &mut Rules, impact: &ImpactM, declared_at: Time, sev: u8) {
-    if impact.started_at > declared_at {
+/// The impact rules that depend on the incident, checked from the start and
+/// the flags as given: RULES.md wants every rule that can be checked, and
+/// these can be whatever else the impact lacks.
+fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, declared_at: Time, sev: u8) {
+    let Some(impact) = impact.filter(|v| !v.is_null()) else {
+        return;
+    };
+    let started = str_of(impact, "started_at")
+        .filter(|s| !is_blank(s))
+        .and_then(parse_ts);
+    if started.is_some_and(|t| t > declared_at) {
         r.insert("impact-start-after-declaration");
     }
-    if sev > impact.floor() {
+    if sev > floor(list(impact, "flags").iter().filter_map(Value::as_str)) {
         r.insert("severity-below-floor");
     }
 }
@@ -574,9 +581,8 @@ fn predict_declare(cmd: &Value, at: Time) -> Rules {
     }
     push_text(&mut r, &text(cmd.get("title"), SHORT), "field-empty");
     let sev = sev_num(str_of(cmd, "severity").expect("a generated severity"));
-    if let Some(impact) = impact_rules(&mut r, cmd.get("impact")) {
-        impact_vs_incident(&mut r, &impact, at, sev);
-    }
+    impact_rules(&mut r, cmd.get("impact"));
+    impact_vs_incident(&mut r, cmd.get("impact"), at, sev);
     let mut roles = BTreeMap::new();
     let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
     role_rules(&mut r, &roles, sev, &blank);
@@ -675,14 +681,14 @@ impl Inc {
                 let mut roles = self.roles.clone();
                 let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
                 role_rules(&mut r, &roles, sev, &blank);
+                let current = self.impact.to_json();
                 let effective = if absent(cmd.get("impact")) {
-                    Some(self.impact.clone())
+                    Some(&current)
                 } else {
-                    impact_rules(&mut r, cmd.get("impact"))
+                    impact_rules(&mut r, cmd.get("impact"));
+                    cmd.get("impact")
                 };
-                if let Some(i) = effective {
-                    impact_vs_incident(&mut r, &i, self.declared_at, sev);
-                }
+                impact_vs_incident(&mut r, effective, self.declared_at, sev);
                 update_rules(&mut r, update, at, status_after, &roles);
             }
             "assign_role" => match text(cmd.get("person"), NAME) {
@@ -701,9 +707,8 @@ impl Inc {
                 role_rules(&mut r, &roles, self.severity, &[]);
             }
             "update_impact" => {
-                if let Some(i) = impact_rules(&mut r, cmd.get("impact")) {
-                    impact_vs_incident(&mut r, &i, self.declared_at, self.severity);
-                }
+                impact_rules(&mut r, cmd.get("impact"));
+                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.severity);
             }
             "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
             "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),

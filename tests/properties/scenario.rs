@@ -42,6 +42,8 @@ pub enum Action {
     Break(u8),
     /// Any command type with a body built for the state, whatever the phase.
     Anything,
+    /// A well-formed command with a few random changes to its fields.
+    Chaos,
     /// A line sent before, again (`form` chooses how it is rewritten).
     Redeliver {
         back: u16,
@@ -74,6 +76,7 @@ pub struct Mix {
     pub wander: u32,
     pub breaks: u32,
     pub anything: u32,
+    pub chaos: u32,
     pub redeliver: u32,
     pub stranger: u32,
     pub garbage: u32,
@@ -86,6 +89,7 @@ impl Mix {
         wander: 25,
         breaks: 14,
         anything: 4,
+        chaos: 6,
         redeliver: 5,
         stranger: 1,
         garbage: 1,
@@ -96,6 +100,7 @@ impl Mix {
         wander: 35,
         breaks: 0,
         anything: 0,
+        chaos: 0,
         redeliver: 0,
         stranger: 0,
         garbage: 0,
@@ -106,6 +111,7 @@ impl Mix {
         wander: 15,
         breaks: 5,
         anything: 3,
+        chaos: 5,
         redeliver: 4,
         stranger: 0,
         garbage: 33,
@@ -203,6 +209,7 @@ fn action(mix: Mix) -> impl Strategy<Value = Action> {
         mix.wander => Just(Action::Wander),
         mix.breaks => any::<u8>().prop_map(Action::Break),
         mix.anything => Just(Action::Anything),
+        mix.chaos => Just(Action::Chaos),
         mix.redeliver => (any::<u16>(), any::<u8>())
             .prop_map(|(back, form)| Action::Redeliver { back, form }),
         mix.stranger => Just(Action::Stranger),
@@ -247,6 +254,7 @@ pub enum Intent {
     Valid,
     Break(&'static str),
     Anything,
+    Chaos,
     Redeliver,
     Stranger,
     /// `malformed`: the crate must say `malformed-input`; `schema`: the
@@ -466,6 +474,7 @@ impl Scene {
                 None => made(g.fallback(inc), Intent::Valid),
             },
             (Action::Anything, Some(inc)) => made(g.anything(Some(inc)), Intent::Anything),
+            (Action::Chaos, _) => made(g.chaos(inc), Intent::Chaos),
             (Action::Wander, Some(inc)) if inc.phase != Phase::Closed => {
                 made(g.wander(inc), Intent::Valid)
             }
