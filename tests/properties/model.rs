@@ -146,37 +146,59 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 }
 
 /// The role rules at severity `sev`; `blank` are roles the command gave
-/// blank (reported under the rule that demands them, else `field-empty`).
-fn role_rules(r: &mut Rules, roles: &BTreeMap<String, String>, sev: u8, blank: &[String]) {
+/// blank (reported under the rule that demands them, else `field-empty`);
+/// `refused` are roles whose name was refused (over the limit): that refusal
+/// is the report, so the rules that want a holder do not repeat it.
+fn role_rules(
+    r: &mut Rules,
+    roles: &BTreeMap<String, String>,
+    sev: u8,
+    blank: &[String],
+    refused: &[String],
+) {
+    let missing = |role: &str| roles.get(role).is_none() && !refused.iter().any(|x| x == role);
     let commander = roles.get("commander");
-    if commander.is_none() {
+    if missing("commander") {
         r.insert("commander-required");
     }
     let mut demanded = vec!["commander"];
     if sev == 1 {
         demanded.extend(["scribe", "engineering_lead", "communications_owner"]);
         match roles.get("scribe") {
-            None => {
+            None if missing("scribe") => {
                 r.insert("sev1-needs-scribe");
             }
             Some(s) if Some(s) == commander => {
                 r.insert("sev1-scribe-not-commander");
             }
-            Some(_) => {}
+            _ => {}
         }
         match (
             roles.get("engineering_lead"),
             roles.get("communications_owner"),
         ) {
-            (Some(lead), Some(comms)) if lead == comms => {}
-            _ => {
+            (None, _) if missing("engineering_lead") => {
                 r.insert("sev1-comms-by-engineering-lead");
             }
+            (Some(_), None) if missing("communications_owner") => {
+                r.insert("sev1-comms-by-engineering-lead");
+            }
+            (Some(lead), Some(comms)) if lead != comms => {
+                r.insert("sev1-comms-by-engineering-lead");
+            }
+            _ => {}
         }
     }
     if blank.iter().any(|b| !demanded.contains(&b.as_str())) {
         r.insert("field-empty");
     }
+}
+
+/// The roles a command gave blank, and those whose name it gave over the limit.
+#[derive(Default)]
+struct Merged {
+    blank: Vec<String>,
+    refused: Vec<String>,
 }
 
 /// Takes the roles a command names into `roles`: a blank name empties the
@@ -185,10 +207,10 @@ fn merge_roles(
     r: &mut Rules,
     roles: &mut BTreeMap<String, String>,
     input: Option<&Value>,
-) -> Vec<String> {
-    let mut blank = Vec::new();
+) -> Merged {
+    let mut merged = Merged::default();
     let Some(input) = input.filter(|v| !v.is_null()) else {
-        return blank;
+        return merged;
     };
     for role in ROLES {
         if absent(input.get(role)) {
@@ -196,18 +218,19 @@ fn merge_roles(
         }
         match text(input.get(role), NAME) {
             Text::Empty => {
-                blank.push(role.to_owned());
+                merged.blank.push(role.to_owned());
                 roles.remove(role);
             }
             Text::TooLong => {
                 r.insert("field-too-long");
+                merged.refused.push(role.to_owned());
             }
             Text::Ok(name) => {
                 roles.insert(role.to_owned(), name);
             }
         }
     }
-    blank
+    merged
 }
 
 /// The rules about a comms update, given the phase after the command and
@@ -584,8 +607,8 @@ fn predict_declare(cmd: &Value, at: Time) -> Rules {
     impact_rules(&mut r, cmd.get("impact"));
     impact_vs_incident(&mut r, cmd.get("impact"), at, sev);
     let mut roles = BTreeMap::new();
-    let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
-    role_rules(&mut r, &roles, sev, &blank);
+    let merged = merge_roles(&mut r, &mut roles, cmd.get("roles"));
+    role_rules(&mut r, &roles, sev, &merged.blank, &merged.refused);
     update_rules(&mut r, cmd.get("update"), at, "investigating", &roles);
     r
 }
@@ -679,8 +702,8 @@ impl Inc {
                 }
                 push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
                 let mut roles = self.roles.clone();
-                let blank = merge_roles(&mut r, &mut roles, cmd.get("roles"));
-                role_rules(&mut r, &roles, sev, &blank);
+                let merged = merge_roles(&mut r, &mut roles, cmd.get("roles"));
+                role_rules(&mut r, &roles, sev, &merged.blank, &merged.refused);
                 let current = self.impact.to_json();
                 let effective = if absent(cmd.get("impact")) {
                     Some(&current)
@@ -695,7 +718,7 @@ impl Inc {
                 Text::Ok(person) => {
                     let mut roles = self.roles.clone();
                     roles.insert(str_of(cmd, "role").expect("a role").to_owned(), person);
-                    role_rules(&mut r, &roles, self.severity, &[]);
+                    role_rules(&mut r, &roles, self.severity, &[], &[]);
                 }
                 // *(reading: a blank person is the command's own empty
                 // field, not a missing role holder.)*
@@ -704,7 +727,7 @@ impl Inc {
             "unassign_role" => {
                 let mut roles = self.roles.clone();
                 roles.remove(str_of(cmd, "role").expect("a role"));
-                role_rules(&mut r, &roles, self.severity, &[]);
+                role_rules(&mut r, &roles, self.severity, &[], &[]);
             }
             "update_impact" => {
                 impact_rules(&mut r, cmd.get("impact"));
