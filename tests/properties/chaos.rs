@@ -46,6 +46,20 @@ impl Gen {
         for _ in 0..8 {
             let path = self.rng.pick(&all).clone();
             if self.change(v, &path, declared, version) {
+                if self.rng.chance(40) {
+                    // A sibling too (another item of the same list, another
+                    // field of the same object): several faults in one place
+                    // are where a check is most tempted to stop early.
+                    let parent = &path[..path.len() - 1];
+                    let siblings: Vec<_> = paths(v)
+                        .into_iter()
+                        .filter(|p| p.len() == path.len() && p.starts_with(parent) && *p != path)
+                        .collect();
+                    if !siblings.is_empty() {
+                        let sibling = self.rng.pick(&siblings).clone();
+                        self.change(v, &sibling, declared, version);
+                    }
+                }
                 return;
             }
         }

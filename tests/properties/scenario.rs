@@ -83,7 +83,8 @@ pub struct Mix {
 }
 
 impl Mix {
-    /// Mostly valid lifecycles, one command in six breaking a rule.
+    /// Mostly valid lifecycles; about one command in seven breaks one rule,
+    /// one in eighteen is a chaos command.
     pub const LIFECYCLE: Mix = Mix {
         progress: 50,
         wander: 25,
