@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use incident_playbook::{
-    Incident, IncidentReport, PhaseSpan, Playbook, Postmortem, Replay, Rule, Severity, Snapshot,
-    Timestamp, Violation, cdevents, lint_postmortem, schema,
+    Incident, IncidentReport, LineReport, PhaseSpan, Playbook, Postmortem, Replay, Rule, Severity,
+    Snapshot, Timestamp, Violation, cdevents, lint_postmortem, schema,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -300,22 +300,20 @@ fn read_line_bounded(
     }
 }
 
-fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> Result<u8, Fatal> {
+/// Feeds every line of `file` to `replay`, lines over 16 MiB and lines that
+/// are not UTF-8 as malformed. `on_refused` sees each refused line and says
+/// whether to go on.
+fn feed(
+    file: &str,
+    replay: &mut Replay,
+    mut on_refused: impl FnMut(&Replay, &LineReport) -> Result<bool, Fatal>,
+) -> Result<(), Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
-    // Streaming: each refused line is written as it is found and then
-    // forgotten, so memory grows with the incidents held, not the lines read.
-    // That is why the JSON document lists `rejections` before `incidents`.
-    let mut replay = Replay::streaming(playbook);
     let mut buf = Vec::new();
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    if format == Format::Json {
-        write!(out, "{{\"rejections\":[")?;
-    }
     loop {
         let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(Some(fits)) => fits,
-            Ok(None) => break,
+            Ok(None) => return Ok(()),
             Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
         };
         let refused = if !fits {
@@ -326,30 +324,45 @@ fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> R
                 Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
             }
         };
-        if let Some(report) = refused {
-            match format {
-                Format::Text => {
-                    for (i, v) in report.violations.iter().enumerate() {
-                        let lead = if i == 0 {
-                            format!("line {}: ", report.line)
-                        } else {
-                            "  ".repeat(4)
-                        };
-                        writeln!(out, "{lead}{v}")?;
-                    }
-                }
-                Format::Json => {
-                    if replay.refused() > 1 {
-                        write!(out, ",")?;
-                    }
-                    serde_json::to_writer(&mut out, &report)?;
-                }
-            }
-            if !keep_going {
-                break;
-            }
+        if let Some(report) = refused
+            && !on_refused(replay, &report)?
+        {
+            return Ok(());
         }
     }
+}
+
+fn replay(playbook: Playbook, keep_going: bool, format: Format, file: &str) -> Result<u8, Fatal> {
+    // Streaming: each refused line is written as it is found and then
+    // forgotten, so memory grows with the incidents held, not the lines read.
+    // That is why the JSON document lists `rejections` before `incidents`.
+    let mut replay = Replay::streaming(playbook);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if format == Format::Json {
+        write!(out, "{{\"rejections\":[")?;
+    }
+    feed(file, &mut replay, |replay, report| {
+        match format {
+            Format::Text => {
+                for (i, v) in report.violations.iter().enumerate() {
+                    let lead = if i == 0 {
+                        format!("line {}: ", report.line)
+                    } else {
+                        "  ".repeat(4)
+                    };
+                    writeln!(out, "{lead}{v}")?;
+                }
+            }
+            Format::Json => {
+                if replay.refused() > 1 {
+                    write!(out, ",")?;
+                }
+                serde_json::to_writer(&mut out, report)?;
+            }
+        }
+        Ok(keep_going)
+    })?;
     match format {
         Format::Json => {
             write!(out, "],\"incidents\":")?;
@@ -494,30 +507,14 @@ fn write_schemas(out: Option<&Path>) -> Result<u8, Fatal> {
 /// Replays a stream, going on after refused lines (they are reported on
 /// standard error); the exit code is replay's: 0, 1 or 2.
 fn load_stream(playbook: Playbook, file: &str) -> Result<(Replay, u8), Fatal> {
-    let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
     let mut replay = Replay::new(playbook);
-    let mut buf = Vec::new();
     let mut err = io::stderr().lock();
-    loop {
-        let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
-            Ok(Some(fits)) => fits,
-            Ok(None) => break,
-            Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
-        };
-        let refused = if !fits {
-            replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
-        } else {
-            match std::str::from_utf8(&buf) {
-                Ok(line) => replay.line(line),
-                Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
-            }
-        };
-        if let Some(report) = refused {
-            for v in &report.violations {
-                writeln!(err, "incident: {file}: line {}: {v}", report.line)?;
-            }
+    feed(file, &mut replay, |_, report| {
+        for v in &report.violations {
+            writeln!(err, "incident: {file}: line {}: {v}", report.line)?;
         }
-    }
+        Ok(true)
+    })?;
     let code = u8::try_from(replay.exit_code()).unwrap_or(2);
     Ok((replay, code))
 }
