@@ -490,51 +490,9 @@ impl Incident {
             )
             .map(Change::Postmortem),
             CommandBody::Close => {
-                self.check_closable(r);
+                s.check_closable(r);
                 Some(Change::Close)
             }
-        }
-    }
-
-    /// What closing demands: the postmortem the peak severity owes, matching
-    /// the peak, and no endpoint left blocked.
-    fn check_closable(&self, r: &mut Report) {
-        let s = &self.state;
-        if s.peak_severity.requires_postmortem()
-            && !s.postmortem.as_ref().is_some_and(Postmortem::is_published)
-        {
-            r.push(
-                Rule::PostmortemRequired,
-                "postmortem",
-                format!(
-                    "a {} incident closes only with a published postmortem",
-                    s.peak_severity
-                ),
-            );
-        }
-        if let Some(pm) = &s.postmortem
-            && pm.severity() != s.peak_severity
-        {
-            r.push(
-                Rule::PostmortemSeverityMismatch,
-                "postmortem.severity",
-                format!(
-                    "the postmortem says {}, but the incident's peak severity is {}",
-                    pm.severity(),
-                    s.peak_severity
-                ),
-            );
-        }
-        if !s.blocked_endpoints.is_empty() {
-            let names: Vec<&str> = s.blocked_endpoints.iter().map(|e| e.as_str()).collect();
-            r.push(
-                Rule::BlockNotLifted,
-                "blocked_endpoints",
-                format!(
-                    "lift the temporary blocks before closing: {}",
-                    names.join(", ")
-                ),
-            );
         }
     }
 

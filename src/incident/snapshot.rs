@@ -256,37 +256,51 @@ impl Snapshot {
             }
         }
         if self.phase == Phase::Closed {
-            if self.peak_severity.requires_postmortem()
-                && !self
-                    .postmortem
-                    .as_ref()
-                    .is_some_and(Postmortem::is_published)
-            {
-                r.push(
-                    Rule::PostmortemRequired,
-                    "postmortem",
-                    format!(
-                        "a closed {} incident has a published postmortem",
-                        self.peak_severity
-                    ),
-                );
-            }
-            if let Some(pm) = &self.postmortem
-                && pm.severity() != self.peak_severity
-            {
-                r.push(
-                    Rule::PostmortemSeverityMismatch,
-                    "postmortem.severity",
-                    "the postmortem's severity is the peak severity",
-                );
-            }
-            if !self.blocked_endpoints.is_empty() {
-                r.push(
-                    Rule::BlockNotLifted,
-                    "blocked_endpoints",
-                    "a closed incident has no endpoint blocked",
-                );
-            }
+            self.check_closable(r);
+        }
+    }
+
+    /// What closing demands: the postmortem the peak severity owes, matching
+    /// the peak, and no endpoint left blocked.
+    pub(crate) fn check_closable(&self, r: &mut Report) {
+        if self.peak_severity.requires_postmortem()
+            && !self
+                .postmortem
+                .as_ref()
+                .is_some_and(Postmortem::is_published)
+        {
+            r.push(
+                Rule::PostmortemRequired,
+                "postmortem",
+                format!(
+                    "a {} incident closes only with a published postmortem",
+                    self.peak_severity
+                ),
+            );
+        }
+        if let Some(pm) = &self.postmortem
+            && pm.severity() != self.peak_severity
+        {
+            r.push(
+                Rule::PostmortemSeverityMismatch,
+                "postmortem.severity",
+                format!(
+                    "the postmortem says {}, but the incident's peak severity is {}",
+                    pm.severity(),
+                    self.peak_severity
+                ),
+            );
+        }
+        if !self.blocked_endpoints.is_empty() {
+            let names: Vec<&str> = self.blocked_endpoints.iter().map(|e| e.as_str()).collect();
+            r.push(
+                Rule::BlockNotLifted,
+                "blocked_endpoints",
+                format!(
+                    "lift the temporary blocks before closing: {}",
+                    names.join(", ")
+                ),
+            );
         }
     }
 }
