@@ -24,7 +24,7 @@ use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 use crate::verification::Verification;
 
-/// The 17 command types.
+/// The command types: the 17 of WIRE.md and `assign_roles`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
