@@ -115,6 +115,29 @@ pub struct CommsUpdate {
     owner: Name,
 }
 
+/// The two rules about when the next update comes, for an update with
+/// `status` posted at `at` (`None` while it is not posted yet, when only the
+/// first applies): "Next update: time" unless resolved
+/// (`update-needs-next-update`), and strictly after the update itself
+/// (`next-update-not-after-update`).
+pub(crate) fn next_update_problem(
+    status: Status,
+    next: Option<Timestamp>,
+    at: Option<Timestamp>,
+) -> Option<(Rule, String)> {
+    match (next, at) {
+        (None, _) if status != Status::Resolved => Some((
+            Rule::UpdateNeedsNextUpdate,
+            format!("a `{status}` update says when the next update comes"),
+        )),
+        (Some(next), Some(at)) if next <= at => Some((
+            Rule::NextUpdateNotAfterUpdate,
+            format!("the next update ({next}) must come after this one ({at})"),
+        )),
+        _ => None,
+    }
+}
+
 impl CommsUpdate {
     /// When it was posted.
     pub fn at(&self) -> Timestamp {
@@ -183,18 +206,10 @@ impl CommsUpdate {
             input.action.as_deref(),
             Rule::FieldEmpty,
         );
-        match input.next_update {
-            None if status_after != Status::Resolved => report.push(
-                Rule::UpdateNeedsNextUpdate,
-                &join(path, "next_update"),
-                "say when the next update comes",
-            ),
-            Some(next) if next <= at => report.push(
-                Rule::NextUpdateNotAfterUpdate,
-                &join(path, "next_update"),
-                format!("the next update ({next}) must come after this one ({at})"),
-            ),
-            _ => {}
+        if let Some((rule, message)) =
+            next_update_problem(status_after, input.next_update, Some(at))
+        {
+            report.push(rule, &join(path, "next_update"), message);
         }
         let owner = report.text::<Name>(
             &join(path, "owner"),

@@ -32,7 +32,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::comms::{CommsUpdate, Status, UpdateInput, next_update_problem};
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, ShortText, TextError};
@@ -108,13 +108,8 @@ impl UpdateText {
         next_update: Option<Timestamp>,
         owner: Name,
     ) -> Result<Self, ParseUpdateError> {
-        if next_update.is_none() && status != Status::Resolved {
-            return Err(ParseUpdateError::one(
-                None,
-                Rule::UpdateNeedsNextUpdate,
-                "next_update",
-                format!("a `{status}` update says when the next update comes"),
-            ));
+        if let Some((rule, message)) = next_update_problem(status, next_update, None) {
+            return Err(ParseUpdateError::one(None, rule, "next_update", message));
         }
         Ok(UpdateText {
             status,
@@ -157,15 +152,9 @@ impl UpdateText {
     ///
     /// `next-update-not-after-update` when the next update is not after `at`.
     pub fn posted_at(self, at: Timestamp) -> Result<CommsUpdate, ParseUpdateError> {
-        if let Some(next) = self.next_update
-            && next <= at
+        if let Some((rule, message)) = next_update_problem(self.status, self.next_update, Some(at))
         {
-            return Err(ParseUpdateError::one(
-                None,
-                Rule::NextUpdateNotAfterUpdate,
-                "next_update",
-                format!("the next update ({next}) must come after this one ({at})"),
-            ));
+            return Err(ParseUpdateError::one(None, rule, "next_update", message));
         }
         Ok(CommsUpdate {
             at,

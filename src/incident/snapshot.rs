@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::comms::{CommsUpdate, Status};
+use crate::comms::{CommsUpdate, next_update_problem};
 use crate::impact::Impact;
 use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::MitigationRecord;
@@ -169,18 +169,10 @@ impl Snapshot {
         }
         for (i, u) in self.updates.iter().enumerate() {
             let p = index("updates", i);
-            match u.next_update() {
-                None if u.status() != Status::Resolved => r.push(
-                    Rule::UpdateNeedsNextUpdate,
-                    &join(&p, "next_update"),
-                    "an open incident's update says when the next one comes",
-                ),
-                Some(next) if next <= u.at() => r.push(
-                    Rule::NextUpdateNotAfterUpdate,
-                    &join(&p, "next_update"),
-                    "the next update comes after this one",
-                ),
-                _ => {}
+            if let Some((rule, message)) =
+                next_update_problem(u.status(), u.next_update(), Some(u.at()))
+            {
+                r.push(rule, &join(&p, "next_update"), message);
             }
         }
         let finished = matches!(self.phase, Phase::Resolved | Phase::Closed);
