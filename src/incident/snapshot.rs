@@ -10,7 +10,7 @@ use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
-use crate::postmortem::{Postmortem, PostmortemStatus};
+use crate::postmortem::Postmortem;
 use crate::roles::{PartialRoles, Roles};
 use crate::rule::{Rejection, Report, Rule, Violation, index, join};
 use crate::severity::Severity;
@@ -198,54 +198,19 @@ impl Snapshot {
             );
         }
         if let Some(pm) = &self.postmortem {
-            if pm.status() == PostmortemStatus::Published {
-                let missing = [
-                    ("date", pm.date().is_none()),
-                    ("summary", pm.summary().is_none()),
-                    ("impact", pm.impact().is_none()),
-                    ("root_cause", pm.root_cause().is_none()),
-                    ("what_worked", pm.what_worked().is_none()),
-                    ("what_did_not_work", pm.what_did_not_work().is_none()),
-                    ("owners", pm.owners().is_empty()),
-                    ("timeline", pm.timeline().is_empty()),
-                ];
-                for (field, gone) in missing {
-                    if gone {
-                        r.push(
-                            Rule::PostmortemIncomplete,
-                            &join("postmortem", field),
-                            "a published postmortem fills every section",
-                        );
-                    }
-                }
-            }
-            for w in pm.timeline().windows(2) {
-                if let [a, b] = w
-                    && b.at < a.at
-                {
-                    r.push(
-                        Rule::PostmortemTimelineUnordered,
-                        "postmortem.timeline",
-                        "timeline entries are in time order",
-                    );
-                }
-            }
-            for (i, item) in pm.action_items().iter().enumerate() {
-                if item.due < self.declared_at.date() {
-                    r.push(
-                        Rule::ActionItemDueBeforeIncident,
-                        &join(&index("postmortem.action_items", i), "due"),
-                        "due before the incident was declared",
-                    );
-                }
-            }
-            if pm.missing_guardrail() && !pm.action_items().iter().any(|a| a.guardrail.is_some()) {
-                r.push(
-                    Rule::GuardrailActionMissing,
-                    "postmortem.action_items",
-                    "a missing guardrail needs a guardrail action item",
-                );
-            }
+            // The rules `submit_postmortem` checks, on the postmortem as the
+            // snapshot has it. Its severity is held to the peak only once
+            // closed (`check_closable`): a reopened incident may escalate past
+            // a postmortem submitted before.
+            let mut input = pm.to_input();
+            input.severity = Some(self.peak_severity);
+            let _ = Postmortem::check(
+                r,
+                "postmortem",
+                &input,
+                self.peak_severity,
+                self.declared_at.date(),
+            );
         }
         if self.phase == Phase::Closed {
             self.check_closable(r);
