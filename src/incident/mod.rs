@@ -170,10 +170,7 @@ impl Incident {
     }
     /// The triage checks not yet recorded.
     pub fn missing_checks(&self) -> Vec<TriageCheck> {
-        TriageCheck::ALL
-            .into_iter()
-            .filter(|c| !self.state.checks.iter().any(|r| r.check == *c))
-            .collect()
+        self.state.missing_checks()
     }
     /// The root cause, once recorded.
     pub fn root_cause(&self) -> Option<&RootCause> {

@@ -177,11 +177,8 @@ impl Snapshot {
         }
         let finished = matches!(self.phase, Phase::Resolved | Phase::Closed);
         if finished && self.peak_severity.requires_triage_checks() {
-            let missing: Vec<&str> = TriageCheck::ALL
-                .iter()
-                .filter(|c| !self.checks.iter().any(|r| r.check == **c))
-                .map(|c| c.as_str())
-                .collect();
+            let missing = self.missing_checks();
+            let missing: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
             if !missing.is_empty() {
                 r.push(
                     Rule::TriageChecksMissing,
@@ -215,6 +212,14 @@ impl Snapshot {
         if self.phase == Phase::Closed {
             self.check_closable(r);
         }
+    }
+
+    /// The triage checks not yet recorded, in the playbook's order.
+    pub fn missing_checks(&self) -> Vec<TriageCheck> {
+        TriageCheck::ALL
+            .into_iter()
+            .filter(|c| !self.checks.iter().any(|r| r.check == *c))
+            .collect()
     }
 
     /// What closing demands: the postmortem the peak severity owes, matching
