@@ -11,7 +11,6 @@
     )
 )]
 
-mod cdevents;
 mod comms;
 mod impact;
 mod incident;
@@ -21,7 +20,6 @@ mod notes;
 mod playbook;
 mod postmortem;
 mod replay;
-mod report;
 mod roles;
 mod rule;
 #[cfg(feature = "schema")]
@@ -32,11 +30,8 @@ mod time;
 mod time_zone;
 mod triage;
 mod verification;
+mod views;
 
-pub use cdevents::{
-    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdIncident, CdSubject, CloudEvent,
-    CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
-};
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
@@ -50,15 +45,10 @@ pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
 pub use notes::{Note, RootCause};
 pub use playbook::{Dependency, Playbook, PlaybookError};
 pub use postmortem::{
-    ActionItem, ActionItemInput, ActionStatus, Guardrail, LintFinding, MarkdownPostmortem,
-    Postmortem, PostmortemInput, PostmortemStatus, TimelineEntry, TimelineEntryInput,
-    lint_postmortem,
+    ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
+    PostmortemStatus, TimelineEntry, TimelineEntryInput,
 };
 pub use replay::{LineReport, Replay, ReplayOutput};
-pub use report::{
-    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
-    TargetReport, Timeliness, UpdatesReport, human_duration,
-};
 pub use roles::{Role, Roles, RolesInput};
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
 pub use severity::Severity;
@@ -69,4 +59,14 @@ pub use triage::{CheckRecord, TriageCheck};
 pub use uuid::Uuid;
 pub use verification::{
     DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks, Verification,
+};
+pub use views::cdevents::{
+    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdIncident, CdSubject, CloudEvent,
+    CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
+};
+pub use views::lint::{LintFinding, lint_postmortem};
+pub use views::markdown::MarkdownPostmortem;
+pub use views::report::{
+    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
+    TargetReport, Timeliness, UpdatesReport, human_duration,
 };

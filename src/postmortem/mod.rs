@@ -6,16 +6,8 @@
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
 //!
-//! The Markdown rendering and reading live in `markdown.rs`, the check of a
-//! Markdown file with line numbers in `lint.rs`, the draft from an
-//! incident's history in `draft.rs`.
-
-mod draft;
-mod lint;
-mod markdown;
-
-pub use lint::{LintFinding, lint_postmortem};
-pub use markdown::MarkdownPostmortem;
+//! The Markdown rendering and reading, the lint of a Markdown file and the
+//! draft from an incident's history are views, in `src/views/`.
 
 use serde::{Deserialize, Serialize};
 
@@ -264,6 +256,34 @@ pub struct Postmortem {
 }
 
 impl Postmortem {
+    /// A draft with what an incident's history can say; the sections only
+    /// people can write are left out.
+    pub(crate) fn draft(
+        title: ShortText,
+        date: Date,
+        severity: Severity,
+        owners: Vec<Name>,
+        impact: Option<LongText>,
+        timeline: Vec<TimelineEntry>,
+        root_cause: Option<LongText>,
+    ) -> Postmortem {
+        Postmortem {
+            title,
+            date: Some(date),
+            severity,
+            owners,
+            status: PostmortemStatus::Draft,
+            summary: None,
+            impact,
+            timeline,
+            root_cause,
+            what_worked: None,
+            what_did_not_work: None,
+            action_items: Vec::new(),
+            missing_guardrail: false,
+        }
+    }
+
     /// `# Postmortem: <title>`.
     pub fn title(&self) -> &ShortText {
         &self.title

@@ -50,7 +50,7 @@ pub const FIRST_MINUTES: i64 = 15 * 60;
 ///
 /// ```
 /// use incident_playbook::{Phase, PhaseSpan, Replay};
-/// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+/// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Default::default());
 /// case.lines().for_each(|l| { replay.line(l); });
 /// let incident = replay.incidents().iter().next().unwrap();
@@ -218,7 +218,7 @@ impl StepReport {
     ///
     /// ```
     /// use incident_playbook::{Replay, StepReport, Timeliness};
-    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let case = include_str!("../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let incident = replay.incidents().iter().nth(1).unwrap();
@@ -288,7 +288,7 @@ impl UpdatesReport {
     ///
     /// ```
     /// use incident_playbook::{Replay, UpdatesReport};
-    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let case = include_str!("../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let first = replay.incidents().iter().next().unwrap();
@@ -361,7 +361,7 @@ impl TargetReport {
     ///
     /// ```
     /// use incident_playbook::{Playbook, Replay, TargetReport, Timeliness};
-    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let case = include_str!("../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let first = replay.incidents().iter().next().unwrap(); // a SEV1, never mitigated
@@ -483,7 +483,7 @@ impl Durations {
     ///
     /// ```
     /// use incident_playbook::{Durations, Replay};
-    /// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let d = Durations::of(replay.incidents().iter().next().unwrap());
@@ -539,7 +539,7 @@ impl FollowUp {
     ///
     /// ```
     /// use incident_playbook::{FollowUp, Playbook, Replay};
-    /// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let incident = replay.incidents().iter().next().unwrap();
@@ -572,7 +572,7 @@ impl FollowUp {
 ///
 /// ```
 /// use incident_playbook::{IncidentReport, Playbook, Replay, Timeliness};
-/// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+/// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Playbook::default());
 /// case.lines().for_each(|l| { replay.line(l); });
 /// let incident = replay.incidents().iter().next().unwrap();

@@ -134,7 +134,7 @@ pub struct CustomData {
 ///
 /// ```
 /// use incident_playbook::{cdevents, Replay, INCIDENT_REPORTED, INCIDENT_RESOLVED};
-/// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+/// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Default::default());
 /// case.lines().for_each(|l| { replay.line(l); });
 /// let incident = replay.incidents().iter().next().unwrap();

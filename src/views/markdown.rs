@@ -54,10 +54,10 @@ use crate::postmortem::{
     ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput, PostmortemStatus,
     TimelineEntryInput,
 };
-use crate::report::PhaseSpan;
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::time::{Date, Timestamp};
+use crate::views::report::PhaseSpan;
 
 const SECTIONS: [&str; 7] = [
     "Summary",

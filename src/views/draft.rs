@@ -2,7 +2,7 @@
 
 use crate::comms::CommsUpdate;
 use crate::incident::{CommandBody, Incident};
-use crate::postmortem::{Postmortem, PostmortemStatus, TimelineEntry};
+use crate::postmortem::{Postmortem, TimelineEntry};
 use crate::roles::Role;
 use crate::text::{LongText, Name, ShortText};
 use crate::time::Timestamp;
@@ -176,20 +176,14 @@ impl Postmortem {
             }
         }
 
-        Postmortem {
-            title: incident.title().clone(),
-            date: Some(incident.declared_at().date()),
-            severity: incident.peak_severity(),
+        Postmortem::draft(
+            incident.title().clone(),
+            incident.declared_at().date(),
+            incident.peak_severity(),
             owners,
-            status: PostmortemStatus::Draft,
-            summary: None,
-            impact: LongText::new(&impact_text).ok(),
+            LongText::new(&impact_text).ok(),
             timeline,
-            root_cause: incident.root_cause().map(|r| r.text.clone()),
-            what_worked: None,
-            what_did_not_work: None,
-            action_items: Vec::new(),
-            missing_guardrail: false,
-        }
+            incident.root_cause().map(|r| r.text.clone()),
+        )
     }
 }
