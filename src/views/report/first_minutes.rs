@@ -1,0 +1,129 @@
+//! The playbook's "First 15 Minutes", step by step.
+
+use serde::Serialize;
+
+use super::seconds;
+use super::timeliness::Timeliness;
+use crate::incident::Incident;
+use crate::time::Timestamp;
+use crate::triage::TriageCheck;
+
+/// The playbook's "First 15 Minutes", in seconds.
+pub const FIRST_MINUTES: i64 = 15 * 60;
+
+/// A step of the playbook's "First 15 Minutes".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// "Confirm impact: affected environment, users, feature, and start time."
+    ImpactConfirmed,
+    /// "Assign severity and roles."
+    SeverityAndRolesAssigned,
+    /// "Start an incident thread with current status, owner, and next update time."
+    ThreadStarted,
+    /// "Check recent deploys, migrations, provider status, logs, and health endpoints."
+    Check(TriageCheck),
+}
+
+impl Step {
+    /// Every step, in the playbook's order.
+    pub const ALL: [Step; 8] = [
+        Step::ImpactConfirmed,
+        Step::SeverityAndRolesAssigned,
+        Step::ThreadStarted,
+        Step::Check(TriageCheck::RecentDeploys),
+        Step::Check(TriageCheck::Migrations),
+        Step::Check(TriageCheck::ProviderStatus),
+        Step::Check(TriageCheck::Logs),
+        Step::Check(TriageCheck::HealthEndpoints),
+    ];
+
+    /// A stable snake_case name (`check_recent_deploys` for a check).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::ImpactConfirmed => "impact_confirmed",
+            Step::SeverityAndRolesAssigned => "severity_and_roles_assigned",
+            Step::ThreadStarted => "thread_started",
+            Step::Check(TriageCheck::RecentDeploys) => "check_recent_deploys",
+            Step::Check(TriageCheck::Migrations) => "check_migrations",
+            Step::Check(TriageCheck::ProviderStatus) => "check_provider_status",
+            Step::Check(TriageCheck::Logs) => "check_logs",
+            Step::Check(TriageCheck::HealthEndpoints) => "check_health_endpoints",
+        }
+    }
+
+    /// What the step is, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Step::ImpactConfirmed => "impact confirmed",
+            Step::SeverityAndRolesAssigned => "severity and roles assigned",
+            Step::ThreadStarted => "incident thread started",
+            Step::Check(TriageCheck::RecentDeploys) => "recent deploys checked",
+            Step::Check(TriageCheck::Migrations) => "migrations checked",
+            Step::Check(TriageCheck::ProviderStatus) => "provider status checked",
+            Step::Check(TriageCheck::Logs) => "logs checked",
+            Step::Check(TriageCheck::HealthEndpoints) => "health endpoints checked",
+        }
+    }
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One step of the first 15 minutes: when it was done and whether in time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepReport {
+    /// The step.
+    pub step: Step,
+    /// When it was done, if it was.
+    pub done_at: Option<Timestamp>,
+    /// Seconds from the declaration to `done_at`.
+    pub after_seconds: Option<i64>,
+    /// Within 15 minutes of the declaration or not.
+    pub timeliness: Timeliness,
+}
+
+impl StepReport {
+    /// Every step of the first 15 minutes for `incident`, judged at `now`.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, StepReport, Timeliness};
+    /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().nth(1).unwrap();
+    /// let steps = StepReport::first_fifteen_minutes(incident, "2026-05-04T09:40:00Z".parse().unwrap());
+    /// assert_eq!(steps.len(), 8);
+    /// assert_eq!(steps[0].timeliness, Timeliness::OnTime); // impact confirmed at declaration
+    /// ```
+    pub fn first_fifteen_minutes(incident: &Incident, now: Timestamp) -> Vec<StepReport> {
+        let declared = incident.declared_at();
+        let deadline =
+            Timestamp::from(declared.as_datetime() + chrono::Duration::seconds(FIRST_MINUTES));
+        Step::ALL
+            .into_iter()
+            .map(|step| {
+                let done_at = match step {
+                    // All three are part of an accepted `declare`.
+                    Step::ImpactConfirmed
+                    | Step::SeverityAndRolesAssigned
+                    | Step::ThreadStarted => Some(declared),
+                    Step::Check(check) => incident
+                        .checks()
+                        .iter()
+                        .find(|r| r.check == check)
+                        .map(|r| r.at),
+                };
+                StepReport {
+                    step,
+                    done_at,
+                    after_seconds: done_at.map(|t| seconds(declared, t)),
+                    timeliness: Timeliness::judge(done_at, deadline, now),
+                }
+            })
+            .collect()
+    }
+}

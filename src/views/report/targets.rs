@@ -1,0 +1,176 @@
+//! The response target of each severity the incident had.
+
+use serde::Serialize;
+
+use super::first_minutes::FIRST_MINUTES;
+use super::phase_span::PhaseSpan;
+use super::timeliness::Timeliness;
+use crate::incident::{CommandBody, CommandKind, Incident, Phase};
+use crate::playbook::Playbook;
+use crate::severity::Severity;
+use crate::time::Timestamp;
+
+/// The response target of one severity the incident had, met or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetReport {
+    /// The severity whose target this is.
+    pub severity: Severity,
+    /// The playbook's response column for it.
+    pub response: &'static str,
+    /// The target as this crate reads it.
+    pub target: &'static str,
+    /// When the incident first had this severity: the clock starts.
+    pub since: Timestamp,
+    /// The deadline, for SEV1 and SEV2.
+    pub deadline: Option<Timestamp>,
+    /// When mitigation started (see [`TargetReport::all`]).
+    pub mitigated_at: Option<Timestamp>,
+    /// Met (`on_time`), `late`, `missed`, `pending`; `None` without a time target.
+    pub timeliness: Option<Timeliness>,
+}
+
+impl TargetReport {
+    /// The target of every severity with one (SEV1, SEV2) that `incident`
+    /// had, in the order it had them, judged at `now` with the day boundary
+    /// in `playbook`'s time zone. An incident that never was SEV1 or SEV2
+    /// gets one entry for its peak, without a time target.
+    ///
+    /// The mitigation that counts for a severity is the one under way when
+    /// the incident reached it (it was mitigating or monitoring then), or
+    /// else the first one started after; an incident resolved without one
+    /// counts as mitigated when it was resolved.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay, TargetReport, Timeliness};
+    /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let first = replay.incidents().iter().next().unwrap(); // a SEV1, never mitigated
+    /// let t = TargetReport::all(first, &Playbook::default(), "2026-05-04T09:10:00Z".parse().unwrap());
+    /// assert_eq!(t[0].timeliness, Some(Timeliness::Pending));
+    /// let t = TargetReport::all(first, &Playbook::default(), "2026-05-04T09:30:00Z".parse().unwrap());
+    /// assert_eq!(t[0].timeliness, Some(Timeliness::Missed));
+    /// ```
+    pub fn all(incident: &Incident, playbook: &Playbook, now: Timestamp) -> Vec<TargetReport> {
+        let with_target: Vec<(Severity, Timestamp, Target)> = severities_reached(incident)
+            .into_iter()
+            .filter_map(|(s, since)| response_target(s, since, playbook).map(|t| (s, since, t)))
+            .collect();
+        if with_target.is_empty() {
+            return vec![TargetReport {
+                severity: incident.peak_severity(),
+                response: incident.peak_severity().response(),
+                target: "no time target",
+                since: incident.declared_at(),
+                deadline: None,
+                mitigated_at: None,
+                timeliness: None,
+            }];
+        }
+        let spans = PhaseSpan::of(incident);
+        with_target
+            .into_iter()
+            .map(|(severity, since, target)| {
+                let mitigated_at = mitigated_since(incident, &spans, since);
+                TargetReport {
+                    severity,
+                    response: severity.response(),
+                    target: target.text,
+                    since,
+                    deadline: Some(target.deadline),
+                    mitigated_at,
+                    timeliness: Some(target.judge(mitigated_at, now)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A severity's time target, its clock started.
+struct Target {
+    /// What it asks, for people.
+    text: &'static str,
+    /// When it is due.
+    deadline: Timestamp,
+    /// Whether mitigating exactly at the deadline still meets it: the end of
+    /// a day is already the next day.
+    inclusive: bool,
+}
+
+impl Target {
+    fn judge(&self, mitigated_at: Option<Timestamp>, now: Timestamp) -> Timeliness {
+        match mitigated_at {
+            Some(m) if !self.inclusive && m >= self.deadline => Timeliness::Late,
+            _ => Timeliness::judge(mitigated_at, self.deadline, now),
+        }
+    }
+}
+
+/// The time target of `severity` whose clock started at `since`, as this
+/// crate reads the playbook's response column; `None` without one.
+///
+/// The one place the targets are written down here, until `Severity` owns
+/// its duties.
+fn response_target(severity: Severity, since: Timestamp, playbook: &Playbook) -> Option<Target> {
+    match severity {
+        Severity::Sev1 => Some(Target {
+            text: "mitigation started within 15 minutes",
+            deadline: Timestamp::from(
+                since.as_datetime() + chrono::Duration::seconds(FIRST_MINUTES),
+            ),
+            inclusive: true,
+        }),
+        Severity::Sev2 => Some(Target {
+            text: "mitigation started the same day (playbook time zone)",
+            deadline: playbook.utc_offset().end_of_day(since),
+            inclusive: false,
+        }),
+        Severity::Sev3 | Severity::Sev4 => None,
+    }
+}
+
+/// Each severity the incident had, with when it first had it, in order.
+fn severities_reached(incident: &Incident) -> Vec<(Severity, Timestamp)> {
+    let mut reached: Vec<(Severity, Timestamp)> = Vec::new();
+    for c in incident.history() {
+        let s = match &c.body {
+            CommandBody::Declare(d) => d.severity,
+            CommandBody::ChangeSeverity(b) => b.severity,
+            _ => continue,
+        };
+        if !reached.iter().any(|(r, _)| *r == s) {
+            reached.push((s, c.at));
+        }
+    }
+    reached
+}
+
+/// When the mitigation that counts from `since` started.
+fn mitigated_since(
+    incident: &Incident,
+    spans: &[PhaseSpan],
+    since: Timestamp,
+) -> Option<Timestamp> {
+    let phase_then = spans
+        .iter()
+        .rev()
+        .find(|s| s.from <= since)
+        .map(|s| s.phase);
+    let mitigations = incident.mitigations();
+    if matches!(phase_then, Some(Phase::Mitigating | Phase::Monitoring))
+        && let Some(m) = mitigations.iter().rev().find(|m| m.at <= since)
+    {
+        return Some(m.at);
+    }
+    mitigations
+        .iter()
+        .find(|m| m.at >= since)
+        .map(|m| m.at)
+        .or_else(|| {
+            incident
+                .history()
+                .iter()
+                .find(|c| c.kind() == CommandKind::Resolve && c.at >= since)
+                .map(|c| c.at)
+        })
+}

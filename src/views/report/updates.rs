@@ -1,0 +1,81 @@
+//! The comms rhythm: overdue and late updates.
+
+use serde::Serialize;
+
+use super::seconds;
+use crate::incident::{Incident, Phase};
+use crate::time::Timestamp;
+
+/// An update that came after the time the update before it promised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LateUpdate {
+    /// The position of the late update among the incident's updates (0-based).
+    pub index: usize,
+    /// When it was posted.
+    pub at: Timestamp,
+    /// When the update before it promised it.
+    pub promised: Timestamp,
+    /// How late, in seconds.
+    pub late_seconds: i64,
+}
+
+/// The comms rhythm: overdue and late updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdatesReport {
+    /// How many updates were posted.
+    pub count: usize,
+    /// When the last one was posted.
+    pub last_at: Option<Timestamp>,
+    /// When the last one promised the next (none once resolved).
+    pub next_due: Option<Timestamp>,
+    /// How long the next update is overdue at `now`, in seconds, if it is.
+    pub overdue_seconds: Option<i64>,
+    /// Every update that came later than promised.
+    pub late: Vec<LateUpdate>,
+}
+
+impl UpdatesReport {
+    /// The comms rhythm of `incident` at `now`.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, UpdatesReport};
+    /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let first = replay.incidents().iter().next().unwrap();
+    /// // The declaration promised the next update for 09:35.
+    /// let at_9_50 = UpdatesReport::of(first, "2026-05-04T09:50:00Z".parse().unwrap());
+    /// assert_eq!(at_9_50.overdue_seconds, Some(15 * 60));
+    /// ```
+    pub fn of(incident: &Incident, now: Timestamp) -> UpdatesReport {
+        let updates = incident.updates();
+        let late = updates
+            .windows(2)
+            .enumerate()
+            .filter_map(|(i, w)| match w {
+                [prev, next] => prev
+                    .next_update()
+                    .filter(|promised| next.at() > *promised)
+                    .map(|promised| LateUpdate {
+                        index: i + 1,
+                        at: next.at(),
+                        promised,
+                        late_seconds: seconds(promised, next.at()),
+                    }),
+                _ => None,
+            })
+            .collect();
+        let last = updates.last();
+        let next_due = last.and_then(|u| u.next_update());
+        let overdue_seconds = next_due
+            .filter(|due| now > *due && incident.phase() != Phase::Closed)
+            .map(|due| seconds(due, now));
+        UpdatesReport {
+            count: updates.len(),
+            last_at: last.map(|u| u.at()),
+            next_due,
+            overdue_seconds,
+            late,
+        }
+    }
+}
