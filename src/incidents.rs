@@ -71,7 +71,17 @@ impl LineRejection {
         LineRejection {
             incident_id: id(ids.as_ref().and_then(|i| i.incident_id.as_ref())),
             command_id: id(ids.as_ref().and_then(|i| i.command_id.as_ref())),
-            rejection: Violation::new(Rule::MalformedInput, message, None).into(),
+            ..LineRejection::malformed_input(message)
+        }
+    }
+
+    /// A `malformed-input` rejection naming no ids, for a line whose ids could
+    /// not be read.
+    pub(crate) fn malformed_input(why: impl Into<String>) -> Self {
+        LineRejection {
+            incident_id: None,
+            command_id: None,
+            rejection: Violation::new(Rule::MalformedInput, why, None).into(),
         }
     }
 }

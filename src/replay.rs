@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::incident::{Outcome, Snapshot};
-use crate::incidents::Incidents;
+use crate::incidents::{Incidents, LineRejection};
 use crate::playbook::Playbook;
 use crate::rule::{Rule, Violation};
 
@@ -26,6 +26,32 @@ pub struct LineReport {
     pub rule: Rule,
     /// Every broken rule.
     pub violations: Vec<Violation>,
+}
+
+impl LineReport {
+    /// The report of the 1-based line `line`, refused as `refused` says.
+    ///
+    /// ```
+    /// use incident_playbook::{Incidents, LineReport, Playbook, Rule};
+    /// let refused = Incidents::new(Playbook::default()).handle_json("{").unwrap_err();
+    /// let report = LineReport::new(7, refused);
+    /// assert_eq!((report.line, report.rule), (7, Rule::MalformedInput));
+    /// assert_eq!(report.violations.len(), 1);
+    /// ```
+    pub fn new(line: u64, refused: LineRejection) -> Self {
+        let LineRejection {
+            incident_id,
+            command_id,
+            rejection,
+        } = refused;
+        LineReport {
+            line,
+            incident_id,
+            command_id,
+            rule: rejection.rule(),
+            violations: rejection.into_violations(),
+        }
+    }
 }
 
 /// The document `incident replay --format json` prints.
@@ -100,16 +126,7 @@ impl Replay {
         }
         match self.incidents.handle_json(text) {
             Ok(Outcome::Applied { .. } | Outcome::Duplicate { .. }) => None,
-            Err(refused) => {
-                let rule = refused.rejection.rule();
-                self.record(LineReport {
-                    line: self.lines,
-                    incident_id: refused.incident_id,
-                    command_id: refused.command_id,
-                    rule,
-                    violations: refused.rejection.into_violations(),
-                })
-            }
+            Err(refused) => self.record(refused),
         }
     }
 
@@ -117,16 +134,11 @@ impl Replay {
     /// as malformed.
     pub fn unreadable_line(&mut self, why: &str) -> Option<LineReport> {
         self.lines += 1;
-        self.record(LineReport {
-            line: self.lines,
-            incident_id: None,
-            command_id: None,
-            rule: Rule::MalformedInput,
-            violations: vec![Violation::new(Rule::MalformedInput, why, None)],
-        })
+        self.record(LineRejection::malformed_input(why))
     }
 
-    fn record(&mut self, report: LineReport) -> Option<LineReport> {
+    fn record(&mut self, refused: LineRejection) -> Option<LineReport> {
+        let report = LineReport::new(self.lines, refused);
         self.refused += 1;
         if report.rule == Rule::MalformedInput {
             self.malformed += 1;
