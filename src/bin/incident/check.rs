@@ -1,0 +1,103 @@
+//! `incident check`: load snapshots and report every rule each breaks.
+
+use std::io::Write;
+
+use incident_playbook::{Incident, Playbook, Rule, Snapshot, Violation};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::Format;
+use crate::exit::{Fatal, Verdict};
+use crate::input::read_document;
+use crate::output::{stdout, write_json_line};
+
+/// What `check` says of one snapshot.
+#[derive(Serialize)]
+struct CheckReport {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident_id: Option<Value>,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<Rule>,
+    violations: Vec<Violation>,
+}
+
+impl CheckReport {
+    fn of(index: usize, value: Value, playbook: &Playbook) -> Self {
+        let incident_id = value.get("incident_id").cloned();
+        let violations = match serde_json::from_value::<Snapshot>(value) {
+            Err(e) => vec![Violation::new(Rule::MalformedInput, e.to_string(), None)],
+            Ok(snapshot) => match Incident::load(snapshot, playbook) {
+                Ok(_) => Vec::new(),
+                Err(rejection) => rejection.into_violations(),
+            },
+        };
+        CheckReport {
+            index,
+            incident_id,
+            ok: violations.is_empty(),
+            rule: violations.first().map(Violation::rule),
+            violations,
+        }
+    }
+}
+
+pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, Fatal> {
+    let reports: Vec<CheckReport> = snapshots_in(file)?
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| CheckReport::of(index, value, playbook))
+        .collect();
+    let mut out = stdout();
+    match format {
+        Format::Json => write_json_line(&mut out, &serde_json::json!({ "snapshots": reports }))?,
+        Format::Text => write_text(&mut out, &reports)?,
+    }
+    out.flush()?;
+    Ok(Verdict::worst(reports.iter().map(|r| {
+        r.rule.map_or(Verdict::Accepted, Verdict::refused)
+    })))
+}
+
+/// The snapshots of a document: one snapshot, an array of them, or a replay
+/// output document.
+fn snapshots_in(file: &str) -> Result<Vec<Value>, Fatal> {
+    let text = read_document(file)?;
+    let document: Value =
+        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file} is not JSON: {e}")))?;
+    match document {
+        Value::Array(items) => Ok(items),
+        Value::Object(mut map)
+            if map.contains_key("incidents") && !map.contains_key("incident_id") =>
+        {
+            match map.remove("incidents") {
+                Some(Value::Array(items)) => Ok(items),
+                _ => Err(Fatal(format!(
+                    "{file}: `incidents` is not an array of snapshots"
+                ))),
+            }
+        }
+        single @ Value::Object(_) => Ok(vec![single]),
+        _ => Err(Fatal(format!(
+            "{file} is neither a snapshot nor an array of snapshots"
+        ))),
+    }
+}
+
+fn write_text(out: &mut impl Write, reports: &[CheckReport]) -> Result<(), Fatal> {
+    for r in reports {
+        let id = r
+            .incident_id
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        if r.ok {
+            writeln!(out, "snapshot {} ({id}): ok", r.index)?;
+        }
+        for v in &r.violations {
+            writeln!(out, "snapshot {} ({id}): {v}", r.index)?;
+        }
+    }
+    Ok(())
+}

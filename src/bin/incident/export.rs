@@ -1,0 +1,26 @@
+//! `incident export --cdevents`: the history of every incident of a stream
+//! as CDEvents, one per line.
+
+use std::io::Write;
+
+use incident_playbook::cdevents;
+
+use crate::args::StreamArgs;
+use crate::exit::{Fatal, Verdict};
+use crate::output::{stdout, write_json_line};
+
+pub fn cdevents_of(
+    stream: &StreamArgs,
+    source: &str,
+    ticket_base: Option<&str>,
+) -> Result<Verdict, Fatal> {
+    let (replay, verdict) = stream.replay()?;
+    let mut out = stdout();
+    for incident in replay.incidents() {
+        for event in cdevents(incident, source, ticket_base) {
+            write_json_line(&mut out, &event)?;
+        }
+    }
+    out.flush()?;
+    Ok(verdict)
+}

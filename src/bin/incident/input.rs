@@ -1,0 +1,159 @@
+//! Reading what the subcommands read: files or standard input, bounded;
+//! playbooks; command streams line by line.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+
+use incident_playbook::{LineReport, Playbook, Replay};
+
+use crate::args::{PlaybookArg, StreamArgs};
+use crate::exit::{Fatal, Verdict};
+
+/// The longest line a stream may have; a longer one is refused as malformed
+/// without being held in memory.
+const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest document `check`, `lint-postmortem` and `--playbook` read.
+const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+
+fn open(file: &str) -> Result<Box<dyn Read>, Fatal> {
+    if file == "-" {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        File::open(file)
+            .map(|f| Box::new(f) as Box<dyn Read>)
+            .map_err(|e| Fatal(format!("cannot read {file}: {e}")))
+    }
+}
+
+/// The whole of `file` (or standard input for `-`), at most 256 MiB.
+pub fn read_document(file: &str) -> Result<String, Fatal> {
+    let mut text = String::new();
+    open(file)?
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Fatal(format!("cannot read {file}: {e}")))?;
+    if text.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Fatal(format!(
+            "{file} is larger than {MAX_DOCUMENT_BYTES} bytes"
+        )));
+    }
+    Ok(text)
+}
+
+impl PlaybookArg {
+    /// The playbook given, or the seed playbook.
+    pub fn load(&self) -> Result<Playbook, Fatal> {
+        let Some(path) = &self.playbook else {
+            return Ok(Playbook::default());
+        };
+        let text = read_document(&path.to_string_lossy())?;
+        serde_json::from_str(&text).map_err(|e| {
+            Fatal(format!(
+                "{} is not a playbook document: {e}",
+                path.display()
+            ))
+        })
+    }
+}
+
+impl StreamArgs {
+    /// The stream replayed whole under its playbook, going on after refused
+    /// lines; they are reported on standard error.
+    pub fn replay(&self) -> Result<(Replay, Verdict), Fatal> {
+        replay_reporting(self.playbook.load()?, &self.file)
+    }
+}
+
+/// `file` replayed whole under `playbook`, going on after refused lines; they
+/// are reported on standard error.
+pub fn replay_reporting(playbook: Playbook, file: &str) -> Result<(Replay, Verdict), Fatal> {
+    let mut replay = Replay::new(playbook);
+    let mut err = io::stderr().lock();
+    let verdict = feed(file, &mut replay, |_, report| {
+        for v in &report.violations {
+            writeln!(err, "incident: {file}: line {}: {v}", report.line)?;
+        }
+        Ok(true)
+    })?;
+    Ok((replay, verdict))
+}
+
+/// Feeds every line of `file` to `replay`, lines over 16 MiB and lines that
+/// are not UTF-8 as malformed. `on_refused` sees each refused line and says
+/// whether to go on. The verdict is the worst of the lines fed.
+pub fn feed(
+    file: &str,
+    replay: &mut Replay,
+    mut on_refused: impl FnMut(&Replay, &LineReport) -> Result<bool, Fatal>,
+) -> Result<Verdict, Fatal> {
+    let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
+    let mut buf = Vec::new();
+    let mut verdict = Verdict::Accepted;
+    loop {
+        let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(Some(fits)) => fits,
+            Ok(None) => return Ok(verdict),
+            Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
+        };
+        let refused = if !fits {
+            replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
+        } else {
+            match std::str::from_utf8(&buf) {
+                Ok(line) => replay.line(line),
+                Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
+            }
+        };
+        if let Some(report) = refused {
+            verdict = verdict.max(Verdict::refused(report.rule));
+            if !on_refused(replay, &report)? {
+                return Ok(verdict);
+            }
+        }
+    }
+}
+
+/// Reads one line of at most `limit` bytes into `buf` (without the newline).
+/// Returns `None` at the end of input, `Some(false)` for a line over the
+/// limit, whose rest is skipped without being kept.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut any = false;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(any.then_some(!too_long));
+        }
+        any = true;
+        let (chunk, found) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..i], Some(i)),
+            None => (available, None),
+        };
+        if !too_long {
+            if buf.len() + chunk.len() > limit {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        match found {
+            Some(i) => {
+                reader.consume(i + 1);
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                return Ok(Some(!too_long));
+            }
+            None => {
+                let n = available.len();
+                reader.consume(n);
+            }
+        }
+    }
+}

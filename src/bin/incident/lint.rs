@@ -1,0 +1,50 @@
+//! `incident lint-postmortem`: check a Markdown postmortem against the
+//! postmortem rules.
+
+use std::io::Write;
+
+use incident_playbook::{LintFinding, Severity, lint_postmortem};
+
+use crate::args::Format;
+use crate::exit::{Fatal, Verdict};
+use crate::input::read_document;
+use crate::output::{stdout, write_json_line};
+
+pub fn run(peak: Option<&str>, format: Format, file: &str) -> Result<Verdict, Fatal> {
+    let peak = peak
+        .map(|p| {
+            p.to_uppercase()
+                .parse::<Severity>()
+                .map_err(|e| Fatal(format!("--peak: {e}")))
+        })
+        .transpose()?;
+    let text = read_document(file)?;
+    let findings = lint_postmortem(&text, peak);
+    let mut out = stdout();
+    match format {
+        Format::Json => write_json_line(
+            &mut out,
+            &serde_json::json!({ "file": file, "findings": findings }),
+        )?,
+        Format::Text => write_text(&mut out, file, &findings)?,
+    }
+    out.flush()?;
+    Ok(Verdict::worst(
+        findings
+            .iter()
+            .map(|f| Verdict::refused(f.violation.rule())),
+    ))
+}
+
+fn write_text(out: &mut impl Write, file: &str, findings: &[LintFinding]) -> Result<(), Fatal> {
+    for f in findings {
+        match f.line {
+            Some(line) => writeln!(out, "{file}:{line}: {}", f.violation)?,
+            None => writeln!(out, "{file}: {}", f.violation)?,
+        }
+    }
+    if findings.is_empty() {
+        writeln!(out, "{file}: ok")?;
+    }
+    Ok(())
+}

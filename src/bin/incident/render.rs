@@ -1,0 +1,61 @@
+//! `incident render`: the comms updates and the postmortems of a stream, as
+//! people read them.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use incident_playbook::{Incident, PhaseSpan, Postmortem};
+
+use crate::args::StreamArgs;
+use crate::exit::{Fatal, Verdict};
+use crate::output::stdout;
+
+pub fn updates(stream: &StreamArgs) -> Result<Verdict, Fatal> {
+    let (replay, verdict) = stream.replay()?;
+    let mut out = stdout();
+    for (i, incident) in replay.incidents().iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "Incident {}: {}", incident.id(), incident.title())?;
+        for update in incident.updates() {
+            writeln!(out, "\nPosted {}\n{update}", update.at())?;
+        }
+    }
+    out.flush()?;
+    Ok(verdict)
+}
+
+/// Every incident's postmortem (or a draft of it) as Markdown; an incident
+/// without one breaks a rule.
+pub fn postmortems(stream: &StreamArgs, draft: bool) -> Result<Verdict, Fatal> {
+    let (replay, mut verdict) = stream.replay()?;
+    let mut out = stdout();
+    let mut first = true;
+    for incident in replay.incidents() {
+        let Some(postmortem) = postmortem_of(incident, draft) else {
+            eprintln!(
+                "incident: incident {} has no postmortem yet (--draft drafts one)",
+                incident.id()
+            );
+            verdict = verdict.max(Verdict::Broken);
+            continue;
+        };
+        if !first {
+            writeln!(out, "\n---\n")?;
+        }
+        first = false;
+        let phases = PhaseSpan::of(incident);
+        write!(out, "{}", postmortem.to_markdown_with_phases(&phases))?;
+    }
+    out.flush()?;
+    Ok(verdict)
+}
+
+fn postmortem_of(incident: &Incident, draft: bool) -> Option<Cow<'_, Postmortem>> {
+    if draft {
+        Some(Cow::Owned(Postmortem::draft_from(incident)))
+    } else {
+        incident.postmortem().map(Cow::Borrowed)
+    }
+}
