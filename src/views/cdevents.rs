@@ -19,7 +19,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::comms::CommsUpdate;
-use crate::incident::{CommandBody, Incident};
+use crate::incident::{Command, CommandBody, Incident};
 use crate::severity::Severity;
 use crate::time::Timestamp;
 
@@ -146,78 +146,118 @@ pub struct CustomData {
 /// assert_eq!(events, cdevents(incident, "/incident-playbook", None)); // same history, same events
 /// ```
 pub fn cdevents(incident: &Incident, source: &str, ticket_base: Option<&str>) -> Vec<CloudEvent> {
-    let id = incident.id();
+    let export = Export {
+        incident,
+        source,
+        ticket_base,
+    };
     let mut environment = incident.impact().environment().to_string();
     let mut updates = incident.updates().iter();
     let mut out = Vec::new();
     for cmd in incident.history() {
-        let update: Option<&CommsUpdate> = if cmd.body.update().is_some() {
-            updates.next()
-        } else {
-            None
-        };
-        let new_env = match &cmd.body {
-            CommandBody::Declare(d) => d.impact.as_ref(),
-            CommandBody::UpdateImpact(b) => b.impact.as_ref(),
-            CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
-            _ => None,
-        }
-        .and_then(|i| i.environment.clone());
-        if let Some(env) = new_env {
+        // The updates are kept in the order of the commands that posted them.
+        let update = cmd.body.update().and_then(|_| updates.next());
+        if let Some(env) = environment_set_by(&cmd.body) {
             environment = env;
         }
-        let (kind, description, ticket) = match &cmd.body {
+        if let Some(event) = export.event(cmd, update, &environment) {
+            out.push(event);
+        }
+    }
+    out
+}
+
+/// The environment a command's impact names, if it names one.
+fn environment_set_by(body: &CommandBody) -> Option<String> {
+    match body {
+        CommandBody::Declare(d) => d.impact.as_ref(),
+        CommandBody::UpdateImpact(b) => b.impact.as_ref(),
+        CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
+        _ => None,
+    }
+    .and_then(|i| i.environment.clone())
+}
+
+/// One incident's export: what every event of it shares.
+struct Export<'a> {
+    incident: &'a Incident,
+    source: &'a str,
+    ticket_base: Option<&'a str>,
+}
+
+impl Export<'_> {
+    /// The event `cmd` makes, if any: `update` is the comms update it posted,
+    /// `environment` the impact's environment once it was accepted.
+    fn event(
+        &self,
+        cmd: &Command,
+        update: Option<&CommsUpdate>,
+        environment: &str,
+    ) -> Option<CloudEvent> {
+        let title = self.incident.title().to_string();
+        let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Declare(_) | CommandBody::Reopen(_) => (
                 INCIDENT_REPORTED,
-                incident.title().to_string(),
-                Some(ticket_uri(id, ticket_base)),
+                title.clone(),
+                Some(ticket_uri(self.incident.id(), self.ticket_base)),
             ),
             CommandBody::Resolve(_) => (
                 INCIDENT_RESOLVED,
-                update.map_or_else(|| incident.title().to_string(), |u| u.impact().to_string()),
+                update.map_or_else(|| title.clone(), |u| u.impact().to_string()),
                 None,
             ),
-            _ => continue,
+            _ => return None,
         };
-        let severity = update.map_or(incident.severity(), CommsUpdate::severity);
-        out.push(CloudEvent {
+        let content = CdIncident {
+            description,
+            environment: CdEnvironment {
+                id: environment.to_owned(),
+            },
+            ticket_uri,
+        };
+        let custom_data = CustomData {
+            severity: update.map_or(self.incident.severity(), CommsUpdate::severity),
+            title,
+            command: cmd.kind().as_str(),
+        };
+        Some(self.cloud_event(cmd, kind, content, custom_data))
+    }
+
+    fn cloud_event(
+        &self,
+        cmd: &Command,
+        kind: &'static str,
+        content: CdIncident,
+        custom_data: CustomData,
+    ) -> CloudEvent {
+        let (id, subject) = (cmd.command_id.to_string(), self.incident.id().to_string());
+        CloudEvent {
             specversion: "1.0",
-            id: cmd.command_id.to_string(),
-            source: source.to_owned(),
+            id: id.clone(),
+            source: self.source.to_owned(),
             kind,
-            subject: id.to_string(),
+            subject: subject.clone(),
             time: cmd.at,
             datacontenttype: "application/json",
             data: CdEvent {
                 context: CdContext {
                     version: CDEVENTS_SPEC_VERSION,
-                    id: cmd.command_id.to_string(),
-                    source: source.to_owned(),
+                    id,
+                    source: self.source.to_owned(),
                     kind,
                     timestamp: cmd.at,
                 },
                 subject: CdSubject {
-                    id: id.to_string(),
-                    source: source.to_owned(),
+                    id: subject,
+                    source: self.source.to_owned(),
                     kind: "incident",
-                    content: CdIncident {
-                        description,
-                        environment: CdEnvironment {
-                            id: environment.clone(),
-                        },
-                        ticket_uri: ticket,
-                    },
+                    content,
                 },
-                custom_data: CustomData {
-                    severity,
-                    title: incident.title().to_string(),
-                    command: cmd.kind().as_str(),
-                },
+                custom_data,
                 custom_data_content_type: "application/json",
             },
-        });
+        }
     }
-    out
 }
 
 fn ticket_uri(id: Uuid, base: Option<&str>) -> String {
