@@ -12,8 +12,11 @@
 //! ```
 //!
 //! to rewrite them, and review the diff. The hand-written parts are checked
-//! for coverage: every rule and every command has its entry, in the order of
-//! the code, and every example command parses.
+//! where a test can check them: every rule, command, mitigation kind and CLI
+//! subcommand (with its options) has its entry, in the order of the code;
+//! every example command parses; the table of missing fields says what the
+//! crate reports; code blocks name a language rustdoc will not compile; links
+//! resolve.
 //!
 //! This file stands alone (no shared test helpers) so that it can move into
 //! any test layout.
@@ -122,10 +125,15 @@ mod from_schemas {
         "expected_version",
     ];
 
+    /// The schema named `name`, generated once per test run.
     fn schema(name: &str) -> Value {
-        schema::by_name(name)
+        static ALL: std::sync::OnceLock<Vec<schema::NamedSchema>> = std::sync::OnceLock::new();
+        ALL.get_or_init(schema::all)
+            .iter()
+            .find(|s| s.name == name)
             .unwrap_or_else(|| panic!("no schema named {name}"))
             .schema
+            .clone()
     }
 
     fn names(list: Option<&Value>) -> Vec<String> {
@@ -156,26 +164,31 @@ mod from_schemas {
             .unwrap_or_else(|| panic!("the command schema has no variant `{kind}`"))
     }
 
-    /// The body fields of every command, required and optional, as the
-    /// command schema says them (in the schema's order).
+    /// The body fields of `kind`, required and optional, as the command
+    /// schema says them (in the schema's order).
+    pub fn body_fields(kind: CommandKind) -> (Vec<String>, Vec<String>) {
+        let v = variant(&schema("command"), kind);
+        let required: Vec<String> = names(v.get("required"))
+            .into_iter()
+            .filter(|f| !ENVELOPE.contains(&f.as_str()))
+            .collect();
+        let optional: Vec<String> = v["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| !ENVELOPE.contains(&f.as_str()) && !required.contains(f))
+            .collect();
+        (required, optional)
+    }
+
+    /// The body fields of every command.
     pub fn command_fields_section() -> String {
-        let command = schema("command");
         let mut out = String::from(
             "| `type` | required body fields | optional body fields |\n|---|---|---|\n",
         );
         for kind in CommandKind::ALL {
-            let v = variant(&command, kind);
-            let required: Vec<String> = names(v.get("required"))
-                .into_iter()
-                .filter(|f| !ENVELOPE.contains(&f.as_str()))
-                .collect();
-            let optional: Vec<String> = v["properties"]
-                .as_object()
-                .map(|p| p.keys().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|f| !ENVELOPE.contains(&f.as_str()) && !required.contains(f))
-                .collect();
+            let (required, optional) = body_fields(kind);
             out.push_str(&format!(
                 "| `{kind}` | {} | {} |\n",
                 code_list(&required),
@@ -463,6 +476,109 @@ fn every_mitigation_kind_has_its_row() {
     positions(&text, &rows, "mitigation row");
 }
 
+/// The rows of the table "missing (or `null`) | reported as": for each
+/// (command, field) the rows name, the rule reported. A row's first cell
+/// lists fields in backticks, optionally narrowed by "of `command`"; its
+/// second cell's first rule id in backticks is the rule.
+fn missing_field_rules(doc: &str) -> Vec<(Option<String>, String, Rule)> {
+    let header = "| missing (or `null`) | reported as |";
+    let at = doc
+        .find(header)
+        .unwrap_or_else(|| panic!("{DOC} lost the table\n{header}"));
+    let mut rows = Vec::new();
+    for line in doc[at..].lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+        let (fields, reported) = match cells.as_slice() {
+            [fields, reported] => (*fields, *reported),
+            _ => panic!("{DOC}: a row without two cells: {line}"),
+        };
+        let (fields, of) = match fields.split_once(" of ") {
+            Some((f, of)) => (f, Some(of.trim().trim_matches('`').to_owned())),
+            None => (fields, None),
+        };
+        let rule = reported
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .find_map(|id| id.parse::<Rule>().ok())
+            .unwrap_or_else(|| panic!("{DOC}: no rule id in `{reported}`"));
+        for field in fields.split('`').skip(1).step_by(2) {
+            rows.push((of.clone(), field.to_owned(), rule));
+        }
+    }
+    rows
+}
+
+/// The document's example command of each kind.
+fn example_commands(doc: &str) -> Vec<serde_json::Value> {
+    code_blocks(doc)
+        .into_iter()
+        .filter(|(info, _)| info == "json")
+        .filter_map(|(_, text)| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .filter(|v| v.get("command_id").is_some() && v.get("type").is_some())
+        .collect()
+}
+
+/// Each example command with one required field taken out is reported as
+/// the table of missing fields says. Handling lists every violation (the
+/// phase check does not stop the body's), so one incident in
+/// `investigating` serves every command.
+#[cfg(feature = "schema")]
+#[test]
+fn a_missing_required_field_is_reported_as_the_document_says() {
+    use incident_playbook::{Incident, Playbook};
+    let doc = doc();
+    let table = missing_field_rules(&doc);
+    let examples = example_commands(&doc);
+    let playbook = Playbook::default();
+    let declare = examples
+        .iter()
+        .find(|c| c["type"] == "declare")
+        .expect("a declare example");
+    let declared = serde_json::from_value::<Command>(declare.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|c| Incident::declare(c, &playbook).map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| panic!("{DOC}: the declare example is refused: {e}"));
+    for kind in CommandKind::ALL {
+        let example = examples
+            .iter()
+            .find(|c| c["type"] == kind.as_str())
+            .unwrap_or_else(|| panic!("{DOC} has no example `{kind}`"));
+        for field in from_schemas::body_fields(kind).0 {
+            let expected = table
+                .iter()
+                .find(|(of, f, _)| {
+                    *f == field && of.as_deref().is_none_or(|of| of == kind.as_str())
+                })
+                .map(|(_, _, rule)| *rule)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{DOC}: the table of missing fields has no row for `{field}` of `{kind}`"
+                    )
+                });
+            let mut cut = example.clone();
+            if let Some(object) = cut.as_object_mut() {
+                object.remove(&field);
+            }
+            let got: Vec<Rule> = match serde_json::from_value::<Command>(cut) {
+                Err(_) => vec![Rule::MalformedInput],
+                Ok(cmd) if kind == CommandKind::Declare => Incident::declare(cmd, &playbook)
+                    .map(|_| Vec::new())
+                    .unwrap_or_else(|r| r.rules()),
+                Ok(cmd) => declared
+                    .clone()
+                    .handle(cmd, &playbook)
+                    .map(|_| Vec::new())
+                    .unwrap_or_else(|r| r.rules()),
+            };
+            assert!(
+                got.contains(&expected),
+                "`{kind}` without `{field}`: {DOC} says {expected}, the crate says {got:?}"
+            );
+        }
+    }
+}
+
 /// A fence line: its character, its length and its info string.
 fn fence(line: &str) -> Option<(char, usize, &str)> {
     let t = line.trim_start();
@@ -625,46 +741,80 @@ fn links_point_into_the_document_or_to_files_of_the_repository() {
     }
 }
 
-/// The subcommands `incident <path> --help` lists (without `help`).
+/// What `incident <path> --help` lists: the subcommands (without `help`)
+/// and the long options (without `--help` and `--version`).
 #[cfg(feature = "cli")]
-fn subcommands(path: &[&str]) -> Vec<String> {
+fn help(path: &[&str]) -> (Vec<String>, Vec<String>) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
         .args(path)
         .arg("--help")
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    help.lines()
-        .skip_while(|l| !l.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(str::to_owned)
-        .collect()
+    let listed = |section: &str| -> Vec<String> {
+        help.lines()
+            .skip_while(|l| !l.starts_with(section))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| {
+                l.split_whitespace()
+                    .find(|w| !w.starts_with("-") || w.starts_with("--"))
+            })
+            .map(|w| w.trim_end_matches(',').to_owned())
+            .collect()
+    };
+    let subcommands = listed("Commands:")
+        .into_iter()
+        .filter(|n| n != "help")
+        .collect();
+    let options = listed("Options:")
+        .into_iter()
+        .filter(|o| o.starts_with("--") && o != "--help" && o != "--version")
+        .collect();
+    (subcommands, options)
 }
 
+/// The text of the section under `heading`, up to the next heading of its level.
+fn section_under<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
+    let start = doc.find(heading)? + heading.len();
+    let rest = &doc[start..];
+    Some(rest.find("\n### ").map_or(rest, |end| &rest[..end]))
+}
+
+/// Every subcommand of the binary has its section, which shows every option.
 #[cfg(feature = "cli")]
 #[test]
-fn the_document_describes_every_subcommand_the_binary_has() {
+fn the_document_describes_every_subcommand_and_option_the_binary_has() {
     let doc = doc();
-    let top = subcommands(&[]);
+    let (top, _) = help(&[]);
     assert!(top.len() >= 3, "cannot read the subcommands: {top:?}");
     for sub in &top {
-        let nested = subcommands(&[sub]);
-        let shown: Vec<String> = if nested.is_empty() {
-            vec![format!("### `incident {sub}")]
+        let (nested, options) = help(&[sub]);
+        let paths: Vec<Vec<&str>> = if nested.is_empty() {
+            vec![vec![sub.as_str()]]
         } else {
             nested
                 .iter()
-                .map(|n| format!("### `incident {sub} {n}"))
+                .map(|n| vec![sub.as_str(), n.as_str()])
                 .collect()
         };
-        for heading in shown {
-            assert!(
-                doc.contains(&heading),
-                "the binary has {heading}` but {DOC} has no such section"
-            );
+        for path in paths {
+            let command = format!("incident {}", path.join(" "));
+            let heading = format!("\n### `{command}`\n");
+            let section = section_under(&doc, &heading).unwrap_or_else(|| {
+                panic!("the binary has `{command}` but {DOC} has no section `### `{command}``")
+            });
+            let options = if path.len() > 1 {
+                help(&path).1
+            } else {
+                options.clone()
+            };
+            for option in options {
+                assert!(
+                    section.contains(&option),
+                    "`{command}` has the option {option}, which {DOC} does not show in its section"
+                );
+            }
         }
     }
 }
