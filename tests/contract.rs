@@ -4,7 +4,8 @@
 //! parts of it that the code already knows are generated from the code and
 //! held to it here: the rule catalogue (`Rule::ALL`), the phase table
 //! (`CommandKind::allowed_in` and `phase_after`), the fields of each command,
-//! the enum values and the schema list (the `schema` module). Each generated
+//! the enum values, the impact flags' floors and the schema list (the
+//! `schema` module). Each generated
 //! part sits between two marker comments; when the code changes, run
 //!
 //! ```sh
@@ -236,6 +237,24 @@ mod from_schemas {
         out
     }
 
+    /// Every impact flag with the severity floor it sets and whether it puts
+    /// data at stake (so that resolving needs the data checks).
+    pub fn flags_section() -> String {
+        use incident_playbook::ImpactFlag;
+        let command = schema("command");
+        let values = enum_values(&command["$defs"]["ImpactFlag"]).unwrap_or_default();
+        assert!(!values.is_empty(), "cannot read the impact flags");
+        let mut out =
+            String::from("| flag | severity at least | resolving verifies data |\n|---|---|---|\n");
+        for value in values {
+            let flag: ImpactFlag = serde_json::from_value(Value::from(value.as_str()))
+                .unwrap_or_else(|e| panic!("the schema's flag `{value}` does not parse: {e}"));
+            let data = if flag.concerns_data() { "yes" } else { "no" };
+            out.push_str(&format!("| `{value}` | {} | {data} |\n", flag.floor()));
+        }
+        out
+    }
+
     /// Every mitigation `kind` the command schema accepts.
     pub fn mitigation_kinds() -> Vec<String> {
         let command = schema("command");
@@ -277,6 +296,7 @@ fn sections() -> Vec<(&'static str, String)> {
     sections.extend([
         ("command-fields", from_schemas::command_fields_section()),
         ("enums", from_schemas::enums_section()),
+        ("flags", from_schemas::flags_section()),
         ("schemas", from_schemas::schemas_section()),
     ]);
     sections
