@@ -255,6 +255,35 @@ pub struct Postmortem {
     missing_guardrail: bool,
 }
 
+/// `postmortem-severity-mismatch`, at `<path>.severity`: a postmortem
+/// names a severity, and the incident's peak severity when `peak` is known.
+/// Without a peak (a Markdown file linted on its own) any named severity
+/// will do.
+pub(crate) fn check_severity(
+    report: &mut Report,
+    path: &str,
+    named: Option<Severity>,
+    peak: Option<Severity>,
+) {
+    let message = match (named, peak) {
+        (Some(s), Some(peak)) if s != peak => {
+            format!("the postmortem says {s}, but the incident's peak severity is {peak}")
+        }
+        (None, Some(peak)) => {
+            format!("the postmortem names the incident's peak severity ({peak})")
+        }
+        (None, None) => {
+            "the postmortem names the incident's peak severity (`Severity: SEV1`…`SEV4`)".to_owned()
+        }
+        (Some(_), _) => return,
+    };
+    report.push(
+        Rule::PostmortemSeverityMismatch,
+        &join(path, "severity"),
+        message,
+    );
+}
+
 impl Postmortem {
     /// A draft with what an incident's history can say; the sections only
     /// people can write are left out.
@@ -416,6 +445,18 @@ impl Postmortem {
         peak: Severity,
         declared_on: Date,
     ) -> Option<Postmortem> {
+        Postmortem::check_against(report, path, input, Some(peak), declared_on)
+    }
+
+    /// [`Postmortem::check`], for a postmortem whose incident's peak
+    /// severity may be unknown (see [`check_severity`]).
+    pub(crate) fn check_against(
+        report: &mut Report,
+        path: &str,
+        input: &PostmortemInput,
+        peak: Option<Severity>,
+        declared_on: Date,
+    ) -> Option<Postmortem> {
         let published = input.status == PostmortemStatus::Published;
         let p = |field: &str| join(path, field);
         let title = report.text::<ShortText>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
@@ -426,19 +467,7 @@ impl Postmortem {
                 "a published postmortem has a date",
             );
         }
-        match input.severity {
-            Some(s) if s == peak => {}
-            Some(s) => report.push(
-                Rule::PostmortemSeverityMismatch,
-                &p("severity"),
-                format!("the postmortem says {s}, but the incident's peak severity is {peak}"),
-            ),
-            None => report.push(
-                Rule::PostmortemSeverityMismatch,
-                &p("severity"),
-                format!("the postmortem names the incident's peak severity ({peak})"),
-            ),
-        }
+        check_severity(report, path, input.severity, peak);
         let owners =
             report.text_list::<Name>(&p("owners"), input.owners.as_deref().unwrap_or_default());
         if published && input.owners.as_ref().is_none_or(Vec::is_empty) {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::postmortem::{Postmortem, PostmortemInput};
-use crate::rule::{Rejection, Report, Rule, Violation};
+use crate::rule::{Rejection, Report, Violation};
 use crate::severity::Severity;
 use crate::time::Date;
 
@@ -70,7 +70,6 @@ pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<LintFindin
             violation: v.clone(),
         })
         .collect();
-    let named = peak.or(read.input.severity);
     let declared_on = read
         .input
         .timeline
@@ -81,27 +80,12 @@ pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<LintFindin
         .min()
         .unwrap_or(Date::from(NaiveDate::MIN));
     let mut report = Report::new();
-    Postmortem::check(
-        &mut report,
-        "",
-        &read.input,
-        named.unwrap_or(Severity::Sev4),
-        declared_on,
-    );
+    Postmortem::check_against(&mut report, "", &read.input, peak, declared_on);
     for v in report
         .into_rejection()
         .map(Rejection::into_violations)
         .unwrap_or_default()
     {
-        let v = if named.is_none() && v.rule() == Rule::PostmortemSeverityMismatch {
-            Violation::new(
-                Rule::PostmortemSeverityMismatch,
-                "the postmortem names the incident's peak severity (`Severity: SEV1`…`SEV4`)",
-                v.path(),
-            )
-        } else {
-            v
-        };
         findings.push(LintFinding {
             line: v.path().and_then(|p| read.line_of(p)),
             violation: v,
