@@ -473,15 +473,10 @@ impl FromStr for UpdateText {
             }
         });
         let owner = owner.and_then(|(n, v)| text_value::<Name>(&mut problems, n, 5, v));
-        if let (Some(status), Some(None)) = (status, next_update)
-            && status != Status::Resolved
+        if let (Some(status), Some(next)) = (status, next_update)
+            && let Some((rule, message)) = next_update_problem(status, next, None)
         {
-            problems.push(
-                next_line,
-                Rule::UpdateNeedsNextUpdate,
-                4,
-                format!("a `{status}` update says when the next update comes"),
-            );
+            problems.push(next_line, rule, 4, message);
         }
         let mut problems = problems.0;
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
