@@ -12,6 +12,7 @@
 )]
 
 mod comms;
+mod finding;
 mod impact;
 mod incident;
 mod incidents;
@@ -33,6 +34,7 @@ mod verification;
 mod views;
 
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
+pub use finding::Finding;
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,

@@ -33,6 +33,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::comms::{CommsUpdate, Status, UpdateInput, next_update_problem};
+use crate::finding::{Finding, clip};
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, ShortText, TextError};
@@ -251,56 +252,29 @@ impl fmt::Display for CommsUpdate {
     }
 }
 
-/// One thing wrong with an update's text: the rule, the message and the
-/// field, and the 1-based line where there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateProblem {
-    line: Option<usize>,
-    violation: Violation,
-}
-
-impl UpdateProblem {
-    /// The 1-based line of the text, where the problem is on one line.
-    pub fn line(&self) -> Option<usize> {
-        self.line
-    }
-    /// The broken rule (`malformed-input` for text that is not the format).
-    pub fn rule(&self) -> Rule {
-        self.violation.rule()
-    }
-    /// The violation, with the field's wire name as its path.
-    pub fn violation(&self) -> &Violation {
-        &self.violation
-    }
-}
-
-impl fmt::Display for UpdateProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(line) = self.line {
-            write!(f, "line {line}: ")?;
-        }
-        write!(f, "{}", self.violation)
-    }
-}
+/// One thing wrong with an update's text: a [`Finding`] whose violation's
+/// path is the field's wire name. The name stays for existing callers; new
+/// code names [`Finding`].
+pub type UpdateProblem = Finding;
 
 /// Why a text is not a comms update: every problem found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ParseUpdateError {
-    problems: Vec<UpdateProblem>,
+    problems: Vec<Finding>,
 }
 
 impl ParseUpdateError {
     fn one(line: Option<usize>, rule: Rule, path: &str, message: impl Into<String>) -> Self {
         ParseUpdateError {
-            problems: vec![UpdateProblem {
+            problems: vec![Finding::new(
                 line,
-                violation: Violation::new(rule, message, Some(path)),
-            }],
+                Violation::new(rule, message, Some(path)),
+            )],
         }
     }
 
     /// Every problem, in the order of the text (never empty).
-    pub fn problems(&self) -> &[UpdateProblem] {
+    pub fn problems(&self) -> &[Finding] {
         &self.problems
     }
 }
@@ -318,15 +292,13 @@ impl fmt::Display for ParseUpdateError {
 }
 
 /// Collects problems while reading.
-struct Problems(Vec<UpdateProblem>);
+struct Problems(Vec<Finding>);
 
 impl Problems {
     fn push(&mut self, line: Option<usize>, rule: Rule, field: usize, message: impl Into<String>) {
         let path = PATHS.get(field).copied();
-        self.0.push(UpdateProblem {
-            line,
-            violation: Violation::new(rule, message, path),
-        });
+        self.0
+            .push(Finding::new(line, Violation::new(rule, message, path)));
     }
 }
 
@@ -541,15 +513,6 @@ fn text_value<T: BoundedText>(
             None
         }
     }
-}
-
-/// The first 64 characters of what someone typed, for a message.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(64).collect();
-    if s.chars().nth(64).is_some() {
-        out.push('…');
-    }
-    out
 }
 
 /// Writes a value on one line that reads back exactly (see the module docs).

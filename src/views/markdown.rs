@@ -49,6 +49,7 @@
 
 use std::fmt::Write as _;
 
+use crate::finding::{Finding, clip};
 use crate::incident::Phase;
 use crate::postmortem::{
     ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput, PostmortemStatus,
@@ -341,7 +342,7 @@ pub struct MarkdownPostmortem {
     /// `timeline[2]`, `action_items[0]`, `summary`, …).
     pub lines: Vec<(String, usize)>,
     /// What could not be read (`malformed-input`), with its line.
-    pub problems: Vec<(Option<usize>, Violation)>,
+    pub problems: Vec<Finding>,
 }
 
 impl MarkdownPostmortem {
@@ -375,14 +376,16 @@ fn section_index(heading: &str) -> Option<usize> {
 
 struct Reader {
     lines: Vec<(String, usize)>,
-    problems: Vec<(Option<usize>, Violation)>,
+    problems: Vec<Finding>,
 }
 
 impl Reader {
     fn malformed(&mut self, line: Option<usize>, path: &str, message: impl Into<String>) {
         let path = (!path.is_empty()).then_some(path);
-        self.problems
-            .push((line, Violation::new(Rule::MalformedInput, message, path)));
+        self.problems.push(Finding::new(
+            line,
+            Violation::new(Rule::MalformedInput, message, path),
+        ));
     }
     fn at(&mut self, path: impl Into<String>, line: usize) {
         self.lines.push((path.into(), line));
@@ -661,7 +664,7 @@ impl PostmortemInput {
             r.at("action_items", n);
             input.action_items = Some(read_action_items(&mut r, &body));
         }
-        r.problems.sort_by_key(|(line, _)| line.unwrap_or(0));
+        r.problems.sort_by_key(|f| f.line.unwrap_or(0));
         MarkdownPostmortem {
             input,
             lines: r.lines,
@@ -687,14 +690,6 @@ fn split_owners(value: &str) -> Vec<String> {
         }
     }
     out.push(uninline(cur.trim()));
-    out
-}
-
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(64).collect();
-    if s.chars().nth(64).is_some() {
-        out.push('…');
-    }
     out
 }
 
