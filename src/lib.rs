@@ -67,7 +67,7 @@ pub use views::cdevents::{
     CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
 };
 pub use views::lint::{LintFinding, lint_postmortem};
-pub use views::markdown::MarkdownPostmortem;
+pub use views::markdown_reader::MarkdownPostmortem;
 pub use views::report::{
     Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
     TargetReport, Timeliness, UpdatesReport, human_duration,
