@@ -125,12 +125,14 @@ const NONE: &str = "none";
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UpdateText {
-    status: Status,
-    severity: Severity,
-    impact: ShortText,
-    action: ShortText,
-    next_update: Option<Timestamp>,
-    owner: Name,
+    // Seen by `CommsUpdate` (the parent module), which holds an update text
+    // and builds one for a command it checked or a stored update.
+    pub(super) status: Status,
+    pub(super) severity: Severity,
+    pub(super) impact: ShortText,
+    pub(super) action: ShortText,
+    pub(super) next_update: Option<Timestamp>,
+    pub(super) owner: Name,
 }
 
 impl UpdateText {
@@ -196,15 +198,7 @@ impl UpdateText {
         {
             return Err(ParseUpdateError::one(None, rule, "next_update", message));
         }
-        Ok(CommsUpdate {
-            at,
-            status: self.status,
-            severity: self.severity,
-            impact: self.impact,
-            action: self.action,
-            next_update: self.next_update,
-            owner: self.owner,
-        })
+        Ok(CommsUpdate { at, text: self })
     }
 
     /// The update as a `post_update` command carries it (the severity is the
@@ -245,18 +239,6 @@ impl fmt::Display for UpdateText {
 }
 
 impl CommsUpdate {
-    /// The six lines of this update (everything but the time it was posted).
-    pub fn text(&self) -> UpdateText {
-        UpdateText {
-            status: self.status,
-            severity: self.severity,
-            impact: self.impact.clone(),
-            action: self.action.clone(),
-            next_update: self.next_update,
-            owner: self.owner.clone(),
-        }
-    }
-
     /// Reads an update in the playbook's format, posted at `at`: the six lines
     /// do not say when they were posted, so the caller does (a chat bot
     /// knows when the message came).
@@ -287,7 +269,7 @@ impl CommsUpdate {
 impl fmt::Display for CommsUpdate {
     /// The update in the playbook's six-line format (see [`UpdateText`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.text(), f)
+        fmt::Display::fmt(&self.text, f)
     }
 }
 
