@@ -130,7 +130,7 @@ fn draft_timeline(incident: &Incident) -> Vec<TimelineEntry> {
         impact.started_at(),
         format!("Impact started: {} ({})", impact.feature(), impact.users()),
     );
-    let mut history = History {
+    let mut history = HistoryWalk {
         incident,
         updates: incident.updates().iter(),
         mitigations: incident.mitigations().iter(),
@@ -146,7 +146,7 @@ fn draft_timeline(incident: &Incident) -> Vec<TimelineEntry> {
 
 /// Walks the history, pairing each command with the update and mitigation
 /// it added.
-struct History<'a> {
+struct HistoryWalk<'a> {
     incident: &'a Incident,
     updates: std::slice::Iter<'a, CommsUpdate>,
     mitigations: std::slice::Iter<'a, MitigationRecord>,
@@ -154,7 +154,7 @@ struct History<'a> {
     severity: Option<Severity>,
 }
 
-impl History<'_> {
+impl HistoryWalk<'_> {
     /// The timeline's entry for `cmd`, if it gets one.
     fn event(&mut self, cmd: &Command) -> Option<String> {
         // Each accepted command that carries an update added one, in order.
