@@ -12,6 +12,7 @@
 )]
 
 mod comms;
+mod finding;
 mod impact;
 mod incident;
 mod incidents;
@@ -33,6 +34,7 @@ mod verification;
 mod views;
 
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
+pub use finding::Finding;
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
@@ -65,7 +67,7 @@ pub use views::cdevents::{
     CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
 };
 pub use views::lint::{LintFinding, lint_postmortem};
-pub use views::markdown::MarkdownPostmortem;
+pub use views::markdown_reader::MarkdownPostmortem;
 pub use views::report::{
     Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
     TargetReport, Timeliness, UpdatesReport, human_duration,

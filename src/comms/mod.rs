@@ -103,8 +103,21 @@ pub struct UpdateInput {
 /// A posted comms update, as the incident keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(with = "PostedUpdate"))]
+#[serde(from = "PostedUpdate", into = "PostedUpdate")]
 pub struct CommsUpdate {
+    at: Timestamp,
+    text: UpdateText,
+}
+
+/// The flat JSON form of a [`CommsUpdate`]: the six fields and the time.
+///
+/// Reading it checks the texts only: the rules about the next update are
+/// reported by the snapshot's checks, with the update's path.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+struct PostedUpdate {
     at: Timestamp,
     status: Status,
     severity: Severity,
@@ -113,6 +126,42 @@ pub struct CommsUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     next_update: Option<Timestamp>,
     owner: Name,
+}
+
+impl From<PostedUpdate> for CommsUpdate {
+    fn from(p: PostedUpdate) -> Self {
+        let text = UpdateText {
+            status: p.status,
+            severity: p.severity,
+            impact: p.impact,
+            action: p.action,
+            next_update: p.next_update,
+            owner: p.owner,
+        };
+        CommsUpdate { at: p.at, text }
+    }
+}
+
+impl From<CommsUpdate> for PostedUpdate {
+    fn from(u: CommsUpdate) -> Self {
+        let UpdateText {
+            status,
+            severity,
+            impact,
+            action,
+            next_update,
+            owner,
+        } = u.text;
+        PostedUpdate {
+            at: u.at,
+            status,
+            severity,
+            impact,
+            action,
+            next_update,
+            owner,
+        }
+    }
 }
 
 /// The two rules about when the next update comes, for an update with
@@ -143,29 +192,33 @@ impl CommsUpdate {
     pub fn at(&self) -> Timestamp {
         self.at
     }
+    /// The six lines of this update (everything but the time it was posted).
+    pub fn text(&self) -> UpdateText {
+        self.text.clone()
+    }
     /// The status line.
     pub fn status(&self) -> Status {
-        self.status
+        self.text.status()
     }
     /// The incident's severity when it was posted.
     pub fn severity(&self) -> Severity {
-        self.severity
+        self.text.severity()
     }
     /// Who or what is affected.
     pub fn impact(&self) -> &ShortText {
-        &self.impact
+        self.text.impact()
     }
     /// What we are doing now.
     pub fn action(&self) -> &ShortText {
-        &self.action
+        self.text.action()
     }
     /// When the next update is due (absent once resolved).
     pub fn next_update(&self) -> Option<Timestamp> {
-        self.next_update
+        self.text.next_update()
     }
     /// Who posted it.
     pub fn owner(&self) -> &Name {
-        &self.owner
+        self.text.owner()
     }
 
     /// Checks an update carried by a command. `status_after` is the phase
@@ -225,14 +278,14 @@ impl CommsUpdate {
                 format!("{owner} holds no role in the incident"),
             );
         }
-        Some(CommsUpdate {
-            at,
+        let text = UpdateText {
             status: status_after,
             severity,
             impact: impact?,
             action: action?,
             next_update: input.next_update,
             owner: owner?,
-        })
+        };
+        Some(CommsUpdate { at, text })
     }
 }

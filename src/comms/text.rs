@@ -33,30 +33,70 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::comms::{CommsUpdate, Status, UpdateInput, next_update_problem};
+use crate::finding::{Finding, clip};
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, ShortText, TextError};
 use crate::time::Timestamp;
 
 /// The six fields, in the playbook's order.
-const FIELDS: [&str; 6] = [
-    "Status",
-    "Severity",
-    "Impact",
-    "Action",
-    "Next update",
-    "Owner",
-];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Status,
+    Severity,
+    Impact,
+    Action,
+    NextUpdate,
+    Owner,
+}
 
-/// The JSON path of each field, as the wire's `update` object names it.
-const PATHS: [&str; 6] = [
-    "status",
-    "severity",
-    "impact",
-    "action",
-    "next_update",
-    "owner",
-];
+impl Field {
+    const ALL: [Field; 6] = [
+        Field::Status,
+        Field::Severity,
+        Field::Impact,
+        Field::Action,
+        Field::NextUpdate,
+        Field::Owner,
+    ];
+
+    /// The name before the colon.
+    fn name(self) -> &'static str {
+        match self {
+            Field::Status => "Status",
+            Field::Severity => "Severity",
+            Field::Impact => "Impact",
+            Field::Action => "Action",
+            Field::NextUpdate => "Next update",
+            Field::Owner => "Owner",
+        }
+    }
+
+    /// The JSON path, as the wire's `update` object names the field.
+    fn path(self) -> &'static str {
+        match self {
+            Field::Status => "status",
+            Field::Severity => "severity",
+            Field::Impact => "impact",
+            Field::Action => "action",
+            Field::NextUpdate => "next_update",
+            Field::Owner => "owner",
+        }
+    }
+
+    /// The field after this one, in the playbook's order.
+    fn next(self) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| *f > self)
+    }
+
+    /// A field name as people type it: case and inner spacing do not matter.
+    fn read(key: &str) -> Option<Field> {
+        let words =
+            |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
+        let key = words(key);
+        Field::ALL.into_iter().find(|f| words(f.name()) == key)
+    }
+}
 
 /// What `Next update:` says when there is none.
 const NONE: &str = "none";
@@ -85,12 +125,14 @@ const NONE: &str = "none";
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UpdateText {
-    status: Status,
-    severity: Severity,
-    impact: ShortText,
-    action: ShortText,
-    next_update: Option<Timestamp>,
-    owner: Name,
+    // Seen by `CommsUpdate` (the parent module), which holds an update text
+    // and builds one for a command it checked or a stored update.
+    pub(super) status: Status,
+    pub(super) severity: Severity,
+    pub(super) impact: ShortText,
+    pub(super) action: ShortText,
+    pub(super) next_update: Option<Timestamp>,
+    pub(super) owner: Name,
 }
 
 impl UpdateText {
@@ -156,15 +198,7 @@ impl UpdateText {
         {
             return Err(ParseUpdateError::one(None, rule, "next_update", message));
         }
-        Ok(CommsUpdate {
-            at,
-            status: self.status,
-            severity: self.severity,
-            impact: self.impact,
-            action: self.action,
-            next_update: self.next_update,
-            owner: self.owner,
-        })
+        Ok(CommsUpdate { at, text: self })
     }
 
     /// The update as a `post_update` command carries it (the severity is the
@@ -205,18 +239,6 @@ impl fmt::Display for UpdateText {
 }
 
 impl CommsUpdate {
-    /// The six lines of this update (everything but the time it was posted).
-    pub fn text(&self) -> UpdateText {
-        UpdateText {
-            status: self.status,
-            severity: self.severity,
-            impact: self.impact.clone(),
-            action: self.action.clone(),
-            next_update: self.next_update,
-            owner: self.owner.clone(),
-        }
-    }
-
     /// Reads an update in the playbook's format, posted at `at`: the six lines
     /// do not say when they were posted, so the caller does (a chat bot
     /// knows when the message came).
@@ -247,60 +269,33 @@ impl CommsUpdate {
 impl fmt::Display for CommsUpdate {
     /// The update in the playbook's six-line format (see [`UpdateText`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.text(), f)
+        fmt::Display::fmt(&self.text, f)
     }
 }
 
-/// One thing wrong with an update's text: the rule, the message and the
-/// field, and the 1-based line where there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateProblem {
-    line: Option<usize>,
-    violation: Violation,
-}
-
-impl UpdateProblem {
-    /// The 1-based line of the text, where the problem is on one line.
-    pub fn line(&self) -> Option<usize> {
-        self.line
-    }
-    /// The broken rule (`malformed-input` for text that is not the format).
-    pub fn rule(&self) -> Rule {
-        self.violation.rule()
-    }
-    /// The violation, with the field's wire name as its path.
-    pub fn violation(&self) -> &Violation {
-        &self.violation
-    }
-}
-
-impl fmt::Display for UpdateProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(line) = self.line {
-            write!(f, "line {line}: ")?;
-        }
-        write!(f, "{}", self.violation)
-    }
-}
+/// One thing wrong with an update's text: a [`Finding`] whose violation's
+/// path is the field's wire name. The name stays for existing callers; new
+/// code names [`Finding`].
+pub type UpdateProblem = Finding;
 
 /// Why a text is not a comms update: every problem found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ParseUpdateError {
-    problems: Vec<UpdateProblem>,
+    problems: Vec<Finding>,
 }
 
 impl ParseUpdateError {
     fn one(line: Option<usize>, rule: Rule, path: &str, message: impl Into<String>) -> Self {
         ParseUpdateError {
-            problems: vec![UpdateProblem {
+            problems: vec![Finding::new(
                 line,
-                violation: Violation::new(rule, message, Some(path)),
-            }],
+                Violation::new(rule, message, Some(path)),
+            )],
         }
     }
 
     /// Every problem, in the order of the text (never empty).
-    pub fn problems(&self) -> &[UpdateProblem] {
+    pub fn problems(&self) -> &[Finding] {
         &self.problems
     }
 }
@@ -318,194 +313,35 @@ impl fmt::Display for ParseUpdateError {
 }
 
 /// Collects problems while reading.
-struct Problems(Vec<UpdateProblem>);
+struct Problems(Vec<Finding>);
 
 impl Problems {
-    fn push(&mut self, line: Option<usize>, rule: Rule, field: usize, message: impl Into<String>) {
-        let path = PATHS.get(field).copied();
-        self.0.push(UpdateProblem {
-            line,
-            violation: Violation::new(rule, message, path),
-        });
+    fn push(
+        &mut self,
+        line: Option<usize>,
+        rule: Rule,
+        field: Option<Field>,
+        message: impl Into<String>,
+    ) {
+        let path = field.map(Field::path);
+        self.0
+            .push(Finding::new(line, Violation::new(rule, message, path)));
     }
-}
 
-/// A field name as people type it: case and inner spacing do not matter.
-fn field_index(key: &str) -> Option<usize> {
-    let key: Vec<String> = key.split_whitespace().map(str::to_lowercase).collect();
-    FIELDS.iter().position(|f| {
-        let want: Vec<String> = f.split_whitespace().map(str::to_lowercase).collect();
-        want == key
-    })
-}
+    fn malformed(&mut self, line: usize, field: Field, message: impl Into<String>) {
+        self.push(Some(line), Rule::MalformedInput, Some(field), message);
+    }
 
-impl FromStr for UpdateText {
-    type Err = ParseUpdateError;
-
-    fn from_str(text: &str) -> Result<Self, ParseUpdateError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut problems = Problems(Vec::new());
-        // (line number, raw value) for each field, once seen.
-        let mut values: [Option<(usize, &str)>; 6] = Default::default();
-        let mut next = 0usize;
-        for (i, raw) in text.split('\n').enumerate() {
-            let n = i + 1;
-            let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
-            if line.is_empty() {
-                continue;
-            }
-            let Some((key, value)) = line.split_once(':') else {
-                problems.push(
-                    Some(n),
-                    Rule::MalformedInput,
-                    usize::MAX,
-                    format!(
-                        "`{}` is not a `Field: value` line of the update",
-                        clip(line)
-                    ),
-                );
-                continue;
-            };
-            match field_index(key) {
-                None => problems.push(
-                    Some(n),
-                    Rule::MalformedInput,
-                    usize::MAX,
-                    format!(
-                        "`{}` is not a field of the update (Status, Severity, Impact, Action, Next update, Owner)",
-                        clip(key.trim())
-                    ),
-                ),
-                Some(f) if values.get(f).is_some_and(Option::is_some) => problems.push(
-                    Some(n),
-                    Rule::MalformedInput,
-                    f,
-                    format!("`{}:` is given twice", FIELDS.get(f).unwrap_or(&"")),
-                ),
-                Some(f) => {
-                    if f != next {
-                        let expected = FIELDS.get(next).map_or("nothing more".to_owned(), |e| {
-                            format!("`{e}:`")
-                        });
-                        problems.push(
-                            Some(n),
-                            Rule::MalformedInput,
-                            f,
-                            format!(
-                                "`{}:` is out of order: the playbook's order is Status, Severity, Impact, Action, Next update, Owner (expected {expected})",
-                                FIELDS.get(f).unwrap_or(&"")
-                            ),
-                        );
-                    }
-                    if let Some(slot) = values.get_mut(f) {
-                        *slot = Some((n, value.trim()));
-                    }
-                    next = next.max(f + 1);
-                }
-            }
-        }
-        for (f, v) in values.iter().enumerate() {
-            if v.is_none() {
-                problems.push(
-                    None,
-                    Rule::MalformedInput,
-                    f,
-                    format!("the update has no `{}:` line", FIELDS.get(f).unwrap_or(&"")),
-                );
-            }
-        }
-
-        let [status, severity, impact, action, next_update, owner] = values;
-        let status = status.and_then(|(n, v)| {
-            let found = [
-                Status::Investigating,
-                Status::Mitigating,
-                Status::Monitoring,
-                Status::Resolved,
-            ]
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(v));
-            if found.is_none() {
-                problems.push(
-                    Some(n),
-                    Rule::MalformedInput,
-                    0,
-                    format!(
-                        "`{}` is not a status (investigating, mitigating, monitoring, resolved)",
-                        clip(v)
-                    ),
-                );
-            }
-            found
-        });
-        let severity = severity.and_then(|(n, v)| {
-            let found = Severity::ALL
-                .into_iter()
-                .find(|s| s.as_str().eq_ignore_ascii_case(v));
-            if found.is_none() {
-                problems.push(
-                    Some(n),
-                    Rule::MalformedInput,
-                    1,
-                    format!("`{}` is not a severity (SEV1, SEV2, SEV3, SEV4)", clip(v)),
-                );
-            }
-            found
-        });
-        let impact = impact.and_then(|(n, v)| text_value::<ShortText>(&mut problems, n, 2, v));
-        let action = action.and_then(|(n, v)| text_value::<ShortText>(&mut problems, n, 3, v));
-        let next_line = next_update.map(|(n, _)| n);
-        let next_update = next_update.and_then(|(n, v)| {
-            if v.eq_ignore_ascii_case(NONE) || v.eq_ignore_ascii_case("n/a") {
-                return Some(None);
-            }
-            match v.parse::<Timestamp>() {
-                Ok(t) => Some(Some(t)),
-                Err(e) => {
-                    problems.push(
-                        Some(n),
-                        Rule::MalformedInput,
-                        4,
-                        format!("{e}, or `none` once resolved"),
-                    );
-                    None
-                }
-            }
-        });
-        let owner = owner.and_then(|(n, v)| text_value::<Name>(&mut problems, n, 5, v));
-        if let (Some(status), Some(None)) = (status, next_update)
-            && status != Status::Resolved
-        {
-            problems.push(
-                next_line,
-                Rule::UpdateNeedsNextUpdate,
-                4,
-                format!("a `{status}` update says when the next update comes"),
-            );
-        }
-        let mut problems = problems.0;
+    /// The update read, if nothing is wrong; else every problem in the
+    /// order of the text.
+    fn conclude(self, read: Option<UpdateText>) -> Result<UpdateText, ParseUpdateError> {
+        let mut problems = self.0;
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
-        if !problems.is_empty() {
-            return Err(ParseUpdateError { problems });
-        }
-        match (status, severity, impact, action, next_update, owner) {
-            (
-                Some(status),
-                Some(severity),
-                Some(impact),
-                Some(action),
-                Some(next_update),
-                Some(owner),
-            ) => Ok(UpdateText {
-                status,
-                severity,
-                impact,
-                action,
-                next_update,
-                owner,
-            }),
-            // Every `None` above pushed a problem; this keeps the reading total.
-            _ => Err(ParseUpdateError::one(
+        match read {
+            _ if !problems.is_empty() => Err(ParseUpdateError { problems }),
+            Some(text) => Ok(text),
+            // Every `None` pushed a problem; this keeps the reading total.
+            None => Err(ParseUpdateError::one(
                 None,
                 Rule::MalformedInput,
                 "",
@@ -515,22 +351,232 @@ impl FromStr for UpdateText {
     }
 }
 
+/// A field's line: its 1-based number and its raw value.
+type Line<'a> = (usize, &'a str);
+
+/// The line of each field, once seen.
+#[derive(Default)]
+struct Lines<'a> {
+    status: Option<Line<'a>>,
+    severity: Option<Line<'a>>,
+    impact: Option<Line<'a>>,
+    action: Option<Line<'a>>,
+    next_update: Option<Line<'a>>,
+    owner: Option<Line<'a>>,
+}
+
+impl<'a> Lines<'a> {
+    fn slot(&mut self, field: Field) -> &mut Option<Line<'a>> {
+        match field {
+            Field::Status => &mut self.status,
+            Field::Severity => &mut self.severity,
+            Field::Impact => &mut self.impact,
+            Field::Action => &mut self.action,
+            Field::NextUpdate => &mut self.next_update,
+            Field::Owner => &mut self.owner,
+        }
+    }
+
+    /// Finds each field's line, refusing what is not a field line, a field
+    /// given twice or out of order, and a missing field.
+    fn read(text: &'a str, problems: &mut Problems) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = Lines::default();
+        let mut last: Option<Field> = None;
+        for (i, raw) in text.split('\n').enumerate() {
+            let n = i + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some((field, value)) = field_line(problems, n, line) {
+                lines.take(problems, &mut last, field, (n, value));
+            }
+        }
+        for field in Field::ALL {
+            if lines.slot(field).is_none() {
+                problems.push(
+                    None,
+                    Rule::MalformedInput,
+                    Some(field),
+                    format!("the update has no `{}:` line", field.name()),
+                );
+            }
+        }
+        lines
+    }
+
+    /// Keeps a field's line; `last` is the furthest field seen so far.
+    fn take(
+        &mut self,
+        problems: &mut Problems,
+        last: &mut Option<Field>,
+        field: Field,
+        line: Line<'a>,
+    ) {
+        let n = line.0;
+        if self.slot(field).is_some() {
+            problems.malformed(n, field, format!("`{}:` is given twice", field.name()));
+            return;
+        }
+        let expected = last.map_or(Some(Field::Status), Field::next);
+        if expected != Some(field) {
+            let expected =
+                expected.map_or("nothing more".to_owned(), |e| format!("`{}:`", e.name()));
+            problems.malformed(
+                n,
+                field,
+                format!(
+                    "`{}:` is out of order: the playbook's order is Status, Severity, Impact, Action, Next update, Owner (expected {expected})",
+                    field.name()
+                ),
+            );
+        }
+        *self.slot(field) = Some(line);
+        *last = (*last).max(Some(field));
+    }
+
+    /// Reads each field's value; `None` when one is missing or wrong.
+    fn values(self, problems: &mut Problems) -> Option<UpdateText> {
+        let Lines {
+            status,
+            severity,
+            impact,
+            action,
+            next_update,
+            owner,
+        } = self;
+        let status = status.and_then(|l| read_status(problems, l));
+        let severity = severity.and_then(|l| read_severity(problems, l));
+        let impact = impact.and_then(|l| text_value::<ShortText>(problems, Field::Impact, l));
+        let action = action.and_then(|l| text_value::<ShortText>(problems, Field::Action, l));
+        let next = next_update.and_then(|l| read_next_update(problems, l));
+        let owner = owner.and_then(|l| text_value::<Name>(problems, Field::Owner, l));
+        if let (Some(status), Some(next)) = (status, next)
+            && let Some((rule, message)) = next_update_problem(status, next, None)
+        {
+            let line = next_update.map(|(n, _)| n);
+            problems.push(line, rule, Some(Field::NextUpdate), message);
+        }
+        Some(UpdateText {
+            status: status?,
+            severity: severity?,
+            impact: impact?,
+            action: action?,
+            next_update: next?,
+            owner: owner?,
+        })
+    }
+}
+
+/// A `Field: value` line, split; a problem if it is not one.
+fn field_line<'a>(problems: &mut Problems, n: usize, line: &'a str) -> Option<(Field, &'a str)> {
+    let Some((key, value)) = line.split_once(':') else {
+        problems.push(
+            Some(n),
+            Rule::MalformedInput,
+            None,
+            format!(
+                "`{}` is not a `Field: value` line of the update",
+                clip(line)
+            ),
+        );
+        return None;
+    };
+    let Some(field) = Field::read(key) else {
+        problems.push(
+            Some(n),
+            Rule::MalformedInput,
+            None,
+            format!(
+                "`{}` is not a field of the update (Status, Severity, Impact, Action, Next update, Owner)",
+                clip(key.trim())
+            ),
+        );
+        return None;
+    };
+    Some((field, value.trim()))
+}
+
+impl FromStr for UpdateText {
+    type Err = ParseUpdateError;
+
+    fn from_str(text: &str) -> Result<Self, ParseUpdateError> {
+        let mut problems = Problems(Vec::new());
+        let read = Lines::read(text, &mut problems).values(&mut problems);
+        problems.conclude(read)
+    }
+}
+
+fn read_status(problems: &mut Problems, (n, v): Line<'_>) -> Option<Status> {
+    let found = [
+        Status::Investigating,
+        Status::Mitigating,
+        Status::Monitoring,
+        Status::Resolved,
+    ]
+    .into_iter()
+    .find(|s| s.as_str().eq_ignore_ascii_case(v));
+    if found.is_none() {
+        problems.malformed(
+            n,
+            Field::Status,
+            format!(
+                "`{}` is not a status (investigating, mitigating, monitoring, resolved)",
+                clip(v)
+            ),
+        );
+    }
+    found
+}
+
+fn read_severity(problems: &mut Problems, (n, v): Line<'_>) -> Option<Severity> {
+    let found = Severity::ALL
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(v));
+    if found.is_none() {
+        problems.malformed(
+            n,
+            Field::Severity,
+            format!("`{}` is not a severity (SEV1, SEV2, SEV3, SEV4)", clip(v)),
+        );
+    }
+    found
+}
+
+/// `Some(None)` for `none` (or `n/a`), `None` when the value does not read.
+fn read_next_update(problems: &mut Problems, (n, v): Line<'_>) -> Option<Option<Timestamp>> {
+    if v.eq_ignore_ascii_case(NONE) || v.eq_ignore_ascii_case("n/a") {
+        return Some(None);
+    }
+    match v.parse::<Timestamp>() {
+        Ok(t) => Some(Some(t)),
+        Err(e) => {
+            problems.malformed(
+                n,
+                Field::NextUpdate,
+                format!("{e}, or `none` once resolved"),
+            );
+            None
+        }
+    }
+}
+
 fn text_value<T: BoundedText>(
     problems: &mut Problems,
-    line: usize,
-    field: usize,
-    raw: &str,
+    field: Field,
+    (n, raw): Line<'_>,
 ) -> Option<T> {
     match T::parse_owned(unescape(raw)) {
         Ok(t) => Some(t),
         Err(TextError::Blank) => {
             problems.push(
-                Some(line),
+                Some(n),
                 Rule::FieldEmpty,
-                field,
+                Some(field),
                 format!(
                     "`{}:` is blank; it is {} and is required",
-                    FIELDS.get(field).unwrap_or(&""),
+                    field.name(),
                     T::WHAT
                 ),
             );
@@ -538,23 +584,14 @@ fn text_value<T: BoundedText>(
         }
         Err(e) => {
             problems.push(
-                Some(line),
+                Some(n),
                 Rule::FieldTooLong,
-                field,
-                format!("`{}:` {e}", FIELDS.get(field).unwrap_or(&"")),
+                Some(field),
+                format!("`{}:` {e}", field.name()),
             );
             None
         }
     }
-}
-
-/// The first 64 characters of what someone typed, for a message.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(64).collect();
-    if s.chars().nth(64).is_some() {
-        out.push('…');
-    }
-    out
 }
 
 /// Writes a value on one line that reads back exactly (see the module docs).

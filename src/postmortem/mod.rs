@@ -255,6 +255,35 @@ pub struct Postmortem {
     missing_guardrail: bool,
 }
 
+/// `postmortem-severity-mismatch`, at `<path>.severity`: a postmortem
+/// names a severity, and the incident's peak severity when `peak` is known.
+/// Without a peak (a Markdown file linted on its own) any named severity
+/// will do.
+pub(crate) fn check_severity(
+    report: &mut Report,
+    path: &str,
+    named: Option<Severity>,
+    peak: Option<Severity>,
+) {
+    let message = match (named, peak) {
+        (Some(s), Some(peak)) if s != peak => {
+            format!("the postmortem says {s}, but the incident's peak severity is {peak}")
+        }
+        (None, Some(peak)) => {
+            format!("the postmortem names the incident's peak severity ({peak})")
+        }
+        (None, None) => {
+            "the postmortem names the incident's peak severity (`Severity: SEV1`…`SEV4`)".to_owned()
+        }
+        (Some(_), _) => return,
+    };
+    report.push(
+        Rule::PostmortemSeverityMismatch,
+        &join(path, "severity"),
+        message,
+    );
+}
+
 impl Postmortem {
     /// A draft with what an incident's history can say; the sections only
     /// people can write are left out.
@@ -416,6 +445,18 @@ impl Postmortem {
         peak: Severity,
         declared_on: Date,
     ) -> Option<Postmortem> {
+        Postmortem::check_against(report, path, input, Some(peak), declared_on)
+    }
+
+    /// [`Postmortem::check`], for a postmortem whose incident's peak
+    /// severity may be unknown (see [`check_severity`]).
+    pub(crate) fn check_against(
+        report: &mut Report,
+        path: &str,
+        input: &PostmortemInput,
+        peak: Option<Severity>,
+        declared_on: Date,
+    ) -> Option<Postmortem> {
         let published = input.status == PostmortemStatus::Published;
         let p = |field: &str| join(path, field);
         let title = report.text::<ShortText>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
@@ -426,122 +467,24 @@ impl Postmortem {
                 "a published postmortem has a date",
             );
         }
-        match input.severity {
-            Some(s) if s == peak => {}
-            Some(s) => report.push(
-                Rule::PostmortemSeverityMismatch,
-                &p("severity"),
-                format!("the postmortem says {s}, but the incident's peak severity is {peak}"),
-            ),
-            None => report.push(
-                Rule::PostmortemSeverityMismatch,
-                &p("severity"),
-                format!("the postmortem names the incident's peak severity ({peak})"),
-            ),
-        }
-        let owners =
-            report.text_list::<Name>(&p("owners"), input.owners.as_deref().unwrap_or_default());
-        if published && input.owners.as_ref().is_none_or(Vec::is_empty) {
-            report.push(
-                Rule::PostmortemIncomplete,
-                &p("owners"),
-                "a published postmortem has at least one owner",
-            );
-        }
-        let mut section = |field: &str, value: &Option<String>| -> Option<Option<LongText>> {
-            if published {
-                report
-                    .text::<LongText>(&p(field), value.as_deref(), Rule::PostmortemIncomplete)
-                    .map(Some)
-            } else {
-                report.optional_text::<LongText>(&p(field), value.as_deref())
-            }
+        check_severity(report, path, input.severity, peak);
+        let owners = check_owners(report, &p("owners"), input.owners.as_deref(), published);
+        let mut section = |field: &str, value: &Option<String>| {
+            check_section(report, &p(field), value.as_deref(), published)
         };
         let summary = section("summary", &input.summary);
         let impact = section("impact", &input.impact);
         let root_cause = section("root_cause", &input.root_cause);
         let what_worked = section("what_worked", &input.what_worked);
         let what_did_not_work = section("what_did_not_work", &input.what_did_not_work);
-
-        let timeline_in = input.timeline.as_deref().unwrap_or_default();
-        let tl_path = p("timeline");
-        let timeline_fits = report.list_len(&tl_path, timeline_in.len());
-        let mut timeline_ok = timeline_fits;
-        if published && timeline_in.is_empty() {
-            report.push(
-                Rule::PostmortemIncomplete,
-                &tl_path,
-                "a published postmortem has a timeline",
-            );
-        }
-        let mut timeline = Vec::with_capacity(timeline_in.len().min(crate::text::MAX_LIST));
-        for (i, e) in timeline_in.iter().enumerate().take_while(|_| timeline_fits) {
-            let ep = index(&tl_path, i);
-            if let Some(prev) = i.checked_sub(1).and_then(|j| timeline_in.get(j))
-                && e.at < prev.at
-            {
-                report.push(
-                    Rule::PostmortemTimelineUnordered,
-                    &join(&ep, "at"),
-                    format!("{} comes before the entry above it ({})", e.at, prev.at),
-                );
-            }
-            match report.text::<ShortText>(
-                &join(&ep, "event"),
-                e.event.as_deref(),
-                Rule::FieldEmpty,
-            ) {
-                Some(event) => timeline.push(TimelineEntry { at: e.at, event }),
-                None => timeline_ok = false,
-            }
-        }
-
+        let timeline = check_timeline(report, &p("timeline"), input.timeline.as_deref(), published);
         let items_in = input.action_items.as_deref().unwrap_or_default();
-        let ai_path = p("action_items");
-        let items_fit = report.list_len(&ai_path, items_in.len());
-        let mut items_ok = items_fit;
-        let mut action_items = Vec::with_capacity(items_in.len().min(crate::text::MAX_LIST));
-        for (i, a) in items_in.iter().enumerate().take_while(|_| items_fit) {
-            let ip = index(&ai_path, i);
-            let action = report.text::<ShortText>(
-                &join(&ip, "action"),
-                a.action.as_deref(),
-                Rule::ActionItemIncomplete,
-            );
-            let owner = report.text::<Name>(
-                &join(&ip, "owner"),
-                a.owner.as_deref(),
-                Rule::ActionItemIncomplete,
-            );
-            match a.due {
-                None => report.push(
-                    Rule::ActionItemIncomplete,
-                    &join(&ip, "due"),
-                    "every action item has a due date",
-                ),
-                Some(due) if due < declared_on => report.push(
-                    Rule::ActionItemDueBeforeIncident,
-                    &join(&ip, "due"),
-                    format!("due {due}, before the incident was declared ({declared_on})"),
-                ),
-                Some(_) => {}
-            }
-            match (action, owner, a.due) {
-                (Some(action), Some(owner), Some(due)) => action_items.push(ActionItem {
-                    action,
-                    owner,
-                    due,
-                    status: a.status.unwrap_or_default(),
-                    guardrail: a.guardrail,
-                }),
-                _ => items_ok = false,
-            }
-        }
+        let action_items = check_action_items(report, &p("action_items"), items_in, declared_on);
         let missing_guardrail = input.missing_guardrail.unwrap_or(false);
         if missing_guardrail && !items_in.iter().any(|a| a.guardrail.is_some()) {
             report.push(
                 Rule::GuardrailActionMissing,
-                &ai_path,
+                &p("action_items"),
                 "the incident revealed a missing guardrail: add an action item that updates the handbook, an ADR, a dashboard or tests",
             );
         }
@@ -553,12 +496,142 @@ impl Postmortem {
             status: input.status,
             summary: summary?,
             impact: impact?,
-            timeline: timeline_ok.then_some(timeline)?,
+            timeline: timeline?,
             root_cause: root_cause?,
             what_worked: what_worked?,
             what_did_not_work: what_did_not_work?,
-            action_items: items_ok.then_some(action_items)?,
+            action_items: action_items?,
             missing_guardrail,
         })
     }
+}
+
+/// The owners; a published postmortem has at least one.
+fn check_owners(
+    report: &mut Report,
+    path: &str,
+    owners: Option<&[String]>,
+    published: bool,
+) -> Option<Vec<Name>> {
+    let checked = report.text_list::<Name>(path, owners.unwrap_or_default());
+    if published && owners.is_none_or(<[String]>::is_empty) {
+        report.push(
+            Rule::PostmortemIncomplete,
+            path,
+            "a published postmortem has at least one owner",
+        );
+    }
+    checked
+}
+
+/// A text section: optional in a draft, required once published.
+fn check_section(
+    report: &mut Report,
+    path: &str,
+    value: Option<&str>,
+    published: bool,
+) -> Option<Option<LongText>> {
+    if published {
+        report
+            .text::<LongText>(path, value, Rule::PostmortemIncomplete)
+            .map(Some)
+    } else {
+        report.optional_text::<LongText>(path, value)
+    }
+}
+
+/// The timeline, in time order; a published postmortem has one.
+fn check_timeline(
+    report: &mut Report,
+    path: &str,
+    entries: Option<&[TimelineEntryInput]>,
+    published: bool,
+) -> Option<Vec<TimelineEntry>> {
+    let entries = entries.unwrap_or_default();
+    let fits = report.list_len(path, entries.len());
+    if published && entries.is_empty() {
+        report.push(
+            Rule::PostmortemIncomplete,
+            path,
+            "a published postmortem has a timeline",
+        );
+    }
+    if !fits {
+        return None;
+    }
+    let mut timeline = Vec::with_capacity(entries.len());
+    let mut ok = true;
+    for (i, e) in entries.iter().enumerate() {
+        let ep = index(path, i);
+        if let Some(prev) = i.checked_sub(1).and_then(|j| entries.get(j))
+            && e.at < prev.at
+        {
+            report.push(
+                Rule::PostmortemTimelineUnordered,
+                &join(&ep, "at"),
+                format!("{} comes before the entry above it ({})", e.at, prev.at),
+            );
+        }
+        match report.text::<ShortText>(&join(&ep, "event"), e.event.as_deref(), Rule::FieldEmpty) {
+            Some(event) => timeline.push(TimelineEntry { at: e.at, event }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(timeline)
+}
+
+/// The action items, each complete and due no earlier than the incident.
+fn check_action_items(
+    report: &mut Report,
+    path: &str,
+    items: &[ActionItemInput],
+    declared_on: Date,
+) -> Option<Vec<ActionItem>> {
+    if !report.list_len(path, items.len()) {
+        return None;
+    }
+    let checked: Vec<Option<ActionItem>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| check_action_item(report, &index(path, i), a, declared_on))
+        .collect();
+    checked.into_iter().collect()
+}
+
+fn check_action_item(
+    report: &mut Report,
+    path: &str,
+    a: &ActionItemInput,
+    declared_on: Date,
+) -> Option<ActionItem> {
+    let action = report.text::<ShortText>(
+        &join(path, "action"),
+        a.action.as_deref(),
+        Rule::ActionItemIncomplete,
+    );
+    let owner = report.text::<Name>(
+        &join(path, "owner"),
+        a.owner.as_deref(),
+        Rule::ActionItemIncomplete,
+    );
+    match a.due {
+        None => report.push(
+            Rule::ActionItemIncomplete,
+            &join(path, "due"),
+            "every action item has a due date",
+        ),
+        Some(due) if due < declared_on => report.push(
+            Rule::ActionItemDueBeforeIncident,
+            &join(path, "due"),
+            format!("due {due}, before the incident was declared ({declared_on})"),
+        ),
+        Some(_) => {}
+    }
+    Some(ActionItem {
+        action: action?,
+        owner: owner?,
+        due: a.due?,
+        status: a.status.unwrap_or_default(),
+        guardrail: a.guardrail,
+    })
 }

@@ -1,9 +1,12 @@
 //! A first draft of the postmortem, filled from the incident's history.
 
 use crate::comms::CommsUpdate;
-use crate::incident::{CommandBody, Incident};
+use crate::impact::{Impact, Surface};
+use crate::incident::{Command, CommandBody, Incident};
+use crate::mitigation::MitigationRecord;
 use crate::postmortem::{Postmortem, TimelineEntry};
 use crate::roles::Role;
+use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
 use crate::time::Timestamp;
 
@@ -44,146 +47,156 @@ impl Postmortem {
     /// assert!(draft.summary().is_none());
     /// ```
     pub fn draft_from(incident: &Incident) -> Postmortem {
-        let mut owners: Vec<Name> = Vec::new();
-        for role in [Role::Commander, Role::Scribe, Role::TechnicalLead] {
-            if let Some(n) = incident.roles().get(role)
-                && !owners.contains(n)
-            {
-                owners.push(n.clone());
-            }
-        }
-        let impact = incident.impact();
-        let join = |items: Vec<&str>| {
-            if items.is_empty() {
-                "—".to_owned()
-            } else {
-                items.join(", ")
-            }
-        };
-        let impact_text = format!(
-            "- Environment: {}\n- Users: {}\n- Feature: {}\n- Started: {}\n- User impact active: {}\n- Flags: {}\n- Surfaces: {}\n- Affected endpoints: {}\n- Affected dependencies: {}",
-            impact.environment(),
-            impact.users(),
-            impact.feature(),
-            impact.started_at(),
-            if impact.user_impact_active() {
-                "yes"
-            } else {
-                "no"
-            },
-            join(impact.flags().iter().map(|f| f.as_str()).collect()),
-            join(
-                impact
-                    .surfaces()
-                    .iter()
-                    .map(|s| match s {
-                        crate::impact::Surface::Api => "api",
-                        crate::impact::Surface::Frontend => "frontend",
-                        crate::impact::Surface::Data => "data",
-                    })
-                    .collect()
-            ),
-            join(
-                impact
-                    .affected_endpoints()
-                    .iter()
-                    .map(|e| e.as_str())
-                    .collect()
-            ),
-            join(
-                impact
-                    .affected_dependencies()
-                    .iter()
-                    .map(|d| d.as_str())
-                    .collect()
-            ),
-        );
-
-        let mut timeline: Vec<TimelineEntry> = Vec::new();
-        let mut push = |at: Timestamp, event: String| {
-            if let Some(event) = short(&event) {
-                timeline.push(TimelineEntry { at, event });
-            }
-        };
-        push(
-            impact.started_at(),
-            format!("Impact started: {} ({})", impact.feature(), impact.users()),
-        );
-        let mut updates = incident.updates().iter();
-        let mut mitigations = incident.mitigations().iter();
-        let mut severity = None;
-        for cmd in incident.history() {
-            // Each accepted command that carries an update added one, in order.
-            let update: Option<&CommsUpdate> = if cmd.body.update().is_some() {
-                updates.next()
-            } else {
-                None
-            };
-            let action = update.map_or(String::new(), |u| u.action().to_string());
-            let impact_line = update.map_or(String::new(), |u| u.impact().to_string());
-            match &cmd.body {
-                CommandBody::Declare(d) => {
-                    severity = Some(d.severity);
-                    push(
-                        cmd.at,
-                        format!("Declared {}: {}", d.severity, incident.title()),
-                    );
-                }
-                CommandBody::ChangeSeverity(b) => {
-                    let from = severity.map_or("?".to_owned(), |s| s.to_string());
-                    severity = Some(b.severity);
-                    push(
-                        cmd.at,
-                        format!(
-                            "Severity {from} → {}: {}",
-                            b.severity,
-                            or_dash(b.reason.as_ref())
-                        ),
-                    );
-                }
-                CommandBody::RecordCheck(b) => push(
-                    cmd.at,
-                    format!(
-                        "Checked {}: {}",
-                        b.check.as_str().replace('_', " "),
-                        or_dash(b.finding.as_ref())
-                    ),
-                ),
-                CommandBody::AddNote(b) => {
-                    push(cmd.at, format!("Note: {}", or_dash(b.text.as_ref())))
-                }
-                CommandBody::RecordRootCause(_) => push(cmd.at, "Root cause recorded".to_owned()),
-                CommandBody::StartMitigation(_) => {
-                    let what = mitigations
-                        .next()
-                        .map_or(String::new(), |m| m.mitigation.describe());
-                    push(cmd.at, format!("Mitigation started: {what}"));
-                }
-                CommandBody::BeginMonitoring(_) => push(cmd.at, format!("Monitoring: {action}")),
-                CommandBody::ResumeInvestigation(b) => push(
-                    cmd.at,
-                    format!("Back to investigating: {}", or_dash(b.reason.as_ref())),
-                ),
-                CommandBody::Resolve(_) => push(cmd.at, format!("Resolved: {impact_line}")),
-                CommandBody::Reopen(b) => {
-                    push(cmd.at, format!("Reopened: {}", or_dash(b.reason.as_ref())))
-                }
-                CommandBody::LiftBlock(b) => push(
-                    cmd.at,
-                    format!("Block lifted: {}", or_dash(b.endpoint.as_ref())),
-                ),
-                _ => {}
-            }
-        }
-
         Postmortem::draft(
             incident.title().clone(),
             incident.declared_at().date(),
             incident.peak_severity(),
-            owners,
-            LongText::new(&impact_text).ok(),
-            timeline,
+            draft_owners(incident),
+            LongText::new(&impact_text(incident.impact())).ok(),
+            draft_timeline(incident),
             incident.root_cause().map(|r| r.text.clone()),
         )
+    }
+}
+
+/// The commander, scribe and technical lead, each once.
+fn draft_owners(incident: &Incident) -> Vec<Name> {
+    let mut owners: Vec<Name> = Vec::new();
+    for role in [Role::Commander, Role::Scribe, Role::TechnicalLead] {
+        if let Some(n) = incident.roles().get(role)
+            && !owners.contains(n)
+        {
+            owners.push(n.clone());
+        }
+    }
+    owners
+}
+
+/// The impact as a list, one line per part.
+fn impact_text(impact: &Impact) -> String {
+    let list = |items: Vec<&str>| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let surfaces = impact.surfaces().iter().map(|s| match s {
+        Surface::Api => "api",
+        Surface::Frontend => "frontend",
+        Surface::Data => "data",
+    });
+    format!(
+        "- Environment: {}\n- Users: {}\n- Feature: {}\n- Started: {}\n- User impact active: {}\n- Flags: {}\n- Surfaces: {}\n- Affected endpoints: {}\n- Affected dependencies: {}",
+        impact.environment(),
+        impact.users(),
+        impact.feature(),
+        impact.started_at(),
+        if impact.user_impact_active() {
+            "yes"
+        } else {
+            "no"
+        },
+        list(impact.flags().iter().map(|f| f.as_str()).collect()),
+        list(surfaces.collect()),
+        list(
+            impact
+                .affected_endpoints()
+                .iter()
+                .map(|e| e.as_str())
+                .collect()
+        ),
+        list(
+            impact
+                .affected_dependencies()
+                .iter()
+                .map(|d| d.as_str())
+                .collect()
+        ),
+    )
+}
+
+/// The timeline: the impact's start, then one entry per command that says
+/// something a reader of the postmortem wants to know.
+fn draft_timeline(incident: &Incident) -> Vec<TimelineEntry> {
+    let impact = incident.impact();
+    let mut timeline: Vec<TimelineEntry> = Vec::new();
+    let mut push = |at: Timestamp, event: String| {
+        if let Some(event) = short(&event) {
+            timeline.push(TimelineEntry { at, event });
+        }
+    };
+    push(
+        impact.started_at(),
+        format!("Impact started: {} ({})", impact.feature(), impact.users()),
+    );
+    let mut history = HistoryWalk {
+        incident,
+        updates: incident.updates().iter(),
+        mitigations: incident.mitigations().iter(),
+        severity: None,
+    };
+    for cmd in incident.history() {
+        if let Some(event) = history.event(cmd) {
+            push(cmd.at, event);
+        }
+    }
+    timeline
+}
+
+/// Walks the history, pairing each command with the update and mitigation
+/// it added.
+struct HistoryWalk<'a> {
+    incident: &'a Incident,
+    updates: std::slice::Iter<'a, CommsUpdate>,
+    mitigations: std::slice::Iter<'a, MitigationRecord>,
+    /// The severity before the command.
+    severity: Option<Severity>,
+}
+
+impl HistoryWalk<'_> {
+    /// The timeline's entry for `cmd`, if it gets one.
+    fn event(&mut self, cmd: &Command) -> Option<String> {
+        // Each accepted command that carries an update added one, in order.
+        let update = cmd.body.update().and_then(|_| self.updates.next());
+        let action = update.map_or(String::new(), |u| u.action().to_string());
+        let impact_line = update.map_or(String::new(), |u| u.impact().to_string());
+        let event = match &cmd.body {
+            CommandBody::Declare(d) => {
+                self.severity = Some(d.severity);
+                format!("Declared {}: {}", d.severity, self.incident.title())
+            }
+            CommandBody::ChangeSeverity(b) => {
+                let from = self.severity.map_or("?".to_owned(), |s| s.to_string());
+                self.severity = Some(b.severity);
+                let reason = or_dash(b.reason.as_ref());
+                format!("Severity {from} → {}: {reason}", b.severity)
+            }
+            CommandBody::RecordCheck(b) => format!(
+                "Checked {}: {}",
+                b.check.as_str().replace('_', " "),
+                or_dash(b.finding.as_ref())
+            ),
+            CommandBody::AddNote(b) => format!("Note: {}", or_dash(b.text.as_ref())),
+            CommandBody::RecordRootCause(_) => "Root cause recorded".to_owned(),
+            CommandBody::StartMitigation(_) => {
+                let what = self
+                    .mitigations
+                    .next()
+                    .map_or(String::new(), |m| m.mitigation.describe());
+                format!("Mitigation started: {what}")
+            }
+            CommandBody::BeginMonitoring(_) => format!("Monitoring: {action}"),
+            CommandBody::ResumeInvestigation(b) => {
+                format!("Back to investigating: {}", or_dash(b.reason.as_ref()))
+            }
+            CommandBody::Resolve(_) => format!("Resolved: {impact_line}"),
+            CommandBody::Reopen(b) => format!("Reopened: {}", or_dash(b.reason.as_ref())),
+            CommandBody::LiftBlock(b) => {
+                format!("Block lifted: {}", or_dash(b.endpoint.as_ref()))
+            }
+            _ => return None,
+        };
+        Some(event)
     }
 }

@@ -2,35 +2,17 @@
 //! `incident lint-postmortem` reports, for teams that keep postmortems in a
 //! docs repository and check them in CI.
 
-use std::fmt;
-
-use chrono::NaiveDate;
-use serde::Serialize;
-
+use crate::finding::Finding;
 use crate::postmortem::{Postmortem, PostmortemInput};
-use crate::rule::{Rejection, Report, Rule, Violation};
+use crate::rule::{Rejection, Report};
 use crate::severity::Severity;
 use crate::time::Date;
+use chrono::NaiveDate;
 
-/// One broken rule in a Markdown postmortem, at its line where there is one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LintFinding {
-    /// The 1-based line of the Markdown file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// The broken rule, why, and the JSON path of the part.
-    #[serde(flatten)]
-    pub violation: Violation,
-}
-
-impl fmt::Display for LintFinding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.violation),
-            None => write!(f, "{}", self.violation),
-        }
-    }
-}
+/// One broken rule in a Markdown postmortem, at its line where there is
+/// one: a [`Finding`]. The name stays for existing callers; new code names
+/// [`Finding`].
+pub type LintFinding = Finding;
 
 /// Checks a postmortem written in the template's shape against the
 /// postmortem rules: `postmortem-incomplete` (for a published one),
@@ -60,17 +42,9 @@ impl fmt::Display for LintFinding {
 ///     (Some(24), Rule::ActionItemIncomplete),
 /// ]);
 /// ```
-pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<LintFinding> {
+pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<Finding> {
     let read = PostmortemInput::from_markdown(markdown);
-    let mut findings: Vec<LintFinding> = read
-        .problems
-        .iter()
-        .map(|(line, v)| LintFinding {
-            line: *line,
-            violation: v.clone(),
-        })
-        .collect();
-    let named = peak.or(read.input.severity);
+    let mut findings = read.problems.clone();
     let declared_on = read
         .input
         .timeline
@@ -81,31 +55,13 @@ pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<LintFindin
         .min()
         .unwrap_or(Date::from(NaiveDate::MIN));
     let mut report = Report::new();
-    Postmortem::check(
-        &mut report,
-        "",
-        &read.input,
-        named.unwrap_or(Severity::Sev4),
-        declared_on,
-    );
+    Postmortem::check_against(&mut report, "", &read.input, peak, declared_on);
     for v in report
         .into_rejection()
         .map(Rejection::into_violations)
         .unwrap_or_default()
     {
-        let v = if named.is_none() && v.rule() == Rule::PostmortemSeverityMismatch {
-            Violation::new(
-                Rule::PostmortemSeverityMismatch,
-                "the postmortem names the incident's peak severity (`Severity: SEV1`…`SEV4`)",
-                v.path(),
-            )
-        } else {
-            v
-        };
-        findings.push(LintFinding {
-            line: v.path().and_then(|p| read.line_of(p)),
-            violation: v,
-        });
+        findings.push(Finding::new(v.path().and_then(|p| read.line_of(p)), v));
     }
     findings.sort_by_key(|f| f.line.unwrap_or(usize::MAX));
     findings
