@@ -2,6 +2,9 @@
 //! allocator (this file is its own test binary, and runs as one test so that
 //! no other test allocates while it counts).
 //!
+//! Kept out of the one integration crate (`tests/it`) because a
+//! `#[global_allocator]` would count every other test's allocations too.
+//!
 //! What is counted: allocations plus reallocations made inside `handle` for
 //! commands that are already deserialized (the command itself is moved in).
 //! What the design allows:

@@ -3,9 +3,8 @@
 //! difference is wanted, rewrite the files with
 //!
 //! ```text
-//! UPDATE_GOLDENS=1 cargo test --all-features --test golden
+//! UPDATE_GOLDENS=1 cargo test --all-features --test it golden::
 //! ```
-#![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,5 @@
 //! The `incident` binary: the conformance cases through `check.py`, exit
 //! codes, formats, and `check`.
-#![cfg(feature = "cli")]
 
 use std::path::Path;
 use std::process::Command;

@@ -6,9 +6,6 @@
 //! that a test can break exactly one part of a valid command (remove a field,
 //! set it `null` or blank) before sending it.
 
-// Each test crate that includes this module uses its own part of it.
-#![allow(dead_code)]
-
 use incident_playbook::{
     Command, CommandKind, Incident, Incidents, LineRejection, Outcome, Phase, Playbook, Rejection,
     Severity, Surface, Uuid,

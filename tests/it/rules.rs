@@ -6,9 +6,7 @@
 //! Every rejection here goes through `Scenario::reject`, which also checks that
 //! the rejected command left the incident exactly as it was.
 
-mod common;
-
-use common::*;
+use crate::fixture::*;
 use incident_playbook::{
     ActionStatus, CommandKind, Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection,
     Role, Rule, Severity, ShortText, Snapshot,

@@ -23,21 +23,13 @@
 //! Cases per property: `PROPTEST_CASES` (default 256, what CI runs). Failures
 //! are kept in `proptest-regressions/properties.txt` and replayed first.
 
-#[path = "properties/breaks.rs"]
 mod breaks;
-#[path = "properties/chaos.rs"]
 mod chaos;
-#[path = "properties/garbage.rs"]
 mod garbage;
-#[path = "properties/invariants.rs"]
 mod invariants;
-#[path = "properties/lifecycle.rs"]
 mod lifecycle;
-#[path = "properties/model.rs"]
 mod model;
-#[path = "properties/scenario.rs"]
 mod scenario;
-#[path = "properties/support.rs"]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

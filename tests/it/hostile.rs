@@ -11,7 +11,7 @@ use incident_playbook::{
 };
 use serde_json::{Value, json};
 
-const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
 
 fn happy() -> Vec<Value> {
     HAPPY_SEV1

@@ -2,7 +2,8 @@
 //! as properties and on the fixtures, and figures of `incident report` a
 //! person can check by hand against the JSON lines.
 //!
-//! Property case counts follow `PROPTEST_CASES` (256 by default).
+//! Property case counts follow `PROPTEST_CASES` (256 by default). Failures
+//! are kept in `proptest-regressions/renderings.txt` and replayed first.
 
 use incident_playbook::{
     ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
@@ -11,6 +12,22 @@ use incident_playbook::{
     UpdateText, lint_postmortem,
 };
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+/// Named outright: proptest's default derives the file from this source
+/// file's path, which moves whenever the tests are rearranged.
+const REGRESSIONS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/proptest-regressions/renderings.txt"
+);
+
+/// proptest's defaults (`PROPTEST_CASES` included), with the seeds kept in [`REGRESSIONS`].
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
+        ..ProptestConfig::default()
+    }
+}
 
 fn replay(path: &str, playbook: Playbook) -> Vec<Incident> {
     let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
@@ -267,6 +284,8 @@ fn update_text() -> impl Strategy<Value = UpdateText> {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn update_text_reads_back(u in update_text()) {
         let text = u.to_string();
@@ -414,6 +433,8 @@ fn postmortem_input() -> impl Strategy<Value = PostmortemInput> {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn postmortem_markdown_reads_back(input in postmortem_input(), phases in any::<bool>()) {
         let on = Date::from(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());

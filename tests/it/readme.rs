@@ -9,12 +9,12 @@ use std::path::Path;
 
 use incident_playbook::Rule;
 
-#[path = "../examples/walkthrough.rs"]
+#[path = "../../examples/walkthrough.rs"]
 mod walkthrough;
 
 /// Marks the generated rule table; the table follows on the next line.
 const TABLE_MARKER: &str =
-    "<!-- generated from Rule::ALL (id, summary); tests/readme.rs checks it -->";
+    "<!-- generated from Rule::ALL (id, summary); tests/it/readme.rs checks it -->";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

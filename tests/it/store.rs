@@ -4,7 +4,7 @@
 //! The example file is compiled here as a module, so the test exercises the
 //! very code the example shows (and runs its demo).
 
-#[path = "../examples/sqlite_store.rs"]
+#[path = "../../examples/sqlite_store.rs"]
 #[allow(dead_code)] // the example's `main`
 mod store;
 

@@ -11,8 +11,8 @@ use incident_playbook::{Incident, Playbook, Rejection, Replay, Rule, Snapshot};
 use serde_json::{Value, json};
 
 const INCIDENT: &str = "6f1c1d52-3c0e-4d8e-9a51-0d6b8a1f2e01";
-const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
-const INTERLEAVED: &str = include_str!("conformance/cases/two-incidents-interleaved.jsonl");
+const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
+const INTERLEAVED: &str = include_str!("../conformance/cases/two-incidents-interleaved.jsonl");
 
 /// The snapshots a stream of command lines ends with; every line must be accepted.
 fn replay(lines: &str) -> Vec<Value> {

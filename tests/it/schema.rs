@@ -1,6 +1,5 @@
 //! The exported JSON Schemas: committed files match the code, and the schema
 //! agrees with the crate on what is well-formed.
-#![cfg(feature = "schema")]
 
 use std::fs;
 use std::path::Path;
