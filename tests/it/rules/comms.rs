@@ -4,13 +4,35 @@ use super::*;
 
 use Severity::Sev3;
 
-pub fn update_needs_next_update() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    let update = s.post_update();
-    let r = s.reject(&without(&update, "update.next_update"));
-    assert_only(&r, Rule::UpdateNeedsNextUpdate, Some("update.next_update"));
-    s.accept(&update);
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::UpdateNeedsNextUpdate,
+            given: || Scenario::declared(Sev3),
+            command: Scenario::post_update,
+            breaks: Remove("update.next_update"),
+            at: "update.next_update",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::UpdateOwnerNotAssigned,
+            given: || Scenario::declared(Sev3),
+            command: Scenario::post_update,
+            breaks: Set("update.owner", json!("Margaret")),
+            at: "update.owner",
+            // Any role counts, not only the commander's.
+            fix: Some(Set("update.owner", json!("Grace"))),
+        },
+        Triplet {
+            rule: Rule::UpdateStatusMismatch,
+            given: || Scenario::triaged(Sev3),
+            command: Scenario::rollback,
+            breaks: Set("update.status", json!("investigating")),
+            at: "update.status",
+            fix: Some(Set("update.status", json!("mitigating"))),
+        },
+    ]
 }
 
 pub fn next_update_not_after_update() -> Rejection {
@@ -28,25 +50,6 @@ pub fn next_update_not_after_update() -> Rejection {
         "update.next_update",
         json!(time(minute + 1)),
     ));
-    r
-}
-
-pub fn update_owner_not_assigned() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    let update = s.post_update();
-    let r = s.reject(&with(&update, "update.owner", json!("Margaret")));
-    assert_only(&r, Rule::UpdateOwnerNotAssigned, Some("update.owner"));
-    // Any role counts, not only the commander's.
-    s.accept(&with(&update, "update.owner", json!("Grace")));
-    r
-}
-
-pub fn update_status_mismatch() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let mitigate = s.rollback();
-    let r = s.reject(&with(&mitigate, "update.status", json!("investigating")));
-    assert_only(&r, Rule::UpdateStatusMismatch, Some("update.status"));
-    s.accept(&with(&mitigate, "update.status", json!("mitigating")));
     r
 }
 

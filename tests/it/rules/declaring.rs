@@ -4,40 +4,46 @@ use super::*;
 
 use Severity::{Sev2, Sev3};
 
-pub fn impact_incomplete() -> Rejection {
-    let mut s = Scenario::new(Sev3);
-    let declare = s.declare();
-    let r = s.reject(&without(&declare, "impact.feature"));
-    assert_only(&r, Rule::ImpactIncomplete, Some("impact.feature"));
-    s.accept(&declare);
-    r
-}
-
-pub fn impact_start_after_declaration() -> Rejection {
-    let mut s = Scenario::new(Sev3);
-    let declare = s.declare();
-    let r = s.reject(&with(&declare, "impact.started_at", json!(time(1))));
-    assert_only(
-        &r,
-        Rule::ImpactStartAfterDeclaration,
-        Some("impact.started_at"),
-    );
-    // Starting at the very moment of the declaration is not after it.
-    s.accept(&with(&declare, "impact.started_at", json!(time(0))));
-    r
-}
-
-pub fn severity_below_floor() -> Rejection {
-    let mut s = Scenario::new(Sev3);
-    let declare = with(
-        &s.declare(),
-        "impact.flags",
-        json!(["degraded_feature", "major_feature_broken"]),
-    );
-    let r = s.reject(&declare);
-    assert_only(&r, Rule::SeverityBelowFloor, Some("severity"));
-    s.accept(&with(&declare, "severity", json!("SEV2")));
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::ImpactIncomplete,
+            given: || Scenario::new(Sev3),
+            command: Scenario::declare,
+            breaks: Remove("impact.feature"),
+            at: "impact.feature",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::ImpactStartAfterDeclaration,
+            given: || Scenario::new(Sev3),
+            command: Scenario::declare,
+            breaks: Set("impact.started_at", json!(time(1))),
+            at: "impact.started_at",
+            // Starting at the very moment of the declaration is not after it.
+            fix: Some(Set("impact.started_at", json!(time(0)))),
+        },
+        Triplet {
+            rule: Rule::SeverityBelowFloor,
+            given: || Scenario::new(Sev3),
+            command: Scenario::declare,
+            breaks: Set(
+                "impact.flags",
+                json!(["degraded_feature", "major_feature_broken"]),
+            ),
+            at: "severity",
+            fix: Some(Set("severity", json!("SEV2"))),
+        },
+        Triplet {
+            rule: Rule::UpdateRequired,
+            given: || Scenario::triaged(Sev3),
+            command: Scenario::rollback,
+            breaks: Remove("update"),
+            at: "update",
+            fix: None,
+        },
+    ]
 }
 
 pub fn severity_unchanged() -> Rejection {
@@ -47,15 +53,6 @@ pub fn severity_unchanged() -> Rejection {
     assert_only(&r, Rule::SeverityUnchanged, Some("severity"));
     s.accept(&with(&change, "severity", json!("SEV2")));
     assert_eq!(s.incident().severity(), Sev2);
-    r
-}
-
-pub fn update_required() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let mitigate = s.rollback();
-    let r = s.reject(&without(&mitigate, "update"));
-    assert_only(&r, Rule::UpdateRequired, Some("update"));
-    s.accept(&mitigate);
     r
 }
 

@@ -62,24 +62,47 @@ pub fn not_allowed_in_phase() -> Rejection {
     r
 }
 
-pub fn timestamp_regressed() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    s.run(Scenario::add_note); // minute 1
-    let late = s.add_note();
-    let r = s.reject(&with(&late, "at", json!(time(0))));
-    assert_only(&r, Rule::TimestampRegressed, Some("at"));
-    // The same `at` as the last accepted command is in order.
-    s.accept(&with(&late, "at", json!(time(1))));
-    r
-}
-
-pub fn version_conflict() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    let note = s.add_note();
-    let r = s.reject(&with(&note, "expected_version", json!(0)));
-    assert_only(&r, Rule::VersionConflict, Some("expected_version"));
-    s.accept(&with(&note, "expected_version", json!(1)));
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::TimestampRegressed,
+            given: || {
+                let mut s = Scenario::declared(Sev3);
+                s.run(Scenario::add_note); // minute 1
+                s
+            },
+            command: Scenario::add_note,
+            breaks: Set("at", json!(time(0))),
+            at: "at",
+            // The same `at` as the last accepted command is in order.
+            fix: Some(Set("at", json!(time(1)))),
+        },
+        Triplet {
+            rule: Rule::VersionConflict,
+            given: || Scenario::declared(Sev3),
+            command: Scenario::add_note,
+            breaks: Set("expected_version", json!(0)),
+            at: "expected_version",
+            fix: Some(Set("expected_version", json!(1))),
+        },
+        Triplet {
+            rule: Rule::FieldEmpty,
+            given: || Scenario::declared(Sev3),
+            command: Scenario::add_note,
+            breaks: Set("text", json!(" \t ")),
+            at: "text",
+            fix: Some(Set("text", json!("OCR queue depth is 4,000."))),
+        },
+        Triplet {
+            rule: Rule::FieldTooLong,
+            given: || Scenario::declared(Sev3),
+            command: Scenario::add_note,
+            breaks: Set("text", json!("n".repeat(65_537))),
+            at: "text",
+            fix: Some(Set("text", json!("n".repeat(65_536)))),
+        },
+    ]
 }
 
 pub fn command_id_reused() -> Rejection {
@@ -95,24 +118,6 @@ pub fn command_id_reused() -> Rejection {
     let r = s.reject(&other);
     assert_only(&r, Rule::CommandIdReused, Some("command_id"));
     s.duplicate(&note);
-    r
-}
-
-pub fn field_empty() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    let note = s.add_note();
-    let r = s.reject(&with(&note, "text", json!(" \t ")));
-    assert_only(&r, Rule::FieldEmpty, Some("text"));
-    s.accept(&with(&note, "text", json!("OCR queue depth is 4,000.")));
-    r
-}
-
-pub fn field_too_long() -> Rejection {
-    let mut s = Scenario::declared(Sev3);
-    let note = s.add_note();
-    let r = s.reject(&with(&note, "text", json!("n".repeat(65_537))));
-    assert_only(&r, Rule::FieldTooLong, Some("text"));
-    s.accept(&with(&note, "text", json!("n".repeat(65_536))));
     r
 }
 

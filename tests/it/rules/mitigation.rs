@@ -15,59 +15,57 @@ pub fn mitigate_before_rca() -> Rejection {
     r
 }
 
-pub fn rollback_same_tag() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let rollback = s.rollback();
-    let r = s.reject(&with(&rollback, "mitigation.to_tag", json!("2026.05.04-1")));
-    assert_only(&r, Rule::RollbackSameTag, Some("mitigation.to_tag"));
-    s.accept(&rollback);
-    r
-}
-
-pub fn unknown_dependency() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let disable = s.start_mitigation(json!({"kind": "disable_dependency", "dependency": "Redis"}));
-    let r = s.reject(&disable);
-    assert_only(&r, Rule::UnknownDependency, Some("mitigation.dependency"));
-    s.accept(&with(
-        &disable,
-        "mitigation.dependency",
-        json!("Azure OpenAI"),
-    ));
-    r
-}
-
-pub fn dependency_not_optional() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let disable =
-        s.start_mitigation(json!({"kind": "disable_dependency", "dependency": "Blob Storage"}));
-    let r = s.reject(&disable);
-    assert_only(
-        &r,
-        Rule::DependencyNotOptional,
-        Some("mitigation.dependency"),
-    );
-    s.accept(&with(
-        &disable,
-        "mitigation.dependency",
-        json!("Document Intelligence"),
-    ));
-    r
-}
-
-pub fn block_endpoint_risk_not_higher() -> Rejection {
-    let mut s = Scenario::triaged(Sev3);
-    let block = s.block();
-    let even = with(&block, "mitigation.security_risk", json!("medium"));
-    let even = with(&even, "mitigation.availability_impact", json!("medium"));
-    let r = s.reject(&even);
-    assert_only(
-        &r,
-        Rule::BlockEndpointRiskNotHigher,
-        Some("mitigation.security_risk"),
-    );
-    s.accept(&with(&even, "mitigation.security_risk", json!("high")));
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::RollbackSameTag,
+            given: || Scenario::triaged(Sev3),
+            command: Scenario::rollback,
+            breaks: Set("mitigation.to_tag", json!("2026.05.04-1")),
+            at: "mitigation.to_tag",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::UnknownDependency,
+            given: || Scenario::triaged(Sev3),
+            command: |s| {
+                s.start_mitigation(
+                    json!({"kind": "disable_dependency", "dependency": "Azure OpenAI"}),
+                )
+            },
+            breaks: Set("mitigation.dependency", json!("Redis")),
+            at: "mitigation.dependency",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::DependencyNotOptional,
+            given: || Scenario::triaged(Sev3),
+            command: |s| {
+                s.start_mitigation(
+                    json!({"kind": "disable_dependency", "dependency": "Document Intelligence"}),
+                )
+            },
+            breaks: Set("mitigation.dependency", json!("Blob Storage")),
+            at: "mitigation.dependency",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::BlockEndpointRiskNotHigher,
+            given: || Scenario::triaged(Sev3),
+            // A high security risk against a medium availability impact.
+            command: |s| {
+                with(
+                    &s.block(),
+                    "mitigation.availability_impact",
+                    json!("medium"),
+                )
+            },
+            breaks: Set("mitigation.security_risk", json!("medium")),
+            at: "mitigation.security_risk",
+            fix: None,
+        },
+    ]
 }
 
 pub fn block_not_lifted() -> Rejection {

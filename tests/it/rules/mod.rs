@@ -7,6 +7,8 @@
 //! Every rejection here goes through `Scenario::reject`, which also checks that
 //! the rejected command left the incident exactly as it was.
 
+use std::collections::BTreeSet;
+
 use crate::fixture::*;
 use incident_playbook::{
     ActionStatus, CommandKind, Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection,
@@ -141,15 +143,77 @@ fn load(snapshot: &Value) -> Result<Incident, Rejection> {
     Incident::load(snapshot, &Playbook::default())
 }
 
-/// Lists each rule's trigger once: `trigger` for the meta-test, and one test
-/// per rule, named after it.
+/// One edit of a command: a field set to a value, or removed.
+enum Edit {
+    Set(&'static str, Value),
+    Remove(&'static str),
+}
+
+use Edit::{Remove, Set};
+
+impl Edit {
+    fn apply(&self, cmd: &Value) -> Value {
+        match self {
+            Set(path, value) => with(cmd, path, value.clone()),
+            Remove(path) => without(cmd, path),
+        }
+    }
+}
+
+/// A rule's trigger of the usual shape, as a row of its section's table: in
+/// the incident `given` returns, the valid command `command` builds, edited
+/// by `breaks`, is refused with `rule` alone at `at`; the nearby case is then
+/// accepted: the valid command itself (`fix: None`) or the broken one with
+/// `fix` applied.
+struct Triplet {
+    rule: Rule,
+    given: fn() -> Scenario,
+    command: fn(&mut Scenario) -> Value,
+    breaks: Edit,
+    at: &'static str,
+    fix: Option<Edit>,
+}
+
+impl Triplet {
+    /// Plays the row; returns the rejection so that the meta-test can see the rule named.
+    fn check(self) -> Rejection {
+        let mut s = (self.given)();
+        let valid = (self.command)(&mut s);
+        let broken = self.breaks.apply(&valid);
+        let r = s.reject(&broken);
+        assert_only(&r, self.rule, Some(self.at));
+        let fixed = self.fix.map_or(valid, |fix| fix.apply(&broken));
+        s.accept(&fixed);
+        r
+    }
+}
+
+/// The rows of every section's table.
+fn triplets() -> impl Iterator<Item = Triplet> {
+    [
+        lifecycle::triplets(),
+        declaring::triplets(),
+        roles::triplets(),
+        comms::triplets(),
+        mitigation::triplets(),
+        resolving::triplets(),
+        postmortem::triplets(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Lists each rule's trigger once, in the catalogue's order: `trigger` for the
+/// meta-test, and one test per rule, named after it. A rule's trigger is the
+/// row of a section's `triplets()` table that names it or, where the entry
+/// says `in section`, the function of that name in that section (a trigger
+/// of its own shape).
 macro_rules! rule_cases {
-    ($($rule:ident => $module:ident::$case:ident,)*) => {
-        /// The command (or snapshot) that breaks `rule`; `None` for a rule
-        /// that has no trigger yet.
-        fn trigger(rule: Rule) -> Option<Rejection> {
+    ($($rule:ident => $case:ident $(in $section:ident)?,)*) => {
+        /// The trigger of `rule` that is a function of its own, if it has one.
+        fn own_trigger(rule: Rule) -> Option<fn() -> Rejection> {
             match rule {
-                $(Rule::$rule => Some($module::$case()),)*
+                $($(Rule::$rule => Some($section::$case),)?)*
                 _ => None,
             }
         }
@@ -159,7 +223,7 @@ macro_rules! rule_cases {
             $(
                 #[test]
                 fn $case() {
-                    let rejection = $module::$case();
+                    let rejection = trigger(Rule::$rule).expect("the rule has a trigger");
                     assert!(rejection.breaks(Rule::$rule), "{rejection:#?}");
                     assert_eq!(Rule::$rule.id(), stringify!($case).replace('_', "-"));
                 }
@@ -169,52 +233,61 @@ macro_rules! rule_cases {
 }
 
 rule_cases! {
-    MalformedInput => lifecycle::malformed_input,
-    NotDeclared => lifecycle::not_declared,
-    AlreadyDeclared => lifecycle::already_declared,
-    IncidentClosed => lifecycle::incident_closed,
-    NotAllowedInPhase => lifecycle::not_allowed_in_phase,
-    TimestampRegressed => lifecycle::timestamp_regressed,
-    VersionConflict => lifecycle::version_conflict,
-    CommandIdReused => lifecycle::command_id_reused,
-    FieldEmpty => lifecycle::field_empty,
-    FieldTooLong => lifecycle::field_too_long,
-    ImpactIncomplete => declaring::impact_incomplete,
-    ImpactStartAfterDeclaration => declaring::impact_start_after_declaration,
-    SeverityBelowFloor => declaring::severity_below_floor,
-    SeverityUnchanged => declaring::severity_unchanged,
-    UpdateRequired => declaring::update_required,
-    CommanderRequired => roles::commander_required,
-    Sev1NeedsScribe => roles::sev1_needs_scribe,
-    Sev1ScribeNotCommander => roles::sev1_scribe_not_commander,
-    Sev1CommsByEngineeringLead => roles::sev1_comms_by_engineering_lead,
-    UpdateNeedsNextUpdate => comms::update_needs_next_update,
-    NextUpdateNotAfterUpdate => comms::next_update_not_after_update,
-    UpdateOwnerNotAssigned => comms::update_owner_not_assigned,
-    UpdateStatusMismatch => comms::update_status_mismatch,
-    MitigateBeforeRca => mitigation::mitigate_before_rca,
-    RollbackSameTag => mitigation::rollback_same_tag,
-    UnknownDependency => mitigation::unknown_dependency,
-    DependencyNotOptional => mitigation::dependency_not_optional,
-    BlockEndpointRiskNotHigher => mitigation::block_endpoint_risk_not_higher,
-    BlockNotLifted => mitigation::block_not_lifted,
-    NoSuchBlock => mitigation::no_such_block,
-    ResolveFromMonitoring => resolving::resolve_from_monitoring,
-    VerificationApiHealth => resolving::verification_api_health,
-    VerificationEndpoints => resolving::verification_endpoints,
-    VerificationFrontend => resolving::verification_frontend,
-    VerificationData => resolving::verification_data,
-    VerificationDependencies => resolving::verification_dependencies,
-    TriageChecksMissing => resolving::triage_checks_missing,
-    NotesRequired => resolving::notes_required,
-    PostmortemRequired => postmortem::postmortem_required,
-    PostmortemIncomplete => postmortem::postmortem_incomplete,
-    PostmortemSeverityMismatch => postmortem::postmortem_severity_mismatch,
-    PostmortemTimelineUnordered => postmortem::postmortem_timeline_unordered,
-    ActionItemIncomplete => postmortem::action_item_incomplete,
-    ActionItemDueBeforeIncident => postmortem::action_item_due_before_incident,
-    GuardrailActionMissing => postmortem::guardrail_action_missing,
-    SnapshotHistoryMismatch => snapshots::snapshot_history_mismatch,
+    MalformedInput => malformed_input in lifecycle,
+    NotDeclared => not_declared in lifecycle,
+    AlreadyDeclared => already_declared in lifecycle,
+    IncidentClosed => incident_closed in lifecycle,
+    NotAllowedInPhase => not_allowed_in_phase in lifecycle,
+    TimestampRegressed => timestamp_regressed,
+    VersionConflict => version_conflict,
+    CommandIdReused => command_id_reused in lifecycle,
+    FieldEmpty => field_empty,
+    FieldTooLong => field_too_long,
+    ImpactIncomplete => impact_incomplete,
+    ImpactStartAfterDeclaration => impact_start_after_declaration,
+    SeverityBelowFloor => severity_below_floor,
+    SeverityUnchanged => severity_unchanged in declaring,
+    UpdateRequired => update_required,
+    CommanderRequired => commander_required,
+    Sev1NeedsScribe => sev1_needs_scribe,
+    Sev1ScribeNotCommander => sev1_scribe_not_commander in roles,
+    Sev1CommsByEngineeringLead => sev1_comms_by_engineering_lead,
+    UpdateNeedsNextUpdate => update_needs_next_update,
+    NextUpdateNotAfterUpdate => next_update_not_after_update in comms,
+    UpdateOwnerNotAssigned => update_owner_not_assigned,
+    UpdateStatusMismatch => update_status_mismatch,
+    MitigateBeforeRca => mitigate_before_rca in mitigation,
+    RollbackSameTag => rollback_same_tag,
+    UnknownDependency => unknown_dependency,
+    DependencyNotOptional => dependency_not_optional,
+    BlockEndpointRiskNotHigher => block_endpoint_risk_not_higher,
+    BlockNotLifted => block_not_lifted in mitigation,
+    NoSuchBlock => no_such_block in mitigation,
+    ResolveFromMonitoring => resolve_from_monitoring in resolving,
+    VerificationApiHealth => verification_api_health,
+    VerificationEndpoints => verification_endpoints,
+    VerificationFrontend => verification_frontend,
+    VerificationData => verification_data,
+    VerificationDependencies => verification_dependencies,
+    TriageChecksMissing => triage_checks_missing in resolving,
+    NotesRequired => notes_required in resolving,
+    PostmortemRequired => postmortem_required in postmortem,
+    PostmortemIncomplete => postmortem_incomplete,
+    PostmortemSeverityMismatch => postmortem_severity_mismatch,
+    PostmortemTimelineUnordered => postmortem_timeline_unordered,
+    ActionItemIncomplete => action_item_incomplete,
+    ActionItemDueBeforeIncident => action_item_due_before_incident,
+    GuardrailActionMissing => guardrail_action_missing,
+    SnapshotHistoryMismatch => snapshot_history_mismatch in snapshots,
+}
+
+/// The command (or snapshot) that breaks `rule`, played and checked; `None`
+/// for a rule that has no trigger yet.
+fn trigger(rule: Rule) -> Option<Rejection> {
+    match own_trigger(rule) {
+        Some(own) => Some(own()),
+        None => triplets().find(|t| t.rule == rule).map(Triplet::check),
+    }
 }
 
 #[test]
@@ -230,4 +303,14 @@ fn every_rule_of_the_catalogue_has_a_trigger() {
         }
     }
     assert!(untested.is_empty(), "rules without a trigger: {untested:?}");
+    // A row that a function of its own, or an earlier row, shadows is never played.
+    let mut rows = BTreeSet::new();
+    for row in triplets() {
+        assert!(
+            own_trigger(row.rule).is_none(),
+            "{} has a row and a function",
+            row.rule
+        );
+        assert!(rows.insert(row.rule), "{} has two rows", row.rule);
+    }
 }

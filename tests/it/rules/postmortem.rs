@@ -23,97 +23,62 @@ pub fn postmortem_required() -> Rejection {
     r
 }
 
-pub fn postmortem_incomplete() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = without(&s.submit_postmortem(), "postmortem.what_did_not_work");
-    let r = s.reject(&pm);
-    assert_only(
-        &r,
-        Rule::PostmortemIncomplete,
-        Some("postmortem.what_did_not_work"),
-    );
-    // In review, a postmortem may still be partial.
-    s.accept(&with(&pm, "postmortem.status", json!("in_review")));
-    r
-}
-
-pub fn postmortem_severity_mismatch() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = s.submit_postmortem();
-    let r = s.reject(&with(&pm, "postmortem.severity", json!("SEV3")));
-    assert_only(
-        &r,
-        Rule::PostmortemSeverityMismatch,
-        Some("postmortem.severity"),
-    );
-    s.accept(&pm);
-    r
-}
-
-pub fn postmortem_timeline_unordered() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = s.submit_postmortem();
-    let r = s.reject(&with(&pm, "postmortem.timeline[1].at", json!(time(-6))));
-    assert_only(
-        &r,
-        Rule::PostmortemTimelineUnordered,
-        Some("postmortem.timeline[1].at"),
-    );
-    // Entries at the same time are in order.
-    s.accept(&with(&pm, "postmortem.timeline[1].at", json!(time(-5))));
-    r
-}
-
-pub fn action_item_incomplete() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = s.submit_postmortem();
-    let r = s.reject(&without(&pm, "postmortem.action_items[0].owner"));
-    assert_only(
-        &r,
-        Rule::ActionItemIncomplete,
-        Some("postmortem.action_items[0].owner"),
-    );
-    s.accept(&pm);
-    r
-}
-
-pub fn action_item_due_before_incident() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = s.submit_postmortem();
-    let r = s.reject(&with(
-        &pm,
-        "postmortem.action_items[0].due",
-        json!("2026-05-03"),
-    ));
-    assert_only(
-        &r,
-        Rule::ActionItemDueBeforeIncident,
-        Some("postmortem.action_items[0].due"),
-    );
-    // Due on the day of the declaration is fine.
-    s.accept(&with(
-        &pm,
-        "postmortem.action_items[0].due",
-        json!("2026-05-04"),
-    ));
-    r
-}
-
-pub fn guardrail_action_missing() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Resolved);
-    let pm = without(
-        &s.submit_postmortem(),
-        "postmortem.action_items[0].guardrail",
-    );
-    let r = s.reject(&pm);
-    assert_only(
-        &r,
-        Rule::GuardrailActionMissing,
-        Some("postmortem.action_items"),
-    );
-    // No missing guardrail, no guardrail action owed.
-    s.accept(&with(&pm, "postmortem.missing_guardrail", json!(false)));
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::PostmortemIncomplete,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Remove("postmortem.what_did_not_work"),
+            at: "postmortem.what_did_not_work",
+            // In review, a postmortem may still be partial.
+            fix: Some(Set("postmortem.status", json!("in_review"))),
+        },
+        Triplet {
+            rule: Rule::PostmortemSeverityMismatch,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Set("postmortem.severity", json!("SEV3")),
+            at: "postmortem.severity",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::PostmortemTimelineUnordered,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Set("postmortem.timeline[1].at", json!(time(-6))),
+            at: "postmortem.timeline[1].at",
+            // Entries at the same time are in order.
+            fix: Some(Set("postmortem.timeline[1].at", json!(time(-5)))),
+        },
+        Triplet {
+            rule: Rule::ActionItemIncomplete,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Remove("postmortem.action_items[0].owner"),
+            at: "postmortem.action_items[0].owner",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::ActionItemDueBeforeIncident,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Set("postmortem.action_items[0].due", json!("2026-05-03")),
+            at: "postmortem.action_items[0].due",
+            // Due on the day of the declaration is fine.
+            fix: Some(Set("postmortem.action_items[0].due", json!("2026-05-04"))),
+        },
+        Triplet {
+            rule: Rule::GuardrailActionMissing,
+            given: || Scenario::in_phase(Sev2, Phase::Resolved),
+            command: Scenario::submit_postmortem,
+            breaks: Remove("postmortem.action_items[0].guardrail"),
+            at: "postmortem.action_items",
+            // No missing guardrail, no guardrail action owed.
+            fix: Some(Set("postmortem.missing_guardrail", json!(false))),
+        },
+    ]
 }
 
 #[test]

@@ -16,81 +16,60 @@ pub fn resolve_from_monitoring() -> Rejection {
     r
 }
 
-pub fn verification_api_health() -> Rejection {
-    let mut s = Scenario::in_phase(Sev3, Phase::Monitoring);
-    let resolve = s.resolve();
-    let r = s.reject(&with(&resolve, "verification.health.ready", json!(false)));
-    assert_only(&r, Rule::VerificationApiHealth, Some("verification.health"));
-    s.accept(&resolve);
-    r
-}
-
-pub fn verification_endpoints() -> Rejection {
-    let mut s = Scenario::in_phase(Sev1, Phase::Monitoring);
-    let resolve = s.resolve();
-    // One passing and one failing entry for the affected endpoint.
-    let r = s.reject(&with(
-        &resolve,
-        "verification.endpoints",
-        json!([{"path": "/api/documents", "ok": true},
-               {"path": "/api/documents", "ok": false}]),
-    ));
-    assert_only(
-        &r,
-        Rule::VerificationEndpoints,
-        Some("verification.endpoints"),
-    );
-    // Extra entries for endpoints that were not affected are fine.
-    s.accept(&with(
-        &resolve,
-        "verification.endpoints",
-        json!([{"path": "/api/documents", "ok": true},
-               {"path": "/api/share", "ok": false}]),
-    ));
-    r
-}
-
-pub fn verification_frontend() -> Rejection {
-    let mut s = Scenario::in_phase(Sev1, Phase::Monitoring);
-    let resolve = s.resolve();
-    let r = s.reject(&with(
-        &resolve,
-        "verification.frontend.workflow",
-        json!(false),
-    ));
-    assert_only(
-        &r,
-        Rule::VerificationFrontend,
-        Some("verification.frontend"),
-    );
-    s.accept(&resolve);
-    r
-}
-
-pub fn verification_data() -> Rejection {
-    let mut s = Scenario::in_phase(Sev2, Phase::Monitoring);
-    let resolve = s.resolve();
-    let r = s.reject(&without(&resolve, "verification.data"));
-    assert_only(&r, Rule::VerificationData, Some("verification.data"));
-    s.accept(&resolve);
-    r
-}
-
-pub fn verification_dependencies() -> Rejection {
-    let mut s = Scenario::in_phase(Sev1, Phase::Monitoring);
-    let resolve = s.resolve();
-    let r = s.reject(&with(
-        &resolve,
-        "verification.dependencies[0].ok",
-        json!(false),
-    ));
-    assert_only(
-        &r,
-        Rule::VerificationDependencies,
-        Some("verification.dependencies"),
-    );
-    s.accept(&resolve);
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::VerificationApiHealth,
+            given: || Scenario::in_phase(Sev3, Phase::Monitoring),
+            command: Scenario::resolve,
+            breaks: Set("verification.health.ready", json!(false)),
+            at: "verification.health",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::VerificationEndpoints,
+            given: || Scenario::in_phase(Sev1, Phase::Monitoring),
+            command: Scenario::resolve,
+            // One passing and one failing entry for the affected endpoint.
+            breaks: Set(
+                "verification.endpoints",
+                json!([{"path": "/api/documents", "ok": true},
+                       {"path": "/api/documents", "ok": false}]),
+            ),
+            at: "verification.endpoints",
+            // Extra entries for endpoints that were not affected are fine.
+            fix: Some(Set(
+                "verification.endpoints",
+                json!([{"path": "/api/documents", "ok": true},
+                       {"path": "/api/share", "ok": false}]),
+            )),
+        },
+        Triplet {
+            rule: Rule::VerificationFrontend,
+            given: || Scenario::in_phase(Sev1, Phase::Monitoring),
+            command: Scenario::resolve,
+            breaks: Set("verification.frontend.workflow", json!(false)),
+            at: "verification.frontend",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::VerificationData,
+            given: || Scenario::in_phase(Sev2, Phase::Monitoring),
+            command: Scenario::resolve,
+            breaks: Remove("verification.data"),
+            at: "verification.data",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::VerificationDependencies,
+            given: || Scenario::in_phase(Sev1, Phase::Monitoring),
+            command: Scenario::resolve,
+            breaks: Set("verification.dependencies[0].ok", json!(false)),
+            at: "verification.dependencies",
+            fix: None,
+        },
+    ]
 }
 
 pub fn triage_checks_missing() -> Rejection {

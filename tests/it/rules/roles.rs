@@ -4,23 +4,35 @@ use super::*;
 
 use Severity::{Sev1, Sev2, Sev3};
 
-pub fn commander_required() -> Rejection {
-    let mut s = Scenario::new(Sev3);
-    // Grace posts the first update, so that only the commander is missing.
-    let declare = with(&s.declare(), "update.owner", json!("Grace"));
-    let r = s.reject(&without(&declare, "roles.commander"));
-    assert_only(&r, Rule::CommanderRequired, Some("roles.commander"));
-    s.accept(&declare);
-    r
-}
-
-pub fn sev1_needs_scribe() -> Rejection {
-    let mut s = Scenario::new(Sev1);
-    let declare = s.declare();
-    let r = s.reject(&without(&declare, "roles.scribe"));
-    assert_only(&r, Rule::Sev1NeedsScribe, Some("roles.scribe"));
-    s.accept(&declare);
-    r
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::CommanderRequired,
+            given: || Scenario::new(Sev3),
+            // Grace posts the first update, so that only the commander is missing.
+            command: |s| with(&s.declare(), "update.owner", json!("Grace")),
+            breaks: Remove("roles.commander"),
+            at: "roles.commander",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::Sev1NeedsScribe,
+            given: || Scenario::new(Sev1),
+            command: Scenario::declare,
+            breaks: Remove("roles.scribe"),
+            at: "roles.scribe",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::Sev1CommsByEngineeringLead,
+            given: || Scenario::new(Sev1),
+            command: Scenario::declare,
+            breaks: Set("roles.communications_owner", json!("Grace")),
+            at: "roles.communications_owner",
+            fix: None,
+        },
+    ]
 }
 
 pub fn sev1_scribe_not_commander() -> Rejection {
@@ -33,23 +45,6 @@ pub fn sev1_scribe_not_commander() -> Rejection {
     let mut sev2 = Scenario::new(Sev2);
     let declare = sev2.declare();
     sev2.accept(&with(&declare, "roles.scribe", json!("Ada")));
-    r
-}
-
-pub fn sev1_comms_by_engineering_lead() -> Rejection {
-    let mut s = Scenario::new(Sev1);
-    let declare = s.declare();
-    let r = s.reject(&with(
-        &declare,
-        "roles.communications_owner",
-        json!("Grace"),
-    ));
-    assert_only(
-        &r,
-        Rule::Sev1CommsByEngineeringLead,
-        Some("roles.communications_owner"),
-    );
-    s.accept(&declare);
     r
 }
 
