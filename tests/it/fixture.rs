@@ -17,6 +17,13 @@ pub const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 /// A second incident, for tests that need two.
 pub const OTHER_INCIDENT: &str = "5a4f3c1e-0b6d-4e8f-9a2b-3c4d5e6f7a8b";
 
+/// The `n`th command id: every command the fixture builds has one (the
+/// scenario numbers its commands from 1), and a test that needs a fresh id
+/// takes one no scenario reaches (such as `command_id(99)`).
+pub fn command_id(n: u128) -> String {
+    Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n).to_string()
+}
+
 /// The timestamp `minutes` after the declaration (2026-05-04T09:05:00Z).
 pub fn time(minutes: i64) -> String {
     let total = 9 * 60 + 5 + minutes;
@@ -378,7 +385,7 @@ impl Scenario {
 
     fn next_id(&mut self) -> String {
         self.seq += 1;
-        Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + self.seq).to_string()
+        command_id(self.seq)
     }
 
     /// The envelope of the next command: a fresh id, the next minute.
