@@ -6,6 +6,7 @@
 //! ones (a 100 MB line, 16 MiB lists) are measured through the release binary
 //! instead; the fuzz targets' findings land here as plain regression tests.
 
+use crate::fixture::command_id;
 use incident_playbook::{
     Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
 };
@@ -91,7 +92,7 @@ fn a_text_at_its_limit_is_taken_and_one_over_is_not() {
     note["text"] = json!("é".repeat(65_536));
     applied(&mut desk, &note.to_string());
     let mut longer = happy().remove(6);
-    longer["command_id"] = json!("00000000-0000-4000-8000-000000000001");
+    longer["command_id"] = json!(command_id(99));
     longer["text"] = json!("é".repeat(65_537));
     let err = desk.handle_json(&longer.to_string()).unwrap_err();
     assert!(has(&err, Rule::FieldTooLong, "text"), "{err:?}");
