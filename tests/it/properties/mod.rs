@@ -571,6 +571,25 @@ fn simulate(script: &Script) -> Stats {
     stats
 }
 
+/// The model, the invariant checker and the generators judge and build from
+/// the JSON alone, so that they cannot agree with the crate by calling it:
+/// none of them names the crate, nor the fixture of the other suites (which
+/// calls it).
+#[test]
+fn the_model_is_written_without_the_crate() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/properties");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name() == Some("mod.rs".as_ref()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for name in ["incident_playbook", "crate::", "fixture"] {
+            assert!(!text.contains(name), "{} names {name}", path.display());
+        }
+    }
+}
+
 /// The generator does what it says: over scripts drawn from a fixed seed,
 /// every rule of `BREAKS` is broken alone at least once, breaks that break
 /// another rule as well are rare, and lifecycles reach `closed`. (Run with
