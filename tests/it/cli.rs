@@ -1,16 +1,11 @@
 //! The `incident` binary: the conformance cases through `check.py`, exit
 //! codes, formats, and `check`.
 
-use crate::fixture::{OTHER_INCIDENT, command_id};
-use std::path::Path;
+use crate::fixture::{OTHER_INCIDENT, command_id, root};
 use std::process::Command;
 
 fn incident() -> Command {
     Command::new(env!("CARGO_BIN_EXE_incident"))
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]

@@ -11,11 +11,18 @@ use incident_playbook::{
     Severity, Surface, Uuid,
 };
 use serde_json::{Value, json};
+use std::path::Path;
 
 /// The incident most tests are about.
 pub const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 /// A second incident, for tests that need two.
 pub const OTHER_INCIDENT: &str = "5a4f3c1e-0b6d-4e8f-9a2b-3c4d5e6f7a8b";
+
+/// The repository's root, where the tests find the conformance cases, the
+/// golden files, the schemas and the README.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 /// The `n`th command id: every command the fixture builds has one (the
 /// scenario numbers its commands from 1), and a test that needs a fresh id
@@ -164,6 +171,20 @@ pub fn at_path<'a>(v: &'a mut Value, path: &str) -> &'a mut Value {
 /// Sets the value at `path`.
 pub fn set(v: &mut Value, path: &str, new: Value) {
     *at_path(v, path) = new;
+}
+
+/// A copy of `v` with the value at `path` set.
+pub fn with(v: &Value, path: &str, new: Value) -> Value {
+    let mut v = v.clone();
+    set(&mut v, path, new);
+    v
+}
+
+/// A copy of `v` without the field at `path`.
+pub fn without(v: &Value, path: &str) -> Value {
+    let mut v = v.clone();
+    remove(&mut v, path);
+    v
 }
 
 /// Removes the field at `path` (whose last part is a key).

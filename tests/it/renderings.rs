@@ -5,6 +5,7 @@
 //! Property case counts follow `PROPTEST_CASES` (256 by default). Failures
 //! are kept in `proptest-regressions/renderings.txt` and replayed first.
 
+use crate::fixture::root;
 use incident_playbook::{
     ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
     IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus,
@@ -30,7 +31,7 @@ fn config() -> ProptestConfig {
 }
 
 fn replay(path: &str, playbook: Playbook) -> Vec<Incident> {
-    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
     let mut r = Replay::new(playbook);
     for line in text.lines() {
         assert!(r.line(line).is_none(), "{path}: {line}");
@@ -47,11 +48,7 @@ fn happy() -> Incident {
 }
 
 fn berlin() -> Playbook {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/golden/playbook-berlin.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(root().join("tests/golden/playbook-berlin.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -210,11 +207,7 @@ fn every_fixture_postmortem_reads_back_and_lints_clean() {
 
 #[test]
 fn lint_finds_the_rules_with_their_lines() {
-    let md = std::fs::read_to_string(format!(
-        "{}/tests/golden/broken-postmortem.md",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let md = std::fs::read_to_string(root().join("tests/golden/broken-postmortem.md")).unwrap();
     let found: Vec<(Option<usize>, Rule)> = lint_postmortem(&md, Some(Severity::Sev1))
         .iter()
         .map(|f| (f.line, f.violation.rule()))

@@ -54,20 +54,6 @@ fn assert_exactly(r: &Rejection, expected: &[(Rule, Option<&str>)]) {
     assert_eq!(got, want, "violations differ");
 }
 
-/// A command with one field removed.
-fn without(cmd: &Value, path: &str) -> Value {
-    let mut cmd = cmd.clone();
-    remove(&mut cmd, path);
-    cmd
-}
-
-/// A command with one field set.
-fn with(cmd: &Value, path: &str, value: Value) -> Value {
-    let mut cmd = cmd.clone();
-    set(&mut cmd, path, value);
-    cmd
-}
-
 /// A scenario in which `kind` is allowed, and a valid command of that kind.
 fn allowed(kind: CommandKind, severity: Severity) -> (Scenario, Value) {
     let phase = match kind {
