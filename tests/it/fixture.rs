@@ -2,7 +2,7 @@
 //! SEV1 … SEV4 incidents that walk the playbook's lifecycle (declare, triage,
 //! notes, mitigate, monitor, resolve, postmortem, close) and can stop anywhere.
 //!
-//! Commands are built as `serde_json::Value`s in the wire shape of WIRE.md, so
+//! Commands are built as `serde_json::Value`s in the wire shape of the contract (`docs/contract.md`), so
 //! that a test can break exactly one part of a valid command (remove a field,
 //! set it `null` or blank) before sending it.
 

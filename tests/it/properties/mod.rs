@@ -9,10 +9,10 @@
 //!   garbage: random JSON, random field mutations, structural corruptions
 //!   (`properties/garbage.rs`).
 //! - After every accepted command the snapshot keeps every invariant of
-//!   RULES.md, judged by a checker that reads the JSON and never calls the
+//!   the contract (`docs/contract.md`), judged by a checker that reads the JSON and never calls the
 //!   crate (`properties/invariants.rs`); after every rejected command every
 //!   incident serializes byte for byte as before.
-//! - A reference model written from RULES.md predicts the verdict and the
+//! - A reference model written from the contract predicts the verdict and the
 //!   rule ids of every readable command; the crate agrees
 //!   (`properties/model.rs`).
 //! - Round trips: snapshots through JSON and `Incident::load`, commands
@@ -132,7 +132,7 @@ fn rules_of(r: &LineRejection) -> BTreeSet<String> {
         .collect()
 }
 
-/// The rules RULES.md says are reported alone.
+/// The rules the contract says are reported alone.
 const ALONE: [&str; 4] = [
     "malformed-input",
     "not-declared",

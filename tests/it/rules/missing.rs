@@ -207,7 +207,7 @@ fn null_on_an_optional_field_means_absent() {
 
 #[test]
 fn other_missing_parts_are_the_crates_choice() {
-    // RULES.md names no rule for these: a missing non-text field that the
+    // No rule of the catalogue is about these: a missing non-text field that the
     // command cannot be read without is malformed input.
     let mut s = Scenario::triaged(Severity::Sev3);
     let cases = [

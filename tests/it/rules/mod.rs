@@ -1,4 +1,4 @@
-//! The rule catalogue (RULES.md) through the public API: every rule id has a
+//! The rule catalogue (`docs/contract.md`) through the public API: every rule id has a
 //! command that breaks it and, next to it, the nearly identical command that
 //! is accepted (one module per part of the playbook, from `lifecycle` to
 //! `snapshots`); then the order of checks, the reporting of missing parts,

@@ -302,8 +302,8 @@ fn a_duplicate_is_the_same_command_however_the_json_is_written() {
     // `null` on an optional field means absent.
     s.duplicate(&with(&note, "expected_version", Value::Null));
     // The crate compares commands as read, so the same instant written with
-    // another offset is the same `at` (crate's choice; RULES.md says "the
-    // whole command equal").
+    // another offset is the same `at` (the contract: equality is after
+    // parsing).
     s.duplicate(&with(&note, "at", json!("2026-05-04T11:06:00+02:00")));
     // A difference in content is not a duplicate.
     let r = s.reject(&with(&note, "text", json!("Something else")));

@@ -140,7 +140,7 @@ fn escalating_to_sev1_brings_the_roles_along() {
     // Handing the scribe's pen to someone else is fine.
     s.run(|s| s.assign_role("scribe", "Barbara"));
     // SEV1 comms change hands only with the engineering lead: one
-    // `assign_roles` (the crate's addition to WIRE.md) moves both, and still
+    // `assign_roles` (an *addition* of the contract) moves both, and still
     // cannot break the rules.
     let half = s.command(
         "assign_roles",

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// WIRE.md's table: the type, the phases it is allowed in, the phase after
+/// The contract's phase table: the type, the phases it is allowed in, the phase after
 /// (`same` for unchanged). `resolve` is allowed from investigating and
 /// mitigating only without active user impact, noted by `*`.
 const PHASE_TABLE: &str = "

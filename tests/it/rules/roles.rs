@@ -50,7 +50,7 @@ pub fn sev1_scribe_not_commander() -> Rejection {
 
 #[test]
 fn role_commands_that_change_nothing_are_still_accepted() {
-    // RULES.md is silent; the crate accepts (and counts) them.
+    // No rule refuses them; the crate accepts (and counts) them.
     let mut s = Scenario::declared(Severity::Sev3);
     s.run(|s| s.unassign_role("scribe"));
     s.run(|s| s.assign_role("technical_lead", "Grace"));
