@@ -8,7 +8,7 @@
 
 use incident_playbook::{
     Command, CommandKind, Incident, Incidents, LineRejection, Outcome, Phase, Playbook, Rejection,
-    Severity, Surface, Uuid,
+    Replay, Severity, Surface, Uuid,
 };
 use serde_json::{Value, json};
 use std::path::Path;
@@ -17,6 +17,24 @@ use std::path::Path;
 pub const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 /// A second incident, for tests that need two.
 pub const OTHER_INCIDENT: &str = "5a4f3c1e-0b6d-4e8f-9a2b-3c4d5e6f7a8b";
+
+/// The conformance case of a SEV1 that walks the whole lifecycle to `closed`
+/// (its incident is [`INCIDENT`]).
+pub const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
+/// The conformance case of two incidents whose commands interleave.
+pub const INTERLEAVED: &str = include_str!("../conformance/cases/two-incidents-interleaved.jsonl");
+
+/// The incidents a stream of command lines ends with, replayed under
+/// `playbook`; every line must be accepted.
+pub fn replayed(lines: &str, playbook: Playbook) -> Vec<Incident> {
+    let mut replay = Replay::new(playbook);
+    for line in lines.lines() {
+        if let Some(report) = replay.line(line) {
+            panic!("line {} refused: {:?}", report.line, report.violations);
+        }
+    }
+    replay.incidents().iter().cloned().collect()
+}
 
 /// The repository's root, where the tests find the conformance cases, the
 /// golden files, the schemas and the README.

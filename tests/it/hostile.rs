@@ -6,13 +6,11 @@
 //! ones (a 100 MB line, 16 MiB lists) are measured through the release binary
 //! instead; the fuzz targets' findings land here as plain regression tests.
 
-use crate::fixture::command_id;
+use crate::fixture::{HAPPY_SEV1, command_id};
 use incident_playbook::{
     Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
 };
 use serde_json::{Value, json};
-
-const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
 
 fn happy() -> Vec<Value> {
     HAPPY_SEV1
@@ -21,7 +19,6 @@ fn happy() -> Vec<Value> {
         .collect()
 }
 
-/// The happy SEV1 case up to (not including) line `upto` (0-based), replayed.
 /// Hands `line` to `desk`, which must apply it.
 fn applied(desk: &mut Incidents, line: &str) {
     match desk.handle_json(line) {
@@ -30,6 +27,7 @@ fn applied(desk: &mut Incidents, line: &str) {
     }
 }
 
+/// The happy SEV1 case up to (not including) line `upto` (0-based), replayed.
 fn desk_upto(upto: usize) -> Incidents {
     let mut desk = Incidents::new(Playbook::default());
     for line in HAPPY_SEV1.lines().take(upto) {

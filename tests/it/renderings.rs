@@ -5,12 +5,12 @@
 //! Property case counts follow `PROPTEST_CASES` (256 by default). Failures
 //! are kept in `proptest-regressions/renderings.txt` and replayed first.
 
-use crate::fixture::root;
+use crate::fixture::{HAPPY_SEV1, replayed, root};
 use incident_playbook::{
     ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
-    IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus,
-    Replay, Rule, Severity, ShortText, Status, TimelineEntryInput, Timeliness, Timestamp,
-    UpdateText, lint_postmortem,
+    IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus, Rule,
+    Severity, ShortText, Status, TimelineEntryInput, Timeliness, Timestamp, UpdateText,
+    lint_postmortem,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -30,21 +30,16 @@ fn config() -> ProptestConfig {
     }
 }
 
+/// The incidents the command lines of the file at `path` end with.
 fn replay(path: &str, playbook: Playbook) -> Vec<Incident> {
-    let text = std::fs::read_to_string(root().join(path)).unwrap();
-    let mut r = Replay::new(playbook);
-    for line in text.lines() {
-        assert!(r.line(line).is_none(), "{path}: {line}");
-    }
-    r.incidents().iter().cloned().collect()
+    replayed(
+        &std::fs::read_to_string(root().join(path)).unwrap(),
+        playbook,
+    )
 }
 
 fn happy() -> Incident {
-    replay(
-        "tests/conformance/cases/happy-sev1-full-lifecycle.jsonl",
-        Playbook::default(),
-    )
-    .remove(0)
+    replayed(HAPPY_SEV1, Playbook::default()).remove(0)
 }
 
 fn berlin() -> Playbook {

@@ -9,22 +9,12 @@
 //! ignored.
 
 use crate::fixture::*;
-use incident_playbook::{Incident, Phase, Playbook, Rejection, Replay, Rule, Severity, Snapshot};
+use incident_playbook::{Incident, Phase, Playbook, Rejection, Rule, Severity, Snapshot};
 use serde_json::{Value, json};
-
-const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
-const INTERLEAVED: &str = include_str!("../conformance/cases/two-incidents-interleaved.jsonl");
 
 /// The snapshots a stream of command lines ends with; every line must be accepted.
 fn replay(lines: &str) -> Vec<Value> {
-    let mut replay = Replay::new(Playbook::default());
-    for line in lines.lines() {
-        if let Some(report) = replay.line(line) {
-            panic!("line {} refused: {:?}", report.line, report.violations);
-        }
-    }
-    replay
-        .incidents()
+    replayed(lines, Playbook::default())
         .iter()
         .map(|i| serde_json::to_value(i).unwrap())
         .collect()
