@@ -1,8 +1,9 @@
-//! The rule catalogue (`docs/contract.md`) through the public API: every rule id has a
-//! command that breaks it and, next to it, the nearly identical command that
-//! is accepted (one module per part of the playbook, from `lifecycle` to
-//! `snapshots`); then the order of checks, the reporting of missing parts,
-//! peak severity, the phase table, and length limits.
+//! The rule catalogue (`docs/contract.md`) through the public API: every
+//! rule id has a command that breaks it and, next to it, the nearly identical
+//! command that is accepted (one module per part of the playbook, from
+//! `lifecycle` to `snapshots`, most of them rows of a [`Triplet`] table);
+//! then the order of checks, the reporting of missing parts, peak severity,
+//! the phase table, and length limits.
 //!
 //! Every rejection here goes through `Scenario::reject`, which also checks that
 //! the rejected command left the incident exactly as it was.
