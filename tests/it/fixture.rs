@@ -46,7 +46,12 @@ pub fn root() -> &'static Path {
 /// scenario numbers its commands from 1), and a test that needs a fresh id
 /// takes one no scenario reaches (such as `command_id(99)`).
 pub fn command_id(n: u128) -> String {
-    Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n).to_string()
+    command_uuid(n).to_string()
+}
+
+/// [`command_id`] as a `Uuid`, for APIs that take one.
+pub fn command_uuid(n: u128) -> Uuid {
+    Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n)
 }
 
 /// The timestamp `minutes` after the declaration (2026-05-04T09:05:00Z).

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
+use crate::fixture::{INCIDENT, command_uuid};
 use incident_playbook::{Command, Incident, Outcome, Playbook, Rule, Uuid};
 use serde_json::json;
 use sqlite_store::Error;
@@ -43,10 +44,6 @@ impl Drop for TempDb {
 const AT: &str = "2026-05-04T09:10:00Z";
 const NEXT: &str = "2026-05-04T10:10:00Z";
 
-fn incident(n: u128) -> Uuid {
-    Uuid::from_u128(0xA000 + n)
-}
-
 fn count_rows(conn: &rusqlite::Connection, command_id: Uuid) -> i64 {
     conn.query_row(
         "SELECT count(*) FROM incident_commands WHERE command_id = ?1",
@@ -67,9 +64,9 @@ fn a_redelivered_command_is_stored_once() {
     let db = TempDb::new("redelivery");
     let playbook = Playbook::default();
     let mut conn = sqlite_store::open(db.path()).unwrap();
-    let id = incident(0);
-    let declare = sqlite_store::declare(id, Uuid::from_u128(1), AT).unwrap();
-    let note = sqlite_store::note(id, Uuid::from_u128(2), AT, "Queue at 4,000").unwrap();
+    let id: Uuid = INCIDENT.parse().unwrap();
+    let declare = sqlite_store::declare(id, command_uuid(1), AT).unwrap();
+    let note = sqlite_store::note(id, command_uuid(2), AT, "Queue at 4,000").unwrap();
     let outcomes: Vec<Outcome> = [&declare, &note, &declare, &note]
         .into_iter()
         .map(|cmd| sqlite_store::submit(&mut conn, &playbook, cmd).unwrap())
@@ -102,8 +99,8 @@ fn a_lost_race_reloads_and_the_crate_judges_again() {
     let playbook = Playbook::default();
     let mut a = sqlite_store::open(db.path()).unwrap();
     let mut b = sqlite_store::open(db.path()).unwrap();
-    let id = incident(0);
-    let declare = sqlite_store::declare(id, Uuid::from_u128(1), AT).unwrap();
+    let id: Uuid = INCIDENT.parse().unwrap();
+    let declare = sqlite_store::declare(id, command_uuid(1), AT).unwrap();
     assert_eq!(
         sqlite_store::submit(&mut a, &playbook, &declare).unwrap(),
         Outcome::Applied { version: 1 }
@@ -111,8 +108,8 @@ fn a_lost_race_reloads_and_the_crate_judges_again() {
 
     // Both writers load version 1, then A stores its note first.
     let seen = sqlite_store::load(&b, &playbook, id).unwrap();
-    let mine = sqlite_store::note(id, Uuid::from_u128(2), AT, "from A").unwrap();
-    let theirs = sqlite_store::note(id, Uuid::from_u128(3), AT, "from B").unwrap();
+    let mine = sqlite_store::note(id, command_uuid(2), AT, "from A").unwrap();
+    let theirs = sqlite_store::note(id, command_uuid(3), AT, "from B").unwrap();
     let stale = theirs.clone().expecting(1);
     assert_eq!(
         sqlite_store::submit(&mut a, &playbook, &mine).unwrap(),
@@ -138,7 +135,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again() {
         Outcome::Applied { version: 3 }
     );
     // A writer that keeps losing gives up with the crate's rule.
-    let next = sqlite_store::note(id, Uuid::from_u128(4), AT, "late").unwrap();
+    let next = sqlite_store::note(id, command_uuid(4), AT, "late").unwrap();
     let (after, _) = sqlite_store::decide(seen, next.clone(), &playbook).unwrap();
     let err = sqlite_store::append(&mut b, &after, &next).unwrap_err();
     assert_eq!(err.rule(), Some(Rule::VersionConflict));
@@ -154,11 +151,11 @@ fn rows_that_are_not_a_history_are_refused() {
     let db = TempDb::new("corrupt");
     let playbook = Playbook::default();
     let mut conn = sqlite_store::open(db.path()).unwrap();
-    let id = incident(0);
+    let id: Uuid = INCIDENT.parse().unwrap();
     for (version, cmd) in (1..).zip([
-        sqlite_store::declare(id, Uuid::from_u128(1), AT).unwrap(),
-        sqlite_store::note(id, Uuid::from_u128(2), AT, "one").unwrap(),
-        sqlite_store::note(id, Uuid::from_u128(3), AT, "two").unwrap(),
+        sqlite_store::declare(id, command_uuid(1), AT).unwrap(),
+        sqlite_store::note(id, command_uuid(2), AT, "one").unwrap(),
+        sqlite_store::note(id, command_uuid(3), AT, "two").unwrap(),
     ]) {
         assert_eq!(
             sqlite_store::submit(&mut conn, &playbook, &cmd).unwrap(),
@@ -189,7 +186,7 @@ fn rows_that_are_not_a_history_are_refused() {
 
     // A row whose command the crate refuses where it stands (a second declare).
     let declare =
-        serde_json::to_string(&sqlite_store::declare(id, Uuid::from_u128(3), AT).unwrap()).unwrap();
+        serde_json::to_string(&sqlite_store::declare(id, command_uuid(3), AT).unwrap()).unwrap();
     conn.execute(
         "UPDATE incident_commands SET command = ?1 WHERE version = 3",
         [&declare],
@@ -197,7 +194,7 @@ fn rows_that_are_not_a_history_are_refused() {
     .unwrap();
     assert!(corrupt(&conn));
     // And a store that cannot load an incident takes no command for it.
-    let more = sqlite_store::note(id, Uuid::from_u128(4), AT, "three").unwrap();
+    let more = sqlite_store::note(id, command_uuid(4), AT, "three").unwrap();
     assert!(matches!(
         sqlite_store::submit(&mut conn, &playbook, &more),
         Err(Error::Corrupt { .. })
@@ -221,6 +218,13 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The race's incidents: ids of their own, since there are several.
+fn incident(n: u128) -> Uuid {
+    Uuid::from_u128(0xA000 + n)
+}
+
+/// The race's command ids say which writer owns a command (the fixture's
+/// ids only count).
 fn command_id(incident: u128, writer: usize, n: u64) -> Uuid {
     Uuid::from_u128((incident << 64) | ((writer as u128) << 32) | u128::from(n))
 }
