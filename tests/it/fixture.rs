@@ -2,9 +2,15 @@
 //! SEV1 … SEV4 incidents that walk the playbook's lifecycle (declare, triage,
 //! notes, mitigate, monitor, resolve, postmortem, close) and can stop anywhere.
 //!
-//! Commands are built as `serde_json::Value`s in the wire shape of the contract (`docs/contract.md`), so
-//! that a test can break exactly one part of a valid command (remove a field,
-//! set it `null` or blank) before sending it.
+//! The one fixture of the integration tests (and of `tests/alloc.rs`, which
+//! includes this file): every module builds its commands here, with one
+//! scheme of ids: the incident is [`INCIDENT`] (a second one
+//! [`OTHER_INCIDENT`]), and the `n`th command is [`command_id`]`(n)`.
+//!
+//! Commands are built as `serde_json::Value`s in the wire shape of the
+//! contract (`docs/contract.md`), so that a test can break exactly one part
+//! of a valid command (remove a field, set it `null` or blank, see [`with`]
+//! and [`without`]) before sending it.
 
 use incident_playbook::{
     Command, CommandKind, Incident, Incidents, LineRejection, Outcome, Phase, Playbook, Rejection,
