@@ -3,9 +3,13 @@
 //! notes, mitigate, monitor, resolve, postmortem, close) and can stop anywhere.
 //!
 //! The one fixture of the integration tests (and of `tests/alloc.rs`, which
-//! includes this file): every module builds its commands here, with one
-//! scheme of ids: the incident is [`INCIDENT`] (a second one
-//! [`OTHER_INCIDENT`]), and the `n`th command is [`command_id`]`(n)`.
+//! includes this file), with one scheme of ids: the incident is
+//! [`INCIDENT`] (a second one [`OTHER_INCIDENT`]), and the `n`th command is
+//! [`command_id`]`(n)`. Commands come from here or from the conformance
+//! cases; the exceptions build their own on purpose: the property suite
+//! (its generator and model stay independent of everything that calls the
+//! crate), the store's race (ids that name their writer) and `generate`
+//! (it tests the benches' workload generator).
 //!
 //! Commands are built as `serde_json::Value`s in the wire shape of the
 //! contract (`docs/contract.md`), so that a test can break exactly one part
