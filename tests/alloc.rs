@@ -2,6 +2,9 @@
 //! allocator (this file is its own test binary, and runs as one test so that
 //! no other test allocates while it counts).
 //!
+//! Kept out of the one integration crate (`tests/it`) because a
+//! `#[global_allocator]` would count every other test's allocations too.
+//!
 //! What is counted: allocations plus reallocations made inside `handle` for
 //! commands that are already deserialized (the command itself is moved in).
 //! What the design allows:
@@ -16,13 +19,19 @@
 
 use std::alloc::System;
 
-use incident_playbook::{Command, Incident, Outcome, Playbook};
+// The integration tests' fixture, shared: its builders run outside the
+// counted regions.
+#[allow(dead_code)]
+#[path = "it/fixture.rs"]
+mod fixture;
+
+use fixture::{Scenario, parse, set};
+use incident_playbook::{Command, Incident, Outcome, Playbook, Severity};
+use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 
 /// How many commands of one kind are handled in a row.
 const N: usize = 1_000;
@@ -32,66 +41,19 @@ const N: usize = 1_000;
 /// vector a command kind appends to grows by doubling.
 const GROWTH: usize = 4 * (usize::BITS - N.leading_zeros()) as usize;
 
-/// `minute` minutes after 2026-05-04T09:00:00Z.
-fn at(minute: usize) -> String {
-    let minute = 9 * 60 + minute;
-    format!(
-        "2026-05-{:02}T{:02}:{:02}:00Z",
-        4 + minute / (24 * 60),
-        minute / 60 % 24,
-        minute % 60
-    )
+/// A SEV3 declared twice from one command: on the scenario's own desk, so
+/// that the updates it goes on building know the phase (it never sends
+/// them), and as the incident the test hands them to directly.
+fn declare() -> (Scenario, Incident) {
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = s.declare_now();
+    let incident = Incident::declare(parse(&declare), &Playbook::default()).unwrap();
+    (s, incident)
 }
 
-fn command_id(n: usize) -> String {
-    format!("00000000-0000-4000-8000-{n:012}")
-}
-
-fn command(json: &str) -> Command {
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
-}
-
-fn declare() -> Incident {
-    let json = format!(
-        r#"{{"type": "declare", "incident_id": "{INCIDENT}", "command_id": "{}",
-        "at": "{}", "title": "Search is slow", "severity": "SEV3",
-        "impact": {{"environment": "production", "users": "All tenants", "feature": "Search",
-          "started_at": "2026-05-04T08:30:00Z", "flags": ["degraded_feature"]}},
-        "roles": {{"commander": "Ada", "technical_lead": "Grace"}},
-        "update": {{"impact": "Search is slow", "action": "Checking the deploy", "owner": "Ada",
-          "next_update": "2026-05-04T09:30:00Z"}}}}"#,
-        command_id(0),
-        at(0)
-    );
-    Incident::declare(command(&json), &Playbook::default()).unwrap()
-}
-
-fn note(n: usize, text: &str) -> Command {
-    command(&format!(
-        r#"{{"type": "add_note", "incident_id": "{INCIDENT}", "command_id": "{}", "at": "{}", "text": "{text}"}}"#,
-        command_id(n),
-        at(n)
-    ))
-}
-
-fn update(n: usize) -> Command {
-    command(&format!(
-        r#"{{"type": "post_update", "incident_id": "{INCIDENT}", "command_id": "{}", "at": "{}",
-        "update": {{"impact": "Search is slow for all tenants", "action": "Scaling the index workers",
-          "owner": "Grace", "next_update": "{}"}}}}"#,
-        command_id(n),
-        at(n),
-        at(n + 30)
-    ))
-}
-
-fn check(n: usize) -> Command {
-    command(&format!(
-        r#"{{"type": "record_check", "incident_id": "{INCIDENT}", "command_id": "{}", "at": "{}",
-        "check": "logs", "finding": "Timeouts from the index service since 08:30"}}"#,
-        command_id(n),
-        at(n)
-    ))
+/// The next `N` commands `make` builds.
+fn batch(s: &mut Scenario, make: fn(&mut Scenario) -> Value) -> Vec<Command> {
+    (0..N).map(|_| parse(&make(s))).collect()
 }
 
 /// Allocations and reallocations while `commands` are handled one by one,
@@ -115,16 +77,10 @@ fn handled(
 
 #[test]
 fn handle_allocates_only_what_the_command_keeps() {
-    let mut incident = declare();
-    let mut next = 1;
-    let mut batch = |make: &dyn Fn(usize) -> Command| {
-        let commands: Vec<Command> = (next..next + N).map(make).collect();
-        next += N;
-        commands
-    };
+    let (mut s, mut incident) = declare();
 
     // Accepted notes: the note's text, and growth.
-    let notes = batch(&|n| note(n, "Timeouts line up with the 08:25 deploy of the index"));
+    let notes = batch(&mut s, Scenario::add_note);
     let kept = notes.clone();
     let (allocations, outcomes) = handled(&mut incident, notes);
     assert!(
@@ -140,7 +96,7 @@ fn handle_allocates_only_what_the_command_keeps() {
     );
 
     // Accepted updates: impact, action and owner, and growth.
-    let updates = batch(&update);
+    let updates = batch(&mut s, Scenario::post_update);
     let (allocations, outcomes) = handled(&mut incident, updates);
     assert!(
         outcomes
@@ -155,7 +111,7 @@ fn handle_allocates_only_what_the_command_keeps() {
     );
 
     // Accepted checks: the finding, and growth.
-    let checks = batch(&check);
+    let checks = batch(&mut s, |s| s.record_check("logs"));
     let (allocations, outcomes) = handled(&mut incident, checks);
     assert!(
         outcomes
@@ -183,8 +139,10 @@ fn handle_allocates_only_what_the_command_keeps() {
     // Refused: a blank note breaks one rule. Its allocations are the
     // rejection's (the list, a message and a path) and go with it.
     let playbook = Playbook::default();
-    for n in next..next + 100 {
-        let cmd = note(n, "   ");
+    for _ in 0..100 {
+        let mut note = s.add_note();
+        set(&mut note, "text", json!("   "));
+        let cmd = parse(&note);
         // What dropping the command itself frees (handle drops it).
         let own = {
             let copy = cmd.clone();

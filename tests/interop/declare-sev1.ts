@@ -41,7 +41,7 @@ export const declareSev1: Command = {
   },
 };
 
-// The snapshot type exists and carries the fields WIRE.md promises.
+// The snapshot type exists and carries the fields the contract (docs/contract.md) promises.
 export function describe(s: Snapshot): string {
   return `${String(s.incident_id)} v${String(s.version)} ${String(s.phase)} ${String(s.severity)}`;
 }

@@ -86,7 +86,7 @@ def parse_line(text):
 
 
 def read_lines(path):
-    """1-based numbering that counts every line, blank ones included (WIRE.md)."""
+    """1-based numbering that counts every line, blank ones included (docs/contract.md)."""
     with open(path, "rb") as f:
         data = f.read().decode("utf-8", errors="replace")
     parts = data.split("\n")

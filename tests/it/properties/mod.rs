@@ -9,10 +9,10 @@
 //!   garbage: random JSON, random field mutations, structural corruptions
 //!   (`properties/garbage.rs`).
 //! - After every accepted command the snapshot keeps every invariant of
-//!   RULES.md, judged by a checker that reads the JSON and never calls the
+//!   the contract (`docs/contract.md`), judged by a checker that reads the JSON and never calls the
 //!   crate (`properties/invariants.rs`); after every rejected command every
 //!   incident serializes byte for byte as before.
-//! - A reference model written from RULES.md predicts the verdict and the
+//! - A reference model written from the contract predicts the verdict and the
 //!   rule ids of every readable command; the crate agrees
 //!   (`properties/model.rs`).
 //! - Round trips: snapshots through JSON and `Incident::load`, commands
@@ -23,21 +23,13 @@
 //! Cases per property: `PROPTEST_CASES` (default 256, what CI runs). Failures
 //! are kept in `proptest-regressions/properties.txt` and replayed first.
 
-#[path = "properties/breaks.rs"]
 mod breaks;
-#[path = "properties/chaos.rs"]
 mod chaos;
-#[path = "properties/garbage.rs"]
 mod garbage;
-#[path = "properties/invariants.rs"]
 mod invariants;
-#[path = "properties/lifecycle.rs"]
 mod lifecycle;
-#[path = "properties/model.rs"]
 mod model;
-#[path = "properties/scenario.rs"]
 mod scenario;
-#[path = "properties/support.rs"]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -140,7 +132,7 @@ fn rules_of(r: &LineRejection) -> BTreeSet<String> {
         .collect()
 }
 
-/// The rules RULES.md says are reported alone.
+/// The rules the contract says are reported alone.
 const ALONE: [&str; 4] = [
     "malformed-input",
     "not-declared",
@@ -577,6 +569,25 @@ fn simulate(script: &Script) -> Stats {
         .filter(|i| i.phase == support::Phase::Closed)
         .count();
     stats
+}
+
+/// The model, the invariant checker and the generators judge and build from
+/// the JSON alone, so that they cannot agree with the crate by calling it:
+/// none of them names the crate, nor the fixture of the other suites (which
+/// calls it).
+#[test]
+fn the_model_is_written_without_the_crate() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/properties");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name() == Some("mod.rs".as_ref()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for name in ["incident_playbook", "crate::", "fixture"] {
+            assert!(!text.contains(name), "{} names {name}", path.display());
+        }
+    }
 }
 
 /// The generator does what it says: over scripts drawn from a fixed seed,

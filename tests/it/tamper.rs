@@ -1,29 +1,20 @@
 //! Tampered snapshots: a snapshot is loaded only if its own history produces
 //! it, and a hand-edited one is refused with the id of the rule it breaks.
 //!
-//! Each test takes the snapshot of a realistic history (replayed here, never
-//! written by hand), edits one thing as a person with a text editor might,
+//! Each test takes the snapshot of a realistic history (a conformance case
+//! replayed, or a scenario of the fixture played; never written by hand),
+//! edits one thing as a person with a text editor might,
 //! and checks that `Incident::load` names the rule (and the path) the edit
 //! breaks. The untampered snapshots load, so a test fails if the edit is
 //! ignored.
 
-use incident_playbook::{Incident, Playbook, Rejection, Replay, Rule, Snapshot};
+use crate::fixture::*;
+use incident_playbook::{Incident, Phase, Playbook, Rejection, Rule, Severity, Snapshot};
 use serde_json::{Value, json};
-
-const INCIDENT: &str = "6f1c1d52-3c0e-4d8e-9a51-0d6b8a1f2e01";
-const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
-const INTERLEAVED: &str = include_str!("conformance/cases/two-incidents-interleaved.jsonl");
 
 /// The snapshots a stream of command lines ends with; every line must be accepted.
 fn replay(lines: &str) -> Vec<Value> {
-    let mut replay = Replay::new(Playbook::default());
-    for line in lines.lines() {
-        if let Some(report) = replay.line(line) {
-            panic!("line {} refused: {:?}", report.line, report.violations);
-        }
-    }
-    replay
-        .incidents()
+    replayed(lines, Playbook::default())
         .iter()
         .map(|i| serde_json::to_value(i).unwrap())
         .collect()
@@ -35,183 +26,49 @@ fn only(lines: &str) -> Value {
     all.remove(0)
 }
 
-/// One command of [`INCIDENT`], with the `n`th command id and the body's fields.
-fn command(n: u32, kind: &str, at: &str, body: Value) -> String {
-    let mut c = json!({
-        "type": kind,
-        "incident_id": INCIDENT,
-        "command_id": format!("00000000-0000-4000-8000-{n:012}"),
-        "at": at,
-    });
-    if let (Some(c), Value::Object(body)) = (c.as_object_mut(), body) {
-        c.extend(body);
-    }
-    c.to_string()
-}
-
-fn update(owner: &str, action: &str, next: Option<&str>) -> Value {
-    let mut u =
-        json!({"impact": "Search fails for most tenants", "action": action, "owner": owner});
-    if let Some(next) = next {
-        u["next_update"] = json!(next);
-    }
-    u
-}
-
-/// The opening of a SEV2 incident: declared, all five triage checks, a note,
-/// a mitigation in place and watched.
-fn sev2_until_monitoring(mitigation: Value) -> Vec<String> {
-    let mut lines = vec![command(
-        1,
-        "declare",
-        "2026-06-01T14:10:00Z",
-        json!({
-            "title": "Search returns errors",
-            "severity": "SEV2",
-            "impact": {"environment": "production", "users": "Most tenants searching",
-                       "feature": "Search", "started_at": "2026-06-01T14:00:00Z",
-                       "flags": ["major_feature_broken"], "surfaces": ["api"],
-                       "affected_endpoints": ["/api/search"]},
-            "roles": {"commander": "Mia", "technical_lead": "Raj"},
-            "update": update("Mia", "Looking at the 13:55 config change", Some("2026-06-01T14:40:00Z")),
-        }),
-    )];
-    for (i, check) in [
-        "recent_deploys",
-        "migrations",
-        "provider_status",
-        "logs",
-        "health_endpoints",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let n = 2 + i as u32;
-        lines.push(command(
-            n,
-            "record_check",
-            &format!("2026-06-01T14:1{n}:00Z"),
-            json!({"check": check, "finding": format!("{check} looked at")}),
-        ));
-    }
-    lines.push(command(
-        7,
-        "add_note",
-        "2026-06-01T14:18:00Z",
-        json!({"text": "Config change at 13:55 shrank the search pool."}),
-    ));
-    lines.push(command(
-        8,
-        "start_mitigation",
-        "2026-06-01T14:20:00Z",
-        json!({"mitigation": mitigation,
-               "update": update("Mia", "Mitigating", Some("2026-06-01T14:50:00Z"))}),
-    ));
-    lines.push(command(
-        9,
-        "begin_monitoring",
-        "2026-06-01T14:30:00Z",
-        json!({"update": update("Mia", "Watching error rates", Some("2026-06-01T15:00:00Z"))}),
-    ));
-    lines
-}
-
-fn resolve(n: u32, at: &str) -> String {
-    command(
-        n,
-        "resolve",
-        at,
-        json!({
-            "verification": {"health": {"live": true, "ready": true, "status": true},
-                             "endpoints": [{"path": "/api/search", "ok": true}]},
-            "update": update("Mia", "Resolved", None),
-        }),
-    )
+/// The snapshot of the scenario's incident.
+fn snapshot(s: &Scenario) -> Value {
+    serde_json::to_value(s.incident()).unwrap()
 }
 
 /// A resolved SEV2 with a draft postmortem that leaves most sections out.
-fn sev2_resolved() -> Value {
-    let mut lines = sev2_until_monitoring(
-        json!({"kind": "revert_config", "change": "Restore SEARCH_POOL_SIZE=32"}),
-    );
-    lines.push(resolve(10, "2026-06-01T15:05:00Z"));
-    lines.push(command(
-        11,
+fn sev2_resolved_scenario() -> Scenario {
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Resolved);
+    let draft = s.command(
         "submit_postmortem",
-        "2026-06-02T09:00:00Z",
-        json!({"postmortem": {"title": "Search errors after a config change",
+        json!({"postmortem": {"title": "Report exports failing after a config change",
                               "severity": "SEV2", "status": "draft"}}),
-    ));
-    only(&lines.join("\n"))
+    );
+    s.accept(&draft);
+    s
+}
+
+fn sev2_resolved() -> Value {
+    snapshot(&sev2_resolved_scenario())
 }
 
 /// A closed SEV2 that blocked an endpoint and lifted the block before closing.
 fn sev2_closed_after_block() -> Value {
-    let mut lines = sev2_until_monitoring(json!({
-        "kind": "block_endpoint", "endpoint": "/api/share",
-        "security_risk": "high", "availability_impact": "medium",
-    }));
-    lines.push(command(
-        10,
-        "lift_block",
-        "2026-06-01T14:55:00Z",
-        json!({"endpoint": "/api/share"}),
-    ));
-    lines.push(resolve(11, "2026-06-01T15:05:00Z"));
-    lines.push(command(
-        12,
-        "submit_postmortem",
-        "2026-06-02T09:00:00Z",
-        json!({"postmortem": {
-            "title": "Search errors after a config change", "date": "2026-06-02",
-            "severity": "SEV2", "owners": ["Mia"], "status": "published",
-            "summary": "Search failed for 65 minutes.", "impact": "Most tenants could not search.",
-            "timeline": [{"at": "2026-06-01T14:00:00Z", "event": "Errors start"},
-                         {"at": "2026-06-01T14:10:00Z", "event": "Declared"},
-                         {"at": "2026-06-01T15:05:00Z", "event": "Resolved"}],
-            "root_cause": "A config change shrank the pool.", "what_worked": "Blocking sharing fast.",
-            "what_did_not_work": "No alert on pool exhaustion.",
-            "action_items": [{"action": "Alert on pool exhaustion", "owner": "Raj",
-                              "due": "2026-06-15", "guardrail": "dashboard"}],
-            "missing_guardrail": true,
-        }}),
-    ));
-    lines.push(command(13, "close", "2026-06-02T10:00:00Z", json!({})));
-    only(&lines.join("\n"))
+    let mut s = Scenario::triaged(Severity::Sev2);
+    for step in [
+        Scenario::block,
+        Scenario::begin_monitoring,
+        Scenario::lift_block,
+        Scenario::resolve,
+        Scenario::submit_postmortem,
+        Scenario::close,
+    ] {
+        s.run(step);
+    }
+    snapshot(&s)
 }
 
 /// A SEV3 escalated to SEV2 and back: current SEV3, peak SEV2, investigating.
 fn sev3_after_escalation() -> Value {
-    let lines = [
-        command(
-            1,
-            "declare",
-            "2026-06-03T08:00:00Z",
-            json!({
-                "title": "Slow exports", "severity": "SEV3",
-                "impact": {"environment": "production", "users": "Tenants exporting",
-                           "feature": "Export", "started_at": "2026-06-03T07:40:00Z",
-                           "flags": ["degraded_feature"]},
-                "roles": {"commander": "Ola"},
-                "update": update("Ola", "Checking the export queue", Some("2026-06-03T09:00:00Z")),
-            }),
-        ),
-        command(
-            2,
-            "change_severity",
-            "2026-06-03T08:20:00Z",
-            json!({"severity": "SEV2", "reason": "Exports fail for large tenants",
-                   "update": update("Ola", "Escalated", Some("2026-06-03T08:50:00Z"))}),
-        ),
-        command(
-            3,
-            "change_severity",
-            "2026-06-03T08:40:00Z",
-            json!({"severity": "SEV3", "reason": "Only slow again",
-                   "update": update("Ola", "Downgraded", Some("2026-06-03T09:40:00Z"))}),
-        ),
-    ];
-    only(&lines.join("\n"))
+    let mut s = Scenario::declared(Severity::Sev3);
+    s.run(|s| s.change_severity(Severity::Sev2));
+    s.run(|s| s.change_severity(Severity::Sev3));
+    snapshot(&s)
 }
 
 fn sev1_closed() -> Value {
@@ -504,7 +361,7 @@ fn changing_the_title_only() {
 fn swapping_the_incident_id() {
     refused(
         sev1_closed(),
-        |s| s["incident_id"] = json!(INCIDENT),
+        |s| s["incident_id"] = json!(OTHER_INCIDENT),
         Rule::SnapshotHistoryMismatch,
         "incident_id",
     );
@@ -644,19 +501,19 @@ fn rewording_a_command_inside_the_history() {
     );
 }
 
+/// The resolved SEV2 and a valid note that would come next.
+fn sev2_resolved_and_a_late_note() -> (Value, Value) {
+    let mut s = sev2_resolved_scenario();
+    let note = s.add_note();
+    (snapshot(&s), note)
+}
+
 #[test]
 fn appending_a_command_without_changing_derived_fields() {
+    let (base, note) = sev2_resolved_and_a_late_note();
     refused(
-        sev2_resolved(),
-        |s| {
-            let note = command(
-                99,
-                "add_note",
-                "2026-06-02T10:00:00Z",
-                json!({"text": "Late note."}),
-            );
-            history(s).push(serde_json::from_str(&note).unwrap());
-        },
+        base,
+        |s| history(s).push(note),
         Rule::SnapshotHistoryMismatch,
         "version",
     );
@@ -664,16 +521,11 @@ fn appending_a_command_without_changing_derived_fields() {
 
 #[test]
 fn appending_a_command_and_bumping_the_version() {
+    let (base, note) = sev2_resolved_and_a_late_note();
     refused(
-        sev2_resolved(),
+        base,
         |s| {
-            let note = command(
-                99,
-                "add_note",
-                "2026-06-02T10:00:00Z",
-                json!({"text": "Late note."}),
-            );
-            history(s).push(serde_json::from_str(&note).unwrap());
+            history(s).push(note);
             s["version"] = json!(12);
         },
         Rule::SnapshotHistoryMismatch,
@@ -687,7 +539,7 @@ fn appending_a_command_after_close() {
         sev1_closed(),
         |s| {
             let mut note = history(s)[6].clone();
-            note["command_id"] = json!("00000000-0000-4000-8000-000000000099");
+            note["command_id"] = json!(command_id(99));
             note["at"] = json!("2026-05-06T09:00:00Z");
             history(s).push(note);
             s["version"] = json!(14);
@@ -736,7 +588,7 @@ fn truncating_the_history_and_the_version() {
 fn slipping_another_incidents_command_into_the_history() {
     refused(
         sev1_closed(),
-        |s| history(s)[6]["incident_id"] = json!(INCIDENT),
+        |s| history(s)[6]["incident_id"] = json!(OTHER_INCIDENT),
         Rule::NotDeclared,
         "history[6].incident_id",
     );

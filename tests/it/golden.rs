@@ -3,16 +3,12 @@
 //! difference is wanted, rewrite the files with
 //!
 //! ```text
-//! UPDATE_GOLDENS=1 cargo test --all-features --test golden
+//! UPDATE_GOLDENS=1 cargo test --all-features --test it golden::
 //! ```
-#![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
+use crate::fixture::root;
+use std::path::PathBuf;
 use std::process::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn case(name: &str) -> PathBuf {
     root().join("tests/conformance/cases").join(name)

@@ -2,7 +2,7 @@
 //! every line it writes is accepted, by the crate and by the exported command
 //! schema, and a seed names one stream.
 
-#[path = "../examples/generate/stream.rs"]
+#[path = "../../examples/generate/stream.rs"]
 mod stream;
 
 use incident_playbook::{Incident, Phase, Playbook, Replay, schema};

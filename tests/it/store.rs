@@ -4,18 +4,19 @@
 //! The example file is compiled here as a module, so the test exercises the
 //! very code the example shows (and runs its demo).
 
-#[path = "../examples/sqlite_store.rs"]
+#[path = "../../examples/sqlite_store.rs"]
 #[allow(dead_code)] // the example's `main`
-mod store;
+mod sqlite_store;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
+use crate::fixture::{INCIDENT, command_uuid};
 use incident_playbook::{Command, Incident, Outcome, Playbook, Rule, Uuid};
 use serde_json::json;
-use store::Error;
+use sqlite_store::Error;
 
 /// A store file of its own per test, removed afterwards even if the test fails.
 struct TempDb(PathBuf);
@@ -26,7 +27,7 @@ impl TempDb {
             "incident-store-test-{}-{name}.db",
             std::process::id()
         ));
-        store::remove_db(&path);
+        sqlite_store::remove_db(&path);
         TempDb(path)
     }
     fn path(&self) -> &Path {
@@ -36,16 +37,12 @@ impl TempDb {
 
 impl Drop for TempDb {
     fn drop(&mut self) {
-        store::remove_db(&self.0);
+        sqlite_store::remove_db(&self.0);
     }
 }
 
 const AT: &str = "2026-05-04T09:10:00Z";
 const NEXT: &str = "2026-05-04T10:10:00Z";
-
-fn incident(n: u128) -> Uuid {
-    Uuid::from_u128(0xA000 + n)
-}
 
 fn count_rows(conn: &rusqlite::Connection, command_id: Uuid) -> i64 {
     conn.query_row(
@@ -59,20 +56,20 @@ fn count_rows(conn: &rusqlite::Connection, command_id: Uuid) -> i64 {
 #[test]
 fn the_demo_runs() {
     let db = TempDb::new("demo");
-    store::demo(db.path()).unwrap();
+    sqlite_store::demo(db.path()).unwrap();
 }
 
 #[test]
 fn a_redelivered_command_is_stored_once() {
     let db = TempDb::new("redelivery");
     let playbook = Playbook::default();
-    let mut conn = store::open(db.path()).unwrap();
-    let id = incident(0);
-    let declare = store::declare(id, Uuid::from_u128(1), AT).unwrap();
-    let note = store::note(id, Uuid::from_u128(2), AT, "Queue at 4,000").unwrap();
+    let mut conn = sqlite_store::open(db.path()).unwrap();
+    let id: Uuid = INCIDENT.parse().unwrap();
+    let declare = sqlite_store::declare(id, command_uuid(1), AT).unwrap();
+    let note = sqlite_store::note(id, command_uuid(2), AT, "Queue at 4,000").unwrap();
     let outcomes: Vec<Outcome> = [&declare, &note, &declare, &note]
         .into_iter()
-        .map(|cmd| store::submit(&mut conn, &playbook, cmd).unwrap())
+        .map(|cmd| sqlite_store::submit(&mut conn, &playbook, cmd).unwrap())
         .collect();
     assert_eq!(
         outcomes,
@@ -86,12 +83,12 @@ fn a_redelivered_command_is_stored_once() {
     assert_eq!(count_rows(&conn, declare.command_id), 1);
     assert_eq!(count_rows(&conn, note.command_id), 1);
     assert_eq!(
-        store::submit(&mut conn, &playbook, &note).unwrap(),
+        sqlite_store::submit(&mut conn, &playbook, &note).unwrap(),
         Outcome::Duplicate { version: 2 }
     );
     // The same id with other content is not a redelivery.
-    let reused = store::note(id, note.command_id, AT, "Queue at 5,000").unwrap();
-    let err = store::submit(&mut conn, &playbook, &reused).unwrap_err();
+    let reused = sqlite_store::note(id, note.command_id, AT, "Queue at 5,000").unwrap();
+    let err = sqlite_store::submit(&mut conn, &playbook, &reused).unwrap_err();
     assert_eq!(err.rule(), Some(Rule::CommandIdReused));
     assert_eq!(count_rows(&conn, note.command_id), 1);
 }
@@ -100,50 +97,50 @@ fn a_redelivered_command_is_stored_once() {
 fn a_lost_race_reloads_and_the_crate_judges_again() {
     let db = TempDb::new("race");
     let playbook = Playbook::default();
-    let mut a = store::open(db.path()).unwrap();
-    let mut b = store::open(db.path()).unwrap();
-    let id = incident(0);
-    let declare = store::declare(id, Uuid::from_u128(1), AT).unwrap();
+    let mut a = sqlite_store::open(db.path()).unwrap();
+    let mut b = sqlite_store::open(db.path()).unwrap();
+    let id: Uuid = INCIDENT.parse().unwrap();
+    let declare = sqlite_store::declare(id, command_uuid(1), AT).unwrap();
     assert_eq!(
-        store::submit(&mut a, &playbook, &declare).unwrap(),
+        sqlite_store::submit(&mut a, &playbook, &declare).unwrap(),
         Outcome::Applied { version: 1 }
     );
 
     // Both writers load version 1, then A stores its note first.
-    let seen = store::load(&b, &playbook, id).unwrap();
-    let mine = store::note(id, Uuid::from_u128(2), AT, "from A").unwrap();
-    let theirs = store::note(id, Uuid::from_u128(3), AT, "from B").unwrap();
+    let seen = sqlite_store::load(&b, &playbook, id).unwrap();
+    let mine = sqlite_store::note(id, command_uuid(2), AT, "from A").unwrap();
+    let theirs = sqlite_store::note(id, command_uuid(3), AT, "from B").unwrap();
     let stale = theirs.clone().expecting(1);
     assert_eq!(
-        store::submit(&mut a, &playbook, &mine).unwrap(),
+        sqlite_store::submit(&mut a, &playbook, &mine).unwrap(),
         Outcome::Applied { version: 2 }
     );
     for cmd in [&theirs, &stale, &mine] {
-        let (after, outcome) = store::decide(seen.clone(), cmd.clone(), &playbook).unwrap();
+        let (after, outcome) = sqlite_store::decide(seen.clone(), cmd.clone(), &playbook).unwrap();
         assert_eq!(outcome, Outcome::Applied { version: 2 });
-        let err = store::append(&mut b, &after, cmd).unwrap_err();
+        let err = sqlite_store::append(&mut b, &after, cmd).unwrap_err();
         assert_eq!(err.rule(), Some(Rule::VersionConflict), "{err}");
     }
 
     // Reloaded: without expected_version it goes on top; with a stale one it
     // is refused; A's own note, raced by a redelivery, is a duplicate.
-    let err = store::submit(&mut b, &playbook, &stale).unwrap_err();
+    let err = sqlite_store::submit(&mut b, &playbook, &stale).unwrap_err();
     assert_eq!(err.rule(), Some(Rule::VersionConflict));
     assert_eq!(
-        store::submit(&mut b, &playbook, &mine).unwrap(),
+        sqlite_store::submit(&mut b, &playbook, &mine).unwrap(),
         Outcome::Duplicate { version: 2 }
     );
     assert_eq!(
-        store::submit(&mut b, &playbook, &theirs).unwrap(),
+        sqlite_store::submit(&mut b, &playbook, &theirs).unwrap(),
         Outcome::Applied { version: 3 }
     );
     // A writer that keeps losing gives up with the crate's rule.
-    let next = store::note(id, Uuid::from_u128(4), AT, "late").unwrap();
-    let (after, _) = store::decide(seen, next.clone(), &playbook).unwrap();
-    let err = store::append(&mut b, &after, &next).unwrap_err();
+    let next = sqlite_store::note(id, command_uuid(4), AT, "late").unwrap();
+    let (after, _) = sqlite_store::decide(seen, next.clone(), &playbook).unwrap();
+    let err = sqlite_store::append(&mut b, &after, &next).unwrap_err();
     assert_eq!(err.rule(), Some(Rule::VersionConflict));
     assert_eq!(
-        store::rows(&a, id).unwrap().len(),
+        sqlite_store::rows(&a, id).unwrap().len(),
         3,
         "refused attempts left rows behind"
     );
@@ -153,21 +150,21 @@ fn a_lost_race_reloads_and_the_crate_judges_again() {
 fn rows_that_are_not_a_history_are_refused() {
     let db = TempDb::new("corrupt");
     let playbook = Playbook::default();
-    let mut conn = store::open(db.path()).unwrap();
-    let id = incident(0);
+    let mut conn = sqlite_store::open(db.path()).unwrap();
+    let id: Uuid = INCIDENT.parse().unwrap();
     for (version, cmd) in (1..).zip([
-        store::declare(id, Uuid::from_u128(1), AT).unwrap(),
-        store::note(id, Uuid::from_u128(2), AT, "one").unwrap(),
-        store::note(id, Uuid::from_u128(3), AT, "two").unwrap(),
+        sqlite_store::declare(id, command_uuid(1), AT).unwrap(),
+        sqlite_store::note(id, command_uuid(2), AT, "one").unwrap(),
+        sqlite_store::note(id, command_uuid(3), AT, "two").unwrap(),
     ]) {
         assert_eq!(
-            store::submit(&mut conn, &playbook, &cmd).unwrap(),
+            sqlite_store::submit(&mut conn, &playbook, &cmd).unwrap(),
             Outcome::Applied { version }
         );
     }
     let corrupt = |conn: &rusqlite::Connection| {
         matches!(
-            store::load(conn, &playbook, id),
+            sqlite_store::load(conn, &playbook, id),
             Err(Error::Corrupt { incident_id, .. }) if incident_id == id
         )
     };
@@ -189,7 +186,7 @@ fn rows_that_are_not_a_history_are_refused() {
 
     // A row whose command the crate refuses where it stands (a second declare).
     let declare =
-        serde_json::to_string(&store::declare(id, Uuid::from_u128(3), AT).unwrap()).unwrap();
+        serde_json::to_string(&sqlite_store::declare(id, command_uuid(3), AT).unwrap()).unwrap();
     conn.execute(
         "UPDATE incident_commands SET command = ?1 WHERE version = 3",
         [&declare],
@@ -197,9 +194,9 @@ fn rows_that_are_not_a_history_are_refused() {
     .unwrap();
     assert!(corrupt(&conn));
     // And a store that cannot load an incident takes no command for it.
-    let more = store::note(id, Uuid::from_u128(4), AT, "three").unwrap();
+    let more = sqlite_store::note(id, command_uuid(4), AT, "three").unwrap();
     assert!(matches!(
-        store::submit(&mut conn, &playbook, &more),
+        sqlite_store::submit(&mut conn, &playbook, &more),
         Err(Error::Corrupt { .. })
     ));
 }
@@ -221,6 +218,13 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The race's incidents: ids of their own, since there are several.
+fn incident(n: u128) -> Uuid {
+    Uuid::from_u128(0xA000 + n)
+}
+
+/// The race's command ids say which writer owns a command (the fixture's
+/// ids only count).
 fn command_id(incident: u128, writer: usize, n: u64) -> Uuid {
     Uuid::from_u128((incident << 64) | ((writer as u128) << 32) | u128::from(n))
 }
@@ -275,19 +279,20 @@ fn owned_command(incident_no: u128, writer: usize, n: u64) -> Command {
 /// One delivery and what the store answered.
 struct Delivery {
     cmd: Command,
-    result: Result<store::Receipt, Rule>,
+    result: Result<sqlite_store::Receipt, Rule>,
 }
 
 fn writer(path: PathBuf, me: usize, barrier: Arc<Barrier>) -> Vec<Delivery> {
     let playbook = Playbook::default();
-    let mut conn = store::open(&path).unwrap();
+    let mut conn = sqlite_store::open(&path).unwrap();
     let mut log = Vec::new();
     let mut send = |conn: &mut rusqlite::Connection, cmd: Command| {
-        let result = match store::submit_with(conn, &playbook, &cmd, store::MAX_ATTEMPTS) {
-            Ok(receipt) => Ok(receipt),
-            Err(Error::Rejected(r)) => Err(r.rule()),
-            Err(e) => panic!("writer {me}: {e}"),
-        };
+        let result =
+            match sqlite_store::submit_with(conn, &playbook, &cmd, sqlite_store::MAX_ATTEMPTS) {
+                Ok(receipt) => Ok(receipt),
+                Err(Error::Rejected(r)) => Err(r.rule()),
+                Err(e) => panic!("writer {me}: {e}"),
+            };
         log.push(Delivery { cmd, result });
     };
     barrier.wait();
@@ -295,7 +300,7 @@ fn writer(path: PathBuf, me: usize, barrier: Arc<Barrier>) -> Vec<Delivery> {
     for i in 0..INCIDENTS {
         send(
             &mut conn,
-            store::declare(incident(i), command_id(i, 99, 0), AT).unwrap(),
+            sqlite_store::declare(incident(i), command_id(i, 99, 0), AT).unwrap(),
         );
     }
     let next = (me + 1) % WRITERS;
@@ -314,10 +319,10 @@ fn writer(path: PathBuf, me: usize, barrier: Arc<Barrier>) -> Vec<Delivery> {
         if n % (OWN / FRESH) == 0 {
             for i in 0..INCIDENTS {
                 // Read the version, then send a command that expects it, twice.
-                let seen = store::load(&conn, &playbook, incident(i))
+                let seen = sqlite_store::load(&conn, &playbook, incident(i))
                     .unwrap()
                     .map_or(0, |inc| inc.version());
-                let cmd = store::note(incident(i), command_id(i, me, 1000 + n), AT, "seen")
+                let cmd = sqlite_store::note(incident(i), command_id(i, me, 1000 + n), AT, "seen")
                     .unwrap()
                     .expecting(seen);
                 send(&mut conn, cmd.clone());
@@ -331,7 +336,7 @@ fn writer(path: PathBuf, me: usize, barrier: Arc<Barrier>) -> Vec<Delivery> {
 #[test]
 fn eight_writers_lose_nothing_and_store_nothing_twice() {
     let db = TempDb::new("writers");
-    let conn = store::open(db.path()).unwrap();
+    let conn = sqlite_store::open(db.path()).unwrap();
     let barrier = Arc::new(Barrier::new(WRITERS));
     let handles: Vec<_> = (0..WRITERS)
         .map(|w| {
@@ -391,7 +396,7 @@ fn eight_writers_lose_nothing_and_store_nothing_twice() {
     for i in 0..INCIDENTS {
         let id = incident(i);
         // `rows` refuses gaps; count them independently too.
-        let rows = store::rows(&conn, id).unwrap();
+        let rows = sqlite_store::rows(&conn, id).unwrap();
         let (n, lo, hi): (i64, i64, i64) = conn
             .query_row(
                 "SELECT count(*), min(version), max(version) FROM incident_commands

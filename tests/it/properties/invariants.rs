@@ -1,4 +1,4 @@
-//! The rules of RULES.md that a state can break, checked on a snapshot read
+//! The rules of the contract (`docs/contract.md`) that a state can break, checked on a snapshot read
 //! as plain JSON. Nothing here calls the crate: a snapshot the crate
 //! produced is judged by the documents alone.
 //!

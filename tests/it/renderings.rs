@@ -2,39 +2,48 @@
 //! as properties and on the fixtures, and figures of `incident report` a
 //! person can check by hand against the JSON lines.
 //!
-//! Property case counts follow `PROPTEST_CASES` (256 by default).
+//! Property case counts follow `PROPTEST_CASES` (256 by default). Failures
+//! are kept in `proptest-regressions/renderings.txt` and replayed first.
 
+use crate::fixture::{HAPPY_SEV1, replayed, root};
 use incident_playbook::{
     ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
-    IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus,
-    Replay, Rule, Severity, ShortText, Status, TimelineEntryInput, Timeliness, Timestamp,
-    UpdateText, lint_postmortem,
+    IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus, Rule,
+    Severity, ShortText, Status, TimelineEntryInput, Timeliness, Timestamp, UpdateText,
+    lint_postmortem,
 };
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
-fn replay(path: &str, playbook: Playbook) -> Vec<Incident> {
-    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut r = Replay::new(playbook);
-    for line in text.lines() {
-        assert!(r.line(line).is_none(), "{path}: {line}");
+/// Named outright: proptest's default derives the file from this source
+/// file's path, which moves whenever the tests are rearranged.
+const REGRESSIONS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/proptest-regressions/renderings.txt"
+);
+
+/// proptest's defaults (`PROPTEST_CASES` included), with the seeds kept in [`REGRESSIONS`].
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
+        ..ProptestConfig::default()
     }
-    r.incidents().iter().cloned().collect()
+}
+
+/// The incidents the command lines of the file at `path` end with.
+fn replay(path: &str, playbook: Playbook) -> Vec<Incident> {
+    replayed(
+        &std::fs::read_to_string(root().join(path)).unwrap(),
+        playbook,
+    )
 }
 
 fn happy() -> Incident {
-    replay(
-        "tests/conformance/cases/happy-sev1-full-lifecycle.jsonl",
-        Playbook::default(),
-    )
-    .remove(0)
+    replayed(HAPPY_SEV1, Playbook::default()).remove(0)
 }
 
 fn berlin() -> Playbook {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/golden/playbook-berlin.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(root().join("tests/golden/playbook-berlin.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -193,11 +202,7 @@ fn every_fixture_postmortem_reads_back_and_lints_clean() {
 
 #[test]
 fn lint_finds_the_rules_with_their_lines() {
-    let md = std::fs::read_to_string(format!(
-        "{}/tests/golden/broken-postmortem.md",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let md = std::fs::read_to_string(root().join("tests/golden/broken-postmortem.md")).unwrap();
     let found: Vec<(Option<usize>, Rule)> = lint_postmortem(&md, Some(Severity::Sev1))
         .iter()
         .map(|f| (f.line, f.violation.rule()))
@@ -267,6 +272,8 @@ fn update_text() -> impl Strategy<Value = UpdateText> {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn update_text_reads_back(u in update_text()) {
         let text = u.to_string();
@@ -414,6 +421,8 @@ fn postmortem_input() -> impl Strategy<Value = PostmortemInput> {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn postmortem_markdown_reads_back(input in postmortem_input(), phases in any::<bool>()) {
         let on = Date::from(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());

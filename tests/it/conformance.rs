@@ -1,6 +1,7 @@
 //! The conformance cases of `tests/conformance/cases`, run through the library
 //! API with the same verdicts `check.py` demands of the binary.
 
+use crate::fixture::root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use incident_playbook::{Playbook, Replay};
 use serde_json::Value;
 
 fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/cases");
+    let dir = root().join("tests/conformance/cases");
     let mut out: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

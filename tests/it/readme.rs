@@ -5,20 +5,16 @@
 //! The README's Rust blocks are doctests (it is the crate's documentation);
 //! this file checks the parts that are not code.
 
-use std::path::Path;
+use crate::fixture::root;
 
 use incident_playbook::Rule;
 
-#[path = "../examples/walkthrough.rs"]
+#[path = "../../examples/walkthrough.rs"]
 mod walkthrough;
 
 /// Marks the generated rule table; the table follows on the next line.
 const TABLE_MARKER: &str =
-    "<!-- generated from Rule::ALL (id, summary); tests/readme.rs checks it -->";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+    "<!-- generated from Rule::ALL (id, summary); tests/it/readme.rs checks it -->";
 
 fn readme() -> String {
     std::fs::read_to_string(root().join("README.md")).unwrap()

@@ -684,7 +684,7 @@ impl Gen {
     }
 }
 
-/// The fields of each kind of object on the wire (WIRE.md), by the key that
+/// The fields of each kind of object on the wire (the contract), by the key that
 /// holds it (`""`: the command itself).
 fn fields_of(key: &str, m: &Map<String, Value>, kind: &str) -> Vec<&'static str> {
     let fields: &[&'static str] = match key {

@@ -2,23 +2,67 @@
 //! SEV1 … SEV4 incidents that walk the playbook's lifecycle (declare, triage,
 //! notes, mitigate, monitor, resolve, postmortem, close) and can stop anywhere.
 //!
-//! Commands are built as `serde_json::Value`s in the wire shape of WIRE.md, so
-//! that a test can break exactly one part of a valid command (remove a field,
-//! set it `null` or blank) before sending it.
-
-// Each test crate that includes this module uses its own part of it.
-#![allow(dead_code)]
+//! The one fixture of the integration tests (and of `tests/alloc.rs`, which
+//! includes this file), with one scheme of ids: the incident is
+//! [`INCIDENT`] (a second one [`OTHER_INCIDENT`]), and the `n`th command is
+//! [`command_id`]`(n)`. Commands come from here or from the conformance
+//! cases; the exceptions build their own on purpose: the property suite
+//! (its generator and model stay independent of everything that calls the
+//! crate), the store's race (ids that name their writer) and `generate`
+//! (it tests the benches' workload generator).
+//!
+//! Commands are built as `serde_json::Value`s in the wire shape of the
+//! contract (`docs/contract.md`), so that a test can break exactly one part
+//! of a valid command (remove a field, set it `null` or blank, see [`with`]
+//! and [`without`]) before sending it.
 
 use incident_playbook::{
     Command, CommandKind, Incident, Incidents, LineRejection, Outcome, Phase, Playbook, Rejection,
-    Severity, Surface, Uuid,
+    Replay, Severity, Surface, Uuid,
 };
 use serde_json::{Value, json};
+use std::path::Path;
 
 /// The incident most tests are about.
 pub const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 /// A second incident, for tests that need two.
 pub const OTHER_INCIDENT: &str = "5a4f3c1e-0b6d-4e8f-9a2b-3c4d5e6f7a8b";
+
+/// The conformance case of a SEV1 that walks the whole lifecycle to `closed`
+/// (its incident is [`INCIDENT`]).
+pub const HAPPY_SEV1: &str = include_str!("../conformance/cases/happy-sev1-full-lifecycle.jsonl");
+/// The conformance case of two incidents whose commands interleave.
+pub const INTERLEAVED: &str = include_str!("../conformance/cases/two-incidents-interleaved.jsonl");
+
+/// The incidents a stream of command lines ends with, replayed under
+/// `playbook`; every line must be accepted.
+pub fn replayed(lines: &str, playbook: Playbook) -> Vec<Incident> {
+    let mut replay = Replay::new(playbook);
+    for line in lines.lines() {
+        if let Some(report) = replay.line(line) {
+            panic!("line {} refused: {:?}", report.line, report.violations);
+        }
+    }
+    replay.incidents().iter().cloned().collect()
+}
+
+/// The repository's root, where the tests find the conformance cases, the
+/// golden files, the schemas and the README.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `n`th command id: every command the fixture builds has one (the
+/// scenario numbers its commands from 1), and a test that needs a fresh id
+/// takes one no scenario reaches (such as `command_id(99)`).
+pub fn command_id(n: u128) -> String {
+    command_uuid(n).to_string()
+}
+
+/// [`command_id`] as a `Uuid`, for APIs that take one.
+pub fn command_uuid(n: u128) -> Uuid {
+    Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n)
+}
 
 /// The timestamp `minutes` after the declaration (2026-05-04T09:05:00Z).
 pub fn time(minutes: i64) -> String {
@@ -160,6 +204,20 @@ pub fn at_path<'a>(v: &'a mut Value, path: &str) -> &'a mut Value {
 /// Sets the value at `path`.
 pub fn set(v: &mut Value, path: &str, new: Value) {
     *at_path(v, path) = new;
+}
+
+/// A copy of `v` with the value at `path` set.
+pub fn with(v: &Value, path: &str, new: Value) -> Value {
+    let mut v = v.clone();
+    set(&mut v, path, new);
+    v
+}
+
+/// A copy of `v` without the field at `path`.
+pub fn without(v: &Value, path: &str) -> Value {
+    let mut v = v.clone();
+    remove(&mut v, path);
+    v
 }
 
 /// Removes the field at `path` (whose last part is a key).
@@ -381,7 +439,7 @@ impl Scenario {
 
     fn next_id(&mut self) -> String {
         self.seq += 1;
-        Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + self.seq).to_string()
+        command_id(self.seq)
     }
 
     /// The envelope of the next command: a fresh id, the next minute.

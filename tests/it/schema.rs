@@ -1,16 +1,11 @@
 //! The exported JSON Schemas: committed files match the code, and the schema
 //! agrees with the crate on what is well-formed.
-#![cfg(feature = "schema")]
 
+use crate::fixture::root;
 use std::fs;
-use std::path::Path;
 
 use incident_playbook::{Playbook, Replay, Rule, schema};
 use serde_json::Value;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn validator(name: &str) -> jsonschema::Validator {
     let s = schema::by_name(name).unwrap();

@@ -1,11 +1,11 @@
-//! A small reference model of incidents, written from RULES.md and WIRE.md
+//! A small reference model of incidents, written from the contract (`docs/contract.md`)
 //! alone: it reads commands as plain JSON, keeps only what the rules need
 //! (phase, severity, peak, version, roles, flags, user impact, blocked
 //! endpoints, check and note counts, the postmortem's status) and predicts
 //! for every command the crate is sent whether it is applied, a duplicate,
 //! or rejected, and under which rule ids.
 //!
-//! Where RULES.md leaves a choice open the model says which reading it takes.
+//! Where the contract leaves a choice open the model says which reading it takes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -325,7 +325,7 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
 }
 
 /// The impact rules that depend on the incident, checked from the start and
-/// the flags as given: RULES.md wants every rule that can be checked, and
+/// the flags as given: the contract wants every rule that can be checked, and
 /// these can be whatever else the impact lacks.
 fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, declared_at: Time, sev: u8) {
     let Some(impact) = impact.filter(|v| !v.is_null()) else {

@@ -1,4 +1,4 @@
-//! Commands that break exactly one rule: for every rule of RULES.md a
+//! Commands that break exactly one rule: for every rule of the contract a
 //! command can break, how to break it alone in a given state.
 
 use serde_json::{Value, json};

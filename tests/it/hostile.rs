@@ -6,12 +6,11 @@
 //! ones (a 100 MB line, 16 MiB lists) are measured through the release binary
 //! instead; the fuzz targets' findings land here as plain regression tests.
 
+use crate::fixture::{HAPPY_SEV1, command_id};
 use incident_playbook::{
     Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
 };
 use serde_json::{Value, json};
-
-const HAPPY_SEV1: &str = include_str!("conformance/cases/happy-sev1-full-lifecycle.jsonl");
 
 fn happy() -> Vec<Value> {
     HAPPY_SEV1
@@ -20,7 +19,6 @@ fn happy() -> Vec<Value> {
         .collect()
 }
 
-/// The happy SEV1 case up to (not including) line `upto` (0-based), replayed.
 /// Hands `line` to `desk`, which must apply it.
 fn applied(desk: &mut Incidents, line: &str) {
     match desk.handle_json(line) {
@@ -29,6 +27,7 @@ fn applied(desk: &mut Incidents, line: &str) {
     }
 }
 
+/// The happy SEV1 case up to (not including) line `upto` (0-based), replayed.
 fn desk_upto(upto: usize) -> Incidents {
     let mut desk = Incidents::new(Playbook::default());
     for line in HAPPY_SEV1.lines().take(upto) {
@@ -91,7 +90,7 @@ fn a_text_at_its_limit_is_taken_and_one_over_is_not() {
     note["text"] = json!("é".repeat(65_536));
     applied(&mut desk, &note.to_string());
     let mut longer = happy().remove(6);
-    longer["command_id"] = json!("00000000-0000-4000-8000-000000000001");
+    longer["command_id"] = json!(command_id(99));
     longer["text"] = json!("é".repeat(65_537));
     let err = desk.handle_json(&longer.to_string()).unwrap_err();
     assert!(has(&err, Rule::FieldTooLong, "text"), "{err:?}");

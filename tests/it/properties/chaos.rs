@@ -1,7 +1,7 @@
 //! Chaos: well-formed commands with a few random changes to their fields
 //! (blank, `null`, left out, over the limit, another valid value, a time or
 //! date moved, a list item added or dropped). They break any number of rules
-//! at once, which the model predicts in full: RULES.md demands that a
+//! at once, which the model predicts in full: the contract demands that a
 //! rejection lists every rule that can be checked, not only the first.
 
 use serde_json::{Value, json};

@@ -1,16 +1,11 @@
 //! The `incident` binary: the conformance cases through `check.py`, exit
 //! codes, formats, and `check`.
-#![cfg(feature = "cli")]
 
-use std::path::Path;
+use crate::fixture::{OTHER_INCIDENT, command_id, root};
 use std::process::Command;
 
 fn incident() -> Command {
     Command::new(env!("CARGO_BIN_EXE_incident"))
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -82,10 +77,11 @@ fn replay_stops_at_the_first_rejection_unless_told_to_keep_going() {
     let text = std::fs::read_to_string(&case).unwrap();
     // Line 2 is for an incident nobody declared; the rest is fine.
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines.insert(
-        1,
-        r#"{"type": "add_note", "incident_id": "11111111-1111-1111-1111-111111111111", "command_id": "22222222-2222-2222-2222-222222222222", "at": "2026-05-04T09:00:00Z", "text": "x"}"#.to_owned(),
-    );
+    let stray = serde_json::json!({
+        "type": "add_note", "incident_id": OTHER_INCIDENT, "command_id": command_id(1),
+        "at": "2026-05-04T09:00:00Z", "text": "x",
+    });
+    lines.insert(1, stray.to_string());
     let dir = std::env::temp_dir().join(format!("incident-stop-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("stream.jsonl");

@@ -1,6 +1,6 @@
 //! What the other helper modules share: a small deterministic random source,
-//! times as the wire writes them, the text classes of RULES.md, and the
-//! vocabulary of the wire contract (WIRE.md), written down here rather than
+//! times as the wire writes them, the text classes and the vocabulary
+//! of the contract (`docs/contract.md`), written down here rather than
 //! taken from the crate so that the tests check the crate against the
 //! documents, not against itself.
 
@@ -101,7 +101,7 @@ pub fn secs(n: i64) -> chrono::Duration {
     chrono::Duration::seconds(n)
 }
 
-/// Blank as RULES.md means it: nothing but white space. Besides Unicode
+/// Blank as the contract means it: nothing but white space. Besides Unicode
 /// white space the crate documents U+FEFF and U+001C–U+001F as blank
 /// (JavaScript's and Python's `\s` match them), so this reading counts them.
 pub fn is_blank(s: &str) -> bool {
@@ -109,7 +109,7 @@ pub fn is_blank(s: &str) -> bool {
         .all(|c| c.is_whitespace() || c == '\u{feff}' || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-/// The length classes of RULES.md, in Unicode scalar values.
+/// The length classes of the contract, in Unicode scalar values.
 pub const NAME: usize = 200;
 pub const SHORT: usize = 2_000;
 pub const LONG: usize = 65_536;
@@ -169,7 +169,7 @@ pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-// ---- The vocabulary of WIRE.md and RULES.md ----
+// ---- The vocabulary of the contract ----
 
 pub const SEVERITIES: [&str; 4] = ["SEV1", "SEV2", "SEV3", "SEV4"];
 
@@ -326,7 +326,7 @@ impl Phase {
     }
 }
 
-/// The phase table of WIRE.md: where each command type is allowed.
+/// The phase table of the contract: where each command type is allowed.
 /// `resolve` from investigating or mitigating is listed as allowed here;
 /// whether user impact forbids it is the rule `resolve-from-monitoring`.
 pub fn allowed(kind: &str, phase: Phase) -> bool {
@@ -345,7 +345,7 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
     }
 }
 
-/// The "phase after" column of WIRE.md.
+/// Where each command takes the incident: the phase table's arrows.
 pub fn phase_after(kind: &str, phase: Phase) -> Phase {
     match kind {
         "declare" | "resume_investigation" | "reopen" => Phase::Investigating,

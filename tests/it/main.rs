@@ -1,0 +1,27 @@
+//! The integration tests, one test crate with a module per subject (as
+//! `jiff`'s `tests/integration` is): one build, one binary, and one fixture
+//! (`fixture`) that every module drives incidents with.
+//!
+//! Run one subject with a filter: `cargo test --all-features --test it rules::`.
+//! `tests/alloc.rs` stays a crate of its own: it installs a global allocator
+//! and must be the only test running while it counts.
+
+// Not every module uses every builder of the fixture.
+#[allow(dead_code)]
+mod fixture;
+
+#[cfg(feature = "cli")]
+mod cli;
+mod conformance;
+mod generate;
+#[cfg(feature = "cli")]
+mod golden;
+mod hostile;
+mod properties;
+mod readme;
+mod renderings;
+mod rules;
+#[cfg(feature = "schema")]
+mod schema;
+mod store;
+mod tamper;

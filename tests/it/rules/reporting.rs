@@ -1,0 +1,162 @@
+//! Reporting: missing, null and blank values a rule demands.
+
+use super::*;
+
+#[test]
+fn the_four_impact_fields_are_impact_incomplete_missing_null_or_blank() {
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = s.declare();
+    for field in ["environment", "users", "feature", "started_at"] {
+        let path = format!("impact.{field}");
+        for (how, broken) in absent(&declare, &path) {
+            let r = s.reject(&broken);
+            assert_eq!(r.violations().len(), 1, "{path} {how}: {r:#?}");
+            assert_at(&r, Rule::ImpactIncomplete, Some(&path));
+        }
+    }
+    s.accept(&declare);
+    let update = s.update_impact();
+    let change = s.change_severity(Severity::Sev2);
+    for cmd in [update, change] {
+        for field in ["environment", "users", "feature", "started_at"] {
+            let path = format!("impact.{field}");
+            for (how, broken) in absent(&cmd, &path) {
+                let r = s.reject(&broken);
+                assert_eq!(r.violations().len(), 1, "{path} {how}: {r:#?}");
+                assert_at(&r, Rule::ImpactIncomplete, Some(&path));
+            }
+        }
+    }
+}
+
+#[test]
+fn an_action_items_action_owner_and_due_are_action_item_incomplete_missing_null_or_blank() {
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Resolved);
+    let mut pm = s.submit_postmortem();
+    // Break the second item, so that the path names it.
+    let second = json!({"action": "Alert on upload error rate", "owner": "Ken",
+                        "due": "2026-05-30", "guardrail": "dashboard"});
+    pm["postmortem"]["action_items"]
+        .as_array_mut()
+        .unwrap()
+        .push(second);
+    for field in ["action", "owner", "due"] {
+        let path = format!("postmortem.action_items[1].{field}");
+        for (how, broken) in absent(&pm, &path) {
+            let r = s.reject(&broken);
+            assert_eq!(r.violations().len(), 1, "{path} {how}: {r:#?}");
+            assert_at(&r, Rule::ActionItemIncomplete, Some(&path));
+        }
+    }
+    s.accept(&pm);
+    // An action item's status defaults to open.
+    let item = &s.incident().postmortem().unwrap().action_items()[1];
+    assert_eq!(item.status, ActionStatus::Open);
+}
+
+#[test]
+fn next_update_is_update_needs_next_update_missing_null_or_blank() {
+    for kind in WITH_UPDATE {
+        if kind == CommandKind::Resolve {
+            continue;
+        }
+        let (mut s, cmd) = allowed(kind, Severity::Sev3);
+        for (how, broken) in absent(&cmd, "update.next_update") {
+            let r = s.reject(&broken);
+            assert_eq!(r.violations().len(), 1, "{kind} {how}: {r:#?}");
+            assert_at(&r, Rule::UpdateNeedsNextUpdate, Some("update.next_update"));
+        }
+        s.accept(&cmd);
+    }
+    // Once resolved, no next update is owed, whichever way it is left out.
+    let (s, resolve) = allowed(CommandKind::Resolve, Severity::Sev3);
+    for (_, cmd) in absent(&resolve, "update.next_update") {
+        s.clone().accept(&cmd);
+    }
+    let mut s = Scenario::in_phase(Severity::Sev3, Phase::Resolved);
+    let post = s.post_update();
+    assert_eq!(post["update"]["status"], json!("resolved"));
+    assert!(post["update"].get("next_update").is_none());
+    s.accept(&post);
+}
+
+#[test]
+fn the_commander_is_commander_required_missing_null_or_blank() {
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = with(&s.declare(), "update.owner", json!("Grace"));
+    for (how, broken) in absent(&declare, "roles.commander") {
+        let r = s.reject(&broken);
+        assert_eq!(r.violations().len(), 1, "{how}: {r:#?}");
+        assert_at(&r, Rule::CommanderRequired, Some("roles.commander"));
+    }
+    s.accept(&declare);
+
+    // Handing over is fine; removing is not. (Grace posts the update, so
+    // that only the commander is missing.)
+    let change = with(
+        &s.change_severity(Severity::Sev2),
+        "update.owner",
+        json!("Grace"),
+    );
+    for blank in ["", "  "] {
+        let r = s.reject(&with(&change, "roles", json!({"commander": blank})));
+        assert_only(&r, Rule::CommanderRequired, Some("roles.commander"));
+    }
+    let unassign = s.unassign_role("commander");
+    assert_only(
+        &s.reject(&unassign),
+        Rule::CommanderRequired,
+        Some("roles.commander"),
+    );
+    let hand_over = s.assign_role("commander", "Grace");
+    s.accept(&hand_over);
+    assert_eq!(s.incident().roles().commander().as_str(), "Grace");
+}
+
+#[test]
+fn blank_roles_are_reported_under_the_rule_that_demands_them() {
+    // At SEV1 a blank scribe or engineering lead is the SEV1 rule's, not
+    // field-empty (the crate extends the Reporting rule to every role a rule
+    // demands); a blank role no rule demands is field-empty.
+    let mut s = Scenario::new(Severity::Sev1);
+    let declare = s.declare();
+    let r = s.reject(&with(&declare, "roles.scribe", json!(" ")));
+    assert_only(&r, Rule::Sev1NeedsScribe, Some("roles.scribe"));
+    let r = s.reject(&with(&declare, "roles.engineering_lead", json!("")));
+    assert_only(
+        &r,
+        Rule::Sev1CommsByEngineeringLead,
+        Some("roles.engineering_lead"),
+    );
+    let r = s.reject(&with(&declare, "roles.technical_lead", json!("")));
+    assert_only(&r, Rule::FieldEmpty, Some("roles.technical_lead"));
+    s.accept(&declare);
+    // assign_role with a blank person is field-empty at `person`, even for
+    // the commander: the commander is not removed by it (crate's choice).
+    let blank = s.assign_role("commander", " ");
+    assert_only(&s.reject(&blank), Rule::FieldEmpty, Some("person"));
+}
+
+#[test]
+fn blank_required_texts_are_field_empty() {
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Resolved);
+    let pm = s.submit_postmortem();
+    let r = s.reject(&with(&pm, "postmortem.timeline[1].event", json!("")));
+    assert_only(&r, Rule::FieldEmpty, Some("postmortem.timeline[1].event"));
+    let r = s.reject(&with(&pm, "postmortem.owners", json!(["Ada", " "])));
+    assert_only(&r, Rule::FieldEmpty, Some("postmortem.owners[1]"));
+    let reopen = s.reopen();
+    for (how, cmd) in absent(&reopen, "reason") {
+        let r = s.reject(&cmd);
+        assert_eq!(r.violations().len(), 1, "{how}: {r:#?}");
+        assert_at(&r, Rule::FieldEmpty, Some("reason"));
+    }
+    s.accept(&reopen);
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = s.declare();
+    for (how, cmd) in absent(&declare, "title") {
+        let r = s.reject(&cmd);
+        assert_eq!(r.violations().len(), 1, "{how}: {r:#?}");
+        assert_at(&r, Rule::FieldEmpty, Some("title"));
+    }
+}

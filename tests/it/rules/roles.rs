@@ -1,0 +1,62 @@
+//! Roles: the commander, and what SEV1 demands of the scribe and of comms.
+
+use super::*;
+
+use Severity::{Sev1, Sev2, Sev3};
+
+/// The triggers of this section that have the usual shape (see [`Triplet`]).
+pub fn triplets() -> Vec<Triplet> {
+    vec![
+        Triplet {
+            rule: Rule::CommanderRequired,
+            given: || Scenario::new(Sev3),
+            // Grace posts the first update, so that only the commander is missing.
+            command: |s| with(&s.declare(), "update.owner", json!("Grace")),
+            breaks: Remove("roles.commander"),
+            at: "roles.commander",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::Sev1NeedsScribe,
+            given: || Scenario::new(Sev1),
+            command: Scenario::declare,
+            breaks: Remove("roles.scribe"),
+            at: "roles.scribe",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::Sev1CommsByEngineeringLead,
+            given: || Scenario::new(Sev1),
+            command: Scenario::declare,
+            breaks: Set("roles.communications_owner", json!("Grace")),
+            at: "roles.communications_owner",
+            fix: None,
+        },
+    ]
+}
+
+pub fn sev1_scribe_not_commander() -> Rejection {
+    let mut s = Scenario::new(Sev1);
+    let declare = s.declare();
+    let r = s.reject(&with(&declare, "roles.scribe", json!("Ada")));
+    assert_only(&r, Rule::Sev1ScribeNotCommander, Some("roles.scribe"));
+    s.accept(&declare);
+    // Below SEV1 one person may hold several roles.
+    let mut sev2 = Scenario::new(Sev2);
+    let declare = sev2.declare();
+    sev2.accept(&with(&declare, "roles.scribe", json!("Ada")));
+    r
+}
+
+#[test]
+fn role_commands_that_change_nothing_are_still_accepted() {
+    // No rule refuses them; the crate accepts (and counts) them.
+    let mut s = Scenario::declared(Severity::Sev3);
+    s.run(|s| s.unassign_role("scribe"));
+    s.run(|s| s.assign_role("technical_lead", "Grace"));
+    assert_eq!(s.version(), 3);
+    assert_eq!(
+        serde_json::to_value(s.incident().roles()).unwrap(),
+        roles(Severity::Sev3)
+    );
+}
