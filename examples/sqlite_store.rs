@@ -22,7 +22,7 @@
 //!   is a duplicate.
 //!
 //! `cargo run --example sqlite_store` runs a short demo on a temporary file.
-//! `tests/store.rs` uses this file as a module and races eight writers.
+//! `tests/it/store.rs` uses this file as a module and races eight writers.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};

@@ -14,7 +14,7 @@
 //! Everything is built in: no files, no clock (every time is in a command),
 //! fixed ids. The walkthrough checks its own story as it goes (a command
 //! meant to be refused that is accepted, or refused for other rules, ends it
-//! with an error), so it doubles as a test: `tests/readme.rs` runs it.
+//! with an error), so it doubles as a test: `tests/it/readme.rs` runs it.
 
 use std::error::Error;
 

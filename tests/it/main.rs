@@ -13,6 +13,7 @@ mod fixture;
 #[cfg(feature = "cli")]
 mod cli;
 mod conformance;
+mod contract;
 mod generate;
 #[cfg(feature = "cli")]
 mod golden;

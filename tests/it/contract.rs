@@ -9,7 +9,7 @@
 //! part sits between two marker comments; when the code changes, run
 //!
 //! ```sh
-//! UPDATE_CONTRACT=1 cargo test --all-features --test contract
+//! UPDATE_CONTRACT=1 cargo test --all-features --test it contract::
 //! ```
 //!
 //! to rewrite them, and review the diff. The hand-written parts are checked
@@ -18,9 +18,6 @@
 //! every example command parses; the table of missing fields says what the
 //! crate reports; code blocks name a language rustdoc will not compile; links
 //! resolve.
-//!
-//! This file stands alone (no shared test helpers) so that it can move into
-//! any test layout.
 
 use std::path::{Path, PathBuf};
 
@@ -41,7 +38,7 @@ fn doc() -> String {
 
 fn begin_marker(name: &str) -> String {
     format!(
-        "<!-- generated:{name} (tests/contract.rs checks it; UPDATE_CONTRACT=1 rewrites it) -->"
+        "<!-- generated:{name} (tests/it/contract.rs checks it; UPDATE_CONTRACT=1 rewrites it) -->"
     )
 }
 
@@ -357,7 +354,7 @@ fn the_generated_sections_are_what_the_code_says() {
     }
     let mut message = format!(
         "{DOC} differs from the code in its generated sections. Run\n  \
-         UPDATE_CONTRACT=1 cargo test --all-features --test contract\n\
+         UPDATE_CONTRACT=1 cargo test --all-features --test it contract::\n\
          to rewrite them (then review the diff), or paste:\n"
     );
     for (name, expected) in stale {
