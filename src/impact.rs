@@ -49,6 +49,22 @@ impl ImpactFlag {
         }
     }
 
+    /// The least severe level a set of flags allows: the most severe floor
+    /// among them, SEV4 for none.
+    ///
+    /// ```
+    /// use incident_playbook::{ImpactFlag, Severity};
+    /// assert_eq!(ImpactFlag::floor_of(&[ImpactFlag::DegradedFeature, ImpactFlag::DataLoss]), Severity::Sev1);
+    /// assert_eq!(ImpactFlag::floor_of(&[]), Severity::Sev4);
+    /// ```
+    pub fn floor_of(flags: &[ImpactFlag]) -> Severity {
+        flags
+            .iter()
+            .map(|f| f.floor())
+            .min()
+            .unwrap_or(Severity::Sev4)
+    }
+
     /// Whether the flag puts data at stake, so that resolving needs the data checks.
     pub fn concerns_data(self) -> bool {
         matches!(
@@ -204,7 +220,7 @@ impl Impact {
     }
     /// The least severe level the flags allow.
     pub fn floor(&self) -> Severity {
-        Severity::floor(&self.flags)
+        ImpactFlag::floor_of(&self.flags)
     }
     /// Whether resolving must verify data ("no unauthorized access, failed
     /// migration, duplicate processing, or partial delete remains").
@@ -280,5 +296,49 @@ impl Impact {
             affected_endpoints: endpoints?,
             affected_dependencies: dependencies?,
         })
+    }
+}
+
+/// `severity-below-floor`: `severity` is at least the floor of `flags`.
+/// `path` is the field to blame: the severity, or the flags when they changed.
+pub(crate) fn check_floor(
+    report: &mut Report,
+    path: &str,
+    flags: &[ImpactFlag],
+    severity: Severity,
+) {
+    let floor = ImpactFlag::floor_of(flags);
+    if !severity.is_at_least(floor) {
+        let flags: Vec<&str> = flags
+            .iter()
+            .filter(|f| f.floor() == floor)
+            .map(|f| f.as_str())
+            .collect();
+        report.push(
+            Rule::SeverityBelowFloor,
+            path,
+            format!(
+                "{} makes this at least {floor}, not {severity}",
+                flags.join(", ")
+            ),
+        );
+    }
+}
+
+/// `impact-start-after-declaration`, for the impact at `path`.
+pub(crate) fn check_start(
+    report: &mut Report,
+    path: &str,
+    started_at: Timestamp,
+    declared_at: Timestamp,
+) {
+    if started_at > declared_at {
+        report.push(
+            Rule::ImpactStartAfterDeclaration,
+            &join(path, "started_at"),
+            format!(
+                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
+            ),
+        );
     }
 }

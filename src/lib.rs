@@ -51,7 +51,7 @@ pub use postmortem::{
 pub use replay::{LineReport, Replay, ReplayOutput};
 pub use roles::{Role, Roles, RolesInput};
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
-pub use severity::Severity;
+pub use severity::{Duties, ResponseTarget, Severity, UnknownSeverity};
 pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
 pub use time::{Date, TimeError, Timestamp};
 pub use time_zone::{OffsetError, UtcOffset};

@@ -302,7 +302,7 @@ impl PartialRoles<'_> {
                 "every incident has a named commander",
             );
         }
-        if severity == Severity::Sev1 {
+        if severity.requires_full_roles() {
             demanded.extend([
                 Role::Scribe,
                 Role::EngineeringLead,

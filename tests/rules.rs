@@ -537,7 +537,7 @@ mod cases {
         s.run(Scenario::begin_monitoring);
         let resolve = s.resolve();
         let r = s.reject(&resolve);
-        assert_only(&r, Rule::TriageChecksMissing, None);
+        assert_only(&r, Rule::TriageChecksMissing, Some("checks"));
         assert!(r.violations()[0].message().contains("health_endpoints"));
         let check = s.record_check("health_endpoints");
         s.accept(&check);
@@ -552,7 +552,7 @@ mod cases {
         s.run(Scenario::begin_monitoring);
         let resolve = s.resolve();
         let r = s.reject(&resolve);
-        assert_only(&r, Rule::NotesRequired, None);
+        assert_only(&r, Rule::NotesRequired, Some("notes"));
         s.run(Scenario::add_note);
         s.run(Scenario::resolve);
         r
@@ -1099,7 +1099,7 @@ fn a_rejected_command_sent_again_is_checked_again_from_scratch() {
     s.run(Scenario::begin_monitoring);
     let resolve = s.resolve();
     let first = s.reject(&resolve);
-    assert_only(&first, Rule::NotesRequired, None);
+    assert_only(&first, Rule::NotesRequired, Some("notes"));
     // Sent again unchanged: checked again (not taken for a duplicate).
     assert_eq!(s.reject(&resolve), first);
     // Its id was never accepted: once the note is there (at the same time,
@@ -1775,8 +1775,8 @@ fn downgrading_keeps_the_duties_of_the_peak() {
     assert_exactly(
         &r,
         &[
-            (Rule::TriageChecksMissing, None),
-            (Rule::NotesRequired, None),
+            (Rule::TriageChecksMissing, Some("checks")),
+            (Rule::NotesRequired, Some("notes")),
         ],
     );
     assert!(r.violations()[0].message().contains("SEV1"), "{r:#?}");

@@ -6,14 +6,14 @@
 //! incident exactly as it was.
 
 use crate::comms::{CommsUpdate, Status};
-use crate::impact::{Impact, ImpactFlag, ImpactInput};
+use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
 use crate::mitigation::{Mitigation, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
 use crate::roles::{PartialRoles, Role, Roles};
-use crate::rule::{Rejection, Report, Rule, Violation, join};
+use crate::rule::{Rejection, Report, Rule, Violation};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
 use crate::time::Timestamp;
@@ -55,33 +55,10 @@ fn check_impact_rules(
     declared_at: Timestamp,
     severity: Severity,
 ) {
-    if let Some(started_at) = started_at
-        && started_at > declared_at
-    {
-        report.push(
-            Rule::ImpactStartAfterDeclaration,
-            &join(impact_path, "started_at"),
-            format!(
-                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
-            ),
-        );
+    if let Some(started_at) = started_at {
+        impact::check_start(report, impact_path, started_at, declared_at);
     }
-    let floor = Severity::floor(flags);
-    if !severity.is_at_least(floor) {
-        let flags: Vec<&str> = flags
-            .iter()
-            .filter(|f| f.floor() == floor)
-            .map(|f| f.as_str())
-            .collect();
-        report.push(
-            Rule::SeverityBelowFloor,
-            severity_path,
-            format!(
-                "{} makes this at least {floor}, not {severity}",
-                flags.join(", ")
-            ),
-        );
-    }
+    impact::check_floor(report, severity_path, flags, severity);
 }
 
 /// What the impact rules read of an impact as sent.
@@ -454,31 +431,7 @@ impl Incident {
                     &s.impact,
                     playbook,
                 );
-                if s.peak_severity.requires_triage_checks() {
-                    let missing = self.missing_checks();
-                    if !missing.is_empty() {
-                        let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-                        r.push(
-                            Rule::TriageChecksMissing,
-                            "",
-                            format!(
-                                "a {} incident resolves after all five triage checks; missing: {}",
-                                s.peak_severity,
-                                names.join(", ")
-                            ),
-                        );
-                    }
-                }
-                if s.peak_severity.requires_notes() && s.notes.is_empty() {
-                    r.push(
-                        Rule::NotesRequired,
-                        "",
-                        format!(
-                            "a {} incident resolves with incident notes; none were added",
-                            s.peak_severity
-                        ),
-                    );
-                }
+                s.check_resolvable(r);
                 update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
             }
             CommandBody::SubmitPostmortem(b) => Postmortem::check(
