@@ -38,7 +38,7 @@ pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
     RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
-    SubmitPostmortem, UnassignRole, UpdateImpact,
+    SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};

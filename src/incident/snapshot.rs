@@ -71,36 +71,53 @@ pub struct Snapshot {
 impl Snapshot {
     /// The top-level fields (other than `history`) in which two snapshots differ.
     fn differences(&self, other: &Snapshot) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        let mut cmp = |name: &'static str, same: bool| {
-            if !same {
-                out.push(name);
-            }
-        };
-        cmp("incident_id", self.incident_id == other.incident_id);
-        cmp("version", self.version == other.version);
-        cmp("phase", self.phase == other.phase);
-        cmp("severity", self.severity == other.severity);
-        cmp("peak_severity", self.peak_severity == other.peak_severity);
-        cmp("title", self.title == other.title);
-        cmp("declared_at", self.declared_at == other.declared_at);
-        cmp(
-            "last_command_at",
-            self.last_command_at == other.last_command_at,
-        );
-        cmp("roles", self.roles == other.roles);
-        cmp("impact", self.impact == other.impact);
-        cmp("updates", self.updates == other.updates);
-        cmp("mitigations", self.mitigations == other.mitigations);
-        cmp("notes", self.notes == other.notes);
-        cmp("checks", self.checks == other.checks);
-        cmp("root_cause", self.root_cause == other.root_cause);
-        cmp(
-            "blocked_endpoints",
-            self.blocked_endpoints == other.blocked_endpoints,
-        );
-        cmp("postmortem", self.postmortem == other.postmortem);
-        out
+        // Destructured whole, so that a new field cannot be left out here.
+        let Snapshot {
+            incident_id,
+            version,
+            phase,
+            severity,
+            peak_severity,
+            title,
+            declared_at,
+            last_command_at,
+            roles,
+            impact,
+            updates,
+            mitigations,
+            notes,
+            checks,
+            root_cause,
+            blocked_endpoints,
+            postmortem,
+            history: _,
+        } = self;
+        [
+            ("incident_id", *incident_id == other.incident_id),
+            ("version", *version == other.version),
+            ("phase", *phase == other.phase),
+            ("severity", *severity == other.severity),
+            ("peak_severity", *peak_severity == other.peak_severity),
+            ("title", *title == other.title),
+            ("declared_at", *declared_at == other.declared_at),
+            ("last_command_at", *last_command_at == other.last_command_at),
+            ("roles", *roles == other.roles),
+            ("impact", *impact == other.impact),
+            ("updates", *updates == other.updates),
+            ("mitigations", *mitigations == other.mitigations),
+            ("notes", *notes == other.notes),
+            ("checks", *checks == other.checks),
+            ("root_cause", *root_cause == other.root_cause),
+            (
+                "blocked_endpoints",
+                *blocked_endpoints == other.blocked_endpoints,
+            ),
+            ("postmortem", *postmortem == other.postmortem),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(field, _)| field)
+        .collect()
     }
 
     /// The rules this state breaks on its face, without replaying its
