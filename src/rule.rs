@@ -426,27 +426,6 @@ impl Report {
         self.violations.extend(rejection.into_violations());
     }
 
-    /// Checks that a list is within the 1,000-item limit.
-    ///
-    /// A list over the limit is refused whole: callers then do not check its
-    /// items, so that a long list of bad items cannot make a report (and the
-    /// memory it takes) many times the size of the input.
-    pub(crate) fn list_len(&mut self, path: &str, len: usize) -> bool {
-        if len > crate::text::MAX_LIST {
-            self.push(
-                Rule::FieldTooLong,
-                path,
-                format!(
-                    "has {len} items; at most {} are allowed",
-                    crate::text::MAX_LIST
-                ),
-            );
-            false
-        } else {
-            true
-        }
-    }
-
     /// The checked value if nothing was broken; else every violation.
     ///
     /// `value` is `None` only when a violation explains why; should a check

@@ -250,6 +250,24 @@ text_type! {
 }
 
 impl Report {
+    /// Checks that a list is within the 1,000-item limit.
+    ///
+    /// A list over the limit is refused whole: callers then do not check its
+    /// items, so that a long list of bad items cannot make a report (and the
+    /// memory it takes) many times the size of the input.
+    pub(crate) fn list_len(&mut self, path: &str, len: usize) -> bool {
+        if len > MAX_LIST {
+            self.push(
+                Rule::FieldTooLong,
+                path,
+                format!("has {len} items; at most {} are allowed", MAX_LIST),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
     /// Checks a required text: missing or blank is `missing_rule` (usually
     /// `field-empty`), too long is `field-too-long`.
     pub(crate) fn text<T: BoundedText>(

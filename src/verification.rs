@@ -135,6 +135,24 @@ fn failing<'a>(checks: &[(&'a str, Option<bool>)]) -> Vec<&'a str> {
         .collect()
 }
 
+/// Reports `rule` at `path` unless every check passes, naming those that do not.
+fn require(
+    report: &mut Report,
+    rule: Rule,
+    path: &str,
+    checks: &[(&str, Option<bool>)],
+    demand: &str,
+) {
+    let failed = failing(checks);
+    if !failed.is_empty() {
+        report.push(
+            rule,
+            path,
+            format!("{demand} (not passing: {})", failed.join(", ")),
+        );
+    }
+}
+
 impl Verification {
     /// Checks the evidence against what `impact` demands.
     pub(crate) fn check(
@@ -146,8 +164,20 @@ impl Verification {
     ) {
         let empty = Verification::default();
         let v = input.unwrap_or(&empty);
+        v.check_health(report, path, playbook);
+        v.check_endpoints(report, path, impact);
+        if impact.surfaces().contains(&Surface::Frontend) {
+            v.check_frontend(report, path);
+        }
+        if impact.concerns_data() {
+            v.check_data(report, path);
+        }
+        v.check_dependencies(report, path, impact, playbook);
+    }
 
-        let health = v.health.clone().unwrap_or_default();
+    /// `verification-api-health`: the playbook's three health endpoints pass.
+    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook) {
+        let health = self.health.clone().unwrap_or_default();
         let endpoints = playbook.health_endpoints();
         let name = |i: usize| endpoints.get(i).map_or("?", |e| e.as_str());
         let failed = failing(&[
@@ -162,12 +192,16 @@ impl Verification {
                 format!("health endpoints not passing: {}", failed.join(", ")),
             );
         }
+    }
 
-        let checked = v.endpoints.as_deref().unwrap_or_default();
+    /// `verification-endpoints`: every affected endpoint checked and passing.
+    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact) {
+        let checked = self.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
         // Over the limit, the list is refused whole and its entries not looked at.
-        let endpoints_fit = report.list_len(&ep_path, checked.len());
-        let checked = if endpoints_fit { checked } else { &[] };
+        if !report.list_len(&ep_path, checked.len()) {
+            return;
+        }
         for (i, e) in checked.iter().enumerate() {
             report.text::<ShortText>(
                 &join(&index(&ep_path, i), "path"),
@@ -175,7 +209,7 @@ impl Verification {
                 Rule::FieldEmpty,
             );
         }
-        for affected in impact.affected_endpoints().iter().filter(|_| endpoints_fit) {
+        for affected in impact.affected_endpoints() {
             let entries: Vec<&EndpointCheck> = checked
                 .iter()
                 .filter(|e| e.path.as_deref() == Some(affected.as_str()))
@@ -194,57 +228,66 @@ impl Verification {
                 );
             }
         }
+    }
 
-        if impact.surfaces().contains(&Surface::Frontend) {
-            let f = v.frontend.clone().unwrap_or_default();
-            let failed = failing(&[
-                ("app_loaded", f.app_loaded),
-                ("login", f.login),
-                ("workflow", f.workflow),
-            ]);
-            if !failed.is_empty() {
-                report.push(
-                    Rule::VerificationFrontend,
-                    &join(path, "frontend"),
-                    format!(
-                        "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow (not passing: {})",
-                        failed.join(", ")
-                    ),
-                );
-            }
-        }
+    /// `verification-frontend`, when the impact shows in the front end.
+    fn check_frontend(&self, report: &mut Report, path: &str) {
+        let f = self.frontend.clone().unwrap_or_default();
+        let checks = [
+            ("app_loaded", f.app_loaded),
+            ("login", f.login),
+            ("workflow", f.workflow),
+        ];
+        let demand = "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow";
+        require(
+            report,
+            Rule::VerificationFrontend,
+            &join(path, "frontend"),
+            &checks,
+            demand,
+        );
+    }
 
-        if impact.concerns_data() {
-            let d = v.data.clone().unwrap_or_default();
-            let failed = failing(&[
-                ("no_unauthorized_access", d.no_unauthorized_access),
-                ("no_failed_migration", d.no_failed_migration),
-                ("no_duplicate_processing", d.no_duplicate_processing),
-                ("no_partial_delete", d.no_partial_delete),
-            ]);
-            if !failed.is_empty() {
-                report.push(
-                    Rule::VerificationData,
-                    &join(path, "data"),
-                    format!(
-                        "the impact concerns data: verify it clean (not passing: {})",
-                        failed.join(", ")
-                    ),
-                );
-            }
-        }
+    /// `verification-data`, when the impact concerns data.
+    fn check_data(&self, report: &mut Report, path: &str) {
+        let d = self.data.clone().unwrap_or_default();
+        let checks = [
+            ("no_unauthorized_access", d.no_unauthorized_access),
+            ("no_failed_migration", d.no_failed_migration),
+            ("no_duplicate_processing", d.no_duplicate_processing),
+            ("no_partial_delete", d.no_partial_delete),
+        ];
+        let demand = "the impact concerns data: verify it clean";
+        require(
+            report,
+            Rule::VerificationData,
+            &join(path, "data"),
+            &checks,
+            demand,
+        );
+    }
 
-        let deps = v.dependencies.as_deref().unwrap_or_default();
+    /// `verification-dependencies`: every affected dependency confirmed
+    /// healthy; each one named is in the playbook's catalogue.
+    fn check_dependencies(
+        &self,
+        report: &mut Report,
+        path: &str,
+        impact: &Impact,
+        playbook: &Playbook,
+    ) {
+        let deps = self.dependencies.as_deref().unwrap_or_default();
         let dep_path = join(path, "dependencies");
-        let deps_fit = report.list_len(&dep_path, deps.len());
-        let deps = if deps_fit { deps } else { &[] };
+        if !report.list_len(&dep_path, deps.len()) {
+            return;
+        }
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
             if let Some(n) = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty) {
                 playbook.check_known(report, &p, &n);
             }
         }
-        for affected in impact.affected_dependencies().iter().filter(|_| deps_fit) {
+        for affected in impact.affected_dependencies() {
             let entries: Vec<&DependencyCheck> = deps
                 .iter()
                 .filter(|d| d.name.as_deref() == Some(affected.as_str()))

@@ -4,8 +4,8 @@
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::{
-    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, LiftBlock, Phase, Resolve,
-    Snapshot, StartMitigation, UpdateImpact,
+    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, LiftBlock, Phase,
+    Resolve, Snapshot, StartMitigation, UpdateImpact,
 };
 use crate::mitigation::{Mitigation, MitigationRecord};
 use crate::notes::{Note, RootCause};
@@ -46,7 +46,7 @@ pub(super) enum Change {
 /// They read only the start time and the flags, so they are checked from the
 /// input even when another part of the impact is missing or invalid: every
 /// rule that can be checked is reported.
-pub(super) fn check_impact_rules(
+fn check_impact_rules(
     report: &mut Report,
     severity_path: &str,
     (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
@@ -60,8 +60,39 @@ pub(super) fn check_impact_rules(
 }
 
 /// What the impact rules read of an impact as sent.
-pub(super) fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
+fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
     (input.started_at, input.flags.as_deref().unwrap_or_default())
+}
+
+/// What a `declare` demands: a title, a confirmed impact at or under the
+/// severity, the roles the severity needs, and the first update.
+pub(super) fn check_declaration(
+    r: &mut Report,
+    at: Timestamp,
+    d: &Declare,
+    playbook: &Playbook,
+) -> Option<(ShortText, Impact, Roles, CommsUpdate)> {
+    let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
+    let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
+    if let Some(input) = &d.impact {
+        check_impact_rules(r, "severity", input_parts(input), at, d.severity);
+    }
+    let mut roles = PartialRoles::default();
+    let blank = match &d.roles {
+        Some(input) => roles.merge_input(r, "roles", input),
+        None => Vec::new(),
+    };
+    roles.check(r, "roles", d.severity, &blank);
+    let update = CommsUpdate::check(
+        r,
+        "update",
+        d.update.as_ref(),
+        at,
+        Status::Investigating,
+        d.severity,
+        &roles,
+    );
+    Some((title?, impact?, roles.finish()?, update?))
 }
 
 /// One command being checked against the incident as it stands.

@@ -5,15 +5,11 @@
 //! checked change applied, which cannot fail. So a rejected command leaves the
 //! incident exactly as it was.
 
-use crate::comms::{CommsUpdate, Status};
-use crate::impact::Impact;
-use crate::incident::checks::{Change, check_impact_rules, input_parts};
+use crate::incident::checks::{Change, check_declaration};
 use crate::incident::phase::Transition;
 use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
 use crate::playbook::Playbook;
-use crate::roles::PartialRoles;
 use crate::rule::{Rejection, Report, Rule, Violation};
-use crate::text::ShortText;
 
 /// What a command sent again with a known `command_id` is.
 enum Delivery {
@@ -52,28 +48,7 @@ impl Incident {
                 format!("a new incident is at version 0, not {v}"),
             );
         }
-        let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
-        let impact = Impact::check(&mut r, "impact", d.impact.as_ref(), playbook);
-        if let Some(input) = &d.impact {
-            let parts = input_parts(input);
-            check_impact_rules(&mut r, "severity", parts, cmd.at, d.severity);
-        }
-        let mut roles = PartialRoles::default();
-        let blank = match &d.roles {
-            Some(input) => roles.merge_input(&mut r, "roles", input),
-            None => Vec::new(),
-        };
-        roles.check(&mut r, "roles", d.severity, &blank);
-        let update = CommsUpdate::check(
-            &mut r,
-            "update",
-            d.update.as_ref(),
-            cmd.at,
-            Status::Investigating,
-            d.severity,
-            &roles,
-        );
-        let parts = (|| Some((title?, impact?, roles.finish()?, update?)))();
+        let parts = check_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = r.conclude(parts)?;
         let mut incident = Incident {
             state: Snapshot {
