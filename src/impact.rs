@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText};
+use crate::text::{MAX_LIST, Name, ShortText};
 use crate::time::Timestamp;
 
 /// What kind of harm an incident does; each flag sets a severity floor.
@@ -166,9 +166,16 @@ pub struct ImpactInput {
 /// A confirmed impact: environment, users, feature and start time are all known.
 ///
 /// Built only from an [`ImpactInput`] that passes the rules.
+// Read back from JSON (in a snapshot) only within the same limits:
+// `remote = "Self"` makes the derives plain functions, which the trait impls
+// below wrap with the checks that need no context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "Impact")
+)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Impact {
     environment: ShortText,
     users: ShortText,
@@ -179,6 +186,32 @@ pub struct Impact {
     surfaces: Vec<Surface>,
     affected_endpoints: Vec<ShortText>,
     affected_dependencies: Vec<Name>,
+}
+
+impl Serialize for Impact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Impact::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Impact {
+    /// The fields as written, within the list limits that [`Impact::check`]
+    /// holds a new impact to.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let impact = Impact::deserialize(deserializer)?;
+        let lists = [
+            ("flags", impact.flags.len()),
+            ("surfaces", impact.surfaces.len()),
+            ("affected_endpoints", impact.affected_endpoints.len()),
+            ("affected_dependencies", impact.affected_dependencies.len()),
+        ];
+        match lists.into_iter().find(|(_, len)| *len > MAX_LIST) {
+            Some((field, len)) => Err(serde::de::Error::custom(format!(
+                "`{field}` has {len} items; at most {MAX_LIST} are allowed"
+            ))),
+            None => Ok(impact),
+        }
+    }
 }
 
 impl Impact {
@@ -340,5 +373,26 @@ pub(crate) fn check_start(
                 "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_only_within_the_list_limits() {
+        let impact = |n: usize| {
+            let flags = vec!["\"degraded_feature\""; n].join(",");
+            format!(
+                r#"{{"environment": "production", "users": "All", "feature": "Upload",
+                "started_at": "2026-05-04T09:00:00Z", "user_impact_active": true,
+                "flags": [{flags}], "surfaces": [], "affected_endpoints": [],
+                "affected_dependencies": []}}"#
+            )
+        };
+        assert!(serde_json::from_str::<Impact>(&impact(MAX_LIST)).is_ok());
+        let err = serde_json::from_str::<Impact>(&impact(MAX_LIST + 1)).unwrap_err();
+        assert!(err.to_string().contains("flags"), "{err}");
     }
 }
