@@ -789,6 +789,28 @@ mod schema {
     const UUID_PATTERN: &str =
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
+    /// sev1-needs-scribe, sev1-comms-by-engineering-lead: a SEV1 declaration
+    /// names a scribe, an engineering lead and a communications owner.
+    fn sev1_roles(object: &mut Map<String, Value>) {
+        object.insert(
+            "if".into(),
+            serde_json::json!({"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]}),
+        );
+        object.insert(
+            "then".into(),
+            serde_json::json!({"properties": {"roles": {
+                "type": "object",
+                "required": ["commander", "scribe", "engineering_lead", "communications_owner"],
+                "properties": {
+                    "commander": {"type": "string"},
+                    "scribe": {"type": "string"},
+                    "engineering_lead": {"type": "string"},
+                    "communications_owner": {"type": "string"}
+                }
+            }}}),
+        );
+    }
+
     fn variant(kind: CommandKind, body: Option<Schema>, generator: &mut SchemaGenerator) -> Value {
         let mut properties = Map::new();
         properties.insert(
@@ -836,25 +858,7 @@ mod schema {
         object.insert("required".into(), Value::Array(required));
         object.insert("additionalProperties".into(), Value::Bool(false));
         if kind == CommandKind::Declare {
-            // sev1-needs-scribe, sev1-comms-by-engineering-lead: at SEV1 the
-            // roles name a scribe, an engineering lead and a communications owner.
-            object.insert(
-                "if".into(),
-                serde_json::json!({"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]}),
-            );
-            object.insert(
-                "then".into(),
-                serde_json::json!({"properties": {"roles": {
-                    "type": "object",
-                    "required": ["commander", "scribe", "engineering_lead", "communications_owner"],
-                    "properties": {
-                        "commander": {"type": "string"},
-                        "scribe": {"type": "string"},
-                        "engineering_lead": {"type": "string"},
-                        "communications_owner": {"type": "string"}
-                    }
-                }}}),
-            );
+            sev1_roles(&mut object);
         }
         Value::Object(object)
     }
