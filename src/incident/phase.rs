@@ -125,7 +125,8 @@ pub enum Transition {
 }
 
 impl Transition {
-    /// The phase table.
+    /// The phase table: what `kind`, sent while the incident is in `phase`,
+    /// does to it. Any pair not named is `not-allowed-in-phase`.
     pub fn of(phase: Phase, kind: CommandKind) -> Transition {
         use CommandKind as K;
         use Phase as P;
@@ -212,5 +213,39 @@ impl CommandKind {
                 .next()
                 .unwrap_or(phase)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_but_declare_has_a_row() {
+        for kind in CommandKind::ALL {
+            let rows = Phase::ALL
+                .into_iter()
+                .filter(|p| kind.allowed_in(*p))
+                .count();
+            assert_eq!(rows == 0, kind == CommandKind::Declare, "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_refused_command_is_checked_as_going_where_it_goes_elsewhere() {
+        use CommandKind as K;
+        use Phase as P;
+        assert_eq!(K::Declare.phase_after(P::Monitoring), P::Investigating);
+        assert_eq!(
+            K::BeginMonitoring.phase_after(P::Investigating),
+            P::Monitoring
+        );
+        assert_eq!(
+            K::ResumeInvestigation.phase_after(P::Resolved),
+            P::Investigating
+        );
+        assert_eq!(K::StartMitigation.phase_after(P::Resolved), P::Mitigating);
+        assert_eq!(K::ChangeSeverity.phase_after(P::Resolved), P::Resolved);
+        assert_eq!(K::Close.phase_after(P::Monitoring), P::Closed);
     }
 }
