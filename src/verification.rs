@@ -135,24 +135,6 @@ fn failing<'a>(checks: &[(&'a str, Option<bool>)]) -> Vec<&'a str> {
         .collect()
 }
 
-/// Reports `rule` at `path` unless every check passes, naming those that do not.
-fn require(
-    report: &mut Report,
-    rule: Rule,
-    path: &str,
-    checks: &[(&str, Option<bool>)],
-    demand: &str,
-) {
-    let failed = failing(checks);
-    if !failed.is_empty() {
-        report.push(
-            rule,
-            path,
-            format!("{demand} (not passing: {})", failed.join(", ")),
-        );
-    }
-}
-
 impl Verification {
     /// Checks the evidence against what `impact` demands.
     pub(crate) fn check(
@@ -166,12 +148,7 @@ impl Verification {
         let v = input.unwrap_or(&empty);
         v.check_health(report, path, playbook);
         v.check_endpoints(report, path, impact);
-        if impact.surfaces().contains(&Surface::Frontend) {
-            v.check_frontend(report, path);
-        }
-        if impact.concerns_data() {
-            v.check_data(report, path);
-        }
+        v.check_surfaces(report, path, impact);
         v.check_dependencies(report, path, impact, playbook);
     }
 
@@ -230,41 +207,45 @@ impl Verification {
         }
     }
 
-    /// `verification-frontend`, when the impact shows in the front end.
-    fn check_frontend(&self, report: &mut Report, path: &str) {
+    /// `verification-frontend` when the impact shows in the front end,
+    /// `verification-data` when it concerns data.
+    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact) {
         let f = self.frontend.clone().unwrap_or_default();
-        let checks = [
-            ("app_loaded", f.app_loaded),
-            ("login", f.login),
-            ("workflow", f.workflow),
-        ];
-        let demand = "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow";
-        require(
-            report,
-            Rule::VerificationFrontend,
-            &join(path, "frontend"),
-            &checks,
-            demand,
-        );
-    }
-
-    /// `verification-data`, when the impact concerns data.
-    fn check_data(&self, report: &mut Report, path: &str) {
         let d = self.data.clone().unwrap_or_default();
-        let checks = [
-            ("no_unauthorized_access", d.no_unauthorized_access),
-            ("no_failed_migration", d.no_failed_migration),
-            ("no_duplicate_processing", d.no_duplicate_processing),
-            ("no_partial_delete", d.no_partial_delete),
+        let demanded = [
+            (
+                impact.surfaces().contains(&Surface::Frontend),
+                Rule::VerificationFrontend,
+                "frontend",
+                "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow",
+                failing(&[
+                    ("app_loaded", f.app_loaded),
+                    ("login", f.login),
+                    ("workflow", f.workflow),
+                ]),
+            ),
+            (
+                impact.concerns_data(),
+                Rule::VerificationData,
+                "data",
+                "the impact concerns data: verify it clean",
+                failing(&[
+                    ("no_unauthorized_access", d.no_unauthorized_access),
+                    ("no_failed_migration", d.no_failed_migration),
+                    ("no_duplicate_processing", d.no_duplicate_processing),
+                    ("no_partial_delete", d.no_partial_delete),
+                ]),
+            ),
         ];
-        let demand = "the impact concerns data: verify it clean";
-        require(
-            report,
-            Rule::VerificationData,
-            &join(path, "data"),
-            &checks,
-            demand,
-        );
+        for (wanted, rule, field, demand, failed) in demanded {
+            if wanted && !failed.is_empty() {
+                report.push(
+                    rule,
+                    &join(path, field),
+                    format!("{demand} (not passing: {})", failed.join(", ")),
+                );
+            }
+        }
     }
 
     /// `verification-dependencies`: every affected dependency confirmed
