@@ -166,16 +166,11 @@ pub struct ImpactInput {
 /// A confirmed impact: environment, users, feature and start time are all known.
 ///
 /// Built only from an [`ImpactInput`] that passes the rules.
-// Read back from JSON (in a snapshot) only within the same limits:
-// `remote = "Self"` makes the derives plain functions, which the trait impls
-// below wrap with the checks that need no context.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "schema",
-    derive(schemars::JsonSchema),
-    schemars(rename = "Impact")
-)]
-#[serde(remote = "Self", deny_unknown_fields)]
+// Read back from JSON (in a snapshot) only within the same limits: see the
+// `Deserialize` impl.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Impact {
     environment: ShortText,
     users: ShortText,
@@ -188,17 +183,28 @@ pub struct Impact {
     affected_dependencies: Vec<Name>,
 }
 
-impl Serialize for Impact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Impact::serialize(self, serializer)
-    }
+/// The fields of an [`Impact`] as written, before the limits are checked.
+/// (`remote` makes serde build an `Impact` from them, and the compiler hold
+/// the two field lists to each other.)
+#[derive(Deserialize)]
+#[serde(remote = "Impact", deny_unknown_fields)]
+struct ImpactFields {
+    environment: ShortText,
+    users: ShortText,
+    feature: ShortText,
+    started_at: Timestamp,
+    user_impact_active: bool,
+    flags: Vec<ImpactFlag>,
+    surfaces: Vec<Surface>,
+    affected_endpoints: Vec<ShortText>,
+    affected_dependencies: Vec<Name>,
 }
 
 impl<'de> Deserialize<'de> for Impact {
     /// The fields as written, within the list limits that [`Impact::check`]
     /// holds a new impact to.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let impact = Impact::deserialize(deserializer)?;
+        let impact = ImpactFields::deserialize(deserializer)?;
         let lists = [
             ("flags", impact.flags.len()),
             ("surfaces", impact.surfaces.len()),

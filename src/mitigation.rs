@@ -109,20 +109,10 @@ pub enum MitigationInput {
 // Built only by the crate, from a `MitigationInput` that passes the rules
 // (the variants are `#[non_exhaustive]`: they can be matched, not built).
 // Read back from JSON (in a snapshot) only if it passes the rules that need
-// no context: `remote = "Self"` makes the derives plain functions, which the
-// trait impls below wrap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "schema",
-    derive(schemars::JsonSchema),
-    schemars(rename = "Mitigation")
-)]
-#[serde(
-    remote = "Self",
-    tag = "kind",
-    rename_all = "snake_case",
-    deny_unknown_fields
-)]
+// no context: see the `Deserialize` impl.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Mitigation {
     /// Roll back to the previous container image tag.
@@ -196,17 +186,45 @@ fn check_block(report: &mut Report, path: &str, security: RiskLevel, availabilit
     }
 }
 
-impl Serialize for Mitigation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Mitigation::serialize(self, serializer)
-    }
+/// A [`Mitigation`] as written, before its rules are checked. (`remote`
+/// makes serde build a `Mitigation` from it, and the compiler hold the two
+/// to each other.)
+#[derive(Deserialize)]
+#[serde(
+    remote = "Mitigation",
+    tag = "kind",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+enum MitigationFields {
+    RollbackImage {
+        from_tag: ShortText,
+        to_tag: ShortText,
+    },
+    DisableDependency {
+        dependency: Name,
+    },
+    RevertConfig {
+        change: ShortText,
+    },
+    PauseRollout {
+        rollout: ShortText,
+    },
+    BlockEndpoint {
+        endpoint: ShortText,
+        security_risk: RiskLevel,
+        availability_impact: RiskLevel,
+    },
+    Other {
+        description: ShortText,
+    },
 }
 
 impl<'de> Deserialize<'de> for Mitigation {
     /// The mitigation as written, if it passes the rules that need no
     /// context (which dependencies are optional is the playbook's to say).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mitigation = Mitigation::deserialize(deserializer)?;
+        let mitigation = MitigationFields::deserialize(deserializer)?;
         let mut report = Report::new();
         match &mitigation {
             Mitigation::RollbackImage { from_tag, to_tag } => {
