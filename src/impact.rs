@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{MAX_LIST, Name, ShortText};
+use crate::text::{Name, ShortText, limited_list};
 use crate::time::Timestamp;
 
 /// What kind of harm an incident does; each flag sets a severity floor.
@@ -166,9 +166,9 @@ pub struct ImpactInput {
 /// A confirmed impact: environment, users, feature and start time are all known.
 ///
 /// Built only from an [`ImpactInput`] that passes the rules.
-// Read back from JSON (in a snapshot) only within the same limits: see the
-// `Deserialize` impl.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Read back from JSON (in a snapshot) only within the same limits: the texts
+// are checked by their types, the lists by `limited_list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Impact {
@@ -177,47 +177,14 @@ pub struct Impact {
     feature: ShortText,
     started_at: Timestamp,
     user_impact_active: bool,
+    #[serde(deserialize_with = "limited_list")]
     flags: Vec<ImpactFlag>,
+    #[serde(deserialize_with = "limited_list")]
     surfaces: Vec<Surface>,
+    #[serde(deserialize_with = "limited_list")]
     affected_endpoints: Vec<ShortText>,
+    #[serde(deserialize_with = "limited_list")]
     affected_dependencies: Vec<Name>,
-}
-
-/// The fields of an [`Impact`] as written, before the limits are checked.
-/// (`remote` makes serde build an `Impact` from them, and the compiler hold
-/// the two field lists to each other.)
-#[derive(Deserialize)]
-#[serde(remote = "Impact", deny_unknown_fields)]
-struct ImpactFields {
-    environment: ShortText,
-    users: ShortText,
-    feature: ShortText,
-    started_at: Timestamp,
-    user_impact_active: bool,
-    flags: Vec<ImpactFlag>,
-    surfaces: Vec<Surface>,
-    affected_endpoints: Vec<ShortText>,
-    affected_dependencies: Vec<Name>,
-}
-
-impl<'de> Deserialize<'de> for Impact {
-    /// The fields as written, within the list limits that [`Impact::check`]
-    /// holds a new impact to.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let impact = ImpactFields::deserialize(deserializer)?;
-        let lists = [
-            ("flags", impact.flags.len()),
-            ("surfaces", impact.surfaces.len()),
-            ("affected_endpoints", impact.affected_endpoints.len()),
-            ("affected_dependencies", impact.affected_dependencies.len()),
-        ];
-        match lists.into_iter().find(|(_, len)| *len > MAX_LIST) {
-            Some((field, len)) => Err(serde::de::Error::custom(format!(
-                "`{field}` has {len} items; at most {MAX_LIST} are allowed"
-            ))),
-            None => Ok(impact),
-        }
-    }
 }
 
 impl Impact {
@@ -397,8 +364,9 @@ mod tests {
                 "affected_dependencies": []}}"#
             )
         };
+        use crate::text::MAX_LIST;
         assert!(serde_json::from_str::<Impact>(&impact(MAX_LIST)).is_ok());
         let err = serde_json::from_str::<Impact>(&impact(MAX_LIST + 1)).unwrap_err();
-        assert!(err.to_string().contains("flags"), "{err}");
+        assert!(err.to_string().contains("at most 1000"), "{err}");
     }
 }

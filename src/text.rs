@@ -12,6 +12,23 @@ use crate::rule::{Report, Rule};
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
 
+/// Reads a list of at most [`MAX_LIST`] items (for serde's `deserialize_with`
+/// on a type that was checked when built and is read back from JSON).
+pub(crate) fn limited_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let items = Vec::<T>::deserialize(deserializer)?;
+    if items.len() > MAX_LIST {
+        return Err(serde::de::Error::custom(format!(
+            "a list of {} items; at most {MAX_LIST} are allowed",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
 /// Why a string is not a valid text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
