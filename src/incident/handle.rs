@@ -3,7 +3,8 @@
 //! Every command is checked completely against the incident as it stands
 //! (collecting every violation) before anything changes; only then is the
 //! checked change applied, which cannot fail. So a rejected command leaves the
-//! incident exactly as it was.
+//! incident exactly as it was. Where a command may go is the phase table
+//! ([`Transition::of`]); what it demands of its body, its check in `checks.rs`.
 
 use crate::incident::checks::{Change, check_declaration};
 use crate::incident::phase::Transition;
@@ -11,10 +12,13 @@ use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
 
-/// What a command sent again with a known `command_id` is.
+/// How a command's `command_id` relates to the commands accepted before.
 enum Delivery {
+    /// Not seen before.
     New,
+    /// The same command again: accepted, nothing changes.
     Duplicate,
+    /// The id of another command: `command-id-reused`.
     Reused,
 }
 
