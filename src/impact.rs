@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, limited_list};
 use crate::time::Timestamp;
 
 /// What kind of harm an incident does; each flag sets a severity floor.
@@ -47,6 +47,22 @@ impl ImpactFlag {
             ImpactFlag::MajorFeatureBroken | ImpactFlag::EnvironmentBlocked => Severity::Sev2,
             ImpactFlag::DegradedFeature => Severity::Sev3,
         }
+    }
+
+    /// The least severe level a set of flags allows: the most severe floor
+    /// among them, SEV4 for none.
+    ///
+    /// ```
+    /// use incident_playbook::{ImpactFlag, Severity};
+    /// assert_eq!(ImpactFlag::floor_of(&[ImpactFlag::DegradedFeature, ImpactFlag::DataLoss]), Severity::Sev1);
+    /// assert_eq!(ImpactFlag::floor_of(&[]), Severity::Sev4);
+    /// ```
+    pub fn floor_of(flags: &[ImpactFlag]) -> Severity {
+        flags
+            .iter()
+            .map(|f| f.floor())
+            .min()
+            .unwrap_or(Severity::Sev4)
     }
 
     /// Whether the flag puts data at stake, so that resolving needs the data checks.
@@ -150,6 +166,8 @@ pub struct ImpactInput {
 /// A confirmed impact: environment, users, feature and start time are all known.
 ///
 /// Built only from an [`ImpactInput`] that passes the rules.
+// Read back from JSON (in a snapshot) only within the same limits: the texts
+// are checked by their types, the lists by `limited_list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -159,9 +177,13 @@ pub struct Impact {
     feature: ShortText,
     started_at: Timestamp,
     user_impact_active: bool,
+    #[serde(deserialize_with = "limited_list")]
     flags: Vec<ImpactFlag>,
+    #[serde(deserialize_with = "limited_list")]
     surfaces: Vec<Surface>,
+    #[serde(deserialize_with = "limited_list")]
     affected_endpoints: Vec<ShortText>,
+    #[serde(deserialize_with = "limited_list")]
     affected_dependencies: Vec<Name>,
 }
 
@@ -204,7 +226,7 @@ impl Impact {
     }
     /// The least severe level the flags allow.
     pub fn floor(&self) -> Severity {
-        Severity::floor(&self.flags)
+        ImpactFlag::floor_of(&self.flags)
     }
     /// Whether resolving must verify data ("no unauthorized access, failed
     /// migration, duplicate processing, or partial delete remains").
@@ -280,5 +302,71 @@ impl Impact {
             affected_endpoints: endpoints?,
             affected_dependencies: dependencies?,
         })
+    }
+}
+
+/// `severity-below-floor`: `severity` is at least the floor of `flags`.
+/// `path` is the field to blame: the severity, or the flags when they changed.
+pub(crate) fn check_floor(
+    report: &mut Report,
+    path: &str,
+    flags: &[ImpactFlag],
+    severity: Severity,
+) {
+    let floor = ImpactFlag::floor_of(flags);
+    if !severity.is_at_least(floor) {
+        let flags: Vec<&str> = flags
+            .iter()
+            .filter(|f| f.floor() == floor)
+            .map(|f| f.as_str())
+            .collect();
+        report.push(
+            Rule::SeverityBelowFloor,
+            path,
+            format!(
+                "{} makes this at least {floor}, not {severity}",
+                flags.join(", ")
+            ),
+        );
+    }
+}
+
+/// `impact-start-after-declaration`, for the impact at `path`.
+pub(crate) fn check_start(
+    report: &mut Report,
+    path: &str,
+    started_at: Timestamp,
+    declared_at: Timestamp,
+) {
+    if started_at > declared_at {
+        report.push(
+            Rule::ImpactStartAfterDeclaration,
+            &join(path, "started_at"),
+            format!(
+                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_only_within_the_list_limits() {
+        let impact = |n: usize| {
+            let flags = vec!["\"degraded_feature\""; n].join(",");
+            format!(
+                r#"{{"environment": "production", "users": "All", "feature": "Upload",
+                "started_at": "2026-05-04T09:00:00Z", "user_impact_active": true,
+                "flags": [{flags}], "surfaces": [], "affected_endpoints": [],
+                "affected_dependencies": []}}"#
+            )
+        };
+        use crate::text::MAX_LIST;
+        assert!(serde_json::from_str::<Impact>(&impact(MAX_LIST)).is_ok());
+        let err = serde_json::from_str::<Impact>(&impact(MAX_LIST + 1)).unwrap_err();
+        assert!(err.to_string().contains("at most 1000"), "{err}");
     }
 }

@@ -40,7 +40,7 @@ pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
     RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
-    SubmitPostmortem, UnassignRole, UpdateImpact,
+    SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
@@ -53,7 +53,7 @@ pub use postmortem::{
 pub use replay::{LineReport, Replay, ReplayOutput};
 pub use roles::{Role, Roles, RolesInput};
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
-pub use severity::Severity;
+pub use severity::{Duties, ResponseTarget, Severity, UnknownSeverity};
 pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
 pub use time::{Date, TimeError, Timestamp};
 pub use time_zone::{OffsetError, UtcOffset};

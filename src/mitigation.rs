@@ -106,12 +106,17 @@ pub enum MitigationInput {
 }
 
 /// A mitigation the incident accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Built only by the crate, from a `MitigationInput` that passes the rules
+// (the variants are `#[non_exhaustive]`: they can be matched, not built).
+// Read back from JSON (in a snapshot) only if it passes the rules that need
+// no context: see the `Deserialize` impl.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Mitigation {
     /// Roll back to the previous container image tag.
+    #[non_exhaustive]
     RollbackImage {
         /// The tag that was running.
         from_tag: ShortText,
@@ -119,21 +124,25 @@ pub enum Mitigation {
         to_tag: ShortText,
     },
     /// Disable or bypass a failing optional dependency.
+    #[non_exhaustive]
     DisableDependency {
         /// An optional dependency of the catalogue.
         dependency: Name,
     },
     /// Revert a small configuration change.
+    #[non_exhaustive]
     RevertConfig {
         /// The change reverted.
         change: ShortText,
     },
     /// Pause a rollout or promotion.
+    #[non_exhaustive]
     PauseRollout {
         /// The rollout paused.
         rollout: ShortText,
     },
     /// Temporarily block a risky endpoint.
+    #[non_exhaustive]
     BlockEndpoint {
         /// The endpoint blocked.
         endpoint: ShortText,
@@ -143,10 +152,99 @@ pub enum Mitigation {
         availability_impact: RiskLevel,
     },
     /// Anything else.
+    #[non_exhaustive]
     Other {
         /// What was done.
         description: ShortText,
     },
+}
+
+/// `rollback-same-tag`: a rollback goes to another tag.
+fn check_rollback(report: &mut Report, path: &str, from: &ShortText, to: &ShortText) {
+    if from == to {
+        report.push(
+            Rule::RollbackSameTag,
+            &join(path, "to_tag"),
+            format!("a rollback goes to the previous tag, not to {to} which is running now"),
+        );
+    }
+}
+
+/// `block-endpoint-risk-not-higher`: block only when the risk outweighs the
+/// availability impact.
+fn check_block(report: &mut Report, path: &str, security: RiskLevel, availability: RiskLevel) {
+    if security <= availability {
+        report.push(
+            Rule::BlockEndpointRiskNotHigher,
+            &join(path, "security_risk"),
+            format!(
+                "block an endpoint only when the security risk ({}) is higher than the availability impact ({})",
+                security.as_str(),
+                availability.as_str()
+            ),
+        );
+    }
+}
+
+/// A [`Mitigation`] as written, before its rules are checked. (`remote`
+/// makes serde build a `Mitigation` from it, and the compiler hold the two
+/// to each other.)
+#[derive(Deserialize)]
+#[serde(
+    remote = "Mitigation",
+    tag = "kind",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+enum MitigationFields {
+    RollbackImage {
+        from_tag: ShortText,
+        to_tag: ShortText,
+    },
+    DisableDependency {
+        dependency: Name,
+    },
+    RevertConfig {
+        change: ShortText,
+    },
+    PauseRollout {
+        rollout: ShortText,
+    },
+    BlockEndpoint {
+        endpoint: ShortText,
+        security_risk: RiskLevel,
+        availability_impact: RiskLevel,
+    },
+    Other {
+        description: ShortText,
+    },
+}
+
+impl<'de> Deserialize<'de> for Mitigation {
+    /// The mitigation as written, if it passes the rules that need no
+    /// context (which dependencies are optional is the playbook's to say).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mitigation = MitigationFields::deserialize(deserializer)?;
+        let mut report = Report::new();
+        match &mitigation {
+            Mitigation::RollbackImage { from_tag, to_tag } => {
+                check_rollback(&mut report, "", from_tag, to_tag)
+            }
+            Mitigation::BlockEndpoint {
+                security_risk,
+                availability_impact,
+                ..
+            } => check_block(&mut report, "", *security_risk, *availability_impact),
+            Mitigation::DisableDependency { .. }
+            | Mitigation::RevertConfig { .. }
+            | Mitigation::PauseRollout { .. }
+            | Mitigation::Other { .. } => {}
+        }
+        match report.into_rejection() {
+            Some(rejection) => Err(serde::de::Error::custom(rejection)),
+            None => Ok(mitigation),
+        }
+    }
 }
 
 impl Mitigation {
@@ -186,16 +284,8 @@ impl Mitigation {
             MitigationInput::RollbackImage { from_tag, to_tag } => {
                 let from_tag = short(report, "from_tag", from_tag);
                 let to_tag = short(report, "to_tag", to_tag);
-                if let (Some(from), Some(to)) = (&from_tag, &to_tag)
-                    && from == to
-                {
-                    report.push(
-                        Rule::RollbackSameTag,
-                        &join(path, "to_tag"),
-                        format!(
-                            "a rollback goes to the previous tag, not to {to} which is running now"
-                        ),
-                    );
+                if let (Some(from), Some(to)) = (&from_tag, &to_tag) {
+                    check_rollback(report, path, from, to);
                 }
                 Some(Mitigation::RollbackImage {
                     from_tag: from_tag?,
@@ -229,17 +319,7 @@ impl Mitigation {
                 availability_impact,
             } => {
                 let endpoint = short(report, "endpoint", endpoint);
-                if security_risk <= availability_impact {
-                    report.push(
-                        Rule::BlockEndpointRiskNotHigher,
-                        &join(path, "security_risk"),
-                        format!(
-                            "block an endpoint only when the security risk ({}) is higher than the availability impact ({})",
-                            security_risk.as_str(),
-                            availability_impact.as_str()
-                        ),
-                    );
-                }
+                check_block(report, path, *security_risk, *availability_impact);
                 Some(Mitigation::BlockEndpoint {
                     endpoint: endpoint?,
                     security_risk: *security_risk,
@@ -262,4 +342,24 @@ pub struct MitigationRecord {
     pub at: Timestamp,
     /// What it is.
     pub mitigation: Mitigation,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_only_within_the_rules_that_need_no_context() {
+        let same = r#"{"kind": "rollback_image", "from_tag": "a", "to_tag": "a"}"#;
+        let err = serde_json::from_str::<Mitigation>(same).unwrap_err();
+        assert!(err.to_string().contains("rollback-same-tag"), "{err}");
+        let low = r#"{"kind": "block_endpoint", "endpoint": "/x", "security_risk": "low", "availability_impact": "high"}"#;
+        assert!(serde_json::from_str::<Mitigation>(low).is_err());
+        let ok = r#"{"kind": "rollback_image", "from_tag": "a", "to_tag": "b"}"#;
+        let m: Mitigation = serde_json::from_str(ok).unwrap();
+        assert_eq!(
+            serde_json::to_string(&m).unwrap().replace(' ', ""),
+            ok.replace(' ', "")
+        );
+    }
 }

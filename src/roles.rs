@@ -220,13 +220,21 @@ fn slot(role: Role) -> usize {
 
 impl<'a> From<&'a Roles> for PartialRoles<'a> {
     fn from(r: &'a Roles) -> Self {
+        // Destructured whole, so that a new role cannot be left out here.
+        let Roles {
+            commander,
+            technical_lead,
+            communications_owner,
+            scribe,
+            engineering_lead,
+        } = r;
         PartialRoles {
             slots: [
-                Some(Cow::Borrowed(&r.commander)),
-                r.technical_lead.as_ref().map(Cow::Borrowed),
-                r.communications_owner.as_ref().map(Cow::Borrowed),
-                r.scribe.as_ref().map(Cow::Borrowed),
-                r.engineering_lead.as_ref().map(Cow::Borrowed),
+                Some(Cow::Borrowed(commander)),
+                technical_lead.as_ref().map(Cow::Borrowed),
+                communications_owner.as_ref().map(Cow::Borrowed),
+                scribe.as_ref().map(Cow::Borrowed),
+                engineering_lead.as_ref().map(Cow::Borrowed),
             ],
             invalid: [false; 5],
         }
@@ -302,7 +310,7 @@ impl PartialRoles<'_> {
                 "every incident has a named commander",
             );
         }
-        if severity == Severity::Sev1 {
+        if severity.requires_full_roles() {
             demanded.extend([
                 Role::Scribe,
                 Role::EngineeringLead,

@@ -291,44 +291,44 @@ impl fmt::Display for Violation {
 
 /// Why a command, snapshot or document was refused: every rule it breaks.
 ///
-/// A rejection is never empty; [`Rejection::rule`] is the first violation's rule.
+/// A rejection is never empty (its constructors see to that);
+/// [`Rejection::rule`] is the first violation's rule.
 ///
 /// ```
 /// use incident_playbook::{Rejection, Rule, Violation};
 /// let r = Rejection::from(Violation::new(Rule::NotDeclared, "no such incident", None));
 /// assert_eq!(r.rule(), Rule::NotDeclared);
 /// assert_eq!(r.violations().len(), 1);
+/// assert!(Rejection::from_violations(Vec::new()).is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Rejection {
-    first: Violation,
-    rest: Vec<Violation>,
+    /// Never empty.
+    violations: Vec<Violation>,
 }
 
 impl Rejection {
     /// A rejection from a list of violations; `None` if the list is empty.
     pub fn from_violations(violations: Vec<Violation>) -> Option<Self> {
-        let mut it = violations.into_iter();
-        let first = it.next()?;
-        Some(Rejection {
-            first,
-            rest: it.collect(),
-        })
+        (!violations.is_empty()).then_some(Rejection { violations })
     }
 
     /// The first broken rule: the one a short report names.
     pub fn rule(&self) -> Rule {
-        self.first.rule
+        // Never empty, so the fallback is never taken.
+        self.violations
+            .first()
+            .map_or(Rule::MalformedInput, Violation::rule)
     }
 
     /// Every violation, in the order found.
-    pub fn violations(&self) -> Vec<&Violation> {
-        std::iter::once(&self.first).chain(&self.rest).collect()
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
     }
 
     /// Every violation, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Violation> {
-        std::iter::once(&self.first).chain(&self.rest)
+        self.violations.iter()
     }
 
     /// Whether any violation is of `rule`.
@@ -350,17 +350,17 @@ impl Rejection {
     /// The same rejection found inside a larger document, at `prefix`.
     pub fn within(self, prefix: &str) -> Self {
         Rejection {
-            first: self.first.within(prefix),
-            rest: self.rest.into_iter().map(|v| v.within(prefix)).collect(),
+            violations: self
+                .violations
+                .into_iter()
+                .map(|v| v.within(prefix))
+                .collect(),
         }
     }
 
     /// Every violation, owned.
     pub fn into_violations(self) -> Vec<Violation> {
-        let mut v = Vec::with_capacity(1 + self.rest.len());
-        v.push(self.first);
-        v.extend(self.rest);
-        v
+        self.violations
     }
 }
 
@@ -370,7 +370,7 @@ impl Serialize for Rejection {
         use serde::ser::SerializeStruct;
         let mut s = serializer.serialize_struct("Rejection", 2)?;
         s.serialize_field("rule", &self.rule())?;
-        s.serialize_field("violations", &self.violations())?;
+        s.serialize_field("violations", self.violations())?;
         s.end()
     }
 }
@@ -378,17 +378,18 @@ impl Serialize for Rejection {
 impl From<Violation> for Rejection {
     fn from(first: Violation) -> Self {
         Rejection {
-            first,
-            rest: Vec::new(),
+            violations: vec![first],
         }
     }
 }
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.first)?;
-        if !self.rest.is_empty() {
-            write!(f, " (and {} more)", self.rest.len())?;
+        if let Some((first, rest)) = self.violations.split_first() {
+            write!(f, "{first}")?;
+            if !rest.is_empty() {
+                write!(f, " (and {} more)", rest.len())?;
+            }
         }
         Ok(())
     }
@@ -424,27 +425,6 @@ impl Report {
 
     pub(crate) fn extend(&mut self, rejection: Rejection) {
         self.violations.extend(rejection.into_violations());
-    }
-
-    /// Checks that a list is within the 1,000-item limit.
-    ///
-    /// A list over the limit is refused whole: callers then do not check its
-    /// items, so that a long list of bad items cannot make a report (and the
-    /// memory it takes) many times the size of the input.
-    pub(crate) fn list_len(&mut self, path: &str, len: usize) -> bool {
-        if len > crate::text::MAX_LIST {
-            self.push(
-                Rule::FieldTooLong,
-                path,
-                format!(
-                    "has {len} items; at most {} are allowed",
-                    crate::text::MAX_LIST
-                ),
-            );
-            false
-        } else {
-            true
-        }
     }
 
     /// The checked value if nothing was broken; else every violation.

@@ -12,6 +12,23 @@ use crate::rule::{Report, Rule};
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
 
+/// Reads a list of at most [`MAX_LIST`] items (for serde's `deserialize_with`
+/// on a type that was checked when built and is read back from JSON).
+pub(crate) fn limited_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let items = Vec::<T>::deserialize(deserializer)?;
+    if items.len() > MAX_LIST {
+        return Err(serde::de::Error::custom(format!(
+            "a list of {} items; at most {MAX_LIST} are allowed",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
 /// Why a string is not a valid text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -250,6 +267,24 @@ text_type! {
 }
 
 impl Report {
+    /// Checks that a list is within the 1,000-item limit.
+    ///
+    /// A list over the limit is refused whole: callers then do not check its
+    /// items, so that a long list of bad items cannot make a report (and the
+    /// memory it takes) many times the size of the input.
+    pub(crate) fn list_len(&mut self, path: &str, len: usize) -> bool {
+        if len > MAX_LIST {
+            self.push(
+                Rule::FieldTooLong,
+                path,
+                format!("has {len} items; at most {} are allowed", MAX_LIST),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
     /// Checks a required text: missing or blank is `missing_rule` (usually
     /// `field-empty`), too long is `field-too-long`.
     pub(crate) fn text<T: BoundedText>(

@@ -146,8 +146,15 @@ impl Verification {
     ) {
         let empty = Verification::default();
         let v = input.unwrap_or(&empty);
+        v.check_health(report, path, playbook);
+        v.check_endpoints(report, path, impact);
+        v.check_surfaces(report, path, impact);
+        v.check_dependencies(report, path, impact, playbook);
+    }
 
-        let health = v.health.clone().unwrap_or_default();
+    /// `verification-api-health`: the playbook's three health endpoints pass.
+    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook) {
+        let health = self.health.clone().unwrap_or_default();
         let endpoints = playbook.health_endpoints();
         let name = |i: usize| endpoints.get(i).map_or("?", |e| e.as_str());
         let failed = failing(&[
@@ -162,12 +169,16 @@ impl Verification {
                 format!("health endpoints not passing: {}", failed.join(", ")),
             );
         }
+    }
 
-        let checked = v.endpoints.as_deref().unwrap_or_default();
+    /// `verification-endpoints`: every affected endpoint checked and passing.
+    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact) {
+        let checked = self.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
         // Over the limit, the list is refused whole and its entries not looked at.
-        let endpoints_fit = report.list_len(&ep_path, checked.len());
-        let checked = if endpoints_fit { checked } else { &[] };
+        if !report.list_len(&ep_path, checked.len()) {
+            return;
+        }
         for (i, e) in checked.iter().enumerate() {
             report.text::<ShortText>(
                 &join(&index(&ep_path, i), "path"),
@@ -175,7 +186,7 @@ impl Verification {
                 Rule::FieldEmpty,
             );
         }
-        for affected in impact.affected_endpoints().iter().filter(|_| endpoints_fit) {
+        for affected in impact.affected_endpoints() {
             let entries: Vec<&EndpointCheck> = checked
                 .iter()
                 .filter(|e| e.path.as_deref() == Some(affected.as_str()))
@@ -194,57 +205,70 @@ impl Verification {
                 );
             }
         }
+    }
 
-        if impact.surfaces().contains(&Surface::Frontend) {
-            let f = v.frontend.clone().unwrap_or_default();
-            let failed = failing(&[
-                ("app_loaded", f.app_loaded),
-                ("login", f.login),
-                ("workflow", f.workflow),
-            ]);
-            if !failed.is_empty() {
+    /// `verification-frontend` when the impact shows in the front end,
+    /// `verification-data` when it concerns data.
+    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact) {
+        let f = self.frontend.clone().unwrap_or_default();
+        let d = self.data.clone().unwrap_or_default();
+        let demanded = [
+            (
+                impact.surfaces().contains(&Surface::Frontend),
+                Rule::VerificationFrontend,
+                "frontend",
+                "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow",
+                failing(&[
+                    ("app_loaded", f.app_loaded),
+                    ("login", f.login),
+                    ("workflow", f.workflow),
+                ]),
+            ),
+            (
+                impact.concerns_data(),
+                Rule::VerificationData,
+                "data",
+                "the impact concerns data: verify it clean",
+                failing(&[
+                    ("no_unauthorized_access", d.no_unauthorized_access),
+                    ("no_failed_migration", d.no_failed_migration),
+                    ("no_duplicate_processing", d.no_duplicate_processing),
+                    ("no_partial_delete", d.no_partial_delete),
+                ]),
+            ),
+        ];
+        for (wanted, rule, field, demand, failed) in demanded {
+            if wanted && !failed.is_empty() {
                 report.push(
-                    Rule::VerificationFrontend,
-                    &join(path, "frontend"),
-                    format!(
-                        "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow (not passing: {})",
-                        failed.join(", ")
-                    ),
+                    rule,
+                    &join(path, field),
+                    format!("{demand} (not passing: {})", failed.join(", ")),
                 );
             }
         }
+    }
 
-        if impact.concerns_data() {
-            let d = v.data.clone().unwrap_or_default();
-            let failed = failing(&[
-                ("no_unauthorized_access", d.no_unauthorized_access),
-                ("no_failed_migration", d.no_failed_migration),
-                ("no_duplicate_processing", d.no_duplicate_processing),
-                ("no_partial_delete", d.no_partial_delete),
-            ]);
-            if !failed.is_empty() {
-                report.push(
-                    Rule::VerificationData,
-                    &join(path, "data"),
-                    format!(
-                        "the impact concerns data: verify it clean (not passing: {})",
-                        failed.join(", ")
-                    ),
-                );
-            }
-        }
-
-        let deps = v.dependencies.as_deref().unwrap_or_default();
+    /// `verification-dependencies`: every affected dependency confirmed
+    /// healthy; each one named is in the playbook's catalogue.
+    fn check_dependencies(
+        &self,
+        report: &mut Report,
+        path: &str,
+        impact: &Impact,
+        playbook: &Playbook,
+    ) {
+        let deps = self.dependencies.as_deref().unwrap_or_default();
         let dep_path = join(path, "dependencies");
-        let deps_fit = report.list_len(&dep_path, deps.len());
-        let deps = if deps_fit { deps } else { &[] };
+        if !report.list_len(&dep_path, deps.len()) {
+            return;
+        }
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
             if let Some(n) = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty) {
                 playbook.check_known(report, &p, &n);
             }
         }
-        for affected in impact.affected_dependencies().iter().filter(|_| deps_fit) {
+        for affected in impact.affected_dependencies() {
             let entries: Vec<&DependencyCheck> = deps
                 .iter()
                 .filter(|d| d.name.as_deref() == Some(affected.as_str()))

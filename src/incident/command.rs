@@ -24,97 +24,118 @@ use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 use crate::verification::Verification;
 
-/// The command types: the 17 of WIRE.md and `assign_roles`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum CommandKind {
-    /// Open a new incident.
-    Declare,
-    /// Post a comms update.
-    PostUpdate,
-    /// Raise or lower the severity.
-    ChangeSeverity,
-    /// Give a role to a person.
-    AssignRole,
-    /// Take a role away.
-    UnassignRole,
-    /// Give several roles at once (an addition to WIRE.md: handing over SEV1
-    /// comms moves the engineering lead and the communications owner together).
-    AssignRoles,
-    /// Replace the impact.
-    UpdateImpact,
-    /// Record a triage check.
-    RecordCheck,
-    /// Add a note.
-    AddNote,
-    /// Record the root cause.
-    RecordRootCause,
-    /// Start a mitigation.
-    StartMitigation,
-    /// Watch a mitigation in place.
-    BeginMonitoring,
-    /// Go back to investigating.
-    ResumeInvestigation,
-    /// Lift an endpoint block.
-    LiftBlock,
-    /// Resolve, with verification.
-    Resolve,
-    /// Reopen a resolved incident.
-    Reopen,
-    /// Submit (or replace) the postmortem.
-    SubmitPostmortem,
-    /// Close a resolved incident.
-    Close,
+/// The command table: every command type with its wire name and its body.
+///
+/// From this one table come [`CommandKind`], [`CommandKind::ALL`], the wire
+/// names, the [`CommandBody`] enum with a `From` conversion per body, and the
+/// list of body schemas; so a new command is a row here, its body struct, its
+/// row in the phase table (`phase.rs`) and its check (`handle.rs`).
+///
+/// A body is given as the type the [`CommandBody`] variant holds: boxed when
+/// it carries nested inputs (see [`CommandBody`]), none for `close`.
+macro_rules! commands {
+    ($( $(#[doc = $doc:literal])* $kind:ident = $name:literal $(, $payload:ty)?; )*) => {
+        /// The command types: the 17 of the playbook's wire contract and `assign_roles`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[non_exhaustive]
+        pub enum CommandKind {
+            $( $(#[doc = $doc])* #[serde(rename = $name)] $kind, )*
+        }
+
+        impl CommandKind {
+            /// Every command type, in the wire contract's order (then the crate's additions).
+            pub const ALL: [CommandKind; [$(CommandKind::$kind),*].len()] =
+                [$(CommandKind::$kind),*];
+
+            /// The wire tag.
+            pub fn as_str(self) -> &'static str {
+                match self { $( CommandKind::$kind => $name, )* }
+            }
+        }
+
+        /// The body of a command: what it asks, by type.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        // The bodies that carry nested inputs are boxed: every command is kept in
+        // its incident's history, and an enum is as large as its largest variant, so
+        // inline they made each `add_note` in a history as large as a `declare`.
+        pub enum CommandBody {
+            $( #[doc = concat!("`", $name, "`.")] $kind $(($payload))?, )*
+        }
+
+        impl CommandBody {
+            /// The command type.
+            pub fn kind(&self) -> CommandKind {
+                match self { $( CommandBody::$kind { .. } => CommandKind::$kind, )* }
+            }
+        }
+
+        $($(
+            impl From<$kind> for CommandBody {
+                fn from(body: $kind) -> Self {
+                    let body: $payload = body.into();
+                    CommandBody::$kind(body)
+                }
+            }
+        )?)*
+
+        /// The schema of a command type's body; `None` for a body without fields.
+        #[cfg(feature = "schema")]
+        fn body_schema(
+            kind: CommandKind,
+            generator: &mut schemars::SchemaGenerator,
+        ) -> Option<schemars::Schema> {
+            match kind {
+                $( CommandKind::$kind => commands!(@schema generator $kind $(, $payload)?), )*
+            }
+        }
+    };
+    (@schema $generator:ident $kind:ident) => { None };
+    (@schema $generator:ident $kind:ident, $payload:ty) => {
+        Some(<$kind as schemars::JsonSchema>::json_schema($generator))
+    };
 }
 
-impl CommandKind {
-    /// Every command type, in WIRE.md's order (then the crate's additions).
-    pub const ALL: [CommandKind; 18] = [
-        CommandKind::Declare,
-        CommandKind::PostUpdate,
-        CommandKind::ChangeSeverity,
-        CommandKind::AssignRole,
-        CommandKind::UnassignRole,
-        CommandKind::UpdateImpact,
-        CommandKind::RecordCheck,
-        CommandKind::AddNote,
-        CommandKind::RecordRootCause,
-        CommandKind::StartMitigation,
-        CommandKind::BeginMonitoring,
-        CommandKind::ResumeInvestigation,
-        CommandKind::LiftBlock,
-        CommandKind::Resolve,
-        CommandKind::Reopen,
-        CommandKind::SubmitPostmortem,
-        CommandKind::Close,
-        CommandKind::AssignRoles,
-    ];
-
-    /// The wire tag.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommandKind::Declare => "declare",
-            CommandKind::PostUpdate => "post_update",
-            CommandKind::ChangeSeverity => "change_severity",
-            CommandKind::AssignRole => "assign_role",
-            CommandKind::UnassignRole => "unassign_role",
-            CommandKind::AssignRoles => "assign_roles",
-            CommandKind::UpdateImpact => "update_impact",
-            CommandKind::RecordCheck => "record_check",
-            CommandKind::AddNote => "add_note",
-            CommandKind::RecordRootCause => "record_root_cause",
-            CommandKind::StartMitigation => "start_mitigation",
-            CommandKind::BeginMonitoring => "begin_monitoring",
-            CommandKind::ResumeInvestigation => "resume_investigation",
-            CommandKind::LiftBlock => "lift_block",
-            CommandKind::Resolve => "resolve",
-            CommandKind::Reopen => "reopen",
-            CommandKind::SubmitPostmortem => "submit_postmortem",
-            CommandKind::Close => "close",
-        }
-    }
+commands! {
+    /// Open a new incident.
+    Declare = "declare", Box<Declare>;
+    /// Post a comms update.
+    PostUpdate = "post_update", Box<PostUpdate>;
+    /// Raise or lower the severity.
+    ChangeSeverity = "change_severity", Box<ChangeSeverity>;
+    /// Give a role to a person.
+    AssignRole = "assign_role", AssignRole;
+    /// Take a role away.
+    UnassignRole = "unassign_role", UnassignRole;
+    /// Replace the impact.
+    UpdateImpact = "update_impact", Box<UpdateImpact>;
+    /// Record a triage check.
+    RecordCheck = "record_check", RecordCheck;
+    /// Add a note.
+    AddNote = "add_note", AddNote;
+    /// Record the root cause.
+    RecordRootCause = "record_root_cause", RecordRootCause;
+    /// Start a mitigation.
+    StartMitigation = "start_mitigation", Box<StartMitigation>;
+    /// Watch a mitigation in place.
+    BeginMonitoring = "begin_monitoring", Box<BeginMonitoring>;
+    /// Go back to investigating.
+    ResumeInvestigation = "resume_investigation", Box<ResumeInvestigation>;
+    /// Lift an endpoint block.
+    LiftBlock = "lift_block", LiftBlock;
+    /// Resolve, with verification.
+    Resolve = "resolve", Box<Resolve>;
+    /// Reopen a resolved incident.
+    Reopen = "reopen", Box<Reopen>;
+    /// Submit (or replace) the postmortem.
+    SubmitPostmortem = "submit_postmortem", Box<SubmitPostmortem>;
+    /// Close a resolved incident.
+    Close = "close";
+    /// Give several roles at once (an addition to the wire contract: handing
+    /// over SEV1 comms moves the engineering lead and the communications
+    /// owner together).
+    AssignRoles = "assign_roles", Box<AssignRoles>;
 }
 
 impl fmt::Display for CommandKind {
@@ -313,76 +334,7 @@ pub struct SubmitPostmortem {
     pub postmortem: PostmortemInput,
 }
 
-/// The body of a command: what it asks, by type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-// The bodies that carry nested inputs are boxed: every command is kept in
-// its incident's history, and an enum is as large as its largest variant, so
-// inline they made each `add_note` in a history as large as a `declare`.
-pub enum CommandBody {
-    /// `declare`.
-    Declare(Box<Declare>),
-    /// `post_update`.
-    PostUpdate(Box<PostUpdate>),
-    /// `change_severity`.
-    ChangeSeverity(Box<ChangeSeverity>),
-    /// `assign_role`.
-    AssignRole(AssignRole),
-    /// `unassign_role`.
-    UnassignRole(UnassignRole),
-    /// `assign_roles` (an addition to WIRE.md).
-    AssignRoles(Box<AssignRoles>),
-    /// `update_impact`.
-    UpdateImpact(Box<UpdateImpact>),
-    /// `record_check`.
-    RecordCheck(RecordCheck),
-    /// `add_note`.
-    AddNote(AddNote),
-    /// `record_root_cause`.
-    RecordRootCause(RecordRootCause),
-    /// `start_mitigation`.
-    StartMitigation(Box<StartMitigation>),
-    /// `begin_monitoring`.
-    BeginMonitoring(Box<BeginMonitoring>),
-    /// `resume_investigation`.
-    ResumeInvestigation(Box<ResumeInvestigation>),
-    /// `lift_block`.
-    LiftBlock(LiftBlock),
-    /// `resolve`.
-    Resolve(Box<Resolve>),
-    /// `reopen`.
-    Reopen(Box<Reopen>),
-    /// `submit_postmortem`.
-    SubmitPostmortem(Box<SubmitPostmortem>),
-    /// `close`.
-    Close,
-}
-
 impl CommandBody {
-    /// The command type.
-    pub fn kind(&self) -> CommandKind {
-        match self {
-            CommandBody::Declare(_) => CommandKind::Declare,
-            CommandBody::PostUpdate(_) => CommandKind::PostUpdate,
-            CommandBody::ChangeSeverity(_) => CommandKind::ChangeSeverity,
-            CommandBody::AssignRole(_) => CommandKind::AssignRole,
-            CommandBody::UnassignRole(_) => CommandKind::UnassignRole,
-            CommandBody::AssignRoles(_) => CommandKind::AssignRoles,
-            CommandBody::UpdateImpact(_) => CommandKind::UpdateImpact,
-            CommandBody::RecordCheck(_) => CommandKind::RecordCheck,
-            CommandBody::AddNote(_) => CommandKind::AddNote,
-            CommandBody::RecordRootCause(_) => CommandKind::RecordRootCause,
-            CommandBody::StartMitigation(_) => CommandKind::StartMitigation,
-            CommandBody::BeginMonitoring(_) => CommandKind::BeginMonitoring,
-            CommandBody::ResumeInvestigation(_) => CommandKind::ResumeInvestigation,
-            CommandBody::LiftBlock(_) => CommandKind::LiftBlock,
-            CommandBody::Resolve(_) => CommandKind::Resolve,
-            CommandBody::Reopen(_) => CommandKind::Reopen,
-            CommandBody::SubmitPostmortem(_) => CommandKind::SubmitPostmortem,
-            CommandBody::Close => CommandKind::Close,
-        }
-    }
-
     /// The comms update the command carries, if its type carries one.
     pub fn update(&self) -> Option<&UpdateInput> {
         match self {
@@ -394,7 +346,16 @@ impl CommandBody {
             CommandBody::ResumeInvestigation(b) => b.update.as_ref(),
             CommandBody::Resolve(b) => b.update.as_ref(),
             CommandBody::Reopen(b) => b.update.as_ref(),
-            _ => None,
+            CommandBody::AssignRole(_)
+            | CommandBody::UnassignRole(_)
+            | CommandBody::AssignRoles(_)
+            | CommandBody::UpdateImpact(_)
+            | CommandBody::RecordCheck(_)
+            | CommandBody::AddNote(_)
+            | CommandBody::RecordRootCause(_)
+            | CommandBody::LiftBlock(_)
+            | CommandBody::SubmitPostmortem(_)
+            | CommandBody::Close => None,
         }
     }
 }
@@ -458,29 +419,6 @@ impl Command {
         self.body.kind()
     }
 }
-
-macro_rules! body_from {
-    (boxed: $($b:ident),*; inline: $($t:ident),*) => {
-        $(
-            impl From<$b> for CommandBody {
-                fn from(b: $b) -> Self {
-                    CommandBody::$b(Box::new(b))
-                }
-            }
-        )*
-        $(
-            impl From<$t> for CommandBody {
-                fn from(b: $t) -> Self {
-                    CommandBody::$t(b)
-                }
-            }
-        )*
-    };
-}
-body_from!(
-    boxed: Declare, PostUpdate, ChangeSeverity, AssignRoles, UpdateImpact, StartMitigation, BeginMonitoring, ResumeInvestigation, Resolve, Reopen, SubmitPostmortem;
-    inline: AssignRole, UnassignRole, RecordCheck, AddNote, RecordRootCause, LiftBlock
-);
 
 // ---- serde: one flat object ----
 //
@@ -591,22 +529,45 @@ fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, Stri
 
 impl Flat {
     fn leftover(&self) -> Option<&'static str> {
+        // Destructured whole, so that a new field cannot be left out here.
+        let Flat {
+            kind: _,
+            incident_id: _,
+            command_id: _,
+            at: _,
+            expected_version: _,
+            title,
+            severity,
+            impact,
+            roles,
+            update,
+            reason,
+            role,
+            person,
+            check,
+            finding,
+            text,
+            mitigation,
+            verification,
+            endpoint,
+            postmortem,
+        } = self;
         [
-            ("title", self.title.is_some()),
-            ("severity", self.severity.is_some()),
-            ("impact", self.impact.is_some()),
-            ("roles", self.roles.is_some()),
-            ("update", self.update.is_some()),
-            ("reason", self.reason.is_some()),
-            ("role", self.role.is_some()),
-            ("person", self.person.is_some()),
-            ("check", self.check.is_some()),
-            ("finding", self.finding.is_some()),
-            ("text", self.text.is_some()),
-            ("mitigation", self.mitigation.is_some()),
-            ("verification", self.verification.is_some()),
-            ("endpoint", self.endpoint.is_some()),
-            ("postmortem", self.postmortem.is_some()),
+            ("title", title.is_some()),
+            ("severity", severity.is_some()),
+            ("impact", impact.is_some()),
+            ("roles", roles.is_some()),
+            ("update", update.is_some()),
+            ("reason", reason.is_some()),
+            ("role", role.is_some()),
+            ("person", person.is_some()),
+            ("check", check.is_some()),
+            ("finding", finding.is_some()),
+            ("text", text.is_some()),
+            ("mitigation", mitigation.is_some()),
+            ("verification", verification.is_some()),
+            ("endpoint", endpoint.is_some()),
+            ("postmortem", postmortem.is_some()),
         ]
         .into_iter()
         .find(|(_, present)| *present)
@@ -618,8 +579,23 @@ impl Flat {
         let incident_id = self.incident_id.ok_or("missing field `incident_id`")?;
         let command_id = self.command_id.ok_or("missing field `command_id`")?;
         let at = self.at.ok_or("missing field `at`")?;
+        let body = self.take_body(kind)?;
+        if let Some(field) = self.leftover() {
+            return Err(format!("unknown field `{field}` for a `{kind}` command"));
+        }
+        Ok(Command {
+            incident_id,
+            command_id,
+            at,
+            expected_version: self.expected_version,
+            body,
+        })
+    }
+
+    /// Takes the fields of a `kind` body out of `self`, leaving the others.
+    fn take_body(&mut self, kind: CommandKind) -> Result<CommandBody, String> {
         use CommandKind as K;
-        let body = match kind {
+        Ok(match kind {
             K::Declare => CommandBody::from(Declare {
                 title: self.title.take().flatten(),
                 severity: required(self.severity.take(), "severity", kind)?,
@@ -686,16 +662,6 @@ impl Flat {
                 postmortem: required(self.postmortem.take(), "postmortem", kind)?,
             }),
             K::Close => CommandBody::Close,
-        };
-        if let Some(field) = self.leftover() {
-            return Err(format!("unknown field `{field}` for a `{kind}` command"));
-        }
-        Ok(Command {
-            incident_id,
-            command_id,
-            at,
-            expected_version: self.expected_version,
-            body,
         })
     }
 }
@@ -823,8 +789,26 @@ mod schema {
     const UUID_PATTERN: &str =
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
-    fn body_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-        T::json_schema(generator)
+    /// sev1-needs-scribe, sev1-comms-by-engineering-lead: a SEV1 declaration
+    /// names a scribe, an engineering lead and a communications owner.
+    fn sev1_roles(object: &mut Map<String, Value>) {
+        object.insert(
+            "if".into(),
+            serde_json::json!({"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]}),
+        );
+        object.insert(
+            "then".into(),
+            serde_json::json!({"properties": {"roles": {
+                "type": "object",
+                "required": ["commander", "scribe", "engineering_lead", "communications_owner"],
+                "properties": {
+                    "commander": {"type": "string"},
+                    "scribe": {"type": "string"},
+                    "engineering_lead": {"type": "string"},
+                    "communications_owner": {"type": "string"}
+                }
+            }}}),
+        );
     }
 
     fn variant(kind: CommandKind, body: Option<Schema>, generator: &mut SchemaGenerator) -> Value {
@@ -874,25 +858,7 @@ mod schema {
         object.insert("required".into(), Value::Array(required));
         object.insert("additionalProperties".into(), Value::Bool(false));
         if kind == CommandKind::Declare {
-            // sev1-needs-scribe, sev1-comms-by-engineering-lead: at SEV1 the
-            // roles name a scribe, an engineering lead and a communications owner.
-            object.insert(
-                "if".into(),
-                serde_json::json!({"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]}),
-            );
-            object.insert(
-                "then".into(),
-                serde_json::json!({"properties": {"roles": {
-                    "type": "object",
-                    "required": ["commander", "scribe", "engineering_lead", "communications_owner"],
-                    "properties": {
-                        "commander": {"type": "string"},
-                        "scribe": {"type": "string"},
-                        "engineering_lead": {"type": "string"},
-                        "communications_owner": {"type": "string"}
-                    }
-                }}}),
-            );
+            sev1_roles(&mut object);
         }
         Value::Object(object)
     }
@@ -903,32 +869,10 @@ mod schema {
         }
 
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-            use CommandKind as K;
             let variants: Vec<Value> = CommandKind::ALL
                 .into_iter()
                 .map(|kind| {
-                    let body = match kind {
-                        K::Declare => Some(body_schema::<Declare>(generator)),
-                        K::PostUpdate => Some(body_schema::<PostUpdate>(generator)),
-                        K::ChangeSeverity => Some(body_schema::<ChangeSeverity>(generator)),
-                        K::AssignRole => Some(body_schema::<AssignRole>(generator)),
-                        K::UnassignRole => Some(body_schema::<UnassignRole>(generator)),
-                        K::AssignRoles => Some(body_schema::<AssignRoles>(generator)),
-                        K::UpdateImpact => Some(body_schema::<UpdateImpact>(generator)),
-                        K::RecordCheck => Some(body_schema::<RecordCheck>(generator)),
-                        K::AddNote => Some(body_schema::<AddNote>(generator)),
-                        K::RecordRootCause => Some(body_schema::<RecordRootCause>(generator)),
-                        K::StartMitigation => Some(body_schema::<StartMitigation>(generator)),
-                        K::BeginMonitoring => Some(body_schema::<BeginMonitoring>(generator)),
-                        K::ResumeInvestigation => {
-                            Some(body_schema::<ResumeInvestigation>(generator))
-                        }
-                        K::LiftBlock => Some(body_schema::<LiftBlock>(generator)),
-                        K::Resolve => Some(body_schema::<Resolve>(generator)),
-                        K::Reopen => Some(body_schema::<Reopen>(generator)),
-                        K::SubmitPostmortem => Some(body_schema::<SubmitPostmortem>(generator)),
-                        K::Close => None,
-                    };
+                    let body = body_schema(kind, generator);
                     variant(kind, body, generator)
                 })
                 .collect();

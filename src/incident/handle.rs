@@ -3,90 +3,23 @@
 //! Every command is checked completely against the incident as it stands
 //! (collecting every violation) before anything changes; only then is the
 //! checked change applied, which cannot fail. So a rejected command leaves the
-//! incident exactly as it was.
+//! incident exactly as it was. Where a command may go is the phase table
+//! ([`Transition::of`]); what it demands of its body, its check in `checks.rs`.
 
-use crate::comms::{CommsUpdate, Status};
-use crate::impact::{Impact, ImpactFlag, ImpactInput};
-use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
-use crate::mitigation::{Mitigation, MitigationRecord};
-use crate::notes::{Note, RootCause};
+use crate::incident::checks::{Change, check_declaration};
+use crate::incident::phase::Transition;
+use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
 use crate::playbook::Playbook;
-use crate::postmortem::Postmortem;
-use crate::roles::{PartialRoles, Role, Roles};
-use crate::rule::{Rejection, Report, Rule, Violation, join};
-use crate::severity::Severity;
-use crate::text::{LongText, Name, ShortText};
-use crate::time::Timestamp;
-use crate::triage::CheckRecord;
-use crate::verification::Verification;
+use crate::rule::{Rejection, Report, Rule, Violation};
 
-/// A checked change, ready to apply.
-enum Change {
-    /// A phase change or plain update that only posts an update.
-    Update(CommsUpdate),
-    Severity {
-        severity: Severity,
-        roles: Roles,
-        impact: Option<Impact>,
-        update: CommsUpdate,
-    },
-    Roles(Roles),
-    Impact(Impact),
-    Check(CheckRecord),
-    Note(Note),
-    RootCause(RootCause),
-    Mitigation(MitigationRecord, CommsUpdate),
-    LiftBlock(usize),
-    Postmortem(Postmortem),
-    Close,
-}
-
-/// The impact rules that depend on the incident: the start is not after the
-/// declaration, and the severity is at least the flags' floor.
-///
-/// They read only the start time and the flags, so they are checked from the
-/// input even when another part of the impact is missing or invalid: every
-/// rule that can be checked is reported.
-fn check_impact_rules(
-    report: &mut Report,
-    impact_path: &str,
-    severity_path: &str,
-    (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
-    declared_at: Timestamp,
-    severity: Severity,
-) {
-    if let Some(started_at) = started_at
-        && started_at > declared_at
-    {
-        report.push(
-            Rule::ImpactStartAfterDeclaration,
-            &join(impact_path, "started_at"),
-            format!(
-                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
-            ),
-        );
-    }
-    let floor = Severity::floor(flags);
-    if !severity.is_at_least(floor) {
-        let flags: Vec<&str> = flags
-            .iter()
-            .filter(|f| f.floor() == floor)
-            .map(|f| f.as_str())
-            .collect();
-        report.push(
-            Rule::SeverityBelowFloor,
-            severity_path,
-            format!(
-                "{} makes this at least {floor}, not {severity}",
-                flags.join(", ")
-            ),
-        );
-    }
-}
-
-/// What the impact rules read of an impact as sent.
-fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
-    (input.started_at, input.flags.as_deref().unwrap_or_default())
+/// How a command's `command_id` relates to the commands accepted before.
+enum Delivery {
+    /// Not seen before.
+    New,
+    /// The same command again: accepted, nothing changes.
+    Duplicate,
+    /// The id of another command: `command-id-reused`.
+    Reused,
 }
 
 impl Incident {
@@ -119,28 +52,7 @@ impl Incident {
                 format!("a new incident is at version 0, not {v}"),
             );
         }
-        let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
-        let impact = Impact::check(&mut r, "impact", d.impact.as_ref(), playbook);
-        if let Some(input) = &d.impact {
-            let parts = input_parts(input);
-            check_impact_rules(&mut r, "impact", "severity", parts, cmd.at, d.severity);
-        }
-        let mut roles = PartialRoles::default();
-        let blank = match &d.roles {
-            Some(input) => roles.merge_input(&mut r, "roles", input),
-            None => Vec::new(),
-        };
-        roles.check(&mut r, "roles", d.severity, &blank);
-        let update = CommsUpdate::check(
-            &mut r,
-            "update",
-            d.update.as_ref(),
-            cmd.at,
-            Status::Investigating,
-            d.severity,
-            &roles,
-        );
-        let parts = (|| Some((title?, impact?, roles.finish()?, update?)))();
+        let parts = check_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = r.conclude(parts)?;
         let mut incident = Incident {
             state: Snapshot {
@@ -179,6 +91,49 @@ impl Incident {
     ///
     /// Every rule the command breaks; the incident is then unchanged.
     pub fn handle(&mut self, cmd: Command, playbook: &Playbook) -> Result<Outcome, Rejection> {
+        let reused = match self.delivery(&cmd)? {
+            Delivery::New => false,
+            Delivery::Reused => true,
+            Delivery::Duplicate => {
+                return Ok(Outcome::Duplicate {
+                    version: self.state.version,
+                });
+            }
+        };
+        let kind = cmd.kind();
+        let phase = self.state.phase;
+        let transition = Transition::of(phase, kind);
+        if let Transition::Refused(rule) = transition {
+            return Err(self.refusal(rule).into());
+        }
+        let mut r = Report::new();
+        self.check_envelope(&mut r, &cmd, reused);
+        match transition {
+            Transition::ToOnceUsersUnaffected(_) if self.state.impact.user_impact_active() => {
+                r.push(
+                    Rule::ResolveFromMonitoring,
+                    "type",
+                    format!("users are still affected: mitigate and monitor before resolving (the incident is {phase})"),
+                );
+            }
+            Transition::NotAllowed => r.push(
+                Rule::NotAllowedInPhase,
+                "type",
+                format!("`{kind}` is not allowed while the incident is {phase}"),
+            ),
+            _ => {}
+        }
+        let after = kind.phase_after(phase);
+        let change = self.state.check_body(&mut r, &cmd, after, playbook);
+        let change = r.conclude(change)?;
+        self.apply(change, cmd, after);
+        Ok(Outcome::Applied {
+            version: self.state.version,
+        })
+    }
+
+    /// Whether `cmd` is for this incident, and new, a duplicate, or a reused id.
+    fn delivery(&self, cmd: &Command) -> Result<Delivery, Rejection> {
         if cmd.incident_id != self.state.incident_id {
             return Err(Violation::new(
                 Rule::NotDeclared,
@@ -190,40 +145,37 @@ impl Incident {
             )
             .into());
         }
-        let reused = match self
+        let earlier = self
             .ids
             .get(&cmd.command_id)
-            .and_then(|&i| self.state.history.get(i))
-        {
-            Some(earlier) if *earlier == cmd => {
-                return Ok(Outcome::Duplicate {
-                    version: self.state.version,
-                });
-            }
-            Some(_) => true,
-            None => false,
-        };
-        if self.state.phase == Phase::Closed {
-            return Err(Violation::new(
-                Rule::IncidentClosed,
-                format!(
-                    "incident {} is closed and takes no more commands",
-                    self.state.incident_id
-                ),
-                None,
-            )
-            .into());
-        }
-        if cmd.kind() == CommandKind::Declare {
-            return Err(Violation::new(
-                Rule::AlreadyDeclared,
-                format!("incident {} was declared already", self.state.incident_id),
-                Some("incident_id"),
-            )
-            .into());
-        }
+            .and_then(|&i| self.state.history.get(i));
+        Ok(match earlier {
+            Some(earlier) if *earlier == *cmd => Delivery::Duplicate,
+            Some(_) => Delivery::Reused,
+            None => Delivery::New,
+        })
+    }
 
-        let mut r = Report::new();
+    /// The violation of a rule that refuses a command outright.
+    fn refusal(&self, rule: Rule) -> Violation {
+        let id = self.state.incident_id;
+        match rule {
+            Rule::IncidentClosed => Violation::new(
+                rule,
+                format!("incident {id} is closed and takes no more commands"),
+                None,
+            ),
+            Rule::AlreadyDeclared => Violation::new(
+                rule,
+                format!("incident {id} was declared already"),
+                Some("incident_id"),
+            ),
+            _ => Violation::new(rule, rule.summary(), None),
+        }
+    }
+
+    /// The envelope's rules: a new id, time order, the expected version.
+    fn check_envelope(&self, r: &mut Report, cmd: &Command, reused: bool) {
         if reused {
             r.push(
                 Rule::CommandIdReused,
@@ -255,244 +207,6 @@ impl Incident {
                     self.state.version
                 ),
             );
-        }
-        let kind = cmd.kind();
-        let phase = self.state.phase;
-        let after = kind.phase_after(phase);
-        if kind == CommandKind::Resolve
-            && matches!(phase, Phase::Investigating | Phase::Mitigating)
-            && self.state.impact.user_impact_active()
-        {
-            r.push(
-                Rule::ResolveFromMonitoring,
-                "type",
-                format!("users are still affected: mitigate and monitor before resolving (the incident is {phase})"),
-            );
-        } else if !kind.allowed_in(phase) {
-            r.push(
-                Rule::NotAllowedInPhase,
-                "type",
-                format!("`{kind}` is not allowed while the incident is {phase}"),
-            );
-        }
-        let change = self.check_body(&mut r, &cmd, after, playbook);
-        let change = r.conclude(change)?;
-        self.apply(change, cmd, after);
-        Ok(Outcome::Applied {
-            version: self.state.version,
-        })
-    }
-
-    fn check_body(
-        &self,
-        r: &mut Report,
-        cmd: &Command,
-        after: Phase,
-        playbook: &Playbook,
-    ) -> Option<Change> {
-        let s = &self.state;
-        let at = cmd.at;
-        // Commands that carry an update never close the incident.
-        let status_after = after.status().unwrap_or(Status::Resolved);
-        let current_roles = PartialRoles::from(&s.roles);
-        let update = |r: &mut Report, input, severity, roles: &PartialRoles| {
-            CommsUpdate::check(r, "update", input, at, status_after, severity, roles)
-        };
-        match &cmd.body {
-            CommandBody::Declare(_) => None,
-            CommandBody::PostUpdate(b) => {
-                update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
-            }
-            CommandBody::ChangeSeverity(b) => {
-                if b.severity == s.severity {
-                    r.push(
-                        Rule::SeverityUnchanged,
-                        "severity",
-                        format!("the incident is {} already", s.severity),
-                    );
-                }
-                r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
-                let mut roles = current_roles;
-                let blank = match &b.roles {
-                    Some(input) => roles.merge_input(r, "roles", input),
-                    None => Vec::new(),
-                };
-                roles.check(r, "roles", b.severity, &blank);
-                // `None`: no new impact; `Some(None)`: a new impact that breaks rules.
-                let new_impact = b
-                    .impact
-                    .as_ref()
-                    .map(|input| Impact::check(r, "impact", Some(input), playbook));
-                let parts = match &b.impact {
-                    None => (Some(s.impact.started_at()), s.impact.flags()),
-                    Some(input) => input_parts(input),
-                };
-                check_impact_rules(r, "impact", "severity", parts, s.declared_at, b.severity);
-                let update = update(r, b.update.as_ref(), b.severity, &roles);
-                let impact = match new_impact {
-                    None => None,
-                    Some(checked) => Some(checked?),
-                };
-                Some(Change::Severity {
-                    severity: b.severity,
-                    roles: roles.finish()?,
-                    impact,
-                    update: update?,
-                })
-            }
-            CommandBody::AssignRole(b) => {
-                let person = r.text::<Name>("person", b.person.as_deref(), Rule::FieldEmpty)?;
-                let mut roles = current_roles;
-                roles.set(b.role, Some(person));
-                roles.check(r, "roles", s.severity, &[]);
-                roles.finish().map(Change::Roles)
-            }
-            CommandBody::AssignRoles(b) => {
-                let mut roles = current_roles;
-                let blank = match &b.roles {
-                    Some(input) if Role::ALL.iter().any(|role| input.get(*role).is_some()) => {
-                        roles.merge_input(r, "roles", input)
-                    }
-                    _ => {
-                        r.push(
-                            Rule::FieldEmpty,
-                            "roles",
-                            "name at least one role to assign",
-                        );
-                        Vec::new()
-                    }
-                };
-                roles.check(r, "roles", s.severity, &blank);
-                roles.finish().map(Change::Roles)
-            }
-            CommandBody::UnassignRole(b) => {
-                let mut roles = current_roles;
-                roles.set(b.role, None);
-                roles.check(r, "roles", s.severity, &[]);
-                roles.finish().map(Change::Roles)
-            }
-            CommandBody::UpdateImpact(b) => {
-                let impact = Impact::check(r, "impact", b.impact.as_ref(), playbook);
-                if let Some(input) = &b.impact {
-                    let parts = input_parts(input);
-                    check_impact_rules(
-                        r,
-                        "impact",
-                        "impact.flags",
-                        parts,
-                        s.declared_at,
-                        s.severity,
-                    );
-                }
-                let impact = impact?;
-                Some(Change::Impact(impact))
-            }
-            CommandBody::RecordCheck(b) => {
-                let finding =
-                    r.text::<ShortText>("finding", b.finding.as_deref(), Rule::FieldEmpty)?;
-                Some(Change::Check(CheckRecord {
-                    at,
-                    check: b.check,
-                    finding,
-                }))
-            }
-            CommandBody::AddNote(b) => {
-                let text = r.text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
-                Some(Change::Note(Note { at, text }))
-            }
-            CommandBody::RecordRootCause(b) => {
-                if s.impact.user_impact_active() && s.mitigations.is_empty() {
-                    r.push(
-                        Rule::MitigateBeforeRca,
-                        "type",
-                        "mitigate before root-cause analysis when user impact is active: start a mitigation first",
-                    );
-                }
-                let text = r.text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
-                Some(Change::RootCause(RootCause { at, text }))
-            }
-            CommandBody::StartMitigation(b) => {
-                let mitigation = Mitigation::check(r, "mitigation", &b.mitigation, playbook);
-                let update = update(r, b.update.as_ref(), s.severity, &current_roles);
-                Some(Change::Mitigation(
-                    MitigationRecord {
-                        at,
-                        mitigation: mitigation?,
-                    },
-                    update?,
-                ))
-            }
-            CommandBody::BeginMonitoring(b) => {
-                update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
-            }
-            CommandBody::ResumeInvestigation(b) => {
-                r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
-                update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
-            }
-            CommandBody::Reopen(b) => {
-                r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
-                update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
-            }
-            CommandBody::LiftBlock(b) => {
-                let endpoint =
-                    r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty)?;
-                let found = s.blocked_endpoints.iter().position(|e| *e == endpoint);
-                if found.is_none() {
-                    r.push(
-                        Rule::NoSuchBlock,
-                        "endpoint",
-                        format!("{endpoint} is not blocked"),
-                    );
-                }
-                found.map(Change::LiftBlock)
-            }
-            CommandBody::Resolve(b) => {
-                Verification::check(
-                    r,
-                    "verification",
-                    b.verification.as_ref(),
-                    &s.impact,
-                    playbook,
-                );
-                if s.peak_severity.requires_triage_checks() {
-                    let missing = self.missing_checks();
-                    if !missing.is_empty() {
-                        let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-                        r.push(
-                            Rule::TriageChecksMissing,
-                            "",
-                            format!(
-                                "a {} incident resolves after all five triage checks; missing: {}",
-                                s.peak_severity,
-                                names.join(", ")
-                            ),
-                        );
-                    }
-                }
-                if s.peak_severity.requires_notes() && s.notes.is_empty() {
-                    r.push(
-                        Rule::NotesRequired,
-                        "",
-                        format!(
-                            "a {} incident resolves with incident notes; none were added",
-                            s.peak_severity
-                        ),
-                    );
-                }
-                update(r, b.update.as_ref(), s.severity, &current_roles).map(Change::Update)
-            }
-            CommandBody::SubmitPostmortem(b) => Postmortem::check(
-                r,
-                "postmortem",
-                &b.postmortem,
-                s.peak_severity,
-                s.declared_at.date(),
-            )
-            .map(Change::Postmortem),
-            CommandBody::Close => {
-                s.check_closable(r);
-                Some(Change::Close)
-            }
         }
     }
 

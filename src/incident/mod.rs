@@ -5,6 +5,7 @@
 //! snapshot's history under the same rules. A rejected command leaves it
 //! exactly as it was.
 
+mod checks;
 mod command;
 mod handle;
 mod phase;
@@ -21,7 +22,7 @@ pub use command::{
     CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
     ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
 };
-pub use phase::Phase;
+pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 
 use crate::comms::CommsUpdate;

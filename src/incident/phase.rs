@@ -1,4 +1,4 @@
-//! The phases of an incident and the phase table of WIRE.md.
+//! The phases of an incident and the phase table.
 
 use std::fmt;
 
@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::comms::Status;
 use crate::incident::command::CommandKind;
+use crate::rule::Rule;
 
 /// Where an incident is in its life.
 ///
@@ -30,6 +31,15 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order of an incident's life.
+    pub const ALL: [Phase; 5] = [
+        Phase::Investigating,
+        Phase::Mitigating,
+        Phase::Monitoring,
+        Phase::Resolved,
+        Phase::Closed,
+    ];
+
     /// The comms status of this phase (`None` once closed).
     pub fn status(self) -> Option<Status> {
         match self {
@@ -78,11 +88,98 @@ impl fmt::Display for Phase {
     }
 }
 
+/// What the phase table says of a command sent in a phase: where the
+/// incident goes, or which rule refuses the command.
+///
+/// ```
+/// use incident_playbook::{CommandKind, Phase, Rule, Transition};
+/// assert_eq!(
+///     Transition::of(Phase::Mitigating, CommandKind::BeginMonitoring),
+///     Transition::To(Phase::Monitoring)
+/// );
+/// assert_eq!(
+///     Transition::of(Phase::Investigating, CommandKind::BeginMonitoring),
+///     Transition::NotAllowed
+/// );
+/// assert_eq!(
+///     Transition::of(Phase::Closed, CommandKind::AddNote),
+///     Transition::Refused(Rule::IncidentClosed)
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transition {
+    /// Allowed; the incident is then in this phase (its own phase for the
+    /// commands that do not move it).
+    To(Phase),
+    /// Allowed once users are no longer affected, and then to this phase;
+    /// while they are, `resolve-from-monitoring` refuses it.
+    ToOnceUsersUnaffected(Phase),
+    /// `not-allowed-in-phase`. The command is still checked in full, as
+    /// if it went where it goes from the phases that allow it, so that every
+    /// other broken rule is reported too.
+    NotAllowed,
+    /// Refused by this rule before anything else is checked
+    /// (`incident-closed`, `already-declared`).
+    Refused(Rule),
+}
+
+impl Transition {
+    /// The phase table: what `kind`, sent while the incident is in `phase`,
+    /// does to it. Any pair not named is `not-allowed-in-phase`.
+    pub fn of(phase: Phase, kind: CommandKind) -> Transition {
+        use CommandKind as K;
+        use Phase as P;
+        use Transition as T;
+        match (phase, kind) {
+            (P::Closed, _) => T::Refused(Rule::IncidentClosed),
+            (_, K::Declare) => T::Refused(Rule::AlreadyDeclared),
+            // Open or resolved: the record keeps growing.
+            (
+                open @ (P::Investigating | P::Mitigating | P::Monitoring | P::Resolved),
+                K::PostUpdate
+                | K::AssignRole
+                | K::AssignRoles
+                | K::UnassignRole
+                | K::AddNote
+                | K::RecordRootCause
+                | K::LiftBlock,
+            ) => T::To(open),
+            // Open only.
+            (
+                open @ (P::Investigating | P::Mitigating | P::Monitoring),
+                K::ChangeSeverity | K::UpdateImpact | K::RecordCheck,
+            ) => T::To(open),
+            (P::Investigating | P::Mitigating | P::Monitoring, K::StartMitigation) => {
+                T::To(P::Mitigating)
+            }
+            (P::Investigating | P::Mitigating, K::Resolve) => T::ToOnceUsersUnaffected(P::Resolved),
+            (P::Monitoring, K::Resolve) => T::To(P::Resolved),
+            (P::Mitigating, K::BeginMonitoring) => T::To(P::Monitoring),
+            (P::Mitigating | P::Monitoring, K::ResumeInvestigation) => T::To(P::Investigating),
+            // Resolved only.
+            (P::Resolved, K::Reopen) => T::To(P::Investigating),
+            (P::Resolved, K::SubmitPostmortem) => T::To(P::Resolved),
+            (P::Resolved, K::Close) => T::To(P::Closed),
+            _ => T::NotAllowed,
+        }
+    }
+
+    /// The phase the command leads to, if the table allows it.
+    fn to(self) -> Option<Phase> {
+        match self {
+            Transition::To(p) | Transition::ToOnceUsersUnaffected(p) => Some(p),
+            Transition::NotAllowed | Transition::Refused(_) => None,
+        }
+    }
+}
+
 impl CommandKind {
     /// Whether the phase table allows this command in `phase`.
     ///
     /// `resolve` from `investigating` or `mitigating` is allowed here; the
-    /// rule `resolve-from-monitoring` then demands that user impact is over.
+    /// rule `resolve-from-monitoring` then demands that user impact is over
+    /// ([`Transition::ToOnceUsersUnaffected`]).
     ///
     /// ```
     /// use incident_playbook::{CommandKind, Phase};
@@ -91,42 +188,64 @@ impl CommandKind {
     /// assert!(!CommandKind::AddNote.allowed_in(Phase::Closed));
     /// ```
     pub fn allowed_in(self, phase: Phase) -> bool {
-        use CommandKind as K;
-        use Phase as P;
-        match self {
-            K::Declare => false,
-            K::PostUpdate
-            | K::AssignRole
-            | K::AssignRoles
-            | K::UnassignRole
-            | K::AddNote
-            | K::RecordRootCause
-            | K::LiftBlock => {
-                matches!(
-                    phase,
-                    P::Investigating | P::Mitigating | P::Monitoring | P::Resolved
-                )
-            }
-            K::ChangeSeverity | K::UpdateImpact | K::RecordCheck | K::StartMitigation => {
-                phase.is_open()
-            }
-            K::BeginMonitoring => phase == P::Mitigating,
-            K::ResumeInvestigation => matches!(phase, P::Mitigating | P::Monitoring),
-            K::Resolve => phase.is_open(),
-            K::Reopen | K::SubmitPostmortem | K::Close => phase == P::Resolved,
-        }
+        Transition::of(phase, self).to().is_some()
     }
 
     /// The phase after this command, accepted in `phase`.
+    ///
+    /// Where the table does not allow it, the phase it leads to from the
+    /// phases that do (`phase` for a command that moves nowhere); `declare`
+    /// opens an incident in `investigating`.
+    ///
+    /// ```
+    /// use incident_playbook::{CommandKind, Phase};
+    /// assert_eq!(CommandKind::BeginMonitoring.phase_after(Phase::Mitigating), Phase::Monitoring);
+    /// assert_eq!(CommandKind::AddNote.phase_after(Phase::Resolved), Phase::Resolved);
+    /// ```
     pub fn phase_after(self, phase: Phase) -> Phase {
-        use CommandKind as K;
-        match self {
-            K::Declare | K::ResumeInvestigation | K::Reopen => Phase::Investigating,
-            K::StartMitigation => Phase::Mitigating,
-            K::BeginMonitoring => Phase::Monitoring,
-            K::Resolve => Phase::Resolved,
-            K::Close => Phase::Closed,
-            _ => phase,
+        if self == CommandKind::Declare {
+            return Phase::Investigating;
         }
+        Transition::of(phase, self).to().unwrap_or_else(|| {
+            Phase::ALL
+                .into_iter()
+                .filter_map(|from| Transition::of(from, self).to().filter(|to| *to != from))
+                .next()
+                .unwrap_or(phase)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_but_declare_has_a_row() {
+        for kind in CommandKind::ALL {
+            let rows = Phase::ALL
+                .into_iter()
+                .filter(|p| kind.allowed_in(*p))
+                .count();
+            assert_eq!(rows == 0, kind == CommandKind::Declare, "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_refused_command_is_checked_as_going_where_it_goes_elsewhere() {
+        use CommandKind as K;
+        use Phase as P;
+        assert_eq!(K::Declare.phase_after(P::Monitoring), P::Investigating);
+        assert_eq!(
+            K::BeginMonitoring.phase_after(P::Investigating),
+            P::Monitoring
+        );
+        assert_eq!(
+            K::ResumeInvestigation.phase_after(P::Resolved),
+            P::Investigating
+        );
+        assert_eq!(K::StartMitigation.phase_after(P::Resolved), P::Mitigating);
+        assert_eq!(K::ChangeSeverity.phase_after(P::Resolved), P::Resolved);
+        assert_eq!(K::Close.phase_after(P::Monitoring), P::Closed);
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::comms::{CommsUpdate, next_update_problem};
-use crate::impact::Impact;
+use crate::impact::{self, Impact};
 use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
@@ -71,36 +71,53 @@ pub struct Snapshot {
 impl Snapshot {
     /// The top-level fields (other than `history`) in which two snapshots differ.
     fn differences(&self, other: &Snapshot) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        let mut cmp = |name: &'static str, same: bool| {
-            if !same {
-                out.push(name);
-            }
-        };
-        cmp("incident_id", self.incident_id == other.incident_id);
-        cmp("version", self.version == other.version);
-        cmp("phase", self.phase == other.phase);
-        cmp("severity", self.severity == other.severity);
-        cmp("peak_severity", self.peak_severity == other.peak_severity);
-        cmp("title", self.title == other.title);
-        cmp("declared_at", self.declared_at == other.declared_at);
-        cmp(
-            "last_command_at",
-            self.last_command_at == other.last_command_at,
-        );
-        cmp("roles", self.roles == other.roles);
-        cmp("impact", self.impact == other.impact);
-        cmp("updates", self.updates == other.updates);
-        cmp("mitigations", self.mitigations == other.mitigations);
-        cmp("notes", self.notes == other.notes);
-        cmp("checks", self.checks == other.checks);
-        cmp("root_cause", self.root_cause == other.root_cause);
-        cmp(
-            "blocked_endpoints",
-            self.blocked_endpoints == other.blocked_endpoints,
-        );
-        cmp("postmortem", self.postmortem == other.postmortem);
-        out
+        // Destructured whole, so that a new field cannot be left out here.
+        let Snapshot {
+            incident_id,
+            version,
+            phase,
+            severity,
+            peak_severity,
+            title,
+            declared_at,
+            last_command_at,
+            roles,
+            impact,
+            updates,
+            mitigations,
+            notes,
+            checks,
+            root_cause,
+            blocked_endpoints,
+            postmortem,
+            history: _,
+        } = self;
+        [
+            ("incident_id", *incident_id == other.incident_id),
+            ("version", *version == other.version),
+            ("phase", *phase == other.phase),
+            ("severity", *severity == other.severity),
+            ("peak_severity", *peak_severity == other.peak_severity),
+            ("title", *title == other.title),
+            ("declared_at", *declared_at == other.declared_at),
+            ("last_command_at", *last_command_at == other.last_command_at),
+            ("roles", *roles == other.roles),
+            ("impact", *impact == other.impact),
+            ("updates", *updates == other.updates),
+            ("mitigations", *mitigations == other.mitigations),
+            ("notes", *notes == other.notes),
+            ("checks", *checks == other.checks),
+            ("root_cause", *root_cause == other.root_cause),
+            (
+                "blocked_endpoints",
+                *blocked_endpoints == other.blocked_endpoints,
+            ),
+            ("postmortem", *postmortem == other.postmortem),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(field, _)| field)
+        .collect()
     }
 
     /// The rules this state breaks on its face, without replaying its
@@ -128,24 +145,8 @@ impl Snapshot {
 
     fn check_state(&self, r: &mut Report) {
         PartialRoles::from(&self.roles).check(r, "roles", self.severity, &[]);
-        if !self.severity.is_at_least(self.impact.floor()) {
-            r.push(
-                Rule::SeverityBelowFloor,
-                "severity",
-                format!(
-                    "the impact flags make this at least {}, not {}",
-                    self.impact.floor(),
-                    self.severity
-                ),
-            );
-        }
-        if self.impact.started_at() > self.declared_at {
-            r.push(
-                Rule::ImpactStartAfterDeclaration,
-                "impact.started_at",
-                "the impact cannot start after the declaration",
-            );
-        }
+        impact::check_floor(r, "severity", self.impact.flags(), self.severity);
+        impact::check_start(r, "impact", self.impact.started_at(), self.declared_at);
         if !self.peak_severity.is_at_least(self.severity) {
             r.push(
                 Rule::SnapshotHistoryMismatch,
@@ -175,24 +176,8 @@ impl Snapshot {
                 r.push(rule, &join(&p, "next_update"), message);
             }
         }
-        let finished = matches!(self.phase, Phase::Resolved | Phase::Closed);
-        if finished && self.peak_severity.requires_triage_checks() {
-            let missing = self.missing_checks();
-            let missing: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-            if !missing.is_empty() {
-                r.push(
-                    Rule::TriageChecksMissing,
-                    "checks",
-                    format!("resolved without triage checks: {}", missing.join(", ")),
-                );
-            }
-        }
-        if finished && self.peak_severity.requires_notes() && self.notes.is_empty() {
-            r.push(
-                Rule::NotesRequired,
-                "notes",
-                "resolved without incident notes",
-            );
+        if matches!(self.phase, Phase::Resolved | Phase::Closed) {
+            self.check_resolvable(r);
         }
         if let Some(pm) = &self.postmortem {
             // The rules `submit_postmortem` checks, on the postmortem as the
@@ -220,6 +205,39 @@ impl Snapshot {
             .into_iter()
             .filter(|c| !self.checks.iter().any(|r| r.check == *c))
             .collect()
+    }
+
+    /// What resolving demands of the record: the triage checks and the
+    /// notes the peak severity owes. `resolve` checks it, and so does loading
+    /// a resolved or closed snapshot.
+    pub(crate) fn check_resolvable(&self, r: &mut Report) {
+        let duties = self.peak_severity.duties();
+        let missing = match duties.triage_checks {
+            true => self.missing_checks(),
+            false => Vec::new(),
+        };
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+            r.push(
+                Rule::TriageChecksMissing,
+                "checks",
+                format!(
+                    "a {} incident resolves after all five triage checks; missing: {}",
+                    self.peak_severity,
+                    names.join(", ")
+                ),
+            );
+        }
+        if duties.notes && self.notes.is_empty() {
+            r.push(
+                Rule::NotesRequired,
+                "notes",
+                format!(
+                    "a {} incident resolves with incident notes; none were added",
+                    self.peak_severity
+                ),
+            );
+        }
     }
 
     /// What closing demands: the postmortem the peak severity owes, matching

@@ -318,7 +318,7 @@ fn a_rejected_command_sent_again_is_checked_again_from_scratch() {
     s.run(Scenario::begin_monitoring);
     let resolve = s.resolve();
     let first = s.reject(&resolve);
-    assert_only(&first, Rule::NotesRequired, None);
+    assert_only(&first, Rule::NotesRequired, Some("notes"));
     // Sent again unchanged: checked again (not taken for a duplicate).
     assert_eq!(s.reject(&resolve), first);
     // Its id was never accepted: once the note is there (at the same time,

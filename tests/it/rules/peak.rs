@@ -19,8 +19,8 @@ fn downgrading_keeps_the_duties_of_the_peak() {
     assert_exactly(
         &r,
         &[
-            (Rule::TriageChecksMissing, None),
-            (Rule::NotesRequired, None),
+            (Rule::TriageChecksMissing, Some("checks")),
+            (Rule::NotesRequired, Some("notes")),
         ],
     );
     assert!(r.violations()[0].message().contains("SEV1"), "{r:#?}");

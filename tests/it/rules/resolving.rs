@@ -83,7 +83,7 @@ pub fn triage_checks_missing() -> Rejection {
     s.run(Scenario::begin_monitoring);
     let resolve = s.resolve();
     let r = s.reject(&resolve);
-    assert_only(&r, Rule::TriageChecksMissing, None);
+    assert_only(&r, Rule::TriageChecksMissing, Some("checks"));
     assert!(r.violations()[0].message().contains("health_endpoints"));
     let check = s.record_check("health_endpoints");
     s.accept(&check);
@@ -98,7 +98,7 @@ pub fn notes_required() -> Rejection {
     s.run(Scenario::begin_monitoring);
     let resolve = s.resolve();
     let r = s.reject(&resolve);
-    assert_only(&r, Rule::NotesRequired, None);
+    assert_only(&r, Rule::NotesRequired, Some("notes"));
     s.run(Scenario::add_note);
     s.run(Scenario::resolve);
     r

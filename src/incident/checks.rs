@@ -1,0 +1,342 @@
+//! What each command demands of its body and of the incident as it stands:
+//! one function per command, each returning the checked change.
+
+use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
+use crate::incident::{
+    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, LiftBlock, Phase,
+    Resolve, Snapshot, StartMitigation, UpdateImpact,
+};
+use crate::mitigation::{Mitigation, MitigationRecord};
+use crate::notes::{Note, RootCause};
+use crate::playbook::Playbook;
+use crate::postmortem::Postmortem;
+use crate::roles::{PartialRoles, Role, Roles};
+use crate::rule::{Report, Rule};
+use crate::severity::Severity;
+use crate::text::{LongText, Name, ShortText};
+use crate::time::Timestamp;
+use crate::triage::CheckRecord;
+use crate::verification::Verification;
+
+/// A checked change, ready to apply.
+pub(super) enum Change {
+    /// A phase change or plain update that only posts an update.
+    Update(CommsUpdate),
+    Severity {
+        severity: Severity,
+        roles: Roles,
+        impact: Option<Impact>,
+        update: CommsUpdate,
+    },
+    Roles(Roles),
+    Impact(Impact),
+    Check(CheckRecord),
+    Note(Note),
+    RootCause(RootCause),
+    Mitigation(MitigationRecord, CommsUpdate),
+    LiftBlock(usize),
+    Postmortem(Postmortem),
+    Close,
+}
+
+/// The impact rules that depend on the incident: the start is not after the
+/// declaration, and the severity is at least the flags' floor.
+///
+/// They read only the start time and the flags, so they are checked from the
+/// input even when another part of the impact is missing or invalid: every
+/// rule that can be checked is reported.
+fn check_impact_rules(
+    report: &mut Report,
+    severity_path: &str,
+    (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
+    declared_at: Timestamp,
+    severity: Severity,
+) {
+    if let Some(started_at) = started_at {
+        impact::check_start(report, "impact", started_at, declared_at);
+    }
+    impact::check_floor(report, severity_path, flags, severity);
+}
+
+/// What the impact rules read of an impact as sent.
+fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
+    (input.started_at, input.flags.as_deref().unwrap_or_default())
+}
+
+/// What a `declare` demands: a title, a confirmed impact at or under the
+/// severity, the roles the severity needs, and the first update.
+pub(super) fn check_declaration(
+    r: &mut Report,
+    at: Timestamp,
+    d: &Declare,
+    playbook: &Playbook,
+) -> Option<(ShortText, Impact, Roles, CommsUpdate)> {
+    let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
+    let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
+    if let Some(input) = &d.impact {
+        check_impact_rules(r, "severity", input_parts(input), at, d.severity);
+    }
+    let mut roles = PartialRoles::default();
+    let blank = match &d.roles {
+        Some(input) => roles.merge_input(r, "roles", input),
+        None => Vec::new(),
+    };
+    roles.check(r, "roles", d.severity, &blank);
+    let update = CommsUpdate::check(
+        r,
+        "update",
+        d.update.as_ref(),
+        at,
+        Status::Investigating,
+        d.severity,
+        &roles,
+    );
+    Some((title?, impact?, roles.finish()?, update?))
+}
+
+/// One command being checked against the incident as it stands.
+struct Check<'a> {
+    state: &'a Snapshot,
+    at: Timestamp,
+    /// The comms status the command's update must give.
+    status_after: Status,
+    playbook: &'a Playbook,
+}
+
+impl Snapshot {
+    /// Checks the body of `cmd` against this state, `after` being the phase
+    /// it leads to; `None` when a rule is broken.
+    pub(super) fn check_body(
+        &self,
+        r: &mut Report,
+        cmd: &Command,
+        after: Phase,
+        playbook: &Playbook,
+    ) -> Option<Change> {
+        let c = Check {
+            state: self,
+            at: cmd.at,
+            // Commands that carry an update never close the incident.
+            status_after: after.status().unwrap_or(Status::Resolved),
+            playbook,
+        };
+        match &cmd.body {
+            CommandBody::Declare(_) => None,
+            CommandBody::PostUpdate(b) => c.update(r, b.update.as_ref()).map(Change::Update),
+            CommandBody::ChangeSeverity(b) => c.change_severity(r, b),
+            CommandBody::AssignRole(b) => c.assign_role(r, b),
+            CommandBody::AssignRoles(b) => c.assign_roles(r, b),
+            CommandBody::UnassignRole(b) => c.roles(r, |roles| roles.set(b.role, None)),
+            CommandBody::UpdateImpact(b) => c.update_impact(r, b),
+            CommandBody::RecordCheck(b) => {
+                let finding =
+                    r.text::<ShortText>("finding", b.finding.as_deref(), Rule::FieldEmpty)?;
+                Some(Change::Check(CheckRecord {
+                    at: c.at,
+                    check: b.check,
+                    finding,
+                }))
+            }
+            CommandBody::AddNote(b) => {
+                let text = r.text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
+                Some(Change::Note(Note { at: c.at, text }))
+            }
+            CommandBody::RecordRootCause(b) => c.record_root_cause(r, b.text.as_deref()),
+            CommandBody::StartMitigation(b) => c.start_mitigation(r, b),
+            CommandBody::BeginMonitoring(b) => c.update(r, b.update.as_ref()).map(Change::Update),
+            CommandBody::ResumeInvestigation(b) => {
+                c.with_reason(r, b.reason.as_deref(), b.update.as_ref())
+            }
+            CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_deref(), b.update.as_ref()),
+            CommandBody::LiftBlock(b) => c.lift_block(r, b),
+            CommandBody::Resolve(b) => c.resolve(r, b),
+            CommandBody::SubmitPostmortem(b) => Postmortem::check(
+                r,
+                "postmortem",
+                &b.postmortem,
+                self.peak_severity,
+                self.declared_at.date(),
+            )
+            .map(Change::Postmortem),
+            CommandBody::Close => {
+                self.check_closable(r);
+                Some(Change::Close)
+            }
+        }
+    }
+}
+
+impl Check<'_> {
+    /// The command's update, at `severity` with `roles`.
+    fn update_with(
+        &self,
+        r: &mut Report,
+        input: Option<&UpdateInput>,
+        severity: Severity,
+        roles: &PartialRoles,
+    ) -> Option<CommsUpdate> {
+        CommsUpdate::check(
+            r,
+            "update",
+            input,
+            self.at,
+            self.status_after,
+            severity,
+            roles,
+        )
+    }
+
+    /// The command's update, at the current severity with the current roles.
+    fn update(&self, r: &mut Report, input: Option<&UpdateInput>) -> Option<CommsUpdate> {
+        let roles = PartialRoles::from(&self.state.roles);
+        self.update_with(r, input, self.state.severity, &roles)
+    }
+
+    /// `resume_investigation`, `reopen`: a reason and an update.
+    fn with_reason(
+        &self,
+        r: &mut Report,
+        reason: Option<&str>,
+        update: Option<&UpdateInput>,
+    ) -> Option<Change> {
+        r.text::<ShortText>("reason", reason, Rule::FieldEmpty);
+        self.update(r, update).map(Change::Update)
+    }
+
+    fn change_severity(&self, r: &mut Report, b: &ChangeSeverity) -> Option<Change> {
+        let s = self.state;
+        if b.severity == s.severity {
+            r.push(
+                Rule::SeverityUnchanged,
+                "severity",
+                format!("the incident is {} already", s.severity),
+            );
+        }
+        r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
+        let mut roles = PartialRoles::from(&s.roles);
+        let blank = match &b.roles {
+            Some(input) => roles.merge_input(r, "roles", input),
+            None => Vec::new(),
+        };
+        roles.check(r, "roles", b.severity, &blank);
+        // `None`: no new impact; `Some(None)`: a new impact that breaks rules.
+        let new_impact = b
+            .impact
+            .as_ref()
+            .map(|input| Impact::check(r, "impact", Some(input), self.playbook));
+        let parts = match &b.impact {
+            None => (Some(s.impact.started_at()), s.impact.flags()),
+            Some(input) => input_parts(input),
+        };
+        check_impact_rules(r, "severity", parts, s.declared_at, b.severity);
+        let update = self.update_with(r, b.update.as_ref(), b.severity, &roles);
+        let impact = match new_impact {
+            None => None,
+            Some(checked) => Some(checked?),
+        };
+        Some(Change::Severity {
+            severity: b.severity,
+            roles: roles.finish()?,
+            impact,
+            update: update?,
+        })
+    }
+
+    /// The roles after `edit`, held to the role rules at the current severity.
+    fn roles(&self, r: &mut Report, edit: impl FnOnce(&mut PartialRoles)) -> Option<Change> {
+        let mut roles = PartialRoles::from(&self.state.roles);
+        edit(&mut roles);
+        roles.check(r, "roles", self.state.severity, &[]);
+        roles.finish().map(Change::Roles)
+    }
+
+    fn assign_role(&self, r: &mut Report, b: &AssignRole) -> Option<Change> {
+        let person = r.text::<Name>("person", b.person.as_deref(), Rule::FieldEmpty)?;
+        self.roles(r, |roles| roles.set(b.role, Some(person)))
+    }
+
+    fn assign_roles(&self, r: &mut Report, b: &AssignRoles) -> Option<Change> {
+        let mut roles = PartialRoles::from(&self.state.roles);
+        let blank = match &b.roles {
+            Some(input) if Role::ALL.iter().any(|role| input.get(*role).is_some()) => {
+                roles.merge_input(r, "roles", input)
+            }
+            _ => {
+                r.push(
+                    Rule::FieldEmpty,
+                    "roles",
+                    "name at least one role to assign",
+                );
+                Vec::new()
+            }
+        };
+        roles.check(r, "roles", self.state.severity, &blank);
+        roles.finish().map(Change::Roles)
+    }
+
+    fn update_impact(&self, r: &mut Report, b: &UpdateImpact) -> Option<Change> {
+        let s = self.state;
+        let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
+        if let Some(input) = &b.impact {
+            let parts = input_parts(input);
+            check_impact_rules(r, "impact.flags", parts, s.declared_at, s.severity);
+        }
+        impact.map(Change::Impact)
+    }
+
+    fn record_root_cause(&self, r: &mut Report, text: Option<&str>) -> Option<Change> {
+        let s = self.state;
+        if s.impact.user_impact_active() && s.mitigations.is_empty() {
+            r.push(
+                Rule::MitigateBeforeRca,
+                "type",
+                "mitigate before root-cause analysis when user impact is active: start a mitigation first",
+            );
+        }
+        let text = r.text::<LongText>("text", text, Rule::FieldEmpty)?;
+        Some(Change::RootCause(RootCause { at: self.at, text }))
+    }
+
+    fn start_mitigation(&self, r: &mut Report, b: &StartMitigation) -> Option<Change> {
+        let mitigation = Mitigation::check(r, "mitigation", &b.mitigation, self.playbook);
+        let update = self.update(r, b.update.as_ref());
+        Some(Change::Mitigation(
+            MitigationRecord {
+                at: self.at,
+                mitigation: mitigation?,
+            },
+            update?,
+        ))
+    }
+
+    fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
+        let endpoint = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty)?;
+        let found = self
+            .state
+            .blocked_endpoints
+            .iter()
+            .position(|e| *e == endpoint);
+        if found.is_none() {
+            r.push(
+                Rule::NoSuchBlock,
+                "endpoint",
+                format!("{endpoint} is not blocked"),
+            );
+        }
+        found.map(Change::LiftBlock)
+    }
+
+    fn resolve(&self, r: &mut Report, b: &Resolve) -> Option<Change> {
+        let s = self.state;
+        Verification::check(
+            r,
+            "verification",
+            b.verification.as_ref(),
+            &s.impact,
+            self.playbook,
+        );
+        s.check_resolvable(r);
+        self.update(r, b.update.as_ref()).map(Change::Update)
+    }
+}
