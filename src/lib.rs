@@ -11,6 +11,12 @@
     )
 )]
 
+/// The contract: commands, phases, wire shapes, the rule catalogue and the
+/// CLI, as `docs/contract.md` in the repository writes them (documentation
+/// only; nothing to import).
+#[doc = include_str!("../docs/contract.md")]
+pub mod contract {}
+
 mod comms;
 mod finding;
 mod impact;

@@ -178,7 +178,7 @@ impl Roles {
             .filter_map(|r| self.get(r).map(|n| (r, n)))
     }
 
-    /// The role rules of RULES.md that `roles` breaks at `severity`.
+    /// The role rules that `roles` breaks at `severity`.
     ///
     /// ```
     /// use incident_playbook::{Name, Roles, Rule, Severity};

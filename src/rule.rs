@@ -29,7 +29,7 @@ macro_rules! rules {
             /// Every rule, in the order of the catalogue.
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
-            /// The stable kebab-case id, as in RULES.md.
+            /// The stable kebab-case id, as in the contract's rule catalogue.
             pub const fn id(self) -> &'static str {
                 match self { $( Rule::$variant => $id, )* }
             }
@@ -63,7 +63,7 @@ rules! {
     AlreadyDeclared = "already-declared", "An incident is declared once.";
     /// Any command for a closed incident.
     IncidentClosed = "incident-closed", "A closed incident takes no more commands.";
-    /// The command is not allowed in the incident's current phase (the phase table of WIRE.md).
+    /// The command is not allowed in the incident's current phase (the phase table, [`Transition::of`](crate::Transition::of)).
     NotAllowedInPhase = "not-allowed-in-phase", "The command is not allowed in the current phase.";
     /// A command's `at` is earlier than the incident's last accepted command.
     TimestampRegressed = "timestamp-regressed", "Commands arrive in time order.";
@@ -177,7 +177,7 @@ rules! {
     /// > revealed a missing guardrail.
     GuardrailActionMissing = "guardrail-action-missing", "A missing guardrail gets a guardrail action item.";
 
-    // ---- Snapshots (an addition to RULES.md) ----
+    // ---- Snapshots (this crate's addition to the catalogue it started from) ----
     /// A snapshot claims a state that its own history does not produce (its
     /// version, phase, peak severity or any other field differs from what
     /// replaying its `history` gives).
@@ -211,7 +211,7 @@ impl schemars::JsonSchema for Rule {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
         schemars::json_schema!({
-            "description": "A rule id of the rule catalogue (RULES.md).",
+            "description": "A rule id of the rule catalogue (docs/contract.md).",
             "type": "string",
             "enum": ids,
         })

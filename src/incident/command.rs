@@ -1,4 +1,5 @@
-//! Commands: what senders ask of an incident, exactly as WIRE.md writes them.
+//! Commands: what senders ask of an incident, exactly as the contract
+//! ([`crate::contract`], `docs/contract.md`) writes them.
 //!
 //! A command is one flat JSON object tagged by `type`, with the envelope
 //! (`incident_id`, `command_id`, `at`, optional `expected_version`) beside the
@@ -29,7 +30,7 @@ use crate::verification::Verification;
 /// From this one table come [`CommandKind`], [`CommandKind::ALL`], the wire
 /// names, the [`CommandBody`] enum with a `From` conversion per body, and the
 /// list of body schemas; so a new command is a row here, its body struct, its
-/// row in the phase table (`phase.rs`) and its check (`handle.rs`).
+/// row in the phase table (`phase.rs`) and its check (`checks.rs`).
 ///
 /// A body is given as the type the [`CommandBody`] variant holds: boxed when
 /// it carries nested inputs (see [`CommandBody`]), none for `close`.
@@ -204,7 +205,7 @@ pub struct AssignRole {
 
 /// `assign_roles`: give several roles at once; roles not named are kept.
 ///
-/// An addition to WIRE.md. The role rules hold after every command, so in a
+/// This crate's addition to the commands it started from. The role rules hold after every command, so in a
 /// SEV1 incident the engineering lead and the communications owner (who must
 /// be the same person) can only be handed over together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -877,7 +878,7 @@ mod schema {
                 })
                 .collect();
             json_schema!({
-                "description": "One command, a flat JSON object tagged by `type` (WIRE.md). Rules JSON Schema cannot say (time order, phases, roles held, the dependency catalogue, …) are named by id in RULES.md and enforced by the crate.",
+                "description": "One command, a flat JSON object tagged by `type` (docs/contract.md, Commands). Rules JSON Schema cannot say (time order, phases, roles held, the dependency catalogue, …) are named by id in the rule catalogue (docs/contract.md) and enforced by the crate.",
                 "oneOf": variants,
             })
         }

@@ -10,7 +10,7 @@ use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
-use crate::postmortem::Postmortem;
+use crate::postmortem::{Postmortem, check_severity};
 use crate::roles::{PartialRoles, Roles};
 use crate::rule::{Rejection, Report, Rule, Violation, index, join};
 use crate::severity::Severity;
@@ -258,17 +258,12 @@ impl Snapshot {
                 ),
             );
         }
-        if let Some(pm) = &self.postmortem
-            && pm.severity() != self.peak_severity
-        {
-            r.push(
-                Rule::PostmortemSeverityMismatch,
-                "postmortem.severity",
-                format!(
-                    "the postmortem says {}, but the incident's peak severity is {}",
-                    pm.severity(),
-                    self.peak_severity
-                ),
+        if let Some(pm) = &self.postmortem {
+            check_severity(
+                r,
+                "postmortem",
+                Some(pm.severity()),
+                Some(self.peak_severity),
             );
         }
         if !self.blocked_endpoints.is_empty() {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::incident::{CommandKind, Incident, Phase};
+use crate::incident::{Incident, Phase};
 use crate::time::Timestamp;
 
 /// How long a phase lasted: from `from` until `until` (`None`: still in it).
@@ -36,11 +36,7 @@ impl PhaseSpan {
         let mut spans: Vec<PhaseSpan> = Vec::new();
         let mut phase = Phase::Investigating;
         for cmd in incident.history() {
-            let after = if cmd.kind() == CommandKind::Declare {
-                Phase::Investigating
-            } else {
-                cmd.kind().phase_after(phase)
-            };
+            let after = cmd.kind().phase_after(phase);
             if spans.is_empty() || after != phase {
                 if let Some(last) = spans.last_mut() {
                     last.until = Some(cmd.at);

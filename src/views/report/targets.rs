@@ -2,13 +2,13 @@
 
 use serde::Serialize;
 
-use super::first_minutes::FIRST_MINUTES;
 use super::phase_span::PhaseSpan;
 use super::timeliness::Timeliness;
 use crate::incident::{CommandBody, CommandKind, Incident, Phase};
 use crate::playbook::Playbook;
-use crate::severity::Severity;
+use crate::severity::{ResponseTarget, Severity};
 use crate::time::Timestamp;
+use crate::time_zone::UtcOffset;
 
 /// The response target of one severity the incident had, met or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,7 +54,7 @@ impl TargetReport {
     pub fn all(incident: &Incident, playbook: &Playbook, now: Timestamp) -> Vec<TargetReport> {
         let with_target: Vec<(Severity, Timestamp, Target)> = severities_reached(incident)
             .into_iter()
-            .filter_map(|(s, since)| response_target(s, since, playbook).map(|t| (s, since, t)))
+            .filter_map(|(s, since)| Target::of(s, since, playbook).map(|t| (s, since, t)))
             .collect();
         if with_target.is_empty() {
             return vec![TargetReport {
@@ -75,7 +75,7 @@ impl TargetReport {
                 TargetReport {
                     severity,
                     response: severity.response(),
-                    target: target.text,
+                    target: target.target.description(),
                     since,
                     deadline: Some(target.deadline),
                     mitigated_at,
@@ -88,44 +88,31 @@ impl TargetReport {
 
 /// A severity's time target, its clock started.
 struct Target {
-    /// What it asks, for people.
-    text: &'static str,
-    /// When it is due.
+    target: ResponseTarget,
+    since: Timestamp,
+    zone: UtcOffset,
     deadline: Timestamp,
-    /// Whether mitigating exactly at the deadline still meets it: the end of
-    /// a day is already the next day.
-    inclusive: bool,
 }
 
 impl Target {
+    /// The target `severity` owes from `since`, with the day boundary in
+    /// `playbook`'s time zone; `None` without one.
+    fn of(severity: Severity, since: Timestamp, playbook: &Playbook) -> Option<Target> {
+        let target = severity.response_target()?;
+        let zone = playbook.utc_offset();
+        Some(Target {
+            target,
+            since,
+            zone,
+            deadline: target.deadline(since, zone),
+        })
+    }
+
     fn judge(&self, mitigated_at: Option<Timestamp>, now: Timestamp) -> Timeliness {
         match mitigated_at {
-            Some(m) if !self.inclusive && m >= self.deadline => Timeliness::Late,
+            Some(m) if !self.target.met_by(self.since, m, self.zone) => Timeliness::Late,
             _ => Timeliness::judge(mitigated_at, self.deadline, now),
         }
-    }
-}
-
-/// The time target of `severity` whose clock started at `since`, as this
-/// crate reads the playbook's response column; `None` without one.
-///
-/// The one place the targets are written down here, until `Severity` owns
-/// its duties.
-fn response_target(severity: Severity, since: Timestamp, playbook: &Playbook) -> Option<Target> {
-    match severity {
-        Severity::Sev1 => Some(Target {
-            text: "mitigation started within 15 minutes",
-            deadline: Timestamp::from(
-                since.as_datetime() + chrono::Duration::seconds(FIRST_MINUTES),
-            ),
-            inclusive: true,
-        }),
-        Severity::Sev2 => Some(Target {
-            text: "mitigation started the same day (playbook time zone)",
-            deadline: playbook.utc_offset().end_of_day(since),
-            inclusive: false,
-        }),
-        Severity::Sev3 | Severity::Sev4 => None,
     }
 }
 
