@@ -158,7 +158,45 @@ impl Incidents {
         self.index.get(&id).and_then(|&i| self.incidents.get(i))
     }
 
-    /// Every incident, in the order declared.
+    /// The incident `id`, to change in place (say, with a command a store
+    /// has just taken).
+    pub fn get_mut(&mut self, id: Uuid) -> Option<&mut Incident> {
+        self.index.get(&id).and_then(|&i| self.incidents.get_mut(i))
+    }
+
+    /// Adds an incident built elsewhere (restored from a store, loaded from
+    /// a snapshot), or replaces the one with its id, which it gives back.
+    pub fn insert(&mut self, incident: Incident) -> Option<Incident> {
+        match self.index.get(&incident.id()) {
+            Some(&i) => self
+                .incidents
+                .get_mut(i)
+                .map(|slot| std::mem::replace(slot, incident)),
+            None => {
+                self.index.insert(incident.id(), self.incidents.len());
+                self.incidents.push(incident);
+                None
+            }
+        }
+    }
+
+    /// Takes the incident `id` out (say, one closed and archived), keeping
+    /// the others in their order.
+    pub fn remove(&mut self, id: Uuid) -> Option<Incident> {
+        let i = self.index.remove(&id)?;
+        if i >= self.incidents.len() {
+            return None;
+        }
+        let removed = self.incidents.remove(i);
+        for position in self.index.values_mut() {
+            if *position > i {
+                *position -= 1;
+            }
+        }
+        Some(removed)
+    }
+
+    /// Every incident, in the order declared (or inserted).
     pub fn iter(&self) -> std::slice::Iter<'_, Incident> {
         self.incidents.iter()
     }

@@ -44,7 +44,7 @@ pub use finding::Finding;
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
+    CommandKind, Decision, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
     RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
     SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
 };

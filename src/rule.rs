@@ -375,6 +375,40 @@ impl Serialize for Rejection {
     }
 }
 
+impl<'de> Deserialize<'de> for Rejection {
+    /// Reads what [`Serialize`] writes, so that a client reads a refusal
+    /// (say, an HTTP 422 body) back into a `Rejection`. The list must not be
+    /// empty, and `rule`, where given, must be the first violation's.
+    ///
+    /// ```
+    /// use incident_playbook::{Rejection, Rule};
+    /// let body = r#"{"rule": "sev1-needs-scribe", "violations": [
+    ///     {"rule": "sev1-needs-scribe", "message": "a SEV1 needs a scribe", "path": "roles.scribe"}]}"#;
+    /// let r: Rejection = serde_json::from_str(body).unwrap();
+    /// assert_eq!(r.rule(), Rule::Sev1NeedsScribe);
+    /// assert!(serde_json::from_str::<Rejection>(r#"{"violations": []}"#).is_err());
+    /// ```
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            #[serde(default)]
+            rule: Option<Rule>,
+            violations: Vec<Violation>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let rejection = Rejection::from_violations(wire.violations)
+            .ok_or_else(|| serde::de::Error::custom("a rejection has at least one violation"))?;
+        match wire.rule {
+            Some(rule) if rule != rejection.rule() => Err(serde::de::Error::custom(format!(
+                "`rule` is {rule}, but the first violation is of {}",
+                rejection.rule()
+            ))),
+            _ => Ok(rejection),
+        }
+    }
+}
+
 impl From<Violation> for Rejection {
     fn from(first: Violation) -> Self {
         Rejection {

@@ -363,6 +363,15 @@ impl CommandBody {
 
 /// One command: the envelope and the body.
 ///
+/// **Sending it twice.** An incident remembers every accepted command by its
+/// `command_id`. The same id again with a command equal in every field after
+/// parsing (`at` and `expected_version` included; `Z` and `+00:00`, or upper-
+/// and lower-case UUIDs, are equal) is a duplicate: accepted, and nothing
+/// changes ([`Outcome::Duplicate`](crate::Outcome)). The same id with
+/// anything else is `command-id-reused`. A refused command is not remembered.
+/// [`Incident::command`](crate::Incident::command) gives what was accepted
+/// under an id.
+///
 /// ```
 /// use incident_playbook::{Command, CommandBody, CommandKind};
 /// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",

@@ -11,6 +11,7 @@ use crate::incident::phase::Transition;
 use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
+use uuid::Uuid;
 
 /// How a command's `command_id` relates to the commands accepted before.
 enum Delivery {
@@ -20,6 +21,62 @@ enum Delivery {
     Duplicate,
     /// The id of another command: `command-id-reused`.
     Reused,
+}
+
+/// A command judged against an incident and found acceptable, not yet
+/// applied: what [`Incident::decide`] gives and [`Incident::apply`] takes.
+///
+/// It borrows the command, so deciding copies nothing; it remembers the
+/// incident and version it was made on, and applying it to any other is
+/// refused.
+#[must_use]
+pub struct Decision<'c> {
+    incident_id: Uuid,
+    base_version: u64,
+    command: &'c Command,
+    effect: Effect,
+}
+
+impl Decision<'_> {
+    /// What applying it gives: [`Outcome::Applied`] with the version to
+    /// store the command under, or [`Outcome::Duplicate`] (store nothing).
+    pub fn outcome(&self) -> Outcome {
+        match self.effect {
+            Effect::Duplicate => Outcome::Duplicate {
+                version: self.base_version,
+            },
+            Effect::Apply { .. } => Outcome::Applied {
+                version: self.base_version + 1,
+            },
+        }
+    }
+
+    /// The command decided on.
+    pub fn command(&self) -> &Command {
+        self.command
+    }
+}
+
+impl std::fmt::Debug for Decision<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decision")
+            .field("incident_id", &self.incident_id)
+            .field("base_version", &self.base_version)
+            .field("command_id", &self.command.command_id)
+            .field("outcome", &self.outcome())
+            .finish()
+    }
+}
+
+/// What an acceptable command does.
+// Lives for one call and moves once; boxing the change would cost an
+// allocation per command.
+#[allow(clippy::large_enum_variant)]
+enum Effect {
+    /// Delivered before: nothing.
+    Duplicate,
+    /// The checked change, and the phase after it.
+    Apply { change: Change, after: Phase },
 }
 
 impl Incident {
@@ -82,23 +139,99 @@ impl Incident {
         Ok(incident)
     }
 
-    /// Checks `cmd` and, if it breaks no rule, applies it.
+    /// Checks `cmd` and, if it breaks no rule, applies it: [`Incident::decide`]
+    /// and [`Incident::apply`] in one step, without copying the command.
     ///
-    /// The same command delivered again (same `command_id`, equal content) is
-    /// accepted as [`Outcome::Duplicate`] and changes nothing.
+    /// The same command delivered again (same `command_id`, and equal in
+    /// every field after parsing, `at` and `expected_version` included) is
+    /// accepted as [`Outcome::Duplicate`] and changes nothing; a different
+    /// command under an accepted id is `command-id-reused`.
     ///
     /// # Errors
     ///
     /// Every rule the command breaks; the incident is then unchanged.
     pub fn handle(&mut self, cmd: Command, playbook: &Playbook) -> Result<Outcome, Rejection> {
-        let reused = match self.delivery(&cmd)? {
+        let effect = self.judge(&cmd, playbook)?;
+        Ok(self.commit(effect, cmd))
+    }
+
+    /// Judges `cmd` against the incident as it stands, changing nothing.
+    ///
+    /// A service that must store a command before it changes its copy of the
+    /// incident decides, stores, then [applies](Incident::apply) the decision;
+    /// [`Decision::outcome`] says the version to store it under, or that it
+    /// is a duplicate and needs no storing.
+    ///
+    /// ```
+    /// use incident_playbook::{AddNote, Command, Incident, Outcome, Playbook};
+    /// # let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// # let declare: Command = serde_json::from_str(case.lines().next().unwrap()).unwrap();
+    /// let playbook = Playbook::default();
+    /// let mut incident = Incident::declare(declare, &playbook).unwrap();
+    /// let note = Command::new(
+    ///     incident.id(),
+    ///     "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse().unwrap(),
+    ///     incident.last_command_at(),
+    ///     AddNote { text: Some("Deploy 2026.05.04-1 matches the start.".into()) },
+    /// );
+    /// let decision = incident.decide(&note, &playbook).unwrap();
+    /// assert_eq!(decision.outcome(), Outcome::Applied { version: 2 });
+    /// assert_eq!(incident.version(), 1); // nothing changed yet
+    /// // … store `note` at version 2, then:
+    /// assert_eq!(incident.apply(decision).unwrap(), Outcome::Applied { version: 2 });
+    /// assert_eq!(incident.version(), 2);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Every rule the command breaks, as [`Incident::handle`] gives them.
+    pub fn decide<'c>(
+        &self,
+        cmd: &'c Command,
+        playbook: &Playbook,
+    ) -> Result<Decision<'c>, Rejection> {
+        Ok(Decision {
+            incident_id: self.state.incident_id,
+            base_version: self.state.version,
+            command: cmd,
+            effect: self.judge(cmd, playbook)?,
+        })
+    }
+
+    /// Applies a decision [`Incident::decide`] made on this incident, copying
+    /// its command into the history.
+    ///
+    /// # Errors
+    ///
+    /// `version-conflict` when the decision was made on another incident or
+    /// on another version of this one: decide again. The incident is then
+    /// unchanged.
+    pub fn apply(&mut self, decision: Decision<'_>) -> Result<Outcome, Rejection> {
+        if decision.incident_id != self.state.incident_id
+            || decision.base_version != self.state.version
+        {
+            return Err(Violation::new(
+                Rule::VersionConflict,
+                format!(
+                    "the decision was made on incident {} at version {}; this is incident {} at version {}: decide again",
+                    decision.incident_id,
+                    decision.base_version,
+                    self.state.incident_id,
+                    self.state.version
+                ),
+                None,
+            )
+            .into());
+        }
+        Ok(self.commit(decision.effect, decision.command.clone()))
+    }
+
+    /// What `cmd` would do, or every rule it breaks.
+    fn judge(&self, cmd: &Command, playbook: &Playbook) -> Result<Effect, Rejection> {
+        let reused = match self.delivery(cmd)? {
             Delivery::New => false,
             Delivery::Reused => true,
-            Delivery::Duplicate => {
-                return Ok(Outcome::Duplicate {
-                    version: self.state.version,
-                });
-            }
+            Delivery::Duplicate => return Ok(Effect::Duplicate),
         };
         let kind = cmd.kind();
         let phase = self.state.phase;
@@ -107,7 +240,7 @@ impl Incident {
             return Err(self.refusal(rule).into());
         }
         let mut r = Report::new();
-        self.check_envelope(&mut r, &cmd, reused);
+        self.check_envelope(&mut r, cmd, reused);
         match transition {
             Transition::ToOnceUsersUnaffected(_) if self.state.impact.user_impact_active() => {
                 r.push(
@@ -124,12 +257,24 @@ impl Incident {
             _ => {}
         }
         let after = kind.phase_after(phase);
-        let change = self.state.check_body(&mut r, &cmd, after, playbook);
+        let change = self.state.check_body(&mut r, cmd, after, playbook);
         let change = r.conclude(change)?;
-        self.apply(change, cmd, after);
-        Ok(Outcome::Applied {
-            version: self.state.version,
-        })
+        Ok(Effect::Apply { change, after })
+    }
+
+    /// Carries out a judged effect.
+    fn commit(&mut self, effect: Effect, cmd: Command) -> Outcome {
+        match effect {
+            Effect::Duplicate => Outcome::Duplicate {
+                version: self.state.version,
+            },
+            Effect::Apply { change, after } => {
+                self.apply_change(change, cmd, after);
+                Outcome::Applied {
+                    version: self.state.version,
+                }
+            }
+        }
     }
 
     /// Whether `cmd` is for this incident, and new, a duplicate, or a reused id.
@@ -210,7 +355,7 @@ impl Incident {
         }
     }
 
-    fn apply(&mut self, change: Change, cmd: Command, after: Phase) {
+    fn apply_change(&mut self, change: Change, cmd: Command, after: Phase) {
         let s = &mut self.state;
         match change {
             Change::Update(update) => s.updates.push(update),

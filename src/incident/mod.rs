@@ -13,7 +13,7 @@ mod snapshot;
 
 use std::collections::HashMap;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use uuid::Uuid;
 
 pub(crate) use command::parse_uuid;
@@ -22,6 +22,7 @@ pub use command::{
     CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
     ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
 };
+pub use handle::Decision;
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 
@@ -37,7 +38,17 @@ use crate::time::Timestamp;
 use crate::triage::{CheckRecord, TriageCheck};
 
 /// What an accepted command did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// It serializes as a service would answer it, and reads back:
+///
+/// ```
+/// use incident_playbook::Outcome;
+/// let json = serde_json::to_string(&Outcome::Applied { version: 3 }).unwrap();
+/// assert_eq!(json, r#"{"outcome":"applied","version":3}"#);
+/// assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), Outcome::Applied { version: 3 });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case", deny_unknown_fields)]
 #[must_use]
 pub enum Outcome {
     /// The command was applied; the incident is now at `version`.
@@ -184,6 +195,13 @@ impl Incident {
     /// The postmortem, once submitted.
     pub fn postmortem(&self) -> Option<&Postmortem> {
         self.state.postmortem.as_ref()
+    }
+    /// The command accepted under `command_id`, if any: what a sender that
+    /// lost its answer can compare with what it sent.
+    pub fn command(&self, command_id: Uuid) -> Option<&Command> {
+        self.ids
+            .get(&command_id)
+            .and_then(|&i| self.state.history.get(i))
     }
     /// Every accepted command, in order: the history the state is a fold of.
     pub fn history(&self) -> &[Command] {

@@ -14,6 +14,7 @@ mod fixture;
 mod cli;
 mod conformance;
 mod contract;
+mod embedding;
 mod generate;
 #[cfg(feature = "cli")]
 mod golden;

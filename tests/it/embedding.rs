@@ -1,0 +1,192 @@
+//! What a service embedding the crate relies on: deciding before applying,
+//! reading refusals and outcomes back from JSON, finding an accepted command
+//! by its id, and an `Incidents` it can fill from a store.
+
+use std::fs;
+
+use incident_playbook::{
+    Command, Incident, Incidents, Outcome, Playbook, Rejection, Rule, parse_command,
+};
+
+use crate::fixture::{HAPPY_SEV1, INCIDENT, root};
+
+/// Every command line of every conformance case, in order, with its case.
+fn conformance_streams() -> Vec<(String, Vec<Command>)> {
+    let dir = root().join("tests/conformance/cases");
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    cases.sort();
+    cases
+        .into_iter()
+        .map(|p| {
+            let text = fs::read_to_string(&p).unwrap();
+            let commands = text.lines().filter_map(|l| parse_command(l).ok()).collect();
+            (p.display().to_string(), commands)
+        })
+        .collect()
+}
+
+/// Feeds `commands` to one incident per id, by `handle` or by `decide` +
+/// `apply`, and says what each command gave and how the incidents ended.
+fn feed(commands: &[Command], split: bool) -> (Vec<Result<Outcome, Rejection>>, Vec<Incident>) {
+    let playbook = Playbook::default();
+    let mut incidents: Vec<Incident> = Vec::new();
+    let mut results = Vec::new();
+    for cmd in commands {
+        let Some(incident) = incidents.iter_mut().find(|i| i.id() == cmd.incident_id) else {
+            match Incident::declare(cmd.clone(), &playbook) {
+                Ok(i) => {
+                    results.push(Ok(Outcome::Applied { version: 1 }));
+                    incidents.push(i);
+                }
+                Err(r) => results.push(Err(r)),
+            }
+            continue;
+        };
+        let before = incident.clone();
+        let result = if split {
+            match incident.decide(cmd, &playbook) {
+                Ok(decision) => {
+                    // Deciding changes nothing, and says what applying gives.
+                    assert_eq!(*incident, before);
+                    let promised = decision.outcome();
+                    let applied = incident.apply(decision);
+                    assert_eq!(applied.as_ref().ok(), Some(&promised));
+                    applied
+                }
+                Err(r) => Err(r),
+            }
+        } else {
+            incident.handle(cmd.clone(), &playbook)
+        };
+        if result.is_err() {
+            assert_eq!(*incident, before);
+        }
+        results.push(result);
+    }
+    (results, incidents)
+}
+
+#[test]
+fn decide_then_apply_is_handle_on_every_conformance_stream() {
+    for (case, commands) in conformance_streams() {
+        let handled = feed(&commands, false);
+        let decided = feed(&commands, true);
+        assert_eq!(handled, decided, "{case}");
+    }
+}
+
+#[test]
+fn a_decision_applies_only_to_the_incident_and_version_it_was_made_on() {
+    let playbook = Playbook::default();
+    let commands: Vec<Command> = HAPPY_SEV1
+        .lines()
+        .map(|l| parse_command(l).unwrap())
+        .collect();
+    let mut incident = Incident::declare(commands[0].clone(), &playbook).unwrap();
+    let first = incident.decide(&commands[1], &playbook).unwrap();
+    let second = incident.decide(&commands[1], &playbook).unwrap();
+    assert_eq!(first.outcome(), Outcome::Applied { version: 2 });
+    assert_eq!(
+        incident.apply(first).unwrap(),
+        Outcome::Applied { version: 2 }
+    );
+    // Made on version 1: stale now, refused, and nothing changes.
+    let before = incident.clone();
+    let stale = incident.apply(second).unwrap_err();
+    assert_eq!(stale.rule(), Rule::VersionConflict);
+    assert_eq!(incident, before);
+    // Deciding the same command again: a duplicate, nothing to store.
+    let again = incident.decide(&commands[1], &playbook).unwrap();
+    assert_eq!(again.outcome(), Outcome::Duplicate { version: 2 });
+    assert_eq!(
+        incident.apply(again).unwrap(),
+        Outcome::Duplicate { version: 2 }
+    );
+    assert_eq!(incident.version(), 2);
+}
+
+#[test]
+fn outcomes_and_rejections_read_back_from_their_json() {
+    let playbook = Playbook::default();
+    let mut lines = HAPPY_SEV1.lines();
+    let mut incident =
+        Incident::declare(parse_command(lines.next().unwrap()).unwrap(), &playbook).unwrap();
+    let next = parse_command(lines.next().unwrap()).unwrap();
+    let outcome = incident.handle(next.clone(), &playbook).unwrap();
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
+    let duplicate = incident.handle(next, &playbook).unwrap();
+    let json = serde_json::to_string(&duplicate).unwrap();
+    assert_eq!(json, r#"{"outcome":"duplicate","version":2}"#);
+    assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), duplicate);
+
+    let declare_again = parse_command(HAPPY_SEV1.lines().next().unwrap()).unwrap();
+    let mut changed = declare_again.clone();
+    changed.command_id = crate::fixture::command_uuid(999);
+    let rejection = incident.handle(changed, &playbook).unwrap_err();
+    let json = serde_json::to_value(&rejection).unwrap();
+    assert_eq!(json["rule"], "already-declared");
+    let back: Rejection = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, rejection);
+    // `rule` must be the first violation's; the list must not be empty.
+    let mut wrong = json.clone();
+    wrong["rule"] = "field-empty".into();
+    assert!(serde_json::from_value::<Rejection>(wrong).is_err());
+    let mut empty = json;
+    empty["violations"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<Rejection>(empty).is_err());
+}
+
+#[test]
+fn an_accepted_command_is_found_by_its_id() {
+    let playbook = Playbook::default();
+    let commands: Vec<Command> = HAPPY_SEV1
+        .lines()
+        .map(|l| parse_command(l).unwrap())
+        .collect();
+    let incident = Incident::replay(commands.clone(), &playbook).unwrap();
+    for cmd in &commands {
+        assert_eq!(incident.command(cmd.command_id), Some(cmd));
+    }
+    assert_eq!(incident.command(crate::fixture::command_uuid(999)), None);
+}
+
+#[test]
+fn incidents_take_inserts_lookups_changes_and_removals() {
+    let playbook = Playbook::default();
+    let commands: Vec<Command> = HAPPY_SEV1
+        .lines()
+        .map(|l| parse_command(l).unwrap())
+        .collect();
+    let restored = Incident::replay(commands[..3].to_vec(), &playbook).unwrap();
+    let id = restored.id();
+    assert_eq!(id.to_string(), INCIDENT);
+
+    let mut incidents = Incidents::new(playbook.clone());
+    assert!(incidents.insert(restored.clone()).is_none());
+    assert_eq!(incidents.get(id), Some(&restored));
+    // Changed in place through `get_mut`, as a service does with its cache.
+    let next = commands[3].clone();
+    let outcome = incidents
+        .get_mut(id)
+        .unwrap()
+        .handle(next, &playbook)
+        .unwrap();
+    assert_eq!(outcome, Outcome::Applied { version: 4 });
+    // `handle` on the collection sees the change.
+    assert_eq!(
+        incidents.handle(commands[4].clone()).unwrap(),
+        Outcome::Applied { version: 5 }
+    );
+    // Inserting an incident with the same id replaces it and gives the old one back.
+    let replaced = incidents.insert(restored.clone()).unwrap();
+    assert_eq!(replaced.version(), 5);
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents.remove(id), Some(restored));
+    assert!(incidents.get(id).is_none() && incidents.is_empty());
+    assert_eq!(incidents.remove(id), None);
+}
