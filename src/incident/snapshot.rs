@@ -27,8 +27,9 @@ use crate::triage::{CheckRecord, TriageCheck};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 // sev1-needs-scribe, sev1-comms-by-engineering-lead hold after every command,
-// so in every snapshot too (`Roles` requires the commander); "different person" and "same person" compare two
-// fields, which JSON Schema cannot, so only the roles' presence is said here.
+// so in every snapshot too (`Roles` itself requires the commander). "Another
+// person" and "the same person" compare two fields, which JSON Schema cannot,
+// so only that the roles are held is said here.
 #[cfg_attr(
     feature = "schema",
     schemars(extend(
