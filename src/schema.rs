@@ -48,6 +48,7 @@ fn generate<T: JsonSchema>(name: &'static str, description: &'static str) -> Nam
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema: Schema = generator.into_root_schema_for::<T>();
     let mut value = schema.to_value();
+    strip_code(&mut value);
     if let Value::Object(map) = &mut value {
         let mut ordered = serde_json::Map::new();
         ordered.insert(
@@ -74,6 +75,42 @@ fn generate<T: JsonSchema>(name: &'static str, description: &'static str) -> Nam
         description,
         schema: value,
     }
+}
+
+/// Descriptions come from doc comments, whose examples are Rust doctests: of
+/// no use to a reader of the schema, so every fenced block is cut out.
+fn strip_code(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(text) if key == "description" => *text = without_fences(text),
+                    _ => strip_code(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_code),
+        _ => {}
+    }
+}
+
+/// `text` without its ``` fenced blocks, paragraphs kept, trimmed.
+fn without_fences(text: &str) -> String {
+    let mut kept = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            kept.push(line);
+        }
+    }
+    let joined = kept.join("\n");
+    let mut out = joined.trim().to_owned();
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out
 }
 
 /// Every exported schema, in a fixed order.

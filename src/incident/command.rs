@@ -873,22 +873,61 @@ mod schema {
         Value::Object(object)
     }
 
+    /// The name of the tagged union of all variants in `$defs`, for code generators.
+    const UNION: &str = "AnyCommand";
+
+    /// The `allOf` entry that sends a command of type `kind` to its variant.
+    fn dispatch(kind: CommandKind) -> Value {
+        serde_json::json!({
+            "if": {"properties": {"type": {"const": kind.as_str()}}, "required": ["type"]},
+            "then": {"$ref": format!("#/$defs/{}", kind.as_str())},
+        })
+    }
+
+    /// The same variants as a `oneOf` with an OpenAPI-style `discriminator`: what
+    /// generators (datamodel-code-generator, json-schema-to-typescript) turn into a
+    /// tagged union. Validators never reach it (nothing refers to it), because a
+    /// failing `oneOf` hides which field is wrong behind "not valid under any".
+    fn union() -> Value {
+        let refs: Vec<Value> = CommandKind::ALL
+            .into_iter()
+            .map(|kind| serde_json::json!({"$ref": format!("#/$defs/{}", kind.as_str())}))
+            .collect();
+        serde_json::json!({
+            "title": UNION,
+            "description": "Every command as a union tagged by `type`, for code generators; validate against the root, which dispatches on `type` the same way.",
+            "oneOf": refs,
+            "discriminator": {"propertyName": "type"},
+        })
+    }
+
     impl JsonSchema for Command {
         fn schema_name() -> Cow<'static, str> {
             "Command".into()
         }
 
+        // Dispatch on `type` with an if/then chain rather than a bare `oneOf`: a
+        // validator then checks only the variant the command names, so its errors
+        // point at the field that is wrong (`$.severity`), not at the whole command.
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-            let variants: Vec<Value> = CommandKind::ALL
-                .into_iter()
-                .map(|kind| {
-                    let body = body_schema(kind, generator);
-                    variant(kind, body, generator)
-                })
-                .collect();
+            for kind in CommandKind::ALL {
+                let body = body_schema(kind, generator);
+                let schema = variant(kind, body, generator);
+                generator
+                    .definitions_mut()
+                    .insert(kind.as_str().to_owned(), schema);
+            }
+            generator
+                .definitions_mut()
+                .insert(UNION.to_owned(), union());
+            let kinds: Vec<&str> = CommandKind::ALL.iter().map(|k| k.as_str()).collect();
+            let chain: Vec<Value> = CommandKind::ALL.into_iter().map(dispatch).collect();
             json_schema!({
                 "description": "One command, a flat JSON object tagged by `type` (docs/contract.md, Commands). Rules JSON Schema cannot say (time order, phases, roles held, the dependency catalogue, …) are named by id in the rule catalogue (docs/contract.md) and enforced by the crate.",
-                "oneOf": variants,
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"enum": kinds, "description": "The command type; it selects the fields (`$defs/<type>`)."}},
+                "allOf": chain,
             })
         }
     }

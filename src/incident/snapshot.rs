@@ -26,6 +26,25 @@ use crate::triage::{CheckRecord, TriageCheck};
 /// `history` gives exactly this state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// sev1-needs-scribe, sev1-comms-by-engineering-lead hold after every command,
+// so in every snapshot too (`Roles` itself requires the commander). "Another
+// person" and "the same person" compare two fields, which JSON Schema cannot,
+// so only that the roles are held is said here.
+#[cfg_attr(
+    feature = "schema",
+    schemars(extend(
+        "if" = {"properties": {"severity": {"const": "SEV1"}}, "required": ["severity"]},
+        "then" = {"properties": {"roles": {
+            "type": "object",
+            "required": ["scribe", "engineering_lead", "communications_owner"],
+            "properties": {
+                "scribe": {"type": "string"},
+                "engineering_lead": {"type": "string"},
+                "communications_owner": {"type": "string"}
+            }
+        }}}
+    ))
+)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
     /// The incident's id.

@@ -4,12 +4,14 @@
 //   node ajv_check.cjs JOB.json   ->  one JSON document on stdout
 //
 // JOB: {"schemas": [{"file": "/abs/x.schema.json"}...], "target": "/abs/command.schema.json",
-//       "lines": [{"id": "...", "text": "<raw line>"}...], "values": [{"id": "...", "value": <json>}...]}
+//       "lines": [{"id": "...", "text": "<raw line>"}...], "values": [{"id": "...", "value": <json>}...],
+//       "snapshot_target": "/abs/snapshot.schema.json", "snapshot_values": [{"id": ..., "value": ...}...]}
 // Every schema file is compiled with Ajv2020 in full strict mode (strict: true turns on
 // strictSchema, strictNumbers, strictTypes, strictTuples and strictRequired), plus
 // ajv-formats, plus the numeric formats schemars emits that ajv-formats does not know,
 // plus the schemas' own "x-..." extension keywords as annotations.
-// Then every line (parsed with JSON.parse) and every value is validated against "target".
+// Then every line (parsed with JSON.parse) and every value is validated against "target", and
+// every snapshot value against "snapshot_target".
 const fs = require("fs");
 const net = require("net");
 const Ajv2020 = require("ajv/dist/2020").default;
@@ -109,8 +111,9 @@ function main() {
     }
   });
   EXTENSIONS = extensionKeywords(all.filter((e) => e.schema !== undefined).map((e) => e.schema));
-  const out = { compile: [], extensions: EXTENSIONS, lines: {}, values: {}, target_error: null };
+  const out = { compile: [], extensions: EXTENSIONS, lines: {}, values: {}, snapshot_values: {}, target_error: null };
   let target = null;
+  let snapshotTarget = null;
   for (const entry of all) {
     if (entry.error) {
       out.compile.push({ file: entry.file, ok: false, error: entry.error });
@@ -120,6 +123,7 @@ function main() {
       const validate = ajvFor(entry.file, all).compile(entry.schema);
       out.compile.push({ file: entry.file, ok: true, id: entry.schema.$id || null });
       if (entry.file === job.target) target = validate;
+      if (entry.file === job.snapshot_target) snapshotTarget = validate;
     } catch (e) {
       out.compile.push({ file: entry.file, ok: false, error: e.message });
     }
@@ -141,6 +145,12 @@ function main() {
     for (const { id, value } of job.values || []) {
       const valid = target(value);
       out.values[id] = { valid, errors: valid ? [] : summarize(target.errors) };
+    }
+  }
+  if (snapshotTarget !== null) {
+    for (const { id, value } of job.snapshot_values || []) {
+      const valid = snapshotTarget(value);
+      out.snapshot_values[id] = { valid, errors: valid ? [] : summarize(snapshotTarget.errors) };
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -27,6 +27,11 @@ EXPECTED_SCHEMAS = [
 ]
 MAX_DETAILS = 25
 EXTRA_FIELD = "zz_interop_unknown_field"
+# command.schema.json's $defs entry with every command as a union tagged by `type`: what the
+# generators' users parse with (the root dispatches with if/then, which generators ignore).
+UNION = "AnyCommand"
+# docs/contract.md: this many errors at most for one wrong field in a generated pydantic model
+MAX_PYDANTIC_ERRORS = 3
 
 
 class Report:
@@ -163,9 +168,12 @@ def py_errors(validator, value):
     return [f"{where} {err.message[:300]}"]
 
 
+SNAPSHOTS = []  # (case name, snapshot) for every incident the cases' replays print
+
+
 def rust_verdicts(binary, cases):
     """Per case: (lines, {line_no: 'accepted' | 'structural' | 'semantic'}) for every non-blank
-    line, and the arguments of the report group for it."""
+    line, and the arguments of the report group for it. Collects the snapshots in SNAPSHOTS."""
     verdicts, failures = {}, []
     counts = {"accepted": 0, "structural": 0, "semantic": 0}
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
@@ -188,6 +196,7 @@ def rust_verdicts(binary, cases):
             out = json.loads(proc.stdout)
             rejections = out["rejections"]
             assert isinstance(rejections, list)
+            SNAPSHOTS.extend((name, snap) for snap in out.get("incidents") or [])
         except (ValueError, KeyError, TypeError, AssertionError):
             failures.append(f"{name}: stdout is not the replay JSON document: {proc.stdout[:200]!r} {tail(proc.stderr, 3)!r}")
             continue
@@ -264,13 +273,23 @@ def main():
     accepted = [n for n in needed if n[4] == "accepted" and not isinstance(n[5], NotJson)]
     sev1 = find_sev1_declare(accepted) or ("built-in SEV1 declare", BUILTIN_SEV1_DECLARE)
     probes = sev1_probes(sev1)
+    bad_severity = dict(copy.deepcopy(sev1[1]), severity="SEV9")
+    sev1_snapshot = next((f"{c}:{x.get('incident_id')}", x) for c, x in SNAPSHOTS if x.get("severity") == "SEV1") \
+        if any(x.get("severity") == "SEV1" for _, x in SNAPSHOTS) else None
+    snapshot_values = [{"id": f"{c}#{i}", "value": x} for i, (c, x) in enumerate(SNAPSHOTS)]
+    if sev1_snapshot:
+        without = copy.deepcopy(sev1_snapshot[1])
+        without["roles"].pop("scribe", None)
+        snapshot_values.append({"id": "sev1-without-scribe", "value": without})
 
     # -- Ajv: compile every schema (strict), validate every line and probe ---------------
     job = {
         "schemas": [{"file": f} for f in files],
         "target": command_file if have_command else None,
         "lines": [{"id": k, "text": t} for (k, _, _, t, _, p) in needed if not isinstance(p, NotJson)],
-        "values": [{"id": k, "value": val} for k, val in probes.items()],
+        "values": [{"id": k, "value": val} for k, val in probes.items()] + [{"id": "bad-severity", "value": bad_severity}],
+        "snapshot_target": snapshot_file if isinstance(loaded.get(snapshot_file), dict) else None,
+        "snapshot_values": snapshot_values,
     }
     job_file = os.path.join(work, "ajv-job.json")
     with open(job_file, "w") as fh:
@@ -373,13 +392,71 @@ def main():
         report.group("SEV1 declare needs scribe, engineering_lead, communications_owner", ok, fails,
                      f"schema verdicts on {sev1[0]} with each role removed")
 
+        dispatch_checks(pyval, ajv, bad_severity, sev1[0], report)
+    snapshot_checks(snapshot_file, loaded, ajv, snapshot_values, report)
+
     # -- TypeScript: json-schema-to-typescript + tsc --strict ------------------------------
     typescript(a, loaded, command_file, snapshot_file, work, nm, node_env, report)
 
     # -- pydantic v2 models: datamodel-code-generator -------------------------------------
     if have_command:
-        pydantic_checks(command_file, accepted, work, report)
+        pydantic_checks(command_file, accepted, work, report, bad_severity)
+
+    # -- the README's Python and TypeScript steps, run as written --------------------------
+    import readme_steps
+
+    readme_steps.run_all(a, nm, report)
     return finish(report)
+
+
+def dispatch_checks(pyval, ajv, bad_severity, source, report):
+    """The command schema dispatches on `type`: validators name the wrong field itself."""
+    fails, ok = [], 0
+    if pyval is not None:
+        from jsonschema.exceptions import best_match
+
+        err = best_match(pyval.iter_errors(bad_severity))
+        if err is not None and err.json_path == "$.severity":
+            ok += 1
+        else:
+            fails.append(f"jsonschema best_match on a declare with severity SEV9 names "
+                         f"{err.json_path if err else None!r}, not '$.severity': {err.message[:200] if err else ''}")
+    if ajv is not None and "bad-severity" in ajv["values"]:
+        errs = ajv["values"]["bad-severity"]["errors"]
+        if errs and all(e.startswith("/severity ") or e.startswith("/ must match") for e in errs) \
+                and any(e.startswith("/severity ") for e in errs):
+            ok += 1
+        else:
+            fails.append(f"Ajv on a declare with severity SEV9 says {errs}, not only /severity")
+    report.group("dispatch on type: a bad severity is reported at $.severity", ok, fails,
+                 f"jsonschema best_match and Ajv on {source} with severity SEV9")
+
+
+def snapshot_checks(snapshot_file, loaded, ajv, snapshot_values, report):
+    """Every snapshot the cases produce validates; a SEV1 one without a scribe does not."""
+    if not isinstance(loaded.get(snapshot_file), dict):
+        return
+    pysnap = python_validator(snapshot_file, loaded)
+    fails, ok = [], 0
+    if not any(e["id"] == "sev1-without-scribe" for e in snapshot_values):
+        fails.append("no case ends in a SEV1 incident, so the SEV1 condition is not probed")
+    for entry in snapshot_values:
+        key, value = entry["id"], entry["value"]
+        want_valid = key != "sev1-without-scribe"
+        verdicts = {"jsonschema": py_errors(pysnap, value)}
+        if ajv is not None and key in (ajv.get("snapshot_values") or {}):
+            verdicts["ajv"] = ajv["snapshot_values"][key]["errors"]
+        else:
+            fails.append(f"{key}: no Ajv verdict")
+        for tool, errs in verdicts.items():
+            if want_valid == (not errs):
+                ok += 1
+            elif want_valid:
+                fails.append(f"{key}: {tool} rejects a snapshot the crate produced: {'; '.join(errs)}")
+            else:
+                fails.append(f"{key}: {tool} accepts a SEV1 snapshot without scribe")
+    report.group("snapshot schema: every replayed snapshot valid, SEV1 without scribe not", ok, fails,
+                 f"{len(snapshot_values)} snapshots, jsonschema and Ajv")
 
 
 # Used when no case has an accepted SEV1 declare (the same command as declare-sev1.ts).
@@ -421,11 +498,12 @@ def typescript(a, loaded, command_file, snapshot_file, work, nm, node_env, repor
     ts_dir = os.path.join(work, "ts")
     os.makedirs(ts_dir)
     fails, ok, roots = [], 0, {}
-    for label, f in (("command", command_file), ("snapshot", snapshot_file)):
+    for label, f, wanted in (("command", command_file, [UNION]), ("snapshot", snapshot_file, [])):
         if not isinstance(loaded.get(f), dict):
             fails.append(f"json2ts {label}: no usable {os.path.basename(f)}")
             continue
-        proc = run(["node", os.path.join(HERE, "json2ts.cjs"), f, os.path.join(ts_dir, f"{label}.ts")], env=node_env)
+        proc = run(["node", os.path.join(HERE, "json2ts.cjs"), f, os.path.join(ts_dir, f"{label}.ts")] + wanted,
+                   env=node_env)
         if proc.returncode != 0:
             fails.append(f"json2ts {os.path.basename(f)} failed:\n{tail(proc.stderr)}")
             continue
@@ -476,6 +554,9 @@ def find_root_model(module, schema):
         for f in m.model_fields.values():
             referenced |= _classes_in(f.annotation)
     roots = [m for m in models if m not in referenced]
+    union = [m for m in models if m.__name__ == UNION]
+    if union:
+        return union[0], None
     if len(roots) == 1:
         return roots[0], None
     title = re.sub(r"\W", "", str(schema.get("title", "")))
@@ -488,7 +569,7 @@ def find_root_model(module, schema):
     return None, f"cannot tell the root model among {sorted(m.__name__ for m in roots) or sorted(m.__name__ for m in models)}"
 
 
-def pydantic_checks(command_file, accepted, work, report):
+def pydantic_checks(command_file, accepted, work, report, bad_severity):
     out_py = os.path.join(work, "command_models.py")
     codegen = os.path.join(os.path.dirname(sys.executable), "datamodel-codegen")
     cmd = [codegen, "--input", command_file, "--input-file-type", "jsonschema",
@@ -543,6 +624,18 @@ def pydantic_checks(command_file, accepted, work, report):
         except ValidationError:
             ok += 1
     report.group(f"pydantic {root.__name__} rejects an unknown field", ok, fails)
+
+    try:
+        root.model_validate_json(json.dumps(bad_severity))
+        errors = []
+    except ValidationError as e:
+        errors = e.errors()
+    at_severity = [x for x in errors if "severity" in map(str, x["loc"])]
+    fails = [] if errors and len(errors) <= MAX_PYDANTIC_ERRORS and at_severity else [
+        f"{len(errors)} errors for one bad severity (want 1..{MAX_PYDANTIC_ERRORS}, at severity): "
+        f"{'; '.join(str(x['loc']) + ' ' + x['msg'] for x in errors[:5])}"]
+    report.group(f"pydantic {root.__name__} dispatches on type", 1 - len(fails), fails,
+                 f"{len(errors)} error(s) for severity SEV9: {[tuple(x['loc']) for x in errors[:3]]}")
 
 
 def finish(report):

@@ -1,11 +1,13 @@
 "use strict";
 // TypeScript side of tests/interop/run.sh (driven by interop.py).
 //
-//   node json2ts.cjs IN.schema.json OUT.ts   ->  {"root": "<name of the generated root type>"}
+//   node json2ts.cjs IN.schema.json OUT.ts [TYPE]  ->  {"root": "<name of the generated root type>"}
 //
 // The root type's name comes from the schema's "title" (or the file name), and json2ts may
 // write other declarations before it, so it is found in the output: the exported type that
-// no other declaration refers to (preferring the one named after the title).
+// no other declaration refers to (preferring the one named after the title). With TYPE (a
+// name in the schema's $defs, such as command.schema.json's "AnyCommand" union), that type is
+// the root, and the $defs nothing refers to are generated too (--unreachableDefinitions).
 const fs = require("fs");
 const path = require("path");
 const { compileFromFile } = require("json-schema-to-typescript");
@@ -24,16 +26,18 @@ function findRoot(ts, title) {
 }
 
 async function main() {
-  const [input, output] = process.argv.slice(2);
+  const [input, output, wanted] = process.argv.slice(2);
   const ts = await compileFromFile(input, {
     cwd: path.dirname(input),
     bannerComment: `/* Generated from ${path.basename(input)} by tests/interop/run.sh; do not edit. */`,
     format: false,
     declareExternallyReferenced: true,
-    unreachableDefinitions: false,
+    unreachableDefinitions: Boolean(wanted),
   });
   fs.writeFileSync(output, ts);
-  const root = findRoot(ts, JSON.parse(fs.readFileSync(input, "utf8")).title);
+  const root = wanted
+    ? (new RegExp(`^export (?:type|interface) ${wanted}\\b`, "m").test(ts) ? wanted : null)
+    : findRoot(ts, JSON.parse(fs.readFileSync(input, "utf8")).title);
   if (!root) throw new Error(`cannot tell the root type in the output for ${input}`);
   process.stdout.write(JSON.stringify({ root }));
 }

@@ -14,12 +14,18 @@
 # 3. Runs `INCIDENT_BINARY replay --keep-going --format json CASE.jsonl` once per case; every
 #    line rejected as malformed-input must be rejected, and every accepted line accepted, by
 #    both Ajv and jsonschema's Draft202012Validator (+ FormatChecker) against command.schema.json.
-# 4. Generates TypeScript from command/snapshot schemas and type-checks declare-sev1.ts (a valid
-#    SEV1 declare) and closed-types.ts (unknown field / unknown severity must be type errors)
-#    with tsc --strict --noEmit.
+# 4. Generates TypeScript from command/snapshot schemas (the command type is $defs/AnyCommand)
+#    and type-checks declare-sev1.ts (a valid SEV1 declare) and closed-types.ts (unknown field /
+#    unknown severity must be type errors) with tsc --strict --noEmit.
 # 5. Generates pydantic v2 models (extra="forbid") from command.schema.json: every accepted line
-#    parses, a copy with an unknown field does not; a SEV1 declare without scribe (or engineering
-#    lead, or communications owner) is rejected by the schema.
+#    parses into the AnyCommand union, a copy with an unknown field does not; a SEV1 declare
+#    without scribe (or engineering lead, or communications owner) is rejected by the schema.
+# 6. The command schema dispatches on `type`: a declare with a bad severity is reported at
+#    $.severity by jsonschema's best_match and by Ajv, and as one error by the pydantic model.
+# 7. Every snapshot the cases' replays print validates against snapshot.schema.json (jsonschema
+#    and Ajv); the first SEV1 one without its scribe does not.
+# 8. README.md's Python and TypeScript steps (blocks marked <!-- interop: NAME -->, see
+#    readme_steps.py) run as written in a scratch folder with these pinned tools.
 # Prints one line per check group (details only on failure), then 'N passed, N failed'.
 # Exit status: 0 when everything passed, 1 otherwise.
 set -uo pipefail

@@ -153,11 +153,12 @@ mod from_schemas {
         quoted.join(", ")
     }
 
-    /// The command schema's variant for `kind`.
+    /// The command schema's variant for `kind` (`$defs/<type>`, where its
+    /// `if`/`then` dispatch leads).
     fn variant(command: &Value, kind: CommandKind) -> Value {
-        command["oneOf"]
-            .as_array()
-            .and_then(|vs| vs.iter().find(|v| v["title"] == kind.as_str()))
+        command["$defs"]
+            .get(kind.as_str())
+            .filter(|v| v["title"] == kind.as_str())
             .cloned()
             .unwrap_or_else(|| panic!("the command schema has no variant `{kind}`"))
     }

@@ -4,7 +4,7 @@
 use crate::fixture::root;
 use std::fs;
 
-use incident_playbook::{Playbook, Replay, Rule, schema};
+use incident_playbook::{Command, CommandKind, Playbook, Replay, Rule, schema};
 use serde_json::Value;
 
 fn validator(name: &str) -> jsonschema::Validator {
@@ -176,5 +176,161 @@ fn schema_refuses_what_the_crate_calls_malformed() {
             !command.is_valid(&v),
             "corruption {i} passes the schema: {v}"
         );
+    }
+}
+
+/// Every line of every conformance case, parsed, with the crate's verdict.
+fn case_lines() -> Vec<(String, Value, Option<Rule>)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let mut replay = Replay::new(Playbook::default());
+        for (i, line) in text.lines().enumerate() {
+            let refused = replay.line(line).map(|r| r.rule);
+            if let Ok(v) = serde_json::from_str::<Value>(line) {
+                out.push((format!("{}:{}", path.display(), i + 1), v, refused));
+            }
+        }
+    }
+    out
+}
+
+/// The command schema dispatches on `type`: one `if`/`then` per command type
+/// into a closed `$defs/<type>`, and the same variants as the `AnyCommand`
+/// union for code generators.
+#[test]
+fn command_schema_dispatches_on_type() {
+    let s = schema::by_name("command").unwrap().schema;
+    let chain = s["allOf"].as_array().unwrap();
+    let union = s["$defs"]["AnyCommand"]["oneOf"].as_array().unwrap();
+    assert_eq!(
+        s["$defs"]["AnyCommand"]["discriminator"]["propertyName"],
+        "type"
+    );
+    assert_eq!(chain.len(), CommandKind::ALL.len());
+    assert_eq!(union.len(), CommandKind::ALL.len());
+    for (i, kind) in CommandKind::ALL.into_iter().enumerate() {
+        let tag = kind.as_str();
+        let target = format!("#/$defs/{tag}");
+        assert_eq!(chain[i]["if"]["properties"]["type"]["const"], tag);
+        assert_eq!(chain[i]["then"]["$ref"], target.as_str());
+        assert_eq!(union[i]["$ref"], target.as_str());
+        let variant = &s["$defs"][tag];
+        assert_eq!(variant["properties"]["type"]["const"], tag);
+        assert_eq!(
+            variant["additionalProperties"], false,
+            "{tag} is not closed"
+        );
+    }
+    assert!(s["properties"]["type"]["enum"].as_array().unwrap().len() == CommandKind::ALL.len());
+}
+
+/// A wrong field is reported at its own path, not as "matches no variant".
+#[test]
+fn command_schema_names_the_wrong_field() {
+    let command = validator("command");
+    let text =
+        fs::read_to_string(root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl"))
+            .unwrap();
+    let mut declare: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    declare["severity"] = "SEV9".into();
+    let paths: Vec<String> = command
+        .iter_errors(&declare)
+        .map(|e| e.instance_path().to_string())
+        .collect();
+    assert!(paths.contains(&"/severity".to_owned()), "{paths:?}");
+    assert!(
+        paths.iter().all(|p| p == "/severity" || p.is_empty()),
+        "errors outside /severity: {paths:?}"
+    );
+    declare["type"] = "declared".into();
+    let paths: Vec<String> = command
+        .iter_errors(&declare)
+        .map(|e| e.instance_path().to_string())
+        .collect();
+    assert_eq!(paths, ["/type"], "an unknown type is reported at /type");
+}
+
+/// Per command type the fields are closed: every accepted line, retagged as
+/// every other command type, is refused by the schema whenever the crate
+/// calls it malformed.
+#[test]
+fn schema_refuses_fields_of_another_command_type() {
+    let command = validator("command");
+    let mut checked = 0;
+    for (at, line, refused) in case_lines() {
+        if refused.is_some() {
+            continue;
+        }
+        for kind in CommandKind::ALL {
+            let mut v = line.clone();
+            v["type"] = kind.as_str().into();
+            if serde_json::from_value::<Command>(v.clone()).is_err() {
+                assert!(
+                    !command.is_valid(&v),
+                    "{at} as {kind}: valid for the schema"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} retagged lines checked");
+}
+
+/// Every snapshot the cases produce validates; the SEV1 role rule holds in the
+/// snapshot schema too.
+#[test]
+fn every_snapshot_of_the_cases_validates() {
+    let snapshot = validator("snapshot");
+    let mut sev1 = None;
+    let mut count = 0;
+    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let mut replay = Replay::new(Playbook::default());
+        for line in fs::read_to_string(&path).unwrap().lines() {
+            replay.line(line);
+        }
+        let doc = serde_json::to_value(replay.output()).unwrap();
+        for one in doc["incidents"].as_array().unwrap() {
+            let errors: Vec<String> = snapshot.iter_errors(one).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            if one["severity"] == "SEV1" {
+                sev1 = Some(one.clone());
+            }
+            count += 1;
+        }
+    }
+    assert!(count > 20, "only {count} snapshots");
+    let sev1 = sev1.expect("a case that ends in a SEV1 incident");
+    for role in ["scribe", "engineering_lead", "communications_owner"] {
+        let mut without = sev1.clone();
+        without["roles"][role] = Value::Null;
+        assert!(
+            !snapshot.is_valid(&without),
+            "a SEV1 snapshot without {role}"
+        );
+        without["severity"] = "SEV2".into();
+        assert!(
+            snapshot.is_valid(&without),
+            "a SEV2 snapshot without {role}"
+        );
+    }
+}
+
+/// Descriptions come from doc comments; their Rust examples are left out.
+#[test]
+fn schema_descriptions_carry_no_code() {
+    for s in schema::all() {
+        let text = s.to_pretty_json();
+        for needle in ["```", "use incident_playbook", "assert"] {
+            assert!(!text.contains(needle), "{} contains {needle:?}", s.name);
+        }
     }
 }
