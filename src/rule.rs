@@ -136,6 +136,16 @@ rules! {
     BlockNotLifted = "block-not-lifted", "Every blocked endpoint is lifted before closing.";
     /// `lift_block` names an endpoint that is not blocked.
     NoSuchBlock = "no-such-block", "Only a blocked endpoint can be lifted.";
+    /// > Disable or bypass the failing optional dependency where product behavior allows it.
+    /// > Pause a rollout or promotion.
+    ///
+    /// (reading: like a block, a disabled or bypassed dependency and a paused
+    /// rollout are temporary measures, ended (undone) before the incident closes)
+    TemporaryMeasureInEffect = "temporary-measure-in-effect", "Every disabled dependency and paused rollout is ended before closing.";
+    /// `end_mitigation` names a number that is none of the incident's mitigations.
+    NoSuchMitigation = "no-such-mitigation", "Only a mitigation the incident started can be ended.";
+    /// `end_mitigation` names a mitigation that has ended already.
+    MitigationAlreadyEnded = "mitigation-already-ended", "A mitigation ends once.";
 
     // ---- Resolving: verification ----
     /// > Mitigate before root-cause analysis when user impact is active.

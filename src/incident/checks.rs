@@ -4,10 +4,10 @@
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::{
-    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, LiftBlock, Phase,
-    Resolve, Snapshot, StartMitigation, UpdateImpact,
+    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, EndMitigation,
+    LiftBlock, Phase, Resolve, Snapshot, StartMitigation, UpdateImpact,
 };
-use crate::mitigation::{Mitigation, MitigationRecord};
+use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
@@ -35,7 +35,8 @@ pub(super) enum Change {
     Note(Note),
     RootCause(RootCause),
     Mitigation(MitigationRecord, CommsUpdate),
-    LiftBlock(usize),
+    /// Ends the mitigations at these positions.
+    EndMitigations(Vec<usize>, MitigationEnd),
     Postmortem(Postmortem),
     Close,
 }
@@ -150,6 +151,7 @@ impl Snapshot {
             }
             CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_deref(), b.update.as_ref()),
             CommandBody::LiftBlock(b) => c.lift_block(r, b),
+            CommandBody::EndMitigation(b) => c.end_mitigation(r, b),
             CommandBody::Resolve(b) => c.resolve(r, b),
             CommandBody::SubmitPostmortem(b) => Postmortem::check(
                 r,
@@ -287,11 +289,11 @@ impl Check<'_> {
 
     fn record_root_cause(&self, r: &mut Report, text: Option<&str>) -> Option<Change> {
         let s = self.state;
-        if s.impact.user_impact_active() && s.mitigations.is_empty() {
+        if s.impact.user_impact_active() && !s.mitigations.iter().any(MitigationRecord::counts) {
             r.push(
                 Rule::MitigateBeforeRca,
                 "type",
-                "mitigate before root-cause analysis when user impact is active: start a mitigation first",
+                "mitigate before root-cause analysis when user impact is active: start a mitigation (one in effect or one that helped) first",
             );
         }
         let text = r.text::<LongText>("text", text, Rule::FieldEmpty)?;
@@ -305,26 +307,44 @@ impl Check<'_> {
             MitigationRecord {
                 at: self.at,
                 mitigation: mitigation?,
+                ended: None,
             },
             update?,
         ))
     }
 
+    /// `lift_block`: ends every block of the endpoint in effect, as `helped`.
     fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
         let endpoint = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty)?;
-        let found = self
-            .state
-            .blocked_endpoints
-            .iter()
-            .position(|e| *e == endpoint);
-        if found.is_none() {
+        let blocks: Vec<usize> = (self.state.mitigations.iter().enumerate())
+            .filter(|(_, m)| m.blocks() == Some(&endpoint))
+            .map(|(i, _)| i)
+            .collect();
+        if blocks.is_empty() {
             r.push(
                 Rule::NoSuchBlock,
                 "endpoint",
                 format!("{endpoint} is not blocked"),
             );
+            return None;
         }
-        found.map(Change::LiftBlock)
+        let end = MitigationEnd {
+            at: self.at,
+            outcome: MitigationOutcome::Helped,
+            note: None,
+        };
+        Some(Change::EndMitigations(blocks, end))
+    }
+
+    fn end_mitigation(&self, r: &mut Report, b: &EndMitigation) -> Option<Change> {
+        let note = r.optional_text::<ShortText>("note", b.note.as_deref());
+        let i = mitigation::check_end(r, "number", &self.state.mitigations, b.number);
+        let end = MitigationEnd {
+            at: self.at,
+            outcome: b.outcome,
+            note: note?,
+        };
+        Some(Change::EndMitigations(vec![i?], end))
     }
 
     fn resolve(&self, r: &mut Report, b: &Resolve) -> Option<Change> {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::comms::UpdateInput;
 use crate::impact::ImpactInput;
-use crate::mitigation::MitigationInput;
+use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
 use crate::severity::Severity;
@@ -36,7 +36,7 @@ use crate::verification::Verification;
 /// it carries nested inputs (see [`CommandBody`]), none for `close`.
 macro_rules! commands {
     ($( $(#[doc = $doc:literal])* $kind:ident = $name:literal $(, $payload:ty)?; )*) => {
-        /// The command types: the 17 of the playbook's wire contract and `assign_roles`.
+        /// The command types: the 17 of the playbook's wire contract and the crate's additions.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
@@ -137,6 +137,9 @@ commands! {
     /// over SEV1 comms moves the engineering lead and the communications
     /// owner together).
     AssignRoles = "assign_roles", Box<AssignRoles>;
+    /// End a mitigation with how it went; ending a temporary measure undoes
+    /// it (an addition to the wire contract: issue 10, mitigations with a life).
+    EndMitigation = "end_mitigation", EndMitigation;
 }
 
 impl fmt::Display for CommandKind {
@@ -303,6 +306,24 @@ pub struct LiftBlock {
     pub endpoint: Option<String>,
 }
 
+/// `end_mitigation`: end a mitigation, saying how it went.
+///
+/// Ending a temporary measure (a disabled dependency, a paused rollout, a
+/// blocked endpoint) means it was undone; for a block, `lift_block` does the
+/// same with the outcome `helped`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EndMitigation {
+    /// The mitigation's number in its incident: 1 for the first started.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub number: u64,
+    /// How it went.
+    pub outcome: MitigationOutcome,
+    /// What was seen, optional.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
+    pub note: Option<String>,
+}
+
 /// `resolve`: resolve, with the verification that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -356,6 +377,7 @@ impl CommandBody {
             | CommandBody::RecordRootCause(_)
             | CommandBody::LiftBlock(_)
             | CommandBody::SubmitPostmortem(_)
+            | CommandBody::EndMitigation(_)
             | CommandBody::Close => None,
         }
     }
@@ -520,6 +542,12 @@ struct Flat {
     endpoint: Field<String>,
     #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
+    #[serde(default, deserialize_with = "present")]
+    number: Field<u64>,
+    #[serde(default, deserialize_with = "present")]
+    outcome: Field<MitigationOutcome>,
+    #[serde(default, deserialize_with = "present")]
+    note: Field<String>,
 }
 
 fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, String> {
@@ -552,6 +580,9 @@ impl Flat {
             verification,
             endpoint,
             postmortem,
+            number,
+            outcome,
+            note,
         } = self;
         [
             ("title", title.is_some()),
@@ -569,6 +600,9 @@ impl Flat {
             ("verification", verification.is_some()),
             ("endpoint", endpoint.is_some()),
             ("postmortem", postmortem.is_some()),
+            ("number", number.is_some()),
+            ("outcome", outcome.is_some()),
+            ("note", note.is_some()),
         ]
         .into_iter()
         .find(|(_, present)| *present)
@@ -663,6 +697,11 @@ impl Flat {
                 postmortem: required(self.postmortem.take(), "postmortem", kind)?,
             }),
             K::Close => CommandBody::Close,
+            K::EndMitigation => CommandBody::from(EndMitigation {
+                number: required(self.number.take(), "number", kind)?,
+                outcome: required(self.outcome.take(), "outcome", kind)?,
+                note: self.note.take().flatten(),
+            }),
         })
     }
 }
@@ -714,6 +753,12 @@ struct FlatRef<'a> {
     postmortem: Option<&'a PostmortemInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update: Option<&'a UpdateInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<MitigationOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a String>,
 }
 
 impl Serialize for Command {
@@ -739,6 +784,9 @@ impl Serialize for Command {
             verification: None,
             postmortem: None,
             update: None,
+            number: None,
+            outcome: None,
+            note: None,
         };
         f.update = self.body.update();
         match &self.body {
@@ -773,6 +821,11 @@ impl Serialize for Command {
             CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
             CommandBody::Reopen(b) => f.reason = b.reason.as_ref(),
             CommandBody::SubmitPostmortem(b) => f.postmortem = Some(&b.postmortem),
+            CommandBody::EndMitigation(b) => {
+                f.number = Some(b.number);
+                f.outcome = Some(b.outcome);
+                f.note = b.note.as_ref();
+            }
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
         }
         f.serialize(serializer)

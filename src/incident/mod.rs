@@ -19,8 +19,9 @@ use uuid::Uuid;
 pub(crate) use command::parse_uuid;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
-    ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
+    CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
+    Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
+    UpdateImpact,
 };
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
@@ -157,7 +158,8 @@ impl Incident {
     pub fn updates(&self) -> &[CommsUpdate] {
         &self.state.updates
     }
-    /// Every mitigation started, in order.
+    /// Every mitigation started, in order: mitigation number `n` is
+    /// `mitigations()[n - 1]`, with its end once it ended.
     pub fn mitigations(&self) -> &[MitigationRecord] {
         &self.state.mitigations
     }
@@ -180,6 +182,12 @@ impl Incident {
     /// Endpoints blocked and not yet lifted.
     pub fn blocked_endpoints(&self) -> &[ShortText] {
         &self.state.blocked_endpoints
+    }
+    /// The mitigations still in effect, with their numbers (from 1).
+    pub fn mitigations_in_effect(&self) -> impl Iterator<Item = (u64, &MitigationRecord)> {
+        (1..)
+            .zip(&self.state.mitigations)
+            .filter(|(_, m)| m.in_effect())
     }
     /// The postmortem, once submitted.
     pub fn postmortem(&self) -> Option<&Postmortem> {

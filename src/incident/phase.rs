@@ -143,7 +143,8 @@ impl Transition {
                 | K::UnassignRole
                 | K::AddNote
                 | K::RecordRootCause
-                | K::LiftBlock,
+                | K::LiftBlock
+                | K::EndMitigation,
             ) => T::To(open),
             // Open only.
             (

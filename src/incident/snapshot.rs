@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::comms::{CommsUpdate, next_update_problem};
 use crate::impact::{self, Impact};
 use crate::incident::{Command, Incident, Outcome, Phase};
-use crate::mitigation::MitigationRecord;
+use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, check_severity};
@@ -50,7 +50,8 @@ pub struct Snapshot {
     pub impact: Impact,
     /// Every comms update, in order.
     pub updates: Vec<CommsUpdate>,
-    /// Every mitigation started, in order.
+    /// Every mitigation started, in order (numbered from 1), each with its
+    /// end once it ended.
     pub mitigations: Vec<MitigationRecord>,
     /// Every note, in order.
     pub notes: Vec<Note>,
@@ -241,7 +242,7 @@ impl Snapshot {
     }
 
     /// What closing demands: the postmortem the peak severity owes, matching
-    /// the peak, and no endpoint left blocked.
+    /// the peak, no temporary measure left in effect, and no endpoint left blocked.
     pub(crate) fn check_closable(&self, r: &mut Report) {
         if self.peak_severity.requires_postmortem()
             && !self
@@ -266,6 +267,7 @@ impl Snapshot {
                 Some(self.peak_severity),
             );
         }
+        mitigation::check_temporary_ended(r, "mitigations", &self.mitigations);
         if !self.blocked_endpoints.is_empty() {
             let names: Vec<&str> = self.blocked_endpoints.iter().map(|e| e.as_str()).collect();
             r.push(

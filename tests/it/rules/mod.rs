@@ -58,7 +58,9 @@ fn assert_exactly(r: &Rejection, expected: &[(Rule, Option<&str>)]) {
 /// A scenario in which `kind` is allowed, and a valid command of that kind.
 fn allowed(kind: CommandKind, severity: Severity) -> (Scenario, Value) {
     let phase = match kind {
-        CommandKind::BeginMonitoring | CommandKind::ResumeInvestigation => Phase::Mitigating,
+        CommandKind::BeginMonitoring
+        | CommandKind::ResumeInvestigation
+        | CommandKind::EndMitigation => Phase::Mitigating,
         CommandKind::Resolve => Phase::Monitoring,
         CommandKind::Reopen | CommandKind::SubmitPostmortem | CommandKind::Close => Phase::Resolved,
         _ => Phase::Investigating,
@@ -250,6 +252,9 @@ rule_cases! {
     BlockEndpointRiskNotHigher => block_endpoint_risk_not_higher,
     BlockNotLifted => block_not_lifted in mitigation,
     NoSuchBlock => no_such_block in mitigation,
+    TemporaryMeasureInEffect => temporary_measure_in_effect in mitigation,
+    NoSuchMitigation => no_such_mitigation in mitigation,
+    MitigationAlreadyEnded => mitigation_already_ended in mitigation,
     ResolveFromMonitoring => resolve_from_monitoring in resolving,
     VerificationApiHealth => verification_api_health,
     VerificationEndpoints => verification_endpoints,
