@@ -45,8 +45,8 @@ pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, Incident, LiftBlock, Outcome, Phase, PostUpdate,
-    RecordCheck, RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
-    SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
+    RecordCheck, RecordRootCause, Rename, Reopen, Resolve, ResumeInvestigation, Snapshot,
+    StartMitigation, SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{

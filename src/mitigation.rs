@@ -395,6 +395,9 @@ pub struct MitigationEnd {
 pub struct MitigationRecord {
     /// When it started (when it was recorded).
     pub at: Timestamp,
+    /// When it really started, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// What it is.
     pub mitigation: Mitigation,
     /// How it ended; absent while it is in effect.
@@ -403,6 +406,11 @@ pub struct MitigationRecord {
 }
 
 impl MitigationRecord {
+    /// The true time it started: `occurred_at` if the sender said, else `at`.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
+
     /// Whether it is still in effect (not ended).
     pub fn in_effect(&self) -> bool {
         self.ended.is_none()

@@ -82,6 +82,15 @@ rules! {
     ImpactIncomplete = "impact-incomplete", "Impact confirms environment, users, feature and start time.";
     /// The impact cannot start after the incident was declared.
     ImpactStartAfterDeclaration = "impact-start-after-declaration", "Impact starts no later than the declaration.";
+    /// A true time (`detected_at` of `declare`, `occurred_at` of `add_note`
+    /// and `start_mitigation`) says when something really happened; it cannot
+    /// be after the command that records it.
+    OccurredAfterRecorded = "occurred-after-recorded", "A true time is no later than the command that records it.";
+    /// > Confirm impact: affected environment, users, feature, and start time.
+    ///
+    /// (reading: what responders detected or did for this incident happened
+    /// once its impact had started)
+    OccurredBeforeImpact = "occurred-before-impact", "A true time is not before the impact started.";
     /// > SEV1: Broad outage, active data exposure, data loss, or security incident.
     /// > SEV2: Major feature broken for many users or important environment blocked.
     /// > SEV3: Degraded feature, workaround exists, limited impact.

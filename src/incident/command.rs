@@ -140,6 +140,9 @@ commands! {
     /// End a mitigation with how it went; ending a temporary measure undoes
     /// it (an addition to the wire contract: issue 10, mitigations with a life).
     EndMitigation = "end_mitigation", EndMitigation;
+    /// Change the title, with a reason (an addition to the wire contract:
+    /// issue 10, true times and titles).
+    Rename = "rename", Rename;
 }
 
 impl fmt::Display for CommandKind {
@@ -166,6 +169,9 @@ pub struct Declare {
     /// The first comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
+    /// When the problem was detected, if before the declaration (`at`):
+    /// no later than `at`, not before the impact started.
+    pub detected_at: Option<Timestamp>,
 }
 
 /// `post_update`: post a comms update.
@@ -254,6 +260,9 @@ pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
     pub text: Option<String>,
+    /// When what it tells really happened, if before `at`: no later than
+    /// `at`, not before the impact started.
+    pub occurred_at: Option<Timestamp>,
 }
 
 /// `record_root_cause`: record the root cause.
@@ -274,6 +283,9 @@ pub struct StartMitigation {
     /// The comms update announcing it.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
+    /// When it really started, if before `at`: no later than `at`, not
+    /// before the impact started.
+    pub occurred_at: Option<Timestamp>,
 }
 
 /// `begin_monitoring`: the mitigation is in place; watch it.
@@ -322,6 +334,21 @@ pub struct EndMitigation {
     /// What was seen, optional.
     #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
     pub note: Option<String>,
+}
+
+/// `rename`: change the incident's title, saying why.
+///
+/// The titles an incident had are its history's: the `declare` and every
+/// `rename` after it ([`Incident::renames`](crate::Incident::renames)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Rename {
+    /// The new title.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub title: Option<String>,
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
 }
 
 /// `resolve`: resolve, with the verification that shows it.
@@ -378,6 +405,7 @@ impl CommandBody {
             | CommandBody::LiftBlock(_)
             | CommandBody::SubmitPostmortem(_)
             | CommandBody::EndMitigation(_)
+            | CommandBody::Rename(_)
             | CommandBody::Close => None,
         }
     }
@@ -548,6 +576,10 @@ struct Flat {
     outcome: Field<MitigationOutcome>,
     #[serde(default, deserialize_with = "present")]
     note: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    detected_at: Field<Timestamp>,
+    #[serde(default, deserialize_with = "present")]
+    occurred_at: Field<Timestamp>,
 }
 
 fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, String> {
@@ -583,6 +615,8 @@ impl Flat {
             number,
             outcome,
             note,
+            detected_at,
+            occurred_at,
         } = self;
         [
             ("title", title.is_some()),
@@ -603,6 +637,8 @@ impl Flat {
             ("number", number.is_some()),
             ("outcome", outcome.is_some()),
             ("note", note.is_some()),
+            ("detected_at", detected_at.is_some()),
+            ("occurred_at", occurred_at.is_some()),
         ]
         .into_iter()
         .find(|(_, present)| *present)
@@ -628,16 +664,21 @@ impl Flat {
     }
 
     /// Takes the fields of a `kind` body out of `self`, leaving the others.
+    fn take_declare(&mut self, kind: CommandKind) -> Result<Declare, String> {
+        Ok(Declare {
+            title: self.title.take().flatten(),
+            severity: required(self.severity.take(), "severity", kind)?,
+            impact: self.impact.take().flatten(),
+            roles: self.roles.take().flatten(),
+            update: self.update.take().flatten(),
+            detected_at: self.detected_at.take().flatten(),
+        })
+    }
+
     fn take_body(&mut self, kind: CommandKind) -> Result<CommandBody, String> {
         use CommandKind as K;
         Ok(match kind {
-            K::Declare => CommandBody::from(Declare {
-                title: self.title.take().flatten(),
-                severity: required(self.severity.take(), "severity", kind)?,
-                impact: self.impact.take().flatten(),
-                roles: self.roles.take().flatten(),
-                update: self.update.take().flatten(),
-            }),
+            K::Declare => CommandBody::from(self.take_declare(kind)?),
             K::PostUpdate => CommandBody::from(PostUpdate {
                 update: self.update.take().flatten(),
             }),
@@ -667,6 +708,7 @@ impl Flat {
             }),
             K::AddNote => CommandBody::from(AddNote {
                 text: self.text.take().flatten(),
+                occurred_at: self.occurred_at.take().flatten(),
             }),
             K::RecordRootCause => CommandBody::from(RecordRootCause {
                 text: self.text.take().flatten(),
@@ -674,6 +716,7 @@ impl Flat {
             K::StartMitigation => CommandBody::from(StartMitigation {
                 mitigation: required(self.mitigation.take(), "mitigation", kind)?,
                 update: self.update.take().flatten(),
+                occurred_at: self.occurred_at.take().flatten(),
             }),
             K::BeginMonitoring => CommandBody::from(BeginMonitoring {
                 update: self.update.take().flatten(),
@@ -701,6 +744,10 @@ impl Flat {
                 number: required(self.number.take(), "number", kind)?,
                 outcome: required(self.outcome.take(), "outcome", kind)?,
                 note: self.note.take().flatten(),
+            }),
+            K::Rename => CommandBody::from(Rename {
+                title: self.title.take().flatten(),
+                reason: self.reason.take().flatten(),
             }),
         })
     }
@@ -759,16 +806,21 @@ struct FlatRef<'a> {
     outcome: Option<MitigationOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detected_at: Option<&'a Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurred_at: Option<&'a Timestamp>,
 }
 
-impl Serialize for Command {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut f = FlatRef {
-            kind: self.kind(),
-            incident_id: &self.incident_id,
-            command_id: &self.command_id,
-            at: &self.at,
-            expected_version: self.expected_version,
+impl<'a> FlatRef<'a> {
+    /// The envelope of `cmd`, without any body field.
+    fn envelope(cmd: &'a Command) -> Self {
+        FlatRef {
+            kind: cmd.kind(),
+            incident_id: &cmd.incident_id,
+            command_id: &cmd.command_id,
+            at: &cmd.at,
+            expected_version: cmd.expected_version,
             title: None,
             severity: None,
             reason: None,
@@ -787,7 +839,15 @@ impl Serialize for Command {
             number: None,
             outcome: None,
             note: None,
-        };
+            detected_at: None,
+            occurred_at: None,
+        }
+    }
+}
+
+impl Serialize for Command {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut f = FlatRef::envelope(self);
         f.update = self.body.update();
         match &self.body {
             CommandBody::Declare(b) => {
@@ -795,6 +855,7 @@ impl Serialize for Command {
                 f.severity = Some(b.severity);
                 f.impact = b.impact.as_ref();
                 f.roles = b.roles.as_ref();
+                f.detected_at = b.detected_at.as_ref();
             }
             CommandBody::ChangeSeverity(b) => {
                 f.severity = Some(b.severity);
@@ -813,9 +874,15 @@ impl Serialize for Command {
                 f.check = Some(b.check);
                 f.finding = b.finding.as_ref();
             }
-            CommandBody::AddNote(b) => f.text = b.text.as_ref(),
+            CommandBody::AddNote(b) => {
+                f.text = b.text.as_ref();
+                f.occurred_at = b.occurred_at.as_ref();
+            }
             CommandBody::RecordRootCause(b) => f.text = b.text.as_ref(),
-            CommandBody::StartMitigation(b) => f.mitigation = Some(&b.mitigation),
+            CommandBody::StartMitigation(b) => {
+                f.mitigation = Some(&b.mitigation);
+                f.occurred_at = b.occurred_at.as_ref();
+            }
             CommandBody::ResumeInvestigation(b) => f.reason = b.reason.as_ref(),
             CommandBody::LiftBlock(b) => f.endpoint = b.endpoint.as_ref(),
             CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
@@ -825,6 +892,10 @@ impl Serialize for Command {
                 f.number = Some(b.number);
                 f.outcome = Some(b.outcome);
                 f.note = b.note.as_ref();
+            }
+            CommandBody::Rename(b) => {
+                f.title = b.title.as_ref();
+                f.reason = b.reason.as_ref();
             }
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
         }

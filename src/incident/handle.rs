@@ -64,6 +64,7 @@ impl Incident {
                 peak_severity: d.severity,
                 title,
                 declared_at: cmd.at,
+                detected_at: d.detected_at,
                 last_command_at: cmd.at,
                 roles,
                 impact,
@@ -248,6 +249,7 @@ impl Incident {
                 s.blocked_endpoints = blocked_now(&s.mitigations);
             }
             Change::Postmortem(postmortem) => s.postmortem = Some(postmortem),
+            Change::Title(title) => s.title = title,
             Change::Close => {}
         }
         s.phase = after;

@@ -20,7 +20,7 @@ pub(crate) use command::parse_uuid;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
-    Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
+    Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
     UpdateImpact,
 };
 pub use phase::{Phase, Transition};
@@ -141,6 +141,20 @@ impl Incident {
     /// When it was declared.
     pub fn declared_at(&self) -> Timestamp {
         self.state.declared_at
+    }
+    /// When the problem was detected: the declaration's `detected_at` if it
+    /// said, else when it was declared.
+    pub fn detected_at(&self) -> Timestamp {
+        self.state.detected_at.unwrap_or(self.state.declared_at)
+    }
+    /// Every `rename`, in order, with when it was recorded: with the
+    /// declared title (the `declare`'s), the incident's title history. The
+    /// current title is [`Incident::title`].
+    pub fn renames(&self) -> impl Iterator<Item = (Timestamp, &Rename)> {
+        self.state.history.iter().filter_map(|c| match &c.body {
+            CommandBody::Rename(r) => Some((c.at, r)),
+            _ => None,
+        })
     }
     /// When the last accepted command happened.
     pub fn last_command_at(&self) -> Timestamp {

@@ -144,7 +144,8 @@ impl Transition {
                 | K::AddNote
                 | K::RecordRootCause
                 | K::LiftBlock
-                | K::EndMitigation,
+                | K::EndMitigation
+                | K::Rename,
             ) => T::To(open),
             // Open only.
             (

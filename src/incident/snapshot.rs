@@ -42,6 +42,10 @@ pub struct Snapshot {
     pub title: ShortText,
     /// When it was declared.
     pub declared_at: Timestamp,
+    /// When the problem was detected, if the declaration said (no later
+    /// than `declared_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_at: Option<Timestamp>,
     /// When the last accepted command happened.
     pub last_command_at: Timestamp,
     /// Who holds which role.
@@ -81,6 +85,7 @@ impl Snapshot {
             peak_severity,
             title,
             declared_at,
+            detected_at,
             last_command_at,
             roles,
             impact,
@@ -101,6 +106,7 @@ impl Snapshot {
             ("peak_severity", *peak_severity == other.peak_severity),
             ("title", *title == other.title),
             ("declared_at", *declared_at == other.declared_at),
+            ("detected_at", *detected_at == other.detected_at),
             ("last_command_at", *last_command_at == other.last_command_at),
             ("roles", *roles == other.roles),
             ("impact", *impact == other.impact),

@@ -618,6 +618,14 @@ impl Scenario {
         self.end_mitigation(1, "helped")
     }
 
+    /// `rename`, with a reason.
+    pub fn rename(&mut self) -> Value {
+        self.command(
+            "rename",
+            json!({"title": "Uploads failing in EU storage", "reason": "The cause is the EU storage account"}),
+        )
+    }
+
     /// Verification that shows everything the current impact demands working.
     pub fn verification(&self) -> Value {
         let impact = self.incident().impact();
@@ -703,6 +711,7 @@ impl Scenario {
             CommandKind::SubmitPostmortem => self.submit_postmortem(),
             CommandKind::Close => self.close(),
             CommandKind::EndMitigation => self.end_first_mitigation(),
+            CommandKind::Rename => self.rename(),
             other => panic!("the fixture has no command of type {other}"),
         }
     }

@@ -234,6 +234,8 @@ rule_cases! {
     FieldTooLong => field_too_long,
     ImpactIncomplete => impact_incomplete,
     ImpactStartAfterDeclaration => impact_start_after_declaration,
+    OccurredAfterRecorded => occurred_after_recorded,
+    OccurredBeforeImpact => occurred_before_impact,
     SeverityBelowFloor => severity_below_floor,
     SeverityUnchanged => severity_unchanged in declaring,
     UpdateRequired => update_required,

@@ -25,6 +25,7 @@ submit_postmortem    | resolved                                      | same
 close                | resolved                                      | closed
 assign_roles         | investigating mitigating monitoring resolved  | same
 end_mitigation       | investigating mitigating monitoring resolved  | same
+rename               | investigating mitigating monitoring resolved  | same
 ";
 
 fn read<T: serde::de::DeserializeOwned>(name: &str) -> T {
