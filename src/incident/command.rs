@@ -338,8 +338,8 @@ pub struct EndMitigation {
 
 /// `rename`: change the incident's title, saying why.
 ///
-/// The titles an incident had are its history's: the `declare` and every
-/// `rename` after it ([`Incident::renames`](crate::Incident::renames)).
+/// The titles an incident had are its history's: the `declare`'s, then
+/// every `rename`'s (in Rust, `Incident::renames`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rename {
