@@ -358,3 +358,41 @@ fn a_closed_snapshot_with_a_temporary_measure_in_effect_is_refused() {
     assert_at(&r, Rule::TemporaryMeasureInEffect, Some("mitigations"));
     assert_at(&r, Rule::SnapshotHistoryMismatch, Some("mitigations"));
 }
+
+/// Cloudflare's outage of 2019-07-02 (the public account: "Details of the
+/// Cloudflare outage on July 2, 2019"): a WAF rule exhausted CPU worldwide;
+/// the WAF was disabled globally, noticed before the incident was declared,
+/// and re-enabled once the rule was gone. The record says all of that, and
+/// the incident closes only once the WAF is back.
+#[test]
+fn a_disabled_waf_is_enabled_again_before_the_incident_closes() {
+    let mut s = Scenario::with(Severity::Sev1, true, playbook_with("WAF"));
+    // The impact started at minute -5; the alerts fired at minute -3.
+    let declare = with(&s.declare(), "detected_at", json!(time(-3)));
+    s.accept(&declare);
+    s.do_triage();
+    s.run(Scenario::add_note);
+    let disable = s.start_mitigation(json!({"kind": "disable_dependency", "dependency": "WAF"}));
+    s.accept(&with(&disable, "occurred_at", json!(time(6))));
+    s.run(Scenario::begin_monitoring);
+    s.run(Scenario::resolve);
+    s.run(Scenario::submit_postmortem);
+    let close = s.close();
+    assert_only(
+        &s.reject(&close),
+        Rule::TemporaryMeasureInEffect,
+        Some("mitigations"),
+    );
+    let enable = with(
+        &s.end_mitigation(1, "helped"),
+        "note",
+        json!("WAF enabled again globally with the bad rule removed"),
+    );
+    s.accept(&enable);
+    s.run(Scenario::close);
+    let incident = s.incident();
+    assert_eq!(incident.phase(), Phase::Closed);
+    assert_eq!(incident.detected_at().to_string(), time(-3));
+    assert_eq!(incident.mitigations_in_effect().count(), 0);
+    assert_eq!(incident.mitigations()[0].happened_at().to_string(), time(6));
+}
