@@ -61,6 +61,7 @@ pub fn main() -> Result {
                 "Ada",
                 Some("2026-05-04T09:35:00Z"),
             )?,
+            detected_at: None,
         },
     )?;
 
@@ -168,6 +169,7 @@ pub fn main() -> Result {
                 "Rollback target: 2026.05.03-2, the last good image. \
                  2026.05.04-1 changed no schema, so rolling back is safe.",
             ),
+            occurred_at: None,
         },
     )?;
 
@@ -199,6 +201,7 @@ pub fn main() -> Result {
                 "Linus",
                 Some("2026-05-04T09:48:00Z"),
             )?,
+            occurred_at: None,
         },
     )?;
 
@@ -276,6 +279,7 @@ pub fn main() -> Result {
                  idempotency key dropped every duplicate. No partial deletes, no \
                  unauthorized access, no migration involved.",
             ),
+            occurred_at: None,
         },
     )?;
 
@@ -366,7 +370,7 @@ impl Walkthrough {
         step(&mut self.day, cmd.at, narration);
         let carries_update = cmd.body.update().is_some();
         let record = match &cmd.body {
-            CommandBody::AddNote(AddNote { text }) => text.clone(),
+            CommandBody::AddNote(AddNote { text, .. }) => text.clone(),
             CommandBody::RecordRootCause(RecordRootCause { text }) => text.clone(),
             _ => None,
         };

@@ -44,12 +44,14 @@ pub use finding::Finding;
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Decision, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
-    RecordRootCause, Reopen, Resolve, ResumeInvestigation, Snapshot, StartMitigation,
-    SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
+    CommandKind, Decision, Declare, EndMitigation, Incident, LiftBlock, Outcome, Phase, PostUpdate,
+    RecordCheck, RecordRootCause, Rename, Reopen, Resolve, ResumeInvestigation, Snapshot,
+    StartMitigation, SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
-pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
+pub use mitigation::{
+    Mitigation, MitigationEnd, MitigationInput, MitigationOutcome, MitigationRecord, RiskLevel,
+};
 pub use notes::{Note, RootCause};
 pub use playbook::{Dependency, Playbook, PlaybookError};
 pub use postmortem::{

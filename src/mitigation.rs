@@ -256,6 +256,19 @@ impl Mitigation {
         }
     }
 
+    /// Whether it is a temporary measure, to be undone before the incident
+    /// closes: a disabled or bypassed dependency, a paused rollout, a blocked
+    /// endpoint. A rollback and a reverted change are where the service
+    /// stays (a fix moves on from there); what `other` is, is not known.
+    pub fn is_temporary(&self) -> bool {
+        matches!(
+            self,
+            Mitigation::DisableDependency { .. }
+                | Mitigation::PauseRollout { .. }
+                | Mitigation::BlockEndpoint { .. }
+        )
+    }
+
     /// A one-line description for people.
     pub fn describe(&self) -> String {
         match self {
@@ -333,15 +346,160 @@ impl Mitigation {
     }
 }
 
-/// A mitigation and when it started.
+/// How a mitigation went, as `end_mitigation` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MitigationOutcome {
+    /// It reduced the impact.
+    Helped,
+    /// It changed nothing.
+    NoEffect,
+    /// It made the impact worse.
+    MadeWorse,
+}
+
+impl MitigationOutcome {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MitigationOutcome::Helped => "helped",
+            MitigationOutcome::NoEffect => "no_effect",
+            MitigationOutcome::MadeWorse => "made_worse",
+        }
+    }
+}
+
+/// The end of a mitigation: when, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MitigationEnd {
+    /// When it ended (the `at` of the command that ended it).
+    pub at: Timestamp,
+    /// How it went.
+    pub outcome: MitigationOutcome,
+    /// What was seen, if the sender said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<ShortText>,
+}
+
+/// A mitigation, when it started and, once it ended, how it went.
+///
+/// Mitigations are numbered in their incident from 1, in the order they
+/// started: the first is number 1 (its position in
+/// [`Incident::mitigations`](crate::Incident::mitigations) plus one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MitigationRecord {
-    /// When it started.
+    /// When it started (when it was recorded).
     pub at: Timestamp,
+    /// When it really started, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// What it is.
     pub mitigation: Mitigation,
+    /// How it ended; absent while it is in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<MitigationEnd>,
+}
+
+impl MitigationRecord {
+    /// The true time it started: `occurred_at` if the sender said, else `at`.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
+
+    /// Whether it is still in effect (not ended).
+    pub fn in_effect(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// Whether it counts as mitigating the impact: in effect, or ended as
+    /// `helped` (`mitigate-before-rca`).
+    pub fn counts(&self) -> bool {
+        self.ended
+            .as_ref()
+            .is_none_or(|end| end.outcome == MitigationOutcome::Helped)
+    }
+
+    /// The endpoint it blocks now: a block in effect.
+    pub fn blocks(&self) -> Option<&ShortText> {
+        self.mitigation
+            .blocked_endpoint()
+            .filter(|_| self.in_effect())
+    }
+}
+
+/// The endpoints blocked now, each once, in the order their blocks started.
+pub(crate) fn blocked_now(records: &[MitigationRecord]) -> Vec<ShortText> {
+    let mut blocked: Vec<ShortText> = Vec::new();
+    for endpoint in records.iter().filter_map(MitigationRecord::blocks) {
+        if !blocked.contains(endpoint) {
+            blocked.push(endpoint.clone());
+        }
+    }
+    blocked
+}
+
+/// `no-such-mitigation`, `mitigation-already-ended`: the position of the
+/// mitigation numbered `number` (from 1), if it is one and still in effect.
+pub(crate) fn check_end(
+    report: &mut Report,
+    path: &str,
+    records: &[MitigationRecord],
+    number: u64,
+) -> Option<usize> {
+    let found = usize::try_from(number)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| Some((i, records.get(i)?)));
+    match found {
+        None => report.push(
+            Rule::NoSuchMitigation,
+            path,
+            format!(
+                "the incident has no mitigation {number}: its mitigations are numbered 1 to {}",
+                records.len()
+            ),
+        ),
+        Some((_, record)) if !record.in_effect() => report.push(
+            Rule::MitigationAlreadyEnded,
+            path,
+            format!(
+                "mitigation {number} ({}) has ended already",
+                record.mitigation.describe()
+            ),
+        ),
+        Some((i, _)) => return Some(i),
+    }
+    None
+}
+
+/// `temporary-measure-in-effect`: a disabled dependency or a paused rollout
+/// is ended before closing (blocks are `block-not-lifted`'s).
+pub(crate) fn check_temporary_ended(report: &mut Report, path: &str, records: &[MitigationRecord]) {
+    let open: Vec<String> = records
+        .iter()
+        .zip(1..)
+        .filter(|(m, _)| {
+            m.in_effect()
+                && m.mitigation.is_temporary()
+                && m.mitigation.blocked_endpoint().is_none()
+        })
+        .map(|(m, n)| format!("{n} ({})", m.mitigation.describe()))
+        .collect();
+    if !open.is_empty() {
+        report.push(
+            Rule::TemporaryMeasureInEffect,
+            path,
+            format!(
+                "end the temporary measures before closing: {}",
+                open.join(", ")
+            ),
+        );
+    }
 }
 
 #[cfg(test)]

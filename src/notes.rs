@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::rule::{Report, Rule};
 use crate::text::LongText;
 use crate::time::Timestamp;
 
@@ -12,10 +13,52 @@ use crate::time::Timestamp;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
-    /// When it was written.
+    /// When it was written (recorded).
     pub at: Timestamp,
+    /// When what it tells really happened, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// What it says.
     pub text: LongText,
+}
+
+impl Note {
+    /// The true time: when it happened if the sender said, else when it was written.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
+}
+
+/// `occurred-after-recorded`, `occurred-before-impact`: a true time
+/// (`detected_at`, `occurred_at`) lies between the impact's start and the
+/// command that records it.
+///
+/// Responders record what they did after doing it (a deploy lock at 23:07,
+/// declared at 23:09); commands stay in the order they are recorded, and the
+/// true time goes beside `at`.
+pub(crate) fn check_true_time(
+    report: &mut Report,
+    path: &str,
+    occurred: Timestamp,
+    recorded: Timestamp,
+    impact_start: Option<Timestamp>,
+) {
+    if occurred > recorded {
+        report.push(
+            Rule::OccurredAfterRecorded,
+            path,
+            format!("{occurred} is after the command that records it ({recorded})"),
+        );
+    }
+    if let Some(start) = impact_start
+        && occurred < start
+    {
+        report.push(
+            Rule::OccurredBeforeImpact,
+            path,
+            format!("{occurred} is before the impact started ({start})"),
+        );
+    }
 }
 
 /// The root cause, once found.

@@ -82,6 +82,15 @@ rules! {
     ImpactIncomplete = "impact-incomplete", "Impact confirms environment, users, feature and start time.";
     /// The impact cannot start after the incident was declared.
     ImpactStartAfterDeclaration = "impact-start-after-declaration", "Impact starts no later than the declaration.";
+    /// A true time (`detected_at` of `declare`, `occurred_at` of `add_note`
+    /// and `start_mitigation`) says when something really happened; it cannot
+    /// be after the command that records it.
+    OccurredAfterRecorded = "occurred-after-recorded", "A true time is no later than the command that records it.";
+    /// > Confirm impact: affected environment, users, feature, and start time.
+    ///
+    /// (reading: what responders detected or did for this incident happened
+    /// once its impact had started)
+    OccurredBeforeImpact = "occurred-before-impact", "A true time is not before the impact started.";
     /// > SEV1: Broad outage, active data exposure, data loss, or security incident.
     /// > SEV2: Major feature broken for many users or important environment blocked.
     /// > SEV3: Degraded feature, workaround exists, limited impact.
@@ -136,6 +145,16 @@ rules! {
     BlockNotLifted = "block-not-lifted", "Every blocked endpoint is lifted before closing.";
     /// `lift_block` names an endpoint that is not blocked.
     NoSuchBlock = "no-such-block", "Only a blocked endpoint can be lifted.";
+    /// > Disable or bypass the failing optional dependency where product behavior allows it.
+    /// > Pause a rollout or promotion.
+    ///
+    /// (reading: like a block, a disabled or bypassed dependency and a paused
+    /// rollout are temporary measures, ended (undone) before the incident closes)
+    TemporaryMeasureInEffect = "temporary-measure-in-effect", "Every disabled dependency and paused rollout is ended before closing.";
+    /// `end_mitigation` names a number that is none of the incident's mitigations.
+    NoSuchMitigation = "no-such-mitigation", "Only a mitigation the incident started can be ended.";
+    /// `end_mitigation` names a mitigation that has ended already.
+    MitigationAlreadyEnded = "mitigation-already-ended", "A mitigation ends once.";
 
     // ---- Resolving: verification ----
     /// > Mitigate before root-cause analysis when user impact is active.

@@ -271,6 +271,10 @@ pub struct IncidentGen {
     endpoint: Option<&'static str>,
     dependency: Option<&'static str>,
     blocked: Option<&'static str>,
+    /// The number of a disabled dependency or paused rollout in effect.
+    undo: Option<usize>,
+    /// Mitigations started so far (their numbers run from 1).
+    started: usize,
     user_impact: bool,
     declared_at: i64,
     started_at: i64,
@@ -344,7 +348,8 @@ impl IncidentGen {
         if peak <= 2 || rng.chance(30) {
             steps.push_back(Step::Postmortem);
         }
-        // A blocked endpoint (if the mitigation blocks one) is lifted here.
+        // A temporary measure (a block, a disabled dependency, a paused
+        // rollout: one at most) is undone here.
         steps.push_back(Step::LiftBlock);
         steps.push_back(Step::Close);
         let spine = steps.len();
@@ -361,6 +366,8 @@ impl IncidentGen {
             endpoint,
             dependency,
             blocked: None,
+            undo: None,
+            started: 0,
             user_impact: true,
             declared_at: 0,
             started_at: 0,
@@ -625,7 +632,14 @@ impl IncidentGen {
                     .envelope(rng, "lift_block", at)
                     .str("endpoint", endpoint)
                     .finish(),
-                // Nothing blocked: a note takes the slot, so lengths stay exact.
+                None if self.undo.is_some() => {
+                    let number = self.undo.take().unwrap_or_default();
+                    self.envelope(rng, "end_mitigation", at)
+                        .raw("number", &number.to_string())
+                        .str("outcome", "helped")
+                        .finish()
+                }
+                // Nothing to undo: a note takes the slot, so lengths stay exact.
                 None => {
                     let text = Self::sentence(rng, 4, 12);
                     self.envelope(rng, "add_note", at)
@@ -654,8 +668,11 @@ impl IncidentGen {
 
     fn mitigation(&mut self, rng: &mut Rng, was: Phase) -> (Obj, String) {
         let m = Obj::new();
-        // One block at a time, and only from a phase that can lift it later.
-        let kinds: &[&str] = if self.blocked.is_none() && was != Phase::Mitigating {
+        self.started += 1;
+        // One temporary measure (block, disabled dependency, paused rollout)
+        // at most, undone in the one slot before closing.
+        let none_yet = self.blocked.is_none() && self.undo.is_none();
+        let kinds: &[&str] = if none_yet && was != Phase::Mitigating {
             &[
                 "rollback_image",
                 "disable_dependency",
@@ -665,7 +682,7 @@ impl IncidentGen {
                 "other",
             ]
         } else {
-            &["rollback_image", "revert_config", "pause_rollout", "other"]
+            &["rollback_image", "revert_config", "other"]
         };
         match rng.pick(kinds) {
             "rollback_image" => {
@@ -682,6 +699,7 @@ impl IncidentGen {
             }
             "disable_dependency" => {
                 let dep = rng.pick(OPTIONAL_DEPENDENCIES);
+                self.undo = Some(self.started);
                 (
                     m.str("kind", "disable_dependency").str("dependency", dep),
                     format!("Bypassing {dep}"),
@@ -692,10 +710,13 @@ impl IncidentGen {
                     .str("change", "Restore UPLOAD_CHUNK_SIZE=8MiB"),
                 "Reverting the config change".to_owned(),
             ),
-            "pause_rollout" => (
-                m.str("kind", "pause_rollout").str("rollout", "web canary"),
-                "Pausing the rollout".to_owned(),
-            ),
+            "pause_rollout" => {
+                self.undo = Some(self.started);
+                (
+                    m.str("kind", "pause_rollout").str("rollout", "web canary"),
+                    "Pausing the rollout".to_owned(),
+                )
+            }
             "block_endpoint" => {
                 let endpoint = rng.pick(ENDPOINTS);
                 self.blocked = Some(endpoint);

@@ -4,11 +4,11 @@
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::{
-    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, LiftBlock, Phase,
-    Resolve, Snapshot, StartMitigation, UpdateImpact,
+    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, EndMitigation,
+    LiftBlock, Phase, Rename, Resolve, Snapshot, StartMitigation, UpdateImpact,
 };
-use crate::mitigation::{Mitigation, MitigationRecord};
-use crate::notes::{Note, RootCause};
+use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord};
+use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
 use crate::roles::{PartialRoles, Role, Roles};
@@ -35,8 +35,10 @@ pub(super) enum Change {
     Note(Note),
     RootCause(RootCause),
     Mitigation(MitigationRecord, CommsUpdate),
-    LiftBlock(usize),
+    /// Ends the mitigations at these positions.
+    EndMitigations(Vec<usize>, MitigationEnd),
     Postmortem(Postmortem),
+    Title(ShortText),
     Close,
 }
 
@@ -76,6 +78,10 @@ pub(super) fn check_declaration(
     let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
     if let Some(input) = &d.impact {
         check_impact_rules(r, "severity", input_parts(input), at, d.severity);
+    }
+    if let Some(detected_at) = d.detected_at {
+        let start = d.impact.as_ref().and_then(|i| i.started_at);
+        check_true_time(r, "detected_at", detected_at, at, start);
     }
     let mut roles = PartialRoles::default();
     let blank = match &d.roles {
@@ -139,8 +145,13 @@ impl Snapshot {
                 }))
             }
             CommandBody::AddNote(b) => {
+                c.true_time(r, b.occurred_at);
                 let text = r.text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
-                Some(Change::Note(Note { at: c.at, text }))
+                Some(Change::Note(Note {
+                    at: c.at,
+                    occurred_at: b.occurred_at,
+                    text,
+                }))
             }
             CommandBody::RecordRootCause(b) => c.record_root_cause(r, b.text.as_deref()),
             CommandBody::StartMitigation(b) => c.start_mitigation(r, b),
@@ -150,6 +161,8 @@ impl Snapshot {
             }
             CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_deref(), b.update.as_ref()),
             CommandBody::LiftBlock(b) => c.lift_block(r, b),
+            CommandBody::EndMitigation(b) => c.end_mitigation(r, b),
+            CommandBody::Rename(b) => rename(r, b),
             CommandBody::Resolve(b) => c.resolve(r, b),
             CommandBody::SubmitPostmortem(b) => Postmortem::check(
                 r,
@@ -287,44 +300,72 @@ impl Check<'_> {
 
     fn record_root_cause(&self, r: &mut Report, text: Option<&str>) -> Option<Change> {
         let s = self.state;
-        if s.impact.user_impact_active() && s.mitigations.is_empty() {
+        if s.impact.user_impact_active() && !s.mitigations.iter().any(MitigationRecord::counts) {
             r.push(
                 Rule::MitigateBeforeRca,
                 "type",
-                "mitigate before root-cause analysis when user impact is active: start a mitigation first",
+                "mitigate before root-cause analysis when user impact is active: start a mitigation (one in effect or one that helped) first",
             );
         }
         let text = r.text::<LongText>("text", text, Rule::FieldEmpty)?;
         Some(Change::RootCause(RootCause { at: self.at, text }))
     }
 
+    /// The true time the command carries (`occurred_at`), if any.
+    fn true_time(&self, r: &mut Report, occurred_at: Option<Timestamp>) {
+        if let Some(occurred_at) = occurred_at {
+            let start = Some(self.state.impact.started_at());
+            check_true_time(r, "occurred_at", occurred_at, self.at, start);
+        }
+    }
+
     fn start_mitigation(&self, r: &mut Report, b: &StartMitigation) -> Option<Change> {
         let mitigation = Mitigation::check(r, "mitigation", &b.mitigation, self.playbook);
+        self.true_time(r, b.occurred_at);
         let update = self.update(r, b.update.as_ref());
         Some(Change::Mitigation(
             MitigationRecord {
                 at: self.at,
+                occurred_at: b.occurred_at,
                 mitigation: mitigation?,
+                ended: None,
             },
             update?,
         ))
     }
 
+    /// `lift_block`: ends every block of the endpoint in effect, as `helped`.
     fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
         let endpoint = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty)?;
-        let found = self
-            .state
-            .blocked_endpoints
-            .iter()
-            .position(|e| *e == endpoint);
-        if found.is_none() {
+        let blocks: Vec<usize> = (self.state.mitigations.iter().enumerate())
+            .filter(|(_, m)| m.blocks() == Some(&endpoint))
+            .map(|(i, _)| i)
+            .collect();
+        if blocks.is_empty() {
             r.push(
                 Rule::NoSuchBlock,
                 "endpoint",
                 format!("{endpoint} is not blocked"),
             );
+            return None;
         }
-        found.map(Change::LiftBlock)
+        let end = MitigationEnd {
+            at: self.at,
+            outcome: MitigationOutcome::Helped,
+            note: None,
+        };
+        Some(Change::EndMitigations(blocks, end))
+    }
+
+    fn end_mitigation(&self, r: &mut Report, b: &EndMitigation) -> Option<Change> {
+        let note = r.optional_text::<ShortText>("note", b.note.as_deref());
+        let i = mitigation::check_end(r, "number", &self.state.mitigations, b.number);
+        let end = MitigationEnd {
+            at: self.at,
+            outcome: b.outcome,
+            note: note?,
+        };
+        Some(Change::EndMitigations(vec![i?], end))
     }
 
     fn resolve(&self, r: &mut Report, b: &Resolve) -> Option<Change> {
@@ -339,4 +380,11 @@ impl Check<'_> {
         s.check_resolvable(r);
         self.update(r, b.update.as_ref()).map(Change::Update)
     }
+}
+
+/// `rename`: a new title and why.
+fn rename(r: &mut Report, b: &Rename) -> Option<Change> {
+    let title = r.text::<ShortText>("title", b.title.as_deref(), Rule::FieldEmpty);
+    r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
+    title.map(Change::Title)
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::comms::UpdateInput;
 use crate::impact::ImpactInput;
-use crate::mitigation::MitigationInput;
+use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
 use crate::severity::Severity;
@@ -36,7 +36,7 @@ use crate::verification::Verification;
 /// it carries nested inputs (see [`CommandBody`]), none for `close`.
 macro_rules! commands {
     ($( $(#[doc = $doc:literal])* $kind:ident = $name:literal $(, $payload:ty)?; )*) => {
-        /// The command types: the 17 of the playbook's wire contract and `assign_roles`.
+        /// The command types: the 17 of the playbook's wire contract and the crate's additions.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
@@ -137,6 +137,12 @@ commands! {
     /// over SEV1 comms moves the engineering lead and the communications
     /// owner together).
     AssignRoles = "assign_roles", Box<AssignRoles>;
+    /// End a mitigation with how it went; ending a temporary measure undoes
+    /// it (an addition to the wire contract: issue 10, mitigations with a life).
+    EndMitigation = "end_mitigation", EndMitigation;
+    /// Change the title, with a reason (an addition to the wire contract:
+    /// issue 10, true times and titles).
+    Rename = "rename", Rename;
 }
 
 impl fmt::Display for CommandKind {
@@ -163,6 +169,9 @@ pub struct Declare {
     /// The first comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
+    /// When the problem was detected, if before the declaration (`at`):
+    /// no later than `at`, not before the impact started.
+    pub detected_at: Option<Timestamp>,
 }
 
 /// `post_update`: post a comms update.
@@ -251,6 +260,9 @@ pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
     pub text: Option<String>,
+    /// When what it tells really happened, if before `at`: no later than
+    /// `at`, not before the impact started.
+    pub occurred_at: Option<Timestamp>,
 }
 
 /// `record_root_cause`: record the root cause.
@@ -271,6 +283,9 @@ pub struct StartMitigation {
     /// The comms update announcing it.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
+    /// When it really started, if before `at`: no later than `at`, not
+    /// before the impact started.
+    pub occurred_at: Option<Timestamp>,
 }
 
 /// `begin_monitoring`: the mitigation is in place; watch it.
@@ -301,6 +316,39 @@ pub struct LiftBlock {
     /// The blocked endpoint.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub endpoint: Option<String>,
+}
+
+/// `end_mitigation`: end a mitigation, saying how it went.
+///
+/// Ending a temporary measure (a disabled dependency, a paused rollout, a
+/// blocked endpoint) means it was undone; for a block, `lift_block` does the
+/// same with the outcome `helped`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EndMitigation {
+    /// The mitigation's number in its incident: 1 for the first started.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub number: u64,
+    /// How it went.
+    pub outcome: MitigationOutcome,
+    /// What was seen, optional.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
+    pub note: Option<String>,
+}
+
+/// `rename`: change the incident's title, saying why.
+///
+/// The titles an incident had are its history's: the `declare`'s, then
+/// every `rename`'s (in Rust, `Incident::renames`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Rename {
+    /// The new title.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub title: Option<String>,
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
 }
 
 /// `resolve`: resolve, with the verification that shows it.
@@ -356,6 +404,8 @@ impl CommandBody {
             | CommandBody::RecordRootCause(_)
             | CommandBody::LiftBlock(_)
             | CommandBody::SubmitPostmortem(_)
+            | CommandBody::EndMitigation(_)
+            | CommandBody::Rename(_)
             | CommandBody::Close => None,
         }
     }
@@ -529,6 +579,16 @@ struct Flat {
     endpoint: Field<String>,
     #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
+    #[serde(default, deserialize_with = "present")]
+    number: Field<u64>,
+    #[serde(default, deserialize_with = "present")]
+    outcome: Field<MitigationOutcome>,
+    #[serde(default, deserialize_with = "present")]
+    note: Field<String>,
+    #[serde(default, deserialize_with = "present")]
+    detected_at: Field<Timestamp>,
+    #[serde(default, deserialize_with = "present")]
+    occurred_at: Field<Timestamp>,
 }
 
 fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, String> {
@@ -561,6 +621,11 @@ impl Flat {
             verification,
             endpoint,
             postmortem,
+            number,
+            outcome,
+            note,
+            detected_at,
+            occurred_at,
         } = self;
         [
             ("title", title.is_some()),
@@ -578,6 +643,11 @@ impl Flat {
             ("verification", verification.is_some()),
             ("endpoint", endpoint.is_some()),
             ("postmortem", postmortem.is_some()),
+            ("number", number.is_some()),
+            ("outcome", outcome.is_some()),
+            ("note", note.is_some()),
+            ("detected_at", detected_at.is_some()),
+            ("occurred_at", occurred_at.is_some()),
         ]
         .into_iter()
         .find(|(_, present)| *present)
@@ -603,16 +673,21 @@ impl Flat {
     }
 
     /// Takes the fields of a `kind` body out of `self`, leaving the others.
+    fn take_declare(&mut self, kind: CommandKind) -> Result<Declare, String> {
+        Ok(Declare {
+            title: self.title.take().flatten(),
+            severity: required(self.severity.take(), "severity", kind)?,
+            impact: self.impact.take().flatten(),
+            roles: self.roles.take().flatten(),
+            update: self.update.take().flatten(),
+            detected_at: self.detected_at.take().flatten(),
+        })
+    }
+
     fn take_body(&mut self, kind: CommandKind) -> Result<CommandBody, String> {
         use CommandKind as K;
         Ok(match kind {
-            K::Declare => CommandBody::from(Declare {
-                title: self.title.take().flatten(),
-                severity: required(self.severity.take(), "severity", kind)?,
-                impact: self.impact.take().flatten(),
-                roles: self.roles.take().flatten(),
-                update: self.update.take().flatten(),
-            }),
+            K::Declare => CommandBody::from(self.take_declare(kind)?),
             K::PostUpdate => CommandBody::from(PostUpdate {
                 update: self.update.take().flatten(),
             }),
@@ -642,6 +717,7 @@ impl Flat {
             }),
             K::AddNote => CommandBody::from(AddNote {
                 text: self.text.take().flatten(),
+                occurred_at: self.occurred_at.take().flatten(),
             }),
             K::RecordRootCause => CommandBody::from(RecordRootCause {
                 text: self.text.take().flatten(),
@@ -649,6 +725,7 @@ impl Flat {
             K::StartMitigation => CommandBody::from(StartMitigation {
                 mitigation: required(self.mitigation.take(), "mitigation", kind)?,
                 update: self.update.take().flatten(),
+                occurred_at: self.occurred_at.take().flatten(),
             }),
             K::BeginMonitoring => CommandBody::from(BeginMonitoring {
                 update: self.update.take().flatten(),
@@ -672,6 +749,15 @@ impl Flat {
                 postmortem: required(self.postmortem.take(), "postmortem", kind)?,
             }),
             K::Close => CommandBody::Close,
+            K::EndMitigation => CommandBody::from(EndMitigation {
+                number: required(self.number.take(), "number", kind)?,
+                outcome: required(self.outcome.take(), "outcome", kind)?,
+                note: self.note.take().flatten(),
+            }),
+            K::Rename => CommandBody::from(Rename {
+                title: self.title.take().flatten(),
+                reason: self.reason.take().flatten(),
+            }),
         })
     }
 }
@@ -723,16 +809,27 @@ struct FlatRef<'a> {
     postmortem: Option<&'a PostmortemInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update: Option<&'a UpdateInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<MitigationOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detected_at: Option<&'a Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurred_at: Option<&'a Timestamp>,
 }
 
-impl Serialize for Command {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut f = FlatRef {
-            kind: self.kind(),
-            incident_id: &self.incident_id,
-            command_id: &self.command_id,
-            at: &self.at,
-            expected_version: self.expected_version,
+impl<'a> FlatRef<'a> {
+    /// The envelope of `cmd`, without any body field.
+    fn envelope(cmd: &'a Command) -> Self {
+        FlatRef {
+            kind: cmd.kind(),
+            incident_id: &cmd.incident_id,
+            command_id: &cmd.command_id,
+            at: &cmd.at,
+            expected_version: cmd.expected_version,
             title: None,
             severity: None,
             reason: None,
@@ -748,7 +845,18 @@ impl Serialize for Command {
             verification: None,
             postmortem: None,
             update: None,
-        };
+            number: None,
+            outcome: None,
+            note: None,
+            detected_at: None,
+            occurred_at: None,
+        }
+    }
+}
+
+impl Serialize for Command {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut f = FlatRef::envelope(self);
         f.update = self.body.update();
         match &self.body {
             CommandBody::Declare(b) => {
@@ -756,6 +864,7 @@ impl Serialize for Command {
                 f.severity = Some(b.severity);
                 f.impact = b.impact.as_ref();
                 f.roles = b.roles.as_ref();
+                f.detected_at = b.detected_at.as_ref();
             }
             CommandBody::ChangeSeverity(b) => {
                 f.severity = Some(b.severity);
@@ -774,14 +883,29 @@ impl Serialize for Command {
                 f.check = Some(b.check);
                 f.finding = b.finding.as_ref();
             }
-            CommandBody::AddNote(b) => f.text = b.text.as_ref(),
+            CommandBody::AddNote(b) => {
+                f.text = b.text.as_ref();
+                f.occurred_at = b.occurred_at.as_ref();
+            }
             CommandBody::RecordRootCause(b) => f.text = b.text.as_ref(),
-            CommandBody::StartMitigation(b) => f.mitigation = Some(&b.mitigation),
+            CommandBody::StartMitigation(b) => {
+                f.mitigation = Some(&b.mitigation);
+                f.occurred_at = b.occurred_at.as_ref();
+            }
             CommandBody::ResumeInvestigation(b) => f.reason = b.reason.as_ref(),
             CommandBody::LiftBlock(b) => f.endpoint = b.endpoint.as_ref(),
             CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
             CommandBody::Reopen(b) => f.reason = b.reason.as_ref(),
             CommandBody::SubmitPostmortem(b) => f.postmortem = Some(&b.postmortem),
+            CommandBody::EndMitigation(b) => {
+                f.number = Some(b.number);
+                f.outcome = Some(b.outcome);
+                f.note = b.note.as_ref();
+            }
+            CommandBody::Rename(b) => {
+                f.title = b.title.as_ref();
+                f.reason = b.reason.as_ref();
+            }
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
         }
         f.serialize(serializer)

@@ -9,6 +9,7 @@
 use crate::incident::checks::{Change, check_declaration};
 use crate::incident::phase::Transition;
 use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
+use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
 use uuid::Uuid;
@@ -120,6 +121,7 @@ impl Incident {
                 peak_severity: d.severity,
                 title,
                 declared_at: cmd.at,
+                detected_at: d.detected_at,
                 last_command_at: cmd.at,
                 roles,
                 impact,
@@ -379,20 +381,20 @@ impl Incident {
             Change::Note(note) => s.notes.push(note),
             Change::RootCause(root_cause) => s.root_cause = Some(root_cause),
             Change::Mitigation(record, update) => {
-                if let Some(endpoint) = record.mitigation.blocked_endpoint()
-                    && !s.blocked_endpoints.contains(endpoint)
-                {
-                    s.blocked_endpoints.push(endpoint.clone());
-                }
                 s.mitigations.push(record);
+                s.blocked_endpoints = blocked_now(&s.mitigations);
                 s.updates.push(update);
             }
-            Change::LiftBlock(i) => {
-                if i < s.blocked_endpoints.len() {
-                    s.blocked_endpoints.remove(i);
+            Change::EndMitigations(positions, end) => {
+                for i in positions {
+                    if let Some(record) = s.mitigations.get_mut(i) {
+                        record.ended = Some(end.clone());
+                    }
                 }
+                s.blocked_endpoints = blocked_now(&s.mitigations);
             }
             Change::Postmortem(postmortem) => s.postmortem = Some(postmortem),
+            Change::Title(title) => s.title = title,
             Change::Close => {}
         }
         s.phase = after;

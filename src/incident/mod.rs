@@ -19,8 +19,9 @@ use uuid::Uuid;
 pub(crate) use command::parse_uuid;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
-    ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
+    CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
+    Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
+    UpdateImpact,
 };
 pub use handle::Decision;
 pub use phase::{Phase, Transition};
@@ -152,6 +153,20 @@ impl Incident {
     pub fn declared_at(&self) -> Timestamp {
         self.state.declared_at
     }
+    /// When the problem was detected: the declaration's `detected_at` if it
+    /// said, else when it was declared.
+    pub fn detected_at(&self) -> Timestamp {
+        self.state.detected_at.unwrap_or(self.state.declared_at)
+    }
+    /// Every `rename`, in order, with when it was recorded: with the
+    /// declared title (the `declare`'s), the incident's title history. The
+    /// current title is [`Incident::title`].
+    pub fn renames(&self) -> impl Iterator<Item = (Timestamp, &Rename)> {
+        self.state.history.iter().filter_map(|c| match &c.body {
+            CommandBody::Rename(r) => Some((c.at, r)),
+            _ => None,
+        })
+    }
     /// When the last accepted command happened.
     pub fn last_command_at(&self) -> Timestamp {
         self.state.last_command_at
@@ -168,7 +183,8 @@ impl Incident {
     pub fn updates(&self) -> &[CommsUpdate] {
         &self.state.updates
     }
-    /// Every mitigation started, in order.
+    /// Every mitigation started, in order: mitigation number `n` is
+    /// `mitigations()[n - 1]`, with its end once it ended.
     pub fn mitigations(&self) -> &[MitigationRecord] {
         &self.state.mitigations
     }
@@ -191,6 +207,12 @@ impl Incident {
     /// Endpoints blocked and not yet lifted.
     pub fn blocked_endpoints(&self) -> &[ShortText] {
         &self.state.blocked_endpoints
+    }
+    /// The mitigations still in effect, with their numbers (from 1).
+    pub fn mitigations_in_effect(&self) -> impl Iterator<Item = (u64, &MitigationRecord)> {
+        (1..)
+            .zip(&self.state.mitigations)
+            .filter(|(_, m)| m.in_effect())
     }
     /// The postmortem, once submitted.
     pub fn postmortem(&self) -> Option<&Postmortem> {

@@ -143,7 +143,9 @@ impl Transition {
                 | K::UnassignRole
                 | K::AddNote
                 | K::RecordRootCause
-                | K::LiftBlock,
+                | K::LiftBlock
+                | K::EndMitigation
+                | K::Rename,
             ) => T::To(open),
             // Open only.
             (

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::comms::{CommsUpdate, next_update_problem};
 use crate::impact::{self, Impact};
 use crate::incident::{Command, Incident, Outcome, Phase};
-use crate::mitigation::MitigationRecord;
+use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, check_severity};
@@ -61,6 +61,10 @@ pub struct Snapshot {
     pub title: ShortText,
     /// When it was declared.
     pub declared_at: Timestamp,
+    /// When the problem was detected, if the declaration said (no later
+    /// than `declared_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_at: Option<Timestamp>,
     /// When the last accepted command happened.
     pub last_command_at: Timestamp,
     /// Who holds which role.
@@ -69,7 +73,8 @@ pub struct Snapshot {
     pub impact: Impact,
     /// Every comms update, in order.
     pub updates: Vec<CommsUpdate>,
-    /// Every mitigation started, in order.
+    /// Every mitigation started, in order (numbered from 1), each with its
+    /// end once it ended.
     pub mitigations: Vec<MitigationRecord>,
     /// Every note, in order.
     pub notes: Vec<Note>,
@@ -99,6 +104,7 @@ impl Snapshot {
             peak_severity,
             title,
             declared_at,
+            detected_at,
             last_command_at,
             roles,
             impact,
@@ -119,6 +125,7 @@ impl Snapshot {
             ("peak_severity", *peak_severity == other.peak_severity),
             ("title", *title == other.title),
             ("declared_at", *declared_at == other.declared_at),
+            ("detected_at", *detected_at == other.detected_at),
             ("last_command_at", *last_command_at == other.last_command_at),
             ("roles", *roles == other.roles),
             ("impact", *impact == other.impact),
@@ -260,7 +267,7 @@ impl Snapshot {
     }
 
     /// What closing demands: the postmortem the peak severity owes, matching
-    /// the peak, and no endpoint left blocked.
+    /// the peak, no temporary measure left in effect, and no endpoint left blocked.
     pub(crate) fn check_closable(&self, r: &mut Report) {
         if self.peak_severity.requires_postmortem()
             && !self
@@ -285,6 +292,7 @@ impl Snapshot {
                 Some(self.peak_severity),
             );
         }
+        mitigation::check_temporary_ended(r, "mitigations", &self.mitigations);
         if !self.blocked_endpoints.is_empty() {
             let names: Vec<&str> = self.blocked_endpoints.iter().map(|e| e.as_str()).collect();
             r.push(

@@ -605,6 +605,27 @@ impl Scenario {
         self.command("lift_block", json!({"endpoint": "/api/share"}))
     }
 
+    /// `end_mitigation` of mitigation `number` (from 1) with `outcome`.
+    pub fn end_mitigation(&mut self, number: u64, outcome: &str) -> Value {
+        self.command(
+            "end_mitigation",
+            json!({"number": number, "outcome": outcome}),
+        )
+    }
+
+    /// `end_mitigation` of the first mitigation, which helped.
+    pub fn end_first_mitigation(&mut self) -> Value {
+        self.end_mitigation(1, "helped")
+    }
+
+    /// `rename`, with a reason.
+    pub fn rename(&mut self) -> Value {
+        self.command(
+            "rename",
+            json!({"title": "Uploads failing in EU storage", "reason": "The cause is the EU storage account"}),
+        )
+    }
+
     /// Verification that shows everything the current impact demands working.
     pub fn verification(&self) -> Value {
         let impact = self.incident().impact();
@@ -689,6 +710,8 @@ impl Scenario {
             CommandKind::Reopen => self.reopen(),
             CommandKind::SubmitPostmortem => self.submit_postmortem(),
             CommandKind::Close => self.close(),
+            CommandKind::EndMitigation => self.end_first_mitigation(),
+            CommandKind::Rename => self.rename(),
             other => panic!("the fixture has no command of type {other}"),
         }
     }

@@ -359,6 +359,18 @@ impl Gen {
         Some(v)
     }
 
+    /// `end_mitigation` of the first temporary measure in effect, if any.
+    pub fn end_temporary(&mut self, inc: &Inc) -> Option<Value> {
+        let n = inc
+            .lives
+            .iter()
+            .position(|(temporary, _, end)| *temporary && end.is_none())?;
+        let mut v = self.envelope("end_mitigation");
+        v["number"] = (n + 1).into();
+        v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
+        Some(v)
+    }
+
     /// A verification that passes everything the impact demands, with
     /// harmless extras now and then.
     pub fn verification(&mut self, inc: &Inc) -> Value {
@@ -510,6 +522,8 @@ impl Gen {
             Phase::Resolved => {
                 if !inc.blocked.is_empty() {
                     self.lift(inc).expect("a block")
+                } else if let Some(v) = self.end_temporary(inc) {
+                    v
                 } else if !Self::postmortem_done(inc) {
                     self.postmortem(inc, "published")
                 } else if self.rng.chance(90) {

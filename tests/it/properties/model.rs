@@ -76,6 +76,9 @@ pub struct Inc {
     pub check_count: usize,
     pub notes: usize,
     pub mitigations: usize,
+    /// Each mitigation, numbered from 1: whether it is a temporary measure
+    /// other than a block, the endpoint it blocks, and its outcome once ended.
+    pub lives: Vec<(bool, Option<String>, Option<String>)>,
     pub updates: usize,
     pub root_cause: bool,
     /// (status, severity) of the postmortem, once submitted.
@@ -636,6 +639,7 @@ fn declared(cmd: &Value, env: &Env) -> Inc {
         check_count: 0,
         notes: 0,
         mitigations: 0,
+        lives: Vec::new(),
         updates: 1,
         root_cause: false,
         postmortem: None,
@@ -736,7 +740,11 @@ impl Inc {
             "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
             "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
             "record_root_cause" => {
-                if self.impact.active && self.mitigations == 0 {
+                // Only one in effect or one that helped counts.
+                let counts = |l: &(bool, Option<String>, Option<String>)| {
+                    l.2.as_deref().is_none_or(|o| o == "helped")
+                };
+                if self.impact.active && !self.lives.iter().any(counts) {
                     r.insert("mitigate-before-rca");
                 }
                 push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
@@ -772,9 +780,39 @@ impl Inc {
                 );
             }
             "close" => r.extend(self.closing_rules()),
+            "end_mitigation" => {
+                let n = cmd["number"].as_u64().expect("a number");
+                match usize::try_from(n)
+                    .ok()
+                    .and_then(|n| self.lives.get(n.checked_sub(1)?))
+                {
+                    None => {
+                        r.insert("no-such-mitigation");
+                    }
+                    Some((_, _, Some(_))) => {
+                        r.insert("mitigation-already-ended");
+                    }
+                    Some(_) => {}
+                }
+                if !absent(cmd.get("note")) {
+                    push_text(&mut r, &text(cmd.get("note"), SHORT), "field-empty");
+                }
+            }
             other => panic!("not a command type: {other}"),
         }
         verdict(r)
+    }
+
+    /// The blocked endpoints: those of blocks in effect, each once, in order.
+    fn block_now(&mut self) {
+        self.blocked.clear();
+        for (_, endpoint, end) in &self.lives {
+            if let (Some(e), None) = (endpoint, end)
+                && !self.blocked.contains(e)
+            {
+                self.blocked.push(e.clone());
+            }
+        }
     }
 
     /// What closing now would break.
@@ -796,6 +834,13 @@ impl Inc {
         }
         if !self.blocked.is_empty() {
             r.insert("block-not-lifted");
+        }
+        if self
+            .lives
+            .iter()
+            .any(|(temporary, _, end)| *temporary && end.is_none())
+        {
+            r.insert("temporary-measure-in-effect");
         }
         r
     }
@@ -833,17 +878,24 @@ impl Inc {
             "record_root_cause" => self.root_cause = true,
             "start_mitigation" => {
                 self.mitigations += 1;
-                let m = &cmd["mitigation"];
-                if str_of(m, "kind") == Some("block_endpoint") {
-                    let e = str_of(m, "endpoint").expect("an endpoint").to_owned();
-                    if !self.blocked.contains(&e) {
-                        self.blocked.push(e);
-                    }
-                }
+                self.lives.push(life(&cmd["mitigation"], None));
+                self.block_now();
             }
             "lift_block" => {
                 let e = str_of(cmd, "endpoint").expect("an endpoint");
-                self.blocked.retain(|b| b != e);
+                for l in &mut self.lives {
+                    if l.1.as_deref() == Some(e) && l.2.is_none() {
+                        l.2 = Some("helped".to_owned());
+                    }
+                }
+                self.block_now();
+            }
+            "end_mitigation" => {
+                let n = cmd["number"].as_u64().expect("a number") as usize;
+                if let Some(l) = self.lives.get_mut(n - 1) {
+                    l.2 = str_of(cmd, "outcome").map(str::to_owned);
+                }
+                self.block_now();
             }
             "submit_postmortem" => {
                 let pm = &cmd["postmortem"];
@@ -919,6 +971,10 @@ impl Inc {
             checks: checks.into_iter().collect(),
             notes: list(s, "notes").len(),
             mitigations: list(s, "mitigations").len(),
+            lives: list(s, "mitigations")
+                .iter()
+                .map(|m| life(&m["mitigation"], field(m, "ended")))
+                .collect(),
             updates: list(s, "updates").len(),
             root_cause: s.get("root_cause").is_some_and(|r| !r.is_null()),
             postmortem: pm.map(|p| {
@@ -982,4 +1038,18 @@ impl Inc {
         v.dedup();
         v
     }
+}
+
+/// A mitigation's life as the model keeps it: a disabled dependency or a
+/// paused rollout is a temporary measure (a block is `block-not-lifted`'s);
+/// `ended` is its end as a snapshot writes it.
+fn life(m: &Value, ended: Option<&Value>) -> (bool, Option<String>, Option<String>) {
+    let kind = str_of(m, "kind");
+    let temporary = matches!(kind, Some("disable_dependency" | "pause_rollout"));
+    let endpoint = match kind {
+        Some("block_endpoint") => str_of(m, "endpoint").map(str::to_owned),
+        _ => None,
+    };
+    let outcome = ended.and_then(|e| str_of(e, "outcome")).map(str::to_owned);
+    (temporary, endpoint, outcome)
 }

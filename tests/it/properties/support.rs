@@ -334,7 +334,7 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
     let open = phase.is_open();
     match kind {
         "post_update" | "assign_role" | "unassign_role" | "add_note" | "record_root_cause"
-        | "lift_block" => open || phase == Resolved,
+        | "lift_block" | "end_mitigation" | "rename" => open || phase == Resolved,
         "change_severity" | "update_impact" | "record_check" | "start_mitigation" | "resolve" => {
             open
         }

@@ -1,4 +1,4 @@
-//! Declaring: the impact, its start and the severity floor.
+//! Declaring: the impact, its start, the severity floor, and true times.
 
 use super::*;
 
@@ -7,6 +7,23 @@ use Severity::{Sev2, Sev3};
 /// The triggers of this section that have the usual shape (see [`Triplet`]).
 pub fn triplets() -> Vec<Triplet> {
     vec![
+        Triplet {
+            rule: Rule::OccurredAfterRecorded,
+            given: || Scenario::declared(Sev3),
+            command: note_of_earlier,
+            breaks: Set("occurred_at", json!(time(5))),
+            at: "occurred_at",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::OccurredBeforeImpact,
+            given: || Scenario::declared(Sev3),
+            command: note_of_earlier,
+            // The SEV3 impact started 35 minutes before the declaration.
+            breaks: Set("occurred_at", json!(time(-36))),
+            at: "occurred_at",
+            fix: Some(Set("occurred_at", json!(time(-35)))),
+        },
         Triplet {
             rule: Rule::ImpactIncomplete,
             given: || Scenario::new(Sev3),
@@ -89,4 +106,97 @@ fn an_updated_impact_starts_no_later_than_the_declaration() {
         Some("impact.started_at"),
     );
     s.accept(&with(&late, "impact.started_at", json!(time(-90))));
+}
+
+// ---- True times and titles (issue 10 §3) ----
+
+/// `add_note` of something that happened at the declaration, written a minute later.
+fn note_of_earlier(s: &mut Scenario) -> Value {
+    with(&s.add_note(), "occurred_at", json!(time(0)))
+}
+
+#[test]
+fn a_declaration_says_when_the_problem_was_detected() {
+    let mut s = Scenario::new(Sev3);
+    let declare = s.declare();
+    for (detected, rule) in [
+        (time(1), Rule::OccurredAfterRecorded),
+        (time(-36), Rule::OccurredBeforeImpact),
+    ] {
+        let late = with(&declare, "detected_at", json!(detected));
+        assert_only(&s.reject(&late), rule, Some("detected_at"));
+    }
+    s.accept(&with(&declare, "detected_at", json!(time(-2))));
+    assert_eq!(s.incident().detected_at().to_string(), time(-2));
+    let snapshot = serde_json::to_value(s.incident()).unwrap();
+    assert_eq!(snapshot["detected_at"], json!(time(-2)));
+    assert!(load(&snapshot).is_ok());
+    // Without it, the snapshot has no such field and detection is the declaration.
+    let s = Scenario::declared(Sev3);
+    let snapshot = serde_json::to_value(s.incident()).unwrap();
+    assert!(snapshot.get("detected_at").is_none());
+    assert_eq!(s.incident().detected_at(), s.incident().declared_at());
+}
+
+#[test]
+fn a_mitigation_and_a_note_keep_their_true_times() {
+    // GitHub locked deploys at 23:07 and declared at 23:09: the lock is
+    // recorded after the declaration, at its true time.
+    let mut s = Scenario::declared(Sev3);
+    let lock = s.start_mitigation(json!({"kind": "pause_rollout", "rollout": "All deploys"}));
+    let lock = with(&lock, "occurred_at", json!(time(-2)));
+    s.accept(&lock);
+    s.run(note_of_earlier);
+    let incident = s.incident();
+    assert_eq!(
+        incident.mitigations()[0].happened_at().to_string(),
+        time(-2)
+    );
+    assert_eq!(incident.notes()[0].happened_at().to_string(), time(0));
+    assert_eq!(incident.notes()[0].at.to_string(), time(2));
+    let snapshot = serde_json::to_value(incident).unwrap();
+    assert_eq!(snapshot["mitigations"][0]["occurred_at"], json!(time(-2)));
+    assert!(load(&snapshot).is_ok());
+    // Without a true time the records look as they always did.
+    s.run(Scenario::add_note);
+    let snapshot = serde_json::to_value(s.incident()).unwrap();
+    let keys: Vec<&String> = snapshot["notes"][1].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["at", "text"]);
+    // A true time after the command that records it is refused on a mitigation too.
+    let later = with(&s.rollback(), "occurred_at", json!(time(60)));
+    assert_only(
+        &s.reject(&later),
+        Rule::OccurredAfterRecorded,
+        Some("occurred_at"),
+    );
+}
+
+#[test]
+fn a_rename_changes_the_title_and_the_history_keeps_every_title() {
+    let mut s = Scenario::declared(Sev3);
+    let rename = s.command(
+        "rename",
+        json!({"title": "Database replication lag", "reason": "It is not spam load"}),
+    );
+    s.accept(&rename);
+    assert_eq!(s.incident().title().as_str(), "Database replication lag");
+    let renames: Vec<_> = s.incident().renames().collect();
+    assert_eq!(renames.len(), 1);
+    assert_eq!(renames[0].1.reason.as_deref(), Some("It is not spam load"));
+    for field in ["title", "reason"] {
+        for (_, mut broken) in absent(&rename, field) {
+            broken["command_id"] = json!(command_id(90));
+            assert_only(&s.reject(&broken), Rule::FieldEmpty, Some(field));
+        }
+    }
+    // Allowed once resolved, not once closed.
+    let mut s = Scenario::in_phase(Sev3, Phase::Resolved);
+    let rename = s.command(
+        "rename",
+        json!({"title": "Replica lag", "reason": "Clearer"}),
+    );
+    s.accept(&rename);
+    s.run(Scenario::close);
+    let again = s.command("rename", json!({"title": "Other", "reason": "Too late"}));
+    assert_only(&s.reject(&again), Rule::IncidentClosed, None);
 }

@@ -58,7 +58,9 @@ fn assert_exactly(r: &Rejection, expected: &[(Rule, Option<&str>)]) {
 /// A scenario in which `kind` is allowed, and a valid command of that kind.
 fn allowed(kind: CommandKind, severity: Severity) -> (Scenario, Value) {
     let phase = match kind {
-        CommandKind::BeginMonitoring | CommandKind::ResumeInvestigation => Phase::Mitigating,
+        CommandKind::BeginMonitoring
+        | CommandKind::ResumeInvestigation
+        | CommandKind::EndMitigation => Phase::Mitigating,
         CommandKind::Resolve => Phase::Monitoring,
         CommandKind::Reopen | CommandKind::SubmitPostmortem | CommandKind::Close => Phase::Resolved,
         _ => Phase::Investigating,
@@ -232,6 +234,8 @@ rule_cases! {
     FieldTooLong => field_too_long,
     ImpactIncomplete => impact_incomplete,
     ImpactStartAfterDeclaration => impact_start_after_declaration,
+    OccurredAfterRecorded => occurred_after_recorded,
+    OccurredBeforeImpact => occurred_before_impact,
     SeverityBelowFloor => severity_below_floor,
     SeverityUnchanged => severity_unchanged in declaring,
     UpdateRequired => update_required,
@@ -250,6 +254,9 @@ rule_cases! {
     BlockEndpointRiskNotHigher => block_endpoint_risk_not_higher,
     BlockNotLifted => block_not_lifted in mitigation,
     NoSuchBlock => no_such_block in mitigation,
+    TemporaryMeasureInEffect => temporary_measure_in_effect in mitigation,
+    NoSuchMitigation => no_such_mitigation in mitigation,
+    MitigationAlreadyEnded => mitigation_already_ended in mitigation,
     ResolveFromMonitoring => resolve_from_monitoring in resolving,
     VerificationApiHealth => verification_api_health,
     VerificationEndpoints => verification_endpoints,
