@@ -127,6 +127,31 @@ fn reports() {
         &["report", "--now", "2026-05-04T10:00:00Z", TWO],
         0,
     );
+    // As of a time mid-incident: what was recorded later does not count
+    // (the happy case is closed by then, and has five updates).
+    check(
+        "happy-sev1.as-of.report.txt",
+        &["report", "--now", "2026-05-04T09:25:00Z", HAPPY],
+        0,
+    );
+    check(
+        "happy-sev1.as-of.report.json",
+        &[
+            "report",
+            "--now",
+            "2026-05-04T09:25:00Z",
+            "--format",
+            "json",
+            HAPPY,
+        ],
+        0,
+    );
+    // Before any declaration: no incident.
+    check(
+        "two-incidents.as-of-before.report.txt",
+        &["report", "--now", "2026-05-04T08:00:00Z", TWO],
+        0,
+    );
     check(
         "sev2-escalated-reopened.report.txt",
         &[

@@ -10,6 +10,7 @@
 #[allow(dead_code)]
 mod fixture;
 
+mod as_of;
 #[cfg(feature = "cli")]
 mod cli;
 mod conformance;
