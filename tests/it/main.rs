@@ -11,6 +11,7 @@
 mod fixture;
 
 mod as_of;
+mod cdevents;
 #[cfg(feature = "cli")]
 mod cli;
 mod conformance;
