@@ -113,13 +113,13 @@ impl CdEventsExport {
                 reason,
             });
         }
-        if let Some(base) = ticket_base {
-            if let Some(reason) = uri::absolute_problem(base) {
-                return Err(CdEventsError::TicketBase {
-                    value: base.to_owned(),
-                    reason,
-                });
-            }
+        if let Some((base, reason)) =
+            ticket_base.and_then(|b| uri::absolute_problem(b).map(|r| (b, r)))
+        {
+            return Err(CdEventsError::TicketBase {
+                value: base.to_owned(),
+                reason,
+            });
         }
         Ok(CdEventsExport {
             source: source.to_owned(),
