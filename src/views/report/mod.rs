@@ -106,7 +106,9 @@ pub struct IncidentReport {
 }
 
 impl IncidentReport {
-    /// The report on `incident` at `now`, under `playbook`.
+    /// The report on `incident` at `now`, under `playbook`, on its whole
+    /// history, also what was recorded after `now`; for the report as it
+    /// stood at a time, [`IncidentReport::as_of`].
     pub fn new(incident: &Incident, playbook: &Playbook, now: Timestamp) -> IncidentReport {
         IncidentReport {
             incident_id: incident.id(),
