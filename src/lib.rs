@@ -71,8 +71,9 @@ pub use verification::{
     DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks, Verification,
 };
 pub use views::cdevents::{
-    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdIncident, CdSubject, CloudEvent,
-    CustomData, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents,
+    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdEventsError, CdEventsExport,
+    CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
+    INCIDENT_RESOLVED, cdevents, event_id,
 };
 pub use views::lint::{LintFinding, lint_postmortem};
 pub use views::markdown_reader::MarkdownPostmortem;

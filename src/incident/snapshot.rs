@@ -346,6 +346,36 @@ impl Incident {
         Ok(incident)
     }
 
+    /// The incident as it stood at `at`: its history up to `at` (every
+    /// command with `at` at or before it) replayed, so that nothing recorded
+    /// later shows. `None` when it was not yet declared at `at`, or when that
+    /// prefix is refused under `playbook` (possible only under a playbook
+    /// other than the one the incident was built under).
+    ///
+    /// Commands come in time order (`out-of-order`), so the history up to a
+    /// time is a prefix of it, and every prefix of an accepted history
+    /// was accepted in its turn.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let at = incident.declared_at();
+    /// let first = incident.as_of(at, &Playbook::default()).unwrap();
+    /// assert_eq!(first.version(), 1);
+    /// let before = "2000-01-01T00:00:00Z".parse().unwrap();
+    /// assert!(incident.as_of(before, &Playbook::default()).is_none());
+    /// ```
+    pub fn as_of(&self, at: Timestamp, playbook: &Playbook) -> Option<Incident> {
+        if at >= self.last_command_at() {
+            return Some(self.clone());
+        }
+        let prefix = self.history().iter().take_while(|c| c.at <= at);
+        Incident::replay(prefix.cloned(), playbook).ok()
+    }
+
     /// Loads a snapshot, refusing any that no valid history produces.
     ///
     /// The state's own rules are checked (a SEV1 without a scribe, a closed

@@ -7,13 +7,24 @@
 //! `dev.cdevents.incident.resolved.0.2.0`), carried as CloudEvents 1.0 in
 //! structured JSON, the CDEvent as `data`.
 //!
-//! Nothing is random and nothing reads a clock: an event's id is the id of
-//! the command it comes from, its time the command's `at`, so exporting the
-//! same history twice gives the same events and a consumer can drop
-//! duplicates by id. The subject's id is the incident's id; the environment
-//! is the impact's environment when the command was accepted. The incident
-//! has no ticket of its own: `ticketURI` (mandatory for `reported`) is
-//! `urn:uuid:<incident id>` unless the caller gives a base to put the id after.
+//! Nothing is random and nothing reads a clock: an event's id is a
+//! name-based UUID (version 5) of the command it comes from — the incident's
+//! id as namespace, the command's id as name ([`event_id`]) — and its time
+//! the command's `at`, so exporting the same history twice gives the same
+//! events and a consumer can drop duplicates by id. Two incidents may use
+//! the same `command_id`; their events still have different ids, as
+//! CloudEvents demands of events with the same `source`. The subject's id is
+//! the incident's id; the environment is the impact's environment when the
+//! command was accepted. The incident has no ticket of its own: `ticketURI`
+//! (mandatory for `reported`) is `urn:uuid:<incident id>` unless the caller
+//! gives a base to put the id after.
+//!
+//! The `source` and the ticket base are checked when the export is built
+//! ([`CdEventsExport::new`]): an empty source, one with a space, or a base
+//! that is no absolute URI would make events the CDEvents and CloudEvents
+//! schemas refuse.
+
+mod uri;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,12 +41,125 @@ pub const INCIDENT_REPORTED: &str = "dev.cdevents.incident.reported.0.2.0";
 /// The event type of `incident resolved`.
 pub const INCIDENT_RESOLVED: &str = "dev.cdevents.incident.resolved.0.2.0";
 
+/// The `source` the events have unless the caller names another.
+pub const DEFAULT_SOURCE: &str = "/incident-playbook";
+
+/// Why [`CdEventsExport::new`] refuses a `source` or a ticket base.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CdEventsError {
+    /// The `source` is no non-empty URI reference (RFC 3986), as CloudEvents
+    /// and CDEvents require.
+    #[error("the source {value:?} is not a URI reference ({reason})")]
+    Source {
+        /// The source given.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The ticket base followed by an incident id is no absolute URI, as
+    /// CDEvents requires of `ticketURI`.
+    #[error("the ticket base {value:?} does not make a URI ({reason})")]
+    TicketBase {
+        /// The base given.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// How an incident is exported: the events' `source` and the base of
+/// `ticketURI`, both checked once, so that every event made is one the
+/// CDEvents 0.4.1 and CloudEvents 1.0 schemas accept.
+///
+/// ```
+/// use incident_playbook::{CdEventsError, CdEventsExport};
+/// assert!(CdEventsExport::new("/incident-playbook", Some("https://tickets.example/i/")).is_ok());
+/// assert!(matches!(CdEventsExport::new("", None), Err(CdEventsError::Source { .. })));
+/// assert!(matches!(CdEventsExport::new("has space", None), Err(CdEventsError::Source { .. })));
+/// assert!(matches!(
+///     CdEventsExport::new("/x", Some("not a url")),
+///     Err(CdEventsError::TicketBase { .. })
+/// ));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdEventsExport {
+    source: String,
+    ticket_base: Option<String>,
+}
+
+impl Default for CdEventsExport {
+    /// Source [`DEFAULT_SOURCE`], `ticketURI` `urn:uuid:<incident id>`.
+    fn default() -> Self {
+        CdEventsExport {
+            source: DEFAULT_SOURCE.to_owned(),
+            ticket_base: None,
+        }
+    }
+}
+
+impl CdEventsExport {
+    /// An export with events from `source` (a URI reference such as
+    /// `/incident-playbook`); `ticket_base`, if given, is put before the
+    /// incident's id to make `ticketURI` (`https://tickets.example/incidents/`).
+    ///
+    /// # Errors
+    ///
+    /// A `source` that is empty or no URI reference (a space, say); a
+    /// `ticket_base` that, followed by an id, is no absolute URI.
+    pub fn new(source: &str, ticket_base: Option<&str>) -> Result<Self, CdEventsError> {
+        if let Some(reason) = uri::reference_problem(source) {
+            return Err(CdEventsError::Source {
+                value: source.to_owned(),
+                reason,
+            });
+        }
+        if let Some((base, reason)) =
+            ticket_base.and_then(|b| uri::absolute_problem(b).map(|r| (b, r)))
+        {
+            return Err(CdEventsError::TicketBase {
+                value: base.to_owned(),
+                reason,
+            });
+        }
+        Ok(CdEventsExport {
+            source: source.to_owned(),
+            ticket_base: ticket_base.map(str::to_owned),
+        })
+    }
+
+    /// The events' `source`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The base of `ticketURI`, if one was given.
+    pub fn ticket_base(&self) -> Option<&str> {
+        self.ticket_base.as_deref()
+    }
+}
+
+/// The id of the event a command makes: the name-based UUID (version 5) of
+/// the command's id in the namespace of its incident's id, unique per
+/// incident and command, so unique per `source` even when two incidents use
+/// the same `command_id`.
+///
+/// ```
+/// use incident_playbook::event_id;
+/// use uuid::Uuid;
+/// let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+/// assert_ne!(event_id(a, c), event_id(b, c));
+/// assert_eq!(event_id(a, c), Uuid::new_v5(&a, c.as_bytes()));
+/// ```
+pub fn event_id(incident_id: Uuid, command_id: Uuid) -> Uuid {
+    Uuid::new_v5(&incident_id, command_id.as_bytes())
+}
+
 /// A CloudEvent (1.0, structured JSON) carrying one CDEvent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CloudEvent {
     /// `1.0`.
     pub specversion: &'static str,
-    /// The CDEvent's id: the command's id.
+    /// The event's id: [`event_id`] of the incident and the command.
     pub id: String,
     /// Who produced it.
     pub source: String,
@@ -121,37 +245,39 @@ pub struct CdEnvironment {
 pub struct CustomData {
     /// The severity at the time.
     pub severity: Severity,
+    /// The most severe level the incident had up to then: on `resolved`,
+    /// what the response was held to, even after a downgrade.
+    pub peak_severity: Severity,
     /// The incident's title.
     pub title: String,
     /// The command the event comes from (`declare`, `reopen`, `resolve`).
     pub command: &'static str,
+    /// That command's id (the event's id is derived from it).
+    pub command_id: Uuid,
 }
 
-/// The CDEvents of `incident`'s history, in order, produced by `source` (a
-/// URI reference such as `/incident-playbook`). `ticket_base`, if given, is
-/// put before the incident's id to make `ticketURI`
-/// (`https://tickets.example/incidents/`).
+/// The CDEvents of `incident`'s history, in order, as `export` says.
 ///
 /// ```
-/// use incident_playbook::{cdevents, Replay, INCIDENT_REPORTED, INCIDENT_RESOLVED};
+/// use incident_playbook::{cdevents, event_id, CdEventsExport, Replay, Severity};
+/// use incident_playbook::{INCIDENT_REPORTED, INCIDENT_RESOLVED};
 /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Default::default());
 /// case.lines().for_each(|l| { replay.line(l); });
 /// let incident = replay.incidents().iter().next().unwrap();
-/// let events = cdevents(incident, "/incident-playbook", None);
+/// let events = cdevents(incident, &CdEventsExport::default());
 /// let kinds: Vec<&str> = events.iter().map(|e| e.kind).collect();
 /// assert_eq!(kinds, [INCIDENT_REPORTED, INCIDENT_RESOLVED]);
-/// assert_eq!(events[0].id, "8f6383a5-2b74-5d87-8864-571d8340a53b"); // the declare's command id
+/// let declare = incident.history()[0].command_id;
+/// assert_eq!(events[0].id, event_id(incident.id(), declare).to_string());
 /// assert_eq!(events[1].time.to_string(), "2026-05-04T10:05:00Z");
-/// assert_eq!(events, cdevents(incident, "/incident-playbook", None)); // same history, same events
+/// assert_eq!(events[1].data.custom_data.peak_severity, Severity::Sev1);
+/// assert_eq!(events, cdevents(incident, &CdEventsExport::default())); // same history, same events
 /// ```
-pub fn cdevents(incident: &Incident, source: &str, ticket_base: Option<&str>) -> Vec<CloudEvent> {
-    let export = Export {
-        incident,
-        source,
-        ticket_base,
-    };
+pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent> {
+    let export = Export { incident, export };
     let mut environment = incident.impact().environment().to_string();
+    let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
     let mut updates = incident.updates().iter();
     let mut out = Vec::new();
     for cmd in incident.history() {
@@ -160,11 +286,41 @@ pub fn cdevents(incident: &Incident, source: &str, ticket_base: Option<&str>) ->
         if let Some(env) = environment_set_by(&cmd.body) {
             environment = env;
         }
-        if let Some(event) = export.event(cmd, update, &environment) {
+        if let Some(severity) = severity_set_by(&cmd.body) {
+            peak = Some(peak.map_or(severity, |p| p.most_severe(severity)));
+        }
+        let at = Moment {
+            environment: &environment,
+            severity: severity_set_by(&cmd.body)
+                .or(severity)
+                .unwrap_or(incident.severity()),
+            peak: peak.unwrap_or(incident.peak_severity()),
+        };
+        severity = Some(at.severity);
+        if let Some(event) = export.event(cmd, update, &at) {
             out.push(event);
         }
     }
     out
+}
+
+/// The severity a command sets, if it sets one.
+fn severity_set_by(body: &CommandBody) -> Option<Severity> {
+    match body {
+        CommandBody::Declare(d) => Some(d.severity),
+        CommandBody::ChangeSeverity(b) => Some(b.severity),
+        _ => None,
+    }
+}
+
+/// What stood once a command was accepted.
+struct Moment<'a> {
+    /// The impact's environment.
+    environment: &'a str,
+    /// The severity.
+    severity: Severity,
+    /// The most severe level so far.
+    peak: Severity,
 }
 
 /// The environment a command's impact names, if it names one.
@@ -181,25 +337,24 @@ fn environment_set_by(body: &CommandBody) -> Option<String> {
 /// One incident's export: what every event of it shares.
 struct Export<'a> {
     incident: &'a Incident,
-    source: &'a str,
-    ticket_base: Option<&'a str>,
+    export: &'a CdEventsExport,
 }
 
 impl Export<'_> {
     /// The event `cmd` makes, if any: `update` is the comms update it posted,
-    /// `environment` the impact's environment once it was accepted.
+    /// `at` what stood once it was accepted.
     fn event(
         &self,
         cmd: &Command,
         update: Option<&CommsUpdate>,
-        environment: &str,
+        at: &Moment<'_>,
     ) -> Option<CloudEvent> {
         let title = self.incident.title().to_string();
         let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Declare(_) | CommandBody::Reopen(_) => (
                 INCIDENT_REPORTED,
                 title.clone(),
-                Some(ticket_uri(self.incident.id(), self.ticket_base)),
+                Some(ticket_uri(self.incident.id(), self.export.ticket_base())),
             ),
             CommandBody::Resolve(_) => (
                 INCIDENT_RESOLVED,
@@ -211,14 +366,16 @@ impl Export<'_> {
         let content = CdIncident {
             description,
             environment: CdEnvironment {
-                id: environment.to_owned(),
+                id: at.environment.to_owned(),
             },
             ticket_uri,
         };
         let custom_data = CustomData {
-            severity: update.map_or(self.incident.severity(), CommsUpdate::severity),
+            severity: update.map_or(at.severity, CommsUpdate::severity),
+            peak_severity: at.peak,
             title,
             command: cmd.kind().as_str(),
+            command_id: cmd.command_id,
         };
         Some(self.cloud_event(cmd, kind, content, custom_data))
     }
@@ -230,11 +387,13 @@ impl Export<'_> {
         content: CdIncident,
         custom_data: CustomData,
     ) -> CloudEvent {
-        let (id, subject) = (cmd.command_id.to_string(), self.incident.id().to_string());
+        let id = event_id(self.incident.id(), cmd.command_id).to_string();
+        let subject = self.incident.id().to_string();
+        let source = self.export.source();
         CloudEvent {
             specversion: "1.0",
             id: id.clone(),
-            source: self.source.to_owned(),
+            source: source.to_owned(),
             kind,
             subject: subject.clone(),
             time: cmd.at,
@@ -243,13 +402,13 @@ impl Export<'_> {
                 context: CdContext {
                     version: CDEVENTS_SPEC_VERSION,
                     id,
-                    source: self.source.to_owned(),
+                    source: source.to_owned(),
                     kind,
                     timestamp: cmd.at,
                 },
                 subject: CdSubject {
                     id: subject,
-                    source: self.source.to_owned(),
+                    source: source.to_owned(),
                     kind: "incident",
                     content,
                 },

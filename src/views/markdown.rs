@@ -203,18 +203,40 @@ pub(super) fn unsection_line(line: &str) -> &str {
     }
 }
 
+/// The chart's time axis: the time of day, and the date too when the drawn
+/// phases span more than one day (UTC), where `%H:%M` alone is ambiguous.
+fn axis_format(drawn: &[(usize, &PhaseSpan)]) -> &'static str {
+    let mut days = drawn
+        .iter()
+        // A milestone (resolved) is drawn at its start alone.
+        .flat_map(|(_, s)| [Some(s.from), s.until.filter(|_| s.phase.is_open())])
+        .flatten()
+        .map(|t| t.as_datetime().date_naive());
+    let first = days.next();
+    if days.any(|d| Some(d) != first) {
+        "%Y-%m-%d %H:%M"
+    } else {
+        "%H:%M"
+    }
+}
+
 /// The Mermaid Gantt chart of the phases (times in UTC, as written).
 fn mermaid(phases: &[PhaseSpan]) -> String {
     let fmt = |t: Timestamp| t.as_datetime().format("%Y-%m-%d %H:%M:%S").to_string();
-    let mut out = String::new();
-    out.push_str("```mermaid\ngantt\n    title Phases (UTC)\n    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat %H:%M\n    section Response\n");
     // Closing is paperwork, often a day later: drawn, it would squeeze the
     // response into a sliver of the chart.
-    for (i, span) in phases
+    let drawn: Vec<(usize, &PhaseSpan)> = phases
         .iter()
         .enumerate()
         .filter(|(_, s)| s.phase != Phase::Closed)
-    {
+        .collect();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "```mermaid\ngantt\n    title Phases (UTC)\n    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat {}\n    section Response\n",
+        axis_format(&drawn)
+    );
+    for (i, span) in drawn {
         let name = capitalised(span.phase.as_str());
         match (span.phase.is_open(), span.until) {
             (true, Some(until)) => {

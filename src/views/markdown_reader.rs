@@ -135,8 +135,8 @@ impl PostmortemInput {
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .enumerate()
             .map(|(i, l)| (i + 1, l))
-            .skip_while(|(_, l)| l.trim().is_empty())
             .peekable();
+        skip_to_title(&mut lines);
         let mut r = Reader::new();
         let title_line = r.title(lines.next());
         let mut header = Vec::new();
@@ -379,6 +379,30 @@ impl Reader {
     }
 }
 
+/// Skips the blank lines and HTML comments (`<!-- … -->`, which Markdown
+/// does not show) before the title: where a hand-written postmortem names
+/// its sources or its licence.
+fn skip_to_title<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = Numbered<'a>>>) {
+    let mut in_comment = false;
+    while let Some((_, line)) = lines.peek() {
+        let t = line.trim();
+        let starts_comment = t.starts_with("<!--");
+        if !(in_comment || starts_comment || t.is_empty()) {
+            return;
+        }
+        // A comment ends on the line with `-->` after its opening.
+        let body = if starts_comment {
+            t.get(4..).unwrap_or_default()
+        } else {
+            t
+        };
+        if in_comment || starts_comment {
+            in_comment = !body.contains("-->");
+        }
+        lines.next();
+    }
+}
+
 /// A text section's text, without the blank lines around it.
 fn section_text(body: &[Numbered<'_>]) -> Option<String> {
     let mut lines: Vec<&str> = body.iter().map(|(_, l)| unsection_line(l)).collect();
@@ -507,16 +531,17 @@ fn read_timeline(r: &mut Reader, body: &[Numbered<'_>]) -> Vec<TimelineEntryInpu
                 .trim();
             (time.trim_end_matches(':').to_owned(), event.to_owned())
         };
-        let path = format!("timeline[{}]", out.len());
         match time.parse::<Timestamp>() {
             Ok(at) => {
-                r.at(path, n);
+                r.at(format!("timeline[{}]", out.len()), n);
                 out.push(TimelineEntryInput {
                     at,
                     event: blank_to_none(uninline(&event)),
                 });
             }
-            Err(e) => r.malformed(Some(n), &path, e.to_string()),
+            // An entry that cannot be read is in no `timeline[i]` of the
+            // input (`timeline[i]` is the next one read): its line says which.
+            Err(e) => r.malformed(Some(n), "timeline", e.to_string()),
         }
     }
     out
@@ -567,6 +592,14 @@ fn read_action_items(r: &mut Reader, body: &[Numbered<'_>]) -> Vec<ActionItemInp
             let path = format!("action_items[{}]", out.len());
             r.at(path.clone(), n);
             out.push(read_action_item(r, &columns, &path, (n, row)));
+        } else {
+            // A hand-written list item: an action without owner, due day or
+            // status, which the rules could not check.
+            r.malformed(
+                Some(n),
+                "action_items",
+                "an action item is a row of the table `| Action | Owner | Due | Status |`, not a list item",
+            );
         }
     }
     out

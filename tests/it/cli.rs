@@ -223,3 +223,24 @@ fn replay_json_output_matches_its_schema_and_the_library() {
         assert_eq!(out.status.code(), Some(replay.exit_code()));
     }
 }
+
+#[test]
+fn export_refuses_a_source_or_ticket_base_the_schemas_would_refuse() {
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    for (args, option) in [
+        (&["--source", ""][..], "--source"),
+        (&["--source", "has space"][..], "--source"),
+        (&["--ticket-base", "not a url"][..], "--ticket-base"),
+    ] {
+        let out = incident()
+            .args(["export", "--cdevents"])
+            .args(args)
+            .arg(&case)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(option), "{args:?}: {stderr}");
+    }
+}

@@ -10,6 +10,8 @@
 #[allow(dead_code)]
 mod fixture;
 
+mod as_of;
+mod cdevents;
 #[cfg(feature = "cli")]
 mod cli;
 mod conformance;
@@ -19,6 +21,7 @@ mod generate;
 #[cfg(feature = "cli")]
 mod golden;
 mod hostile;
+mod lint;
 mod properties;
 mod readme;
 mod renderings;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use incident_playbook::cdevents;
+use incident_playbook::{CdEventsError, CdEventsExport, cdevents};
 
 use crate::args::StreamArgs;
 use crate::exit::{Fatal, Verdict};
@@ -14,10 +14,18 @@ pub fn cdevents_of(
     source: &str,
     ticket_base: Option<&str>,
 ) -> Result<Verdict, Fatal> {
+    // Refused before the stream is read: every event would fail the schemas.
+    let export = CdEventsExport::new(source, ticket_base).map_err(|e| {
+        let option = match e {
+            CdEventsError::Source { .. } => "--source",
+            _ => "--ticket-base",
+        };
+        Fatal(format!("{option}: {e}"))
+    })?;
     let (replay, verdict) = stream.replay()?;
     let mut out = stdout();
     for incident in replay.incidents() {
-        for event in cdevents(incident, source, ticket_base) {
+        for event in cdevents(incident, &export) {
             write_json_line(&mut out, &event)?;
         }
     }

@@ -29,11 +29,14 @@ pub fn run(peak: Option<&str>, format: Format, file: &str) -> Result<Verdict, Fa
         Format::Text => write_text(&mut out, file, &findings)?,
     }
     out.flush()?;
-    Ok(Verdict::worst(
-        findings
-            .iter()
-            .map(|f| Verdict::refused(f.violation.rule())),
-    ))
+    // A file that was read is judged, even one far from the template (its
+    // unreadable parts are findings too): exit 1. Exit 2 is for a file that
+    // cannot be read at all, or bad usage (`Fatal`).
+    Ok(if findings.is_empty() {
+        Verdict::Accepted
+    } else {
+        Verdict::Broken
+    })
 }
 
 fn write_text(out: &mut impl Write, file: &str, findings: &[LintFinding]) -> Result<(), Fatal> {

@@ -14,15 +14,23 @@ pub fn run(stream: &StreamArgs, now: Option<&str>, format: Format) -> Result<Ver
     let now = now_or_clock(now)?;
     let (replay, verdict) = replay_reporting(playbook, &stream.file)?;
     let playbook = replay.incidents().playbook();
+    // As of `now`: what was recorded later does not count, and an incident
+    // declared later is left out.
     let reports: Vec<IncidentReport> = replay
         .incidents()
         .iter()
-        .map(|i| IncidentReport::new(i, playbook, now))
+        .filter_map(|i| IncidentReport::as_of(i, playbook, now))
         .collect();
     let mut out = stdout();
     match format {
-        Format::Json => write_json_line(&mut out, &serde_json::json!({ "reports": reports }))?,
+        Format::Json => write_json_line(
+            &mut out,
+            &serde_json::json!({ "as_of": now, "reports": reports }),
+        )?,
         Format::Text => {
+            if reports.is_empty() {
+                writeln!(out, "no incident declared as of {now}")?;
+            }
             for (i, r) in reports.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;

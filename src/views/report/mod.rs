@@ -90,7 +90,8 @@ pub struct IncidentReport {
     pub phase: Phase,
     /// When it was declared.
     pub declared_at: Timestamp,
-    /// The time the report is for.
+    /// The time the report is for: with [`IncidentReport::as_of`], the
+    /// time it is as of.
     pub now: Timestamp,
     /// The playbook's "First 15 Minutes", step by step.
     pub first_15_minutes: Vec<StepReport>,
@@ -105,7 +106,9 @@ pub struct IncidentReport {
 }
 
 impl IncidentReport {
-    /// The report on `incident` at `now`, under `playbook`.
+    /// The report on `incident` at `now`, under `playbook`, on its whole
+    /// history, also what was recorded after `now`; for the report as it
+    /// stood at a time, [`IncidentReport::as_of`].
     pub fn new(incident: &Incident, playbook: &Playbook, now: Timestamp) -> IncidentReport {
         IncidentReport {
             incident_id: incident.id(),
@@ -121,5 +124,31 @@ impl IncidentReport {
             durations: Durations::of(incident),
             open_follow_ups: FollowUp::overdue(incident, playbook, now),
         }
+    }
+
+    /// The report as of `at`: on the incident as it stood then
+    /// ([`Incident::as_of`]), so that nothing recorded after `at` counts,
+    /// measured at `at`. What a bot shows at any moment, and what a team
+    /// replaying an incident minute by minute reads. `None` when the incident
+    /// was not yet declared at `at`.
+    ///
+    /// ```
+    /// use incident_playbook::{IncidentReport, Phase, Playbook, Replay};
+    /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let at = incident.declared_at();
+    /// let report = IncidentReport::as_of(incident, &Playbook::default(), at).unwrap();
+    /// assert_eq!(report.phase, Phase::Investigating);
+    /// assert_eq!(report.updates.count, 1);
+    /// ```
+    pub fn as_of(
+        incident: &Incident,
+        playbook: &Playbook,
+        at: Timestamp,
+    ) -> Option<IncidentReport> {
+        let then = incident.as_of(at, playbook)?;
+        Some(IncidentReport::new(&then, playbook, at))
     }
 }

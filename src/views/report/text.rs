@@ -43,7 +43,7 @@ impl fmt::Display for IncidentReport {
         writeln!(f, "Incident {}: {}", self.incident_id, self.title)?;
         writeln!(
             f,
-            "  {} (peak {}), {}; declared {}; report at {}",
+            "  {} (peak {}), {}; declared {}; as of {}",
             self.severity, self.peak_severity, self.phase, self.declared_at, self.now
         )?;
         writeln!(f)?;

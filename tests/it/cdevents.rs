@@ -1,0 +1,165 @@
+//! The CDEvents export against the OFFICIAL schemas, vendored under
+//! `tests/schemas/` (see its README for their source and licence): every
+//! event of every conformance case is a valid CloudEvent 1.0 whose `data` is
+//! a valid CDEvent 0.4.1 of its type. And the ids are unique per source.
+
+use std::collections::HashSet;
+use std::fs;
+
+use incident_playbook::{
+    CdEventsExport, INCIDENT_REPORTED, INCIDENT_RESOLVED, Playbook, Replay, Severity, cdevents,
+};
+use jsonschema::{Registry, Validator};
+use serde_json::Value;
+
+use crate::fixture::root;
+
+fn schema(path: &str) -> Value {
+    let text = fs::read_to_string(root().join("tests/schemas").join(path)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The validators: CloudEvents, then CDEvents `reported` and `resolved`.
+fn validators() -> (Validator, Validator, Validator) {
+    let base = "https://cdevents.dev/0.4.1/schema/links/";
+    let mut registry = Registry::new();
+    for link in [
+        "embeddedlinksarray",
+        "embeddedlinkend",
+        "embeddedlinkpath",
+        "embeddedlinkrelation",
+    ] {
+        registry = registry
+            .add(
+                format!("{base}{link}"),
+                schema(&format!("cdevents-0.4.1/links/{link}.json")),
+            )
+            .unwrap();
+    }
+    let registry = registry.prepare().unwrap();
+    let build = |s: &Value| {
+        jsonschema::options()
+            .should_validate_formats(true)
+            .with_registry(&registry)
+            .build(s)
+            .unwrap()
+    };
+    (
+        build(&schema("cloudevents-1.0/cloudevents.json")),
+        build(&schema("cdevents-0.4.1/incidentreported.json")),
+        build(&schema("cdevents-0.4.1/incidentresolved.json")),
+    )
+}
+
+fn replay(path: &std::path::Path) -> Replay {
+    let mut replay = Replay::new(Playbook::default());
+    for line in fs::read_to_string(path).unwrap().lines() {
+        replay.line(line);
+    }
+    replay
+}
+
+#[test]
+fn every_exported_event_passes_the_official_schemas() {
+    let (cloud, reported, resolved) = validators();
+    let exports = [
+        CdEventsExport::default(),
+        CdEventsExport::new(
+            "https://ops.example/incidents",
+            Some("https://t.example/i/"),
+        )
+        .unwrap(),
+    ];
+    let mut checked = 0;
+    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let replay = replay(&path);
+        for export in &exports {
+            let mut ids = HashSet::new();
+            for incident in replay.incidents() {
+                for event in cdevents(incident, export) {
+                    let line: Value = serde_json::to_value(&event).unwrap();
+                    let data = &line["data"];
+                    let cd = if event.kind == INCIDENT_REPORTED {
+                        &reported
+                    } else {
+                        assert_eq!(event.kind, INCIDENT_RESOLVED);
+                        &resolved
+                    };
+                    for (validator, doc, what) in
+                        [(&cloud, &line, "CloudEvents"), (cd, data, "CDEvents")]
+                    {
+                        let errors: Vec<String> =
+                            validator.iter_errors(doc).map(|e| e.to_string()).collect();
+                        assert!(
+                            errors.is_empty(),
+                            "{}: {what}: {errors:?}\n{line}",
+                            path.display()
+                        );
+                    }
+                    assert!(
+                        ids.insert(event.id.clone()),
+                        "{}: id {} twice",
+                        path.display(),
+                        event.id
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} events checked");
+}
+
+#[test]
+fn what_the_export_refuses_the_schemas_refuse() {
+    let (cloud, _, _) = validators();
+    let event = |source: &str| serde_json::json!({"specversion": "1.0", "id": "x", "source": source, "type": "t"});
+    for source in ["", "has space"] {
+        assert!(CdEventsExport::new(source, None).is_err(), "{source:?}");
+        assert!(!cloud.is_valid(&event(source)), "{source:?}");
+    }
+    assert!(cloud.is_valid(&event("/incident-playbook")));
+    assert!(CdEventsExport::new("/x", Some("not a url")).is_err());
+}
+
+#[test]
+fn two_incidents_with_the_same_command_ids_get_different_event_ids() {
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let text = fs::read_to_string(&case).unwrap();
+    let other = text.replace(
+        "e2181857-7398-5cf2-aad9-acc3150b8632",
+        "0b6c5a4e-8f1d-4c3e-9a2b-7d6e5f4c3b2a",
+    );
+    let mut replay = Replay::new(Playbook::default());
+    for line in text.lines().chain(other.lines()) {
+        replay.line(line);
+    }
+    assert_eq!(replay.incidents().iter().count(), 2);
+    let export = CdEventsExport::default();
+    let ids: Vec<String> = replay
+        .incidents()
+        .iter()
+        .flat_map(|i| cdevents(i, &export))
+        .map(|e| e.id)
+        .collect();
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+}
+
+#[test]
+fn the_resolved_event_names_the_peak_severity() {
+    let case = root().join("tests/golden/sev2-escalated-reopened.jsonl");
+    let replay = replay(&case);
+    let incident = replay.incidents().iter().next().unwrap();
+    assert_eq!(incident.peak_severity(), Severity::Sev1);
+    let events = cdevents(incident, &CdEventsExport::default());
+    let last = events.last().unwrap();
+    assert_eq!(last.kind, INCIDENT_RESOLVED);
+    assert_eq!(last.data.custom_data.peak_severity, Severity::Sev1);
+    // Before the escalation, the peak was the declared SEV2.
+    assert_eq!(events[0].data.custom_data.peak_severity, Severity::Sev2);
+}
