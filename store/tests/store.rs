@@ -9,6 +9,10 @@
 mod common;
 mod race;
 
+#[path = "../examples/sqlite_store.rs"]
+#[allow(dead_code)] // the example's `main`
+mod example;
+
 use std::path::PathBuf;
 
 use common::{Backend, declare, id, note};
@@ -46,6 +50,12 @@ fn postgres() {
     // message names the package.
     let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
     suite(&mut |name| Backend::postgres(&server.create_database(name).unwrap()));
+}
+
+#[test]
+fn the_example_runs() {
+    let dir = TempDir::new("example");
+    example::demo(&dir.0.join("demo.db")).unwrap();
 }
 
 /// The entry point of a writer process; a no-op in a normal test run.

@@ -24,5 +24,4 @@ mod renderings;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
-mod store;
 mod tamper;
