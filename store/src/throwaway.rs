@@ -79,7 +79,20 @@ impl PostgresServer {
     /// [`ServerError::NotInstalled`] without server binaries; the failing
     /// step otherwise.
     pub fn start() -> Result<Self, ServerError> {
-        let bin = find_binaries().ok_or(ServerError::NotInstalled)?;
+        Self::start_from(&find_binaries().ok_or(ServerError::NotInstalled)?)
+    }
+
+    /// [`PostgresServer::start`] with the server binaries in `bin`.
+    ///
+    /// # Errors
+    ///
+    /// [`ServerError::NotInstalled`] when `bin` lacks `initdb` or `pg_ctl`;
+    /// the failing step otherwise.
+    pub fn start_from(bin: &Path) -> Result<Self, ServerError> {
+        if !has_tools(bin) {
+            return Err(ServerError::NotInstalled);
+        }
+        let bin = bin.to_owned();
         let run_as = if is_root() {
             Some(postgres_user().ok_or(ServerError::NoPostgresUser)?)
         } else {
@@ -210,7 +223,6 @@ impl Drop for PostgresServer {
 
 /// The folder with `initdb` and `pg_ctl`.
 fn find_binaries() -> Option<PathBuf> {
-    let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
     if let Some(dir) = std::env::var_os("INCIDENT_PG_BIN").map(PathBuf::from) {
         return has_tools(&dir).then_some(dir);
     }
@@ -228,6 +240,10 @@ fn find_binaries() -> Option<PathBuf> {
         return Some(bin);
     }
     std::env::split_paths(&std::env::var_os("PATH")?).find(|dir| has_tools(dir))
+}
+
+fn has_tools(dir: &Path) -> bool {
+    dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()
 }
 
 /// Whether this process runs as root.

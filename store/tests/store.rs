@@ -58,6 +58,16 @@ fn the_example_runs() {
     example::demo(&dir.0.join("demo.db")).unwrap();
 }
 
+#[test]
+fn without_server_binaries_the_tests_fail_naming_the_package() {
+    let empty = TempDir::new("no-binaries");
+    let err = PostgresServer::start_from(&empty.0).unwrap_err();
+    assert!(
+        err.to_string().contains("apt-get install postgresql"),
+        "{err}"
+    );
+}
+
 /// The entry point of a writer process; a no-op in a normal test run.
 #[test]
 fn writer_process() {
