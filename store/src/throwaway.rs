@@ -8,7 +8,8 @@
 //! [`ServerError::NotInstalled`], whose message names the package to install:
 //! tests fail rather than skip. PostgreSQL refuses to run as root, so as
 //! root the server runs as the `postgres` system user (Debian's package
-//! creates it).
+//! creates it). A server whose test process died without stopping it is
+//! stopped by the next [`PostgresServer::start`].
 //!
 //! ```no_run
 //! use incident_store::{PostgresStore, Store};
@@ -98,6 +99,7 @@ impl PostgresServer {
         } else {
             None
         };
+        stop_abandoned(&bin, run_as);
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "incident-pg-{}-{}",
@@ -218,6 +220,34 @@ impl Drop for PostgresServer {
         }
         // Nothing to do about a folder that will not go: it is in the temp dir.
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Stops and deletes the servers of test processes that died without
+/// dropping theirs (killed, or aborted by a panic in a destructor): their
+/// folders name their process, which is gone.
+fn stop_abandoned(bin: &Path, run_as: Option<(u32, u32)>) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("incident-pg-"))
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        if Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        // Dropping stops the server and deletes the folder.
+        drop(PostgresServer {
+            dir: entry.path(),
+            bin: bin.to_owned(),
+            run_as,
+        });
     }
 }
 
