@@ -28,5 +28,4 @@ mod renderings;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
-mod store;
 mod tamper;

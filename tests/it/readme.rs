@@ -106,7 +106,7 @@ fn the_two_first_commands_are_near_the_top() {
     let top: Vec<&str> = readme.lines().take(40).collect();
     for command in [
         "cargo run --example walkthrough",
-        "cargo test --all-features",
+        "cargo test --workspace --all-features",
     ] {
         assert!(
             top.iter().any(|l| l.contains(command)),
@@ -116,8 +116,9 @@ fn the_two_first_commands_are_near_the_top() {
     // The README says CI runs the test command; hold it to that.
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(
-        ci.lines().any(|l| l.trim() == "cargo test --all-features"),
-        ".ci/run no longer runs `cargo test --all-features`, as the README says it does"
+        ci.lines()
+            .any(|l| l.trim() == "cargo test --workspace --all-features"),
+        ".ci/run no longer runs `cargo test --workspace --all-features`, as the README says it does"
     );
 }
 

@@ -1,0 +1,69 @@
+//! How the crate's and the store's answers become HTTP responses.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use incident_playbook::{Rejection, Rule, Violation};
+use incident_store::Error;
+use serde_json::json;
+
+/// A refusal or failure, as the response it becomes.
+#[derive(Debug)]
+pub enum Failure {
+    /// The request is not a command, or not one for this URL: 400.
+    Malformed(Rejection),
+    /// No incident under that id: 404.
+    NotFound,
+    /// The store's error (refusals included).
+    Store(Error),
+    /// The blocking task was lost (a panic in it): 500.
+    Lost,
+}
+
+impl Failure {
+    /// A `malformed-input` refusal saying `why`.
+    pub fn malformed(why: impl Into<String>, path: Option<&str>) -> Self {
+        Failure::Malformed(Violation::new(Rule::MalformedInput, why, path).into())
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::Malformed(r) => (StatusCode::BAD_REQUEST, Json(r)).into_response(),
+            Failure::NotFound => (
+                StatusCode::NOT_FOUND,
+                Json(json!({"error": "no incident under this id"})),
+            )
+                .into_response(),
+            Failure::Store(Error::Rejected(r)) => (refusal_status(&r), Json(r)).into_response(),
+            Failure::Store(e @ Error::Corrupt { .. }) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"error": e.to_string()})),
+            )
+                .into_response(),
+            Failure::Store(e) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"error": e.to_string()})),
+            )
+                .into_response(),
+            Failure::Lost => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+}
+
+/// 404 for a command to an incident never declared, 409 for a stale
+/// version (or a race lost too often), 422 for any other broken rule.
+fn refusal_status(r: &Rejection) -> StatusCode {
+    match r.rule() {
+        Rule::NotDeclared => StatusCode::NOT_FOUND,
+        Rule::VersionConflict => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}

@@ -1,0 +1,88 @@
+//! A reference HTTP service on `incident-playbook` and `incident-store`: the
+//! embedding end to end, as a thin adapter. The crate judges every command;
+//! the store keeps the accepted ones; this maps both to HTTP.
+//!
+//! | request | answer |
+//! |---|---|
+//! | `GET /incidents` | `[{"incident_id", "version"}]` |
+//! | `POST /incidents/{id}/commands` (a command's JSON) | 200 `{"outcome": "applied"\|"duplicate", "version"}`; 409 `version-conflict`; 422 the violations; 400 malformed; 404 unknown incident |
+//! | `GET /incidents/{id}` | the snapshot |
+//! | `GET /incidents/{id}/updates` | the comms updates in the playbook's six-line format (text) |
+//! | `GET /incidents/{id}/report?now=T` | the report (`IncidentReport`) at `T` (default: the clock) |
+//! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due |
+//!
+//! Refusals are the crate's: `{"rule": ..., "violations": [{"rule", "message", "path"}]}`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod answer;
+mod pool;
+mod routes;
+
+use std::sync::Arc;
+
+use incident_playbook::Playbook;
+use incident_store::{Error, PostgresStore, SqliteStore};
+
+pub use pool::Pool;
+pub use routes::router;
+
+/// What the handlers share: the playbook and the store's connections.
+#[derive(Debug)]
+pub struct Service {
+    playbook: Playbook,
+    pool: Pool,
+}
+
+impl Service {
+    /// A service judging under `playbook`, storing through `pool`.
+    pub fn new(playbook: Playbook, pool: Pool) -> Arc<Self> {
+        Arc::new(Service { playbook, pool })
+    }
+
+    /// A service on the SQLite file at `path` (created if needed).
+    ///
+    /// # Errors
+    ///
+    /// The store's, when the file cannot be opened.
+    pub fn sqlite(playbook: Playbook, path: &std::path::Path) -> Result<Arc<Self>, Error> {
+        let path = path.to_owned();
+        let pool = Pool::new(move || Ok(Box::new(SqliteStore::open(&path)?)))?;
+        Ok(Self::new(playbook, pool))
+    }
+
+    /// A service on the PostgreSQL database at `params` (a connection string).
+    ///
+    /// # Errors
+    ///
+    /// The store's, when the server cannot be reached.
+    pub fn postgres(playbook: Playbook, params: &str) -> Result<Arc<Self>, Error> {
+        let params = params.to_owned();
+        let pool = Pool::new(move || Ok(Box::new(PostgresStore::connect(&params)?)))?;
+        Ok(Self::new(playbook, pool))
+    }
+}
+
+/// Serves `service` on `listener` until `shutdown` completes.
+///
+/// # Errors
+///
+/// When accepting connections fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    service: Arc<Service>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(service))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,164 @@
+//! The routes: each reads or writes through the store and answers with what
+//! the crate says.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use incident_playbook::{Incident, IncidentReport, Outcome, Timestamp, Uuid, parse_command};
+use incident_store::{Error, Store};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Service;
+use crate::answer::Failure;
+
+/// The service's routes.
+pub fn router(service: Arc<Service>) -> Router {
+    Router::new()
+        .route("/incidents", get(list))
+        .route("/incidents/{id}", get(snapshot))
+        .route("/incidents/{id}/commands", post(command))
+        .route("/incidents/{id}/updates", get(updates))
+        .route("/incidents/{id}/report", get(report))
+        .route("/incidents/{id}/status", get(status))
+        .with_state(service)
+}
+
+type Answer<T> = Result<T, Failure>;
+
+/// Runs `f` on a store connection, off the async threads (the store blocks).
+async fn on_store<T: Send + 'static>(
+    service: &Arc<Service>,
+    f: impl FnOnce(&Service, &mut dyn Store) -> Result<T, Error> + Send + 'static,
+) -> Answer<T> {
+    let service = Arc::clone(service);
+    tokio::task::spawn_blocking(move || service.pool.with(|store| f(&service, store)))
+        .await
+        .map_err(|_| Failure::Lost)?
+        .map_err(Failure::from)
+}
+
+fn incident_id(id: &str) -> Answer<Uuid> {
+    id.parse()
+        .map_err(|e| Failure::malformed(format!("the incident id in the URL: {e}"), None))
+}
+
+/// The incident `id`, replayed from the store; 404 if it has no rows.
+async fn load(service: &Arc<Service>, id: &str) -> Answer<Incident> {
+    let id = incident_id(id)?;
+    on_store(service, move |s, store| store.load(&s.playbook, id))
+        .await?
+        .ok_or(Failure::NotFound)
+}
+
+async fn list(State(service): State<Arc<Service>>) -> Answer<Json<Value>> {
+    let incidents = on_store(&service, |_, store| store.incidents()).await?;
+    let list: Vec<Value> = incidents
+        .into_iter()
+        .map(|(id, version)| json!({"incident_id": id, "version": version}))
+        .collect();
+    Ok(Json(Value::Array(list)))
+}
+
+async fn command(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    body: String,
+) -> Answer<Json<Value>> {
+    let id = incident_id(&id)?;
+    let cmd = parse_command(&body).map_err(|r| Failure::Malformed(r.rejection))?;
+    if cmd.incident_id != id {
+        return Err(Failure::malformed(
+            format!(
+                "the command is for incident {}, the URL names {id}",
+                cmd.incident_id
+            ),
+            Some("incident_id"),
+        ));
+    }
+    let receipt = on_store(&service, move |s, store| store.handle(&s.playbook, &cmd)).await?;
+    let outcome = match receipt.outcome {
+        Outcome::Applied { .. } => "applied",
+        Outcome::Duplicate { .. } => "duplicate",
+    };
+    Ok(Json(
+        json!({"outcome": outcome, "version": receipt.outcome.version()}),
+    ))
+}
+
+async fn snapshot(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+) -> Answer<Json<Incident>> {
+    Ok(Json(load(&service, &id).await?))
+}
+
+/// The comms updates as `incident render updates` prints them.
+async fn updates(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+) -> Answer<impl IntoResponse> {
+    let incident = load(&service, &id).await?;
+    let mut text = format!("Incident {}: {}\n", incident.id(), incident.title());
+    for update in incident.updates() {
+        // Writing to a String cannot fail.
+        let _ = write!(text, "\nPosted {}\n{update}\n", update.at());
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text))
+}
+
+#[derive(Deserialize)]
+struct At {
+    now: Option<String>,
+}
+
+/// `?now=T`, else the clock (the library reads none; a service does).
+fn now(at: &At) -> Answer<Timestamp> {
+    match &at.now {
+        Some(t) => t
+            .parse()
+            .map_err(|e| Failure::malformed(format!("now: {e}"), Some("now"))),
+        None => Ok(Timestamp::from(chrono::DateTime::<chrono::Utc>::from(
+            std::time::SystemTime::now(),
+        ))),
+    }
+}
+
+async fn report(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    Query(at): Query<At>,
+) -> Answer<Json<IncidentReport>> {
+    let now = now(&at)?;
+    let incident = load(&service, &id).await?;
+    Ok(Json(IncidentReport::new(&incident, &service.playbook, now)))
+}
+
+/// What the crate offers today about where an incident stands: a thin view
+/// until the crate says what blocks the next step.
+async fn status(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    Query(at): Query<At>,
+) -> Answer<Json<Value>> {
+    let now = now(&at)?;
+    let incident = load(&service, &id).await?;
+    let last = incident.updates().last();
+    let next_update = last.and_then(|u| u.next_update());
+    Ok(Json(json!({
+        "incident_id": incident.id(),
+        "version": incident.version(),
+        "phase": incident.phase().as_str(),
+        "severity": incident.severity().as_str(),
+        "missing_checks": incident.missing_checks(),
+        "last_update": last.map(|u| json!({"at": u.at(), "status": u.status().as_str()})),
+        "next_update": next_update,
+        "update_overdue": next_update.is_some_and(|due| due < now),
+        "now": now,
+    })))
+}

@@ -1,0 +1,288 @@
+//! The reference service over real HTTP on loopback, on SQLite and on a
+//! throwaway PostgreSQL server: every answer the service promises.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use incident_playbook::Playbook;
+use incident_service::Service;
+use incident_store::throwaway::PostgresServer;
+use serde_json::{Value, json};
+
+const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
+const OTHER: &str = "6f1c1c8e-2b3d-4f5a-8e9f-0a1b2c3d4e5f";
+
+/// The service on 127.0.0.1 and a free port, stopped when dropped.
+struct Running {
+    base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(service: Arc<Service>) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_io()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let shutdown = async move {
+                    let _ = stopped.await;
+                };
+                incident_service::serve(listener, service, shutdown)
+                    .await
+                    .unwrap();
+            });
+        });
+        Running {
+            base,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        Client {
+            base: base.to_owned(),
+            agent,
+        }
+    }
+
+    fn post(&self, path: &str, body: &str) -> (u16, String) {
+        let mut resp = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .content_type("application/json")
+            .send(body)
+            .unwrap();
+        (
+            resp.status().as_u16(),
+            resp.body_mut().read_to_string().unwrap(),
+        )
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut resp = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .call()
+            .unwrap();
+        (
+            resp.status().as_u16(),
+            resp.body_mut().read_to_string().unwrap(),
+        )
+    }
+
+    fn json(&self, path: &str) -> (u16, Value) {
+        let (status, body) = self.get(path);
+        (status, serde_json::from_str(&body).unwrap())
+    }
+
+    fn command(&self, cmd: &Value) -> (u16, Value) {
+        let id = cmd["incident_id"].as_str().unwrap();
+        let (status, body) = self.post(&format!("/incidents/{id}/commands"), &cmd.to_string());
+        (status, serde_json::from_str(&body).unwrap())
+    }
+}
+
+fn declare() -> Value {
+    json!({
+        "type": "declare", "incident_id": INCIDENT,
+        "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
+        "title": "Slow document processing", "severity": "SEV3",
+        "impact": {"environment": "production", "users": "Tenants using OCR",
+            "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
+            "flags": ["degraded_feature"]},
+        "roles": {"commander": "Ada", "technical_lead": "Grace"},
+        "update": {"impact": "OCR is slow", "action": "Checking provider status",
+            "owner": "Ada", "next_update": "2026-05-04T10:05:00Z"}
+    })
+}
+
+fn note(n: u32, incident: &str) -> Value {
+    json!({"type": "add_note", "incident_id": incident,
+        "command_id": format!("00000000-0000-4000-8000-{n:012}"),
+        "at": "2026-05-04T09:10:00Z", "text": format!("note {n}")})
+}
+
+fn rules(body: &Value) -> Vec<&str> {
+    body["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect()
+}
+
+/// Every answer of the service, in one incident's life.
+fn exercise(service: Arc<Service>) {
+    let running = Running::start(service);
+    let client = Client::new(&running.base);
+
+    // 200: applied, then a duplicate.
+    assert_eq!(
+        client.command(&declare()),
+        (200, json!({"outcome": "applied", "version": 1}))
+    );
+    assert_eq!(
+        client.command(&declare()),
+        (200, json!({"outcome": "duplicate", "version": 1}))
+    );
+
+    // 400: not JSON, not a command, or not for this URL.
+    let path = format!("/incidents/{INCIDENT}/commands");
+    let (status, body) = client.post(&path, "{\"type\": \"add_note\",");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("malformed-input"), "{body}");
+    let (status, body) = client.post(&path, &json!({"type": "shout"}).to_string());
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = client.post(
+        &format!("/incidents/{OTHER}/commands"),
+        &note(1, INCIDENT).to_string(),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(client.get("/incidents/not-a-uuid").0, 400);
+
+    // 404: a command or a read for an incident never declared.
+    let (status, body) = client.command(&note(1, OTHER));
+    assert_eq!((status, body["rule"].as_str()), (404, Some("not-declared")));
+    assert_eq!(client.get(&format!("/incidents/{OTHER}")).0, 404);
+    assert_eq!(client.get(&format!("/incidents/{OTHER}/status")).0, 404);
+
+    // 409: the sender saw another version.
+    let mut stale = note(2, INCIDENT);
+    stale["expected_version"] = json!(7);
+    let (status, body) = client.command(&stale);
+    assert_eq!((status, rules(&body)), (409, vec!["version-conflict"]));
+
+    // 422: the rules broken, with paths.
+    let rollback = json!({"type": "start_mitigation", "incident_id": INCIDENT,
+        "command_id": "be735059-9cef-5f3d-a907-d25e71c18809", "at": "2026-05-04T09:20:00Z",
+        "mitigation": {"kind": "rollback_image", "from_tag": "2026.05.04-1", "to_tag": "2026.05.04-1"}});
+    let (status, body) = client.command(&rollback);
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(rules(&body), ["rollback-same-tag", "update-required"]);
+    assert_eq!(body["violations"][0]["path"], "mitigation.to_tag");
+
+    // Writers side by side: every note stored once, versions 2..=9.
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let base = running.base.clone();
+            std::thread::spawn(move || {
+                let client = Client::new(&base);
+                (0..2)
+                    .map(|n| client.command(&note(10 + w * 2 + n, INCIDENT)))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut versions: Vec<u64> = writers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .map(|(status, body)| {
+            assert_eq!(
+                (status, body["outcome"].as_str()),
+                (200, Some("applied")),
+                "{body}"
+            );
+            body["version"].as_u64().unwrap()
+        })
+        .collect();
+    versions.sort();
+    assert_eq!(versions, (2..=9).collect::<Vec<_>>());
+
+    // The reads.
+    let (status, snapshot) = client.json(&format!("/incidents/{INCIDENT}"));
+    assert_eq!((status, snapshot["version"].as_u64()), (200, Some(9)));
+    assert_eq!(snapshot["phase"], "investigating");
+    assert_eq!(snapshot["history"].as_array().unwrap().len(), 9);
+
+    let (status, text) = client.get(&format!("/incidents/{INCIDENT}/updates"));
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("Status: investigating\nSeverity: SEV3\nImpact: OCR is slow\n"),
+        "{text}"
+    );
+
+    let (status, report) = client.json(&format!(
+        "/incidents/{INCIDENT}/report?now=2026-05-04T11:00:00Z"
+    ));
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["incident_id"], INCIDENT);
+    assert_eq!(
+        client
+            .get(&format!("/incidents/{INCIDENT}/report?now=yesterday"))
+            .0,
+        400
+    );
+
+    let (status, at) = client.json(&format!(
+        "/incidents/{INCIDENT}/status?now=2026-05-04T11:00:00Z"
+    ));
+    assert_eq!(status, 200, "{at}");
+    assert_eq!(
+        (at["phase"].as_str(), at["version"].as_u64()),
+        (Some("investigating"), Some(9))
+    );
+    assert_eq!(at["next_update"], "2026-05-04T10:05:00Z");
+    assert_eq!(at["update_overdue"], true);
+    assert_eq!(at["missing_checks"].as_array().unwrap().len(), 5);
+
+    assert_eq!(
+        client.json("/incidents"),
+        (200, json!([{"incident_id": INCIDENT, "version": 9}]))
+    );
+}
+
+#[test]
+fn on_sqlite() {
+    let path =
+        std::env::temp_dir().join(format!("incident-service-test-{}.db", std::process::id()));
+    let service = Service::sqlite(Playbook::default(), &path).unwrap();
+    exercise(service);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[test]
+fn on_postgres() {
+    let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
+    let service = Service::postgres(
+        Playbook::default(),
+        &server.create_database("service").unwrap(),
+    )
+    .unwrap();
+    exercise(service);
+}

@@ -1,0 +1,164 @@
+//! Incident histories in PostgreSQL or SQLite, one row per accepted command.
+//!
+//! The crate `incident-playbook` decides; a store only remembers. An incident
+//! is the fold of its accepted commands, so a store keeps those (one row
+//! each, keyed by `(incident_id, version)` and unique by
+//! `(incident_id, command_id)`) and rebuilds the incident by replaying them.
+//! Two guarantees make that safe under at-least-once delivery and concurrent
+//! writers in any number of processes:
+//!
+//! - **idempotent `command_id`**: a redelivered command is an
+//!   [`Outcome::Duplicate`](incident_playbook::Outcome::Duplicate) (the crate sees it in the replayed history) and is
+//!   not stored again; the unique key backs that up when two deliveries race.
+//! - **optimistic versions**: a writer reads without a lock, lets the crate
+//!   handle the command (which gives the new version) and inserts the row.
+//!   Of two writers that computed the same version, the key lets one win; the
+//!   loser reloads and lets the crate judge the command again
+//!   ([`Store::handle`] does this, a bounded number of times). A command that
+//!   carries `expected_version` is then refused with `version-conflict`, as
+//!   its sender asked; one without it goes on top of the new state or is
+//!   refused by the rule it now breaks; one the winner stored is a duplicate.
+//!
+//! ```
+//! use incident_store::{SqliteStore, Store};
+//! use incident_playbook::{Command, Outcome, Playbook};
+//!
+//! let mut store = SqliteStore::in_memory()?;
+//! let declare: Command = serde_json::from_str(r#"{"type": "declare",
+//!   "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+//!   "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
+//!   "title": "Slow document processing", "severity": "SEV3",
+//!   "impact": {"environment": "production", "users": "Tenants using OCR",
+//!     "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
+//!     "flags": ["degraded_feature"]},
+//!   "roles": {"commander": "Ada"},
+//!   "update": {"impact": "OCR is slow", "action": "Checking provider status",
+//!     "owner": "Ada", "next_update": "2026-05-04T10:05:00Z"}}"#)?;
+//! let playbook = Playbook::default();
+//! assert_eq!(store.handle(&playbook, &declare)?.outcome, Outcome::Applied { version: 1 });
+//! // Delivered again: a duplicate, stored once.
+//! assert_eq!(store.handle(&playbook, &declare)?.outcome, Outcome::Duplicate { version: 1 });
+//! assert_eq!(store.rows(declare.incident_id)?.len(), 1);
+//! let incident = store.load(&playbook, declare.incident_id)?.expect("stored");
+//! assert_eq!(incident.version(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod handle;
+mod postgres;
+mod row;
+mod sqlite;
+pub mod throwaway;
+
+pub use handle::{MAX_ATTEMPTS, Receipt};
+pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
+pub use row::{Append, Error, Row};
+pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
+
+use incident_playbook::{Command, Incident, Playbook, Uuid};
+
+/// Where incident histories are kept: the four operations a backend
+/// provides, and the ones every adopter needs built on them
+/// ([`load`](Store::load), [`handle`](Store::handle)).
+///
+/// A backend stores rows; it never judges a command. Judging is the crate's,
+/// in [`Store::handle`], the same for every backend.
+pub trait Store {
+    /// The rows of `incident`, in version order, as stored (no gap check:
+    /// [`Store::history`] checks).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the database fails, [`Error::Corrupt`] when a
+    /// row is not a command of this incident.
+    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error>;
+
+    /// Stores `command` as `version` of its incident, unless a row already
+    /// has that version or that command id ([`Append::Conflict`]: another
+    /// writer was first, and nothing was stored).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the database fails otherwise.
+    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error>;
+
+    /// Every incident with a stored row, with its latest version, by id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the database fails.
+    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error>;
+
+    /// The row stored under `command_id` in `incident`, if any: what was
+    /// accepted under that id (the dedupe key).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error>;
+
+    /// The accepted commands of `incident` in order, checked to be versions
+    /// 1, 2, 3, … without gaps (a gap would let the next insert fill it
+    /// instead of conflicting).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`]; [`Error::Corrupt`] for a gap.
+    fn history(&mut self, incident: Uuid) -> Result<Vec<Command>, Error> {
+        row::checked_history(incident, self.rows(incident)?)
+    }
+
+    /// Rebuilds `incident` by replaying its history; `None` if it has no
+    /// rows.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::history`]; [`Error::Corrupt`] when the crate refuses the
+    /// stored history (edited by hand, or written under another playbook).
+    fn load(&mut self, playbook: &Playbook, incident: Uuid) -> Result<Option<Incident>, Error> {
+        let history = self.history(incident)?;
+        if history.is_empty() {
+            return Ok(None);
+        }
+        Incident::replay(history, playbook)
+            .map(Some)
+            .map_err(|r| Error::corrupt(incident, r.to_string()))
+    }
+
+    /// Loads the incident, lets the crate handle `command` and stores it if
+    /// applied: the append API of the store. A lost race reloads and judges
+    /// again, up to [`MAX_ATTEMPTS`] times.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] when the crate refuses the command (or it kept
+    /// losing: `version-conflict`); the store's errors otherwise.
+    fn handle(&mut self, playbook: &Playbook, command: &Command) -> Result<Receipt, Error> {
+        self.handle_with(playbook, command, MAX_ATTEMPTS)
+    }
+
+    /// [`Store::handle`] with another bound on the attempts.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::handle`].
+    fn handle_with(
+        &mut self,
+        playbook: &Playbook,
+        command: &Command,
+        max_attempts: u32,
+    ) -> Result<Receipt, Error> {
+        handle::handle(self, playbook, command, max_attempts)
+    }
+}

@@ -1,0 +1,144 @@
+//! The PostgreSQL backend: the table the README describes.
+
+use incident_playbook::{Command, Uuid};
+use postgres::error::SqlState;
+use postgres::{Client, NoTls};
+
+use crate::Store;
+use crate::row::{self, Append, Error, Row};
+
+/// The table: its two keys are the two guarantees. The advisory lock makes
+/// the `IF NOT EXISTS` safe when several processes connect at once (two
+/// concurrent `CREATE TABLE`s can otherwise both try to create it).
+pub const POSTGRES_SCHEMA: &str = "
+BEGIN;
+SELECT pg_advisory_xact_lock(7146329001);
+CREATE TABLE IF NOT EXISTS incident_commands (
+  incident_id uuid   NOT NULL,
+  version     bigint NOT NULL CHECK (version >= 1),
+  command_id  uuid   NOT NULL,
+  command     jsonb  NOT NULL,
+  PRIMARY KEY (incident_id, version),
+  UNIQUE (incident_id, command_id));
+COMMIT;
+";
+
+/// Incident histories in a PostgreSQL database.
+///
+/// Plain READ COMMITTED statements suffice: the unique index arbitrates (of
+/// two inserts of one key, the second waits for the first and fails once it
+/// commits), so no row is ever read under a lock.
+pub struct PostgresStore {
+    client: Client,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore").finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects (without TLS) with `params`, a connection string such as
+    /// `host=/run/postgresql user=incident dbname=incidents` or
+    /// `postgresql://user@localhost/incidents`, and creates the table if
+    /// needed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the server cannot be reached or refuses.
+    pub fn connect(params: &str) -> Result<Self, Error> {
+        let client = Client::connect(params, NoTls).map_err(Error::backend)?;
+        Self::with(client)
+    }
+
+    /// A store on a connected client; creates the table if needed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the table cannot be created.
+    pub fn with(mut client: Client) -> Result<Self, Error> {
+        client
+            .batch_execute(POSTGRES_SCHEMA)
+            .map_err(Error::backend)?;
+        Ok(PostgresStore { client })
+    }
+
+    /// The client, for what the store does not offer.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
+impl Store for PostgresStore {
+    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+        let rows = self
+            .client
+            .query(
+                "SELECT version, command_id::text, command::text FROM incident_commands
+                 WHERE incident_id = $1::text::uuid ORDER BY version",
+                &[&incident.to_string()],
+            )
+            .map_err(Error::backend)?;
+        rows.iter().map(|r| parse(incident, r)).collect()
+    }
+
+    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error> {
+        let incident = command.incident_id;
+        let inserted = self.client.execute(
+            "INSERT INTO incident_commands (incident_id, version, command_id, command)
+             VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb)",
+            &[
+                &incident.to_string(),
+                &row::sql_version(incident, version)?,
+                &command.command_id.to_string(),
+                &row::to_json(command)?,
+            ],
+        );
+        match inserted {
+            Ok(_) => Ok(Append::Stored),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
+            Err(e) => Err(Error::backend(e)),
+        }
+    }
+
+    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+        let rows = self
+            .client
+            .query(
+                "SELECT incident_id::text, max(version) FROM incident_commands
+                 GROUP BY incident_id ORDER BY incident_id::text",
+                &[],
+            )
+            .map_err(Error::backend)?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0).map_err(Error::backend)?;
+                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let version: i64 = r.try_get(1).map_err(Error::backend)?;
+                let version = u64::try_from(version)
+                    .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
+                Ok((id, version))
+            })
+            .collect()
+    }
+
+    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT version, command_id::text, command::text FROM incident_commands
+                 WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid",
+                &[&incident.to_string(), &command_id.to_string()],
+            )
+            .map_err(Error::backend)?;
+        row.map(|r| parse(incident, &r)).transpose()
+    }
+}
+
+fn parse(incident: Uuid, r: &postgres::Row) -> Result<Row, Error> {
+    let version: i64 = r.try_get(0).map_err(Error::backend)?;
+    let command_id: String = r.try_get(1).map_err(Error::backend)?;
+    let json: String = r.try_get(2).map_err(Error::backend)?;
+    row::parse(incident, version, &command_id, &json)
+}

@@ -1,0 +1,113 @@
+//! What a store keeps (one row per accepted command) and what it can answer.
+
+use incident_playbook::{Command, Rejection, Rule, Uuid};
+
+/// One stored row: an accepted command and the version it gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The incident's version after this command.
+    pub version: u64,
+    /// The command, as accepted.
+    pub command: Command,
+}
+
+/// What [`Store::append`](crate::Store::append) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Append {
+    /// The row is stored.
+    Stored,
+    /// Another writer stored this version or this command id first; nothing
+    /// was stored. The caller reloads and lets the crate judge again.
+    Conflict,
+}
+
+/// Why a store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The crate refused the command (rule ids inside), or it kept losing
+    /// the race (`version-conflict`).
+    #[error("refused: {0}")]
+    Rejected(Rejection),
+    /// The stored rows are not a history the crate accepts: edited by hand,
+    /// with a gap, or written under another playbook.
+    #[error("incident {incident_id}: stored history refused: {why}")]
+    Corrupt {
+        /// The incident whose rows were refused.
+        incident_id: Uuid,
+        /// What was wrong.
+        why: String,
+    },
+    /// The database failed.
+    #[error("store: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// The first broken rule, if the crate refused the command.
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Error::Rejected(r) => Some(r.rule()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn corrupt(incident_id: Uuid, why: impl Into<String>) -> Self {
+        Error::Corrupt {
+            incident_id,
+            why: why.into(),
+        }
+    }
+
+    pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Backend(Box::new(e))
+    }
+}
+
+/// A row as a backend reads it, checked against its keys: the command must
+/// be valid JSON of a command of `incident` with the row's command id.
+pub(crate) fn parse(
+    incident: Uuid,
+    version: i64,
+    command_id: &str,
+    json: &str,
+) -> Result<Row, Error> {
+    let command: Command = serde_json::from_str(json)
+        .map_err(|e| Error::corrupt(incident, format!("version {version}: {e}")))?;
+    let version = u64::try_from(version)
+        .map_err(|_| Error::corrupt(incident, format!("version {version} is below 1")))?;
+    if command.incident_id != incident || command.command_id.to_string() != command_id {
+        return Err(Error::corrupt(
+            incident,
+            format!("version {version}: the row's keys are not its command's"),
+        ));
+    }
+    Ok(Row { version, command })
+}
+
+/// The commands of `rows`, which must be versions 1, 2, 3, … in order.
+pub(crate) fn checked_history(incident: Uuid, rows: Vec<Row>) -> Result<Vec<Command>, Error> {
+    let mut history = Vec::with_capacity(rows.len());
+    for (expected, row) in (1_u64..).zip(rows) {
+        if row.version != expected {
+            return Err(Error::corrupt(
+                incident,
+                format!("row {} where {expected} belongs", row.version),
+            ));
+        }
+        history.push(row.command);
+    }
+    Ok(history)
+}
+
+/// A version as SQL's signed 64-bit integer.
+pub(crate) fn sql_version(incident: Uuid, version: u64) -> Result<i64, Error> {
+    i64::try_from(version)
+        .map_err(|_| Error::corrupt(incident, format!("version {version} does not fit a bigint")))
+}
+
+/// A command as the JSON the crate reads back.
+pub(crate) fn to_json(command: &Command) -> Result<String, Error> {
+    serde_json::to_string(command).map_err(|e| Error::corrupt(command.incident_id, e.to_string()))
+}

@@ -1,0 +1,159 @@
+//! The SQLite backend: one file, any number of processes.
+
+use std::path::Path;
+use std::time::Duration;
+
+use incident_playbook::{Command, Uuid};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::Store;
+use crate::row::{self, Append, Error, Row};
+
+/// The table: one row per accepted command. The primary key is the
+/// optimistic lock; the second key makes a racing redelivery fail rather
+/// than store a command twice.
+pub const SQLITE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS incident_commands (
+    incident_id TEXT    NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    command_id  TEXT    NOT NULL,
+    command     TEXT    NOT NULL,
+    PRIMARY KEY (incident_id, version),
+    UNIQUE (incident_id, command_id)
+) STRICT;
+";
+
+/// Incident histories in an SQLite database.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in the file at `path`.
+    ///
+    /// WAL lets readers load histories while a writer inserts; the busy
+    /// timeout makes writers, in this process or another, queue for
+    /// SQLite's single write lock instead of failing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the file cannot be opened or set up.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let conn = Connection::open(path).map_err(Error::backend)?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(Error::backend)?;
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(Error::backend)?;
+        Self::with(conn)
+    }
+
+    /// A store in memory, gone when dropped: for tests and examples.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when SQLite fails.
+    pub fn in_memory() -> Result<Self, Error> {
+        Self::with(Connection::open_in_memory().map_err(Error::backend)?)
+    }
+
+    fn with(conn: Connection) -> Result<Self, Error> {
+        conn.execute_batch(SQLITE_SCHEMA).map_err(Error::backend)?;
+        Ok(SqliteStore { conn })
+    }
+
+    /// The connection, for what the store does not offer (a read model
+    /// written beside the rows, a backup).
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+impl Store for SqliteStore {
+    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT version, command_id, command FROM incident_commands
+                 WHERE incident_id = ?1 ORDER BY version",
+            )
+            .map_err(Error::backend)?;
+        let raw = stmt
+            .query_map([incident.to_string()], read_row)
+            .map_err(Error::backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::backend)?;
+        raw.iter()
+            .map(|(version, id, json)| row::parse(incident, *version, id, json))
+            .collect()
+    }
+
+    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error> {
+        let incident = command.incident_id;
+        let inserted = self.conn.execute(
+            "INSERT INTO incident_commands (incident_id, version, command_id, command)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                incident.to_string(),
+                row::sql_version(incident, version)?,
+                command.command_id.to_string(),
+                row::to_json(command)?
+            ],
+        );
+        match inserted {
+            Ok(_) => Ok(Append::Stored),
+            Err(e) if is_unique_violation(&e) => Ok(Append::Conflict),
+            Err(e) => Err(Error::backend(e)),
+        }
+    }
+
+    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT incident_id, max(version) FROM incident_commands
+                 GROUP BY incident_id ORDER BY incident_id",
+            )
+            .map_err(Error::backend)?;
+        let raw = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(Error::backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::backend)?;
+        raw.into_iter()
+            .map(|(id, version)| {
+                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let version = u64::try_from(version)
+                    .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
+                Ok((id, version))
+            })
+            .collect()
+    }
+
+    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT version, command_id, command FROM incident_commands
+                 WHERE incident_id = ?1 AND command_id = ?2",
+                [incident.to_string(), command_id.to_string()],
+                read_row,
+            )
+            .optional()
+            .map_err(Error::backend)?;
+        raw.map(|(version, id, json)| row::parse(incident, version, &id, &json))
+            .transpose()
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_extended_error_code(),
+        Some(rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY | rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+    )
+}

@@ -1,0 +1,160 @@
+//! What the store's tests share: the backends behind one name, and commands.
+
+use std::path::PathBuf;
+
+use incident_playbook::{Command, Uuid};
+use incident_store::{PostgresStore, SqliteStore, Store};
+use serde_json::json;
+
+pub const AT: &str = "2026-05-04T09:10:00Z";
+pub const NEXT: &str = "2026-05-04T10:10:00Z";
+
+/// Where a store lives, as a string a child process can be handed:
+/// `sqlite:PATH` or `postgres:PARAMS`.
+#[derive(Debug, Clone)]
+pub struct Backend(pub String);
+
+impl Backend {
+    pub fn sqlite(path: &std::path::Path) -> Self {
+        Backend(format!("sqlite:{}", path.display()))
+    }
+
+    pub fn postgres(params: &str) -> Self {
+        Backend(format!("postgres:{params}"))
+    }
+
+    pub fn open(&self) -> Box<dyn Store> {
+        if let Some(path) = self.0.strip_prefix("sqlite:") {
+            Box::new(SqliteStore::open(&PathBuf::from(path)).unwrap())
+        } else if let Some(params) = self.0.strip_prefix("postgres:") {
+            Box::new(PostgresStore::connect(params).unwrap())
+        } else {
+            panic!("unknown backend {}", self.0)
+        }
+    }
+}
+
+pub fn command(value: serde_json::Value) -> Command {
+    serde_json::from_value(value).unwrap()
+}
+
+/// A SEV3 `declare` with a commander and a technical lead.
+pub fn declare(incident: Uuid, id: Uuid) -> Command {
+    command(json!({
+        "type": "declare", "incident_id": incident, "command_id": id, "at": AT,
+        "title": "Slow document processing", "severity": "SEV3",
+        "impact": {"environment": "production", "users": "Tenants using OCR",
+            "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
+            "flags": ["degraded_feature"]},
+        "roles": {"commander": "Ada", "technical_lead": "Grace"},
+        "update": {"impact": "OCR is slow", "action": "Checking provider status",
+            "owner": "Ada", "next_update": NEXT}
+    }))
+}
+
+pub fn note(incident: Uuid, id: Uuid, text: &str) -> Command {
+    command(json!({
+        "type": "add_note", "incident_id": incident, "command_id": id, "at": AT, "text": text
+    }))
+}
+
+pub fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+// ---- The race's commands: deterministic, so the parent knows what each
+// writer process sent. ----
+
+pub const WRITERS: usize = 4;
+pub const INCIDENTS: u128 = 2;
+/// Commands each writer owns per incident; each is also sent by the next writer.
+pub const OWN: u64 = 12;
+
+/// splitmix64: a fixed sequence, so a failure can be rerun.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+pub fn incident(n: u128) -> Uuid {
+    Uuid::from_u128(0xA000 + n)
+}
+
+/// Command ids say which writer owns a command.
+pub fn command_id(incident: u128, writer: usize, n: u64) -> Uuid {
+    Uuid::from_u128((incident << 64) | ((writer as u128) << 32) | u128::from(n))
+}
+
+pub fn race_declare(i: u128) -> Command {
+    declare(incident(i), command_id(i, 99, 0))
+}
+
+/// The `n`-th command `writer` owns for incident `i`: mostly commands that
+/// fit any open phase, plus phase changes and a status-stating update whose
+/// fate depends on which writer wins, and some with an `expected_version`
+/// picked blind (usually stale).
+pub fn owned_command(i: u128, writer: usize, n: u64) -> Command {
+    let id = command_id(i, writer, n);
+    let r = mix((i as u64) << 48 ^ (writer as u64) << 32 ^ n);
+    let update = json!({"impact": "OCR is slow", "action": "Working on it", "owner": "Ada",
+        "next_update": NEXT});
+    const CHECKS: [&str; 5] = [
+        "recent_deploys",
+        "migrations",
+        "provider_status",
+        "logs",
+        "health_endpoints",
+    ];
+    const PEOPLE: [&str; 3] = ["Ken", "Linus", "Barbara"];
+    let mut value = match r % 20 {
+        0..=8 => json!({"type": "add_note", "text": format!("note {id}")}),
+        9 | 10 => json!({"type": "record_check",
+            "check": CHECKS[(r >> 8) as usize % 5], "finding": "looked at"}),
+        11 | 12 => json!({"type": "assign_role",
+            "role": "scribe", "person": PEOPLE[(r >> 16) as usize % 3]}),
+        13 | 14 => json!({"type": "start_mitigation",
+            "mitigation": {"kind": "other", "description": "Scale OCR workers"},
+            "update": update}),
+        15 => json!({"type": "begin_monitoring", "update": update}),
+        16 => json!({"type": "resume_investigation", "reason": "Queue grows again",
+            "update": update}),
+        _ => json!({"type": "post_update",
+            "update": {"status": "investigating", "impact": "OCR is slow",
+                "action": "Still looking", "owner": "Ada", "next_update": NEXT}}),
+    };
+    value["incident_id"] = json!(incident(i));
+    value["command_id"] = json!(id);
+    value["at"] = json!(AT);
+    if (r >> 24).is_multiple_of(6) {
+        value["expected_version"] = json!(1 + (r >> 32) % 30);
+    }
+    command(value)
+}
+
+/// The deliveries of writer `me`, in order: every declare, then per round
+/// its own command and its neighbour's (every command reaches the store
+/// from two processes), some sent again (a client that timed out), and
+/// read-then-write notes that expect the version just read (`None` here:
+/// the writer fills it in when it gets there).
+pub fn deliveries(me: usize) -> Vec<(Command, bool)> {
+    let mut out: Vec<(Command, bool)> = (0..INCIDENTS).map(|i| (race_declare(i), false)).collect();
+    let next = (me + 1) % WRITERS;
+    for n in 0..OWN {
+        for i in 0..INCIDENTS {
+            out.push((owned_command(i, me, n), false));
+            let theirs = owned_command(i, next, n);
+            if n % 5 == 4 {
+                out.push((theirs.clone(), false));
+            }
+            out.push((theirs, false));
+            if n % 4 == 1 {
+                let fresh = note(incident(i), command_id(i, me, 1000 + n), "seen");
+                out.push((fresh.clone(), true));
+                out.push((fresh, true));
+            }
+        }
+    }
+    out
+}

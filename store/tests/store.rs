@@ -1,0 +1,251 @@
+//! One suite, two backends: every case runs against SQLite and against a
+//! real PostgreSQL server that the test starts (and stops) itself.
+//!
+//! The race case spawns writer processes (this test binary again, running
+//! only `writer_process` with `INCIDENT_STORE_WRITER` set), kills one with
+//! SIGKILL in the middle of its work, restarts it, and checks that nothing
+//! accepted is lost or stored twice and that versions have no gaps.
+
+mod common;
+mod race;
+
+#[path = "../examples/sqlite_store.rs"]
+#[allow(dead_code)] // the example's `main`
+mod example;
+
+use std::path::PathBuf;
+
+use common::{Backend, declare, id, note};
+use incident_playbook::{Command, Outcome, Playbook, Rule, Uuid};
+use incident_store::throwaway::PostgresServer;
+use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
+
+type Case = fn(&Backend);
+
+const CASES: [(&str, Case); 5] = [
+    ("redelivery", a_redelivered_command_is_stored_once),
+    ("race", a_lost_race_reloads_and_the_crate_judges_again),
+    ("corrupt", rows_that_are_not_a_history_are_refused),
+    ("listing", incidents_are_listed_and_commands_found_by_id),
+    ("processes", race::writers_in_processes_lose_nothing),
+];
+
+/// Runs every case, each on a fresh empty store from `fresh`.
+fn suite(fresh: &mut dyn FnMut(&str) -> Backend) {
+    for (name, case) in CASES {
+        eprintln!("case {name}");
+        case(&fresh(name));
+    }
+}
+
+#[test]
+fn sqlite() {
+    let dir = TempDir::new("sqlite");
+    suite(&mut |name| Backend::sqlite(&dir.0.join(format!("{name}.db"))));
+}
+
+#[test]
+fn postgres() {
+    // Fails (never skips) where the server binaries are missing: the
+    // message names the package.
+    let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
+    suite(&mut |name| Backend::postgres(&server.create_database(name).unwrap()));
+}
+
+#[test]
+fn the_example_runs() {
+    let dir = TempDir::new("example");
+    example::demo(&dir.0.join("demo.db")).unwrap();
+}
+
+#[test]
+fn without_server_binaries_the_tests_fail_naming_the_package() {
+    let empty = TempDir::new("no-binaries");
+    let err = PostgresServer::start_from(&empty.0).unwrap_err();
+    assert!(
+        err.to_string().contains("apt-get install postgresql"),
+        "{err}"
+    );
+}
+
+/// The entry point of a writer process; a no-op in a normal test run.
+#[test]
+fn writer_process() {
+    if let Ok(spec) = std::env::var(race::WRITER_ENV) {
+        race::writer(&spec);
+    }
+}
+
+/// A folder of its own, removed afterwards even if the test fails.
+pub(crate) struct TempDir(pub(crate) PathBuf);
+
+impl TempDir {
+    pub(crate) fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("incident-store-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stored(backend: &Backend, incident: Uuid) -> Vec<u64> {
+    let rows = backend.open().rows(incident).unwrap();
+    rows.iter().map(|r| r.version).collect()
+}
+
+fn a_redelivered_command_is_stored_once(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open();
+    let incident = id(0x1000);
+    let declare = declare(incident, id(1));
+    let note = note(incident, id(2), "Queue at 4,000");
+    let outcomes: Vec<Outcome> = [&declare, &note, &declare, &note]
+        .into_iter()
+        .map(|cmd| store.handle(&playbook, cmd).unwrap().outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Applied { version: 1 },
+            Outcome::Applied { version: 2 },
+            Outcome::Duplicate { version: 2 },
+            Outcome::Duplicate { version: 2 },
+        ]
+    );
+    assert_eq!(stored(backend, incident), [1, 2]);
+    // The same id with other content is not a redelivery.
+    let reused = common::note(incident, note.command_id, "Queue at 5,000");
+    let err = store.handle(&playbook, &reused).unwrap_err();
+    assert_eq!(err.rule(), Some(Rule::CommandIdReused));
+    // And the store itself refuses a second row with the id, at any version.
+    assert_eq!(store.append(3, &note).unwrap(), Append::Conflict);
+    assert_eq!(stored(backend, incident), [1, 2]);
+}
+
+fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
+    let playbook = Playbook::default();
+    let (mut a, mut b) = (backend.open(), backend.open());
+    let incident = id(0x2000);
+    a.handle(&playbook, &declare(incident, id(1))).unwrap();
+    let seen = b.load(&playbook, incident).unwrap().unwrap();
+
+    // Both writers saw version 1; A stores its note first.
+    let mine = note(incident, id(2), "from A");
+    let theirs = note(incident, id(3), "from B");
+    let stale = theirs.clone().expecting(1);
+    assert_eq!(
+        a.handle(&playbook, &mine).unwrap().outcome,
+        Outcome::Applied { version: 2 }
+    );
+    for cmd in [&theirs, &stale, &mine] {
+        let mut after = seen.clone();
+        assert_eq!(
+            after.handle(cmd.clone(), &playbook).unwrap(),
+            Outcome::Applied { version: 2 }
+        );
+        assert_eq!(b.append(2, cmd).unwrap(), Append::Conflict);
+    }
+    // Judged again on the new state: a stale expected_version is refused,
+    // A's note (raced by a redelivery) is a duplicate, B's goes on top.
+    let err = b.handle(&playbook, &stale).unwrap_err();
+    assert_eq!(err.rule(), Some(Rule::VersionConflict));
+    assert_eq!(
+        b.handle(&playbook, &mine).unwrap().outcome,
+        Outcome::Duplicate { version: 2 }
+    );
+    let receipt = b.handle(&playbook, &theirs).unwrap();
+    assert_eq!(receipt.outcome, Outcome::Applied { version: 3 });
+    assert_eq!(
+        receipt.incident,
+        a.load(&playbook, incident).unwrap().unwrap()
+    );
+    // A writer that keeps losing gives up with the crate's rule, after a
+    // bounded number of attempts.
+    let mut loser = AlwaysLoses {
+        store: b,
+        appends: 0,
+    };
+    let err = loser
+        .handle(&playbook, &note(incident, id(4), "late"))
+        .unwrap_err();
+    assert_eq!(err.rule(), Some(Rule::VersionConflict), "{err}");
+    assert_eq!(loser.appends, MAX_ATTEMPTS);
+    assert_eq!(stored(backend, incident), [1, 2, 3]);
+}
+
+/// A store on which another writer always stores first.
+struct AlwaysLoses {
+    store: Box<dyn Store>,
+    appends: u32,
+}
+
+impl Store for AlwaysLoses {
+    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+        self.store.rows(incident)
+    }
+    fn append(&mut self, _: u64, _: &Command) -> Result<Append, Error> {
+        self.appends += 1;
+        Ok(Append::Conflict)
+    }
+    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+        self.store.incidents()
+    }
+    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+        self.store.command(incident, command_id)
+    }
+}
+
+fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open();
+    let incident = id(0x3000);
+    store.handle(&playbook, &declare(incident, id(1))).unwrap();
+    let corrupt = |result: Result<_, Error>| matches!(result, Err(Error::Corrupt { incident_id, .. }) if incident_id == incident);
+    // A gap: the store does not judge, so a row at version 3 goes in; the
+    // history is then refused, and no command is taken for the incident.
+    assert_eq!(
+        store.append(3, &note(incident, id(3), "three")).unwrap(),
+        Append::Stored
+    );
+    assert!(corrupt(store.history(incident).map(|_| ())));
+    assert!(corrupt(
+        store
+            .handle(&playbook, &note(incident, id(4), "four"))
+            .map(|_| ())
+    ));
+    // A row the crate refuses where it stands: a second declare.
+    let other = id(0x3001);
+    store.handle(&playbook, &declare(other, id(1))).unwrap();
+    assert_eq!(
+        store.append(2, &declare(other, id(2))).unwrap(),
+        Append::Stored
+    );
+    assert!(corrupt_of(store.load(&playbook, other).map(|_| ()), other));
+}
+
+fn corrupt_of(result: Result<(), Error>, incident: Uuid) -> bool {
+    matches!(result, Err(Error::Corrupt { incident_id, .. }) if incident_id == incident)
+}
+
+fn incidents_are_listed_and_commands_found_by_id(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open();
+    assert!(store.incidents().unwrap().is_empty());
+    let (first, second) = (id(0x4001), id(0x4000));
+    store.handle(&playbook, &declare(first, id(1))).unwrap();
+    store.handle(&playbook, &declare(second, id(1))).unwrap();
+    let noted = note(first, id(2), "queue drains");
+    store.handle(&playbook, &noted).unwrap();
+    assert_eq!(store.incidents().unwrap(), [(second, 1), (first, 2)]);
+    let row = store.command(first, id(2)).unwrap().unwrap();
+    assert_eq!((row.version, &row.command), (2, &noted));
+    assert!(store.command(second, id(2)).unwrap().is_none());
+    assert!(store.load(&playbook, id(0x4002)).unwrap().is_none());
+}
