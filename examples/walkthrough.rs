@@ -228,11 +228,11 @@ pub fn main() -> Result {
     )?;
 
     let checked = Verification {
-        health: Some(HealthChecks {
-            live: Some(true),
-            ready: Some(true),
-            status: Some(true),
-        }),
+        health: Some(HealthChecks::new([
+            ("live", true),
+            ("ready", true),
+            ("status", true),
+        ])),
         endpoints: Some(vec![EndpointCheck {
             path: text("/api/documents"),
             ok: Some(true),

@@ -51,7 +51,7 @@ pub use incident::{
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{Mitigation, MitigationInput, MitigationRecord, RiskLevel};
 pub use notes::{Note, RootCause};
-pub use playbook::{Dependency, Playbook, PlaybookError};
+pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError};
 pub use postmortem::{
     ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
     PostmortemStatus, TimelineEntry, TimelineEntryInput,

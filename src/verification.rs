@@ -8,27 +8,91 @@
 //! > - External services: confirm Azure OpenAI, Vision, Document Intelligence,
 //! >   Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
 
-use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::impact::{Impact, Surface};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::text::{Name, ShortText};
 
-/// The three health endpoints. A missing or `null` check fails.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct HealthChecks {
-    /// `/health/live` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<bool>,
-    /// `/health/ready` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<bool>,
-    /// `/health/status` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<bool>,
+/// The health endpoints' results, keyed by the playbook's endpoint names (the
+/// seed's: `live`, `ready`, `status`). A missing or `null` result fails; a
+/// name the playbook does not have is refused (`malformed-input`).
+///
+/// ```
+/// use incident_playbook::HealthChecks;
+/// let h: HealthChecks = serde_json::from_str(r#"{"live": true, "ready": null}"#).unwrap();
+/// assert!(h.passes("live"));
+/// assert!(!h.passes("ready"));
+/// assert!(!h.passes("status"));
+/// // `null` says nothing, so it is not kept.
+/// assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"live":true}"#);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HealthChecks(pub BTreeMap<String, bool>);
+
+impl HealthChecks {
+    /// Results by endpoint name.
+    ///
+    /// ```
+    /// use incident_playbook::HealthChecks;
+    /// let h = HealthChecks::new([("live", true), ("ready", false)]);
+    /// assert!(h.passes("live") && !h.passes("ready"));
+    /// ```
+    pub fn new<N: Into<String>>(results: impl IntoIterator<Item = (N, bool)>) -> Self {
+        HealthChecks(results.into_iter().map(|(n, ok)| (n.into(), ok)).collect())
+    }
+
+    /// Whether the endpoint named `name` was seen passing.
+    pub fn passes(&self, name: &str) -> bool {
+        self.0.get(name) == Some(&true)
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthChecks {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthChecks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of health endpoint names and booleans")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HealthChecks, A::Error> {
+                let mut seen: BTreeSet<String> = BTreeSet::new();
+                let mut out = BTreeMap::new();
+                while let Some((name, ok)) = map.next_entry::<String, Option<bool>>()? {
+                    // A name written twice is refused, as a struct field would be.
+                    if !seen.insert(name.clone()) {
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate field `{name}`"
+                        )));
+                    }
+                    if let Some(ok) = ok {
+                        out.insert(name, ok);
+                    }
+                }
+                Ok(HealthChecks(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for HealthChecks {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HealthChecks".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The health endpoints' results, keyed by the playbook's endpoint names (the seed playbook's: `live`, `ready`, `status`). A missing or `null` result fails; a name the playbook does not have is `malformed-input`.",
+            "type": "object",
+            "additionalProperties": {"type": ["boolean", "null"]},
+        })
+    }
 }
 
 /// One affected endpoint checked.
@@ -102,13 +166,13 @@ pub struct DependencyCheck {
 ///   "health": {"live": true, "ready": true, "status": true},
 ///   "endpoints": [{"path": "/api/documents", "ok": true}]
 /// }"#).unwrap();
-/// assert_eq!(v.health.unwrap().ready, Some(true));
+/// assert!(v.health.unwrap().passes("ready"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
-    /// The three health endpoints.
+    /// The playbook's health endpoints, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthChecks>,
     /// Affected endpoints checked.
@@ -152,20 +216,41 @@ impl Verification {
         v.check_dependencies(report, path, impact, playbook);
     }
 
-    /// `verification-api-health`: the playbook's three health endpoints pass.
+    /// `verification-api-health`: every health endpoint of the playbook
+    /// passes; a result for a name the playbook does not have is refused.
     fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook) {
-        let health = self.health.clone().unwrap_or_default();
-        let endpoints = playbook.health_endpoints();
-        let name = |i: usize| endpoints.get(i).map_or("?", |e| e.as_str());
-        let failed = failing(&[
-            (name(0), health.live),
-            (name(1), health.ready),
-            (name(2), health.status),
-        ]);
+        let empty = HealthChecks::default();
+        let health = self.health.as_ref().unwrap_or(&empty);
+        let health_path = join(path, "health");
+        if let Some(unknown) = health
+            .0
+            .keys()
+            .find(|k| playbook.health_endpoint(k).is_none())
+        {
+            let known: Vec<&str> = playbook
+                .health_endpoints()
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
+            report.push(
+                Rule::MalformedInput,
+                &join(&health_path, unknown),
+                format!(
+                    "`{unknown}` is not a health endpoint of the playbook ({})",
+                    known.join(", ")
+                ),
+            );
+        }
+        let failed: Vec<&str> = playbook
+            .health_endpoints()
+            .iter()
+            .filter(|e| !health.passes(&e.name))
+            .map(|e| e.path.as_str())
+            .collect();
         if !failed.is_empty() {
             report.push(
                 Rule::VerificationApiHealth,
-                &join(path, "health"),
+                &health_path,
                 format!("health endpoints not passing: {}", failed.join(", ")),
             );
         }

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use crate::fixture::*;
 use incident_playbook::{
     ActionStatus, CommandKind, Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection,
-    Role, Rule, Severity, ShortText, Snapshot,
+    Role, Rule, Severity, Snapshot,
 };
 use serde_json::{Value, json};
 
@@ -103,9 +103,7 @@ fn playbook_with(name: &str) -> Playbook {
             optional: true,
         });
     }
-    let health = ["/health/live", "/health/ready", "/health/status"]
-        .map(|e| ShortText::new(e).unwrap())
-        .to_vec();
+    let health = Playbook::default().health_endpoints().to_vec();
     Playbook::new(deps, health).unwrap()
 }
 

@@ -103,3 +103,106 @@ pub fn notes_required() -> Rejection {
     s.run(Scenario::resolve);
     r
 }
+
+/// The seed's catalogue with health endpoints of its own: `gateway` and `db`.
+fn two_endpoint_playbook() -> Playbook {
+    let dependencies = serde_json::to_value(Playbook::default().dependencies()).unwrap();
+    serde_json::from_value(json!({
+        "dependencies": dependencies,
+        "health_endpoints": [{"name": "gateway", "path": "/healthz"},
+                             {"name": "db", "path": "/db/health"}],
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_custom_playbook_verifies_its_own_named_health_endpoints() {
+    let mut s = Scenario::with(Sev3, true, two_endpoint_playbook());
+    s.declare_now();
+    s.do_triage();
+    s.run(Scenario::add_note);
+    s.run(Scenario::rollback);
+    s.run(Scenario::begin_monitoring);
+    let resolve = s.resolve();
+    // The seed's names are not this playbook's.
+    let r = s.reject(&resolve);
+    assert_at(&r, Rule::MalformedInput, Some("verification.health.live"));
+    assert_at(&r, Rule::VerificationApiHealth, Some("verification.health"));
+    let failing = with(
+        &resolve,
+        "verification.health",
+        json!({"gateway": true, "db": false}),
+    );
+    let r = s.reject(&failing);
+    assert_only(&r, Rule::VerificationApiHealth, Some("verification.health"));
+    assert!(r.violations()[0].message().contains("/db/health"));
+    s.accept(&with(
+        &resolve,
+        "verification.health",
+        json!({"gateway": true, "db": true}),
+    ));
+}
+
+#[test]
+fn the_seed_health_names_are_checked_by_name_and_null_is_missing() {
+    let mut s = Scenario::in_phase(Sev3, Phase::Monitoring);
+    let resolve = s.resolve();
+    let unknown = with(&resolve, "verification.health.extra", json!(true));
+    assert_at(
+        &s.reject(&unknown),
+        Rule::MalformedInput,
+        Some("verification.health.extra"),
+    );
+    let null = with(&resolve, "verification.health.status", Value::Null);
+    assert_only(
+        &s.reject(&null),
+        Rule::VerificationApiHealth,
+        Some("verification.health"),
+    );
+    s.accept(&resolve);
+}
+
+#[test]
+fn playbooks_with_repeated_or_no_health_endpoints_are_refused() {
+    let refused = |doc: Value, says: &str| {
+        let err = serde_json::from_value::<Playbook>(doc)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(says), "{err}");
+    };
+    let endpoint = |name: &str, path: &str| json!({"name": name, "path": path});
+    refused(
+        json!({"dependencies": [], "health_endpoints": [endpoint("a", "/a"), endpoint("a", "/b")]}),
+        "health endpoint `a` is listed twice",
+    );
+    refused(
+        json!({"dependencies": [], "health_endpoints": [endpoint("a", "/x"), endpoint("b", "/x")]}),
+        "health endpoint `/x` is listed twice",
+    );
+    refused(
+        json!({"dependencies": [], "health_endpoints": []}),
+        "names 0 health endpoints",
+    );
+    refused(
+        json!({"dependencies": [], "health_endpoints": ["/a", "/b"]}),
+        "names 2 health endpoints",
+    );
+    refused(
+        json!({"dependencies": [{"name": "A"}, {"name": "A"}], "health_endpoints": ["/a", "/b", "/c"]}),
+        "dependency `A` is listed twice",
+    );
+    // The plain form is the seed's names; a playbook is written back named.
+    let plain: Playbook = serde_json::from_value(json!({"dependencies": [],
+        "health_endpoints": ["/health/live", "/health/ready", "/health/status"]}))
+    .unwrap();
+    assert_eq!(
+        plain.health_endpoints(),
+        Playbook::default().health_endpoints()
+    );
+    let written = serde_json::to_value(&plain).unwrap();
+    assert_eq!(
+        written["health_endpoints"][2],
+        endpoint("status", "/health/status")
+    );
+    assert_eq!(serde_json::from_value::<Playbook>(written).unwrap(), plain);
+}
