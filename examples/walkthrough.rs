@@ -261,6 +261,7 @@ pub fn main() -> Result {
         "Health, /api/documents, the app and Blob Storage all check out; Ada resolves.",
         Resolve {
             verification: Some(checked.clone()),
+            exceptions: None,
             update: resolved()?,
         },
         &[Rule::VerificationData],
@@ -292,6 +293,7 @@ pub fn main() -> Result {
                 }),
                 ..checked
             }),
+            exceptions: None,
             update: resolved()?,
         },
     )?;

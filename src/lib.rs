@@ -18,6 +18,7 @@
 pub mod contract {}
 
 mod comms;
+mod exception;
 mod finding;
 mod impact;
 mod incident;
@@ -40,6 +41,7 @@ mod verification;
 mod views;
 
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
+pub use exception::{AcceptedException, ExceptionInput};
 pub use finding::Finding;
 pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{

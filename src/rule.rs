@@ -154,6 +154,16 @@ rules! {
     VerificationData = "verification-data", "A data impact is verified clean.";
     /// > External services: confirm … as relevant.
     VerificationDependencies = "verification-dependencies", "Every affected dependency is confirmed healthy.";
+    /// *Addition*: the playbook does not say how a check that cannot pass is
+    /// accepted. The commander decides, as for the mitigation path:
+    /// > Incident commander: coordinates response, keeps scope clear, decides mitigation path.
+    ExceptionNotByCommander = "exception-not-by-commander", "Only the incident commander accepts a failing verification check.";
+    /// *Addition*: an exception names a check of the verification the
+    /// impact demands (`SECTION.KEY`, such as `data.no_partial_delete`).
+    ExceptionUnknownCheck = "exception-unknown-check", "An exception names a check the verification demands.";
+    /// *Addition*: an exception is for a check that did not pass; the record
+    /// says nothing was accepted when nothing failed.
+    ExceptionForPassingCheck = "exception-for-passing-check", "An exception is only for a check that did not pass.";
     /// > Check recent deploys, migrations, provider status, logs, and health endpoints.
     TriageChecksMissing = "triage-checks-missing", "A SEV1/SEV2 incident resolves after all five triage checks.";
     /// > SEV2 … Same-day mitigation, incident notes required

@@ -191,42 +191,175 @@ pub struct Verification {
     pub dependencies: Option<Vec<DependencyCheck>>,
 }
 
-fn failing<'a>(checks: &[(&'a str, Option<bool>)]) -> Vec<&'a str> {
-    checks
-        .iter()
-        .filter(|(_, v)| *v != Some(true))
-        .map(|(name, _)| *name)
-        .collect()
+/// One check of the verification that applies, named in `exceptions` by
+/// `SECTION.KEY`: `health.live`, `endpoints./api/documents`,
+/// `frontend.login`, `data.no_partial_delete`, `dependencies.Blob Storage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckResult<'a> {
+    section: &'static str,
+    key: &'a str,
+    /// What a message names (a health endpoint's path; else the key).
+    label: &'a str,
+    /// Whether any entry was given for it (an endpoint or dependency).
+    seen: bool,
+    pub(crate) passed: bool,
 }
 
+impl CheckResult<'_> {
+    /// Whether `name` is this check's `SECTION.KEY`.
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        name.strip_prefix(self.section)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.key)
+    }
+
+    /// Whether it failed and no accepted exception names it.
+    fn fails(&self, excused: &[&str]) -> bool {
+        !self.passed && !excused.iter().any(|name| self.is_named(name))
+    }
+
+    fn simple(section: &'static str, key: &'static str, value: Option<bool>) -> Self {
+        CheckResult {
+            section,
+            key,
+            label: key,
+            seen: value.is_some(),
+            passed: value == Some(true),
+        }
+    }
+}
+
+const FRONTEND: &str = "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow";
+const DATA: &str = "the impact concerns data: verify it clean";
+
 impl Verification {
-    /// Checks the evidence against what `impact` demands.
+    /// Checks the evidence against what `impact` demands; a failing check
+    /// named in `excused` (accepted exceptions) breaks no rule.
     pub(crate) fn check(
         report: &mut Report,
         path: &str,
         input: Option<&Verification>,
-        impact: &Impact,
-        playbook: &Playbook,
+        (impact, playbook): (&Impact, &Playbook),
+        excused: &[&str],
     ) {
         let empty = Verification::default();
         let v = input.unwrap_or(&empty);
-        v.check_health(report, path, playbook);
-        v.check_endpoints(report, path, impact);
-        v.check_surfaces(report, path, impact);
-        v.check_dependencies(report, path, impact, playbook);
+        v.check_health(report, path, playbook, excused);
+        v.check_endpoints(report, path, impact, excused);
+        v.check_surfaces(report, path, impact, excused);
+        v.check_dependencies(report, path, impact, playbook, excused);
+    }
+
+    /// Every check of the verification that `impact` demands, with its result.
+    pub(crate) fn results<'a>(
+        &'a self,
+        impact: &'a Impact,
+        playbook: &'a Playbook,
+    ) -> Vec<CheckResult<'a>> {
+        let mut all = self.health_results(playbook);
+        all.extend(self.endpoint_results(impact));
+        if impact.surfaces().contains(&Surface::Frontend) {
+            all.extend(self.frontend_results());
+        }
+        if impact.concerns_data() {
+            all.extend(self.data_results());
+        }
+        all.extend(self.dependency_results(impact));
+        all
+    }
+
+    fn health_results<'a>(&'a self, playbook: &'a Playbook) -> Vec<CheckResult<'a>> {
+        let health = self.health.as_ref();
+        playbook
+            .health_endpoints()
+            .iter()
+            .map(|e| {
+                let passed = health.is_some_and(|h| h.passes(&e.name));
+                CheckResult {
+                    section: "health",
+                    key: e.name.as_str(),
+                    label: e.path.as_str(),
+                    seen: passed,
+                    passed,
+                }
+            })
+            .collect()
+    }
+
+    fn endpoint_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
+        let checked = self.endpoints.as_deref().unwrap_or_default();
+        impact
+            .affected_endpoints()
+            .iter()
+            .map(|affected| {
+                let mut entries = checked
+                    .iter()
+                    .filter(|e| e.path.as_deref() == Some(affected.as_str()))
+                    .peekable();
+                let seen = entries.peek().is_some();
+                CheckResult {
+                    section: "endpoints",
+                    key: affected.as_str(),
+                    label: affected.as_str(),
+                    seen,
+                    passed: seen && entries.all(|e| e.ok == Some(true)),
+                }
+            })
+            .collect()
+    }
+
+    fn frontend_results(&self) -> [CheckResult<'static>; 3] {
+        let f = self.frontend.clone().unwrap_or_default();
+        let check = |key, value| CheckResult::simple("frontend", key, value);
+        [
+            check("app_loaded", f.app_loaded),
+            check("login", f.login),
+            check("workflow", f.workflow),
+        ]
+    }
+
+    fn data_results(&self) -> [CheckResult<'static>; 4] {
+        let d = self.data.clone().unwrap_or_default();
+        let check = |key, value| CheckResult::simple("data", key, value);
+        [
+            check("no_unauthorized_access", d.no_unauthorized_access),
+            check("no_failed_migration", d.no_failed_migration),
+            check("no_duplicate_processing", d.no_duplicate_processing),
+            check("no_partial_delete", d.no_partial_delete),
+        ]
+    }
+
+    fn dependency_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
+        let deps = self.dependencies.as_deref().unwrap_or_default();
+        impact
+            .affected_dependencies()
+            .iter()
+            .map(|affected| {
+                let mut entries = deps
+                    .iter()
+                    .filter(|d| d.name.as_deref() == Some(affected.as_str()))
+                    .peekable();
+                let seen = entries.peek().is_some();
+                CheckResult {
+                    section: "dependencies",
+                    key: affected.as_str(),
+                    label: affected.as_str(),
+                    seen,
+                    passed: seen && entries.all(|d| d.ok == Some(true)),
+                }
+            })
+            .collect()
     }
 
     /// `verification-api-health`: every health endpoint of the playbook
     /// passes; a result for a name the playbook does not have is refused.
-    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook) {
-        let empty = HealthChecks::default();
-        let health = self.health.as_ref().unwrap_or(&empty);
+    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook, excused: &[&str]) {
         let health_path = join(path, "health");
-        if let Some(unknown) = health
-            .0
-            .keys()
-            .find(|k| playbook.health_endpoint(k).is_none())
-        {
+        let unknown = self
+            .health
+            .as_ref()
+            .and_then(|h| h.0.keys().find(|k| playbook.health_endpoint(k).is_none()));
+        if let Some(unknown) = unknown {
             let known: Vec<&str> = playbook
                 .health_endpoints()
                 .iter()
@@ -241,11 +374,11 @@ impl Verification {
                 ),
             );
         }
-        let failed: Vec<&str> = playbook
-            .health_endpoints()
+        let failed: Vec<&str> = self
+            .health_results(playbook)
             .iter()
-            .filter(|e| !health.passes(&e.name))
-            .map(|e| e.path.as_str())
+            .filter(|c| c.fails(excused))
+            .map(|c| c.label)
             .collect();
         if !failed.is_empty() {
             report.push(
@@ -257,7 +390,7 @@ impl Verification {
     }
 
     /// `verification-endpoints`: every affected endpoint checked and passing.
-    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact) {
+    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
         let checked = self.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
         // Over the limit, the list is refused whole and its entries not looked at.
@@ -271,22 +404,17 @@ impl Verification {
                 Rule::FieldEmpty,
             );
         }
-        for affected in impact.affected_endpoints() {
-            let entries: Vec<&EndpointCheck> = checked
-                .iter()
-                .filter(|e| e.path.as_deref() == Some(affected.as_str()))
-                .collect();
-            if entries.is_empty() {
+        for c in self.endpoint_results(impact) {
+            if c.fails(excused) {
+                let problem = if c.seen {
+                    "does not pass"
+                } else {
+                    "was not checked"
+                };
                 report.push(
                     Rule::VerificationEndpoints,
                     &ep_path,
-                    format!("the affected endpoint {affected} was not checked"),
-                );
-            } else if entries.iter().any(|e| e.ok != Some(true)) {
-                report.push(
-                    Rule::VerificationEndpoints,
-                    &ep_path,
-                    format!("the affected endpoint {affected} does not pass"),
+                    format!("the affected endpoint {} {problem}", c.label),
                 );
             }
         }
@@ -294,35 +422,31 @@ impl Verification {
 
     /// `verification-frontend` when the impact shows in the front end,
     /// `verification-data` when it concerns data.
-    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact) {
-        let f = self.frontend.clone().unwrap_or_default();
-        let d = self.data.clone().unwrap_or_default();
-        let demanded = [
+    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
+        let frontend = self.frontend_results();
+        let data = self.data_results();
+        let demanded: [(bool, Rule, &str, &str, &[CheckResult]); 2] = [
             (
                 impact.surfaces().contains(&Surface::Frontend),
                 Rule::VerificationFrontend,
                 "frontend",
-                "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow",
-                failing(&[
-                    ("app_loaded", f.app_loaded),
-                    ("login", f.login),
-                    ("workflow", f.workflow),
-                ]),
+                FRONTEND,
+                &frontend,
             ),
             (
                 impact.concerns_data(),
                 Rule::VerificationData,
                 "data",
-                "the impact concerns data: verify it clean",
-                failing(&[
-                    ("no_unauthorized_access", d.no_unauthorized_access),
-                    ("no_failed_migration", d.no_failed_migration),
-                    ("no_duplicate_processing", d.no_duplicate_processing),
-                    ("no_partial_delete", d.no_partial_delete),
-                ]),
+                DATA,
+                &data,
             ),
         ];
-        for (wanted, rule, field, demand, failed) in demanded {
+        for (wanted, rule, field, demand, results) in demanded {
+            let failed: Vec<&str> = results
+                .iter()
+                .filter(|c| c.fails(excused))
+                .map(|c| c.label)
+                .collect();
             if wanted && !failed.is_empty() {
                 report.push(
                     rule,
@@ -341,6 +465,7 @@ impl Verification {
         path: &str,
         impact: &Impact,
         playbook: &Playbook,
+        excused: &[&str],
     ) {
         let deps = self.dependencies.as_deref().unwrap_or_default();
         let dep_path = join(path, "dependencies");
@@ -353,16 +478,12 @@ impl Verification {
                 playbook.check_known(report, &p, &n);
             }
         }
-        for affected in impact.affected_dependencies() {
-            let entries: Vec<&DependencyCheck> = deps
-                .iter()
-                .filter(|d| d.name.as_deref() == Some(affected.as_str()))
-                .collect();
-            if entries.is_empty() || entries.iter().any(|d| d.ok != Some(true)) {
+        for c in self.dependency_results(impact) {
+            if c.fails(excused) {
                 report.push(
                     Rule::VerificationDependencies,
                     &dep_path,
-                    format!("confirm {affected} healthy before resolving"),
+                    format!("confirm {} healthy before resolving", c.label),
                 );
             }
         }

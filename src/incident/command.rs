@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::comms::UpdateInput;
+use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
 use crate::mitigation::MitigationInput;
 use crate::postmortem::PostmortemInput;
@@ -310,6 +311,10 @@ pub struct Resolve {
     /// What was checked.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub verification: Option<Verification>,
+    /// Failing checks the commander accepts, each with the reason
+    /// (`exception-*` rules); a check it names breaks no `verification-*` rule.
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub exceptions: Option<Vec<ExceptionInput>>,
     /// The comms update (no next update needed).
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
@@ -517,6 +522,8 @@ struct Flat {
     #[serde(default, deserialize_with = "present")]
     verification: Field<Verification>,
     #[serde(default, deserialize_with = "present")]
+    exceptions: Field<Vec<ExceptionInput>>,
+    #[serde(default, deserialize_with = "present")]
     endpoint: Field<String>,
     #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
@@ -550,6 +557,7 @@ impl Flat {
             text,
             mitigation,
             verification,
+            exceptions,
             endpoint,
             postmortem,
         } = self;
@@ -567,6 +575,7 @@ impl Flat {
             ("text", text.is_some()),
             ("mitigation", mitigation.is_some()),
             ("verification", verification.is_some()),
+            ("exceptions", exceptions.is_some()),
             ("endpoint", endpoint.is_some()),
             ("postmortem", postmortem.is_some()),
         ]
@@ -653,6 +662,7 @@ impl Flat {
             }),
             K::Resolve => CommandBody::from(Resolve {
                 verification: self.verification.take().flatten(),
+                exceptions: self.exceptions.take().flatten(),
                 update: self.update.take().flatten(),
             }),
             K::Reopen => CommandBody::from(Reopen {
@@ -711,6 +721,8 @@ struct FlatRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     verification: Option<&'a Verification>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    exceptions: Option<&'a Vec<ExceptionInput>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     postmortem: Option<&'a PostmortemInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update: Option<&'a UpdateInput>,
@@ -737,6 +749,7 @@ impl Serialize for Command {
             roles: None,
             mitigation: None,
             verification: None,
+            exceptions: None,
             postmortem: None,
             update: None,
         };
@@ -770,7 +783,10 @@ impl Serialize for Command {
             CommandBody::StartMitigation(b) => f.mitigation = Some(&b.mitigation),
             CommandBody::ResumeInvestigation(b) => f.reason = b.reason.as_ref(),
             CommandBody::LiftBlock(b) => f.endpoint = b.endpoint.as_ref(),
-            CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
+            CommandBody::Resolve(b) => {
+                f.verification = b.verification.as_ref();
+                f.exceptions = b.exceptions.as_ref();
+            }
             CommandBody::Reopen(b) => f.reason = b.reason.as_ref(),
             CommandBody::SubmitPostmortem(b) => f.postmortem = Some(&b.postmortem),
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}

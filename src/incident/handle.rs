@@ -70,6 +70,7 @@ impl Incident {
                 mitigations: Vec::new(),
                 notes: Vec::new(),
                 checks: Vec::new(),
+                accepted_exceptions: Vec::new(),
                 root_cause: None,
                 blocked_endpoints: Vec::new(),
                 postmortem: None,
@@ -248,6 +249,10 @@ impl Incident {
                 }
             }
             Change::Postmortem(postmortem) => s.postmortem = Some(postmortem),
+            Change::Resolve(update, exceptions) => {
+                s.updates.push(update);
+                s.accepted_exceptions.extend(exceptions);
+            }
             Change::Close => {}
         }
         s.phase = after;

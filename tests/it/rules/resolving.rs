@@ -69,7 +69,99 @@ pub fn triplets() -> Vec<Triplet> {
             at: "verification.dependencies",
             fix: None,
         },
+        Triplet {
+            rule: Rule::ExceptionNotByCommander,
+            given: || Scenario::in_phase(Sev2, Phase::Monitoring),
+            command: resolve_accepting_lost_data,
+            breaks: Set("exceptions[0].accepted_by", json!("Grace")),
+            at: "exceptions[0].accepted_by",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::ExceptionUnknownCheck,
+            given: || Scenario::in_phase(Sev2, Phase::Monitoring),
+            command: resolve_accepting_lost_data,
+            // The impact does not show in the frontend: no frontend check applies.
+            breaks: Set(
+                "exceptions",
+                json!([lost_data(), exception("frontend.login")]),
+            ),
+            at: "exceptions[1].check",
+            fix: None,
+        },
+        Triplet {
+            rule: Rule::ExceptionForPassingCheck,
+            given: || Scenario::in_phase(Sev2, Phase::Monitoring),
+            command: resolve_accepting_lost_data,
+            breaks: Set("exceptions", json!([lost_data(), exception("health.live")])),
+            at: "exceptions[1].check",
+            fix: None,
+        },
     ]
+}
+
+/// An exception for `check`, accepted by the commander.
+fn exception(check: &str) -> Value {
+    json!({"check": check, "accepted_by": "Ada", "reason": "Rows deleted before 09:00 are gone for good"})
+}
+
+fn lost_data() -> Value {
+    exception("data.no_partial_delete")
+}
+
+/// A truthful `resolve` of a data incident whose partial delete remains,
+/// accepted by the commander.
+fn resolve_accepting_lost_data(s: &mut Scenario) -> Value {
+    let mut resolve = s.resolve();
+    set(
+        &mut resolve,
+        "verification.data.no_partial_delete",
+        json!(false),
+    );
+    set(&mut resolve, "exceptions", json!([lost_data()]));
+    resolve
+}
+
+#[test]
+fn an_accepted_exception_is_kept_in_the_snapshot_and_excuses_only_its_check() {
+    let mut s = Scenario::in_phase(Sev2, Phase::Monitoring);
+    let resolve = resolve_accepting_lost_data(&mut s);
+    // Without the exception the truthful record is refused.
+    let r = s.reject(&without(&resolve, "exceptions"));
+    assert_only(&r, Rule::VerificationData, Some("verification.data"));
+    // The exception excuses its own check, not another.
+    let two_failing = with(
+        &resolve,
+        "verification.data.no_failed_migration",
+        json!(false),
+    );
+    assert_only(
+        &s.reject(&two_failing),
+        Rule::VerificationData,
+        Some("verification.data"),
+    );
+    let blank = with(&resolve, "exceptions[0].reason", json!(" "));
+    assert_only(
+        &s.reject(&blank),
+        Rule::FieldEmpty,
+        Some("exceptions[0].reason"),
+    );
+    s.accept(&resolve);
+    let state = serde_json::to_value(s.incident()).unwrap();
+    assert_eq!(
+        state["accepted_exceptions"][0]["check"],
+        "data.no_partial_delete"
+    );
+    assert_eq!(state["accepted_exceptions"][0]["accepted_by"], "Ada");
+    assert_eq!(s.incident().accepted_exceptions().len(), 1);
+    assert!(load(&state).is_ok());
+    let mut tampered = state.clone();
+    set(&mut tampered, "accepted_exceptions", json!([]));
+    assert!(
+        load(&tampered)
+            .unwrap_err()
+            .breaks(Rule::SnapshotHistoryMismatch)
+    );
 }
 
 pub fn triage_checks_missing() -> Rejection {
