@@ -121,17 +121,15 @@ fn check_one(
     }
     let by_path = join(path, "accepted_by");
     let by = report.text::<Name>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
-    if let Some(by) = &by {
-        if by != roles.commander() {
-            report.push(
-                Rule::ExceptionNotByCommander,
-                &by_path,
-                format!(
-                    "only the incident commander ({}) accepts a failing check, not {by}",
-                    roles.commander()
-                ),
-            );
-        }
+    if let Some(by) = by.as_ref().filter(|by| *by != roles.commander()) {
+        report.push(
+            Rule::ExceptionNotByCommander,
+            &by_path,
+            format!(
+                "only the incident commander ({}) accepts a failing check, not {by}",
+                roles.commander()
+            ),
+        );
     }
     let reason = report.text::<ShortText>(
         &join(path, "reason"),
