@@ -43,7 +43,7 @@ mod views;
 pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
 pub use exception::{AcceptedException, ExceptionInput};
 pub use finding::Finding;
-pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
+pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, Incident, LiftBlock, Outcome, Phase, PostUpdate, RecordCheck,
