@@ -27,7 +27,7 @@ pub(super) enum Change {
     Severity {
         severity: Severity,
         roles: Roles,
-        impact: Option<Impact>,
+        impact: Option<Box<Impact>>,
         update: CommsUpdate,
     },
     Roles(Roles),
@@ -236,7 +236,7 @@ impl Check<'_> {
         let update = self.update_with(r, b.update.as_ref(), b.severity, &roles);
         let impact = match new_impact {
             None => None,
-            Some(checked) => Some(checked?),
+            Some(checked) => Some(Box::new(checked?)),
         };
         Some(Change::Severity {
             severity: b.severity,

@@ -225,7 +225,7 @@ impl Incident {
                 s.peak_severity = s.peak_severity.most_severe(severity);
                 s.roles = roles;
                 if let Some(impact) = impact {
-                    s.impact = impact;
+                    s.impact = *impact;
                 }
                 s.updates.push(update);
             }
