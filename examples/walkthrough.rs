@@ -678,6 +678,7 @@ fn update(
         action: text(action),
         next_update: next_update.map(at).transpose()?,
         owner: text(owner),
+        audience: None, // internal
     }))
 }
 

@@ -40,7 +40,9 @@ mod triage;
 mod verification;
 mod views;
 
-pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
+pub use comms::{
+    Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,
+};
 pub use exception::{AcceptedException, ExceptionInput};
 pub use finding::Finding;
 pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};

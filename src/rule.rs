@@ -116,6 +116,12 @@ rules! {
     UpdateOwnerNotAssigned = "update-owner-not-assigned", "An update's owner holds a role in the incident.";
     /// > Status: investigating | mitigating | monitoring | resolved
     UpdateStatusMismatch = "update-status-mismatch", "An update's status is the incident's phase after the command.";
+    /// > Communications owner: posts status updates to stakeholders.
+    /// > SEV1 … engineering lead owns comms
+    ///
+    /// (reading: a `public` update, the one stakeholders outside see, is
+    /// posted by the communications owner; at SEV1 that is the engineering lead)
+    PublicUpdateNotByCommsOwner = "public-update-not-by-comms-owner", "A public update is posted by the communications owner.";
 
     // ---- Mitigation ----
     /// > Mitigate before root-cause analysis when user impact is active.

@@ -241,6 +241,7 @@ rule_cases! {
     NextUpdateNotAfterUpdate => next_update_not_after_update in comms,
     UpdateOwnerNotAssigned => update_owner_not_assigned,
     UpdateStatusMismatch => update_status_mismatch,
+    PublicUpdateNotByCommsOwner => public_update_not_by_comms_owner in comms,
     MitigateBeforeRca => mitigate_before_rca in mitigation,
     RollbackSameTag => rollback_same_tag,
     UnknownDependency => unknown_dependency,
