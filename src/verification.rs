@@ -205,7 +205,7 @@ pub(crate) struct CheckResult<'a> {
     pub(crate) passed: bool,
 }
 
-impl CheckResult<'_> {
+impl<'a> CheckResult<'a> {
     /// Whether `name` is this check's `SECTION.KEY`.
     pub(crate) fn is_named(&self, name: &str) -> bool {
         name.strip_prefix(self.section)
@@ -216,6 +216,24 @@ impl CheckResult<'_> {
     /// Whether it failed and no accepted exception names it.
     fn fails(&self, excused: &[&str]) -> bool {
         !self.passed && !excused.iter().any(|name| self.is_named(name))
+    }
+
+    /// An affected item judged by the entries `(name, ok)` of its list:
+    /// seen when one names it, passed when every one that does is ok.
+    fn listed<'e>(
+        section: &'static str,
+        key: &'a str,
+        entries: impl Iterator<Item = (Option<&'e str>, Option<bool>)>,
+    ) -> Self {
+        let mut mine = entries.filter(|(name, _)| *name == Some(key)).peekable();
+        let seen = mine.peek().is_some();
+        CheckResult {
+            section,
+            key,
+            label: key,
+            seen,
+            passed: seen && mine.all(|(_, ok)| ok == Some(true)),
+        }
     }
 
     fn simple(section: &'static str, key: &'static str, value: Option<bool>) -> Self {
@@ -288,23 +306,11 @@ impl Verification {
 
     fn endpoint_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
         let checked = self.endpoints.as_deref().unwrap_or_default();
+        let entries = || checked.iter().map(|e| (e.path.as_deref(), e.ok));
         impact
             .affected_endpoints()
             .iter()
-            .map(|affected| {
-                let mut entries = checked
-                    .iter()
-                    .filter(|e| e.path.as_deref() == Some(affected.as_str()))
-                    .peekable();
-                let seen = entries.peek().is_some();
-                CheckResult {
-                    section: "endpoints",
-                    key: affected.as_str(),
-                    label: affected.as_str(),
-                    seen,
-                    passed: seen && entries.all(|e| e.ok == Some(true)),
-                }
-            })
+            .map(|a| CheckResult::listed("endpoints", a.as_str(), entries()))
             .collect()
     }
 
@@ -331,23 +337,11 @@ impl Verification {
 
     fn dependency_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
         let deps = self.dependencies.as_deref().unwrap_or_default();
+        let entries = || deps.iter().map(|d| (d.name.as_deref(), d.ok));
         impact
             .affected_dependencies()
             .iter()
-            .map(|affected| {
-                let mut entries = deps
-                    .iter()
-                    .filter(|d| d.name.as_deref() == Some(affected.as_str()))
-                    .peekable();
-                let seen = entries.peek().is_some();
-                CheckResult {
-                    section: "dependencies",
-                    key: affected.as_str(),
-                    label: affected.as_str(),
-                    seen,
-                    passed: seen && entries.all(|d| d.ok == Some(true)),
-                }
-            })
+            .map(|a| CheckResult::listed("dependencies", a.as_str(), entries()))
             .collect()
     }
 
