@@ -131,6 +131,10 @@ rules! {
     /// > External services: confirm Azure OpenAI, Vision, Document Intelligence,
     /// > Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
     UnknownDependency = "unknown-dependency", "A named dependency is in the playbook's catalogue.";
+    /// > API: check /health/live, /health/ready, /health/status, and the affected endpoint.
+    ///
+    /// (a custom playbook names its own health endpoints; a result is for one of them)
+    UnknownHealthEndpoint = "unknown-health-endpoint", "A health result names a health endpoint of the playbook.";
     /// > Disable or bypass the failing optional dependency where product behavior allows it.
     DependencyNotOptional = "dependency-not-optional", "Only an optional dependency can be disabled or bypassed.";
     /// > Temporarily block a risky endpoint only when the security or

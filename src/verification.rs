@@ -20,7 +20,7 @@ use crate::text::{Name, ShortText};
 
 /// The health endpoints' results, keyed by the playbook's endpoint names (the
 /// seed's: `live`, `ready`, `status`). A missing or `null` result fails; a
-/// name the playbook does not have is refused (`malformed-input`).
+/// name the playbook does not have is refused (`unknown-health-endpoint`).
 ///
 /// ```
 /// use incident_playbook::HealthChecks;
@@ -88,7 +88,7 @@ impl schemars::JsonSchema for HealthChecks {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "The health endpoints' results, keyed by the playbook's endpoint names (the seed playbook's: `live`, `ready`, `status`). A missing or `null` result fails; a name the playbook does not have is `malformed-input`.",
+            "description": "The health endpoints' results, keyed by the playbook's endpoint names (the seed playbook's: `live`, `ready`, `status`). A missing or `null` result fails; a name the playbook does not have is `unknown-health-endpoint`.",
             "type": "object",
             "additionalProperties": {"type": ["boolean", "null"]},
         })
@@ -346,7 +346,8 @@ impl Verification {
     }
 
     /// `verification-api-health`: every health endpoint of the playbook
-    /// passes; a result for a name the playbook does not have is refused.
+    /// passes; `unknown-health-endpoint` for a result the playbook has no
+    /// endpoint for.
     fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook, excused: &[&str]) {
         let health_path = join(path, "health");
         let unknown = self
@@ -360,7 +361,7 @@ impl Verification {
                 .map(|e| e.name.as_str())
                 .collect();
             report.push(
-                Rule::MalformedInput,
+                Rule::UnknownHealthEndpoint,
                 &join(&health_path, unknown),
                 format!(
                     "`{unknown}` is not a health endpoint of the playbook ({})",

@@ -245,6 +245,7 @@ rule_cases! {
     MitigateBeforeRca => mitigate_before_rca in mitigation,
     RollbackSameTag => rollback_same_tag,
     UnknownDependency => unknown_dependency,
+    UnknownHealthEndpoint => unknown_health_endpoint in resolving,
     DependencyNotOptional => dependency_not_optional,
     BlockEndpointRiskNotHigher => block_endpoint_risk_not_higher,
     BlockNotLifted => block_not_lifted in mitigation,
