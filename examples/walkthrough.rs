@@ -231,11 +231,11 @@ pub fn main() -> Result {
     )?;
 
     let checked = Verification {
-        health: Some(HealthChecks {
-            live: Some(true),
-            ready: Some(true),
-            status: Some(true),
-        }),
+        health: Some(HealthChecks::new([
+            ("live", true),
+            ("ready", true),
+            ("status", true),
+        ])),
         endpoints: Some(vec![EndpointCheck {
             path: text("/api/documents"),
             ok: Some(true),
@@ -264,6 +264,7 @@ pub fn main() -> Result {
         "Health, /api/documents, the app and Blob Storage all check out; Ada resolves.",
         Resolve {
             verification: Some(checked.clone()),
+            exceptions: None,
             update: resolved()?,
         },
         &[Rule::VerificationData],
@@ -296,6 +297,7 @@ pub fn main() -> Result {
                 }),
                 ..checked
             }),
+            exceptions: None,
             update: resolved()?,
         },
     )?;
@@ -680,6 +682,7 @@ fn update(
         action: text(action),
         next_update: next_update.map(at).transpose()?,
         owner: text(owner),
+        audience: None, // internal
     }))
 }
 

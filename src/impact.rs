@@ -101,6 +101,37 @@ pub enum Surface {
     Data,
 }
 
+/// How many were hurt, as far as known: each count optional, none negative.
+///
+/// ```
+/// use incident_playbook::AffectedCounts;
+/// let c: AffectedCounts = serde_json::from_str(r#"{"users": 5000, "failed_requests": 120000}"#).unwrap();
+/// assert_eq!(c.users, Some(5000));
+/// assert_eq!(c.tenants, None);
+/// assert!(serde_json::from_str::<AffectedCounts>(r#"{"users": -1}"#).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AffectedCounts {
+    /// Users affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u64>,
+    /// Tenants (organisations) affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenants: Option<u64>,
+    /// Requests that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_requests: Option<u64>,
+}
+
+impl AffectedCounts {
+    /// Whether no count is known.
+    pub fn is_empty(&self) -> bool {
+        *self == AffectedCounts::default()
+    }
+}
+
 /// The impact as sent on the wire. Missing parts are reported by the rules
 /// (`impact-incomplete`), not refused as malformed input.
 ///
@@ -161,6 +192,16 @@ pub struct ImpactInput {
         schemars(with = "Option<Vec<Name>>", length(max = 1000))
     )]
     pub affected_dependencies: Option<Vec<String>>,
+    /// Regions affected (`eu-west`, `US East`), as short texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+    )]
+    pub regions: Option<Vec<String>>,
+    /// How many users, tenants and requests were hurt, as far as known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affected: Option<AffectedCounts>,
 }
 
 /// A confirmed impact: environment, users, feature and start time are all known.
@@ -185,6 +226,16 @@ pub struct Impact {
     affected_endpoints: Vec<ShortText>,
     #[serde(deserialize_with = "limited_list")]
     affected_dependencies: Vec<Name>,
+    // Optional, and omitted when empty so that snapshots written before they
+    // existed read and write back byte for byte.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "limited_list"
+    )]
+    regions: Vec<ShortText>,
+    #[serde(default, skip_serializing_if = "AffectedCounts::is_empty")]
+    affected: AffectedCounts,
 }
 
 impl Impact {
@@ -223,6 +274,14 @@ impl Impact {
     /// Dependencies involved.
     pub fn affected_dependencies(&self) -> &[Name] {
         &self.affected_dependencies
+    }
+    /// Regions affected (empty when not given).
+    pub fn regions(&self) -> &[ShortText] {
+        &self.regions
+    }
+    /// How many users, tenants and requests were hurt, as far as known.
+    pub fn affected(&self) -> AffectedCounts {
+        self.affected
     }
     /// The least severe level the flags allow.
     pub fn floor(&self) -> Severity {
@@ -284,6 +343,10 @@ impl Impact {
         let deps_path = join(path, "affected_dependencies");
         let deps_in = input.affected_dependencies.as_deref().unwrap_or_default();
         let dependencies = report.text_list::<Name>(&deps_path, deps_in);
+        let regions = report.text_list::<ShortText>(
+            &join(path, "regions"),
+            input.regions.as_deref().unwrap_or_default(),
+        );
         // Each valid name is looked up even when another item is blank or
         // too long: every rule that can be checked is reported.
         for (i, d) in deps_in.iter().enumerate() {
@@ -301,6 +364,8 @@ impl Impact {
             surfaces: surfaces_ok.then_some(surfaces)?,
             affected_endpoints: endpoints?,
             affected_dependencies: dependencies?,
+            regions: regions?,
+            affected: input.affected.unwrap_or_default(),
         })
     }
 }

@@ -18,6 +18,7 @@
 pub mod contract {}
 
 mod comms;
+mod exception;
 mod finding;
 mod impact;
 mod incident;
@@ -39,9 +40,12 @@ mod triage;
 mod verification;
 mod views;
 
-pub use comms::{CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText};
+pub use comms::{
+    Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,
+};
+pub use exception::{AcceptedException, ExceptionInput};
 pub use finding::Finding;
-pub use impact::{Impact, ImpactFlag, ImpactInput, Surface};
+pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Decision, Declare, EndMitigation, Incident, LiftBlock, Outcome, Phase, PostUpdate,
@@ -53,7 +57,7 @@ pub use mitigation::{
     Mitigation, MitigationEnd, MitigationInput, MitigationOutcome, MitigationRecord, RiskLevel,
 };
 pub use notes::{Note, RootCause};
-pub use playbook::{Dependency, Playbook, PlaybookError};
+pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError};
 pub use postmortem::{
     ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
     PostmortemStatus, TimelineEntry, TimelineEntryInput,

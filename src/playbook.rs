@@ -1,5 +1,10 @@
 //! The organisation-specific parts of the playbook: the dependency catalogue
 //! and the health endpoints.
+//!
+//! > API: check /health/live, /health/ready, /health/status, and the affected endpoint.
+//!
+//! The seed names three health endpoints; another organisation names its own,
+//! each by a name that `verification.health` keys its result by.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -19,6 +24,29 @@ pub struct Dependency {
     pub optional: bool,
 }
 
+/// A health endpoint that verification checks, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HealthEndpoint {
+    /// The name `verification.health` keys its result by (`live`).
+    pub name: Name,
+    /// Its path (`/health/live`).
+    pub path: ShortText,
+}
+
+impl HealthEndpoint {
+    fn seed(name: &'static str, path: &'static str) -> Self {
+        HealthEndpoint {
+            name: Name::from_static(name),
+            path: ShortText::from_static(path),
+        }
+    }
+}
+
+/// The names the plain form's three paths take, in order.
+const PLAIN_NAMES: [&str; 3] = ["live", "ready", "status"];
+
 /// The playbook document: which dependencies exist, which are optional, and
 /// the health endpoints that verification checks.
 ///
@@ -33,21 +61,31 @@ pub struct Dependency {
 ///
 /// let custom: Playbook = serde_json::from_str(r#"{
 ///   "dependencies": [{"name": "Stripe", "optional": false}],
-///   "health_endpoints": ["/healthz", "/readyz", "/status"]
+///   "health_endpoints": [{"name": "gateway", "path": "/healthz"}]
 /// }"#).unwrap();
 /// assert!(custom.dependency("Stripe").is_some());
+/// assert_eq!(custom.health_endpoint("gateway").unwrap().path, "/healthz");
 ///
-/// // Two dependencies with one name are refused.
+/// // The plain form: three paths, named live, ready and status.
+/// let plain: Playbook = serde_json::from_str(r#"{"dependencies": [],
+///   "health_endpoints": ["/healthz", "/readyz", "/status"]}"#).unwrap();
+/// assert_eq!(plain.health_endpoint("ready").unwrap().path, "/readyz");
+///
+/// // Two dependencies or two endpoints with one name are refused.
 /// assert!(serde_json::from_str::<Playbook>(r#"{"dependencies":
 ///   [{"name": "A"}, {"name": "A"}], "health_endpoints": ["/a", "/b", "/c"]}"#).is_err());
+/// assert!(serde_json::from_str::<Playbook>(r#"{"dependencies": [], "health_endpoints":
+///   [{"name": "a", "path": "/a"}, {"name": "a", "path": "/b"}]}"#).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
     dependencies: Vec<Dependency>,
-    #[cfg_attr(feature = "schema", schemars(length(min = 3, max = 3)))]
-    health_endpoints: Vec<ShortText>,
+    /// The health endpoints verification checks: named ones, or the plain
+    /// form's three paths (live, ready, status).
+    #[cfg_attr(feature = "schema", schemars(with = "HealthEndpointsDoc"))]
+    health_endpoints: Vec<HealthEndpoint>,
     /// The team's time zone as a fixed offset from UTC (`+02:00`); the day
     /// that SEV2's "same-day mitigation" means. UTC when absent.
     #[serde(default, skip_serializing_if = "is_utc")]
@@ -65,11 +103,15 @@ pub enum PlaybookError {
     /// Two dependencies share a name.
     #[error("dependency `{0}` is listed twice")]
     DuplicateDependency(String),
-    /// The verification step checks three health endpoints (live, ready, status).
+    /// No health endpoint, more than 1,000, or a plain list of other than
+    /// three paths (the plain form names live, ready and status).
     #[error(
-        "the playbook names {0} health endpoints; verification checks exactly three (live, ready, status)"
+        "the playbook names {0} health endpoints: name between 1 and 1,000, or give the three paths of live, ready and status"
     )]
     HealthEndpoints(usize),
+    /// Two health endpoints share a name or a path.
+    #[error("health endpoint `{0}` is listed twice")]
+    DuplicateHealthEndpoint(String),
     /// Over a list limit.
     #[error("the playbook lists {0} dependencies; at most 1,000 are allowed")]
     TooMany(usize),
@@ -80,22 +122,26 @@ impl Playbook {
     ///
     /// # Errors
     ///
-    /// A dependency named twice, more than 1,000 dependencies, or other than
-    /// three health endpoints (`live`, `ready`, `status`, in that order).
+    /// A dependency named twice, more than 1,000 dependencies, no health
+    /// endpoint or more than 1,000, or two health endpoints with one name or
+    /// one path.
     pub fn new(
         dependencies: Vec<Dependency>,
-        health_endpoints: Vec<ShortText>,
+        health_endpoints: Vec<HealthEndpoint>,
     ) -> Result<Self, PlaybookError> {
         if dependencies.len() > crate::text::MAX_LIST {
             return Err(PlaybookError::TooMany(dependencies.len()));
         }
-        for (i, d) in dependencies.iter().enumerate() {
-            if dependencies.iter().take(i).any(|e| e.name == d.name) {
-                return Err(PlaybookError::DuplicateDependency(d.name.to_string()));
-            }
+        if let Some(d) = first_repeated(&dependencies, |d| d.name.as_str()) {
+            return Err(PlaybookError::DuplicateDependency(d.to_owned()));
         }
-        if health_endpoints.len() != 3 {
+        if health_endpoints.is_empty() || health_endpoints.len() > crate::text::MAX_LIST {
             return Err(PlaybookError::HealthEndpoints(health_endpoints.len()));
+        }
+        let repeated = first_repeated(&health_endpoints, |e| e.name.as_str())
+            .or_else(|| first_repeated(&health_endpoints, |e| e.path.as_str()));
+        if let Some(e) = repeated {
+            return Err(PlaybookError::DuplicateHealthEndpoint(e.to_owned()));
         }
         Ok(Playbook {
             dependencies,
@@ -135,9 +181,25 @@ impl Playbook {
         self.dependencies.iter().find(|d| d.name.as_str() == name)
     }
 
-    /// The health endpoints: live, ready, status.
-    pub fn health_endpoints(&self) -> &[ShortText] {
+    /// The health endpoints verification checks, in the playbook's order
+    /// (the seed's: live, ready, status).
+    ///
+    /// ```
+    /// use incident_playbook::Playbook;
+    /// let p = Playbook::default();
+    /// let names: Vec<&str> = p.health_endpoints().iter().map(|e| e.name.as_str()).collect();
+    /// assert_eq!(names, ["live", "ready", "status"]);
+    /// assert_eq!(p.health_endpoints()[0].path, "/health/live");
+    /// ```
+    pub fn health_endpoints(&self) -> &[HealthEndpoint] {
         &self.health_endpoints
+    }
+
+    /// The health endpoint named `name`, if any.
+    pub fn health_endpoint(&self, name: &str) -> Option<&HealthEndpoint> {
+        self.health_endpoints
+            .iter()
+            .find(|e| e.name.as_str() == name)
     }
 
     /// Reports `unknown-dependency` if `name` is not in the catalogue.
@@ -183,11 +245,49 @@ impl Default for Playbook {
                 dep("Front Door/CDN", false),
             ],
             health_endpoints: vec![
-                ShortText::from_static("/health/live"),
-                ShortText::from_static("/health/ready"),
-                ShortText::from_static("/health/status"),
+                HealthEndpoint::seed("live", "/health/live"),
+                HealthEndpoint::seed("ready", "/health/ready"),
+                HealthEndpoint::seed("status", "/health/status"),
             ],
             utc_offset: UtcOffset::UTC,
+        }
+    }
+}
+
+/// The first key that two items share, if any.
+fn first_repeated<T>(items: &[T], key: impl Fn(&T) -> &str) -> Option<&str> {
+    items.iter().enumerate().find_map(|(i, item)| {
+        let k = key(item);
+        items.iter().take(i).any(|e| key(e) == k).then_some(k)
+    })
+}
+
+/// The two written forms of `health_endpoints`.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+enum HealthEndpointsDoc {
+    /// Named endpoints, at least one.
+    Named(
+        #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 1000)))] Vec<HealthEndpoint>,
+    ),
+    /// The plain form: three paths, named live, ready and status in that order.
+    Plain(#[cfg_attr(feature = "schema", schemars(length(min = 3, max = 3)))] Vec<ShortText>),
+}
+
+impl HealthEndpointsDoc {
+    fn into_named(self) -> Result<Vec<HealthEndpoint>, PlaybookError> {
+        match self {
+            HealthEndpointsDoc::Named(named) => Ok(named),
+            HealthEndpointsDoc::Plain(paths) if paths.len() == PLAIN_NAMES.len() => Ok(paths
+                .into_iter()
+                .zip(PLAIN_NAMES)
+                .map(|(path, name)| HealthEndpoint {
+                    name: Name::from_static(name),
+                    path,
+                })
+                .collect()),
+            HealthEndpointsDoc::Plain(paths) => Err(PlaybookError::HealthEndpoints(paths.len())),
         }
     }
 }
@@ -196,7 +296,7 @@ impl Default for Playbook {
 #[serde(deny_unknown_fields)]
 struct PlaybookDoc {
     dependencies: Vec<Dependency>,
-    health_endpoints: Vec<ShortText>,
+    health_endpoints: HealthEndpointsDoc,
     #[serde(default)]
     utc_offset: UtcOffset,
 }
@@ -204,7 +304,9 @@ struct PlaybookDoc {
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let doc = PlaybookDoc::deserialize(deserializer)?;
-        Playbook::new(doc.dependencies, doc.health_endpoints)
+        doc.health_endpoints
+            .into_named()
+            .and_then(|health| Playbook::new(doc.dependencies, health))
             .map(|p| p.with_utc_offset(doc.utc_offset))
             .map_err(serde::de::Error::custom)
     }

@@ -125,6 +125,12 @@ rules! {
     UpdateOwnerNotAssigned = "update-owner-not-assigned", "An update's owner holds a role in the incident.";
     /// > Status: investigating | mitigating | monitoring | resolved
     UpdateStatusMismatch = "update-status-mismatch", "An update's status is the incident's phase after the command.";
+    /// > Communications owner: posts status updates to stakeholders.
+    /// > SEV1 … engineering lead owns comms
+    ///
+    /// (reading: a `public` update, the one stakeholders outside see, is
+    /// posted by the communications owner; at SEV1 that is the engineering lead)
+    PublicUpdateNotByCommsOwner = "public-update-not-by-comms-owner", "A public update is posted by the communications owner.";
 
     // ---- Mitigation ----
     /// > Mitigate before root-cause analysis when user impact is active.
@@ -134,6 +140,10 @@ rules! {
     /// > External services: confirm Azure OpenAI, Vision, Document Intelligence,
     /// > Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
     UnknownDependency = "unknown-dependency", "A named dependency is in the playbook's catalogue.";
+    /// > API: check /health/live, /health/ready, /health/status, and the affected endpoint.
+    ///
+    /// (a custom playbook names its own health endpoints; a result is for one of them)
+    UnknownHealthEndpoint = "unknown-health-endpoint", "A health result names a health endpoint of the playbook.";
     /// > Disable or bypass the failing optional dependency where product behavior allows it.
     DependencyNotOptional = "dependency-not-optional", "Only an optional dependency can be disabled or bypassed.";
     /// > Temporarily block a risky endpoint only when the security or
@@ -173,6 +183,16 @@ rules! {
     VerificationData = "verification-data", "A data impact is verified clean.";
     /// > External services: confirm … as relevant.
     VerificationDependencies = "verification-dependencies", "Every affected dependency is confirmed healthy.";
+    /// *Addition*: the playbook does not say how a check that cannot pass is
+    /// accepted. The commander decides, as for the mitigation path:
+    /// > Incident commander: coordinates response, keeps scope clear, decides mitigation path.
+    ExceptionNotByCommander = "exception-not-by-commander", "Only the incident commander accepts a failing verification check.";
+    /// *Addition*: an exception names a check of the verification the
+    /// impact demands (`SECTION.KEY`, such as `data.no_partial_delete`).
+    ExceptionUnknownCheck = "exception-unknown-check", "An exception names a check the verification demands.";
+    /// *Addition*: an exception is for a check that did not pass; the record
+    /// says nothing was accepted when nothing failed.
+    ExceptionForPassingCheck = "exception-for-passing-check", "An exception is only for a check that did not pass.";
     /// > Check recent deploys, migrations, provider status, logs, and health endpoints.
     TriageChecksMissing = "triage-checks-missing", "A SEV1/SEV2 incident resolves after all five triage checks.";
     /// > SEV2 … Same-day mitigation, incident notes required

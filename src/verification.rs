@@ -8,27 +8,91 @@
 //! > - External services: confirm Azure OpenAI, Vision, Document Intelligence,
 //! >   Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
 
-use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::impact::{Impact, Surface};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::text::{Name, ShortText};
 
-/// The three health endpoints. A missing or `null` check fails.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct HealthChecks {
-    /// `/health/live` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<bool>,
-    /// `/health/ready` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<bool>,
-    /// `/health/status` passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<bool>,
+/// The health endpoints' results, keyed by the playbook's endpoint names (the
+/// seed's: `live`, `ready`, `status`). A missing or `null` result fails; a
+/// name the playbook does not have is refused (`unknown-health-endpoint`).
+///
+/// ```
+/// use incident_playbook::HealthChecks;
+/// let h: HealthChecks = serde_json::from_str(r#"{"live": true, "ready": null}"#).unwrap();
+/// assert!(h.passes("live"));
+/// assert!(!h.passes("ready"));
+/// assert!(!h.passes("status"));
+/// // `null` says nothing, so it is not kept.
+/// assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"live":true}"#);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HealthChecks(pub BTreeMap<String, bool>);
+
+impl HealthChecks {
+    /// Results by endpoint name.
+    ///
+    /// ```
+    /// use incident_playbook::HealthChecks;
+    /// let h = HealthChecks::new([("live", true), ("ready", false)]);
+    /// assert!(h.passes("live") && !h.passes("ready"));
+    /// ```
+    pub fn new<N: Into<String>>(results: impl IntoIterator<Item = (N, bool)>) -> Self {
+        HealthChecks(results.into_iter().map(|(n, ok)| (n.into(), ok)).collect())
+    }
+
+    /// Whether the endpoint named `name` was seen passing.
+    pub fn passes(&self, name: &str) -> bool {
+        self.0.get(name) == Some(&true)
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthChecks {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthChecks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of health endpoint names and booleans")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HealthChecks, A::Error> {
+                let mut seen: BTreeSet<String> = BTreeSet::new();
+                let mut out = BTreeMap::new();
+                while let Some((name, ok)) = map.next_entry::<String, Option<bool>>()? {
+                    // A name written twice is refused, as a struct field would be.
+                    if !seen.insert(name.clone()) {
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate field `{name}`"
+                        )));
+                    }
+                    if let Some(ok) = ok {
+                        out.insert(name, ok);
+                    }
+                }
+                Ok(HealthChecks(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for HealthChecks {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HealthChecks".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The health endpoints' results, keyed by the playbook's endpoint names (the seed playbook's: `live`, `ready`, `status`). A missing or `null` result fails; a name the playbook does not have is `unknown-health-endpoint`.",
+            "type": "object",
+            "additionalProperties": {"type": ["boolean", "null"]},
+        })
+    }
 }
 
 /// One affected endpoint checked.
@@ -102,13 +166,13 @@ pub struct DependencyCheck {
 ///   "health": {"live": true, "ready": true, "status": true},
 ///   "endpoints": [{"path": "/api/documents", "ok": true}]
 /// }"#).unwrap();
-/// assert_eq!(v.health.unwrap().ready, Some(true));
+/// assert!(v.health.unwrap().passes("ready"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
-    /// The three health endpoints.
+    /// The playbook's health endpoints, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthChecks>,
     /// Affected endpoints checked.
@@ -127,52 +191,201 @@ pub struct Verification {
     pub dependencies: Option<Vec<DependencyCheck>>,
 }
 
-fn failing<'a>(checks: &[(&'a str, Option<bool>)]) -> Vec<&'a str> {
-    checks
-        .iter()
-        .filter(|(_, v)| *v != Some(true))
-        .map(|(name, _)| *name)
-        .collect()
+/// One check of the verification that applies, named in `exceptions` by
+/// `SECTION.KEY`: `health.live`, `endpoints./api/documents`,
+/// `frontend.login`, `data.no_partial_delete`, `dependencies.Blob Storage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckResult<'a> {
+    section: &'static str,
+    key: &'a str,
+    /// What a message names (a health endpoint's path; else the key).
+    label: &'a str,
+    /// Whether any entry was given for it (an endpoint or dependency).
+    seen: bool,
+    pub(crate) passed: bool,
 }
 
+impl<'a> CheckResult<'a> {
+    /// Whether `name` is this check's `SECTION.KEY`.
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        name.strip_prefix(self.section)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.key)
+    }
+
+    /// Whether it failed and no accepted exception names it.
+    fn fails(&self, excused: &[&str]) -> bool {
+        !self.passed && !excused.iter().any(|name| self.is_named(name))
+    }
+
+    /// An affected item judged by the entries `(name, ok)` of its list:
+    /// seen when one names it, passed when every one that does is ok.
+    fn listed<'e>(
+        section: &'static str,
+        key: &'a str,
+        entries: impl Iterator<Item = (Option<&'e str>, Option<bool>)>,
+    ) -> Self {
+        let mut mine = entries.filter(|(name, _)| *name == Some(key)).peekable();
+        let seen = mine.peek().is_some();
+        CheckResult {
+            section,
+            key,
+            label: key,
+            seen,
+            passed: seen && mine.all(|(_, ok)| ok == Some(true)),
+        }
+    }
+
+    fn simple(section: &'static str, key: &'static str, value: Option<bool>) -> Self {
+        CheckResult {
+            section,
+            key,
+            label: key,
+            seen: value.is_some(),
+            passed: value == Some(true),
+        }
+    }
+}
+
+const FRONTEND: &str = "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow";
+const DATA: &str = "the impact concerns data: verify it clean";
+
 impl Verification {
-    /// Checks the evidence against what `impact` demands.
+    /// Checks the evidence against what `impact` demands; a failing check
+    /// named in `excused` (accepted exceptions) breaks no rule.
     pub(crate) fn check(
         report: &mut Report,
         path: &str,
         input: Option<&Verification>,
-        impact: &Impact,
-        playbook: &Playbook,
+        (impact, playbook): (&Impact, &Playbook),
+        excused: &[&str],
     ) {
         let empty = Verification::default();
         let v = input.unwrap_or(&empty);
-        v.check_health(report, path, playbook);
-        v.check_endpoints(report, path, impact);
-        v.check_surfaces(report, path, impact);
-        v.check_dependencies(report, path, impact, playbook);
+        v.check_health(report, path, playbook, excused);
+        v.check_endpoints(report, path, impact, excused);
+        v.check_surfaces(report, path, impact, excused);
+        v.check_dependencies(report, path, impact, playbook, excused);
     }
 
-    /// `verification-api-health`: the playbook's three health endpoints pass.
-    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook) {
-        let health = self.health.clone().unwrap_or_default();
-        let endpoints = playbook.health_endpoints();
-        let name = |i: usize| endpoints.get(i).map_or("?", |e| e.as_str());
-        let failed = failing(&[
-            (name(0), health.live),
-            (name(1), health.ready),
-            (name(2), health.status),
-        ]);
+    /// Every check of the verification that `impact` demands, with its result.
+    pub(crate) fn results<'a>(
+        &'a self,
+        impact: &'a Impact,
+        playbook: &'a Playbook,
+    ) -> Vec<CheckResult<'a>> {
+        let mut all = self.health_results(playbook);
+        all.extend(self.endpoint_results(impact));
+        if impact.surfaces().contains(&Surface::Frontend) {
+            all.extend(self.frontend_results());
+        }
+        if impact.concerns_data() {
+            all.extend(self.data_results());
+        }
+        all.extend(self.dependency_results(impact));
+        all
+    }
+
+    fn health_results<'a>(&'a self, playbook: &'a Playbook) -> Vec<CheckResult<'a>> {
+        let health = self.health.as_ref();
+        playbook
+            .health_endpoints()
+            .iter()
+            .map(|e| {
+                let passed = health.is_some_and(|h| h.passes(&e.name));
+                CheckResult {
+                    section: "health",
+                    key: e.name.as_str(),
+                    label: e.path.as_str(),
+                    seen: passed,
+                    passed,
+                }
+            })
+            .collect()
+    }
+
+    fn endpoint_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
+        let checked = self.endpoints.as_deref().unwrap_or_default();
+        let entries = || checked.iter().map(|e| (e.path.as_deref(), e.ok));
+        impact
+            .affected_endpoints()
+            .iter()
+            .map(|a| CheckResult::listed("endpoints", a.as_str(), entries()))
+            .collect()
+    }
+
+    fn frontend_results(&self) -> [CheckResult<'static>; 3] {
+        let f = self.frontend.clone().unwrap_or_default();
+        let check = |key, value| CheckResult::simple("frontend", key, value);
+        [
+            check("app_loaded", f.app_loaded),
+            check("login", f.login),
+            check("workflow", f.workflow),
+        ]
+    }
+
+    fn data_results(&self) -> [CheckResult<'static>; 4] {
+        let d = self.data.clone().unwrap_or_default();
+        let check = |key, value| CheckResult::simple("data", key, value);
+        [
+            check("no_unauthorized_access", d.no_unauthorized_access),
+            check("no_failed_migration", d.no_failed_migration),
+            check("no_duplicate_processing", d.no_duplicate_processing),
+            check("no_partial_delete", d.no_partial_delete),
+        ]
+    }
+
+    fn dependency_results<'a>(&'a self, impact: &'a Impact) -> Vec<CheckResult<'a>> {
+        let deps = self.dependencies.as_deref().unwrap_or_default();
+        let entries = || deps.iter().map(|d| (d.name.as_deref(), d.ok));
+        impact
+            .affected_dependencies()
+            .iter()
+            .map(|a| CheckResult::listed("dependencies", a.as_str(), entries()))
+            .collect()
+    }
+
+    /// `verification-api-health`: every health endpoint of the playbook
+    /// passes; `unknown-health-endpoint` for a result the playbook has no
+    /// endpoint for.
+    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook, excused: &[&str]) {
+        let health_path = join(path, "health");
+        let unknown = self
+            .health
+            .as_ref()
+            .and_then(|h| h.0.keys().find(|k| playbook.health_endpoint(k).is_none()));
+        if let Some(unknown) = unknown {
+            let known: Vec<&str> = playbook
+                .health_endpoints()
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
+            report.push(
+                Rule::UnknownHealthEndpoint,
+                &join(&health_path, unknown),
+                format!(
+                    "`{unknown}` is not a health endpoint of the playbook ({})",
+                    known.join(", ")
+                ),
+            );
+        }
+        let failed: Vec<&str> = self
+            .health_results(playbook)
+            .iter()
+            .filter(|c| c.fails(excused))
+            .map(|c| c.label)
+            .collect();
         if !failed.is_empty() {
             report.push(
                 Rule::VerificationApiHealth,
-                &join(path, "health"),
+                &health_path,
                 format!("health endpoints not passing: {}", failed.join(", ")),
             );
         }
     }
 
     /// `verification-endpoints`: every affected endpoint checked and passing.
-    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact) {
+    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
         let checked = self.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
         // Over the limit, the list is refused whole and its entries not looked at.
@@ -186,22 +399,17 @@ impl Verification {
                 Rule::FieldEmpty,
             );
         }
-        for affected in impact.affected_endpoints() {
-            let entries: Vec<&EndpointCheck> = checked
-                .iter()
-                .filter(|e| e.path.as_deref() == Some(affected.as_str()))
-                .collect();
-            if entries.is_empty() {
+        for c in self.endpoint_results(impact) {
+            if c.fails(excused) {
+                let problem = if c.seen {
+                    "does not pass"
+                } else {
+                    "was not checked"
+                };
                 report.push(
                     Rule::VerificationEndpoints,
                     &ep_path,
-                    format!("the affected endpoint {affected} was not checked"),
-                );
-            } else if entries.iter().any(|e| e.ok != Some(true)) {
-                report.push(
-                    Rule::VerificationEndpoints,
-                    &ep_path,
-                    format!("the affected endpoint {affected} does not pass"),
+                    format!("the affected endpoint {} {problem}", c.label),
                 );
             }
         }
@@ -209,35 +417,31 @@ impl Verification {
 
     /// `verification-frontend` when the impact shows in the front end,
     /// `verification-data` when it concerns data.
-    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact) {
-        let f = self.frontend.clone().unwrap_or_default();
-        let d = self.data.clone().unwrap_or_default();
-        let demanded = [
+    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
+        let frontend = self.frontend_results();
+        let data = self.data_results();
+        let demanded: [(bool, Rule, &str, &str, &[CheckResult]); 2] = [
             (
                 impact.surfaces().contains(&Surface::Frontend),
                 Rule::VerificationFrontend,
                 "frontend",
-                "the impact shows in the frontend: load the app through the deployed URL, log in, and exercise the affected workflow",
-                failing(&[
-                    ("app_loaded", f.app_loaded),
-                    ("login", f.login),
-                    ("workflow", f.workflow),
-                ]),
+                FRONTEND,
+                &frontend,
             ),
             (
                 impact.concerns_data(),
                 Rule::VerificationData,
                 "data",
-                "the impact concerns data: verify it clean",
-                failing(&[
-                    ("no_unauthorized_access", d.no_unauthorized_access),
-                    ("no_failed_migration", d.no_failed_migration),
-                    ("no_duplicate_processing", d.no_duplicate_processing),
-                    ("no_partial_delete", d.no_partial_delete),
-                ]),
+                DATA,
+                &data,
             ),
         ];
-        for (wanted, rule, field, demand, failed) in demanded {
+        for (wanted, rule, field, demand, results) in demanded {
+            let failed: Vec<&str> = results
+                .iter()
+                .filter(|c| c.fails(excused))
+                .map(|c| c.label)
+                .collect();
             if wanted && !failed.is_empty() {
                 report.push(
                     rule,
@@ -256,6 +460,7 @@ impl Verification {
         path: &str,
         impact: &Impact,
         playbook: &Playbook,
+        excused: &[&str],
     ) {
         let deps = self.dependencies.as_deref().unwrap_or_default();
         let dep_path = join(path, "dependencies");
@@ -268,16 +473,12 @@ impl Verification {
                 playbook.check_known(report, &p, &n);
             }
         }
-        for affected in impact.affected_dependencies() {
-            let entries: Vec<&DependencyCheck> = deps
-                .iter()
-                .filter(|d| d.name.as_deref() == Some(affected.as_str()))
-                .collect();
-            if entries.is_empty() || entries.iter().any(|d| d.ok != Some(true)) {
+        for c in self.dependency_results(impact) {
+            if c.fails(excused) {
                 report.push(
                     Rule::VerificationDependencies,
                     &dep_path,
-                    format!("confirm {affected} healthy before resolving"),
+                    format!("confirm {} healthy before resolving", c.label),
                 );
             }
         }

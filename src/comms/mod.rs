@@ -10,6 +10,7 @@
 //!
 //! [`CommsUpdate`] and [`UpdateText`] write and read that format (`text.rs`).
 
+mod audience;
 mod text;
 
 use std::fmt;
@@ -22,6 +23,7 @@ use crate::severity::Severity;
 use crate::text::{Name, ShortText};
 use crate::time::Timestamp;
 
+pub use audience::Audience;
 pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 
 /// The status line of a comms update: the incident's phase while it is open
@@ -98,6 +100,10 @@ pub struct UpdateInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub owner: Option<String>,
+    /// Who it is for: `internal` when absent; a `public` one is posted by
+    /// the communications owner (`public-update-not-by-comms-owner`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
 }
 
 /// A posted comms update, as the incident keeps it.
@@ -108,6 +114,7 @@ pub struct UpdateInput {
 pub struct CommsUpdate {
     at: Timestamp,
     text: UpdateText,
+    audience: Audience,
 }
 
 /// The flat JSON form of a [`CommsUpdate`]: the six fields and the time.
@@ -126,6 +133,9 @@ struct PostedUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     next_update: Option<Timestamp>,
     owner: Name,
+    /// Left out when internal, as every update was before audiences existed.
+    #[serde(default, skip_serializing_if = "Audience::is_internal")]
+    audience: Audience,
 }
 
 impl From<PostedUpdate> for CommsUpdate {
@@ -138,7 +148,11 @@ impl From<PostedUpdate> for CommsUpdate {
             next_update: p.next_update,
             owner: p.owner,
         };
-        CommsUpdate { at: p.at, text }
+        CommsUpdate {
+            at: p.at,
+            text,
+            audience: p.audience,
+        }
     }
 }
 
@@ -152,6 +166,7 @@ impl From<CommsUpdate> for PostedUpdate {
             next_update,
             owner,
         } = u.text;
+        let audience = u.audience;
         PostedUpdate {
             at: u.at,
             status,
@@ -160,6 +175,7 @@ impl From<CommsUpdate> for PostedUpdate {
             action,
             next_update,
             owner,
+            audience,
         }
     }
 }
@@ -220,6 +236,10 @@ impl CommsUpdate {
     pub fn owner(&self) -> &Name {
         self.text.owner()
     }
+    /// Who it is for (internal unless the update said public).
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
 
     /// Checks an update carried by a command. `status_after` is the phase
     /// after the command, `roles` the roles after it.
@@ -278,6 +298,10 @@ impl CommsUpdate {
                 format!("{owner} holds no role in the incident"),
             );
         }
+        let audience = input.audience.unwrap_or_default();
+        if let Some(owner) = &owner {
+            audience::check_owner(report, &join(path, "owner"), audience, owner, roles);
+        }
         let text = UpdateText {
             status: status_after,
             severity,
@@ -286,6 +310,6 @@ impl CommsUpdate {
             next_update: input.next_update,
             owner: owner?,
         };
-        Some(CommsUpdate { at, text })
+        Some(CommsUpdate { at, text, audience })
     }
 }

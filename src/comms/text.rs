@@ -32,7 +32,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::comms::{CommsUpdate, Status, UpdateInput, next_update_problem};
+use crate::comms::{Audience, CommsUpdate, Status, UpdateInput, next_update_problem};
 use crate::finding::{Finding, clip};
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
@@ -198,7 +198,11 @@ impl UpdateText {
         {
             return Err(ParseUpdateError::one(None, rule, "next_update", message));
         }
-        Ok(CommsUpdate { at, text: self })
+        Ok(CommsUpdate {
+            at,
+            text: self,
+            audience: Audience::Internal,
+        })
     }
 
     /// The update as a `post_update` command carries it (the severity is the
@@ -219,6 +223,7 @@ impl UpdateText {
             action: Some(self.action.to_string()),
             next_update: self.next_update,
             owner: Some(self.owner.to_string()),
+            audience: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! one function per command, each returning the checked change.
 
 use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, EndMitigation,
@@ -26,7 +27,7 @@ pub(super) enum Change {
     Severity {
         severity: Severity,
         roles: Roles,
-        impact: Option<Impact>,
+        impact: Option<Box<Impact>>,
         update: CommsUpdate,
     },
     Roles(Roles),
@@ -39,6 +40,8 @@ pub(super) enum Change {
     EndMitigations(Vec<usize>, MitigationEnd),
     Postmortem(Postmortem),
     Title(ShortText),
+    /// The resolve's update and the exceptions it accepts.
+    Resolve(CommsUpdate, Vec<AcceptedException>),
     Close,
 }
 
@@ -246,7 +249,7 @@ impl Check<'_> {
         let update = self.update_with(r, b.update.as_ref(), b.severity, &roles);
         let impact = match new_impact {
             None => None,
-            Some(checked) => Some(checked?),
+            Some(checked) => Some(Box::new(checked?)),
         };
         Some(Change::Severity {
             severity: b.severity,
@@ -368,17 +371,31 @@ impl Check<'_> {
         Some(Change::EndMitigations(vec![i?], end))
     }
 
+    /// `resolve`: the verification the impact demands, every failing check
+    /// passed or named by an exception, the exceptions valid, the duties done.
     fn resolve(&self, r: &mut Report, b: &Resolve) -> Option<Change> {
         let s = self.state;
+        let empty = Verification::default();
+        let verification = b.verification.as_ref().unwrap_or(&empty);
+        let exceptions = b.exceptions.as_deref().unwrap_or_default();
+        // A check an exception names is judged through the exception: if
+        // that is refused, its own rule says why, once.
+        let excused: Vec<&str> = exceptions
+            .iter()
+            .filter_map(|e| e.check.as_deref())
+            .collect();
         Verification::check(
             r,
             "verification",
             b.verification.as_ref(),
-            &s.impact,
-            self.playbook,
+            (&s.impact, self.playbook),
+            &excused,
         );
+        let results = verification.results(&s.impact, self.playbook);
+        let accepted = exception::check(r, "exceptions", exceptions, self.at, (&results, &s.roles));
         s.check_resolvable(r);
-        self.update(r, b.update.as_ref()).map(Change::Update)
+        let update = self.update(r, b.update.as_ref());
+        Some(Change::Resolve(update?, accepted?))
     }
 }
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::comms::UpdateInput;
+use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
 use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
@@ -358,6 +359,10 @@ pub struct Resolve {
     /// What was checked.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub verification: Option<Verification>,
+    /// Failing checks the commander accepts, each with the reason
+    /// (`exception-*` rules); a check it names breaks no `verification-*` rule.
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
+    pub exceptions: Option<Vec<ExceptionInput>>,
     /// The comms update (no next update needed).
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
@@ -576,6 +581,8 @@ struct Flat {
     #[serde(default, deserialize_with = "present")]
     verification: Field<Verification>,
     #[serde(default, deserialize_with = "present")]
+    exceptions: Field<Vec<ExceptionInput>>,
+    #[serde(default, deserialize_with = "present")]
     endpoint: Field<String>,
     #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
@@ -619,6 +626,7 @@ impl Flat {
             text,
             mitigation,
             verification,
+            exceptions,
             endpoint,
             postmortem,
             number,
@@ -641,6 +649,7 @@ impl Flat {
             ("text", text.is_some()),
             ("mitigation", mitigation.is_some()),
             ("verification", verification.is_some()),
+            ("exceptions", exceptions.is_some()),
             ("endpoint", endpoint.is_some()),
             ("postmortem", postmortem.is_some()),
             ("number", number.is_some()),
@@ -739,6 +748,7 @@ impl Flat {
             }),
             K::Resolve => CommandBody::from(Resolve {
                 verification: self.verification.take().flatten(),
+                exceptions: self.exceptions.take().flatten(),
                 update: self.update.take().flatten(),
             }),
             K::Reopen => CommandBody::from(Reopen {
@@ -806,6 +816,8 @@ struct FlatRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     verification: Option<&'a Verification>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    exceptions: Option<&'a Vec<ExceptionInput>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     postmortem: Option<&'a PostmortemInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update: Option<&'a UpdateInput>,
@@ -843,6 +855,7 @@ impl<'a> FlatRef<'a> {
             roles: None,
             mitigation: None,
             verification: None,
+            exceptions: None,
             postmortem: None,
             update: None,
             number: None,
@@ -894,7 +907,10 @@ impl Serialize for Command {
             }
             CommandBody::ResumeInvestigation(b) => f.reason = b.reason.as_ref(),
             CommandBody::LiftBlock(b) => f.endpoint = b.endpoint.as_ref(),
-            CommandBody::Resolve(b) => f.verification = b.verification.as_ref(),
+            CommandBody::Resolve(b) => {
+                f.verification = b.verification.as_ref();
+                f.exceptions = b.exceptions.as_ref();
+            }
             CommandBody::Reopen(b) => f.reason = b.reason.as_ref(),
             CommandBody::SubmitPostmortem(b) => f.postmortem = Some(&b.postmortem),
             CommandBody::EndMitigation(b) => {

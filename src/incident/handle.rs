@@ -129,6 +129,7 @@ impl Incident {
                 mitigations: Vec::new(),
                 notes: Vec::new(),
                 checks: Vec::new(),
+                accepted_exceptions: Vec::new(),
                 root_cause: None,
                 blocked_endpoints: Vec::new(),
                 postmortem: None,
@@ -371,7 +372,7 @@ impl Incident {
                 s.peak_severity = s.peak_severity.most_severe(severity);
                 s.roles = roles;
                 if let Some(impact) = impact {
-                    s.impact = impact;
+                    s.impact = *impact;
                 }
                 s.updates.push(update);
             }
@@ -395,6 +396,10 @@ impl Incident {
             }
             Change::Postmortem(postmortem) => s.postmortem = Some(postmortem),
             Change::Title(title) => s.title = title,
+            Change::Resolve(update, exceptions) => {
+                s.updates.push(update);
+                s.accepted_exceptions.extend(exceptions);
+            }
             Change::Close => {}
         }
         s.phase = after;

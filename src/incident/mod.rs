@@ -28,6 +28,7 @@ pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 
 use crate::comms::CommsUpdate;
+use crate::exception::AcceptedException;
 use crate::impact::Impact;
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
@@ -195,6 +196,10 @@ impl Incident {
     /// Every triage check recorded, in order.
     pub fn checks(&self) -> &[CheckRecord] {
         &self.state.checks
+    }
+    /// Every failing verification check accepted at a `resolve`, in order.
+    pub fn accepted_exceptions(&self) -> &[AcceptedException] {
+        &self.state.accepted_exceptions
     }
     /// The triage checks not yet recorded.
     pub fn missing_checks(&self) -> Vec<TriageCheck> {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::comms::{CommsUpdate, next_update_problem};
+use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
 use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
@@ -80,6 +81,10 @@ pub struct Snapshot {
     pub notes: Vec<Note>,
     /// Every triage check recorded, in order.
     pub checks: Vec<CheckRecord>,
+    /// Every failing verification check accepted at a `resolve`, in order
+    /// (omitted when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted_exceptions: Vec<AcceptedException>,
     /// The root cause, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cause: Option<RootCause>,
@@ -112,6 +117,7 @@ impl Snapshot {
             mitigations,
             notes,
             checks,
+            accepted_exceptions,
             root_cause,
             blocked_endpoints,
             postmortem,
@@ -133,6 +139,10 @@ impl Snapshot {
             ("mitigations", *mitigations == other.mitigations),
             ("notes", *notes == other.notes),
             ("checks", *checks == other.checks),
+            (
+                "accepted_exceptions",
+                *accepted_exceptions == other.accepted_exceptions,
+            ),
             ("root_cause", *root_cause == other.root_cause),
             (
                 "blocked_endpoints",

@@ -2,6 +2,8 @@
 
 use super::*;
 
+use incident_playbook::Audience;
+
 use Severity::Sev3;
 
 /// The triggers of this section that have the usual shape (see [`Triplet`]).
@@ -33,6 +35,46 @@ pub fn triplets() -> Vec<Triplet> {
             fix: Some(Set("update.status", json!("mitigating"))),
         },
     ]
+}
+
+/// A public `post_update` by the commander, Ada, at SEV1 (where Linus, the
+/// engineering lead, is the communications owner): refused; by Linus, accepted.
+pub fn public_update_not_by_comms_owner() -> Rejection {
+    let mut s = Scenario::declared(Severity::Sev1);
+    let update = with(&s.post_update(), "update.audience", json!("public"));
+    let r = s.reject(&update);
+    assert_only(&r, Rule::PublicUpdateNotByCommsOwner, Some("update.owner"));
+    // Internal, the same update is fine.
+    s.accept(&with(&update, "update.audience", json!("internal")));
+    let public = with(&s.post_update(), "update.audience", json!("public"));
+    s.accept(&with(&public, "update.owner", json!("Linus")));
+    let state = serde_json::to_value(s.incident()).unwrap();
+    let audiences: Vec<Value> = state["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.get("audience").cloned().unwrap_or(Value::Null))
+        .collect();
+    // Internal is left out of the JSON, as before audiences existed.
+    assert_eq!(audiences, [Value::Null, Value::Null, json!("public")]);
+    let public = s.incident().updates().iter();
+    assert_eq!(
+        public.filter(|u| u.audience() == Audience::Public).count(),
+        1
+    );
+    assert!(load(&state).is_ok());
+    r
+}
+
+#[test]
+fn without_a_communications_owner_nobody_posts_publicly() {
+    let mut s = Scenario::declared(Sev3);
+    let update = with(&s.post_update(), "update.audience", json!("public"));
+    let r = s.reject(&update);
+    assert_only(&r, Rule::PublicUpdateNotByCommsOwner, Some("update.owner"));
+    s.run(|s| s.assign_role("communications_owner", "Ada"));
+    let update = with(&s.post_update(), "update.audience", json!("public"));
+    s.accept(&update);
 }
 
 pub fn next_update_not_after_update() -> Rejection {

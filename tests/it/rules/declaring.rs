@@ -200,3 +200,42 @@ fn a_rename_changes_the_title_and_the_history_keeps_every_title() {
     let again = s.command("rename", json!({"title": "Other", "reason": "Too late"}));
     assert_only(&s.reject(&again), Rule::IncidentClosed, None);
 }
+
+#[test]
+fn an_impact_may_count_what_it_hurt_and_where() {
+    let mut s = Scenario::new(Sev2);
+    let declare = s.declare();
+    let counted = with(
+        &with(&declare, "impact.regions", json!(["eu-west", "us-east"])),
+        "impact.affected",
+        json!({"users": 5000, "tenants": 12, "failed_requests": 120000}),
+    );
+    let blank = with(&counted, "impact.regions", json!(["eu-west", " "]));
+    assert_only(
+        &s.reject(&blank),
+        Rule::FieldEmpty,
+        Some("impact.regions[1]"),
+    );
+    for bad in [
+        json!({"users": -1}),
+        json!({"users": 1.5}),
+        json!({"people": 3}),
+    ] {
+        let line = with(&counted, "impact.affected", bad).to_string();
+        assert_eq!(s.reject_line(&line).rejection.rule(), Rule::MalformedInput);
+    }
+    s.accept(&counted);
+    let impact = s.incident().impact();
+    assert_eq!(impact.regions().len(), 2);
+    assert_eq!(impact.affected().tenants, Some(12));
+    let state = serde_json::to_value(s.incident()).unwrap();
+    assert_eq!(state["impact"]["regions"], json!(["eu-west", "us-east"]));
+    assert_eq!(state["impact"]["affected"]["failed_requests"], 120000);
+    assert!(load(&state).is_ok());
+    // Without them, the impact is written as before: no empty fields.
+    let mut plain = Scenario::new(Sev2);
+    plain.declare_now();
+    let state = serde_json::to_value(plain.incident()).unwrap();
+    assert!(state["impact"].get("regions").is_none());
+    assert!(state["impact"].get("affected").is_none());
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use crate::fixture::*;
 use incident_playbook::{
     ActionStatus, CommandKind, Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection,
-    Role, Rule, Severity, ShortText, Snapshot,
+    Role, Rule, Severity, Snapshot,
 };
 use serde_json::{Value, json};
 
@@ -105,9 +105,7 @@ fn playbook_with(name: &str) -> Playbook {
             optional: true,
         });
     }
-    let health = ["/health/live", "/health/ready", "/health/status"]
-        .map(|e| ShortText::new(e).unwrap())
-        .to_vec();
+    let health = Playbook::default().health_endpoints().to_vec();
     Playbook::new(deps, health).unwrap()
 }
 
@@ -247,9 +245,11 @@ rule_cases! {
     NextUpdateNotAfterUpdate => next_update_not_after_update in comms,
     UpdateOwnerNotAssigned => update_owner_not_assigned,
     UpdateStatusMismatch => update_status_mismatch,
+    PublicUpdateNotByCommsOwner => public_update_not_by_comms_owner in comms,
     MitigateBeforeRca => mitigate_before_rca in mitigation,
     RollbackSameTag => rollback_same_tag,
     UnknownDependency => unknown_dependency,
+    UnknownHealthEndpoint => unknown_health_endpoint in resolving,
     DependencyNotOptional => dependency_not_optional,
     BlockEndpointRiskNotHigher => block_endpoint_risk_not_higher,
     BlockNotLifted => block_not_lifted in mitigation,
@@ -263,6 +263,9 @@ rule_cases! {
     VerificationFrontend => verification_frontend,
     VerificationData => verification_data,
     VerificationDependencies => verification_dependencies,
+    ExceptionNotByCommander => exception_not_by_commander,
+    ExceptionUnknownCheck => exception_unknown_check,
+    ExceptionForPassingCheck => exception_for_passing_check,
     TriageChecksMissing => triage_checks_missing in resolving,
     NotesRequired => notes_required in resolving,
     PostmortemRequired => postmortem_required in postmortem,

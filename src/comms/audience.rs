@@ -1,0 +1,73 @@
+//! Who an update is for: the responders (`internal`) or everyone who follows
+//! the incident from outside (`public`, a status page).
+//!
+//! > Communications owner: posts status updates to stakeholders.
+//! > SEV1 … engineering lead owns comms
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::{PartialRoles, Role};
+use crate::rule::{Report, Rule};
+use crate::text::Name;
+
+/// Who an update is for. Internal unless the sender says otherwise.
+///
+/// ```
+/// use incident_playbook::Audience;
+/// assert_eq!(Audience::default(), Audience::Internal);
+/// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
+/// assert_eq!(a, Audience::Public);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The responders and the company: may say what is not yet disclosed.
+    #[default]
+    Internal,
+    /// Everyone: what may be pasted on a status page.
+    Public,
+}
+
+impl Audience {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Public => "public",
+        }
+    }
+
+    /// Whether it is the default, internal (then it is left out of the JSON).
+    pub fn is_internal(&self) -> bool {
+        *self == Audience::Internal
+    }
+}
+
+/// `public-update-not-by-comms-owner`: a public update is posted by the
+/// incident's communications owner (at SEV1 the engineering lead, by
+/// `sev1-comms-by-engineering-lead`).
+pub(crate) fn check_owner(
+    report: &mut Report,
+    path: &str,
+    audience: Audience,
+    owner: &Name,
+    roles: &PartialRoles,
+) {
+    if audience != Audience::Public {
+        return;
+    }
+    match roles.get(Role::CommunicationsOwner) {
+        Some(comms) if comms == owner => {}
+        Some(comms) => report.push(
+            Rule::PublicUpdateNotByCommsOwner,
+            path,
+            format!("a public update is posted by the communications owner ({comms}), not {owner}"),
+        ),
+        None => report.push(
+            Rule::PublicUpdateNotByCommsOwner,
+            path,
+            "a public update is posted by the communications owner: assign one first",
+        ),
+    }
+}

@@ -1,0 +1,145 @@
+//! Exceptions: a verification check that did not pass, accepted at resolve
+//! by the incident commander, with the reason.
+//!
+//! The playbook's verification assumes every check can pass; a real incident
+//! may end with data lost for good or a reconciliation still pending. The
+//! record then says so truthfully (the check stays `false`) and names who
+//! accepted it and why. The commander decides, as the playbook's
+//! "Incident commander: coordinates response, keeps scope clear, decides
+//! mitigation path." has them decide.
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::Roles;
+use crate::rule::{Report, Rule, index, join};
+use crate::text::{Name, ShortText};
+use crate::time::Timestamp;
+use crate::verification::CheckResult;
+
+/// An exception as a `resolve` sends it.
+///
+/// ```
+/// use incident_playbook::ExceptionInput;
+/// let e: ExceptionInput = serde_json::from_str(r#"{"check": "data.no_partial_delete",
+///   "accepted_by": "Ada", "reason": "Six hours of rows are gone for good"}"#).unwrap();
+/// assert_eq!(e.check.as_deref(), Some("data.no_partial_delete"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionInput {
+    /// The check that did not pass, as `SECTION.KEY`: `health.live`,
+    /// `endpoints./api/documents`, `frontend.login`, `data.no_partial_delete`,
+    /// `dependencies.Blob Storage`.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub check: Option<String>,
+    /// Who accepts it: the incident commander (`exception-not-by-commander`).
+    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
+    pub accepted_by: Option<String>,
+    /// Why it is accepted.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<String>,
+}
+
+/// A failing verification check accepted at a `resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedException {
+    at: Timestamp,
+    check: ShortText,
+    accepted_by: Name,
+    reason: ShortText,
+}
+
+impl AcceptedException {
+    /// When it was accepted (the `resolve`'s time).
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+    /// The check, as `SECTION.KEY` (`data.no_partial_delete`).
+    pub fn check(&self) -> &ShortText {
+        &self.check
+    }
+    /// Who accepted it: the commander at the time.
+    pub fn accepted_by(&self) -> &Name {
+        &self.accepted_by
+    }
+    /// Why.
+    pub fn reason(&self) -> &ShortText {
+        &self.reason
+    }
+}
+
+/// Checks the exceptions of a `resolve` at `at` against the verification's
+/// `results` and the incident's `roles`: `exception-unknown-check`,
+/// `exception-for-passing-check`, `exception-not-by-commander`, and the texts.
+pub(crate) fn check(
+    report: &mut Report,
+    path: &str,
+    inputs: &[ExceptionInput],
+    at: Timestamp,
+    (results, roles): (&[CheckResult<'_>], &Roles),
+) -> Option<Vec<AcceptedException>> {
+    if !report.list_len(path, inputs.len()) {
+        return None;
+    }
+    let mut accepted = Some(Vec::with_capacity(inputs.len()));
+    for (i, input) in inputs.iter().enumerate() {
+        let one = check_one(report, &index(path, i), input, at, (results, roles));
+        match (one, accepted.as_mut()) {
+            (Some(e), Some(list)) => list.push(e),
+            _ => accepted = None,
+        }
+    }
+    accepted
+}
+
+fn check_one(
+    report: &mut Report,
+    path: &str,
+    input: &ExceptionInput,
+    at: Timestamp,
+    (results, roles): (&[CheckResult<'_>], &Roles),
+) -> Option<AcceptedException> {
+    let check_path = join(path, "check");
+    let check = report.text::<ShortText>(&check_path, input.check.as_deref(), Rule::FieldEmpty);
+    if let Some(name) = &check {
+        match results.iter().find(|r| r.is_named(name)) {
+            None => report.push(
+                Rule::ExceptionUnknownCheck,
+                &check_path,
+                format!("`{name}` is not a check of the verification this incident demands"),
+            ),
+            Some(r) if r.passed => report.push(
+                Rule::ExceptionForPassingCheck,
+                &check_path,
+                format!("`{name}` passed: there is nothing to accept"),
+            ),
+            Some(_) => {}
+        }
+    }
+    let by_path = join(path, "accepted_by");
+    let by = report.text::<Name>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
+    if let Some(by) = by.as_ref().filter(|by| *by != roles.commander()) {
+        report.push(
+            Rule::ExceptionNotByCommander,
+            &by_path,
+            format!(
+                "only the incident commander ({}) accepts a failing check, not {by}",
+                roles.commander()
+            ),
+        );
+    }
+    let reason = report.text::<ShortText>(
+        &join(path, "reason"),
+        input.reason.as_deref(),
+        Rule::FieldEmpty,
+    );
+    Some(AcceptedException {
+        at,
+        check: check?,
+        accepted_by: by?,
+        reason: reason?,
+    })
+}
