@@ -176,6 +176,12 @@ rules! {
     /// > Update the handbook, ADRs, dashboards, or tests when the incident
     /// > revealed a missing guardrail.
     GuardrailActionMissing = "guardrail-action-missing", "A missing guardrail gets a guardrail action item.";
+    /// Template: "Date:". A postmortem looks back on an incident, so it is
+    /// not dated before the day (UTC) the incident was declared (issue 10 §7).
+    PostmortemDatedBeforeIncident = "postmortem-dated-before-incident", "A postmortem is not dated before the incident's day.";
+    /// Template: "## Timeline". The timeline tells what happened up to the
+    /// postmortem's date: no entry falls on a later day (UTC) (issue 10 §7).
+    TimelineAfterPostmortem = "timeline-after-postmortem", "No timeline entry is after the postmortem's date.";
 
     // ---- Snapshots (this crate's addition to the catalogue it started from) ----
     /// A snapshot claims a state that its own history does not produce (its

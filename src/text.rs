@@ -230,6 +230,25 @@ macro_rules! text_type {
 #[cfg(feature = "schema")]
 pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
 
+/// Schema of a postmortem's text section: a long text that a `draft` or
+/// `in_review` postmortem may leave blank (a `published` one may not:
+/// `postmortem-incomplete`, which the crate judges).
+#[cfg(feature = "schema")]
+pub(crate) struct SectionText;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SectionText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SectionText".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "maxLength": LongText::MAX})
+    }
+}
+
 text_type! {
     /// A person's or a dependency's name: non-blank, at most 200 characters.
     ///
