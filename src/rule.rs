@@ -297,8 +297,10 @@ impl fmt::Display for Violation {
 
 /// Why a command, snapshot or document was refused: every rule it breaks.
 ///
-/// A rejection is never empty (its constructors see to that);
-/// [`Rejection::rule`] is the first violation's rule.
+/// A rejection is never empty (its constructors see to that). Its violations
+/// are in catalogue order ([`Rule::ALL`]), those of one rule in the order
+/// found, so that [`Rejection::rule`], the first violation's rule, is the
+/// same in every implementation of the contract, whatever order it checks in.
 ///
 /// ```
 /// use incident_playbook::{Rejection, Rule, Violation};
@@ -314,8 +316,20 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    /// A rejection from a list of violations; `None` if the list is empty.
-    pub fn from_violations(violations: Vec<Violation>) -> Option<Self> {
+    /// A rejection from a list of violations, put in catalogue order (see
+    /// [`Rejection`]); `None` if the list is empty.
+    ///
+    /// ```
+    /// use incident_playbook::{Rejection, Rule, Violation};
+    /// let r = Rejection::from_violations(vec![
+    ///     Violation::new(Rule::Sev1NeedsScribe, "no scribe", Some("roles.scribe")),
+    ///     Violation::new(Rule::FieldEmpty, "blank", Some("title")),
+    /// ]).unwrap();
+    /// assert_eq!(r.rule(), Rule::FieldEmpty);
+    /// ```
+    pub fn from_violations(mut violations: Vec<Violation>) -> Option<Self> {
+        // Stable: violations of one rule keep the order they were found in.
+        violations.sort_by_key(Violation::rule);
         (!violations.is_empty()).then_some(Rejection { violations })
     }
 
@@ -327,12 +341,12 @@ impl Rejection {
             .map_or(Rule::MalformedInput, Violation::rule)
     }
 
-    /// Every violation, in the order found.
+    /// Every violation, in catalogue order.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
-    /// Every violation, in the order found.
+    /// Every violation, in catalogue order.
     pub fn iter(&self) -> impl Iterator<Item = &Violation> {
         self.violations.iter()
     }
@@ -342,7 +356,7 @@ impl Rejection {
         self.iter().any(|v| v.rule == rule)
     }
 
-    /// The distinct rules broken, in the order first found.
+    /// The distinct rules broken, in catalogue order.
     pub fn rules(&self) -> Vec<Rule> {
         let mut out: Vec<Rule> = Vec::new();
         for v in self.iter() {

@@ -201,3 +201,33 @@ fn exactly_the_documented_characters_make_a_text_blank() {
     assert_only(&r, Rule::FieldEmpty, Some("text"));
     s.accept(&with(&note, "text", json!("\u{200b}")));
 }
+
+#[test]
+fn violations_are_in_catalogue_order() {
+    // Issue 10 §8: the first rule of a rejection is the same in every
+    // implementation. A rollback to the running tag without an update breaks
+    // a mitigation rule found first and a declaring rule found later; the
+    // declaring rule comes first in the catalogue, so it is `rule`.
+    let mut s = Scenario::triaged(Severity::Sev3);
+    let rollback = s.rollback();
+    let to = rollback["mitigation"]["from_tag"].clone();
+    let broken = without(&with(&rollback, "mitigation.to_tag", to), "update");
+    let r = s.reject(&broken);
+    assert_eq!(r.rules(), [Rule::UpdateRequired, Rule::RollbackSameTag]);
+    assert_eq!(r.rule(), Rule::UpdateRequired);
+    let at: Vec<Rule> = Rule::ALL.to_vec();
+    let mut sorted = at.clone();
+    sorted.sort();
+    assert_eq!(at, sorted, "Rule's order is the catalogue's");
+    // Violations of one rule keep the order found (the input's).
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Resolved);
+    let pm = s.submit_postmortem();
+    let pm = with(&pm, "postmortem.what_worked", json!(" "));
+    let pm = with(&pm, "postmortem.summary", json!(" "));
+    let paths: Vec<_> = s
+        .reject(&pm)
+        .iter()
+        .map(|v| v.path().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths, ["postmortem.summary", "postmortem.what_worked"]);
+}
