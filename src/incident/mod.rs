@@ -16,12 +16,12 @@ use std::collections::HashMap;
 use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
-pub(crate) use command::parse_uuid;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Reopen, Resolve,
     ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole, UpdateImpact,
 };
+pub(crate) use command::{explain_malformed, parse_uuid};
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 

@@ -178,3 +178,34 @@ fn schema_refuses_what_the_crate_calls_malformed() {
         );
     }
 }
+
+#[test]
+fn body_fields_are_the_command_schemas_fields() {
+    // `CommandKind::body_fields` names the fields of a type in parse errors;
+    // it must list exactly what the command schema lets that type carry.
+    let command = schema::by_name("command").unwrap().schema;
+    for variant in command["oneOf"].as_array().unwrap() {
+        let kind: incident_playbook::CommandKind =
+            serde_json::from_value(variant["title"].clone()).unwrap();
+        let mut want: Vec<&str> = variant["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                ![
+                    "type",
+                    "incident_id",
+                    "command_id",
+                    "at",
+                    "expected_version",
+                ]
+                .contains(k)
+            })
+            .collect();
+        want.sort();
+        let mut got = kind.body_fields().to_vec();
+        got.sort();
+        assert_eq!(got, want, "{kind}");
+    }
+}
