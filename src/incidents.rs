@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::incident::{Command, Incident, Outcome, explain_malformed, parse_uuid};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Rule, Violation};
+use crate::text::excerpt;
 
 /// A set of incidents under one playbook, kept in the order they were declared.
 ///
@@ -70,8 +71,11 @@ impl LineRejection {
             command_id: id(ids.as_ref().and_then(|i| i.command_id.as_ref())),
             rejection: Violation::new(
                 Rule::MalformedInput,
-                bounded(why.message),
-                why.path.map(bounded).as_deref(),
+                excerpt(&why.message, MAX_MESSAGE_CHARS),
+                why.path
+                    .as_deref()
+                    .map(|p| excerpt(p, MAX_MESSAGE_CHARS))
+                    .as_deref(),
             )
             .into(),
         }
@@ -85,14 +89,6 @@ impl LineRejection {
             command_id: None,
             rejection: Violation::new(Rule::MalformedInput, why, None).into(),
         }
-    }
-}
-
-/// `s`, or its first [`MAX_MESSAGE_CHARS`] characters and `…`.
-fn bounded(s: String) -> String {
-    match s.char_indices().nth(MAX_MESSAGE_CHARS) {
-        None => s,
-        Some((end, _)) => format!("{}…", s.get(..end).unwrap_or_default()),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{Name, excerpt, is_blank};
+use crate::text::{BoundedText, Name, excerpt, is_blank};
 
 /// A role in an incident.
 ///
@@ -337,7 +337,7 @@ impl PartialRoles<'_> {
                 (Some(s), Some(c)) if s == c => report.push(
                     Rule::Sev1ScribeNotCommander,
                     &join(path, "scribe"),
-                    format!("in a SEV1 incident the scribe and the commander are different people; both are {}", excerpt(s)),
+                    format!("in a SEV1 incident the scribe and the commander are different people; both are {}", excerpt(s, Name::MAX)),
                 ),
                 _ => {}
             }
@@ -355,7 +355,7 @@ impl PartialRoles<'_> {
                 (Some(lead), Some(comms)) if lead != comms => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "communications_owner"),
-                    format!("a SEV1 incident's communications owner is its engineering lead ({}), not {}", excerpt(lead), excerpt(comms)),
+                    format!("a SEV1 incident's communications owner is its engineering lead ({}), not {}", excerpt(lead, Name::MAX), excerpt(comms, Name::MAX)),
                 ),
                 _ => {}
             }

@@ -64,10 +64,11 @@ pub fn is_blank(s: &str) -> bool {
         .all(|c| c.is_whitespace() || c == '\u{feff}' || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-/// A text as a message quotes it: whole up to 200 characters, else its first
-/// 200 and `…`, so that a refused overlong value cannot make a long report.
-pub(crate) fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.char_indices().nth(200) {
+/// A text as a message quotes it: whole up to `max` characters, else its
+/// first `max` and `…`, so that a refused overlong value cannot make a long
+/// report.
+pub(crate) fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
         None => s.into(),
         Some((end, _)) => format!("{}…", s.get(..end).unwrap_or_default()).into(),
     }

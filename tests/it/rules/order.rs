@@ -238,7 +238,7 @@ fn malformed_input_is_reported_alone_before_any_other_check() {
                 "{what}: {:#?}",
                 refused.rejection
             );
-            assert_at(&refused.rejection, Rule::MalformedInput, None);
+            assert_eq!(refused.rejection.rule(), Rule::MalformedInput, "{what}");
         }
     }
 }
@@ -249,7 +249,7 @@ fn a_line_that_is_malformed_and_breaks_rules_is_only_malformed() {
     // No scribe, no impact feature, and an unknown field.
     let declare = without(&without(&s.declare(), "roles.scribe"), "impact.feature");
     let refused = s.reject_line(&with_raw(&declare, "\"priority\":\"P1\""));
-    assert_only(&refused.rejection, Rule::MalformedInput, None);
+    assert_only(&refused.rejection, Rule::MalformedInput, Some("priority"));
     // The ids are still read off the line for the report.
     assert_eq!(refused.incident_id, Some(s.id));
     assert_eq!(
@@ -594,7 +594,7 @@ fn the_timestamp_and_uuid_shapes_are_exactly_the_documented_ones() {
     ] {
         let line = with(&note, "at", json!(at)).to_string();
         let r = s.reject_line(&line).rejection;
-        assert_only(&r, Rule::MalformedInput, None);
+        assert_only(&r, Rule::MalformedInput, Some("at"));
     }
     let mut t = s.clone();
     t.accept(&with(&note, "command_id", json!(id.to_ascii_uppercase())));
@@ -606,6 +606,6 @@ fn the_timestamp_and_uuid_shapes_are_exactly_the_documented_ones() {
     ] {
         let line = with(&note, "command_id", json!(bad)).to_string();
         let r = s.reject_line(&line).rejection;
-        assert_only(&r, Rule::MalformedInput, None);
+        assert_only(&r, Rule::MalformedInput, Some("command_id"));
     }
 }
