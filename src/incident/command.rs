@@ -745,9 +745,54 @@ impl Flat {
     }
 }
 
+/// A deserializer that reads a struct only from an object: serde's derived
+/// structs also take an array of the fields in order, which the command
+/// schema refuses (issue 10 §8). Only the struct it is given is held to
+/// this; the values inside are read by the deserializer it wraps.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(v)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+impl Flat {
+    /// The flat object, refusing the array form (see [`ObjectOnly`]).
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flat, D::Error> {
+        Flat::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+/// [`Flat`] as [`Flat::read`] reads it, for the path-tracking second read.
+struct StrictFlat(Flat);
+
+impl<'de> Deserialize<'de> for StrictFlat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Flat::read(deserializer).map(StrictFlat)
+    }
+}
+
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Flat::deserialize(deserializer)?
+        Flat::read(deserializer)?
             .into_command()
             .map_err(|e| serde::de::Error::custom(e.message))
     }
@@ -765,8 +810,8 @@ pub(crate) struct Malformed {
 /// line pays for the tracking; a line that parses is read once, untracked.
 pub(crate) fn explain_malformed(line: &str) -> Malformed {
     let mut de = serde_json::Deserializer::from_str(line);
-    let flat = match serde_path_to_error::deserialize::<_, Flat>(&mut de) {
-        Ok(flat) => flat,
+    let flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
+        Ok(StrictFlat(flat)) => flat,
         Err(e) => return from_serde(line, e),
     };
     if let Err(e) = de.end() {

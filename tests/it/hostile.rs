@@ -504,3 +504,37 @@ fn a_hostile_unknown_field_makes_a_bounded_report() {
     );
     assert!(report_size(&err) < 2_000, "{err:?}");
 }
+
+#[test]
+fn a_whole_command_written_as_an_array_is_malformed() {
+    // Issue 10 §8: serde's sequence form of a struct, which the command
+    // schema refuses, is refused by the crate too.
+    let note = happy().remove(6);
+    let array = json!([
+        "add_note",
+        note["incident_id"],
+        note["command_id"],
+        note["at"],
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        note["text"]
+    ]);
+    let v = malformed(&array.to_string());
+    assert_eq!(v.path(), None, "{v:?}");
+    let short = json!([
+        "add_note",
+        note["incident_id"],
+        note["command_id"],
+        note["at"]
+    ]);
+    malformed(&short.to_string());
+}
