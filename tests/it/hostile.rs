@@ -537,4 +537,30 @@ fn a_whole_command_written_as_an_array_is_malformed() {
         note["at"]
     ]);
     malformed(&short.to_string());
+    // So is an object of the command written as an array.
+    let declare = happy().remove(0);
+    let mut update = declare.clone();
+    update["update"] = json!([
+        "investigating",
+        "Uploads fail",
+        "Checking",
+        "2026-05-04T09:35:00Z",
+        "Ada"
+    ]);
+    let mut impact = declare.clone();
+    impact["impact"] = json!(["production", "All", "Upload", "2026-05-04T09:00:00Z"]);
+    for (line, path) in [(update, "update"), (impact, "impact")] {
+        let err = Incidents::new(Playbook::default())
+            .handle_json(&line.to_string())
+            .unwrap_err();
+        assert_eq!(err.rejection.rules(), [Rule::MalformedInput], "{err:?}");
+        assert_eq!(err.rejection.violations()[0].path(), Some(path), "{err:?}");
+    }
+    // `null` is still an absent optional object.
+    let mut null = declare.clone();
+    null["update"] = Value::Null;
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&null.to_string())
+        .unwrap_err();
+    assert_eq!(err.rejection.rule(), Rule::UpdateRequired, "{err:?}");
 }
