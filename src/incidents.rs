@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::incident::{Command, Incident, Outcome, parse_uuid};
+use crate::incident::{Command, Incident, Outcome, explain_malformed, parse_uuid};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Rule, Violation};
+use crate::text::excerpt;
 
 /// A set of incidents under one playbook, kept in the order they were declared.
 ///
@@ -59,19 +60,24 @@ struct Ids<'a> {
 const MAX_MESSAGE_CHARS: usize = 500;
 
 impl LineRejection {
-    fn malformed(line: &str, error: &serde_json::Error) -> Self {
+    fn malformed(line: &str) -> Self {
         // Read what ids the line has, so a report can say which incident it
         // was for; the rest of the line is skipped, not built.
         let ids: Option<Ids> = serde_json::from_str(line).ok();
         let id = |v: Option<&std::borrow::Cow<str>>| v.and_then(|s| parse_uuid(s).ok());
-        let mut message = error.to_string();
-        if message.chars().count() > MAX_MESSAGE_CHARS {
-            message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
-        }
+        let why = explain_malformed(line);
         LineRejection {
             incident_id: id(ids.as_ref().and_then(|i| i.incident_id.as_ref())),
             command_id: id(ids.as_ref().and_then(|i| i.command_id.as_ref())),
-            ..LineRejection::malformed_input(message)
+            rejection: Violation::new(
+                Rule::MalformedInput,
+                excerpt(&why.message, MAX_MESSAGE_CHARS),
+                why.path
+                    .as_deref()
+                    .map(|p| excerpt(p, MAX_MESSAGE_CHARS))
+                    .as_deref(),
+            )
+            .into(),
         }
     }
 
@@ -90,9 +96,23 @@ impl LineRejection {
 ///
 /// # Errors
 ///
-/// `malformed-input` with serde's explanation, and whatever ids the line names.
+/// `malformed-input` with serde's explanation at the JSON path of what is
+/// wrong (`update.owner`, `postmortem.timeline[1].at`; none for the line as
+/// a whole), and whatever ids the line names.
+///
+/// ```
+/// use incident_playbook::{Rule, parse_command};
+/// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
+///   "txt": "typo"}"#;
+/// let refused = parse_command(line).unwrap_err();
+/// let v = &refused.rejection.violations()[0];
+/// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));
+/// assert!(v.message().contains("`add_note` command has"));
+/// assert!(!v.message().contains("`postmortem`"));
+/// ```
 pub fn parse_command(line: &str) -> Result<Command, LineRejection> {
-    serde_json::from_str(line).map_err(|e| LineRejection::malformed(line, &e))
+    serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))
 }
 
 impl Incidents {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{Name, is_blank};
+use crate::text::{BoundedText, Name, excerpt, is_blank};
 
 /// A role in an incident.
 ///
@@ -203,9 +203,26 @@ impl Roles {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PartialRoles<'a> {
     slots: [Option<Cow<'a, Name>>; 5],
-    /// Roles given a name that is not valid (too long): already reported, and
-    /// not missing, so no rule about a missing holder names them again.
-    invalid: [bool; 5],
+    /// Names given that are over the limit: already `field-too-long`, and not
+    /// missing, so no rule about a missing holder names them again; the rules
+    /// that compare holders still judge them (issue 10 §8). Copied only on
+    /// this error path.
+    too_long: [Option<String>; 5],
+}
+
+/// The rule that demands a holder for `role` at `severity`, if one does: a
+/// blank or missing name for that role is reported under it, not as
+/// `field-empty` (the rule that demands the value names it).
+pub(crate) fn rule_demanding(role: Role, severity: Severity) -> Option<Rule> {
+    let full = severity.requires_full_roles();
+    match role {
+        Role::Commander => Some(Rule::CommanderRequired),
+        Role::Scribe if full => Some(Rule::Sev1NeedsScribe),
+        Role::EngineeringLead | Role::CommunicationsOwner if full => {
+            Some(Rule::Sev1CommsByEngineeringLead)
+        }
+        _ => None,
+    }
 }
 
 fn slot(role: Role) -> usize {
@@ -236,7 +253,7 @@ impl<'a> From<&'a Roles> for PartialRoles<'a> {
                 scribe.as_ref().map(Cow::Borrowed),
                 engineering_lead.as_ref().map(Cow::Borrowed),
             ],
-            invalid: [false; 5],
+            too_long: Default::default(),
         }
     }
 }
@@ -252,9 +269,11 @@ impl PartialRoles<'_> {
         }
     }
 
-    /// Whether `role` is unheld and not because a name for it was refused.
-    fn missing(&self, role: Role) -> bool {
-        self.get(role).is_none() && !self.invalid.get(slot(role)).copied().unwrap_or(false)
+    /// The name `role` was given: its holder, or a name refused as too long.
+    fn named(&self, role: Role) -> Option<&str> {
+        self.get(role)
+            .map(Name::as_str)
+            .or_else(|| self.too_long.get(slot(role)).and_then(|n| n.as_deref()))
     }
 
     pub(crate) fn holds(&self, person: &str) -> bool {
@@ -279,14 +298,13 @@ impl PartialRoles<'_> {
                     self.set(role, None);
                     continue;
                 }
-                match report.text::<Name>(&p, Some(name), Rule::FieldEmpty) {
-                    Some(n) => self.set(role, Some(n)),
-                    None => {
-                        if let Some(invalid) = self.invalid.get_mut(slot(role)) {
-                            *invalid = true;
-                        }
-                    }
+                let checked = report.text::<Name>(&p, Some(name), Rule::FieldEmpty);
+                if checked.is_none()
+                    && let Some(too_long) = self.too_long.get_mut(slot(role))
+                {
+                    *too_long = Some(name.to_owned());
                 }
+                self.set(role, checked);
             }
         }
         blank
@@ -302,8 +320,7 @@ impl PartialRoles<'_> {
         severity: Severity,
         blank: &[Role],
     ) {
-        let mut demanded = vec![Role::Commander];
-        if self.missing(Role::Commander) {
+        if self.named(Role::Commander).is_none() {
             report.push(
                 Rule::CommanderRequired,
                 &join(path, "commander"),
@@ -311,13 +328,8 @@ impl PartialRoles<'_> {
             );
         }
         if severity.requires_full_roles() {
-            demanded.extend([
-                Role::Scribe,
-                Role::EngineeringLead,
-                Role::CommunicationsOwner,
-            ]);
-            match (self.get(Role::Scribe), self.get(Role::Commander)) {
-                (None, _) if self.missing(Role::Scribe) => report.push(
+            match (self.named(Role::Scribe), self.named(Role::Commander)) {
+                (None, _) => report.push(
                     Rule::Sev1NeedsScribe,
                     &join(path, "scribe"),
                     "a SEV1 incident needs a named scribe",
@@ -325,17 +337,17 @@ impl PartialRoles<'_> {
                 (Some(s), Some(c)) if s == c => report.push(
                     Rule::Sev1ScribeNotCommander,
                     &join(path, "scribe"),
-                    format!("in a SEV1 incident the scribe and the commander are different people; both are {s}"),
+                    format!("in a SEV1 incident the scribe and the commander are different people; both are {}", excerpt(s, Name::MAX)),
                 ),
                 _ => {}
             }
-            match (self.get(Role::EngineeringLead), self.get(Role::CommunicationsOwner)) {
-                (None, _) if self.missing(Role::EngineeringLead) => report.push(
+            match (self.named(Role::EngineeringLead), self.named(Role::CommunicationsOwner)) {
+                (None, _) => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "engineering_lead"),
                     "a SEV1 incident names its engineering lead, who owns comms",
                 ),
-                (Some(_), None) if self.missing(Role::CommunicationsOwner) => report.push(
+                (Some(_), None) => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "communications_owner"),
                     "a SEV1 incident's communications owner is its engineering lead; none is named",
@@ -343,13 +355,13 @@ impl PartialRoles<'_> {
                 (Some(lead), Some(comms)) if lead != comms => report.push(
                     Rule::Sev1CommsByEngineeringLead,
                     &join(path, "communications_owner"),
-                    format!("a SEV1 incident's communications owner is its engineering lead ({lead}), not {comms}"),
+                    format!("a SEV1 incident's communications owner is its engineering lead ({}), not {}", excerpt(lead, Name::MAX), excerpt(comms, Name::MAX)),
                 ),
                 _ => {}
             }
         }
         for role in blank {
-            if !demanded.contains(role) {
+            if rule_demanding(*role, severity).is_none() {
                 report.push(
                     Rule::FieldEmpty,
                     &join(path, role.as_str()),

@@ -215,6 +215,12 @@ rules! {
     /// > Update the handbook, ADRs, dashboards, or tests when the incident
     /// > revealed a missing guardrail.
     GuardrailActionMissing = "guardrail-action-missing", "A missing guardrail gets a guardrail action item.";
+    /// Template: "Date:". A postmortem looks back on an incident, so it is
+    /// not dated before the day (UTC) the incident was declared (issue 10 §7).
+    PostmortemDatedBeforeIncident = "postmortem-dated-before-incident", "A postmortem is not dated before the incident's day.";
+    /// Template: "## Timeline". The timeline tells what happened up to the
+    /// postmortem's date: no entry falls on a later day (UTC) (issue 10 §7).
+    TimelineAfterPostmortem = "timeline-after-postmortem", "No timeline entry is after the postmortem's date.";
 
     // ---- Snapshots (this crate's addition to the catalogue it started from) ----
     /// A snapshot claims a state that its own history does not produce (its
@@ -330,8 +336,10 @@ impl fmt::Display for Violation {
 
 /// Why a command, snapshot or document was refused: every rule it breaks.
 ///
-/// A rejection is never empty (its constructors see to that);
-/// [`Rejection::rule`] is the first violation's rule.
+/// A rejection is never empty (its constructors see to that). Its violations
+/// are in catalogue order ([`Rule::ALL`]), those of one rule in the order
+/// found, so that [`Rejection::rule`], the first violation's rule, is the
+/// same in every implementation of the contract, whatever order it checks in.
 ///
 /// ```
 /// use incident_playbook::{Rejection, Rule, Violation};
@@ -347,8 +355,20 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    /// A rejection from a list of violations; `None` if the list is empty.
-    pub fn from_violations(violations: Vec<Violation>) -> Option<Self> {
+    /// A rejection from a list of violations, put in catalogue order (see
+    /// [`Rejection`]); `None` if the list is empty.
+    ///
+    /// ```
+    /// use incident_playbook::{Rejection, Rule, Violation};
+    /// let r = Rejection::from_violations(vec![
+    ///     Violation::new(Rule::Sev1NeedsScribe, "no scribe", Some("roles.scribe")),
+    ///     Violation::new(Rule::FieldEmpty, "blank", Some("title")),
+    /// ]).unwrap();
+    /// assert_eq!(r.rule(), Rule::FieldEmpty);
+    /// ```
+    pub fn from_violations(mut violations: Vec<Violation>) -> Option<Self> {
+        // Stable: violations of one rule keep the order they were found in.
+        violations.sort_by_key(Violation::rule);
         (!violations.is_empty()).then_some(Rejection { violations })
     }
 
@@ -360,12 +380,12 @@ impl Rejection {
             .map_or(Rule::MalformedInput, Violation::rule)
     }
 
-    /// Every violation, in the order found.
+    /// Every violation, in catalogue order.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
-    /// Every violation, in the order found.
+    /// Every violation, in catalogue order.
     pub fn iter(&self) -> impl Iterator<Item = &Violation> {
         self.violations.iter()
     }
@@ -375,7 +395,7 @@ impl Rejection {
         self.iter().any(|v| v.rule == rule)
     }
 
-    /// The distinct rules broken, in the order first found.
+    /// The distinct rules broken, in catalogue order.
     pub fn rules(&self) -> Vec<Rule> {
         let mut out: Vec<Rule> = Vec::new();
         for v in self.iter() {

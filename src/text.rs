@@ -48,12 +48,30 @@ pub enum TextError {
 
 /// Whether a string says nothing: empty, or only white space.
 ///
-/// Besides Rust's white space this counts U+FEFF and U+001C–U+001F, which
-/// the regular expressions of JavaScript and Python treat as `\s`; so the
-/// JSON Schemas' non-blank pattern never refuses a text the crate accepts.
+/// Besides Unicode's `White_Space` (Rust's [`char::is_whitespace`]) this
+/// counts U+FEFF and U+001C–U+001F, which the regular expressions of
+/// JavaScript and Python treat as `\s`; so the JSON Schemas' non-blank
+/// pattern never refuses a text the crate accepts. Zero-width characters
+/// (U+200B…) are not blank. The contract lists the 30 characters.
+///
+/// ```
+/// use incident_playbook::is_blank;
+/// assert!(is_blank("\u{feff} \u{a0}\t"));
+/// assert!(!is_blank("\u{200b}"));
+/// ```
 pub fn is_blank(s: &str) -> bool {
     s.chars()
         .all(|c| c.is_whitespace() || c == '\u{feff}' || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// A text as a message quotes it: whole up to `max` characters, else its
+/// first `max` and `…`, so that a refused overlong value cannot make a long
+/// report.
+pub(crate) fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some((end, _)) => format!("{}…", s.get(..end).unwrap_or_default()).into(),
+    }
 }
 
 /// A bounded, non-blank text class.
@@ -229,6 +247,25 @@ macro_rules! text_type {
 /// not white space.
 #[cfg(feature = "schema")]
 pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
+
+/// Schema of a postmortem's text section: a long text that a `draft` or
+/// `in_review` postmortem may leave blank (a `published` one may not:
+/// `postmortem-incomplete`, which the crate judges).
+#[cfg(feature = "schema")]
+pub(crate) struct SectionText;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SectionText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SectionText".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "maxLength": LongText::MAX})
+    }
+}
 
 text_type! {
     /// A person's or a dependency's name: non-blank, at most 200 characters.

@@ -12,7 +12,7 @@ use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, Miti
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
-use crate::roles::{PartialRoles, Role, Roles};
+use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
 use crate::rule::{Report, Rule};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
@@ -268,7 +268,10 @@ impl Check<'_> {
     }
 
     fn assign_role(&self, r: &mut Report, b: &AssignRole) -> Option<Change> {
-        let person = r.text::<Name>("person", b.person.as_deref(), Rule::FieldEmpty)?;
+        // A blank name for a role a rule demands is that rule's
+        // (`commander-required`, …), as it is in `roles` (issue 10 §8).
+        let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
+        let person = r.text::<Name>("person", b.person.as_deref(), missing)?;
         self.roles(r, |roles| roles.set(b.role, Some(person)))
     }
 

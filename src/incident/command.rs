@@ -558,11 +558,11 @@ struct Flat {
     title: Field<String>,
     #[serde(default, deserialize_with = "present")]
     severity: Field<Severity>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     impact: Field<ImpactInput>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     roles: Field<RolesInput>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     update: Field<UpdateInput>,
     #[serde(default, deserialize_with = "present")]
     reason: Field<String>,
@@ -576,15 +576,15 @@ struct Flat {
     finding: Field<String>,
     #[serde(default, deserialize_with = "present")]
     text: Field<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     mitigation: Field<MitigationInput>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     verification: Field<Verification>,
     #[serde(default, deserialize_with = "present")]
     exceptions: Field<Vec<ExceptionInput>>,
     #[serde(default, deserialize_with = "present")]
     endpoint: Field<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     postmortem: Field<PostmortemInput>,
     #[serde(default, deserialize_with = "present")]
     number: Field<u64>,
@@ -598,10 +598,88 @@ struct Flat {
     occurred_at: Field<Timestamp>,
 }
 
-fn required<T>(field: Field<T>, name: &str, kind: CommandKind) -> Result<T, String> {
-    field
-        .flatten()
-        .ok_or_else(|| format!("missing field `{name}` (required by `{kind}`)"))
+/// Why a flat object that parsed is not a command: the message, and the
+/// field it is about (`None` for the object as a whole).
+struct NotACommand {
+    field: Option<&'static str>,
+    message: String,
+}
+
+impl NotACommand {
+    fn whole(message: &str) -> Self {
+        NotACommand {
+            field: None,
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn required<T>(field: Field<T>, name: &'static str, kind: CommandKind) -> Result<T, NotACommand> {
+    field.flatten().ok_or_else(|| NotACommand {
+        field: Some(name),
+        message: format!("missing field `{name}` (required by `{kind}`)"),
+    })
+}
+
+/// The envelope's fields, which every command type has.
+const ENVELOPE: [&str; 5] = [
+    "type",
+    "incident_id",
+    "command_id",
+    "at",
+    "expected_version",
+];
+
+impl CommandKind {
+    /// The body fields of this command type, as the wire names them (the
+    /// envelope's `type`, `incident_id`, `command_id`, `at` and
+    /// `expected_version` are every type's).
+    ///
+    /// ```
+    /// use incident_playbook::CommandKind;
+    /// assert_eq!(CommandKind::AddNote.body_fields(), ["text"]);
+    /// assert!(CommandKind::Close.body_fields().is_empty());
+    /// ```
+    pub fn body_fields(self) -> &'static [&'static str] {
+        use CommandKind as K;
+        match self {
+            K::Declare => &[
+                "title",
+                "severity",
+                "impact",
+                "roles",
+                "update",
+                "detected_at",
+            ],
+            K::PostUpdate | K::BeginMonitoring => &["update"],
+            K::ChangeSeverity => &["severity", "reason", "update", "roles", "impact"],
+            K::AssignRole => &["role", "person"],
+            K::UnassignRole => &["role"],
+            K::AssignRoles => &["roles"],
+            K::UpdateImpact => &["impact"],
+            K::RecordCheck => &["check", "finding"],
+            K::AddNote => &["text", "occurred_at"],
+            K::RecordRootCause => &["text"],
+            K::StartMitigation => &["mitigation", "update", "occurred_at"],
+            K::ResumeInvestigation | K::Reopen => &["reason", "update"],
+            K::LiftBlock => &["endpoint"],
+            K::Resolve => &["verification", "update", "exceptions"],
+            K::SubmitPostmortem => &["postmortem"],
+            K::Close => &[],
+            K::EndMitigation => &["number", "outcome", "note"],
+            K::Rename => &["title", "reason"],
+        }
+    }
+}
+
+/// "`type`, `incident_id`, … and `text`": the fields a `kind` command has.
+fn fields_of(kind: CommandKind) -> String {
+    let all: Vec<String> = ENVELOPE
+        .iter()
+        .chain(kind.body_fields())
+        .map(|f| format!("`{f}`"))
+        .collect();
+    all.join(", ")
 }
 
 impl Flat {
@@ -663,14 +741,24 @@ impl Flat {
         .map(|(name, _)| name)
     }
 
-    fn into_command(mut self) -> Result<Command, String> {
-        let kind = self.kind.ok_or("missing field `type`")?;
-        let incident_id = self.incident_id.ok_or("missing field `incident_id`")?;
-        let command_id = self.command_id.ok_or("missing field `command_id`")?;
-        let at = self.at.ok_or("missing field `at`")?;
+    fn into_command(mut self) -> Result<Command, NotACommand> {
+        let missing = |field: &'static str| NotACommand {
+            field: None,
+            message: format!("missing field `{field}`"),
+        };
+        let kind = self.kind.ok_or_else(|| missing("type"))?;
+        let incident_id = self.incident_id.ok_or_else(|| missing("incident_id"))?;
+        let command_id = self.command_id.ok_or_else(|| missing("command_id"))?;
+        let at = self.at.ok_or_else(|| missing("at"))?;
         let body = self.take_body(kind)?;
         if let Some(field) = self.leftover() {
-            return Err(format!("unknown field `{field}` for a `{kind}` command"));
+            return Err(NotACommand {
+                field: Some(field),
+                message: format!(
+                    "unknown field `{field}` for a `{kind}` command, which has {}",
+                    fields_of(kind)
+                ),
+            });
         }
         Ok(Command {
             incident_id,
@@ -682,7 +770,7 @@ impl Flat {
     }
 
     /// Takes the fields of a `kind` body out of `self`, leaving the others.
-    fn take_declare(&mut self, kind: CommandKind) -> Result<Declare, String> {
+    fn take_declare(&mut self, kind: CommandKind) -> Result<Declare, NotACommand> {
         Ok(Declare {
             title: self.title.take().flatten(),
             severity: required(self.severity.take(), "severity", kind)?,
@@ -693,7 +781,7 @@ impl Flat {
         })
     }
 
-    fn take_body(&mut self, kind: CommandKind) -> Result<CommandBody, String> {
+    fn take_body(&mut self, kind: CommandKind) -> Result<CommandBody, NotACommand> {
         use CommandKind as K;
         Ok(match kind {
             K::Declare => CommandBody::from(self.take_declare(kind)?),
@@ -772,11 +860,174 @@ impl Flat {
     }
 }
 
+/// A deserializer for a value that is a JSON object (or, through
+/// [`Option`], `null`): serde's derived structs and tagged enums also take an
+/// array of the fields in order, which the command schema refuses (issue 10
+/// §8). Only the value it is given is held to this; the values inside are
+/// read by the deserializer it wraps.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_option(SomeObject(v))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// The visitor of an optional object: `null` is `None`, anything else is
+/// read by [`ObjectOnly`].
+struct SomeObject<V>(V);
+
+impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for SomeObject<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(ObjectOnly(d))
+    }
+}
+
+/// A body field whose value is an object, refusing the array form.
+fn present_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Field<T>, D::Error> {
+    Option::<T>::deserialize(ObjectOnly(d)).map(Some)
+}
+
+impl Flat {
+    /// The flat object, refusing the array form (see [`ObjectOnly`]).
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flat, D::Error> {
+        Flat::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+/// [`Flat`] as [`Flat::read`] reads it, for the path-tracking second read.
+struct StrictFlat(Flat);
+
+impl<'de> Deserialize<'de> for StrictFlat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Flat::read(deserializer).map(StrictFlat)
+    }
+}
+
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Flat::deserialize(deserializer)?
+        Flat::read(deserializer)?
             .into_command()
-            .map_err(serde::de::Error::custom)
+            .map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// Why a line is not a command, and the JSON path of what is wrong (`None`
+/// for the line as a whole).
+pub(crate) struct Malformed {
+    pub(crate) path: Option<String>,
+    pub(crate) message: String,
+}
+
+/// Explains why `line`, which does not parse as a [`Command`], does not:
+/// it is read again, tracking the JSON path (issue 12 §4). Only a refused
+/// line pays for the tracking; a line that parses is read once, untracked.
+pub(crate) fn explain_malformed(line: &str) -> Malformed {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
+        Ok(StrictFlat(flat)) => flat,
+        Err(e) => return from_serde(line, e),
+    };
+    if let Err(e) = de.end() {
+        return Malformed {
+            path: None,
+            message: e.to_string(),
+        };
+    }
+    let e = match flat.into_command() {
+        Err(e) => e,
+        Ok(_) => NotACommand::whole("the line is not a command"),
+    };
+    Malformed {
+        path: e.field.map(str::to_owned),
+        message: e.message,
+    }
+}
+
+/// serde's error, at its path. An unknown field of the command's own object
+/// is named with the fields of the line's command type rather than serde's
+/// list of every type's.
+fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Malformed {
+    let mut path = e.path().to_string();
+    // `?` is a key that could not be read (the syntax broke there): the path
+    // is its object's.
+    if path == "?" || path == "." {
+        path.clear();
+    } else if let Some(object) = path.strip_suffix(".?") {
+        path = object.to_owned();
+    }
+    let inner = e.into_inner();
+    let message = inner.to_string();
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once("`, ").map(|(field, _)| field.to_owned()));
+    // The path of an unknown field ends with the field: at the top, it is
+    // the field alone.
+    match unknown {
+        Some(field) if path == field => {
+            #[derive(Deserialize)]
+            struct Tag {
+                #[serde(rename = "type")]
+                kind: Option<CommandKind>,
+            }
+            let kind = serde_json::from_str::<Tag>(line).ok().and_then(|t| t.kind);
+            let has = match kind {
+                Some(kind) => format!("a `{kind}` command has {}", fields_of(kind)),
+                None => format!(
+                    "every command has {} and its type's fields",
+                    fields_of(CommandKind::Close)
+                ),
+            };
+            Malformed {
+                message: format!(
+                    "unknown field `{field}`: {has} at line {} column {}",
+                    inner.line(),
+                    inner.column()
+                ),
+                path: Some(field),
+            }
+        }
+        _ => Malformed {
+            path: (!path.is_empty()).then_some(path),
+            message,
+        },
     }
 }
 

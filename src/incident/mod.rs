@@ -16,13 +16,13 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize, Serializer};
 use uuid::Uuid;
 
-pub(crate) use command::parse_uuid;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
     Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
     UpdateImpact,
 };
+pub(crate) use command::{explain_malformed, parse_uuid};
 pub use handle::Decision;
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{LongText, Name, ShortText};
+use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
 
 /// Where a postmortem is in its review.
@@ -169,11 +169,17 @@ pub struct PostmortemInput {
     pub status: PostmortemStatus,
     /// `## Summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::text::SectionText>")
+    )]
     pub summary: Option<String>,
     /// `## Impact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::text::SectionText>")
+    )]
     pub impact: Option<String>,
     /// `## Timeline`, in time order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,15 +187,24 @@ pub struct PostmortemInput {
     pub timeline: Option<Vec<TimelineEntryInput>>,
     /// `## Root Cause`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::text::SectionText>")
+    )]
     pub root_cause: Option<String>,
     /// `## What Worked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::text::SectionText>")
+    )]
     pub what_worked: Option<String>,
     /// `## What Did Not Work`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<LongText>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::text::SectionText>")
+    )]
     pub what_did_not_work: Option<String>,
     /// `## Action Items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +493,7 @@ impl Postmortem {
         let what_worked = section("what_worked", &input.what_worked);
         let what_did_not_work = section("what_did_not_work", &input.what_did_not_work);
         let timeline = check_timeline(report, &p("timeline"), input.timeline.as_deref(), published);
+        check_dates(report, path, input, declared_on);
         let items_in = input.action_items.as_deref().unwrap_or_default();
         let action_items = check_action_items(report, &p("action_items"), items_in, declared_on);
         let missing_guardrail = input.missing_guardrail.unwrap_or(false);
@@ -524,7 +540,9 @@ fn check_owners(
     checked
 }
 
-/// A text section: optional in a draft, required once published.
+/// A text section: optional in a draft, required once published. A draft
+/// may be partial, and a section left blank there is one not written yet, the
+/// same as one left out (issue 10 §7).
 fn check_section(
     report: &mut Report,
     path: &str,
@@ -536,7 +554,7 @@ fn check_section(
             .text::<LongText>(path, value, Rule::PostmortemIncomplete)
             .map(Some)
     } else {
-        report.optional_text::<LongText>(path, value)
+        report.optional_text::<LongText>(path, value.filter(|v| !is_blank(v)))
     }
 }
 
@@ -578,6 +596,42 @@ fn check_timeline(
         }
     }
     ok.then_some(timeline)
+}
+
+/// `postmortem-dated-before-incident` and `timeline-after-postmortem`: a
+/// postmortem is written on or after the day (UTC) the incident was declared,
+/// and tells nothing that happened after the day it is dated. Without a date
+/// there is nothing to compare (a published one is `postmortem-incomplete`),
+/// and a date before the incident is not compared with the timeline; a
+/// timeline over its limit is refused whole and not read.
+fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declared_on: Date) {
+    let Some(date) = input.date else {
+        return;
+    };
+    if date < declared_on {
+        report.push(
+            Rule::PostmortemDatedBeforeIncident,
+            &join(path, "date"),
+            format!("dated {date}, before the incident was declared ({declared_on})"),
+        );
+        // The date is what is wrong: measured against it, every entry of
+        // the incident would be "after" it.
+        return;
+    }
+    let entries = input.timeline.as_deref().unwrap_or_default();
+    if entries.len() > crate::text::MAX_LIST {
+        return;
+    }
+    let timeline = join(path, "timeline");
+    for (i, e) in entries.iter().enumerate() {
+        if e.at.date() > date {
+            report.push(
+                Rule::TimelineAfterPostmortem,
+                &join(&index(&timeline, i), "at"),
+                format!("{} is after the postmortem's date ({date})", e.at),
+            );
+        }
+    }
 }
 
 /// The action items, each complete and due no earlier than the incident.

@@ -27,7 +27,8 @@ fn or_dash(s: Option<&String>) -> &str {
 
 impl Postmortem {
     /// A `draft` postmortem filled from what the incident recorded: the
-    /// title, the declaration's date (UTC), the peak severity, the owners
+    /// title, the date (UTC) of the last command (so that no timeline entry
+    /// is after it: `timeline-after-postmortem`), the peak severity, the owners
     /// (commander, scribe and technical lead), the impact, a timeline (impact
     /// start, declaration, severity changes, checks, mitigations, phase
     /// changes, notes, root cause, lifted blocks) and the root cause if
@@ -49,7 +50,7 @@ impl Postmortem {
     pub fn draft_from(incident: &Incident) -> Postmortem {
         Postmortem::draft(
             incident.title().clone(),
-            incident.declared_at().date(),
+            incident.last_command_at().date(),
             incident.peak_severity(),
             draft_owners(incident),
             LongText::new(&impact_text(incident.impact())).ok(),

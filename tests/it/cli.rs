@@ -131,6 +131,24 @@ fn bad_usage_unreadable_files_and_bad_playbooks_exit_2() {
 }
 
 #[test]
+fn an_unreadable_stream_prints_no_part_of_a_document() {
+    // Issue 10 §8: a whole document or none (it left `{"rejections":[`).
+    let dir = std::env::temp_dir();
+    for file in ["/no/such/file", dir.to_str().unwrap()] {
+        for format in ["json", "text"] {
+            let out = incident()
+                .args(["replay", "--format", format, file])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{file}");
+            assert!(out.stdout.is_empty(), "{file}: {:?}", out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("cannot read"), "{stderr}");
+        }
+    }
+}
+
+#[test]
 fn replay_reads_stdin_and_counts_blank_lines() {
     use std::io::Write;
     let mut child = incident()

@@ -436,3 +436,131 @@ mod cli {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+// ---- Parse errors with a path (issue 12 §4) ----
+
+/// The one violation of a malformed line.
+fn malformed(line: &str) -> incident_playbook::Violation {
+    let err = refused_after(6, line);
+    assert_eq!(err.rejection.violations().len(), 1, "{err:?}");
+    let v = err.rejection.violations()[0].clone();
+    assert_eq!(v.rule(), Rule::MalformedInput, "{v:?}");
+    v
+}
+
+#[test]
+fn a_parse_error_names_the_json_path_and_the_fields_of_its_type_only() {
+    let note = happy().remove(6).to_string();
+    // An unknown field: at its own path, with the fields of `add_note` only.
+    let v = malformed(&edit(&note, "\"text\"", "\"txt\""));
+    assert_eq!(v.path(), Some("txt"), "{v:?}");
+    assert!(v.message().contains("`add_note` command has"), "{v:?}");
+    assert!(v.message().contains("`text`"), "{v:?}");
+    assert!(!v.message().contains("`postmortem`"), "{v:?}");
+    // A field of another command type.
+    let v = malformed(&edit(&note, "\"text\"", "\"title\": \"x\", \"text\""));
+    assert_eq!(v.path(), Some("title"), "{v:?}");
+    assert!(!v.message().contains("`postmortem`"), "{v:?}");
+    // A nested value of the wrong type, at its path.
+    let declare = happy().remove(0);
+    let mut bad = declare.clone();
+    bad["update"]["next_update"] = json!("tomorrow");
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&bad.to_string())
+        .unwrap_err();
+    let v = &err.rejection.violations()[0];
+    assert_eq!(v.path(), Some("update.next_update"), "{v:?}");
+    let mut bad = declare.clone();
+    bad["impact"]["flags"] = json!(["broad_outage", "no_such_flag"]);
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&bad.to_string())
+        .unwrap_err();
+    let v = &err.rejection.violations()[0];
+    assert_eq!(v.path(), Some("impact.flags[1]"), "{v:?}");
+    // A missing body field no rule names: at that field.
+    let v = malformed(&edit(
+        &note,
+        "\"type\":\"add_note\"",
+        "\"type\":\"record_check\"",
+    ));
+    assert!(v.message().contains("`check`"), "{v:?}");
+    // Not JSON at all, or a whole line that is wrong: no path.
+    let v = malformed("{not json");
+    assert_eq!(v.path(), None);
+    let v = malformed(&format!("{note} x"));
+    assert_eq!(v.path(), None, "{v:?}");
+}
+
+#[test]
+fn a_hostile_unknown_field_makes_a_bounded_report() {
+    let note = happy().remove(6).to_string();
+    let key = "k".repeat(1 << 20);
+    let err = refused_after(6, &edit(&note, "\"text\"", &format!("\"{key}\"")));
+    assert!(report_size(&err) < 2_000, "the report repeats the input");
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let err = refused_after(
+        6,
+        &edit(&note, "\"text\":", &format!("\"text\": {deep}, \"x\":")),
+    );
+    assert!(report_size(&err) < 2_000, "{err:?}");
+}
+
+#[test]
+fn a_whole_command_written_as_an_array_is_malformed() {
+    // Issue 10 §8: serde's sequence form of a struct, which the command
+    // schema refuses, is refused by the crate too.
+    let note = happy().remove(6);
+    let array = json!([
+        "add_note",
+        note["incident_id"],
+        note["command_id"],
+        note["at"],
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        note["text"]
+    ]);
+    let v = malformed(&array.to_string());
+    assert_eq!(v.path(), None, "{v:?}");
+    let short = json!([
+        "add_note",
+        note["incident_id"],
+        note["command_id"],
+        note["at"]
+    ]);
+    malformed(&short.to_string());
+    // So is an object of the command written as an array.
+    let declare = happy().remove(0);
+    let mut update = declare.clone();
+    update["update"] = json!([
+        "investigating",
+        "Uploads fail",
+        "Checking",
+        "2026-05-04T09:35:00Z",
+        "Ada"
+    ]);
+    let mut impact = declare.clone();
+    impact["impact"] = json!(["production", "All", "Upload", "2026-05-04T09:00:00Z"]);
+    for (line, path) in [(update, "update"), (impact, "impact")] {
+        let err = Incidents::new(Playbook::default())
+            .handle_json(&line.to_string())
+            .unwrap_err();
+        assert_eq!(err.rejection.rules(), [Rule::MalformedInput], "{err:?}");
+        assert_eq!(err.rejection.violations()[0].path(), Some(path), "{err:?}");
+    }
+    // `null` is still an absent optional object.
+    let mut null = declare.clone();
+    null["update"] = Value::Null;
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&null.to_string())
+        .unwrap_err();
+    assert_eq!(err.rejection.rule(), Rule::UpdateRequired, "{err:?}");
+}

@@ -334,3 +334,33 @@ fn schema_descriptions_carry_no_code() {
         }
     }
 }
+
+#[test]
+fn body_fields_are_the_command_schemas_fields() {
+    // `CommandKind::body_fields` names the fields of a type in parse errors;
+    // it must list exactly what the command schema lets that type carry.
+    let command = schema::by_name("command").unwrap().schema;
+    for kind in CommandKind::ALL {
+        let variant = &command["$defs"][kind.as_str()];
+        let mut want: Vec<&str> = variant["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                ![
+                    "type",
+                    "incident_id",
+                    "command_id",
+                    "at",
+                    "expected_version",
+                ]
+                .contains(k)
+            })
+            .collect();
+        want.sort();
+        let mut got = kind.body_fields().to_vec();
+        got.sort();
+        assert_eq!(got, want, "{kind}");
+    }
+}

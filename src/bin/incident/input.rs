@@ -16,14 +16,19 @@ const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// The largest document `check`, `lint-postmortem` and `--playbook` read.
 const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
-fn open(file: &str) -> Result<Box<dyn Read>, Fatal> {
+/// Opens `file` (standard input for `-`). A directory is refused here, not
+/// at the first read, so that a subcommand learns that it cannot read its
+/// input before it writes anything.
+pub fn open(file: &str) -> Result<Box<dyn Read>, Fatal> {
     if file == "-" {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        File::open(file)
-            .map(|f| Box::new(f) as Box<dyn Read>)
-            .map_err(|e| Fatal(format!("cannot read {file}: {e}")))
+        return Ok(Box::new(io::stdin().lock()));
     }
+    let cannot = |e: io::Error| Fatal(format!("cannot read {file}: {e}"));
+    let f = File::open(file).map_err(cannot)?;
+    if f.metadata().map_err(cannot)?.is_dir() {
+        return Err(Fatal(format!("cannot read {file}: it is a directory")));
+    }
+    Ok(Box::new(f))
 }
 
 /// The whole of `file` (or standard input for `-`), at most 256 MiB.
@@ -70,7 +75,7 @@ impl StreamArgs {
 pub fn replay_reporting(playbook: Playbook, file: &str) -> Result<(Replay, Verdict), Fatal> {
     let mut replay = Replay::new(playbook);
     let mut err = io::stderr().lock();
-    let verdict = feed(file, &mut replay, |_, report| {
+    let verdict = feed(file, open(file)?, &mut replay, |_, report| {
         for v in &report.violations {
             writeln!(err, "incident: {file}: line {}: {v}", report.line)?;
         }
@@ -79,15 +84,17 @@ pub fn replay_reporting(playbook: Playbook, file: &str) -> Result<(Replay, Verdi
     Ok((replay, verdict))
 }
 
-/// Feeds every line of `file` to `replay`, lines over 16 MiB and lines that
-/// are not UTF-8 as malformed. `on_refused` sees each refused line and says
-/// whether to go on. The verdict is the worst of the lines fed.
+/// Feeds every line of `input` (opened from `file`, named in messages) to
+/// `replay`, lines over 16 MiB and lines that are not UTF-8 as malformed.
+/// `on_refused` sees each refused line and says whether to go on. The
+/// verdict is the worst of the lines fed.
 pub fn feed(
     file: &str,
+    input: Box<dyn Read>,
     replay: &mut Replay,
     mut on_refused: impl FnMut(&Replay, &LineReport) -> Result<bool, Fatal>,
 ) -> Result<Verdict, Fatal> {
-    let mut reader = BufReader::with_capacity(1 << 16, open(file)?);
+    let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buf = Vec::new();
     let mut verdict = Verdict::Accepted;
     loop {

@@ -7,7 +7,7 @@ use incident_playbook::{Incident, Incidents, LineReport, Replay};
 
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
-use crate::input::feed;
+use crate::input::{feed, open};
 use crate::output::stdout;
 
 pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verdict, Fatal> {
@@ -15,17 +15,22 @@ pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verd
     // forgotten, so memory grows with the incidents held, not the lines read.
     // That is why the JSON document lists `rejections` before `incidents`.
     let mut replay = Replay::streaming(stream.playbook.load()?);
+    // Opened before the first byte is written: a file that cannot be read
+    // leaves nothing on standard output, not the start of a document.
+    let input = open(&stream.file)?;
     let mut out = stdout();
     if format == Format::Json {
         write!(out, "{{\"rejections\":[")?;
     }
-    let verdict = feed(&stream.file, &mut replay, |replay, report| {
+    let fed = feed(&stream.file, input, &mut replay, |replay, report| {
         write_refused(&mut out, format, replay, report)?;
         Ok(keep_going)
-    })?;
+    });
+    // A read that fails midway still ends the document (with the incidents
+    // read so far); the failure is on standard error and exits 2.
     write_incidents(&mut out, format, replay.incidents())?;
     out.flush()?;
-    Ok(verdict)
+    fed
 }
 
 fn write_refused(

@@ -366,6 +366,10 @@ impl Harness {
         }
         let first = rejection.rejection.rule().id();
         prop_assert!(rules.contains(first));
+        // Catalogue order (issue 10 §8), so the first rule is every
+        // implementation's.
+        let order: Vec<Rule> = rejection.rejection.iter().map(|v| v.rule()).collect();
+        prop_assert!(order.is_sorted(), "not in catalogue order: {:?}", order);
         if ALONE.contains(&first) || rules.iter().any(|r| ALONE.contains(&r.as_str())) {
             prop_assert_eq!(
                 rejection.rejection.violations().len(),

@@ -148,25 +148,29 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The rule that demands a holder for `role` at severity `sev`, if any.
+fn demanding(role: &str, sev: u8) -> Option<&'static str> {
+    match role {
+        "commander" => Some("commander-required"),
+        "scribe" if sev == 1 => Some("sev1-needs-scribe"),
+        "engineering_lead" | "communications_owner" if sev == 1 => {
+            Some("sev1-comms-by-engineering-lead")
+        }
+        _ => None,
+    }
+}
+
 /// The role rules at severity `sev`; `blank` are roles the command gave
-/// blank (reported under the rule that demands them, else `field-empty`);
-/// `refused` are roles whose name was refused (over the limit): that refusal
-/// is the report, so the rules that want a holder do not repeat it.
-fn role_rules(
-    r: &mut Rules,
-    roles: &BTreeMap<String, String>,
-    sev: u8,
-    blank: &[String],
-    refused: &[String],
-) {
-    let missing = |role: &str| roles.get(role).is_none() && !refused.iter().any(|x| x == role);
+/// blank (reported under the rule that demands them, else `field-empty`).
+/// A name over the limit is in `roles` as given: not missing, and compared
+/// with the other holders (issue 10 §8).
+fn role_rules(r: &mut Rules, roles: &BTreeMap<String, String>, sev: u8, blank: &[String]) {
+    let missing = |role: &str| roles.get(role).is_none();
     let commander = roles.get("commander");
     if missing("commander") {
         r.insert("commander-required");
     }
-    let mut demanded = vec!["commander"];
     if sev == 1 {
-        demanded.extend(["scribe", "engineering_lead", "communications_owner"]);
         match roles.get("scribe") {
             None if missing("scribe") => {
                 r.insert("sev1-needs-scribe");
@@ -192,20 +196,19 @@ fn role_rules(
             _ => {}
         }
     }
-    if blank.iter().any(|b| !demanded.contains(&b.as_str())) {
+    if blank.iter().any(|b| demanding(b, sev).is_none()) {
         r.insert("field-empty");
     }
 }
 
-/// The roles a command gave blank, and those whose name it gave over the limit.
+/// The roles a command gave blank.
 #[derive(Default)]
 struct Merged {
     blank: Vec<String>,
-    refused: Vec<String>,
 }
 
 /// Takes the roles a command names into `roles`: a blank name empties the
-/// role (and is listed), a name over the limit is refused and changes nothing.
+/// role (and is listed), a name over the limit is refused but still judged.
 fn merge_roles(
     r: &mut Rules,
     roles: &mut BTreeMap<String, String>,
@@ -226,7 +229,8 @@ fn merge_roles(
             }
             Text::TooLong => {
                 r.insert("field-too-long");
-                merged.refused.push(role.to_owned());
+                let given = input.get(role).and_then(Value::as_str).unwrap_or_default();
+                roles.insert(role.to_owned(), given.to_owned());
             }
             Text::Ok(name) => {
                 roles.insert(role.to_owned(), name);
@@ -481,9 +485,12 @@ fn postmortem_rules(r: &mut Rules, pm: &Value, peak: u8, declared_on: NaiveDate)
         if published {
             push_text(r, &text(pm.get(section), LONG), "postmortem-incomplete");
         } else if !absent(pm.get(section)) {
-            // *(reading: a draft may leave a section out; one it gives is
-            // a text like any other.)*
-            push_text(r, &text(pm.get(section), LONG), "field-empty");
+            // A draft may leave a section out or blank (issue 10 §7); one it
+            // writes is a text like any other.
+            match text(pm.get(section), LONG) {
+                Text::Empty => {}
+                other => push_text(r, &other, "field-empty"),
+            }
         }
     }
     let timeline = list(pm, "timeline");
@@ -498,6 +505,18 @@ fn postmortem_rules(r: &mut Rules, pm: &Value, peak: u8, declared_on: NaiveDate)
             r.insert("postmortem-timeline-unordered");
         }
         push_text(r, &text(e.get("event"), SHORT), "field-empty");
+    }
+    if let Some(date) = str_of(pm, "date").filter(|s| !is_blank(s)) {
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a generated date");
+        if date < declared_on {
+            r.insert("postmortem-dated-before-incident");
+        } else if timeline.len() <= LIST
+            && timeline
+                .iter()
+                .any(|e| time_at(&e["at"]).is_some_and(|t| t.date_naive() > date))
+        {
+            r.insert("timeline-after-postmortem");
+        }
     }
     let items = list(pm, "action_items");
     if items.len() > LIST {
@@ -611,7 +630,7 @@ fn predict_declare(cmd: &Value, at: Time) -> Rules {
     impact_vs_incident(&mut r, cmd.get("impact"), at, sev);
     let mut roles = BTreeMap::new();
     let merged = merge_roles(&mut r, &mut roles, cmd.get("roles"));
-    role_rules(&mut r, &roles, sev, &merged.blank, &merged.refused);
+    role_rules(&mut r, &roles, sev, &merged.blank);
     update_rules(&mut r, cmd.get("update"), at, "investigating", &roles);
     r
 }
@@ -707,7 +726,7 @@ impl Inc {
                 push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
                 let mut roles = self.roles.clone();
                 let merged = merge_roles(&mut r, &mut roles, cmd.get("roles"));
-                role_rules(&mut r, &roles, sev, &merged.blank, &merged.refused);
+                role_rules(&mut r, &roles, sev, &merged.blank);
                 let current = self.impact.to_json();
                 let effective = if absent(cmd.get("impact")) {
                     Some(&current)
@@ -722,16 +741,20 @@ impl Inc {
                 Text::Ok(person) => {
                     let mut roles = self.roles.clone();
                     roles.insert(str_of(cmd, "role").expect("a role").to_owned(), person);
-                    role_rules(&mut r, &roles, self.severity, &[], &[]);
+                    role_rules(&mut r, &roles, self.severity, &[]);
                 }
-                // *(reading: a blank person is the command's own empty
-                // field, not a missing role holder.)*
-                other => push_text(&mut r, &other, "field-empty"),
+                // A blank person for a demanded role is the rule that
+                // demands it (issue 10 §8), else the command's empty field.
+                other => {
+                    let role = str_of(cmd, "role").expect("a role");
+                    let rule = demanding(role, self.severity).unwrap_or("field-empty");
+                    push_text(&mut r, &other, rule);
+                }
             },
             "unassign_role" => {
                 let mut roles = self.roles.clone();
                 roles.remove(str_of(cmd, "role").expect("a role"));
-                role_rules(&mut r, &roles, self.severity, &[], &[]);
+                role_rules(&mut r, &roles, self.severity, &[]);
             }
             "update_impact" => {
                 impact_rules(&mut r, cmd.get("impact"));

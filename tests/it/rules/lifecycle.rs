@@ -10,7 +10,8 @@ pub fn malformed_input() -> Rejection {
     let note = s.add_note();
     let typo = note.to_string().replace("\"text\"", "\"txt\"");
     let refused = s.reject_line(&typo);
-    assert_only(&refused.rejection, Rule::MalformedInput, None);
+    // At the unknown field's path (issue 12 §4).
+    assert_only(&refused.rejection, Rule::MalformedInput, Some("txt"));
     assert!(s.desk.handle_json(&note.to_string()).is_ok());
     refused.rejection
 }

@@ -306,13 +306,40 @@ fn a_role_given_a_name_that_is_too_long_is_not_also_missing() {
     );
     let r = s.reject(&with(&change, "roles", json!({"commander": long.clone()})));
     assert_only(&r, Rule::FieldTooLong, Some("roles.commander"));
-    // The roles SEV1 demands.
+    // The roles SEV1 demands: an overlong scribe is not missing (and not the
+    // commander); but the rules that compare holders still judge an overlong
+    // name (issue 10 §8): a 201-character communications owner is not the
+    // engineering lead, whose name fits.
     let mut s = Scenario::new(Severity::Sev1);
     let declare = s.declare();
-    for role in ["scribe", "engineering_lead", "communications_owner"] {
+    let r = s.reject(&with(&declare, "roles.scribe", long.clone()));
+    assert_only(&r, Rule::FieldTooLong, Some("roles.scribe"));
+    for role in ["engineering_lead", "communications_owner"] {
         let path = format!("roles.{role}");
         let r = s.reject(&with(&declare, &path, long.clone()));
-        assert_only(&r, Rule::FieldTooLong, Some(&path));
+        assert_eq!(
+            r.rules(),
+            [Rule::FieldTooLong, Rule::Sev1CommsByEngineeringLead],
+            "{r:#?}"
+        );
+        assert_at(&r, Rule::FieldTooLong, Some(&path));
+        assert_at(
+            &r,
+            Rule::Sev1CommsByEngineeringLead,
+            Some("roles.communications_owner"),
+        );
     }
+    // The same overlong name for both is one person, refused only as too long.
+    let both = with(&declare, "roles.engineering_lead", long.clone());
+    let both = with(&both, "roles.communications_owner", long.clone());
+    assert_eq!(s.reject(&both).rules(), [Rule::FieldTooLong]);
+    // An overlong scribe equal to an overlong commander is still one person.
+    let same = with(&declare, "roles.scribe", long.clone());
+    let same = with(&same, "roles.commander", long.clone());
+    let same = with(&same, "update.owner", json!("Linus"));
+    assert_eq!(
+        s.reject(&same).rules(),
+        [Rule::FieldTooLong, Rule::Sev1ScribeNotCommander]
+    );
     s.accept(&declare);
 }

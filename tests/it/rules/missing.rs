@@ -221,7 +221,7 @@ fn other_missing_parts_are_the_crates_choice() {
     ];
     for cmd in cases {
         let r = s.reject_line(&cmd.to_string()).rejection;
-        assert_only(&r, Rule::MalformedInput, None);
+        assert_eq!(r.rules(), [Rule::MalformedInput], "{cmd}");
     }
     // A missing required text is `field-empty` at its path.
     let texts = [

@@ -238,7 +238,7 @@ fn malformed_input_is_reported_alone_before_any_other_check() {
                 "{what}: {:#?}",
                 refused.rejection
             );
-            assert_at(&refused.rejection, Rule::MalformedInput, None);
+            assert_eq!(refused.rejection.rule(), Rule::MalformedInput, "{what}");
         }
     }
 }
@@ -249,7 +249,7 @@ fn a_line_that_is_malformed_and_breaks_rules_is_only_malformed() {
     // No scribe, no impact feature, and an unknown field.
     let declare = without(&without(&s.declare(), "roles.scribe"), "impact.feature");
     let refused = s.reject_line(&with_raw(&declare, "\"priority\":\"P1\""));
-    assert_only(&refused.rejection, Rule::MalformedInput, None);
+    assert_only(&refused.rejection, Rule::MalformedInput, Some("priority"));
     // The ids are still read off the line for the report.
     assert_eq!(refused.incident_id, Some(s.id));
     assert_eq!(
@@ -305,6 +305,19 @@ fn a_duplicate_is_the_same_command_however_the_json_is_written() {
     // another offset is the same `at` (the contract: equality is after
     // parsing).
     s.duplicate(&with(&note, "at", json!("2026-05-04T11:06:00+02:00")));
+    // Issue 10 §8 keeps it: `+00:00` for `Z`, a fraction of zeros, lower
+    // case `t` and `z`, and upper-case UUIDs are the same command.
+    let at = note["at"].as_str().unwrap().to_owned();
+    for written in [
+        at.replace('Z', "+00:00"),
+        at.replace('Z', ".000Z"),
+        at.replace('Z', "z").replace('T', "t"),
+    ] {
+        s.duplicate(&with(&note, "at", json!(written)));
+    }
+    let upper = |k: &str| json!(note[k].as_str().unwrap().to_ascii_uppercase());
+    let shouted = with(&note, "command_id", upper("command_id"));
+    s.duplicate(&with(&shouted, "incident_id", upper("incident_id")));
     // A difference in content is not a duplicate.
     let r = s.reject(&with(&note, "text", json!("Something else")));
     assert_only(&r, Rule::CommandIdReused, Some("command_id"));
@@ -553,4 +566,46 @@ fn resolving_with_active_user_impact_before_monitoring_is_resolve_from_monitorin
     assert!(!s.incident().impact().user_impact_active());
     s.do_triage();
     s.run(Scenario::resolve);
+}
+
+#[test]
+fn the_timestamp_and_uuid_shapes_are_exactly_the_documented_ones() {
+    // docs/contract.md, Timestamps and Ids (issue 10 §8).
+    let mut s = Scenario::declared(Severity::Sev3);
+    let note = s.add_note();
+    let id = note["command_id"].as_str().unwrap().to_owned();
+    for at in [
+        "2026-05-04T09:06:00Z",
+        "2026-05-04t09:06:00.5z",
+        "2026-05-04T11:06:00.123456789+02:00",
+        "2026-05-04T04:06:00-05:00",
+    ] {
+        let mut t = s.clone();
+        t.accept(&with(&note, "at", json!(at)));
+    }
+    for at in [
+        "2026-05-04T09:06:00",
+        "2026-05-04T09:06Z",
+        "2026-05-04 09:06:00Z",
+        "2026-05-04T09:06:00+0200",
+        "2026-05-04T09:06:00.Z",
+        "2026-05-04T09:06:60Z",
+        "2026-5-4T09:06:00Z",
+    ] {
+        let line = with(&note, "at", json!(at)).to_string();
+        let r = s.reject_line(&line).rejection;
+        assert_only(&r, Rule::MalformedInput, Some("at"));
+    }
+    let mut t = s.clone();
+    t.accept(&with(&note, "command_id", json!(id.to_ascii_uppercase())));
+    for bad in [
+        id.replace('-', ""),
+        format!("{{{id}}}"),
+        format!("urn:uuid:{id}"),
+        format!(" {id}"),
+    ] {
+        let line = with(&note, "command_id", json!(bad)).to_string();
+        let r = s.reject_line(&line).rejection;
+        assert_only(&r, Rule::MalformedInput, Some("command_id"));
+    }
 }

@@ -131,10 +131,11 @@ fn blank_roles_are_reported_under_the_rule_that_demands_them() {
     let r = s.reject(&with(&declare, "roles.technical_lead", json!("")));
     assert_only(&r, Rule::FieldEmpty, Some("roles.technical_lead"));
     s.accept(&declare);
-    // assign_role with a blank person is field-empty at `person`, even for
-    // the commander: the commander is not removed by it (crate's choice).
+    // assign_role with a blank person for the commander is
+    // `commander-required` at `person` (issue 10 §8; it was `field-empty`
+    // until then): the rule that demands the value names it.
     let blank = s.assign_role("commander", " ");
-    assert_only(&s.reject(&blank), Rule::FieldEmpty, Some("person"));
+    assert_only(&s.reject(&blank), Rule::CommanderRequired, Some("person"));
 }
 
 #[test]
@@ -159,4 +160,74 @@ fn blank_required_texts_are_field_empty() {
         assert_eq!(r.violations().len(), 1, "{how}: {r:#?}");
         assert_at(&r, Rule::FieldEmpty, Some("title"));
     }
+}
+
+#[test]
+fn exactly_the_documented_characters_make_a_text_blank() {
+    // docs/contract.md, Texts: the 30 characters, and nothing else (issue 10
+    // §8: settled for every implementation).
+    let documented: Vec<u32> = [
+        (0x09, 0x0d),
+        (0x1c, 0x1f),
+        (0x20, 0x20),
+        (0x85, 0x85),
+        (0xa0, 0xa0),
+        (0x1680, 0x1680),
+        (0x2000, 0x200a),
+        (0x2028, 0x2029),
+        (0x202f, 0x202f),
+        (0x205f, 0x205f),
+        (0x3000, 0x3000),
+        (0xfeff, 0xfeff),
+    ]
+    .into_iter()
+    .flat_map(|(a, b)| a..=b)
+    .collect();
+    assert_eq!(documented.len(), 30);
+    let blank: Vec<u32> = (0..=0x10ffff_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| incident_playbook::is_blank(c.encode_utf8(&mut [0; 4])))
+        .map(u32::from)
+        .collect();
+    assert_eq!(blank, documented);
+    for zero_width in ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}"] {
+        assert!(!incident_playbook::is_blank(zero_width));
+    }
+    // Through a command: a note of U+FEFF and U+0085 is blank, one of a
+    // zero-width space is not.
+    let mut s = Scenario::declared(Severity::Sev3);
+    let note = s.add_note();
+    let r = s.reject(&with(&note, "text", json!("\u{feff}\u{85} \t")));
+    assert_only(&r, Rule::FieldEmpty, Some("text"));
+    s.accept(&with(&note, "text", json!("\u{200b}")));
+}
+
+#[test]
+fn violations_are_in_catalogue_order() {
+    // Issue 10 §8: the first rule of a rejection is the same in every
+    // implementation. A rollback to the running tag without an update breaks
+    // a mitigation rule found first and a declaring rule found later; the
+    // declaring rule comes first in the catalogue, so it is `rule`.
+    let mut s = Scenario::triaged(Severity::Sev3);
+    let rollback = s.rollback();
+    let to = rollback["mitigation"]["from_tag"].clone();
+    let broken = without(&with(&rollback, "mitigation.to_tag", to), "update");
+    let r = s.reject(&broken);
+    assert_eq!(r.rules(), [Rule::UpdateRequired, Rule::RollbackSameTag]);
+    assert_eq!(r.rule(), Rule::UpdateRequired);
+    let at: Vec<Rule> = Rule::ALL.to_vec();
+    let mut sorted = at.clone();
+    sorted.sort();
+    assert_eq!(at, sorted, "Rule's order is the catalogue's");
+    // Violations of one rule keep the order found (the input's).
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Resolved);
+    let pm = s.submit_postmortem();
+    let pm = with(&pm, "postmortem.what_worked", json!(" "));
+    let pm = with(&pm, "postmortem.summary", json!(" "));
+    let paths: Vec<_> = s
+        .reject(&pm)
+        .iter()
+        .map(|v| v.path().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths, ["postmortem.summary", "postmortem.what_worked"]);
 }

@@ -60,3 +60,36 @@ fn role_commands_that_change_nothing_are_still_accepted() {
         roles(Severity::Sev3)
     );
 }
+
+#[test]
+fn a_blank_name_for_a_demanded_role_is_the_rule_that_demands_it() {
+    // Issue 10 §8: assigning no one to the commander is `commander-required`,
+    // the rule that demands the value, not `field-empty`; missing, null and
+    // blank alike.
+    let mut s = Scenario::declared(Sev3);
+    let assign = s.assign_role("commander", "Grace");
+    for person in [json!(" "), json!("\u{feff}"), Value::Null] {
+        let r = s.reject(&with(&assign, "person", person));
+        assert_only(&r, Rule::CommanderRequired, Some("person"));
+    }
+    let r = s.reject(&without(&assign, "person"));
+    assert_only(&r, Rule::CommanderRequired, Some("person"));
+    // A role no rule demands at this severity stays `field-empty`.
+    let scribe = s.assign_role("scribe", "Ken");
+    let r = s.reject(&with(&scribe, "person", json!(" ")));
+    assert_only(&r, Rule::FieldEmpty, Some("person"));
+    s.accept(&assign);
+    // At SEV1 the scribe is demanded, and so are the comms roles.
+    let mut s = Scenario::declared(Sev1);
+    for (role, rule) in [
+        ("scribe", Rule::Sev1NeedsScribe),
+        ("engineering_lead", Rule::Sev1CommsByEngineeringLead),
+        ("communications_owner", Rule::Sev1CommsByEngineeringLead),
+        ("commander", Rule::CommanderRequired),
+    ] {
+        let cmd = s.assign_role(role, " ");
+        assert_only(&s.reject(&cmd), rule, Some("person"));
+    }
+    let cmd = s.assign_role("technical_lead", " ");
+    assert_only(&s.reject(&cmd), Rule::FieldEmpty, Some("person"));
+}
