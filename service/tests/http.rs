@@ -192,8 +192,9 @@ fn exercise(service: Arc<Service>) {
         "mitigation": {"kind": "rollback_image", "from_tag": "2026.05.04-1", "to_tag": "2026.05.04-1"}});
     let (status, body) = client.command(&rollback);
     assert_eq!(status, 422, "{body}");
-    assert_eq!(rules(&body), ["rollback-same-tag", "update-required"]);
-    assert_eq!(body["violations"][0]["path"], "mitigation.to_tag");
+    // In catalogue order: `update-required` comes before `rollback-same-tag`.
+    assert_eq!(rules(&body), ["update-required", "rollback-same-tag"]);
+    assert_eq!(body["violations"][1]["path"], "mitigation.to_tag");
 
     // Writers side by side: every note stored once, versions 2..=9.
     let writers: Vec<_> = (0..4)
