@@ -66,6 +66,18 @@ pub enum Cmd {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Per incident not yet closed: when the next update is due (and how
+    /// overdue), what blocks `resolve` and `close`, and what a `resolve`
+    /// must verify.
+    Status {
+        #[command(flatten)]
+        stream: StreamArgs,
+        /// The time to report at, RFC 3339 (default: the current time).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Check a postmortem kept as Markdown against the postmortem rules,
     /// with rule ids and line numbers.
     LintPostmortem {

@@ -17,6 +17,7 @@ mod render;
 mod replay;
 mod report;
 mod schema;
+mod status;
 
 use std::process::ExitCode;
 
@@ -57,6 +58,11 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
             now,
             format,
         } => report::run(&stream, now.as_deref(), format.format),
+        Cmd::Status {
+            stream,
+            now,
+            format,
+        } => status::run(&stream, now.as_deref(), format.format),
         Cmd::LintPostmortem { peak, format, file } => {
             lint::run(peak.as_deref(), format.format, &file)
         }
