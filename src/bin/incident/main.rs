@@ -53,16 +53,8 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),
-        Cmd::Report {
-            stream,
-            now,
-            format,
-        } => report::run(&stream, now.as_deref(), format.format),
-        Cmd::Status {
-            stream,
-            now,
-            format,
-        } => status::run(&stream, now.as_deref(), format.format),
+        Cmd::Report(a) => report::run(&a.stream, a.now.as_deref(), a.format.format),
+        Cmd::Status(a) => status::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::LintPostmortem { peak, format, file } => {
             lint::run(peak.as_deref(), format.format, &file)
         }
