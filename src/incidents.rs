@@ -9,6 +9,7 @@ use crate::incident::{Command, Incident, Outcome, explain_malformed, parse_uuid}
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Rule, Violation};
 use crate::text::excerpt;
+use crate::time::Timestamp;
 
 /// A set of incidents under one playbook, kept in the order they were declared.
 ///
@@ -234,6 +235,29 @@ impl Incidents {
     /// Every incident, in the order declared.
     pub fn into_vec(self) -> Vec<Incident> {
         self.incidents
+    }
+
+    /// The open incidents whose next update is overdue at `at` (past the
+    /// time the last update promised), with that time, most overdue first
+    /// (then in the order declared).
+    ///
+    /// ```
+    /// use incident_playbook::Replay;
+    /// let case = include_str!("../tests/conformance/cases/two-incidents-interleaved.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let overdue = replay.incidents().overdue("2026-05-04T09:50:00Z".parse().unwrap());
+    /// assert_eq!(overdue[0].1, "2026-05-04T09:35:00Z".parse().unwrap());
+    /// assert!(replay.incidents().overdue("2026-05-04T09:00:00Z".parse().unwrap()).is_empty());
+    /// ```
+    pub fn overdue(&self, at: Timestamp) -> Vec<(&Incident, Timestamp)> {
+        let mut overdue: Vec<(&Incident, Timestamp)> = (self.incidents.iter())
+            .filter_map(|i| i.next_update_due().map(|due| (i, due)))
+            .filter(|(_, due)| at > *due)
+            .collect();
+        // A stable sort: equal times keep the order declared.
+        overdue.sort_by_key(|(_, due)| *due);
+        overdue
     }
 }
 

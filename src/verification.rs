@@ -206,6 +206,11 @@ pub(crate) struct CheckResult<'a> {
 }
 
 impl<'a> CheckResult<'a> {
+    /// Its `SECTION.KEY`, the name an exception gives it.
+    pub(crate) fn name(&self) -> String {
+        format!("{}.{}", self.section, self.key)
+    }
+
     /// Whether `name` is this check's `SECTION.KEY`.
     pub(crate) fn is_named(&self, name: &str) -> bool {
         name.strip_prefix(self.section)

@@ -9,7 +9,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use incident_playbook::{Incident, IncidentReport, Outcome, Timestamp, Uuid, parse_command};
+use incident_playbook::{
+    CommandKind, Incident, IncidentReport, Outcome, Timestamp, Uuid, parse_command,
+};
 use incident_store::{Error, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -149,7 +151,7 @@ async fn status(
     let now = now(&at)?;
     let incident = load(&service, &id).await?;
     let last = incident.updates().last();
-    let next_update = last.and_then(|u| u.next_update());
+    let next_update = incident.next_update_due();
     Ok(Json(json!({
         "incident_id": incident.id(),
         "version": incident.version(),
@@ -159,6 +161,11 @@ async fn status(
         "last_update": last.map(|u| json!({"at": u.at(), "status": u.status().as_str()})),
         "next_update": next_update,
         "update_overdue": next_update.is_some_and(|due| due < now),
+        "blockers": {
+            "resolve": incident.blockers(CommandKind::Resolve),
+            "close": incident.blockers(CommandKind::Close),
+        },
+        "resolve_evidence": incident.resolve_evidence(&service.playbook),
         "now": now,
     })))
 }

@@ -259,6 +259,15 @@ fn exercise(service: Arc<Service>) {
     assert_eq!(at["next_update"], "2026-05-04T10:05:00Z");
     assert_eq!(at["update_overdue"], true);
     assert_eq!(at["missing_checks"].as_array().unwrap().len(), 5);
+    // What blocks resolve and close, from the state alone.
+    assert!(
+        at["blockers"]["close"][0]["rule"] == "not-allowed-in-phase",
+        "{at}"
+    );
+    assert!(
+        at["resolve_evidence"].as_array().unwrap().len() >= 3,
+        "{at}"
+    );
 
     assert_eq!(
         client.json("/incidents"),

@@ -305,14 +305,7 @@ impl Check<'_> {
     }
 
     fn record_root_cause(&self, r: &mut Report, text: Option<&str>) -> Option<Change> {
-        let s = self.state;
-        if s.impact.user_impact_active() && !s.mitigations.iter().any(MitigationRecord::counts) {
-            r.push(
-                Rule::MitigateBeforeRca,
-                "type",
-                "mitigate before root-cause analysis when user impact is active: start a mitigation (one in effect or one that helped) first",
-            );
-        }
+        self.state.check_mitigated(r);
         let text = r.text::<LongText>("text", text, Rule::FieldEmpty)?;
         Some(Change::RootCause(RootCause { at: self.at, text }))
     }
@@ -399,6 +392,23 @@ impl Check<'_> {
         s.check_resolvable(r);
         let update = self.update(r, b.update.as_ref());
         Some(Change::Resolve(update?, accepted?))
+    }
+}
+
+impl Snapshot {
+    /// `mitigate-before-rca`: while users are affected, a root cause waits
+    /// for a mitigation that counts. `record_root_cause` checks it, and so
+    /// does [`Incident::blockers`](crate::Incident::blockers).
+    pub(super) fn check_mitigated(&self, r: &mut Report) {
+        if self.impact.user_impact_active()
+            && !self.mitigations.iter().any(MitigationRecord::counts)
+        {
+            r.push(
+                Rule::MitigateBeforeRca,
+                "type",
+                "mitigate before root-cause analysis when user impact is active: start a mitigation (one in effect or one that helped) first",
+            );
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::incident::checks::{Change, check_declaration};
 use crate::incident::phase::Transition;
-use crate::incident::{Command, CommandBody, Incident, Outcome, Phase, Snapshot};
+use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
 use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
@@ -244,21 +244,7 @@ impl Incident {
         }
         let mut r = Report::new();
         self.check_envelope(&mut r, cmd, reused);
-        match transition {
-            Transition::ToOnceUsersUnaffected(_) if self.state.impact.user_impact_active() => {
-                r.push(
-                    Rule::ResolveFromMonitoring,
-                    "type",
-                    format!("users are still affected: mitigate and monitor before resolving (the incident is {phase})"),
-                );
-            }
-            Transition::NotAllowed => r.push(
-                Rule::NotAllowedInPhase,
-                "type",
-                format!("`{kind}` is not allowed while the incident is {phase}"),
-            ),
-            _ => {}
-        }
+        self.check_transition(&mut r, kind, transition);
         let after = kind.phase_after(phase);
         let change = self.state.check_body(&mut r, cmd, after, playbook);
         let change = r.conclude(change)?;
@@ -304,8 +290,35 @@ impl Incident {
         })
     }
 
+    /// What the phase table says of `kind` now, when it does not refuse it
+    /// outright: `not-allowed-in-phase`, or `resolve-from-monitoring` while
+    /// users are affected. [`Incident::blockers`] asks it too.
+    pub(super) fn check_transition(
+        &self,
+        r: &mut Report,
+        kind: CommandKind,
+        transition: Transition,
+    ) {
+        let phase = self.state.phase;
+        match transition {
+            Transition::ToOnceUsersUnaffected(_) if self.state.impact.user_impact_active() => {
+                r.push(
+                    Rule::ResolveFromMonitoring,
+                    "type",
+                    format!("users are still affected: mitigate and monitor before resolving (the incident is {phase})"),
+                );
+            }
+            Transition::NotAllowed => r.push(
+                Rule::NotAllowedInPhase,
+                "type",
+                format!("`{kind}` is not allowed while the incident is {phase}"),
+            ),
+            _ => {}
+        }
+    }
+
     /// The violation of a rule that refuses a command outright.
-    fn refusal(&self, rule: Rule) -> Violation {
+    pub(super) fn refusal(&self, rule: Rule) -> Violation {
         let id = self.state.incident_id;
         match rule {
             Rule::IncidentClosed => Violation::new(

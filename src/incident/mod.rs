@@ -7,6 +7,7 @@
 
 mod checks;
 mod command;
+mod guide;
 mod handle;
 mod phase;
 mod snapshot;

@@ -301,3 +301,36 @@ fn bad_usage_is_exit_code_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn statuses() {
+    // Mid-incident: one update overdue, resolve and close blocked.
+    check(
+        "two-incidents.status.txt",
+        &["status", "--now", "2026-05-04T09:50:00Z", TWO],
+        0,
+    );
+    check(
+        "two-incidents.status.json",
+        &[
+            "status",
+            "--now",
+            "2026-05-04T09:50:00Z",
+            "--format",
+            "json",
+            TWO,
+        ],
+        0,
+    );
+    // As of a time mid-incident, and once closed (nothing is open).
+    check(
+        "happy-sev1.as-of.status.txt",
+        &["status", "--now", "2026-05-04T09:25:00Z", HAPPY],
+        0,
+    );
+    check(
+        "happy-sev1.status.txt",
+        &["status", "--now", "2026-05-21T09:00:00Z", HAPPY],
+        0,
+    );
+}

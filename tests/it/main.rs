@@ -20,6 +20,7 @@ mod embedding;
 mod generate;
 #[cfg(feature = "cli")]
 mod golden;
+mod guide;
 mod hostile;
 mod lint;
 mod properties;

@@ -57,15 +57,11 @@ pub enum Cmd {
         "A playbook JSON document (default: the seed playbook); its \
          `utc_offset` sets the day of SEV2's \"same-day mitigation\""
     )))]
-    Report {
-        #[command(flatten)]
-        stream: StreamArgs,
-        /// The time to report at, RFC 3339 (default: the current time).
-        #[arg(long, value_name = "TIME")]
-        now: Option<String>,
-        #[command(flatten)]
-        format: FormatArg,
-    },
+    Report(AsOfArgs),
+    /// Per incident not yet closed: when the next update is due (and how
+    /// overdue), what blocks `resolve` and `close`, and what a `resolve`
+    /// must verify.
+    Status(AsOfArgs),
     /// Check a postmortem kept as Markdown against the postmortem rules,
     /// with rule ids and line numbers.
     LintPostmortem {
@@ -129,6 +125,18 @@ pub struct StreamArgs {
     pub playbook: PlaybookArg,
     /// The stream, or `-` for standard input.
     pub file: String,
+}
+
+/// A stream read as of a time, for people or programs (`report`, `status`).
+#[derive(Args)]
+pub struct AsOfArgs {
+    #[command(flatten)]
+    pub stream: StreamArgs,
+    /// The time to report at, RFC 3339 (default: the current time).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 /// `--format`: for people or for programs.

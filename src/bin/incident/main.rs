@@ -17,6 +17,7 @@ mod render;
 mod replay;
 mod report;
 mod schema;
+mod status;
 
 use std::process::ExitCode;
 
@@ -52,11 +53,8 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),
-        Cmd::Report {
-            stream,
-            now,
-            format,
-        } => report::run(&stream, now.as_deref(), format.format),
+        Cmd::Report(a) => report::run(&a.stream, a.now.as_deref(), a.format.format),
+        Cmd::Status(a) => status::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::LintPostmortem { peak, format, file } => {
             lint::run(peak.as_deref(), format.format, &file)
         }

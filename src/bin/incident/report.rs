@@ -43,7 +43,7 @@ pub fn run(stream: &StreamArgs, now: Option<&str>, format: Format) -> Result<Ver
     Ok(verdict)
 }
 
-fn now_or_clock(now: Option<&str>) -> Result<Timestamp, Fatal> {
+pub fn now_or_clock(now: Option<&str>) -> Result<Timestamp, Fatal> {
     match now {
         Some(s) => s.parse().map_err(|e| Fatal(format!("--now: {e}"))),
         None => {
