@@ -22,6 +22,7 @@ mod generate;
 mod golden;
 mod hostile;
 mod lint;
+mod messages;
 mod properties;
 mod readme;
 mod renderings;
@@ -29,3 +30,4 @@ mod rules;
 #[cfg(feature = "schema")]
 mod schema;
 mod tamper;
+mod targets;
