@@ -968,7 +968,7 @@ pub(crate) fn explain_malformed(line: &str) -> Malformed {
     if let Err(e) = de.end() {
         return Malformed {
             path: None,
-            message: e.to_string(),
+            message: column_only(&e),
         };
     }
     let e = match flat.into_command() {
@@ -978,6 +978,18 @@ pub(crate) fn explain_malformed(line: &str) -> Malformed {
     Malformed {
         path: e.field.map(str::to_owned),
         message: e.message,
+    }
+}
+
+/// serde's message without its "line 1": serde counts lines inside the one
+/// line it read, so its "line 1" would be read as the file's first line; the
+/// caller names the line, the message says the column in it.
+fn column_only(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&suffix) {
+        Some(head) if e.line() == 1 => format!("{head} at column {}", e.column()),
+        _ => message,
     }
 }
 
@@ -994,7 +1006,7 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
         path = object.to_owned();
     }
     let inner = e.into_inner();
-    let message = inner.to_string();
+    let message = column_only(&inner);
     let unknown = message
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split_once("`, ").map(|(field, _)| field.to_owned()));
@@ -1017,8 +1029,7 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
             };
             Malformed {
                 message: format!(
-                    "unknown field `{field}`: {has} at line {} column {}",
-                    inner.line(),
+                    "unknown field `{field}`: {has} at column {}",
                     inner.column()
                 ),
                 path: Some(field),

@@ -78,6 +78,29 @@ fn updates() {
     );
 }
 
+/// `render updates --audience`: the public rendering is fit to paste on a
+/// status page (the public update only, no `Owner:` name unless asked for);
+/// the internal one leaves the public update out. The stream's line 2 is
+/// refused, so the exit is 1.
+#[test]
+fn updates_by_audience() {
+    const PUBLIC: &str = "tests/conformance/cases/public-update-not-by-comms-owner.jsonl";
+    let public = ["render", "updates", "--audience", "public", PUBLIC];
+    check("public-update.public.txt", &public, 1);
+    let named = [
+        "render",
+        "updates",
+        "--audience",
+        "public",
+        "--with-names",
+        PUBLIC,
+    ];
+    check("public-update.public-with-names.txt", &named, 1);
+    let internal = ["render", "updates", "--audience", "internal", PUBLIC];
+    check("public-update.internal.txt", &internal, 1);
+    check("public-update.all.txt", &["render", "updates", PUBLIC], 1);
+}
+
 #[test]
 fn postmortems() {
     check(

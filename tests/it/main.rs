@@ -23,6 +23,7 @@ mod golden;
 mod guide;
 mod hostile;
 mod lint;
+mod messages;
 mod properties;
 mod readme;
 mod renderings;
@@ -30,3 +31,4 @@ mod rules;
 #[cfg(feature = "schema")]
 mod schema;
 mod tamper;
+mod targets;

@@ -98,6 +98,14 @@ pub enum RenderCmd {
     Updates {
         #[command(flatten)]
         stream: StreamArgs,
+        /// Which updates: `public` ones (fit to paste on a status page),
+        /// `internal` ones, or `all`.
+        #[arg(long, value_enum, default_value_t = AudienceArg::All)]
+        audience: AudienceArg,
+        /// With `--audience public`, keep each update's `Owner:` line: left
+        /// out by default, so no internal name reaches a status page.
+        #[arg(long)]
+        with_names: bool,
     },
     /// Each incident's submitted postmortem as Markdown, with a Mermaid chart
     /// of its phases.
@@ -108,6 +116,17 @@ pub enum RenderCmd {
         #[command(flatten)]
         stream: StreamArgs,
     },
+}
+
+/// `render updates --audience`: which updates are printed.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// Only the public updates, for a status page.
+    Public,
+    /// Only the internal updates.
+    Internal,
+    /// Every update, as before audiences existed.
+    All,
 }
 
 /// `--playbook`: the playbook the input is checked against.

@@ -48,8 +48,13 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
         } => check::run(&playbook.load()?, format.format, &file),
         Cmd::Schema { out } => schema::run(out.as_deref()),
         Cmd::Render {
-            what: RenderCmd::Updates { stream },
-        } => render::updates(&stream),
+            what:
+                RenderCmd::Updates {
+                    stream,
+                    audience,
+                    with_names,
+                },
+        } => render::updates(&stream, audience, with_names),
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),

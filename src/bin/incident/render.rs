@@ -4,26 +4,47 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use incident_playbook::{Incident, PhaseSpan, Postmortem};
+use incident_playbook::{Audience, CommsUpdate, Incident, PhaseSpan, Postmortem};
 
-use crate::args::StreamArgs;
+use crate::args::{AudienceArg, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::output::stdout;
 
-pub fn updates(stream: &StreamArgs) -> Result<Verdict, Fatal> {
+/// Every update of every incident for `audience`. A public rendering is
+/// pasted on a status page: without `with_names` it leaves out the `Owner:`
+/// line, the one line that names a responder.
+pub fn updates(
+    stream: &StreamArgs,
+    audience: AudienceArg,
+    with_names: bool,
+) -> Result<Verdict, Fatal> {
     let (replay, verdict) = stream.replay()?;
     let mut out = stdout();
+    let hide_owner = audience == AudienceArg::Public && !with_names;
     for (i, incident) in replay.incidents().iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(out, "Incident {}: {}", incident.id(), incident.title())?;
-        for update in incident.updates() {
-            writeln!(out, "\nPosted {}\n{update}", update.at())?;
+        for update in incident.updates().iter().filter(|u| is_for(u, audience)) {
+            let text = update.to_string();
+            let text = match text.rsplit_once("\nOwner: ") {
+                Some((head, _)) if hide_owner => head.to_owned(),
+                _ => text,
+            };
+            writeln!(out, "\nPosted {}\n{text}", update.at())?;
         }
     }
     out.flush()?;
     Ok(verdict)
+}
+
+fn is_for(update: &CommsUpdate, audience: AudienceArg) -> bool {
+    match audience {
+        AudienceArg::All => true,
+        AudienceArg::Public => update.audience() == Audience::Public,
+        AudienceArg::Internal => update.audience() == Audience::Internal,
+    }
 }
 
 /// Every incident's postmortem (or a draft of it) as Markdown; an incident

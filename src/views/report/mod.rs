@@ -18,6 +18,9 @@
 //!   SEV1 "immediate mitigation": a mitigation started within 15 minutes.
 //!   SEV2 "same-day mitigation": a mitigation started before the end of that
 //!   calendar day in the playbook's time zone ([`Playbook::utc_offset`]).
+//!   Only a mitigation that did not end as `no_effect` or `made_worse`
+//!   counts; one already in effect when the severity begins counts from that
+//!   moment, never from before the clock started.
 //!   An incident resolved without a mitigation counts as mitigated when it
 //!   was resolved. SEV3 and SEV4 have no time target.
 //! - *Updates.* An update is late when it came after the time the update

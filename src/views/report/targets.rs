@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::phase_span::PhaseSpan;
 use super::timeliness::Timeliness;
 use crate::incident::{CommandBody, CommandKind, Incident, Phase};
+use crate::mitigation::MitigationRecord;
 use crate::playbook::Playbook;
 use crate::severity::{ResponseTarget, Severity};
 use crate::time::Timestamp;
@@ -23,7 +24,8 @@ pub struct TargetReport {
     pub since: Timestamp,
     /// The deadline, for SEV1 and SEV2.
     pub deadline: Option<Timestamp>,
-    /// When mitigation started (see [`TargetReport::all`]).
+    /// When the mitigation that counts started, or `since` for one already
+    /// in effect then (see [`TargetReport::all`]).
     pub mitigated_at: Option<Timestamp>,
     /// Met (`on_time`), `late`, `missed`, `pending`; `None` without a time target.
     pub timeliness: Option<Timeliness>,
@@ -35,10 +37,13 @@ impl TargetReport {
     /// in `playbook`'s time zone. An incident that never was SEV1 or SEV2
     /// gets one entry for its peak, without a time target.
     ///
-    /// The mitigation that counts for a severity is the one under way when
-    /// the incident reached it (it was mitigating or monitoring then), or
-    /// else the first one started after; an incident resolved without one
-    /// counts as mitigated when it was resolved.
+    /// Only a mitigation that did not end as `no_effect` or `made_worse`
+    /// counts. One under way when the incident reached the severity (it was
+    /// mitigating or monitoring then, and the mitigation not yet ended)
+    /// counts from that moment, the clock's start; else the first one that
+    /// started after, at its true time ([`MitigationRecord::happened_at`]).
+    /// An incident resolved without one counts as mitigated when it was
+    /// resolved.
     ///
     /// ```
     /// use incident_playbook::{Playbook, Replay, TargetReport, Timeliness};
@@ -132,7 +137,12 @@ fn severities_reached(incident: &Incident) -> Vec<(Severity, Timestamp)> {
     reached
 }
 
-/// When the mitigation that counts from `since` started.
+/// When the mitigation that counts from `since` started: one that did not
+/// end as `no_effect` or `made_worse` ([`MitigationRecord::counts`]). One
+/// already in effect when the severity began (the incident mitigating or
+/// monitoring then) counts from `since`, not from its own start: a severity
+/// is not met before its clock starts, and a step that failed is no
+/// mitigation at all.
 fn mitigated_since(
     incident: &Incident,
     spans: &[PhaseSpan],
@@ -143,16 +153,16 @@ fn mitigated_since(
         .rev()
         .find(|s| s.from <= since)
         .map(|s| s.phase);
-    let mitigations = incident.mitigations();
+    let counting = || incident.mitigations().iter().filter(|m| m.counts());
     if matches!(phase_then, Some(Phase::Mitigating | Phase::Monitoring))
-        && let Some(m) = mitigations.iter().rev().find(|m| m.at <= since)
+        && counting().any(|m| m.happened_at() <= since && in_effect_at(m, since))
     {
-        return Some(m.at);
+        return Some(since);
     }
-    mitigations
-        .iter()
-        .find(|m| m.at >= since)
-        .map(|m| m.at)
+    counting()
+        .map(MitigationRecord::happened_at)
+        .filter(|at| *at >= since)
+        .min()
         .or_else(|| {
             incident
                 .history()
@@ -160,4 +170,9 @@ fn mitigated_since(
                 .find(|c| c.kind() == CommandKind::Resolve && c.at >= since)
                 .map(|c| c.at)
         })
+}
+
+/// Whether `m` was in effect at `t`: not ended by then.
+fn in_effect_at(m: &MitigationRecord, t: Timestamp) -> bool {
+    m.ended.as_ref().is_none_or(|end| end.at > t)
 }
