@@ -21,6 +21,7 @@ mod generate;
 #[cfg(feature = "cli")]
 mod golden;
 mod hostile;
+mod incidents;
 mod lint;
 mod properties;
 mod readme;
