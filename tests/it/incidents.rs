@@ -190,7 +190,7 @@ fn circleci_2023_01_04_private_then_public() {
     // Every update before the disclosure of 2023-01-05 02:30 is internal.
     let public = updates_for(&s, "public");
     assert_eq!(public[0], "2023-01-05T02:30:00Z");
-    assert_eq!(public.len(), 3);
+    assert_eq!(public.len(), 2);
     assert!(
         updates_for(&s, "internal")
             .iter()
