@@ -22,6 +22,7 @@ mod generate;
 mod golden;
 mod guide;
 mod hostile;
+mod incidents;
 mod lint;
 mod messages;
 mod properties;
