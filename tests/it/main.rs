@@ -25,6 +25,7 @@ mod lint;
 mod properties;
 mod readme;
 mod renderings;
+mod restore;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
