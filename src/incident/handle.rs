@@ -186,6 +186,7 @@ impl Incident {
                 root_cause: None,
                 blocked_endpoints: Vec::new(),
                 postmortem: None,
+                playbook: playbook.id().cloned(),
                 history: Vec::new(),
             },
             ids: Default::default(),

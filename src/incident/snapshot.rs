@@ -11,7 +11,7 @@ use crate::incident::handle::Mode;
 use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
-use crate::playbook::Playbook;
+use crate::playbook::{Playbook, PlaybookId};
 use crate::postmortem::{Postmortem, check_severity};
 use crate::roles::{PartialRoles, Roles};
 use crate::rule::{Rejection, Report, Rule, Violation, index, join};
@@ -94,6 +94,11 @@ pub struct Snapshot {
     /// The postmortem, once submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Postmortem>,
+    /// The playbook the incident was declared under, when that playbook
+    /// names itself (omitted otherwise). Not judged on loading: a reader
+    /// compares it with the playbook it judges under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playbook: Option<PlaybookId>,
     /// Every accepted command, in order.
     pub history: Vec<Command>,
 }
@@ -122,6 +127,9 @@ impl Snapshot {
             root_cause,
             blocked_endpoints,
             postmortem,
+            // Not derived from the history: the label of the playbook
+            // declared under, kept as the snapshot gives it.
+            playbook: _,
             history: _,
         } = self;
         [
@@ -458,7 +466,8 @@ impl Incident {
         snapshot.check_state(&mut r);
         match Incident::replay(snapshot.history.iter().cloned(), playbook) {
             Err(rejection) => r.extend(rejection),
-            Ok(replayed) => {
+            Ok(mut replayed) => {
+                replayed.state.playbook = snapshot.playbook.clone();
                 for field in replayed.state.differences(&snapshot) {
                     r.push(
                         Rule::SnapshotHistoryMismatch,

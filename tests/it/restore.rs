@@ -156,3 +156,40 @@ fn restore_still_refuses_a_broken_structure() {
     );
     refuses(late, Rule::IncidentClosed, "history[13]");
 }
+
+/// The seed playbook, named: what an organisation's playbook document says.
+fn named(version: &str) -> Playbook {
+    serde_json::from_str(&format!(
+        r#"{{"name": "Acme incidents", "version": "{version}", "dependencies": [
+            {{"name": "Blob Storage"}}, {{"name": "PostgreSQL"}}],
+            "health_endpoints": ["/health/live", "/health/ready", "/health/status"]}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn an_incident_records_the_playbook_it_was_declared_under() {
+    let history = commands(HAPPY_SEV1);
+    let declare = history[0].clone();
+    let incident = Incident::declare(declare.clone(), &named("1")).unwrap();
+    let json = serde_json::to_value(&incident).unwrap();
+    assert_eq!(
+        json["playbook"],
+        json!({"name": "Acme incidents", "version": "1"})
+    );
+    // Loaded under another playbook, it keeps the one it was declared under.
+    let snapshot: incident_playbook::Snapshot = serde_json::from_value(json).unwrap();
+    let loaded = Incident::load(snapshot, &named("2")).unwrap();
+    assert_eq!(loaded.snapshot().playbook, named("1").id().cloned());
+    // Under an unnamed playbook nothing is recorded: snapshots stay as they were.
+    let unnamed = Incident::declare(declare, &Playbook::default()).unwrap();
+    let json = serde_json::to_value(&unnamed).unwrap();
+    assert!(json.get("playbook").is_none());
+    // A version needs a name.
+    assert!(
+        serde_json::from_str::<Playbook>(
+            r#"{"version": "1", "dependencies": [], "health_endpoints": ["/a", "/b", "/c"]}"#
+        )
+        .is_err()
+    );
+}
