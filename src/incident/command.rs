@@ -637,7 +637,7 @@ impl CommandKind {
     ///
     /// ```
     /// use incident_playbook::CommandKind;
-    /// assert_eq!(CommandKind::AddNote.body_fields(), ["text"]);
+    /// assert_eq!(CommandKind::AddNote.body_fields(), ["text", "occurred_at"]);
     /// assert!(CommandKind::Close.body_fields().is_empty());
     /// ```
     pub fn body_fields(self) -> &'static [&'static str] {
