@@ -57,7 +57,7 @@ pub use mitigation::{
     Mitigation, MitigationEnd, MitigationInput, MitigationOutcome, MitigationRecord, RiskLevel,
 };
 pub use notes::{Note, RootCause};
-pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError};
+pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError, PlaybookId};
 pub use postmortem::{
     ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
     PostmortemStatus, TimelineEntry, TimelineEntryInput,

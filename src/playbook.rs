@@ -44,6 +44,39 @@ impl HealthEndpoint {
     }
 }
 
+/// Which playbook a document is: its `name` and, optionally, `version`, as
+/// the playbook document gives them. An incident records the one it was
+/// declared under ([`Snapshot::playbook`](crate::Snapshot::playbook)), so a
+/// reader judging it under another can say so.
+///
+/// ```
+/// use incident_playbook::Playbook;
+/// let p: Playbook = serde_json::from_str(r#"{"name": "Acme incidents",
+///   "version": "2026.2", "dependencies": [], "health_endpoints": ["/a", "/b", "/c"]}"#).unwrap();
+/// let id = p.id().unwrap();
+/// assert_eq!(id.to_string(), "Acme incidents 2026.2");
+/// assert!(Playbook::default().id().is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlaybookId {
+    /// The playbook's name (`Acme incidents`).
+    pub name: ShortText,
+    /// Its version, in any scheme the organisation uses (`2026.2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<ShortText>,
+}
+
+impl std::fmt::Display for PlaybookId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.version {
+            Some(version) => write!(f, "{} {version}", self.name),
+            None => write!(f, "{}", self.name),
+        }
+    }
+}
+
 /// The names the plain form's three paths take, in order.
 const PLAIN_NAMES: [&str; 3] = ["live", "ready", "status"];
 
@@ -79,8 +112,16 @@ const PLAIN_NAMES: [&str; 3] = ["live", "ready", "status"];
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(extend("dependentRequired" = {"version": ["name"]}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
+    /// Which playbook this is (*addition*, optional): recorded in every
+    /// incident declared under it. The seed playbook has none.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    id: Option<PlaybookId>,
     dependencies: Vec<Dependency>,
     /// The health endpoints verification checks: named ones, or the plain
     /// form's three paths (live, ready, status).
@@ -144,6 +185,7 @@ impl Playbook {
             return Err(PlaybookError::DuplicateHealthEndpoint(e.to_owned()));
         }
         Ok(Playbook {
+            id: None,
             dependencies,
             health_endpoints,
             utc_offset: UtcOffset::UTC,
@@ -164,6 +206,17 @@ impl Playbook {
     pub fn with_utc_offset(mut self, offset: UtcOffset) -> Self {
         self.utc_offset = offset;
         self
+    }
+
+    /// The same playbook, named `id`.
+    pub fn with_id(mut self, id: PlaybookId) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// Which playbook this is, if the document names it.
+    pub fn id(&self) -> Option<&PlaybookId> {
+        self.id.as_ref()
     }
 
     /// The team's time zone (UTC unless the playbook sets one).
@@ -235,6 +288,7 @@ impl Default for Playbook {
             optional,
         };
         Playbook {
+            id: None,
             dependencies: vec![
                 dep("Azure OpenAI", true),
                 dep("Vision", true),
@@ -295,6 +349,10 @@ impl HealthEndpointsDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PlaybookDoc {
+    #[serde(default)]
+    name: Option<ShortText>,
+    #[serde(default)]
+    version: Option<ShortText>,
     dependencies: Vec<Dependency>,
     health_endpoints: HealthEndpointsDoc,
     #[serde(default)]
@@ -304,10 +362,22 @@ struct PlaybookDoc {
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let doc = PlaybookDoc::deserialize(deserializer)?;
+        let id = match (doc.name, doc.version) {
+            (Some(name), version) => Some(PlaybookId { name, version }),
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(serde::de::Error::custom(
+                    "a playbook `version` needs the playbook's `name`",
+                ));
+            }
+        };
         doc.health_endpoints
             .into_named()
             .and_then(|health| Playbook::new(doc.dependencies, health))
-            .map(|p| p.with_utc_offset(doc.utc_offset))
+            .map(|p| Playbook {
+                id,
+                ..p.with_utc_offset(doc.utc_offset)
+            })
             .map_err(serde::de::Error::custom)
     }
 }

@@ -14,6 +14,50 @@ use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
 use uuid::Uuid;
 
+/// How far a command is judged: by every rule, or, for a history the
+/// caller's own store accepted before, by its structure only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Every rule refuses: commands from outside.
+    Judge,
+    /// Only the structural rules ([`Mode::refuses`]) refuse; the others are
+    /// checked by the same functions, but their violations are dropped
+    /// wherever the change could still be built (`Incident::restore`).
+    Trust,
+}
+
+impl Mode {
+    /// Whether `rule` refuses a command in this mode. The structural rules are
+    /// the history's own integrity (one incident, declared once, commands in
+    /// time order, each id once, versions in sequence), never the playbook's
+    /// or a tightened rule's judgement of a command.
+    fn refuses(self, rule: Rule) -> bool {
+        self == Mode::Judge
+            || matches!(
+                rule,
+                Rule::NotDeclared
+                    | Rule::AlreadyDeclared
+                    | Rule::IncidentClosed
+                    | Rule::TimestampRegressed
+                    | Rule::VersionConflict
+                    | Rule::CommandIdReused
+            )
+    }
+
+    /// `value` unless a violation this mode refuses on was found, or the
+    /// value could not be built at all.
+    fn conclude<T>(self, r: Report, value: Option<T>) -> Result<T, Rejection> {
+        let Some(rejection) = r.into_rejection() else {
+            return Report::new().conclude(value);
+        };
+        let refused = rejection.iter().any(|v| self.refuses(v.rule()));
+        match value {
+            Some(value) if !refused => Ok(value),
+            _ => Err(rejection),
+        }
+    }
+}
+
 /// How a command's `command_id` relates to the commands accepted before.
 enum Delivery {
     /// Not seen before.
@@ -88,6 +132,15 @@ impl Incident {
     /// `not-declared` for any other command; otherwise every rule the
     /// declaration breaks (impact, severity floor, roles, update, lengths).
     pub fn declare(cmd: Command, playbook: &Playbook) -> Result<Incident, Rejection> {
+        Incident::declare_in(Mode::Judge, cmd, playbook)
+    }
+
+    /// [`Incident::declare`], judged in `mode`.
+    pub(super) fn declare_in(
+        mode: Mode,
+        cmd: Command,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
         let CommandBody::Declare(d) = &cmd.body else {
             return Err(Violation::new(
                 Rule::NotDeclared,
@@ -111,7 +164,7 @@ impl Incident {
             );
         }
         let parts = check_declaration(&mut r, cmd.at, d, playbook);
-        let (title, impact, roles, update) = r.conclude(parts)?;
+        let (title, impact, roles, update) = mode.conclude(r, parts)?;
         let mut incident = Incident {
             state: Snapshot {
                 incident_id: cmd.incident_id,
@@ -133,6 +186,7 @@ impl Incident {
                 root_cause: None,
                 blocked_endpoints: Vec::new(),
                 postmortem: None,
+                playbook: playbook.id().cloned(),
                 history: Vec::new(),
             },
             ids: Default::default(),
@@ -154,7 +208,17 @@ impl Incident {
     ///
     /// Every rule the command breaks; the incident is then unchanged.
     pub fn handle(&mut self, cmd: Command, playbook: &Playbook) -> Result<Outcome, Rejection> {
-        let effect = self.judge(&cmd, playbook)?;
+        self.handle_in(Mode::Judge, cmd, playbook)
+    }
+
+    /// [`Incident::handle`], judged in `mode`.
+    pub(super) fn handle_in(
+        &mut self,
+        mode: Mode,
+        cmd: Command,
+        playbook: &Playbook,
+    ) -> Result<Outcome, Rejection> {
+        let effect = self.judge(mode, &cmd, playbook)?;
         Ok(self.commit(effect, cmd))
     }
 
@@ -200,7 +264,7 @@ impl Incident {
             incident_id: self.state.incident_id,
             base_version: self.state.version,
             command: cmd,
-            effect: self.judge(cmd, playbook)?,
+            effect: self.judge(Mode::Judge, cmd, playbook)?,
         })
     }
 
@@ -233,7 +297,7 @@ impl Incident {
     }
 
     /// What `cmd` would do, or every rule it breaks.
-    fn judge(&self, cmd: &Command, playbook: &Playbook) -> Result<Effect, Rejection> {
+    fn judge(&self, mode: Mode, cmd: &Command, playbook: &Playbook) -> Result<Effect, Rejection> {
         let reused = match self.delivery(cmd)? {
             Delivery::New => false,
             Delivery::Reused => true,
@@ -250,7 +314,7 @@ impl Incident {
         self.check_transition(&mut r, kind, transition);
         let after = kind.phase_after(phase);
         let change = self.state.check_body(&mut r, cmd, after, playbook);
-        let change = r.conclude(change)?;
+        let change = mode.conclude(r, change)?;
         Ok(Effect::Apply { change, after })
     }
 

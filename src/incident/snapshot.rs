@@ -7,10 +7,11 @@ use uuid::Uuid;
 use crate::comms::{CommsUpdate, next_update_problem};
 use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
+use crate::incident::handle::Mode;
 use crate::incident::{Command, Incident, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
-use crate::playbook::Playbook;
+use crate::playbook::{Playbook, PlaybookId};
 use crate::postmortem::{Postmortem, check_severity};
 use crate::roles::{PartialRoles, Roles};
 use crate::rule::{Rejection, Report, Rule, Violation, index, join};
@@ -93,6 +94,11 @@ pub struct Snapshot {
     /// The postmortem, once submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Postmortem>,
+    /// The playbook the incident was declared under, when that playbook
+    /// names itself (omitted otherwise). Not judged on loading: a reader
+    /// compares it with the playbook it judges under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playbook: Option<PlaybookId>,
     /// Every accepted command, in order.
     pub history: Vec<Command>,
 }
@@ -121,6 +127,9 @@ impl Snapshot {
             root_cause,
             blocked_endpoints,
             postmortem,
+            // Not derived from the history: the label of the playbook
+            // declared under, kept as the snapshot gives it.
+            playbook: _,
             history: _,
         } = self;
         [
@@ -328,6 +337,62 @@ impl Incident {
         history: impl IntoIterator<Item = Command>,
         playbook: &Playbook,
     ) -> Result<Incident, Rejection> {
+        Incident::replay_in(Mode::Judge, history, playbook)
+    }
+
+    /// Rebuilds an incident from a history that the caller's own store
+    /// accepted before, without judging it again: the trusted counterpart of
+    /// [`Incident::replay`], for a service starting up on its own data after
+    /// its playbook changed or a crate upgrade tightened a rule.
+    ///
+    /// What it still checks, and refuses on: the history's structure. It
+    /// starts with a `declare`; every command is for that incident
+    /// (`not-declared`), comes no earlier than the one before
+    /// (`timestamp-regressed`), has an id of its own (`command-id-reused`),
+    /// names the version it was accepted at if it names one
+    /// (`version-conflict`, so versions run without gaps), and comes before
+    /// any `close` (`incident-closed`) and after the one `declare`
+    /// (`already-declared`).
+    ///
+    /// What it trusts: every other rule. Each command is checked by the same
+    /// functions as [`Incident::handle`], and the change they build is
+    /// applied even when today's `playbook` or rules would refuse it (a
+    /// dependency or health endpoint no longer in the playbook, a rule made
+    /// stricter since). Only a value that cannot be built at all (a text
+    /// empty or over its length limit) still refuses. Documents from outside
+    /// are judged with [`Incident::replay`] or [`Incident::load`] instead.
+    ///
+    /// ```
+    /// use incident_playbook::{Command, Incident, Playbook};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let history: Vec<Command> =
+    ///     case.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    /// // A playbook without the seed's dependencies: judging refuses the
+    /// // history, restoring does not.
+    /// let today: Playbook = serde_json::from_str(
+    ///     r#"{"dependencies": [], "health_endpoints": ["/a", "/b", "/c"]}"#).unwrap();
+    /// assert!(Incident::replay(history.clone(), &today).is_err());
+    /// let incident = Incident::restore(history.clone(), &today).unwrap();
+    /// assert_eq!(incident.version(), history.len() as u64);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first command that breaks the history's structure, or whose
+    /// change cannot be built, with paths under `history[i]`.
+    pub fn restore(
+        history: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
+        Incident::replay_in(Mode::Trust, history, playbook)
+    }
+
+    /// Replays `history`, each command judged in `mode`.
+    fn replay_in(
+        mode: Mode,
+        history: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
         let mut commands = history.into_iter().enumerate();
         let Some((_, first)) = commands.next() else {
             return Err(Violation::new(
@@ -337,10 +402,10 @@ impl Incident {
             )
             .into());
         };
-        let mut incident =
-            Incident::declare(first, playbook).map_err(|r| r.within(&index("history", 0)))?;
+        let mut incident = Incident::declare_in(mode, first, playbook)
+            .map_err(|r| r.within(&index("history", 0)))?;
         for (i, cmd) in commands {
-            match incident.handle(cmd, playbook) {
+            match incident.handle_in(mode, cmd, playbook) {
                 Ok(Outcome::Applied { .. }) => {}
                 Ok(Outcome::Duplicate { .. }) => {
                     return Err(Violation::new(
@@ -401,7 +466,8 @@ impl Incident {
         snapshot.check_state(&mut r);
         match Incident::replay(snapshot.history.iter().cloned(), playbook) {
             Err(rejection) => r.extend(rejection),
-            Ok(replayed) => {
+            Ok(mut replayed) => {
+                replayed.state.playbook = snapshot.playbook.clone();
                 for field in replayed.state.differences(&snapshot) {
                     r.push(
                         Rule::SnapshotHistoryMismatch,

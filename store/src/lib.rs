@@ -3,7 +3,9 @@
 //! The crate `incident-playbook` decides; a store only remembers. An incident
 //! is the fold of its accepted commands, so a store keeps those (one row
 //! each, keyed by `(incident_id, version)` and unique by
-//! `(incident_id, command_id)`) and rebuilds the incident by replaying them.
+//! `(incident_id, command_id)`) and rebuilds the incident by restoring them
+//! (the crate's trusted `Incident::restore`: accepted once, they are not
+//! judged again under today's playbook).
 //! Two guarantees make that safe under at-least-once delivery and concurrent
 //! writers in any number of processes:
 //!
@@ -119,19 +121,23 @@ pub trait Store {
         row::checked_history(incident, self.rows(incident)?)
     }
 
-    /// Rebuilds `incident` by replaying its history; `None` if it has no
-    /// rows.
+    /// Rebuilds `incident` from its history with the crate's trusted
+    /// [`Incident::restore`]: the rows were accepted when they were stored,
+    /// so a playbook changed since (a dependency or health endpoint removed)
+    /// or a rule tightened by an upgrade does not stop the incident from
+    /// loading. `None` if it has no rows.
     ///
     /// # Errors
     ///
-    /// As [`Store::history`]; [`Error::Corrupt`] when the crate refuses the
-    /// stored history (edited by hand, or written under another playbook).
+    /// As [`Store::history`]; [`Error::Corrupt`] when the stored history is
+    /// structurally broken (another incident's command, time going
+    /// backwards, an id twice, a version out of sequence: edited by hand).
     fn load(&mut self, playbook: &Playbook, incident: Uuid) -> Result<Option<Incident>, Error> {
         let history = self.history(incident)?;
         if history.is_empty() {
             return Ok(None);
         }
-        Incident::replay(history, playbook)
+        Incident::restore(history, playbook)
             .map(Some)
             .map_err(|r| Error::corrupt(incident, r.to_string()))
     }

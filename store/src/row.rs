@@ -31,7 +31,8 @@ pub enum Error {
     #[error("refused: {0}")]
     Rejected(Rejection),
     /// The stored rows are not a history the crate accepts: edited by hand,
-    /// with a gap, or written under another playbook.
+    /// with a gap, another incident's command, time going backwards or an id
+    /// twice (histories accepted under another playbook still load).
     #[error("incident {incident_id}: stored history refused: {why}")]
     Corrupt {
         /// The incident whose rows were refused.

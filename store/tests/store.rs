@@ -22,10 +22,11 @@ use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
 
 type Case = fn(&Backend);
 
-const CASES: [(&str, Case); 5] = [
+const CASES: [(&str, Case); 6] = [
     ("redelivery", a_redelivered_command_is_stored_once),
     ("race", a_lost_race_reloads_and_the_crate_judges_again),
     ("corrupt", rows_that_are_not_a_history_are_refused),
+    ("playbook", histories_load_after_the_playbook_changes),
     ("listing", incidents_are_listed_and_commands_found_by_id),
     ("processes", race::writers_in_processes_lose_nothing),
 ];
@@ -228,6 +229,27 @@ fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
         Append::Stored
     );
     assert!(corrupt_of(store.load(&playbook, other).map(|_| ()), other));
+}
+
+/// Issue 12 §1: rows accepted under the seed playbook still load, and take
+/// new commands, once "Blob Storage" is no longer in the playbook.
+fn histories_load_after_the_playbook_changes(backend: &Backend) {
+    let seed = Playbook::default();
+    let today: Playbook = serde_json::from_str(
+        r#"{"dependencies": [{"name": "PostgreSQL"}], "health_endpoints": ["/a", "/b", "/c"]}"#,
+    )
+    .unwrap();
+    let mut store = backend.open();
+    let incident = id(0x4000);
+    let mut json = serde_json::to_value(declare(incident, id(1))).unwrap();
+    json["impact"]["affected_dependencies"] = serde_json::json!(["Blob Storage"]);
+    let declare: Command = serde_json::from_value(json).unwrap();
+    assert!(incident_playbook::Incident::declare(declare.clone(), &today).is_err());
+    store.handle(&seed, &declare).unwrap();
+    let loaded = store.load(&today, incident).unwrap().unwrap();
+    assert_eq!(loaded.version(), 1);
+    let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
+    assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
 }
 
 fn corrupt_of(result: Result<(), Error>, incident: Uuid) -> bool {

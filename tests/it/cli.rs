@@ -72,6 +72,52 @@ fn replay_prints_a_closed_sev1_and_check_accepts_its_output() {
 }
 
 #[test]
+fn check_says_when_a_snapshot_was_declared_under_another_playbook() {
+    let dir = std::env::temp_dir().join(format!("incident-cli-pb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let out = incident()
+        .args(["replay", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    value["incidents"][0]["playbook"] = serde_json::json!({"name": "Acme", "version": "1"});
+    let doc = dir.join("out.json");
+    std::fs::write(&doc, value.to_string()).unwrap();
+    let check = incident().arg("check").arg(&doc).output().unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("note: declared under playbook `Acme 1`, judged under another"),
+        "{text}"
+    );
+    let check = incident()
+        .args(["check", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["snapshots"][0]["declared_under"]["name"], "Acme");
+    // Judged under the playbook it names, nothing is said.
+    let playbook = dir.join("playbook.json");
+    let seed = serde_json::to_value(incident_playbook::Playbook::default()).unwrap();
+    let mut named = seed.clone();
+    named["name"] = "Acme".into();
+    named["version"] = "1".into();
+    std::fs::write(&playbook, named.to_string()).unwrap();
+    let check = incident()
+        .args(["check", "--playbook"])
+        .arg(&playbook)
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(!text.contains("note:"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn replay_stops_at_the_first_rejection_unless_told_to_keep_going() {
     let case = root().join("tests/conformance/cases/two-incidents-interleaved.jsonl");
     let text = std::fs::read_to_string(&case).unwrap();

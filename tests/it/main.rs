@@ -28,6 +28,7 @@ mod messages;
 mod properties;
 mod readme;
 mod renderings;
+mod restore;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{Incident, Playbook, Rule, Snapshot, Violation};
+use incident_playbook::{Incident, Playbook, PlaybookId, Rule, Snapshot, Violation};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,17 +21,29 @@ struct CheckReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<Rule>,
     violations: Vec<Violation>,
+    /// The playbook the snapshot was declared under, when it names one other
+    /// than the playbook it is judged under: its verdict is today's
+    /// playbook's, not the one it was accepted under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declared_under: Option<PlaybookId>,
 }
 
 impl CheckReport {
     fn of(index: usize, value: Value, playbook: &Playbook) -> Self {
         let incident_id = value.get("incident_id").cloned();
+        let mut declared_under = None;
         let violations = match serde_json::from_value::<Snapshot>(value) {
             Err(e) => vec![Violation::new(Rule::MalformedInput, e.to_string(), None)],
-            Ok(snapshot) => match Incident::load(snapshot, playbook) {
-                Ok(_) => Vec::new(),
-                Err(rejection) => rejection.into_violations(),
-            },
+            Ok(snapshot) => {
+                declared_under = snapshot
+                    .playbook
+                    .clone()
+                    .filter(|declared| Some(declared) != playbook.id());
+                match Incident::load(snapshot, playbook) {
+                    Ok(_) => Vec::new(),
+                    Err(rejection) => rejection.into_violations(),
+                }
+            }
         };
         CheckReport {
             index,
@@ -39,6 +51,7 @@ impl CheckReport {
             ok: violations.is_empty(),
             rule: violations.first().map(Violation::rule),
             violations,
+            declared_under,
         }
     }
 }
@@ -92,6 +105,13 @@ fn write_text(out: &mut impl Write, reports: &[CheckReport]) -> Result<(), Fatal
             .as_ref()
             .and_then(Value::as_str)
             .unwrap_or("?");
+        if let Some(declared) = &r.declared_under {
+            writeln!(
+                out,
+                "snapshot {} ({id}): note: declared under playbook `{declared}`, judged under another",
+                r.index
+            )?;
+        }
         if r.ok {
             writeln!(out, "snapshot {} ({id}): ok", r.index)?;
         }
