@@ -6,7 +6,7 @@ use std::fs;
 
 use incident_playbook::{IncidentReport, Playbook, Replay, Timestamp, parse_command};
 
-use crate::fixture::root;
+use crate::fixture::{conformance_cases, root};
 
 fn reports_of(replay: &Replay, at: Timestamp) -> Vec<IncidentReport> {
     let playbook = replay.incidents().playbook();
@@ -27,13 +27,8 @@ fn replay_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Replay {
 
 #[test]
 fn the_report_as_of_a_time_is_the_report_of_the_stream_cut_there() {
-    let dir = root().join("tests/conformance/cases");
     let mut compared = 0;
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let input = fs::read_to_string(&path).unwrap();
         let at_of = |line: &str| parse_command(line).ok().map(|c| c.at);
         let whole = replay_lines(input.lines());

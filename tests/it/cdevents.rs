@@ -12,7 +12,7 @@ use incident_playbook::{
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
-use crate::fixture::root;
+use crate::fixture::{conformance_cases, root};
 
 fn schema(path: &str) -> Value {
     let text = fs::read_to_string(root().join("tests/schemas").join(path)).unwrap();
@@ -71,11 +71,7 @@ fn every_exported_event_passes_the_official_schemas() {
         .unwrap(),
     ];
     let mut checked = 0;
-    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let replay = replay(&path);
         for export in &exports {
             let mut ids = HashSet::new();

@@ -1,24 +1,13 @@
 //! The conformance cases of `tests/conformance/cases`, run through the library
 //! API with the same verdicts `check.py` demands of the binary.
 
-use crate::fixture::root;
+use crate::fixture::conformance_cases as cases;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use incident_playbook::{Playbook, Replay};
 use serde_json::Value;
-
-fn cases() -> Vec<PathBuf> {
-    let dir = root().join("tests/conformance/cases");
-    let mut out: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    out.sort();
-    out
-}
 
 /// The problems of one case, as check.py would list them.
 fn run_case(path: &Path) -> Vec<String> {

@@ -8,18 +8,11 @@ use incident_playbook::{
     Command, Incident, Incidents, Outcome, Playbook, Rejection, Rule, parse_command,
 };
 
-use crate::fixture::{HAPPY_SEV1, INCIDENT, root};
+use crate::fixture::{HAPPY_SEV1, INCIDENT, conformance_cases};
 
 /// Every command line of every conformance case, in order, with its case.
 fn conformance_streams() -> Vec<(String, Vec<Command>)> {
-    let dir = root().join("tests/conformance/cases");
-    let mut cases: Vec<_> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    cases.sort();
-    cases
+    conformance_cases()
         .into_iter()
         .map(|p| {
             let text = fs::read_to_string(&p).unwrap();

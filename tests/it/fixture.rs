@@ -21,7 +21,7 @@ use incident_playbook::{
     Replay, Severity, Surface, Uuid,
 };
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The incident most tests are about.
 pub const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
@@ -50,6 +50,18 @@ pub fn replayed(lines: &str, playbook: Playbook) -> Vec<Incident> {
 /// golden files, the schemas and the README.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every conformance case's command stream (`tests/conformance/cases/*.jsonl`),
+/// in name order.
+pub fn conformance_cases() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join("tests/conformance/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    out.sort();
+    out
 }
 
 /// The `n`th command id: every command the fixture builds has one (the

@@ -9,7 +9,7 @@ use incident_playbook::{Command, CommandKind, Incident, Playbook, Replay, Violat
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::fixture::root;
+use crate::fixture::{conformance_cases, root};
 
 /// A verification passing every check of the resolve's evidence.
 fn passing(evidence: &[String]) -> Value {
@@ -77,13 +77,8 @@ fn refused_for(incident: &Incident, cmd: Command, playbook: &Playbook) -> Vec<Vi
 #[test]
 fn the_blockers_are_what_the_command_is_refused_for() {
     let playbook = Playbook::default();
-    let dir = root().join("tests/conformance/cases");
     let mut compared = 0;
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let input = fs::read_to_string(&path).unwrap();
         let mut replay = Replay::new(playbook.clone());
         for line in input.lines() {

@@ -7,7 +7,7 @@ use std::fs;
 use incident_playbook::{Command, Incident, Playbook, Replay, Rule};
 use serde_json::{Value, json};
 
-use crate::fixture::{HAPPY_SEV1, root};
+use crate::fixture::{HAPPY_SEV1, conformance_cases};
 
 /// A playbook with none of the seed's dependencies and none of its health
 /// endpoint names: every dependency and endpoint the seed histories name is
@@ -35,13 +35,8 @@ fn edited(history: &[Command], i: usize, edit: impl FnOnce(&mut Value)) -> Vec<C
 
 #[test]
 fn every_accepted_conformance_history_restores_under_a_stripped_playbook() {
-    let dir = root().join("tests/conformance/cases");
     let mut restored = 0;
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let mut replay = Replay::new(Playbook::default());
         for line in fs::read_to_string(&path).unwrap().lines() {
             replay.line(line);

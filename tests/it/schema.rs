@@ -1,7 +1,7 @@
 //! The exported JSON Schemas: committed files match the code, and the schema
 //! agrees with the crate on what is well-formed.
 
-use crate::fixture::root;
+use crate::fixture::{conformance_cases, root};
 use std::fs;
 
 use incident_playbook::{Command, CommandKind, Playbook, Replay, Rule, schema};
@@ -49,13 +49,8 @@ fn every_schema_is_a_valid_2020_12_schema() {
 #[test]
 fn schema_and_crate_agree_on_the_conformance_lines() {
     let command = validator("command");
-    let dir = root().join("tests/conformance/cases");
     let mut checked = 0;
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let text = fs::read_to_string(&path).unwrap();
         let mut replay = Replay::new(Playbook::default());
         for (i, line) in text.lines().enumerate() {
@@ -182,11 +177,7 @@ fn schema_refuses_what_the_crate_calls_malformed() {
 /// Every line of every conformance case, parsed, with the crate's verdict.
 fn case_lines() -> Vec<(String, Value, Option<Rule>)> {
     let mut out = Vec::new();
-    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let text = fs::read_to_string(&path).unwrap();
         let mut replay = Replay::new(Playbook::default());
         for (i, line) in text.lines().enumerate() {
@@ -288,11 +279,7 @@ fn every_snapshot_of_the_cases_validates() {
     let snapshot = validator("snapshot");
     let mut sev1 = None;
     let mut count = 0;
-    for entry in fs::read_dir(root().join("tests/conformance/cases")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    for path in conformance_cases() {
         let mut replay = Replay::new(Playbook::default());
         for line in fs::read_to_string(&path).unwrap().lines() {
             replay.line(line);
