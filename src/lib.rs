@@ -82,6 +82,7 @@ pub use views::cdevents::{
 pub use views::lint::{LintFinding, lint_postmortem};
 pub use views::markdown_reader::MarkdownPostmortem;
 pub use views::report::{
-    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
-    TargetReport, Timeliness, UpdatesReport, human_duration,
+    AudienceUpdates, Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate,
+    MitigationReport, PhaseSpan, Step, StepReport, TargetReport, Timeliness, UpdatesReport,
+    human_duration,
 };
