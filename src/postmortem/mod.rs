@@ -328,6 +328,22 @@ impl Postmortem {
         }
     }
 
+    /// A draft with the sections the history can start for people to
+    /// finish: a summary, what worked, what did not work, action items.
+    pub(crate) fn with_draft_sections(
+        mut self,
+        summary: Option<LongText>,
+        what_worked: Option<LongText>,
+        what_did_not_work: Option<LongText>,
+        action_items: Vec<ActionItem>,
+    ) -> Postmortem {
+        self.summary = summary;
+        self.what_worked = what_worked;
+        self.what_did_not_work = what_did_not_work;
+        self.action_items = action_items;
+        self
+    }
+
     /// `# Postmortem: <title>`.
     pub fn title(&self) -> &ShortText {
         &self.title

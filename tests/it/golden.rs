@@ -411,3 +411,14 @@ fn real_incident_reports() {
         0,
     );
 }
+
+/// The drafts of the real incidents: every role holder over time, the
+/// impact at resolve, renames, mitigation outcomes, the exceptions as action
+/// items, back-dated events at their true time.
+#[test]
+fn real_incident_drafts() {
+    for name in REAL {
+        let args = real(name, &["render", "postmortem", "--draft"]);
+        check_owned(&format!("incidents/{name}.draft.md"), &args, 0);
+    }
+}
