@@ -76,7 +76,7 @@ pub use verification::{
 };
 pub use views::cdevents::{
     CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdEventsError, CdEventsExport,
-    CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
+    CdImpact, CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
     INCIDENT_RESOLVED, cdevents, event_id,
 };
 pub use views::lint::{LintFinding, lint_postmortem};

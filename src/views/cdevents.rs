@@ -30,9 +30,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::comms::CommsUpdate;
+use crate::impact::{AffectedCounts, Impact};
 use crate::incident::{Command, CommandBody, Incident};
 use crate::severity::Severity;
+use crate::text::ShortText;
 use crate::time::Timestamp;
+use crate::views::moments;
 
 /// The CDEvents specification version the events follow.
 pub const CDEVENTS_SPEC_VERSION: &str = "0.4.1";
@@ -248,12 +251,44 @@ pub struct CustomData {
     /// The most severe level the incident had up to then: on `resolved`,
     /// what the response was held to, even after a downgrade.
     pub peak_severity: Severity,
-    /// The incident's title.
+    /// The incident's title at the time (a later `rename` does not change
+    /// an event already sent).
     pub title: String,
     /// The command the event comes from (`declare`, `reopen`, `resolve`).
     pub command: &'static str,
     /// That command's id (the event's id is derived from it).
     pub command_id: Uuid,
+    /// The impact as it stood once that command was accepted: what a
+    /// dashboard of this event shows, not what was learned later. Left out
+    /// only if the history up to the command could not be rebuilt (an
+    /// incident's own history always can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<CdImpact>,
+}
+
+/// The impact an event states: its counts and reach at the event's time.
+/// CDEvents 0.4.1 has no field for them in the incident subject (its
+/// `content` takes no other field), so they go in `customData`, which takes
+/// any object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CdImpact {
+    /// When the impact started.
+    pub started_at: Timestamp,
+    /// The regions affected (empty when not said).
+    pub regions: Vec<ShortText>,
+    /// How many users, tenants and failed requests; only the counts known
+    /// are written.
+    pub affected: AffectedCounts,
+}
+
+impl From<&Impact> for CdImpact {
+    fn from(impact: &Impact) -> Self {
+        CdImpact {
+            started_at: impact.started_at(),
+            regions: impact.regions().to_vec(),
+            affected: impact.affected(),
+        }
+    }
 }
 
 /// The CDEvents of `incident`'s history, in order, as `export` says.
@@ -280,7 +315,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
     let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
     let mut updates = incident.updates().iter();
     let mut out = Vec::new();
-    for cmd in incident.history() {
+    for (i, cmd) in incident.history().iter().enumerate() {
         // The updates are kept in the order of the commands that posted them.
         let update = cmd.body.update().and_then(|_| updates.next());
         if let Some(env) = environment_set_by(&cmd.body) {
@@ -290,6 +325,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
             peak = Some(peak.map_or(severity, |p| p.most_severe(severity)));
         }
         let at = Moment {
+            index: i,
             environment: &environment,
             severity: severity_set_by(&cmd.body)
                 .or(severity)
@@ -315,6 +351,8 @@ fn severity_set_by(body: &CommandBody) -> Option<Severity> {
 
 /// What stood once a command was accepted.
 struct Moment<'a> {
+    /// The command's position in the history.
+    index: usize,
     /// The impact's environment.
     environment: &'a str,
     /// The severity.
@@ -349,7 +387,19 @@ impl Export<'_> {
         update: Option<&CommsUpdate>,
         at: &Moment<'_>,
     ) -> Option<CloudEvent> {
-        let title = self.incident.title().to_string();
+        if !matches!(
+            cmd.body,
+            CommandBody::Declare(_) | CommandBody::Reopen(_) | CommandBody::Resolve(_)
+        ) {
+            return None;
+        }
+        // The incident as it stood then; only events need it, and there are
+        // few of them, so the history is rebuilt for each.
+        let then = moments::after(self.incident, at.index);
+        let title = then
+            .as_ref()
+            .map_or(self.incident.title(), Incident::title)
+            .to_string();
         let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Declare(_) | CommandBody::Reopen(_) => (
                 INCIDENT_REPORTED,
@@ -376,6 +426,7 @@ impl Export<'_> {
             title,
             command: cmd.kind().as_str(),
             command_id: cmd.command_id,
+            impact: then.as_ref().map(|t| CdImpact::from(t.impact())),
         };
         Some(self.cloud_event(cmd, kind, content, custom_data))
     }

@@ -417,6 +417,11 @@ fn real_incident_reports() {
 /// items, back-dated events at their true time.
 #[test]
 fn real_incident_drafts() {
+    // And their CDEvents: each event with the impact and title of its time.
+    for name in REAL {
+        let args = real(name, &["export", "--cdevents"]);
+        check_owned(&format!("incidents/{name}.cdevents.jsonl"), &args, 0);
+    }
     for name in REAL {
         let args = real(name, &["render", "postmortem", "--draft"]);
         check_owned(&format!("incidents/{name}.draft.md"), &args, 0);
