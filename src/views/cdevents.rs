@@ -26,6 +26,8 @@
 
 mod uri;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -35,7 +37,6 @@ use crate::incident::{Command, CommandBody, Incident};
 use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
-use crate::views::moments;
 
 /// The CDEvents specification version the events follow.
 pub const CDEVENTS_SPEC_VERSION: &str = "0.4.1";
@@ -310,7 +311,11 @@ impl From<&Impact> for CdImpact {
 /// assert_eq!(events, cdevents(incident, &CdEventsExport::default())); // same history, same events
 /// ```
 pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent> {
-    let export = Export { incident, export };
+    let export = Export {
+        incident,
+        export,
+        then: states_at_events(incident),
+    };
     let mut environment = incident.impact().environment().to_string();
     let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
     let mut updates = incident.updates().iter();
@@ -376,6 +381,31 @@ fn environment_set_by(body: &CommandBody) -> Option<String> {
 struct Export<'a> {
     incident: &'a Incident,
     export: &'a CdEventsExport,
+    /// The impact and title right after each command that makes an event,
+    /// by the command's position.
+    then: BTreeMap<usize, (CdImpact, String)>,
+}
+
+/// Whether a command makes an event.
+fn makes_event(body: &CommandBody) -> bool {
+    matches!(
+        body,
+        CommandBody::Declare(_) | CommandBody::Reopen(_) | CommandBody::Resolve(_)
+    )
+}
+
+/// The impact and title as they stood right after each command that makes
+/// an event, in one pass over the history.
+fn states_at_events(incident: &Incident) -> BTreeMap<usize, (CdImpact, String)> {
+    let history = incident.history();
+    let mut then = BTreeMap::new();
+    incident.each_state(|i, state| {
+        if history.get(i).is_some_and(|c| makes_event(&c.body)) {
+            let impact = CdImpact::from(state.impact());
+            then.insert(i, (impact, state.title().to_string()));
+        }
+    });
+    then
 }
 
 impl Export<'_> {
@@ -387,19 +417,11 @@ impl Export<'_> {
         update: Option<&CommsUpdate>,
         at: &Moment<'_>,
     ) -> Option<CloudEvent> {
-        if !matches!(
-            cmd.body,
-            CommandBody::Declare(_) | CommandBody::Reopen(_) | CommandBody::Resolve(_)
-        ) {
+        if !makes_event(&cmd.body) {
             return None;
         }
-        // The incident as it stood then; only events need it, and there are
-        // few of them, so the history is rebuilt for each.
-        let then = moments::after(self.incident, at.index);
-        let title = then
-            .as_ref()
-            .map_or(self.incident.title(), Incident::title)
-            .to_string();
+        let then = self.then.get(&at.index);
+        let title = then.map_or_else(|| self.incident.title().to_string(), |(_, t)| t.clone());
         let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Declare(_) | CommandBody::Reopen(_) => (
                 INCIDENT_REPORTED,
@@ -426,7 +448,7 @@ impl Export<'_> {
             title,
             command: cmd.kind().as_str(),
             command_id: cmd.command_id,
-            impact: then.as_ref().map(|t| CdImpact::from(t.impact())),
+            impact: then.map(|(impact, _)| impact.clone()),
         };
         Some(self.cloud_event(cmd, kind, content, custom_data))
     }

@@ -1,11 +1,10 @@
 //! Every role holder over time: who held which role, from when until when,
 //! so that a handover does not erase the first shift.
 
-use crate::incident::{CommandKind, Incident};
+use crate::incident::Incident;
 use crate::roles::Role;
 use crate::text::Name;
 use crate::time::Timestamp;
-use crate::views::moments;
 
 /// One person's term in one role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,30 +17,16 @@ pub(super) struct Term {
     pub(super) until: Option<(Timestamp, usize)>,
 }
 
-/// The kinds of command that may change who holds a role.
-fn changes_roles(kind: CommandKind) -> bool {
-    matches!(
-        kind,
-        CommandKind::Declare
-            | CommandKind::ChangeSeverity
-            | CommandKind::AssignRole
-            | CommandKind::AssignRoles
-            | CommandKind::UnassignRole
-    )
-}
-
 /// Every term of every role, in the order they began. The roles after each
-/// command that may change them are read from the incident as it stood
-/// then ([`moments::after`]), so this follows the model's own reading of
+/// command are read from the incident as it stood then
+/// ([`Incident::each_state`]), so this follows the model's own reading of
 /// `assign_roles` and `unassign_role`.
 pub(super) fn terms(incident: &Incident) -> Vec<Term> {
     let mut terms: Vec<Term> = Vec::new();
-    for (i, cmd) in incident.history().iter().enumerate() {
-        if !changes_roles(cmd.kind()) {
-            continue;
-        }
-        let Some(then) = moments::after(incident, i) else {
-            continue;
+    let history = incident.history();
+    incident.each_state(|i, then| {
+        let Some(at) = history.get(i).map(|c| c.at) else {
+            return;
         };
         for role in Role::ALL {
             let now = then.roles().get(role);
@@ -53,7 +38,7 @@ pub(super) fn terms(incident: &Incident) -> Vec<Term> {
                 continue;
             }
             if let Some(t) = open {
-                t.until = Some((cmd.at, i));
+                t.until = Some((at, i));
             }
             if let Some(holder) = now {
                 terms.push(Term {
@@ -64,7 +49,7 @@ pub(super) fn terms(incident: &Incident) -> Vec<Term> {
                 });
             }
         }
-    }
+    });
     terms
 }
 
