@@ -133,6 +133,14 @@ pub fn text(v: Option<&Value>, max: usize) -> Text {
     }
 }
 
+/// The text a rule other than the text's own judges: any non-blank string,
+/// also one over its limit (issue 10 §8).
+pub fn given(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .filter(|s| !is_blank(s))
+        .map(str::to_owned)
+}
+
 /// A JSON number as a version: JSON Schema's `integer` is any number
 /// without a fractional part (`3`, `3.0`, `3e0`); one beyond `u64` is no
 /// incident's version (saturated here so that it conflicts).
