@@ -18,7 +18,9 @@
 //! - Round trips: snapshots through JSON and `Incident::load`, commands
 //!   through JSON, every command delivered twice, histories replayed.
 //! - The exported command schema accepts every command the crate accepts,
-//!   and both refuse structural corruptions.
+//!   and both refuse structural corruptions; every line the crate reads,
+//!   mutated from valid ones in the shapes that matter, validates against it
+//!   but for what the rules judge (`properties/shapes.rs`).
 //!
 //! Cases per property: `PROPTEST_CASES` (default 256, what CI runs). Failures
 //! are kept in `proptest-regressions/properties.txt` and replayed first.
@@ -30,6 +32,8 @@ mod invariants;
 mod lifecycle;
 mod model;
 mod scenario;
+#[cfg(feature = "schema")]
+mod shapes;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
