@@ -7,6 +7,7 @@
 //! instead; the fuzz targets' findings land here as plain regression tests.
 
 use crate::fixture::{HAPPY_SEV1, command_id};
+use crate::properties::support::{at_json_path, json_paths};
 use incident_playbook::{
     Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
 };
@@ -608,61 +609,6 @@ fn kind_of(v: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-/// Every value inside `v` with its path as the crate reports it
-/// (`postmortem.timeline[1].at`), `v` itself excluded.
-pub(crate) fn json_paths(v: &Value) -> Vec<(String, &Value)> {
-    fn walk<'a>(v: &'a Value, here: &str, out: &mut Vec<(String, &'a Value)>) {
-        let children: Vec<(String, &Value)> = match v {
-            // A key that a path cannot spell is left out (mutated lines
-            // have some: `{"2026.05.04-1": null}`).
-            Value::Object(map) => map
-                .iter()
-                .filter(|(k, _)| !k.is_empty() && !k.contains(['.', '[', ']']))
-                .map(|(k, c)| {
-                    (
-                        if here.is_empty() {
-                            k.clone()
-                        } else {
-                            format!("{here}.{k}")
-                        },
-                        c,
-                    )
-                })
-                .collect(),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (format!("{here}[{i}]"), c))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for (path, child) in children {
-            out.push((path.clone(), child));
-            walk(child, &path, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(v, "", &mut out);
-    out
-}
-
-/// The value at a path of [`json_paths`], for changing it.
-pub(crate) fn at_json_path<'a>(v: &'a mut Value, path: &str) -> &'a mut Value {
-    let mut v = v;
-    for part in path.split('.') {
-        let (key, indices) = part.split_once('[').unwrap_or((part, ""));
-        if !key.is_empty() {
-            v = v.get_mut(key).unwrap();
-        }
-        for index in indices.split('[').filter(|s| !s.is_empty()) {
-            v = v
-                .get_mut(index.trim_end_matches(']').parse::<usize>().unwrap())
-                .unwrap();
-        }
-    }
-    v
 }
 
 /// `line` is refused as `malformed-input` at `path`, by parsing alone and by

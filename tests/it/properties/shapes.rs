@@ -17,16 +17,13 @@
 //! refuses it under the rule's id, so those schema errors are the rules'
 //! and are let through; any other schema error on a line the crate reads
 //! fails the property. A line a fresh collection applies (a `declare`) must
-//! validate with no error at all.
+//! validate with no error at all. (The property itself, which calls the
+//! crate, is in `properties/mod.rs`.)
 
-use incident_playbook::{Incidents, Outcome, Playbook, is_blank, parse_command};
 use jsonschema::error::ValidationErrorKind;
-use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::support::Dice;
-use super::{command_schema, config};
-use crate::hostile::{at_json_path, json_paths, parsed_lines_by_shape};
+use super::support::{Dice, at_json_path, is_blank, json_paths};
 
 /// The mutations, by name (for messages).
 const MUTATIONS: &[&str] = &[
@@ -232,9 +229,23 @@ fn remove(v: &mut Value, path: &str) -> bool {
     }
 }
 
+/// `base` put through `count` mutations the dice choose; the mutations'
+/// names.
+pub fn mutated(base: &Value, dice: &mut Dice, count: usize) -> (Value, Vec<&'static str>) {
+    let mut v = base.clone();
+    let mut done = Vec::new();
+    while done.len() < count {
+        let kind = *dice.pick(MUTATIONS);
+        if mutate(dice, &mut v, kind) {
+            done.push(kind);
+        }
+    }
+    (v, done)
+}
+
 /// Whether a schema error is one a rule of the catalogue also reports, for
 /// a line the crate reads (see the module docs).
-fn a_rules_error(e: &jsonschema::ValidationError<'_>) -> bool {
+pub fn a_rules_error(e: &jsonschema::ValidationError<'_>) -> bool {
     let path = e.instance_path().to_string();
     // `null` is absent: a part the rules demand (`postmortem.severity`,
     // `postmortem-severity-mismatch`) is reported missing by them.
@@ -260,81 +271,4 @@ fn a_rules_error(e: &jsonschema::ValidationError<'_>) -> bool {
         }
         _ => false,
     }
-}
-
-/// The schema errors of `line` that no rule explains.
-fn unexplained(line: &Value) -> Vec<String> {
-    command_schema()
-        .iter_errors(line)
-        .filter(|e| !a_rules_error(e))
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
-}
-
-proptest! {
-    #![proptest_config(config())]
-
-    /// Every line the crate reads as a command validates against the
-    /// command schema but for what the rules judge; every line it applies
-    /// validates whole.
-    #[test]
-    fn every_line_the_crate_reads_validates_against_the_schema(
-        base in any::<prop::sample::Index>(),
-        seed in any::<u64>(),
-        count in 1usize..=4,
-    ) {
-        let corpus = corpus();
-        let mut v = base.get(corpus).clone();
-        let mut dice = Dice::new(seed);
-        let mut done = Vec::new();
-        while done.len() < count {
-            let kind = *dice.pick(MUTATIONS);
-            if mutate(&mut dice, &mut v, kind) {
-                done.push(kind);
-            }
-        }
-        let line = v.to_string();
-        if parse_command(&line).is_ok() {
-            let errors = unexplained(&v);
-            prop_assert!(errors.is_empty(), "read by the crate after {done:?}, refused by the schema: {line}\n{errors:#?}");
-        }
-        if let Ok(Outcome::Applied { .. }) = Incidents::new(Playbook::default()).handle_json(&line) {
-            let errors: Vec<String> = command_schema().iter_errors(&v).map(|e| e.to_string()).collect();
-            prop_assert!(errors.is_empty(), "applied after {done:?}, refused by the schema: {line}\n{errors:#?}");
-        }
-    }
-}
-
-/// The valid lines mutated, read once.
-fn corpus() -> &'static [Value] {
-    static CORPUS: std::sync::LazyLock<Vec<Value>> =
-        std::sync::LazyLock::new(parsed_lines_by_shape);
-    &CORPUS
-}
-
-#[test]
-fn the_rules_errors_are_only_those_of_texts_lists_and_missing_parts() {
-    // An enum as a one-key object is no rule's: the property fails on it
-    // (as it did before the crate refused the shape).
-    let declare = corpus().iter().find(|v| v["type"] == "declare").unwrap();
-    let one_key = with_at(declare, "severity", json!({"SEV3": null}));
-    assert!(!unexplained(&one_key).is_empty());
-    let array = with_at(declare, "update", json!(["investigating", "x"]));
-    assert!(!unexplained(&array).is_empty());
-    // A blank title, a missing update: the rules' (field-empty, update-required).
-    let blank = with_at(declare, "title", json!(" "));
-    assert!(unexplained(&blank).is_empty(), "{:?}", unexplained(&blank));
-    let mut missing = declare.clone();
-    missing.as_object_mut().unwrap().remove("update");
-    assert!(
-        unexplained(&missing).is_empty(),
-        "{:?}",
-        unexplained(&missing)
-    );
-}
-
-fn with_at(v: &Value, path: &str, new: Value) -> Value {
-    let mut v = v.clone();
-    *at_json_path(&mut v, path) = new;
-    v
 }
