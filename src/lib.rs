@@ -33,6 +33,7 @@ mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod severity;
+mod strict;
 mod text;
 mod time;
 mod time_zone;

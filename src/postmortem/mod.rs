@@ -17,7 +17,7 @@ use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
 
 /// Where a postmortem is in its review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PostmortemStatus {
@@ -28,6 +28,8 @@ pub enum PostmortemStatus {
     /// Final: every section filled.
     Published,
 }
+
+crate::strict::string_enum!(PostmortemStatus [Draft, InReview, Published]);
 
 impl PostmortemStatus {
     /// The wire name.
@@ -41,7 +43,7 @@ impl PostmortemStatus {
 }
 
 /// Where an action item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -53,6 +55,8 @@ pub enum ActionStatus {
     /// Done.
     Done,
 }
+
+crate::strict::string_enum!(ActionStatus [Open, InProgress, Done]);
 
 impl ActionStatus {
     /// The wire name.
@@ -66,7 +70,7 @@ impl ActionStatus {
 }
 
 /// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Guardrail {
@@ -79,6 +83,8 @@ pub enum Guardrail {
     /// A test.
     Test,
 }
+
+crate::strict::string_enum!(Guardrail [Handbook, Adr, Dashboard, Test]);
 
 impl Guardrail {
     /// The wire name.
