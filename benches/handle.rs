@@ -1,9 +1,10 @@
 //! Benchmark 3 of issue 6: `Incident::handle` per command, commands already
-//! deserialized, for a short history (10 commands) and a long one (10,000).
+//! deserialized, for a short history (10 commands) and a long one (10,000);
+//! and `Incident::decide` the same way (issue 13).
 //! No hidden work that grows with the history: the two should cost the same.
 //!
 //! ```text
-//! cargo bench --bench handle
+//! cargo bench --features cli --bench handle
 //! ```
 //!
 //! Each measured chunk runs on a fresh clone of the incident. A clone's
@@ -78,5 +79,42 @@ fn per_command(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_command);
+/// `Incident::decide` on each of the next 100 commands, for a short history
+/// (10 commands) and a long one (10,000). Deciding changes nothing, so the
+/// same commands are decided again and again against the same incident; a
+/// mix of kinds, as the stream has them, not one command whose kind would
+/// differ between the two histories.
+fn decide(c: &mut Criterion) {
+    const NEXT: usize = 100;
+    let playbook = Playbook::default();
+    let mut group = c.benchmark_group("decide");
+    group.throughput(Throughput::Elements(NEXT as u64));
+    common::tune(&mut group, 10, 50);
+    for history in [10usize, 10_000] {
+        let lines = common::stream::open_incident(7, history - 1 + NEXT);
+        let commands: Vec<Command> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("a command"))
+            .collect();
+        let mut incident = Incident::declare(commands[0].clone(), &playbook).expect("declared");
+        for cmd in &commands[1..history] {
+            let outcome = incident.handle(cmd.clone(), &playbook).expect("accepted");
+            assert!(matches!(outcome, Outcome::Applied { .. }));
+        }
+        let next = &commands[history..];
+        assert_eq!(next.len(), NEXT);
+        let decide_all = || {
+            next.iter()
+                .filter(|cmd| incident.decide(cmd, &playbook).is_ok())
+                .count()
+        };
+        assert_eq!(decide_all(), NEXT, "every next command is acceptable");
+        group.bench_function(BenchmarkId::from_parameter(history), |b| {
+            b.iter(|| black_box(decide_all()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, per_command, decide);
 criterion_main!(benches);

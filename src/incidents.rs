@@ -1,7 +1,5 @@
 //! Many incidents at once: route a stream of commands by `incident_id`.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -31,7 +29,7 @@ use crate::time::Timestamp;
 pub struct Incidents {
     playbook: Playbook,
     incidents: Vec<Incident>,
-    index: HashMap<Uuid, usize>,
+    index: foldhash::HashMap<Uuid, usize>,
 }
 
 /// A refused line of a command stream, with the ids it named where they
@@ -122,7 +120,7 @@ impl Incidents {
         Incidents {
             playbook,
             incidents: Vec::new(),
-            index: HashMap::new(),
+            index: Default::default(),
         }
     }
 

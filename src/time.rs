@@ -342,11 +342,35 @@ where
     T: FromStr,
     T::Err: fmt::Display,
 {
-    let s = Option::<std::borrow::Cow<str>>::deserialize(deserializer)?;
-    match s {
-        None => Ok(None),
-        Some(s) if crate::text::is_blank(&s) => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    // Read through `parse_str`, not `Option<Cow<str>>`, which would copy
+    // every next-update time into a `String` first.
+    struct Visit<T>(std::marker::PhantomData<T>);
+    impl<'de, T: FromStr> serde::de::Visitor<'de> for Visit<T>
+    where
+        T::Err: fmt::Display,
+    {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("option")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            parse_str(d, parse_unless_blank::<T>)
+        }
+    }
+    deserializer.deserialize_option(Visit(std::marker::PhantomData))
+}
+
+fn parse_unless_blank<T: FromStr>(s: &str) -> Result<Option<T>, T::Err> {
+    if crate::text::is_blank(s) {
+        Ok(None)
+    } else {
+        s.parse().map(Some)
     }
 }
 

@@ -12,8 +12,6 @@ mod handle;
 mod phase;
 mod snapshot;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize, Serializer};
 use uuid::Uuid;
 
@@ -108,7 +106,7 @@ impl Outcome {
 pub struct Incident {
     state: Snapshot,
     /// `command_id` → position in the history, for at-least-once delivery.
-    ids: HashMap<Uuid, usize>,
+    ids: foldhash::HashMap<Uuid, usize>,
 }
 
 impl PartialEq for Incident {

@@ -308,3 +308,77 @@ fn export_refuses_a_source_or_ticket_base_the_schemas_would_refuse() {
         assert!(stderr.contains(option), "{args:?}: {stderr}");
     }
 }
+
+/// `incident check --format json` on `doc`, written to a file: exit code and
+/// the report (or standard error when there is none).
+fn check_document(doc: &str) -> (Option<i32>, serde_json::Value) {
+    let dir = std::env::temp_dir().join(format!("incident-cli-shapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("doc.json");
+    std::fs::write(&file, doc).unwrap();
+    let out = incident()
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&out.stderr).into());
+    (out.status.code(), report)
+}
+
+/// The `ok` of every snapshot report, in order.
+fn oks(report: &serde_json::Value) -> Vec<bool> {
+    let snapshots = report["snapshots"].as_array().unwrap();
+    snapshots
+        .iter()
+        .map(|s| s["ok"].as_bool().unwrap())
+        .collect()
+}
+
+#[test]
+fn check_reads_every_shape_of_document_alike() {
+    // `check` reads lists one snapshot at a time and other documents whole
+    // (issue 13); both readings must give the same reports.
+    let case = root().join("tests/conformance/cases/two-incidents-interleaved.jsonl");
+    let out = incident()
+        .args(["replay", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let output: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let [a, b] = [&output["incidents"][0], &output["incidents"][1]].map(|s| s.to_string());
+
+    let listing = check_document(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!((listing.0, oks(&listing.1)), (Some(0), vec![true, true]));
+    let list = check_document(&format!("[{a},{b}]"));
+    assert_eq!(list, listing);
+    let reordered = check_document(&format!(r#"{{"incidents":[{a},{b}],"rejections":[]}}"#));
+    assert_eq!(reordered, listing);
+
+    let middle = check_document(&format!(r#"[{a},{{"x":1}},{b}]"#));
+    assert_eq!(oks(&middle.1), [true, false, true]);
+    assert_eq!(middle.1["snapshots"][1]["rule"], "malformed-input");
+
+    // A key given twice: the last `incidents` counts, as in a `Value`.
+    let twice = check_document(&format!(r#"{{"incidents":[{a}],"incidents":[{a},{b}]}}"#));
+    assert_eq!(twice, listing);
+    // With an `incident_id` it is one (malformed) snapshot, wherever the key is.
+    let one = check_document(&format!(r#"{{"incidents":[{a}],"incident_id":"x"}}"#));
+    assert_eq!((one.0, oks(&one.1)), (Some(2), vec![false]));
+    let single = check_document(&a);
+    assert_eq!((single.0, oks(&single.1)), (Some(0), vec![true]));
+
+    let (code, stderr) = check_document(r#"{"incidents": {"a": 1}}"#);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr
+            .as_str()
+            .unwrap()
+            .contains("`incidents` is not an array"),
+        "{stderr}"
+    );
+    let (code, stderr) = check_document("[1, ");
+    assert_eq!(code, Some(2));
+    assert!(stderr.as_str().unwrap().contains("is not JSON"), "{stderr}");
+}

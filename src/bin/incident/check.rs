@@ -10,6 +10,7 @@ use crate::args::Format;
 use crate::exit::{Fatal, Verdict};
 use crate::input::read_document;
 use crate::output::{stdout, write_json_line};
+use crate::snapshot_list::each_snapshot;
 
 /// What `check` says of one snapshot.
 #[derive(Serialize)]
@@ -57,11 +58,16 @@ impl CheckReport {
 }
 
 pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, Fatal> {
-    let reports: Vec<CheckReport> = snapshots_in(file)?
-        .into_iter()
-        .enumerate()
-        .map(|(index, value)| CheckReport::of(index, value, playbook))
-        .collect();
+    let text = read_document(file)?;
+    let mut reports = Vec::new();
+    let mut each = |value| reports.push(CheckReport::of(reports.len(), value, playbook));
+    if each_snapshot(&text, &mut each).is_none() {
+        reports = snapshots_in(file, &text)?
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| CheckReport::of(index, value, playbook))
+            .collect();
+    }
     let mut out = stdout();
     match format {
         Format::Json => write_json_line(&mut out, &serde_json::json!({ "snapshots": reports }))?,
@@ -75,10 +81,11 @@ pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, F
 
 /// The snapshots of a document: one snapshot, an array of them, or a replay
 /// output document.
-fn snapshots_in(file: &str) -> Result<Vec<Value>, Fatal> {
-    let text = read_document(file)?;
+/// The snapshots of a document read whole (see [`each_snapshot`] for the
+/// documents read one snapshot at a time).
+fn snapshots_in(file: &str, text: &str) -> Result<Vec<Value>, Fatal> {
     let document: Value =
-        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file} is not JSON: {e}")))?;
+        serde_json::from_str(text).map_err(|e| Fatal(format!("{file} is not JSON: {e}")))?;
     match document {
         Value::Array(items) => Ok(items),
         Value::Object(mut map)

@@ -17,6 +17,7 @@ mod render;
 mod replay;
 mod report;
 mod schema;
+mod snapshot_list;
 mod status;
 
 use std::process::ExitCode;
