@@ -19,18 +19,20 @@
 use std::error::Error;
 
 use incident_playbook::{
-    ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, DataChecks,
-    Declare, DependencyCheck, EndpointCheck, FrontendChecks, Guardrail, HealthChecks, ImpactFlag,
-    ImpactInput, Incident, IncidentReport, MitigationInput, Outcome, PhaseSpan, Playbook,
-    PostmortemInput, PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve,
-    RolesInput, Rule, Severity, Snapshot, StartMitigation, SubmitPostmortem, Surface,
-    TimelineEntryInput, Timestamp, TriageCheck, UpdateInput, Uuid, Verification, human_duration,
+    ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandId,
+    DataChecks, Declare, DependencyCheck, EndpointCheck, FrontendChecks, Guardrail, HealthChecks,
+    ImpactFlag, ImpactInput, Incident, IncidentId, IncidentReport, MitigationInput, Outcome,
+    PhaseSpan, Playbook, PostmortemInput, PostmortemStatus, RecordCheck, RecordRootCause,
+    Rejection, Resolve, RolesInput, Rule, Severity, Snapshot, StartMitigation, SubmitPostmortem,
+    Surface, TimelineEntryInput, Timestamp, TriageCheck, UpdateInput, Uuid, Verification,
+    human_duration,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 /// The incident's id. Real senders make one per incident (a UUID v4 or v7).
-const INCIDENT: Uuid = Uuid::from_u128(0x0196_9a3c_5f00_7a11_9c3e_5b7d_2e41_0c0d);
+const INCIDENT: IncidentId =
+    IncidentId::new(Uuid::from_u128(0x0196_9a3c_5f00_7a11_9c3e_5b7d_2e41_0c0d));
 
 pub fn main() -> Result {
     let mut walk = Walkthrough::declare(
@@ -696,6 +698,8 @@ fn at(s: &str) -> Result<Timestamp> {
 
 /// The `n`th command's id. Real senders make a fresh one per command and
 /// keep it when they retry, which is what makes a retry a duplicate.
-fn command_id(n: u128) -> Uuid {
-    Uuid::from_u128(0x0196_9a3c_5f00_7b00_8000_0000_0000_0000 + n)
+fn command_id(n: u128) -> CommandId {
+    CommandId::new(Uuid::from_u128(
+        0x0196_9a3c_5f00_7b00_8000_0000_0000_0000 + n,
+    ))
 }

@@ -48,9 +48,10 @@ pub use finding::Finding;
 pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Decision, Declare, EndMitigation, Incident, LiftBlock, Outcome, Phase, PostUpdate,
-    RecordCheck, RecordRootCause, Rename, Reopen, Resolve, ResumeInvestigation, Snapshot,
-    StartMitigation, SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
+    CommandId, CommandKind, Decision, Declare, EndMitigation, Incident, IncidentId, LiftBlock,
+    Outcome, ParseIdError, Phase, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
+    Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, Transition,
+    UnassignRole, UpdateImpact,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{

@@ -2,9 +2,8 @@
 //! library call.
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::incident::{Outcome, Snapshot};
+use crate::incident::{CommandId, IncidentId, Outcome, Snapshot};
 use crate::incidents::{Incidents, LineRejection};
 use crate::playbook::Playbook;
 use crate::rule::{Rule, Violation};
@@ -18,10 +17,10 @@ pub struct LineReport {
     pub line: u64,
     /// The incident the line was for, where it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incident_id: Option<Uuid>,
+    pub incident_id: Option<IncidentId>,
     /// The command's id, where it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<Uuid>,
+    pub command_id: Option<CommandId>,
     /// The first broken rule.
     pub rule: Rule,
     /// Every broken rule.

@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use incident_playbook::{
-    CommandKind, Incident, IncidentReport, Outcome, Timestamp, Uuid, parse_command,
+    CommandKind, Incident, IncidentId, IncidentReport, Outcome, Timestamp, parse_command,
 };
 use incident_store::{Error, Store};
 use serde::Deserialize;
@@ -45,7 +45,7 @@ async fn on_store<T: Send + 'static>(
         .map_err(Failure::from)
 }
 
-fn incident_id(id: &str) -> Answer<Uuid> {
+fn incident_id(id: &str) -> Answer<IncidentId> {
     id.parse()
         .map_err(|e| Failure::malformed(format!("the incident id in the URL: {e}"), None))
 }

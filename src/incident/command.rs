@@ -11,11 +11,11 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use uuid::Uuid;
 
 use crate::comms::UpdateInput;
 use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
+use crate::incident::id::{CommandId, IncidentId};
 use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
@@ -445,9 +445,9 @@ impl CommandBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The incident it is for.
-    pub incident_id: Uuid,
+    pub incident_id: IncidentId,
     /// Unique per incident; the same command sent twice is applied once.
-    pub command_id: Uuid,
+    pub command_id: CommandId,
     /// When it happened.
     pub at: Timestamp,
     /// Optimistic concurrency: the version the sender saw.
@@ -459,8 +459,8 @@ pub struct Command {
 impl Command {
     /// A command without an expected version.
     pub fn new(
-        incident_id: Uuid,
-        command_id: Uuid,
+        incident_id: IncidentId,
+        command_id: CommandId,
         at: Timestamp,
         body: impl Into<CommandBody>,
     ) -> Self {
@@ -499,18 +499,6 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Field
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// UUIDs on the wire are the 36-character hyphenated form only, which every
-/// JSON Schema `uuid` format checker accepts.
-pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, String> {
-    if s.len() != 36 {
-        return Err(format!(
-            "`{}` is not a UUID (8-4-4-4-12 hex digits)",
-            s.chars().take(64).collect::<String>()
-        ));
-    }
-    Uuid::try_parse(s).map_err(|_| format!("`{s}` is not a UUID (8-4-4-4-12 hex digits)"))
-}
-
 /// JSON Schema's `integer` is any number without a fractional part (`3`,
 /// `3.0`, `3e0`), and senders write versions all three ways (Python's
 /// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
@@ -537,8 +525,9 @@ fn version_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
     }
 }
 
-fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
-    crate::time::parse_str(d, parse_uuid).map(Some)
+/// A field that may be absent but not `null`.
+fn id_field<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -546,10 +535,10 @@ fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error>
 struct Flat {
     #[serde(rename = "type")]
     kind: Option<CommandKind>,
-    #[serde(default, deserialize_with = "uuid_field")]
-    incident_id: Option<Uuid>,
-    #[serde(default, deserialize_with = "uuid_field")]
-    command_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "id_field")]
+    incident_id: Option<IncidentId>,
+    #[serde(default, deserialize_with = "id_field")]
+    command_id: Option<CommandId>,
     #[serde(default)]
     at: Option<Timestamp>,
     #[serde(default, deserialize_with = "version_field")]
@@ -1046,8 +1035,8 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
 struct FlatRef<'a> {
     #[serde(rename = "type")]
     kind: CommandKind,
-    incident_id: &'a Uuid,
-    command_id: &'a Uuid,
+    incident_id: &'a IncidentId,
+    command_id: &'a CommandId,
     at: &'a Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected_version: Option<u64>,
@@ -1197,7 +1186,7 @@ mod schema {
     use serde_json::{Map, Value};
     use std::borrow::Cow;
 
-    /// The hyphenated form only, as [`parse_uuid`] reads it.
+    /// The hyphenated form only, as [`IncidentId`] and [`CommandId`] read it.
     const UUID_PATTERN: &str =
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 

@@ -9,22 +9,23 @@ mod checks;
 mod command;
 mod guide;
 mod handle;
+mod id;
 mod phase;
 mod snapshot;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize, Serializer};
-use uuid::Uuid;
 
+pub(crate) use command::explain_malformed;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
     Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
     UpdateImpact,
 };
-pub(crate) use command::{explain_malformed, parse_uuid};
 pub use handle::Decision;
+pub use id::{CommandId, IncidentId, ParseIdError};
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 
@@ -108,7 +109,7 @@ impl Outcome {
 pub struct Incident {
     state: Snapshot,
     /// `command_id` → position in the history, for at-least-once delivery.
-    ids: HashMap<Uuid, usize>,
+    ids: HashMap<CommandId, usize>,
 }
 
 impl PartialEq for Incident {
@@ -128,7 +129,7 @@ impl Serialize for Incident {
 
 impl Incident {
     /// The incident's id.
-    pub fn id(&self) -> Uuid {
+    pub fn id(&self) -> IncidentId {
         self.state.incident_id
     }
     /// How many commands were accepted (duplicates not counted).
@@ -226,7 +227,7 @@ impl Incident {
     }
     /// The command accepted under `command_id`, if any: what a sender that
     /// lost its answer can compare with what it sent.
-    pub fn command(&self, command_id: Uuid) -> Option<&Command> {
+    pub fn command(&self, command_id: CommandId) -> Option<&Command> {
         self.ids
             .get(&command_id)
             .and_then(|&i| self.state.history.get(i))

@@ -30,7 +30,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::comms::CommsUpdate;
-use crate::incident::{Command, CommandBody, Incident};
+use crate::incident::{Command, CommandBody, CommandId, Incident, IncidentId};
 use crate::severity::Severity;
 use crate::time::Timestamp;
 
@@ -144,14 +144,14 @@ impl CdEventsExport {
 /// the same `command_id`.
 ///
 /// ```
-/// use incident_playbook::event_id;
-/// use uuid::Uuid;
-/// let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+/// use incident_playbook::{CommandId, IncidentId, Uuid, event_id};
+/// let (a, b) = (IncidentId::new(Uuid::from_u128(1)), IncidentId::new(Uuid::from_u128(2)));
+/// let c = CommandId::new(Uuid::from_u128(3));
 /// assert_ne!(event_id(a, c), event_id(b, c));
-/// assert_eq!(event_id(a, c), Uuid::new_v5(&a, c.as_bytes()));
+/// assert_eq!(event_id(a, c), Uuid::new_v5(a.as_uuid(), c.as_uuid().as_bytes()));
 /// ```
-pub fn event_id(incident_id: Uuid, command_id: Uuid) -> Uuid {
-    Uuid::new_v5(&incident_id, command_id.as_bytes())
+pub fn event_id(incident_id: IncidentId, command_id: CommandId) -> Uuid {
+    Uuid::new_v5(incident_id.as_uuid(), command_id.as_uuid().as_bytes())
 }
 
 /// A CloudEvent (1.0, structured JSON) carrying one CDEvent.
@@ -253,7 +253,7 @@ pub struct CustomData {
     /// The command the event comes from (`declare`, `reopen`, `resolve`).
     pub command: &'static str,
     /// That command's id (the event's id is derived from it).
-    pub command_id: Uuid,
+    pub command_id: CommandId,
 }
 
 /// The CDEvents of `incident`'s history, in order, as `export` says.
@@ -419,7 +419,7 @@ impl Export<'_> {
     }
 }
 
-fn ticket_uri(id: Uuid, base: Option<&str>) -> String {
+fn ticket_uri(id: IncidentId, base: Option<&str>) -> String {
     match base {
         Some(base) => format!("{base}{id}"),
         None => format!("urn:uuid:{id}"),

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use incident_playbook::{Command, Outcome, Playbook, Uuid};
+use incident_playbook::{Command, IncidentId, Outcome, Playbook, Uuid};
 use incident_store::{Append, Error, SqliteStore, Store};
 use serde_json::json;
 
@@ -25,7 +25,7 @@ fn command(value: serde_json::Value) -> Result<Command, serde_json::Error> {
     serde_json::from_value(value)
 }
 
-fn note(incident: Uuid, id: u128, text: &str) -> Result<Command, serde_json::Error> {
+fn note(incident: IncidentId, id: u128, text: &str) -> Result<Command, serde_json::Error> {
     command(json!({"type": "add_note", "incident_id": incident,
         "command_id": Uuid::from_u128(id), "at": "2026-05-04T09:07:00Z", "text": text}))
 }
@@ -41,7 +41,7 @@ fn show(result: &Result<Outcome, Error>) -> String {
 /// The demo, on a store file at `path`.
 pub fn demo(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let playbook = Playbook::default();
-    let incident = Uuid::from_u128(0x1000);
+    let incident = IncidentId::new(Uuid::from_u128(0x1000));
     let mut store = SqliteStore::open(path)?;
     let handle = |store: &mut SqliteStore, cmd: &Command| {
         store.handle(&playbook, cmd).map(|receipt| receipt.outcome)

@@ -68,7 +68,7 @@ pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
 pub use row::{Append, Error, Row};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 
-use incident_playbook::{Command, Incident, Playbook, Uuid};
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook};
 
 /// Where incident histories are kept: the four operations a backend
 /// provides, and the ones every adopter needs built on them
@@ -84,7 +84,7 @@ pub trait Store {
     ///
     /// [`Error::Backend`] when the database fails, [`Error::Corrupt`] when a
     /// row is not a command of this incident.
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error>;
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error>;
 
     /// Stores `command` as `version` of its incident, unless a row already
     /// has that version or that command id ([`Append::Conflict`]: another
@@ -100,7 +100,7 @@ pub trait Store {
     /// # Errors
     ///
     /// [`Error::Backend`] when the database fails.
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error>;
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error>;
 
     /// The row stored under `command_id` in `incident`, if any: what was
     /// accepted under that id (the dedupe key).
@@ -108,7 +108,11 @@ pub trait Store {
     /// # Errors
     ///
     /// As [`Store::rows`].
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error>;
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error>;
 
     /// The accepted commands of `incident` in order, checked to be versions
     /// 1, 2, 3, … without gaps (a gap would let the next insert fill it
@@ -117,7 +121,7 @@ pub trait Store {
     /// # Errors
     ///
     /// As [`Store::rows`]; [`Error::Corrupt`] for a gap.
-    fn history(&mut self, incident: Uuid) -> Result<Vec<Command>, Error> {
+    fn history(&mut self, incident: IncidentId) -> Result<Vec<Command>, Error> {
         row::checked_history(incident, self.rows(incident)?)
     }
 
@@ -132,7 +136,11 @@ pub trait Store {
     /// As [`Store::history`]; [`Error::Corrupt`] when the stored history is
     /// structurally broken (another incident's command, time going
     /// backwards, an id twice, a version out of sequence: edited by hand).
-    fn load(&mut self, playbook: &Playbook, incident: Uuid) -> Result<Option<Incident>, Error> {
+    fn load(
+        &mut self,
+        playbook: &Playbook,
+        incident: IncidentId,
+    ) -> Result<Option<Incident>, Error> {
         let history = self.history(incident)?;
         if history.is_empty() {
             return Ok(None);

@@ -1,6 +1,6 @@
 //! The PostgreSQL backend: the table the README describes.
 
-use incident_playbook::{Command, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
@@ -71,7 +71,7 @@ impl PostgresStore {
 }
 
 impl Store for PostgresStore {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let rows = self
             .client
             .query(
@@ -102,7 +102,7 @@ impl Store for PostgresStore {
         }
     }
 
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let rows = self
             .client
             .query(
@@ -114,7 +114,7 @@ impl Store for PostgresStore {
         rows.iter()
             .map(|r| {
                 let id: String = r.try_get(0).map_err(Error::backend)?;
-                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(Error::backend)?;
                 let version: i64 = r.try_get(1).map_err(Error::backend)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
@@ -123,7 +123,11 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         let row = self
             .client
             .query_opt(
@@ -136,7 +140,7 @@ impl Store for PostgresStore {
     }
 }
 
-fn parse(incident: Uuid, r: &postgres::Row) -> Result<Row, Error> {
+fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
     let version: i64 = r.try_get(0).map_err(Error::backend)?;
     let command_id: String = r.try_get(1).map_err(Error::backend)?;
     let json: String = r.try_get(2).map_err(Error::backend)?;

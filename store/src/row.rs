@@ -1,6 +1,6 @@
 //! What a store keeps (one row per accepted command) and what it can answer.
 
-use incident_playbook::{Command, Rejection, Rule, Uuid};
+use incident_playbook::{Command, IncidentId, Rejection, Rule};
 
 /// One stored row: an accepted command and the version it gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub enum Error {
     #[error("incident {incident_id}: stored history refused: {why}")]
     Corrupt {
         /// The incident whose rows were refused.
-        incident_id: Uuid,
+        incident_id: IncidentId,
         /// What was wrong.
         why: String,
     },
@@ -54,7 +54,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn corrupt(incident_id: Uuid, why: impl Into<String>) -> Self {
+    pub(crate) fn corrupt(incident_id: IncidentId, why: impl Into<String>) -> Self {
         Error::Corrupt {
             incident_id,
             why: why.into(),
@@ -69,7 +69,7 @@ impl Error {
 /// A row as a backend reads it, checked against its keys: the command must
 /// be valid JSON of a command of `incident` with the row's command id.
 pub(crate) fn parse(
-    incident: Uuid,
+    incident: IncidentId,
     version: i64,
     command_id: &str,
     json: &str,
@@ -88,7 +88,7 @@ pub(crate) fn parse(
 }
 
 /// The commands of `rows`, which must be versions 1, 2, 3, … in order.
-pub(crate) fn checked_history(incident: Uuid, rows: Vec<Row>) -> Result<Vec<Command>, Error> {
+pub(crate) fn checked_history(incident: IncidentId, rows: Vec<Row>) -> Result<Vec<Command>, Error> {
     let mut history = Vec::with_capacity(rows.len());
     for (expected, row) in (1_u64..).zip(rows) {
         if row.version != expected {
@@ -103,7 +103,7 @@ pub(crate) fn checked_history(incident: Uuid, rows: Vec<Row>) -> Result<Vec<Comm
 }
 
 /// A version as SQL's signed 64-bit integer.
-pub(crate) fn sql_version(incident: Uuid, version: u64) -> Result<i64, Error> {
+pub(crate) fn sql_version(incident: IncidentId, version: u64) -> Result<i64, Error> {
     i64::try_from(version)
         .map_err(|_| Error::corrupt(incident, format!("version {version} does not fit a bigint")))
 }

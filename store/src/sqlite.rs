@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use incident_playbook::{Command, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Store;
@@ -75,7 +75,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
 }
 
 impl Store for SqliteStore {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -112,7 +112,7 @@ impl Store for SqliteStore {
         }
     }
 
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -127,7 +127,7 @@ impl Store for SqliteStore {
             .map_err(Error::backend)?;
         raw.into_iter()
             .map(|(id, version)| {
-                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(Error::backend)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -135,7 +135,11 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         let raw = self
             .conn
             .query_row(

@@ -16,7 +16,7 @@ mod example;
 use std::path::PathBuf;
 
 use common::{Backend, declare, id, note};
-use incident_playbook::{Command, Outcome, Playbook, Rule, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
 
@@ -96,7 +96,7 @@ impl Drop for TempDir {
     }
 }
 
-fn stored(backend: &Backend, incident: Uuid) -> Vec<u64> {
+fn stored(backend: &Backend, incident: IncidentId) -> Vec<u64> {
     let rows = backend.open().rows(incident).unwrap();
     rows.iter().map(|r| r.version).collect()
 }
@@ -188,17 +188,21 @@ struct AlwaysLoses {
 }
 
 impl Store for AlwaysLoses {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         self.store.rows(incident)
     }
     fn append(&mut self, _: u64, _: &Command) -> Result<Append, Error> {
         self.appends += 1;
         Ok(Append::Conflict)
     }
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.store.incidents()
     }
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         self.store.command(incident, command_id)
     }
 }
@@ -252,7 +256,7 @@ fn histories_load_after_the_playbook_changes(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
 }
 
-fn corrupt_of(result: Result<(), Error>, incident: Uuid) -> bool {
+fn corrupt_of(result: Result<(), Error>, incident: IncidentId) -> bool {
     matches!(result, Err(Error::Corrupt { incident_id, .. }) if incident_id == incident)
 }
 

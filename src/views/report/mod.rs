@@ -43,7 +43,6 @@ mod timeliness;
 mod updates;
 
 use serde::Serialize;
-use uuid::Uuid;
 
 pub use durations::Durations;
 pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
@@ -54,7 +53,7 @@ pub use text::human_duration;
 pub use timeliness::Timeliness;
 pub use updates::{LateUpdate, UpdatesReport};
 
-use crate::incident::{Incident, Phase};
+use crate::incident::{Incident, IncidentId, Phase};
 use crate::playbook::Playbook;
 use crate::severity::Severity;
 use crate::text::ShortText;
@@ -82,7 +81,7 @@ fn seconds(a: Timestamp, b: Timestamp) -> i64 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IncidentReport {
     /// The incident.
-    pub incident_id: Uuid,
+    pub incident_id: IncidentId,
     /// Its title.
     pub title: ShortText,
     /// Its severity now.
