@@ -51,7 +51,7 @@ pub use incident::{
     CommandId, CommandKind, Decision, Declare, EndMitigation, Incident, IncidentId, LiftBlock,
     Outcome, ParseIdError, Phase, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
     Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, Transition,
-    UnassignRole, UpdateImpact,
+    UnassignRole, UpdateImpact, parse_body,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{

@@ -19,6 +19,7 @@ use crate::incident::id::{CommandId, IncidentId};
 use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
+use crate::rule::{Rejection, Rule, Violation};
 use crate::severity::Severity;
 #[cfg(feature = "schema")]
 use crate::text::{LongText, Name, ShortText};
@@ -671,6 +672,15 @@ fn fields_of(kind: CommandKind) -> String {
     all.join(", ")
 }
 
+/// "`type`, `text`, `occurred_at`": the fields a `kind` body has.
+fn body_fields_of(kind: CommandKind) -> String {
+    let all: Vec<String> = std::iter::once(&"type")
+        .chain(kind.body_fields())
+        .map(|f| format!("`{f}`"))
+        .collect();
+    all.join(", ")
+}
+
 impl Flat {
     fn leftover(&self) -> Option<&'static str> {
         // Destructured whole, so that a new field cannot be left out here.
@@ -739,16 +749,7 @@ impl Flat {
         let incident_id = self.incident_id.ok_or_else(|| missing("incident_id"))?;
         let command_id = self.command_id.ok_or_else(|| missing("command_id"))?;
         let at = self.at.ok_or_else(|| missing("at"))?;
-        let body = self.take_body(kind)?;
-        if let Some(field) = self.leftover() {
-            return Err(NotACommand {
-                field: Some(field),
-                message: format!(
-                    "unknown field `{field}` for a `{kind}` command, which has {}",
-                    fields_of(kind)
-                ),
-            });
-        }
+        let body = self.take_all(kind, Shape::Command)?;
         Ok(Command {
             incident_id,
             command_id,
@@ -756,6 +757,47 @@ impl Flat {
             expected_version: self.expected_version,
             body,
         })
+    }
+
+    /// A body alone, for a command whose envelope comes from elsewhere (the
+    /// URL, the server's clock): the envelope's fields are refused.
+    fn into_body(mut self) -> Result<CommandBody, NotACommand> {
+        let kind = self.kind.ok_or_else(|| NotACommand {
+            field: None,
+            message: "missing field `type`".to_owned(),
+        })?;
+        let envelope = [
+            ("incident_id", self.incident_id.is_some()),
+            ("command_id", self.command_id.is_some()),
+            ("at", self.at.is_some()),
+            ("expected_version", self.expected_version.is_some()),
+        ];
+        if let Some((field, _)) = envelope.into_iter().find(|(_, given)| *given) {
+            return Err(NotACommand {
+                field: Some(field),
+                message: format!(
+                    "`{field}` belongs to the envelope, not to a `{kind}` body, which has {}",
+                    body_fields_of(kind)
+                ),
+            });
+        }
+        self.take_all(kind, Shape::Body)
+    }
+
+    /// The `kind` body, refusing any field left over.
+    fn take_all(&mut self, kind: CommandKind, shape: Shape) -> Result<CommandBody, NotACommand> {
+        let body = self.take_body(kind)?;
+        match self.leftover() {
+            Some(field) => Err(NotACommand {
+                field: Some(field),
+                message: format!(
+                    "unknown field `{field}` for a `{kind}` {}, which has {}",
+                    shape.noun(),
+                    shape.fields(kind)
+                ),
+            }),
+            None => Ok(body),
+        }
     }
 
     /// Takes the fields of a `kind` body out of `self`, leaving the others.
@@ -938,6 +980,57 @@ impl<'de> Deserialize<'de> for Command {
     }
 }
 
+/// A body without its envelope: `{"type": "add_note", "text": "…"}`.
+///
+/// It is read as strictly as a command (unknown fields, fields of other
+/// command types and the envelope's fields are refused), for a service that
+/// takes the ids from the URL and the time from its clock, and builds the
+/// [`Command`] with [`Command::new`]. [`parse_body`] gives the JSON path of
+/// what is wrong.
+///
+/// ```
+/// use incident_playbook::{Command, CommandBody, CommandId, CommandKind, IncidentId};
+/// let body: CommandBody = serde_json::from_str(r#"{"type": "add_note", "text": "Queue drains"}"#)?;
+/// assert_eq!(body.kind(), CommandKind::AddNote);
+/// let incident: IncidentId = "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?;
+/// let id: CommandId = "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse()?;
+/// let cmd = Command::new(incident, id, "2026-05-04T09:12:00Z".parse()?, body).expecting(3);
+/// assert_eq!(cmd.expected_version, Some(3));
+///
+/// // The envelope's fields are not a body's.
+/// let with_id = r#"{"type": "close", "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576"}"#;
+/// assert!(serde_json::from_str::<CommandBody>(with_id).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl<'de> Deserialize<'de> for CommandBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Flat::read(deserializer)?
+            .into_body()
+            .map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// Parses a command body without its envelope (see [`CommandBody`]).
+///
+/// # Errors
+///
+/// `malformed-input` at the JSON path of what is wrong, as
+/// [`parse_command`](crate::parse_command) gives it for a whole command.
+///
+/// ```
+/// use incident_playbook::{Rule, parse_body};
+/// let refused = parse_body(r#"{"type": "add_note", "txt": "typo"}"#).unwrap_err();
+/// let v = &refused.violations()[0];
+/// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));
+/// assert!(v.message().contains("a `add_note` body has `type`, `text`, `occurred_at`"), "{v}");
+/// ```
+pub fn parse_body(json: &str) -> Result<CommandBody, Rejection> {
+    serde_json::from_str(json).map_err(|_| {
+        let why = explain(json, Shape::Body, Flat::into_body);
+        Violation::new(Rule::MalformedInput, why.message, why.path.as_deref()).into()
+    })
+}
+
 /// Why a line is not a command, and the JSON path of what is wrong (`None`
 /// for the line as a whole).
 pub(crate) struct Malformed {
@@ -949,10 +1042,39 @@ pub(crate) struct Malformed {
 /// it is read again, tracking the JSON path (issue 12 §4). Only a refused
 /// line pays for the tracking; a line that parses is read once, untracked.
 pub(crate) fn explain_malformed(line: &str) -> Malformed {
+    explain(line, Shape::Command, Flat::into_command)
+}
+
+/// What is read: a whole command, or a body without its envelope.
+#[derive(Clone, Copy)]
+enum Shape {
+    Command,
+    Body,
+}
+
+impl Shape {
+    fn noun(self) -> &'static str {
+        match self {
+            Shape::Command => "command",
+            Shape::Body => "body",
+        }
+    }
+
+    /// The fields a `kind` command or body has, for messages.
+    fn fields(self, kind: CommandKind) -> String {
+        match self {
+            Shape::Command => fields_of(kind),
+            Shape::Body => body_fields_of(kind),
+        }
+    }
+}
+
+/// Why `line` is not what `finish` makes of a flat object of `shape`.
+fn explain<T>(line: &str, shape: Shape, finish: fn(Flat) -> Result<T, NotACommand>) -> Malformed {
     let mut de = serde_json::Deserializer::from_str(line);
     let flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
         Ok(StrictFlat(flat)) => flat,
-        Err(e) => return from_serde(line, e),
+        Err(e) => return from_serde(line, e, shape),
     };
     if let Err(e) = de.end() {
         return Malformed {
@@ -960,7 +1082,7 @@ pub(crate) fn explain_malformed(line: &str) -> Malformed {
             message: column_only(&e),
         };
     }
-    let e = match flat.into_command() {
+    let e = match finish(flat) {
         Err(e) => e,
         Ok(_) => NotACommand::whole("the line is not a command"),
     };
@@ -985,7 +1107,11 @@ fn column_only(e: &serde_json::Error) -> String {
 /// serde's error, at its path. An unknown field of the command's own object
 /// is named with the fields of the line's command type rather than serde's
 /// list of every type's.
-fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Malformed {
+fn from_serde(
+    line: &str,
+    e: serde_path_to_error::Error<serde_json::Error>,
+    shape: Shape,
+) -> Malformed {
     let mut path = e.path().to_string();
     // `?` is a key that could not be read (the syntax broke there): the path
     // is its object's.
@@ -1010,10 +1136,11 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
             }
             let kind = serde_json::from_str::<Tag>(line).ok().and_then(|t| t.kind);
             let has = match kind {
-                Some(kind) => format!("a `{kind}` command has {}", fields_of(kind)),
+                Some(kind) => format!("a `{kind}` {} has {}", shape.noun(), shape.fields(kind)),
                 None => format!(
-                    "every command has {} and its type's fields",
-                    fields_of(CommandKind::Close)
+                    "every {} has {} and its type's fields",
+                    shape.noun(),
+                    shape.fields(CommandKind::Close)
                 ),
             };
             Malformed {

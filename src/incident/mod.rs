@@ -22,7 +22,7 @@ pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
     Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
-    UpdateImpact,
+    UpdateImpact, parse_body,
 };
 pub use handle::Decision;
 pub use id::{CommandId, IncidentId, ParseIdError};

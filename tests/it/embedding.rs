@@ -183,3 +183,88 @@ fn incidents_take_inserts_lookups_changes_and_removals() {
     assert!(incidents.get(id).is_none() && incidents.is_empty());
     assert_eq!(incidents.remove(id), None);
 }
+
+const ENVELOPE: [&str; 4] = ["incident_id", "command_id", "at", "expected_version"];
+
+/// A command's JSON split into its envelope (for `Command::new`) and its
+/// body's JSON.
+fn split(cmd: &Command) -> serde_json::Map<String, serde_json::Value> {
+    let mut body = serde_json::to_value(cmd).unwrap();
+    let body = body.as_object_mut().unwrap();
+    for field in ENVELOPE {
+        body.remove(field);
+    }
+    body.clone()
+}
+
+/// Issue 12 §4: a body read without its envelope is the command's body, and
+/// it is refused where the whole command is, at the same path.
+#[test]
+fn a_body_reads_alone_as_strictly_as_a_whole_command() {
+    use serde_json::{Value, json};
+    // Each change is made to the body and to the whole command alike.
+    let changes: [fn(&mut serde_json::Map<String, Value>); 5] = [
+        |_| {},
+        |o| drop(o.insert("txt".into(), json!("typo"))),
+        |o| drop(o.insert("postmortem".into(), Value::Null)),
+        |o| drop(o.insert("update".into(), json!(["an", "array"]))),
+        |o| {
+            // The first body field (a required one too, such as `severity`).
+            let field = o
+                .keys()
+                .find(|k| *k != "type" && !ENVELOPE.contains(&k.as_str()));
+            o.remove(&field.cloned().unwrap_or_else(|| "type".into()));
+        },
+    ];
+    let mut compared = 0;
+    for (case, commands) in conformance_streams() {
+        for cmd in commands {
+            for (n, change) in changes.iter().enumerate() {
+                let mut body = split(&cmd);
+                change(&mut body);
+                let mut whole = serde_json::to_value(&cmd).unwrap();
+                change(whole.as_object_mut().unwrap());
+                let read = incident_playbook::parse_body(&Value::Object(body).to_string());
+                let context = format!("{case}, change {n}: {whole}");
+                match parse_command(&whole.to_string()) {
+                    Ok(full) => {
+                        let body = read.unwrap_or_else(|r| panic!("{context}: {r}"));
+                        let built = Command::new(full.incident_id, full.command_id, full.at, body);
+                        let built = match full.expected_version {
+                            Some(v) => built.expecting(v),
+                            None => built,
+                        };
+                        assert_eq!(built, full, "{context}");
+                    }
+                    Err(refused) => {
+                        let body = read.expect_err(&context);
+                        let path = |r: &Rejection| r.violations()[0].path().map(str::to_owned);
+                        assert_eq!(path(&body), path(&refused.rejection), "{context}");
+                        assert_eq!(body.rule(), Rule::MalformedInput);
+                    }
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 500, "{compared}");
+}
+
+#[test]
+fn a_body_refuses_the_envelope_fields() {
+    let cmd = parse_command(HAPPY_SEV1.lines().nth(1).unwrap()).unwrap();
+    let body = split(&cmd);
+    let whole = serde_json::to_value(&cmd).unwrap();
+    for field in ["incident_id", "command_id", "at"] {
+        let mut with = body.clone();
+        with.insert(field.into(), whole[field].clone());
+        let json = serde_json::Value::Object(with).to_string();
+        let refused = incident_playbook::parse_body(&json).unwrap_err();
+        let v = &refused.violations()[0];
+        assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some(field)));
+        assert!(v.message().contains("belongs to the envelope"), "{v}");
+        assert!(serde_json::from_str::<incident_playbook::CommandBody>(&json).is_err());
+    }
+    let refused = incident_playbook::parse_body(r#"{"text": "no type"}"#).unwrap_err();
+    assert_eq!(refused.rule(), Rule::MalformedInput);
+}
