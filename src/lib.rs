@@ -17,6 +17,7 @@
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
 
+mod build;
 mod comms;
 mod exception;
 mod finding;

@@ -268,3 +268,89 @@ fn a_body_refuses_the_envelope_fields() {
     let refused = incident_playbook::parse_body(r#"{"text": "no type"}"#).unwrap_err();
     assert_eq!(refused.rule(), Rule::MalformedInput);
 }
+
+/// Issue 12 §4: a command in one Rust expression is the command its JSON
+/// gives (the first and the resolve of the happy SEV1 stream).
+#[test]
+fn builders_give_the_commands_the_json_gives() -> Result<(), Box<dyn std::error::Error>> {
+    use incident_playbook::{
+        DataChecks, Declare, HealthChecks, ImpactFlag, ImpactInput, Resolve, RolesInput, Severity,
+        Surface, UpdateInput, Verification,
+    };
+    let lines: Vec<Command> = HAPPY_SEV1
+        .lines()
+        .map(|l| parse_command(l).unwrap())
+        .collect();
+    let first = &lines[0];
+    let declare = Command::new(
+        first.incident_id,
+        first.command_id,
+        "2026-05-04T09:05:00Z".parse()?,
+        Declare::new("Document uploads failing", Severity::Sev1)
+            .impact(
+                ImpactInput::new(
+                    "production",
+                    "All tenants uploading documents",
+                    "Document upload",
+                )
+                .started_at("2026-05-04T09:00:00Z".parse()?)
+                .user_impact_active(true)
+                .flags([ImpactFlag::BroadOutage])
+                .surfaces([Surface::Api, Surface::Frontend])
+                .affected_endpoints(["/api/documents"])
+                .affected_dependencies(["Blob Storage"]),
+            )
+            .roles(
+                RolesInput::default()
+                    .commander("Ada")
+                    .technical_lead("Grace")
+                    .communications_owner("Linus")
+                    .scribe("Ken")
+                    .engineering_lead("Linus"),
+            )
+            .update(
+                UpdateInput::new(
+                    "Uploads fail for all users",
+                    "Checking the 09:02 deploy",
+                    "Ada",
+                )
+                .next_update("2026-05-04T09:35:00Z".parse()?),
+            ),
+    );
+    assert_eq!(&declare, first);
+
+    let sent = lines
+        .iter()
+        .find(|c| c.kind() == incident_playbook::CommandKind::Resolve)
+        .unwrap();
+    let resolve = Command::new(
+        sent.incident_id,
+        sent.command_id,
+        sent.at,
+        Resolve::new(
+            Verification::default()
+                .health(HealthChecks::new([
+                    ("live", true),
+                    ("ready", true),
+                    ("status", true),
+                ]))
+                .endpoint("/api/documents", true)
+                .frontend(true, true, true)
+                .data(
+                    DataChecks::default()
+                        .no_unauthorized_access(true)
+                        .no_failed_migration(true)
+                        .no_duplicate_processing(true)
+                        .no_partial_delete(true),
+                )
+                .dependency("Blob Storage", true),
+        )
+        .update(UpdateInput::new(
+            "Uploads work again",
+            "Resolved; postmortem to follow",
+            "Ada",
+        )),
+    );
+    assert_eq!(&resolve, sent);
+    Ok(())
+}
