@@ -333,7 +333,7 @@ impl Walkthrough {
         let carries_update = cmd.body.update().is_some();
         let record = match &cmd.body {
             CommandBody::AddNote(AddNote { text, .. }) => text.clone(),
-            CommandBody::RecordRootCause(RecordRootCause { text }) => text.clone(),
+            CommandBody::RecordRootCause(RecordRootCause { text, .. }) => text.clone(),
             _ => None,
         };
         match self.handle(cmd)? {
@@ -358,8 +358,11 @@ impl Walkthrough {
     /// Like [`Walkthrough::accept`], on one line: for the routine steps.
     fn accept_quietly(&mut self, time: &str, line: &str, body: impl Into<CommandBody>) -> Result {
         let cmd = self.command(time, body)?;
-        if let Outcome::Duplicate { .. } = self.handle(cmd)? {
-            return Err("a new command was taken as a duplicate".into());
+        match self.handle(cmd)? {
+            Outcome::Applied { .. } => {}
+            Outcome::Duplicate { .. } => {
+                return Err("a new command was taken as a duplicate".into());
+            }
         }
         wrap(
             &format!("         ✓ v{:<3} ", self.incident.version()),

@@ -32,6 +32,14 @@
 //! assert_eq!(incident.version(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The bodies and inputs are `#[non_exhaustive]` (a new optional wire field
+//! is then no breaking change), so these are the way to build them; a struct
+//! literal does not compile outside the crate:
+//!
+//! ```compile_fail
+//! let note = incident_playbook::AddNote { text: Some("Queue drains".into()), occurred_at: None };
+//! ```
 
 use crate::comms::{Audience, Status, UpdateInput};
 use crate::exception::ExceptionInput;

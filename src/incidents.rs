@@ -37,6 +37,7 @@ pub struct Incidents {
 /// could be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{rejection}")]
+#[non_exhaustive]
 pub struct LineRejection {
     /// The incident the line was for, if it could be read.
     pub incident_id: Option<IncidentId>,

@@ -52,6 +52,7 @@ impl RiskLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum MitigationInput {
     /// Roll back to the previous container image tag.
     RollbackImage {
@@ -350,6 +351,7 @@ impl Mitigation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MitigationOutcome {
     /// It reduced the impact.
     Helped,
@@ -374,6 +376,7 @@ impl MitigationOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MitigationEnd {
     /// When it ended (the `at` of the command that ended it).
     pub at: Timestamp,
@@ -392,6 +395,7 @@ pub struct MitigationEnd {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MitigationRecord {
     /// When it started (when it was recorded).
     pub at: Timestamp,

@@ -12,6 +12,7 @@ use crate::rule::{Rule, Violation};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LineReport {
     /// The 1-based line number, counting every line (blank ones too).
     pub line: u64,
@@ -57,6 +58,7 @@ impl LineReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplayOutput {
     /// The snapshot of every declared incident at the end, in the order declared.
     pub incidents: Vec<Snapshot>,

@@ -89,17 +89,15 @@ async fn command(
     Ok(Json(answer(receipt.outcome, None)))
 }
 
-/// `{"outcome": "applied" | "duplicate", "version"}`, and the time a
-/// command posted without one was given.
+/// `{"outcome": "applied" | "duplicate", "version"}` (the crate's
+/// serialization of `Outcome`), and the time a command posted without one
+/// was given.
 fn answer(outcome: Outcome, at: Option<Timestamp>) -> Value {
-    let name = match outcome {
-        Outcome::Applied { .. } => "applied",
-        Outcome::Duplicate { .. } => "duplicate",
-    };
-    match at {
-        Some(at) => json!({"outcome": name, "version": outcome.version(), "at": at}),
-        None => json!({"outcome": name, "version": outcome.version()}),
+    let mut answer = json!(outcome);
+    if let (Some(at), Some(fields)) = (at, answer.as_object_mut()) {
+        fields.insert("at".into(), json!(at));
     }
+    answer
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,7 @@ use crate::text::Name;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Audience {
     /// The responders and the company: may say what is not yet disclosed.
     #[default]

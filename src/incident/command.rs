@@ -156,6 +156,7 @@ impl fmt::Display for CommandKind {
 /// `declare`: open a new incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Declare {
     /// A short title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -179,6 +180,7 @@ pub struct Declare {
 /// `post_update`: post a comms update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PostUpdate {
     /// The update.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -188,6 +190,7 @@ pub struct PostUpdate {
 /// `change_severity`: raise or lower the severity, with the roles it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChangeSeverity {
     /// The new severity; must differ from the current one.
     pub severity: Severity,
@@ -206,6 +209,7 @@ pub struct ChangeSeverity {
 /// `assign_role`: give a role to a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AssignRole {
     /// The role.
     pub role: Role,
@@ -221,6 +225,7 @@ pub struct AssignRole {
 /// be the same person) can only be handed over together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AssignRoles {
     /// The roles to give, by role name.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -230,6 +235,7 @@ pub struct AssignRoles {
 /// `unassign_role`: take a role away.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UnassignRole {
     /// The role.
     pub role: Role,
@@ -238,6 +244,7 @@ pub struct UnassignRole {
 /// `update_impact`: replace the impact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateImpact {
     /// The new impact.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -247,6 +254,7 @@ pub struct UpdateImpact {
 /// `record_check`: record one of the five triage checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RecordCheck {
     /// Which check.
     pub check: TriageCheck,
@@ -258,6 +266,7 @@ pub struct RecordCheck {
 /// `add_note`: add a note to the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
@@ -270,6 +279,7 @@ pub struct AddNote {
 /// `record_root_cause`: record the root cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
@@ -279,6 +289,7 @@ pub struct RecordRootCause {
 /// `start_mitigation`: start one of the playbook's mitigations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StartMitigation {
     /// The mitigation.
     pub mitigation: MitigationInput,
@@ -293,6 +304,7 @@ pub struct StartMitigation {
 /// `begin_monitoring`: the mitigation is in place; watch it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BeginMonitoring {
     /// The comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -302,6 +314,7 @@ pub struct BeginMonitoring {
 /// `resume_investigation`: the mitigation did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResumeInvestigation {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -314,6 +327,7 @@ pub struct ResumeInvestigation {
 /// `lift_block`: lift the block of an endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LiftBlock {
     /// The blocked endpoint.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -327,6 +341,7 @@ pub struct LiftBlock {
 /// same with the outcome `helped`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EndMitigation {
     /// The mitigation's number in its incident: 1 for the first started.
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
@@ -344,6 +359,7 @@ pub struct EndMitigation {
 /// every `rename`'s (in Rust, `Incident::renames`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Rename {
     /// The new title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -356,6 +372,7 @@ pub struct Rename {
 /// `resolve`: resolve, with the verification that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Resolve {
     /// What was checked.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -372,6 +389,7 @@ pub struct Resolve {
 /// `reopen`: a resolved incident is back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Reopen {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -384,6 +402,7 @@ pub struct Reopen {
 /// `submit_postmortem`: submit the postmortem, replacing any earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SubmitPostmortem {
     /// The postmortem.
     pub postmortem: PostmortemInput,

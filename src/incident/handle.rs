@@ -240,10 +240,7 @@ impl Incident {
     ///     incident.id(),
     ///     "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse().unwrap(),
     ///     incident.last_command_at(),
-    ///     AddNote {
-    ///         text: Some("Deploy 2026.05.04-1 matches the start.".into()),
-    ///         occurred_at: None,
-    ///     },
+    ///     AddNote::new("Deploy 2026.05.04-1 matches the start."),
     /// );
     /// let decision = incident.decide(&note, &playbook).unwrap();
     /// assert_eq!(decision.outcome(), Outcome::Applied { version: 2 });

@@ -47,6 +47,7 @@ use crate::triage::{CheckRecord, TriageCheck};
     ))
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// The incident's id.
     pub incident_id: IncidentId,

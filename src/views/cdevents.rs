@@ -46,6 +46,7 @@ pub const DEFAULT_SOURCE: &str = "/incident-playbook";
 
 /// Why [`CdEventsExport::new`] refuses a `source` or a ticket base.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CdEventsError {
     /// The `source` is no non-empty URI reference (RFC 3986), as CloudEvents
     /// and CDEvents require.
@@ -156,6 +157,7 @@ pub fn event_id(incident_id: IncidentId, command_id: CommandId) -> Uuid {
 
 /// A CloudEvent (1.0, structured JSON) carrying one CDEvent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CloudEvent {
     /// `1.0`.
     pub specversion: &'static str,
@@ -179,6 +181,7 @@ pub struct CloudEvent {
 /// A CDEvent: context, subject and custom data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CdEvent {
     /// The context.
     pub context: CdContext,
@@ -192,6 +195,7 @@ pub struct CdEvent {
 
 /// A CDEvent's context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdContext {
     /// The CDEvents spec version.
     pub version: &'static str,
@@ -208,6 +212,7 @@ pub struct CdContext {
 
 /// A CDEvent's subject: the incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdSubject {
     /// The incident's id.
     pub id: String,
@@ -223,6 +228,7 @@ pub struct CdSubject {
 /// The content of an `incident` subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CdIncident {
     /// The title (reported) or the resolving update's impact line (resolved).
     pub description: String,
@@ -235,6 +241,7 @@ pub struct CdIncident {
 
 /// A reference to an environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdEnvironment {
     /// Its id: the impact's environment.
     pub id: String,
@@ -242,6 +249,7 @@ pub struct CdEnvironment {
 
 /// The playbook's view of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CustomData {
     /// The severity at the time.
     pub severity: Severity,

@@ -7,6 +7,7 @@ use crate::incident::{CommandKind, Incident, Phase};
 
 /// How long the response took, in seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Durations {
     /// From the impact's start to the declaration.
     pub impact_to_declaration_seconds: i64,

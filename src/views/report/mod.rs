@@ -79,6 +79,7 @@ fn seconds(a: Timestamp, b: Timestamp) -> i64 {
 /// assert!(report.to_string().contains("mitigation started within 15 minutes"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IncidentReport {
     /// The incident.
     pub incident_id: IncidentId,

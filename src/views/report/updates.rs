@@ -8,6 +8,7 @@ use crate::time::Timestamp;
 
 /// An update that came after the time the update before it promised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LateUpdate {
     /// The position of the late update among the incident's updates (0-based).
     pub index: usize,
@@ -21,6 +22,7 @@ pub struct LateUpdate {
 
 /// The comms rhythm: overdue and late updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct UpdatesReport {
     /// How many updates were posted.
     pub count: usize,
