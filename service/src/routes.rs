@@ -249,6 +249,10 @@ async fn status(
             "close": incident.blockers(CommandKind::Close),
         },
         "resolve_evidence": incident.resolve_evidence(&service.playbook),
+        // As the store recorded it with the declaration; `judged_under` is
+        // the playbook this service judges new commands under.
+        "declared_under": incident.declared_under(),
+        "judged_under": service.playbook.id(),
         "now": now,
     })))
 }

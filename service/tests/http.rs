@@ -146,8 +146,9 @@ fn rules(body: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// Every answer of the service, in one incident's life.
-fn exercise(service: Arc<Service>) {
+/// Every answer of the service, in one incident's life, under a playbook
+/// whose identity is `playbook` (`null`: unnamed).
+fn exercise(service: Arc<Service>, playbook: &Value) {
     let running = Running::start(service);
     let client = Client::new(&running.base);
 
@@ -269,6 +270,12 @@ fn exercise(service: Arc<Service>) {
         at["resolve_evidence"].as_array().unwrap().len() >= 3,
         "{at}"
     );
+    // The playbook the store recorded with the declaration.
+    assert_eq!(
+        (&at["declared_under"], &at["judged_under"]),
+        (playbook, playbook)
+    );
+    assert_eq!(snapshot.get("playbook").unwrap_or(&Value::Null), playbook);
 
     assert_eq!(
         client.json("/incidents"),
@@ -345,8 +352,10 @@ fn bodies(client: &Client) {
 fn on_sqlite() {
     let path =
         std::env::temp_dir().join(format!("incident-service-test-{}.db", std::process::id()));
-    let service = Service::sqlite(Playbook::default(), &path).unwrap();
-    exercise(service);
+    let playbook = json!({"name": "Acme incidents", "version": "2026.2"});
+    let named = Playbook::default().with_id(serde_json::from_value(playbook.clone()).unwrap());
+    let service = Service::sqlite(named, &path).unwrap();
+    exercise(service, &playbook);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
@@ -360,5 +369,5 @@ fn on_postgres() {
         &server.create_database("service").unwrap(),
     )
     .unwrap();
-    exercise(service);
+    exercise(service, &Value::Null);
 }

@@ -34,6 +34,7 @@ use crate::exception::AcceptedException;
 use crate::impact::Impact;
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
+use crate::playbook::PlaybookId;
 use crate::postmortem::Postmortem;
 use crate::roles::Roles;
 use crate::severity::Severity;
@@ -231,6 +232,32 @@ impl Incident {
         self.ids
             .get(&command_id)
             .and_then(|&i| self.state.history.get(i))
+    }
+    /// The playbook the incident was declared under, when that playbook
+    /// names itself ([`Snapshot::playbook`]).
+    pub fn declared_under(&self) -> Option<&PlaybookId> {
+        self.state.playbook.as_ref()
+    }
+    /// The same incident labelled as declared under `playbook`: for a store
+    /// that recorded the playbook with the declaration, since
+    /// [`Incident::restore`] labels it with the playbook it restores under.
+    /// Only the label changes; nothing is judged.
+    ///
+    /// ```
+    /// use incident_playbook::{Incident, Playbook, PlaybookId};
+    /// # let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// # let history: Vec<incident_playbook::Command> =
+    /// #     case.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    /// let then: PlaybookId = serde_json::from_str(r#"{"name": "Acme", "version": "1"}"#)?;
+    /// let today = Playbook::default();
+    /// let incident = Incident::restore(history, &today)?.with_declared_under(Some(then.clone()));
+    /// assert_eq!(incident.declared_under(), Some(&then));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_declared_under(mut self, playbook: Option<PlaybookId>) -> Self {
+        self.state.playbook = playbook;
+        self
     }
     /// Every accepted command, in order: the history the state is a fold of.
     pub fn history(&self) -> &[Command] {

@@ -76,7 +76,7 @@ pub fn demo(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let b = note(incident, 4, "Queue drains at 50/s")?;
     println!("   A                  -> {}", show(&handle(&mut store, &a)));
     // B's insert at version 3 loses to A's (what `handle` meets in a race) …
-    if other.append(3, &b)? != Append::Conflict {
+    if other.append(3, &b, playbook.id())? != Append::Conflict {
         return Err("the losing insert was stored".into());
     }
     println!("   B inserts at 3     -> conflict: another writer was first");

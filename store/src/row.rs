@@ -1,6 +1,6 @@
 //! What a store keeps (one row per accepted command) and what it can answer.
 
-use incident_playbook::{Command, IncidentId, Rejection, Rule};
+use incident_playbook::{Command, IncidentId, PlaybookId, Rejection, Rule};
 
 /// One stored row: an accepted command and the version it gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +9,10 @@ pub struct Row {
     pub version: u64,
     /// The command, as accepted.
     pub command: Command,
+    /// The playbook it was judged under, when that playbook names itself
+    /// (`None` too for rows stored before the store kept it). The first
+    /// row's is the playbook the incident was declared under.
+    pub playbook: Option<PlaybookId>,
 }
 
 /// What [`Store::append`](crate::Store::append) did.
@@ -73,9 +77,14 @@ pub(crate) fn parse(
     version: i64,
     command_id: &str,
     json: &str,
+    playbook: Option<&str>,
 ) -> Result<Row, Error> {
     let command: Command = serde_json::from_str(json)
         .map_err(|e| Error::corrupt(incident, format!("version {version}: {e}")))?;
+    let playbook = playbook
+        .map(serde_json::from_str::<PlaybookId>)
+        .transpose()
+        .map_err(|e| Error::corrupt(incident, format!("version {version}: playbook: {e}")))?;
     let version = u64::try_from(version)
         .map_err(|_| Error::corrupt(incident, format!("version {version} is below 1")))?;
     if command.incident_id != incident || command.command_id.to_string() != command_id {
@@ -84,7 +93,23 @@ pub(crate) fn parse(
             format!("version {version}: the row's keys are not its command's"),
         ));
     }
-    Ok(Row { version, command })
+    Ok(Row {
+        version,
+        command,
+        playbook,
+    })
+}
+
+/// The playbook identity as the column keeps it (its JSON; `NULL` when the
+/// playbook names itself not).
+pub(crate) fn playbook_json(
+    incident: IncidentId,
+    playbook: Option<&PlaybookId>,
+) -> Result<Option<String>, Error> {
+    playbook
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::corrupt(incident, e.to_string()))
 }
 
 /// The commands of `rows`, which must be versions 1, 2, 3, … in order.

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use incident_playbook::{Command, CommandId, IncidentId};
+use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Store;
@@ -11,17 +11,25 @@ use crate::row::{self, Append, Error, Row};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
-/// than store a command twice.
+/// than store a command twice. `playbook` is the identity (JSON) of the
+/// playbook that judged the command, `NULL` when it names itself not.
 pub const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS incident_commands (
     incident_id TEXT    NOT NULL,
     version     INTEGER NOT NULL CHECK (version >= 1),
     command_id  TEXT    NOT NULL,
     command     TEXT    NOT NULL,
+    playbook    TEXT,
     PRIMARY KEY (incident_id, version),
     UNIQUE (incident_id, command_id)
 ) STRICT;
 ";
+
+/// A table from before the store kept the playbook gets the column (its
+/// rows keep `NULL`: not recorded). SQLite has no `ADD COLUMN IF NOT
+/// EXISTS`, so the column is looked for under the write lock, which makes
+/// two processes opening an old file at once add it once.
+const SQLITE_MIGRATION: &str = "ALTER TABLE incident_commands ADD COLUMN playbook TEXT";
 
 /// Incident histories in an SQLite database.
 #[derive(Debug)]
@@ -58,8 +66,23 @@ impl SqliteStore {
         Self::with(Connection::open_in_memory().map_err(Error::backend)?)
     }
 
-    fn with(conn: Connection) -> Result<Self, Error> {
+    fn with(mut conn: Connection) -> Result<Self, Error> {
         conn.execute_batch(SQLITE_SCHEMA).map_err(Error::backend)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::backend)?;
+        let has_playbook: bool = tx
+            .query_row(
+                "SELECT count(*) > 0 FROM pragma_table_info('incident_commands')
+                 WHERE name = 'playbook'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(Error::backend)?;
+        if !has_playbook {
+            tx.execute_batch(SQLITE_MIGRATION).map_err(Error::backend)?;
+        }
+        tx.commit().map_err(Error::backend)?;
         Ok(SqliteStore { conn })
     }
 
@@ -70,8 +93,10 @@ impl SqliteStore {
     }
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+type RawRow = (i64, String, String, Option<String>);
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
 impl Store for SqliteStore {
@@ -79,7 +104,7 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT version, command_id, command FROM incident_commands
+                "SELECT version, command_id, command, playbook FROM incident_commands
                  WHERE incident_id = ?1 ORDER BY version",
             )
             .map_err(Error::backend)?;
@@ -89,20 +114,28 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::backend)?;
         raw.iter()
-            .map(|(version, id, json)| row::parse(incident, *version, id, json))
+            .map(|(version, id, json, playbook)| {
+                row::parse(incident, *version, id, json, playbook.as_deref())
+            })
             .collect()
     }
 
-    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error> {
+    fn append(
+        &mut self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
         let incident = command.incident_id;
         let inserted = self.conn.execute(
-            "INSERT INTO incident_commands (incident_id, version, command_id, command)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 incident.to_string(),
                 row::sql_version(incident, version)?,
                 command.command_id.to_string(),
-                row::to_json(command)?
+                row::to_json(command)?,
+                row::playbook_json(incident, playbook)?
             ],
         );
         match inserted {
@@ -143,15 +176,17 @@ impl Store for SqliteStore {
         let raw = self
             .conn
             .query_row(
-                "SELECT version, command_id, command FROM incident_commands
+                "SELECT version, command_id, command, playbook FROM incident_commands
                  WHERE incident_id = ?1 AND command_id = ?2",
                 [incident.to_string(), command_id.to_string()],
                 read_row,
             )
             .optional()
             .map_err(Error::backend)?;
-        raw.map(|(version, id, json)| row::parse(incident, version, &id, &json))
-            .transpose()
+        raw.map(|(version, id, json, playbook)| {
+            row::parse(incident, version, &id, &json, playbook.as_deref())
+        })
+        .transpose()
     }
 }
 
