@@ -1005,7 +1005,8 @@ impl<'de> Deserialize<'de> for Command {
 /// command types and the envelope's fields are refused), for a service that
 /// takes the ids from the URL and the time from its clock, and builds the
 /// [`Command`] with [`Command::new`]. [`parse_body`] gives the JSON path of
-/// what is wrong.
+/// what is wrong. A body serializes to the same shape, for a client of such
+/// a service.
 ///
 /// ```
 /// use incident_playbook::{Command, CommandBody, CommandId, CommandKind, IncidentId};
@@ -1015,6 +1016,8 @@ impl<'de> Deserialize<'de> for Command {
 /// let id: CommandId = "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse()?;
 /// let cmd = Command::new(incident, id, "2026-05-04T09:12:00Z".parse()?, body).expecting(3);
 /// assert_eq!(cmd.expected_version, Some(3));
+///
+/// assert_eq!(serde_json::to_string(&cmd.body)?, r#"{"type":"add_note","text":"Queue drains"}"#);
 ///
 /// // The envelope's fields are not a body's.
 /// let with_id = r#"{"type": "close", "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576"}"#;
@@ -1181,9 +1184,13 @@ fn from_serde(
 struct FlatRef<'a> {
     #[serde(rename = "type")]
     kind: CommandKind,
-    incident_id: &'a IncidentId,
-    command_id: &'a CommandId,
-    at: &'a Timestamp,
+    // `None` only for a body written without its envelope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident_id: Option<&'a IncidentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command_id: Option<&'a CommandId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<&'a Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected_version: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1234,11 +1241,22 @@ impl<'a> FlatRef<'a> {
     /// The envelope of `cmd`, without any body field.
     fn envelope(cmd: &'a Command) -> Self {
         FlatRef {
-            kind: cmd.kind(),
-            incident_id: &cmd.incident_id,
-            command_id: &cmd.command_id,
-            at: &cmd.at,
+            incident_id: Some(&cmd.incident_id),
+            command_id: Some(&cmd.command_id),
+            at: Some(&cmd.at),
             expected_version: cmd.expected_version,
+            ..FlatRef::bare(cmd.kind())
+        }
+    }
+
+    /// A `kind` object without any field but `type`.
+    fn bare(kind: CommandKind) -> Self {
+        FlatRef {
+            kind,
+            incident_id: None,
+            command_id: None,
+            at: None,
+            expected_version: None,
             title: None,
             severity: None,
             reason: None,
@@ -1267,8 +1285,26 @@ impl<'a> FlatRef<'a> {
 impl Serialize for Command {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut f = FlatRef::envelope(self);
-        f.update = self.body.update();
-        match &self.body {
+        f.fill(&self.body);
+        f.serialize(serializer)
+    }
+}
+
+impl Serialize for CommandBody {
+    /// `{"type": …, body fields}`, as [`parse_body`] reads it back.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut f = FlatRef::bare(self.kind());
+        f.fill(self);
+        f.serialize(serializer)
+    }
+}
+
+impl<'a> FlatRef<'a> {
+    /// Sets the fields of `body`.
+    fn fill(&mut self, body: &'a CommandBody) {
+        let f = self;
+        f.update = body.update();
+        match body {
             CommandBody::Declare(b) => {
                 f.title = b.title.as_ref();
                 f.severity = Some(b.severity);
@@ -1321,7 +1357,6 @@ impl Serialize for Command {
             }
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
         }
-        f.serialize(serializer)
     }
 }
 

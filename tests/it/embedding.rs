@@ -354,3 +354,24 @@ fn builders_give_the_commands_the_json_gives() -> Result<(), Box<dyn std::error:
     assert_eq!(&resolve, sent);
     Ok(())
 }
+
+/// A body writes what `parse_body` reads back, for every conformance command,
+/// and the same fields as its command without the envelope.
+#[test]
+fn a_body_writes_what_it_reads() {
+    let mut n = 0;
+    for (case, commands) in conformance_streams() {
+        for cmd in commands {
+            let json = serde_json::to_string(&cmd.body).unwrap();
+            assert_eq!(
+                incident_playbook::parse_body(&json).as_ref(),
+                Ok(&cmd.body),
+                "{case}: {json}"
+            );
+            let written: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(written.as_object(), Some(&split(&cmd)), "{case}");
+            n += 1;
+        }
+    }
+    assert!(n > 100, "{n}");
+}
