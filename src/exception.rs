@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::roles::Roles;
 use crate::rule::{Report, Rule, index, join};
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::verification::CheckResult;
 
@@ -105,12 +105,16 @@ fn check_one(
 ) -> Option<AcceptedException> {
     let check_path = join(path, "check");
     let check = report.text::<ShortText>(&check_path, input.check.as_deref(), Rule::FieldEmpty);
-    if let Some(name) = &check {
+    // An overlong value is still judged by the rules that can (issue 10 §8).
+    if let Some(name) = judged(check.as_ref(), input.check.as_deref()) {
         match results.iter().find(|r| r.is_named(name)) {
             None => report.push(
                 Rule::ExceptionUnknownCheck,
                 &check_path,
-                format!("`{name}` is not a check of the verification this incident demands"),
+                format!(
+                    "`{}` is not a check of the verification this incident demands",
+                    excerpt(name, 200)
+                ),
             ),
             Some(r) if r.passed => report.push(
                 Rule::ExceptionForPassingCheck,
@@ -122,13 +126,16 @@ fn check_one(
     }
     let by_path = join(path, "accepted_by");
     let by = report.text::<Name>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
-    if let Some(by) = by.as_ref().filter(|by| *by != roles.commander()) {
+    if let Some(by) = judged(by.as_ref(), input.accepted_by.as_deref())
+        .filter(|by| *by != roles.commander().as_str())
+    {
         report.push(
             Rule::ExceptionNotByCommander,
             &by_path,
             format!(
-                "only the incident commander ({}) accepts a failing check, not {by}",
-                roles.commander()
+                "only the incident commander ({}) accepts a failing check, not {}",
+                roles.commander(),
+                excerpt(by, 200)
             ),
         );
     }

@@ -15,7 +15,7 @@ use crate::time::Timestamp;
 /// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
 /// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -35,6 +35,8 @@ pub enum ImpactFlag {
     /// Degraded feature (at least SEV3).
     DegradedFeature,
 }
+
+crate::strict::string_enum!(ImpactFlag [BroadOutage, DataExposure, DataLoss, SecurityIncident, MajorFeatureBroken, EnvironmentBlocked, DegradedFeature]);
 
 impl ImpactFlag {
     /// The least severe level this flag allows.
@@ -88,7 +90,7 @@ impl ImpactFlag {
 }
 
 /// Where the impact shows; each surface adds to what resolving must verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -99,6 +101,19 @@ pub enum Surface {
     Frontend,
     /// Stored data.
     Data,
+}
+
+crate::strict::string_enum!(Surface [Api, Frontend, Data]);
+
+impl Surface {
+    /// The wire name: `api`, `frontend` or `data`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Surface::Api => "api",
+            Surface::Frontend => "frontend",
+            Surface::Data => "data",
+        }
+    }
 }
 
 /// How many were hurt, as far as known: each count optional, none negative.
@@ -348,10 +363,10 @@ impl Impact {
             &join(path, "regions"),
             input.regions.as_deref().unwrap_or_default(),
         );
-        // Each valid name is looked up even when another item is blank or
-        // too long: every rule that can be checked is reported.
+        // Each name is looked up even when it or another item is too long:
+        // every rule that can judge it is reported (issue 10 §8).
         for (i, d) in deps_in.iter().enumerate() {
-            if Name::new(d).is_ok() {
+            if !crate::text::is_blank(d) {
                 playbook.check_known(report, &index(&deps_path, i), d);
             }
         }

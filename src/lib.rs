@@ -34,6 +34,7 @@ mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod severity;
+mod strict;
 mod text;
 mod time;
 mod time_zone;
@@ -78,12 +79,13 @@ pub use verification::{
 };
 pub use views::cdevents::{
     CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdEventsError, CdEventsExport,
-    CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
+    CdImpact, CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
     INCIDENT_RESOLVED, cdevents, event_id,
 };
 pub use views::lint::{LintFinding, lint_postmortem};
 pub use views::markdown_reader::MarkdownPostmortem;
 pub use views::report::{
-    Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate, PhaseSpan, Step, StepReport,
-    TargetReport, Timeliness, UpdatesReport, human_duration,
+    AudienceUpdates, Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate,
+    MitigationReport, PhaseSpan, Step, StepReport, TargetReport, Timeliness, UpdatesReport,
+    human_duration,
 };

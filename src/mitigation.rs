@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, join};
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 
 /// How much is at stake, `low` < `medium` < `high` < `critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
@@ -28,6 +28,8 @@ pub enum RiskLevel {
     /// Critical.
     Critical,
 }
+
+crate::strict::string_enum!(RiskLevel [Low, Medium, High, Critical]);
 
 impl RiskLevel {
     /// The wire name.
@@ -161,12 +163,15 @@ pub enum Mitigation {
 }
 
 /// `rollback-same-tag`: a rollback goes to another tag.
-fn check_rollback(report: &mut Report, path: &str, from: &ShortText, to: &ShortText) {
+fn check_rollback(report: &mut Report, path: &str, from: &str, to: &str) {
     if from == to {
         report.push(
             Rule::RollbackSameTag,
             &join(path, "to_tag"),
-            format!("a rollback goes to the previous tag, not to {to} which is running now"),
+            format!(
+                "a rollback goes to the previous tag, not to {} which is running now",
+                excerpt(to, 200)
+            ),
         );
     }
 }
@@ -296,30 +301,35 @@ impl Mitigation {
         };
         match input {
             MitigationInput::RollbackImage { from_tag, to_tag } => {
-                let from_tag = short(report, "from_tag", from_tag);
-                let to_tag = short(report, "to_tag", to_tag);
-                if let (Some(from), Some(to)) = (&from_tag, &to_tag) {
+                let from = short(report, "from_tag", from_tag);
+                let to = short(report, "to_tag", to_tag);
+                if let (Some(from), Some(to)) = (
+                    judged(from.as_ref(), from_tag.as_deref()),
+                    judged(to.as_ref(), to_tag.as_deref()),
+                ) {
                     check_rollback(report, path, from, to);
                 }
                 Some(Mitigation::RollbackImage {
-                    from_tag: from_tag?,
-                    to_tag: to_tag?,
+                    from_tag: from?,
+                    to_tag: to?,
                 })
             }
             MitigationInput::DisableDependency { dependency } => {
                 let p = join(path, "dependency");
-                let dependency =
-                    report.text::<Name>(&p, dependency.as_deref(), Rule::FieldEmpty)?;
-                if let Some(dep) = playbook.check_known(report, &p, &dependency)
+                let checked = report.text::<Name>(&p, dependency.as_deref(), Rule::FieldEmpty);
+                let name = judged(checked.as_ref(), dependency.as_deref())?;
+                if let Some(dep) = playbook.check_known(report, &p, name)
                     && !dep.optional
                 {
                     report.push(
                         Rule::DependencyNotOptional,
                         &p,
-                        format!("{dependency} is required: product behaviour does not allow disabling or bypassing it"),
+                        format!("{name} is required: product behaviour does not allow disabling or bypassing it"),
                     );
                 }
-                Some(Mitigation::DisableDependency { dependency })
+                Some(Mitigation::DisableDependency {
+                    dependency: checked?,
+                })
             }
             MitigationInput::RevertConfig { change } => Some(Mitigation::RevertConfig {
                 change: short(report, "change", change)?,
@@ -348,7 +358,7 @@ impl Mitigation {
 }
 
 /// How a mitigation went, as `end_mitigation` records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -360,6 +370,8 @@ pub enum MitigationOutcome {
     /// It made the impact worse.
     MadeWorse,
 }
+
+crate::strict::string_enum!(MitigationOutcome [Helped, NoEffect, MadeWorse]);
 
 impl MitigationOutcome {
     /// The wire name.

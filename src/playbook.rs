@@ -269,7 +269,8 @@ impl Playbook {
                 Rule::UnknownDependency,
                 path,
                 format!(
-                    "`{name}` is not in the playbook's dependency catalogue ({})",
+                    "`{}` is not in the playbook's dependency catalogue ({})",
+                    crate::text::excerpt(name, 200),
                     known.join(", ")
                 ),
             );

@@ -21,7 +21,7 @@ use crate::text::{BoundedText, Name, excerpt, is_blank};
 /// use incident_playbook::Role;
 /// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -37,6 +37,8 @@ pub enum Role {
     /// Owns comms for SEV1 incidents.
     EngineeringLead,
 }
+
+crate::strict::string_enum!(Role [Commander, TechnicalLead, CommunicationsOwner, Scribe, EngineeringLead]);
 
 impl Role {
     /// Every role.
@@ -278,8 +280,11 @@ impl PartialRoles<'_> {
             .or_else(|| self.too_long.get(slot(role)).and_then(|n| n.as_deref()))
     }
 
+    /// Whether `person` holds a role, or was just named for one with a name
+    /// refused as too long (the same person, whose name is at fault once).
     pub(crate) fn holds(&self, person: &str) -> bool {
         self.slots.iter().flatten().any(|n| n.as_str() == person)
+            || self.too_long.iter().flatten().any(|n| n == person)
     }
 
     /// Takes every named role of `input` into `self` (the names given replace
@@ -300,16 +305,23 @@ impl PartialRoles<'_> {
                     self.set(role, None);
                     continue;
                 }
-                let checked = report.text::<Name>(&p, Some(name), Rule::FieldEmpty);
-                if checked.is_none()
-                    && let Some(too_long) = self.too_long.get_mut(slot(role))
-                {
-                    *too_long = Some(name.to_owned());
-                }
-                self.set(role, checked);
+                self.give(report, &p, role, name);
             }
         }
         blank
+    }
+
+    /// Gives `role` to `name`, which is not blank, reported at `path` if it
+    /// is too long: then the role is named but has no holder (see
+    /// `too_long`).
+    pub(crate) fn give(&mut self, report: &mut Report, path: &str, role: Role, name: &str) {
+        let checked = report.text::<Name>(path, Some(name), Rule::FieldEmpty);
+        if checked.is_none()
+            && let Some(too_long) = self.too_long.get_mut(slot(role))
+        {
+            *too_long = Some(name.to_owned());
+        }
+        self.set(role, checked);
     }
 
     /// The role rules at `severity`. `blank` lists roles given blank on the

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::time::Timestamp;
 use crate::time_zone::UtcOffset;
@@ -26,7 +26,7 @@ use crate::time_zone::UtcOffset;
 /// assert!(Severity::Sev2.requires_postmortem());
 /// assert_eq!(Severity::Sev1.to_string(), "SEV1");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Severity {
     /// Broad outage, active data exposure, data loss, or security incident.
@@ -42,6 +42,8 @@ pub enum Severity {
     #[serde(rename = "SEV4")]
     Sev4,
 }
+
+crate::strict::string_enum!(Severity [Sev1, Sev2, Sev3, Sev4]);
 
 impl Severity {
     /// Every level, most severe first.

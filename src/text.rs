@@ -74,6 +74,20 @@ pub(crate) fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The text a rule judges: the checked one, or else the one given if it was
+/// refused only as too long (it is not blank). "A value that is over its
+/// length limit is still checked by the other rules that can judge it"
+/// (issue 10 §8): a rule that compares names or looks one up reads this.
+pub(crate) fn judged<'a, T: BoundedText>(
+    checked: Option<&'a T>,
+    given: Option<&'a str>,
+) -> Option<&'a str> {
+    match checked {
+        Some(t) => Some(t.as_ref()),
+        None => given.filter(|s| !is_blank(s)),
+    }
+}
+
 /// A bounded, non-blank text class.
 pub trait BoundedText: Sized + AsRef<str> {
     /// The most characters (Unicode scalar values) allowed.

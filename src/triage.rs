@@ -10,7 +10,7 @@ use crate::text::ShortText;
 use crate::time::Timestamp;
 
 /// One of the five triage checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -26,6 +26,8 @@ pub enum TriageCheck {
     /// Health endpoints.
     HealthEndpoints,
 }
+
+crate::strict::string_enum!(TriageCheck [RecentDeploys, Migrations, ProviderStatus, Logs, HealthEndpoints]);
 
 impl TriageCheck {
     /// All five, in the playbook's order.

@@ -476,8 +476,9 @@ impl Verification {
         }
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
-            if let Some(n) = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty) {
-                playbook.check_known(report, &p, &n);
+            let n = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty);
+            if let Some(n) = crate::text::judged(n.as_ref(), d.name.as_deref()) {
+                playbook.check_known(report, &p, n);
             }
         }
         for c in self.dependency_results(impact) {

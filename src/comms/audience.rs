@@ -4,11 +4,10 @@
 //! > Communications owner: posts status updates to stakeholders.
 //! > SEV1 … engineering lead owns comms
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::roles::{PartialRoles, Role};
 use crate::rule::{Report, Rule};
-use crate::text::Name;
 
 /// Who an update is for. Internal unless the sender says otherwise.
 ///
@@ -18,7 +17,7 @@ use crate::text::Name;
 /// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
 /// assert_eq!(a, Audience::Public);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -29,6 +28,8 @@ pub enum Audience {
     /// Everyone: what may be pasted on a status page.
     Public,
 }
+
+crate::strict::string_enum!(Audience [Internal, Public]);
 
 impl Audience {
     /// The wire name.
@@ -52,18 +53,21 @@ pub(crate) fn check_owner(
     report: &mut Report,
     path: &str,
     audience: Audience,
-    owner: &Name,
+    owner: &str,
     roles: &PartialRoles,
 ) {
     if audience != Audience::Public {
         return;
     }
     match roles.get(Role::CommunicationsOwner) {
-        Some(comms) if comms == owner => {}
+        Some(comms) if comms.as_str() == owner => {}
         Some(comms) => report.push(
             Rule::PublicUpdateNotByCommsOwner,
             path,
-            format!("a public update is posted by the communications owner ({comms}), not {owner}"),
+            format!(
+                "a public update is posted by the communications owner ({comms}), not {}",
+                crate::text::excerpt(owner, 200)
+            ),
         ),
         None => report.push(
             Rule::PublicUpdateNotByCommsOwner,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::roles::PartialRoles;
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 
 pub use audience::Audience;
@@ -28,7 +28,7 @@ pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 
 /// The status line of a comms update: the incident's phase while it is open
 /// or resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -42,6 +42,8 @@ pub enum Status {
     /// Verified and resolved.
     Resolved,
 }
+
+crate::strict::string_enum!(Status [Investigating, Mitigating, Monitoring, Resolved]);
 
 impl Status {
     /// The wire name.
@@ -291,18 +293,16 @@ impl CommsUpdate {
             input.owner.as_deref(),
             Rule::FieldEmpty,
         );
-        if let Some(owner) = &owner
-            && !roles.holds(owner)
-        {
-            report.push(
-                Rule::UpdateOwnerNotAssigned,
-                &join(path, "owner"),
-                format!("{owner} holds no role in the incident"),
-            );
-        }
         let audience = input.audience.unwrap_or_default();
-        if let Some(owner) = &owner {
-            audience::check_owner(report, &join(path, "owner"), audience, owner, roles);
+        if let Some(name) = judged(owner.as_ref(), input.owner.as_deref()) {
+            if !roles.holds(name) {
+                report.push(
+                    Rule::UpdateOwnerNotAssigned,
+                    &join(path, "owner"),
+                    format!("{} holds no role in the incident", excerpt(name, 200)),
+                );
+            }
+            audience::check_owner(report, &join(path, "owner"), audience, name, roles);
         }
         let text = UpdateText {
             status: status_after,

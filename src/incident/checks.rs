@@ -15,7 +15,7 @@ use crate::postmortem::Postmortem;
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
 use crate::rule::{Report, Rule};
 use crate::severity::Severity;
-use crate::text::{LongText, Name, ShortText};
+use crate::text::{LongText, Name, ShortText, excerpt, is_blank, judged};
 use crate::time::Timestamp;
 use crate::triage::CheckRecord;
 use crate::verification::Verification;
@@ -271,8 +271,15 @@ impl Check<'_> {
         // A blank name for a role a rule demands is that rule's
         // (`commander-required`, …), as it is in `roles` (issue 10 §8).
         let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
-        let person = r.text::<Name>("person", b.person.as_deref(), missing)?;
-        self.roles(r, |roles| roles.set(b.role, Some(person)))
+        let Some(person) = b.person.as_deref().filter(|p| !is_blank(p)) else {
+            r.text::<Name>("person", b.person.as_deref(), missing);
+            return None;
+        };
+        // An overlong name is still judged by the role rules (issue 10 §8).
+        let mut roles = PartialRoles::from(&self.state.roles);
+        roles.give(r, "person", b.role, person);
+        roles.check(r, "roles", self.state.severity, &[]);
+        roles.finish().map(Change::Roles)
     }
 
     fn assign_roles(&self, r: &mut Report, b: &AssignRoles) -> Option<Change> {
@@ -335,19 +342,21 @@ impl Check<'_> {
 
     /// `lift_block`: ends every block of the endpoint in effect, as `helped`.
     fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
-        let endpoint = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty)?;
+        let checked = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty);
+        let endpoint = judged(checked.as_ref(), b.endpoint.as_deref())?;
         let blocks: Vec<usize> = (self.state.mitigations.iter().enumerate())
-            .filter(|(_, m)| m.blocks() == Some(&endpoint))
+            .filter(|(_, m)| m.blocks().is_some_and(|e| e.as_str() == endpoint))
             .map(|(i, _)| i)
             .collect();
         if blocks.is_empty() {
             r.push(
                 Rule::NoSuchBlock,
                 "endpoint",
-                format!("{endpoint} is not blocked"),
+                format!("{} is not blocked", excerpt(endpoint, 200)),
             );
             return None;
         }
+        checked?;
         let end = MitigationEnd {
             at: self.at,
             outcome: MitigationOutcome::Helped,

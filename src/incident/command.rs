@@ -567,11 +567,11 @@ struct Flat {
     title: Field<String>,
     #[serde(default, deserialize_with = "present")]
     severity: Field<Severity>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     impact: Field<ImpactInput>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     roles: Field<RolesInput>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     update: Field<UpdateInput>,
     #[serde(default, deserialize_with = "present")]
     reason: Field<String>,
@@ -585,15 +585,15 @@ struct Flat {
     finding: Field<String>,
     #[serde(default, deserialize_with = "present")]
     text: Field<String>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     mitigation: Field<MitigationInput>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     verification: Field<Verification>,
     #[serde(default, deserialize_with = "present")]
     exceptions: Field<Vec<ExceptionInput>>,
     #[serde(default, deserialize_with = "present")]
     endpoint: Field<String>,
-    #[serde(default, deserialize_with = "present_object")]
+    #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
     #[serde(default, deserialize_with = "present")]
     number: Field<u64>,
@@ -910,75 +910,11 @@ impl Flat {
     }
 }
 
-/// A deserializer for a value that is a JSON object (or, through
-/// [`Option`], `null`): serde's derived structs and tagged enums also take an
-/// array of the fields in order, which the command schema refuses (issue 10
-/// §8). Only the value it is given is held to this; the values inside are
-/// read by the deserializer it wraps.
-struct ObjectOnly<D>(D);
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(v)
-    }
-
-    fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_option(SomeObject(v))
-    }
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(v)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map enum identifier ignored_any
-    }
-}
-
-/// The visitor of an optional object: `null` is `None`, anything else is
-/// read by [`ObjectOnly`].
-struct SomeObject<V>(V);
-
-impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for SomeObject<V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        self.0.visit_some(ObjectOnly(d))
-    }
-}
-
-/// A body field whose value is an object, refusing the array form.
-fn present_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Field<T>, D::Error> {
-    Option::<T>::deserialize(ObjectOnly(d)).map(Some)
-}
-
 impl Flat {
-    /// The flat object, refusing the array form (see [`ObjectOnly`]).
+    /// The flat object, in the shapes of the schema only, at every depth
+    /// (see [`Strict`](crate::strict::Strict)).
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flat, D::Error> {
-        Flat::deserialize(ObjectOnly(deserializer))
+        Flat::deserialize(crate::strict::Strict(deserializer))
     }
 }
 

@@ -271,4 +271,33 @@ impl Incident {
     pub fn into_snapshot(self) -> Snapshot {
         self.state
     }
+
+    /// Calls `f` with each command's position in the history and the
+    /// incident as it stood right after that command, in order: one trusted
+    /// replay of the history ([`Incident::restore`]'s reading) for all, so
+    /// that a view telling what was true at each moment (the roles after a
+    /// handover, the impact an exported event states) costs one pass. Stops
+    /// where the history cannot be rebuilt (an incident's own always can).
+    pub(crate) fn each_state(&self, mut f: impl FnMut(usize, &Incident)) {
+        // Trusted: the playbook the history was judged under does not matter.
+        let playbook = crate::playbook::Playbook::default();
+        let mut commands = self.state.history.iter().enumerate();
+        let Some((_, first)) = commands.next() else {
+            return;
+        };
+        let Ok(mut then) = Incident::declare_in(handle::Mode::Trust, first.clone(), &playbook)
+        else {
+            return;
+        };
+        f(0, &then);
+        for (i, cmd) in commands {
+            if then
+                .handle_in(handle::Mode::Trust, cmd.clone(), &playbook)
+                .is_err()
+            {
+                return;
+            }
+            f(i, &then);
+        }
+    }
 }

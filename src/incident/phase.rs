@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::comms::Status;
 use crate::incident::command::CommandKind;
@@ -14,7 +14,7 @@ use crate::rule::Rule;
 /// investigating ⇄ mitigating → monitoring → resolved → closed
 ///       ↑______________________________________|  (reopen)
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -29,6 +29,8 @@ pub enum Phase {
     /// Done. No command is accepted any more.
     Closed,
 }
+
+crate::strict::string_enum!(Phase [Investigating, Mitigating, Monitoring, Resolved, Closed]);
 
 impl Phase {
     /// Every phase, in the order of an incident's life.

@@ -17,7 +17,7 @@ use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
 
 /// Where a postmortem is in its review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -29,6 +29,8 @@ pub enum PostmortemStatus {
     /// Final: every section filled.
     Published,
 }
+
+crate::strict::string_enum!(PostmortemStatus [Draft, InReview, Published]);
 
 impl PostmortemStatus {
     /// The wire name.
@@ -42,7 +44,7 @@ impl PostmortemStatus {
 }
 
 /// Where an action item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -56,6 +58,8 @@ pub enum ActionStatus {
     Done,
 }
 
+crate::strict::string_enum!(ActionStatus [Open, InProgress, Done]);
+
 impl ActionStatus {
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -68,7 +72,7 @@ impl ActionStatus {
 }
 
 /// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -82,6 +86,8 @@ pub enum Guardrail {
     /// A test.
     Test,
 }
+
+crate::strict::string_enum!(Guardrail [Handbook, Adr, Dashboard, Test]);
 
 impl Guardrail {
     /// The wire name.
@@ -334,6 +340,22 @@ impl Postmortem {
             action_items: Vec::new(),
             missing_guardrail: false,
         }
+    }
+
+    /// A draft with the sections the history can start for people to
+    /// finish: a summary, what worked, what did not work, action items.
+    pub(crate) fn with_draft_sections(
+        mut self,
+        summary: Option<LongText>,
+        what_worked: Option<LongText>,
+        what_did_not_work: Option<LongText>,
+        action_items: Vec<ActionItem>,
+    ) -> Postmortem {
+        self.summary = summary;
+        self.what_worked = what_worked;
+        self.what_did_not_work = what_did_not_work;
+        self.action_items = action_items;
+        self
     }
 
     /// `# Postmortem: <title>`.

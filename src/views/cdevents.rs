@@ -26,12 +26,16 @@
 
 mod uri;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::comms::CommsUpdate;
+use crate::impact::{AffectedCounts, Impact};
 use crate::incident::{Command, CommandBody, CommandId, Incident, IncidentId};
 use crate::severity::Severity;
+use crate::text::ShortText;
 use crate::time::Timestamp;
 
 /// The CDEvents specification version the events follow.
@@ -256,12 +260,45 @@ pub struct CustomData {
     /// The most severe level the incident had up to then: on `resolved`,
     /// what the response was held to, even after a downgrade.
     pub peak_severity: Severity,
-    /// The incident's title.
+    /// The incident's title at the time (a later `rename` does not change
+    /// an event already sent).
     pub title: String,
     /// The command the event comes from (`declare`, `reopen`, `resolve`).
     pub command: &'static str,
     /// That command's id (the event's id is derived from it).
     pub command_id: CommandId,
+    /// The impact as it stood once that command was accepted: what a
+    /// dashboard of this event shows, not what was learned later. Left out
+    /// only if the history up to the command could not be rebuilt (an
+    /// incident's own history always can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<CdImpact>,
+}
+
+/// The impact an event states: its counts and reach at the event's time.
+/// CDEvents 0.4.1 has no field for them in the incident subject (its
+/// `content` takes no other field), so they go in `customData`, which takes
+/// any object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CdImpact {
+    /// When the impact started.
+    pub started_at: Timestamp,
+    /// The regions affected (empty when not said).
+    pub regions: Vec<ShortText>,
+    /// How many users, tenants and failed requests; only the counts known
+    /// are written.
+    pub affected: AffectedCounts,
+}
+
+impl From<&Impact> for CdImpact {
+    fn from(impact: &Impact) -> Self {
+        CdImpact {
+            started_at: impact.started_at(),
+            regions: impact.regions().to_vec(),
+            affected: impact.affected(),
+        }
+    }
 }
 
 /// The CDEvents of `incident`'s history, in order, as `export` says.
@@ -283,12 +320,16 @@ pub struct CustomData {
 /// assert_eq!(events, cdevents(incident, &CdEventsExport::default())); // same history, same events
 /// ```
 pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent> {
-    let export = Export { incident, export };
+    let export = Export {
+        incident,
+        export,
+        then: states_at_events(incident),
+    };
     let mut environment = incident.impact().environment().to_string();
     let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
     let mut updates = incident.updates().iter();
     let mut out = Vec::new();
-    for cmd in incident.history() {
+    for (i, cmd) in incident.history().iter().enumerate() {
         // The updates are kept in the order of the commands that posted them.
         let update = cmd.body.update().and_then(|_| updates.next());
         if let Some(env) = environment_set_by(&cmd.body) {
@@ -298,6 +339,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
             peak = Some(peak.map_or(severity, |p| p.most_severe(severity)));
         }
         let at = Moment {
+            index: i,
             environment: &environment,
             severity: severity_set_by(&cmd.body)
                 .or(severity)
@@ -323,6 +365,8 @@ fn severity_set_by(body: &CommandBody) -> Option<Severity> {
 
 /// What stood once a command was accepted.
 struct Moment<'a> {
+    /// The command's position in the history.
+    index: usize,
     /// The impact's environment.
     environment: &'a str,
     /// The severity.
@@ -346,6 +390,31 @@ fn environment_set_by(body: &CommandBody) -> Option<String> {
 struct Export<'a> {
     incident: &'a Incident,
     export: &'a CdEventsExport,
+    /// The impact and title right after each command that makes an event,
+    /// by the command's position.
+    then: BTreeMap<usize, (CdImpact, String)>,
+}
+
+/// Whether a command makes an event.
+fn makes_event(body: &CommandBody) -> bool {
+    matches!(
+        body,
+        CommandBody::Declare(_) | CommandBody::Reopen(_) | CommandBody::Resolve(_)
+    )
+}
+
+/// The impact and title as they stood right after each command that makes
+/// an event, in one pass over the history.
+fn states_at_events(incident: &Incident) -> BTreeMap<usize, (CdImpact, String)> {
+    let history = incident.history();
+    let mut then = BTreeMap::new();
+    incident.each_state(|i, state| {
+        if history.get(i).is_some_and(|c| makes_event(&c.body)) {
+            let impact = CdImpact::from(state.impact());
+            then.insert(i, (impact, state.title().to_string()));
+        }
+    });
+    then
 }
 
 impl Export<'_> {
@@ -357,7 +426,11 @@ impl Export<'_> {
         update: Option<&CommsUpdate>,
         at: &Moment<'_>,
     ) -> Option<CloudEvent> {
-        let title = self.incident.title().to_string();
+        if !makes_event(&cmd.body) {
+            return None;
+        }
+        let then = self.then.get(&at.index);
+        let title = then.map_or_else(|| self.incident.title().to_string(), |(_, t)| t.clone());
         let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Declare(_) | CommandBody::Reopen(_) => (
                 INCIDENT_REPORTED,
@@ -384,6 +457,7 @@ impl Export<'_> {
             title,
             command: cmd.kind().as_str(),
             command_id: cmd.command_id,
+            impact: then.map(|(impact, _)| impact.clone()),
         };
         Some(self.cloud_event(cmd, kind, content, custom_data))
     }

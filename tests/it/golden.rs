@@ -357,3 +357,73 @@ fn statuses() {
         0,
     );
 }
+
+/// The real incidents of `tests/incidents`, by file stem.
+const REAL: [&str; 4] = [
+    "github-2018-10-21",
+    "gitlab-2017-01-31",
+    "cloudflare-2019-07-02",
+    "circleci-2023-01-04",
+];
+
+/// `ARGS --playbook PLAYBOOK STREAM` for the real incident `name`.
+fn real(name: &str, args: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    all.push("--playbook".to_owned());
+    all.push(format!("tests/incidents/{name}.playbook.json"));
+    all.push(format!("tests/incidents/{name}.jsonl"));
+    all
+}
+
+fn check_owned(golden: &str, args: &[String], code: i32) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    check(golden, &args, code);
+}
+
+/// The reports of the real incidents once closed: every mitigation with its
+/// outcome, the exceptions accepted at resolve, public and internal updates,
+/// the durations by true times; and GitHub's as of a moment mid-incident
+/// (17:00 on the 22nd: monitoring, two temporary measures in effect, the
+/// exception not yet accepted), the one the README shows.
+#[test]
+fn real_incident_reports() {
+    for name in REAL {
+        let args = real(name, &["report", "--now", "2030-01-01T00:00:00Z"]);
+        check_owned(&format!("incidents/{name}.report.txt"), &args, 0);
+    }
+    let name = "github-2018-10-21";
+    let mid = ["report", "--now", "2018-10-22T17:00:00Z"];
+    check_owned(
+        &format!("incidents/{name}.as-of.report.txt"),
+        &real(name, &mid),
+        0,
+    );
+    let json = [
+        "report",
+        "--now",
+        "2018-10-22T17:00:00Z",
+        "--format",
+        "json",
+    ];
+    check_owned(
+        &format!("incidents/{name}.as-of.report.json"),
+        &real(name, &json),
+        0,
+    );
+}
+
+/// The drafts of the real incidents: every role holder over time, the
+/// impact at resolve, renames, mitigation outcomes, the exceptions as action
+/// items, back-dated events at their true time.
+#[test]
+fn real_incident_drafts() {
+    // And their CDEvents: each event with the impact and title of its time.
+    for name in REAL {
+        let args = real(name, &["export", "--cdevents"]);
+        check_owned(&format!("incidents/{name}.cdevents.jsonl"), &args, 0);
+    }
+    for name in REAL {
+        let args = real(name, &["render", "postmortem", "--draft"]);
+        check_owned(&format!("incidents/{name}.draft.md"), &args, 0);
+    }
+}

@@ -7,6 +7,7 @@
 //! instead; the fuzz targets' findings land here as plain regression tests.
 
 use crate::fixture::{HAPPY_SEV1, command_id};
+use crate::properties::support::{at_json_path, json_paths};
 use incident_playbook::{
     Incident, Incidents, LineRejection, Outcome, Playbook, Replay, Rule, Snapshot,
 };
@@ -563,4 +564,150 @@ fn a_whole_command_written_as_an_array_is_malformed() {
         .handle_json(&null.to_string())
         .unwrap_err();
     assert_eq!(err.rejection.rule(), Rule::UpdateRequired, "{err:?}");
+}
+
+/// Every command line of the conformance cases and the real-incident
+/// streams that parses, one per shape (the same paths holding the same JSON
+/// types), so that every nested object the wire has is among them.
+pub(crate) fn parsed_lines_by_shape() -> Vec<Value> {
+    let root = crate::fixture::root();
+    let mut files = crate::fixture::conformance_cases();
+    for e in std::fs::read_dir(root.join("tests/incidents")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|e| e == "jsonl") {
+            files.push(p);
+        }
+    }
+    let mut shapes = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for file in files {
+        for line in std::fs::read_to_string(&file).unwrap().lines() {
+            let Ok(v) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if incident_playbook::parse_command(line).is_err() {
+                continue;
+            }
+            let shape: Vec<String> = json_paths(&v)
+                .into_iter()
+                .map(|(p, v)| format!("{p}:{}", kind_of(v)))
+                .collect();
+            if shapes.insert(shape) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// `line` is refused as `malformed-input` at `path`, by parsing alone and by
+/// a collection. Inside `mitigation`, but for its `kind`, the path is
+/// `mitigation`: serde reads an enum tagged by `kind` from a copy of the
+/// object, which has no paths.
+fn malformed_at(line: &Value, path: &str) {
+    let text = line.to_string();
+    let err = incident_playbook::parse_command(&text).unwrap_err();
+    let v = &err.rejection.violations()[0];
+    assert_eq!(
+        err.rejection.rules(),
+        [Rule::MalformedInput],
+        "{text}\n{err:?}"
+    );
+    let path = match path {
+        p if p.starts_with("mitigation.") && p != "mitigation.kind" => "mitigation",
+        p => p,
+    };
+    assert_eq!(v.path(), Some(path), "{text}\n{err:?}");
+    let err = Incidents::new(Playbook::default())
+        .handle_json(&text)
+        .unwrap_err();
+    assert_eq!(
+        err.rejection.rules(),
+        [Rule::MalformedInput],
+        "{text}\n{err:?}"
+    );
+}
+
+#[test]
+fn a_nested_object_written_as_an_array_is_malformed_at_any_depth() {
+    // Issue 10 §8: serde's sequence form of a struct, which the command
+    // schema refuses, at every depth: `exceptions[0]`, `verification.api`,
+    // `postmortem.timeline[0]`, `mitigation` (an internally tagged enum,
+    // whose array form starts with the tag), …
+    let lines = parsed_lines_by_shape();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in &lines {
+        for (path, value) in json_paths(line) {
+            let Value::Object(map) = value else { continue };
+            let mut bad = line.clone();
+            *at_json_path(&mut bad, &path) = Value::Array(map.values().cloned().collect());
+            malformed_at(&bad, &path);
+            seen.insert(path);
+        }
+    }
+    for deep in [
+        "exceptions[0]",
+        "postmortem.timeline[0]",
+        "postmortem.action_items[0]",
+        "impact.affected",
+        "mitigation",
+        "roles",
+    ] {
+        assert!(seen.contains(deep), "no line has `{deep}`: {seen:?}");
+    }
+}
+
+#[test]
+fn an_enum_written_as_a_one_key_object_is_malformed() {
+    // Issue 10 §8: serde's map form of an enum (`{"SEV3": null}`), which
+    // the schemas refuse. Every string of every line is tried, so every
+    // enum on the wire (type, severity, role, check, audience, status,
+    // kind, risk levels, outcome, postmortem statuses, …) is among them.
+    let lines = parsed_lines_by_shape();
+    let mut enums = std::collections::BTreeSet::new();
+    for line in &lines {
+        for (path, value) in json_paths(line) {
+            let Value::String(s) = value else { continue };
+            let mut bad = line.clone();
+            *at_json_path(&mut bad, &path) = json!({ s.clone(): null });
+            malformed_at(&bad, &path);
+            let field = path.rsplit(['.', ']']).next().unwrap_or_default();
+            enums.insert(field.to_owned());
+        }
+    }
+    for field in [
+        "type", "severity", "role", "check", "audience", "status", "kind",
+    ] {
+        assert!(enums.contains(field), "no line has `{field}`: {enums:?}");
+    }
+}
+
+#[test]
+fn a_snapshot_with_an_enum_written_as_an_object_is_refused() {
+    // The snapshot schema says a string; the map form is refused when a
+    // snapshot is read too.
+    let incident = crate::fixture::replayed(HAPPY_SEV1, Playbook::default()).remove(0);
+    let good = serde_json::to_value(incident.snapshot()).unwrap();
+    assert!(serde_json::from_value::<Snapshot>(good.clone()).is_ok());
+    for field in ["severity", "phase"] {
+        let mut bad = good.clone();
+        let name = bad[field].as_str().unwrap().to_owned();
+        bad[field] = json!({ name: null });
+        let err = serde_json::from_value::<Snapshot>(bad).unwrap_err();
+        assert!(
+            err.to_string().contains("expected one of"),
+            "{field}: {err}"
+        );
+    }
 }

@@ -243,3 +243,65 @@ fn the_rendered_postmortem_in_the_readme_is_the_golden_one() {
         "the README's update is not the first rendered one"
     );
 }
+
+/// Marks a text block whose first line is `$ incident ARGS` and whose other
+/// lines are what that prints.
+const OUTPUT_MARKER: &str =
+    "<!-- the output of the command below; tests/it/readme.rs runs it and compares -->";
+
+/// The README's checked blocks: (arguments, the output shown).
+fn checked_blocks(readme: &str) -> Vec<(Vec<String>, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != OUTPUT_MARKER {
+            continue;
+        }
+        assert_eq!(
+            lines.next(),
+            Some("```text"),
+            "a checked block is a text block"
+        );
+        let command = lines.next().unwrap();
+        let args = command
+            .strip_prefix("$ incident ")
+            .unwrap_or_else(|| panic!("a checked block starts with `$ incident `: {command}"));
+        let args = args.split_whitespace().map(str::to_owned).collect();
+        let mut shown = String::new();
+        for l in lines.by_ref().take_while(|l| *l != "```") {
+            shown.push_str(l);
+            shown.push('\n');
+        }
+        blocks.push((args, shown));
+    }
+    blocks
+}
+
+/// The report as of a time and the public updates the README shows are what
+/// the tool prints today.
+#[test]
+fn the_readme_shows_real_output() {
+    let blocks = checked_blocks(&readme());
+    assert!(blocks.len() >= 3, "only {} checked blocks", blocks.len());
+    let shown: Vec<String> = blocks.iter().map(|(a, _)| a.join(" ")).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|a| a.starts_with("report --now") && a.contains("github"))
+    );
+    assert!(shown.iter().any(|a| a.contains("--audience public")));
+    for (args, want) in blocks {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(&args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let got = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            got,
+            want,
+            "README.md's output of `incident {}` is stale",
+            args.join(" ")
+        );
+    }
+}

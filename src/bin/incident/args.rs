@@ -51,8 +51,9 @@ pub enum Cmd {
         what: RenderCmd,
     },
     /// Report on each incident of a command stream: the first 15 minutes,
-    /// overdue and late updates, the response target, durations, open
-    /// follow-ups.
+    /// overdue and late updates (public and internal), the response target,
+    /// mitigations and their outcomes, exceptions accepted at resolve,
+    /// durations by true times, open follow-ups.
     #[command(mut_arg("playbook", |a| a.help(
         "A playbook JSON document (default: the seed playbook); its \
          `utc_offset` sets the day of SEV2's \"same-day mitigation\""

@@ -26,16 +26,24 @@
 //! - *Updates.* An update is late when it came after the time the update
 //!   before it promised. The next update is overdue when `now` is past the
 //!   time the last update promised and the incident is not closed.
-//! - *Durations* run from the declaration to the first mitigation, the first
-//!   monitoring and the closing, and to the last resolution while the
-//!   incident is resolved or closed (a reopened incident is not resolved).
-//!   "Impact to declaration" uses the impact's start as it stands now.
+//! - *Durations* by true times run from the impact's start (as it stands
+//!   now) to its detection (`detected_at`, else the declaration), to the
+//!   first mitigation that counts (the same reading as for the targets: not
+//!   ended as `no_effect` or `made_worse`, at its `occurred_at` when given),
+//!   to the resolution and the closing; time to declare runs from the
+//!   detection to the declaration. The recorded durations run from the
+//!   declaration to the first `start_mitigation` recorded (any outcome), the
+//!   first monitoring and the closing. Both use the last resolution, while
+//!   the incident is resolved or closed (a reopened incident is not resolved).
+//! - *Updates* are also counted per audience, public and internal, each
+//!   audience's promises held against its own next update.
 //! - *Open follow-ups*: the postmortem's action items not `done` whose due
 //!   day has passed at `now` in the playbook's time zone.
 
 mod durations;
 mod first_minutes;
 mod follow_ups;
+mod mitigations;
 mod phase_span;
 mod targets;
 mod text;
@@ -47,12 +55,14 @@ use serde::Serialize;
 pub use durations::Durations;
 pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
 pub use follow_ups::FollowUp;
+pub use mitigations::MitigationReport;
 pub use phase_span::PhaseSpan;
 pub use targets::TargetReport;
 pub use text::human_duration;
 pub use timeliness::Timeliness;
-pub use updates::{LateUpdate, UpdatesReport};
+pub use updates::{AudienceUpdates, LateUpdate, UpdatesReport};
 
+use crate::exception::AcceptedException;
 use crate::incident::{Incident, IncidentId, Phase};
 use crate::playbook::Playbook;
 use crate::severity::Severity;
@@ -106,6 +116,16 @@ pub struct IncidentReport {
     pub durations: Durations,
     /// Action items past due and not done.
     pub open_follow_ups: Vec<FollowUp>,
+    /// Every mitigation, by number, with how it went and whether it is
+    /// still in effect.
+    pub mitigations: Vec<MitigationReport>,
+    /// The numbers of the temporary measures still in effect (a disabled
+    /// dependency, a paused rollout, a blocked endpoint), to undo before
+    /// closing.
+    pub temporary_measures_in_effect: Vec<u64>,
+    /// The failing verification checks accepted at a `resolve`: which, who
+    /// accepted it and why.
+    pub accepted_exceptions: Vec<AcceptedException>,
 }
 
 impl IncidentReport {
@@ -113,6 +133,7 @@ impl IncidentReport {
     /// history, also what was recorded after `now`; for the report as it
     /// stood at a time, [`IncidentReport::as_of`].
     pub fn new(incident: &Incident, playbook: &Playbook, now: Timestamp) -> IncidentReport {
+        let mitigations = MitigationReport::all(incident);
         IncidentReport {
             incident_id: incident.id(),
             title: incident.title().clone(),
@@ -126,6 +147,13 @@ impl IncidentReport {
             targets: TargetReport::all(incident, playbook, now),
             durations: Durations::of(incident),
             open_follow_ups: FollowUp::overdue(incident, playbook, now),
+            temporary_measures_in_effect: mitigations
+                .iter()
+                .filter(|m| m.is_temporary_in_effect())
+                .map(|m| m.number)
+                .collect(),
+            mitigations,
+            accepted_exceptions: incident.accepted_exceptions().to_vec(),
         }
     }
 

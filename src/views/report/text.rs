@@ -3,7 +3,11 @@
 use std::fmt;
 
 use super::timeliness::Timeliness;
-use super::{Durations, FollowUp, IncidentReport, StepReport, TargetReport, UpdatesReport};
+use super::{
+    AudienceUpdates, Durations, FollowUp, IncidentReport, LateUpdate, MitigationReport, StepReport,
+    TargetReport, UpdatesReport,
+};
+use crate::exception::AcceptedException;
 
 /// A duration for people: `45s`, `15m`, `1h 05m`, `2d 03h 10m`; negative
 /// with a leading `-`.
@@ -55,6 +59,10 @@ impl fmt::Display for IncidentReport {
             write_target(f, t)?;
         }
         writeln!(f)?;
+        write_mitigations(f, &self.mitigations)?;
+        writeln!(f)?;
+        write_exceptions(f, &self.accepted_exceptions)?;
+        writeln!(f)?;
         write_durations(f, &self.durations)?;
         writeln!(f)?;
         write_follow_ups(f, &self.open_follow_ups)
@@ -98,13 +106,100 @@ fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
         writeln!(f, "  no update came later than promised")?;
     }
     for l in &u.late {
+        write_late(f, "  update", l)?;
+    }
+    // With one audience only, its rhythm is the one above: say it once.
+    let both = u.public.count > 0 && u.internal.count > 0;
+    write_audience(f, "public", &u.public, both)?;
+    write_audience(f, "internal", &u.internal, both)
+}
+
+fn write_late(f: &mut fmt::Formatter<'_>, lead: &str, l: &LateUpdate) -> fmt::Result {
+    writeln!(
+        f,
+        "{lead} {} at {} was late by {} (promised {})",
+        l.index + 1,
+        l.at,
+        human_duration(l.late_seconds),
+        l.promised
+    )
+}
+
+fn write_audience(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    a: &AudienceUpdates,
+    with_late: bool,
+) -> fmt::Result {
+    write!(f, "  {name}: {} posted", a.count)?;
+    if let Some(last) = a.last_at {
+        write!(f, ", last at {last}")?;
+    }
+    if with_late && a.count > 1 && a.late.is_empty() {
+        write!(f, "; none later than the {name} update before promised")?;
+    }
+    writeln!(f)?;
+    for l in a.late.iter().filter(|_| with_late) {
+        write_late(f, &format!("    {name} update"), l)?;
+    }
+    Ok(())
+}
+
+fn write_mitigations(f: &mut fmt::Formatter<'_>, all: &[MitigationReport]) -> fmt::Result {
+    writeln!(f, "Mitigations")?;
+    if all.is_empty() {
+        writeln!(f, "  none started")?;
+    }
+    for m in all {
+        let temporary = if m.temporary { " (temporary)" } else { "" };
+        write!(
+            f,
+            "  {}. {}{temporary}: started {}",
+            m.number, m.description, m.started_at
+        )?;
+        if m.recorded_at != m.started_at {
+            write!(f, " (recorded {})", m.recorded_at)?;
+        }
+        match (m.ended_at, m.outcome) {
+            (Some(at), Some(outcome)) => {
+                write!(f, "; ended {at}: {}", outcome.as_str().replace('_', " "))?;
+                if let Some(note) = &m.note {
+                    write!(f, " ({note})")?;
+                }
+                writeln!(f)?;
+            }
+            _ => writeln!(f, "; in effect")?,
+        }
+    }
+    let temporary: Vec<String> = all
+        .iter()
+        .filter(|m| m.is_temporary_in_effect())
+        .map(|m| format!("{}. {}", m.number, m.description))
+        .collect();
+    if temporary.is_empty() {
+        writeln!(f, "  temporary measures in effect: none")
+    } else {
         writeln!(
             f,
-            "  update {} at {} was late by {} (promised {})",
-            l.index + 1,
-            l.at,
-            human_duration(l.late_seconds),
-            l.promised
+            "  temporary measures in effect: {}",
+            temporary.join("; ")
+        )
+    }
+}
+
+fn write_exceptions(f: &mut fmt::Formatter<'_>, all: &[AcceptedException]) -> fmt::Result {
+    writeln!(f, "Exceptions accepted at resolve")?;
+    if all.is_empty() {
+        writeln!(f, "  none")?;
+    }
+    for e in all {
+        writeln!(
+            f,
+            "  {} failing, accepted by {} at {}: {}",
+            e.check(),
+            e.accepted_by(),
+            e.at(),
+            e.reason()
         )?;
     }
     Ok(())
@@ -128,7 +223,33 @@ fn write_target(f: &mut fmt::Formatter<'_>, t: &TargetReport) -> fmt::Result {
 }
 
 fn write_durations(f: &mut fmt::Formatter<'_>, d: &Durations) -> fmt::Result {
-    writeln!(f, "Durations")?;
+    writeln!(f, "Durations by true times")?;
+    let rows = [
+        (
+            "to detect (impact start → detected)",
+            Some(d.impact_to_detection_seconds),
+        ),
+        (
+            "to declare (detected → declared)",
+            Some(d.detection_to_declaration_seconds),
+        ),
+        (
+            "to mitigate (impact start → mitigation)",
+            d.impact_to_mitigation_seconds,
+        ),
+        (
+            "to resolve (impact start → resolved)",
+            d.impact_to_resolved_seconds,
+        ),
+        (
+            "to close (impact start → closed)",
+            d.impact_to_closed_seconds,
+        ),
+    ];
+    for (label, seconds) in rows {
+        writeln!(f, "  {label:<42}{}", opt_duration(seconds))?;
+    }
+    writeln!(f, "Durations as recorded")?;
     let rows = [
         (
             "impact start → declaration",
@@ -146,7 +267,7 @@ fn write_durations(f: &mut fmt::Formatter<'_>, d: &Durations) -> fmt::Result {
         ("declaration → closed", d.declaration_to_closed_seconds),
     ];
     for (label, seconds) in rows {
-        writeln!(f, "  {label:<29}{}", opt_duration(seconds))?;
+        writeln!(f, "  {label:<42}{}", opt_duration(seconds))?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::seconds;
+use crate::comms::{Audience, CommsUpdate};
 use crate::incident::{Incident, Phase};
 use crate::time::Timestamp;
 
@@ -34,6 +35,60 @@ pub struct UpdatesReport {
     pub overdue_seconds: Option<i64>,
     /// Every update that came later than promised.
     pub late: Vec<LateUpdate>,
+    /// The public updates (what a status page shows), their rhythm on its own.
+    pub public: AudienceUpdates,
+    /// The internal updates, their rhythm on its own.
+    pub internal: AudienceUpdates,
+}
+
+/// The updates for one audience, each promise held against the next update
+/// for the same audience: a status page's reader waits for the next public
+/// update, whatever was posted internally meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct AudienceUpdates {
+    /// How many were posted.
+    pub count: usize,
+    /// When the last one was posted.
+    pub last_at: Option<Timestamp>,
+    /// Every one that came after the time the one before it (for the same
+    /// audience) promised; `index` is its position among all updates.
+    pub late: Vec<LateUpdate>,
+}
+
+impl AudienceUpdates {
+    fn of(updates: &[CommsUpdate], audience: Audience) -> AudienceUpdates {
+        let mine: Vec<(usize, &CommsUpdate)> = updates
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.audience() == audience)
+            .collect();
+        AudienceUpdates {
+            count: mine.len(),
+            last_at: mine.last().map(|(_, u)| u.at()),
+            late: late_in(&mine),
+        }
+    }
+}
+
+/// The updates of `chain` (with their positions among all updates) that
+/// came after the time the one before them in `chain` promised.
+fn late_in(chain: &[(usize, &CommsUpdate)]) -> Vec<LateUpdate> {
+    chain
+        .windows(2)
+        .filter_map(|w| match w {
+            [(_, prev), (index, next)] => prev
+                .next_update()
+                .filter(|promised| next.at() > *promised)
+                .map(|promised| LateUpdate {
+                    index: *index,
+                    at: next.at(),
+                    promised,
+                    late_seconds: seconds(promised, next.at()),
+                }),
+            _ => None,
+        })
+        .collect()
 }
 
 impl UpdatesReport {
@@ -51,22 +106,8 @@ impl UpdatesReport {
     /// ```
     pub fn of(incident: &Incident, now: Timestamp) -> UpdatesReport {
         let updates = incident.updates();
-        let late = updates
-            .windows(2)
-            .enumerate()
-            .filter_map(|(i, w)| match w {
-                [prev, next] => prev
-                    .next_update()
-                    .filter(|promised| next.at() > *promised)
-                    .map(|promised| LateUpdate {
-                        index: i + 1,
-                        at: next.at(),
-                        promised,
-                        late_seconds: seconds(promised, next.at()),
-                    }),
-                _ => None,
-            })
-            .collect();
+        let all: Vec<(usize, &CommsUpdate)> = updates.iter().enumerate().collect();
+        let late = late_in(&all);
         let last = updates.last();
         let next_due = last.and_then(|u| u.next_update());
         let overdue_seconds = next_due
@@ -78,6 +119,8 @@ impl UpdatesReport {
             next_due,
             overdue_seconds,
             late,
+            public: AudienceUpdates::of(updates, Audience::Public),
+            internal: AudienceUpdates::of(updates, Audience::Internal),
         }
     }
 }

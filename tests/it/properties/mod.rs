@@ -18,7 +18,9 @@
 //! - Round trips: snapshots through JSON and `Incident::load`, commands
 //!   through JSON, every command delivered twice, histories replayed.
 //! - The exported command schema accepts every command the crate accepts,
-//!   and both refuse structural corruptions.
+//!   and both refuse structural corruptions; every line the crate reads,
+//!   mutated from valid ones in the shapes that matter, validates against it
+//!   but for what the rules judge (`properties/shapes.rs`).
 //!
 //! Cases per property: `PROPTEST_CASES` (default 256, what CI runs). Failures
 //! are kept in `proptest-regressions/properties.txt` and replayed first.
@@ -30,7 +32,9 @@ mod invariants;
 mod lifecycle;
 mod model;
 mod scenario;
-mod support;
+#[cfg(feature = "schema")]
+mod shapes;
+pub(crate) mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -530,6 +534,79 @@ proptest! {
             h.scene.sent.push((good.incident, good.line, true));
         }
     }
+}
+
+/// The schema errors of `line` that no rule explains (`properties/shapes.rs`).
+#[cfg(feature = "schema")]
+fn unexplained(line: &Value) -> Vec<String> {
+    command_schema()
+        .iter_errors(line)
+        .filter(|e| !shapes::a_rules_error(e))
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Valid lines of every shape, mutated by `properties/shapes.rs`.
+#[cfg(feature = "schema")]
+fn corpus() -> &'static [Value] {
+    static CORPUS: std::sync::LazyLock<Vec<Value>> =
+        std::sync::LazyLock::new(crate::hostile::parsed_lines_by_shape);
+    &CORPUS
+}
+
+#[cfg(feature = "schema")]
+proptest! {
+    #![proptest_config(config())]
+
+    /// Accepted ⇒ schema-valid (issue 10 §8): every line the crate reads as
+    /// a command validates against the command schema but for what the
+    /// rules judge; every line it applies validates whole.
+    #[test]
+    fn every_line_the_crate_reads_validates_against_the_schema(
+        base in any::<prop::sample::Index>(),
+        seed in any::<u64>(),
+        count in 1usize..=4,
+    ) {
+        let mut dice = support::Dice::new(seed);
+        let (v, done) = shapes::mutated(base.get(corpus()), &mut dice, count);
+        let line = v.to_string();
+        if parse_command(&line).is_ok() {
+            let errors = unexplained(&v);
+            prop_assert!(errors.is_empty(), "read by the crate after {done:?}, refused by the schema: {line}\n{errors:#?}");
+        }
+        if let Ok(Outcome::Applied { .. }) = Incidents::new(Playbook::default()).handle_json(&line) {
+            let errors: Vec<String> = command_schema().iter_errors(&v).map(|e| e.to_string()).collect();
+            prop_assert!(errors.is_empty(), "applied after {done:?}, refused by the schema: {line}\n{errors:#?}");
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+#[test]
+fn the_rules_errors_are_only_those_of_texts_lists_and_missing_parts() {
+    use serde_json::json;
+    let with_at = |v: &Value, path: &str, new: Value| {
+        let mut v = v.clone();
+        *support::at_json_path(&mut v, path) = new;
+        v
+    };
+    // An enum as a one-key object, an object as an array: no rule's, so
+    // the property fails on them (as it did before the crate refused them).
+    let declare = corpus().iter().find(|v| v["type"] == "declare").unwrap();
+    let one_key = with_at(declare, "severity", json!({"SEV3": null}));
+    assert!(!unexplained(&one_key).is_empty());
+    let array = with_at(declare, "update", json!(["investigating", "x"]));
+    assert!(!unexplained(&array).is_empty());
+    // A blank title, a missing update: the rules' (field-empty, update-required).
+    let blank = with_at(declare, "title", json!(" "));
+    assert!(unexplained(&blank).is_empty(), "{:?}", unexplained(&blank));
+    let mut missing = declare.clone();
+    missing.as_object_mut().unwrap().remove("update");
+    assert!(
+        unexplained(&missing).is_empty(),
+        "{:?}",
+        unexplained(&missing)
+    );
 }
 
 /// The generator, run against the model alone (the properties above hold

@@ -270,13 +270,11 @@ fn update_rules(
         }
         Some(_) => {}
     }
-    match text(u.get("owner"), NAME) {
-        Text::Ok(owner) => {
-            if !roles.values().any(|holder| *holder == owner) {
-                r.insert("update-owner-not-assigned");
-            }
-        }
-        other => push_text(r, &other, "field-empty"),
+    push_text(r, &text(u.get("owner"), NAME), "field-empty");
+    if let Some(owner) = given(u.get("owner"))
+        && !roles.values().any(|holder| *holder == owner)
+    {
+        r.insert("update-owner-not-assigned");
     }
 }
 
@@ -308,13 +306,9 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
         push_text(&mut own, &text(Some(e), SHORT), "field-empty");
     }
     for d in list(v, "affected_dependencies") {
-        match text(Some(d), NAME) {
-            Text::Ok(name) => {
-                if dependency(&name).is_none() {
-                    r.insert("unknown-dependency");
-                }
-            }
-            other => push_text(&mut own, &other, "field-empty"),
+        push_text(&mut own, &text(Some(d), NAME), "field-empty");
+        if given(Some(d)).is_some_and(|name| dependency(&name).is_none()) {
+            r.insert("unknown-dependency");
         }
     }
     let usable = own.is_empty();
@@ -357,26 +351,26 @@ fn mitigation_rules(r: &mut Rules, m: &Value) {
     };
     match str_of(m, "kind").expect("a generated mitigation kind") {
         "rollback_image" => {
-            let from = short(r, "from_tag");
-            let to = short(r, "to_tag");
-            if let (Text::Ok(a), Text::Ok(b)) = (from, to)
+            short(r, "from_tag");
+            short(r, "to_tag");
+            if let (Some(a), Some(b)) = (given(m.get("from_tag")), given(m.get("to_tag")))
                 && a == b
             {
                 r.insert("rollback-same-tag");
             }
         }
-        "disable_dependency" => match text(m.get("dependency"), NAME) {
-            Text::Ok(name) => match dependency(&name) {
-                None => {
+        "disable_dependency" => {
+            push_text(r, &text(m.get("dependency"), NAME), "field-empty");
+            match given(m.get("dependency")).map(|name| dependency(&name)) {
+                Some(None) => {
                     r.insert("unknown-dependency");
                 }
-                Some(false) => {
+                Some(Some(false)) => {
                     r.insert("dependency-not-optional");
                 }
-                Some(true) => {}
-            },
-            other => push_text(r, &other, "field-empty"),
-        },
+                Some(Some(true)) | None => {}
+            }
+        }
         "revert_config" => {
             short(r, "change");
         }
@@ -439,13 +433,9 @@ fn verification_rules(r: &mut Rules, v: Option<&Value>, impact: &ImpactM) {
         r.insert("field-too-long");
     }
     for d in deps {
-        match text(d.get("name"), NAME) {
-            Text::Ok(name) => {
-                if dependency(&name).is_none() {
-                    r.insert("unknown-dependency");
-                }
-            }
-            other => push_text(r, &other, "field-empty"),
+        push_text(r, &text(d.get("name"), NAME), "field-empty");
+        if given(d.get("name")).is_some_and(|name| dependency(&name).is_none()) {
+            r.insert("unknown-dependency");
         }
     }
     for affected in &impact.deps {
@@ -738,7 +728,10 @@ impl Inc {
                 update_rules(&mut r, update, at, status_after, &roles);
             }
             "assign_role" => match text(cmd.get("person"), NAME) {
-                Text::Ok(person) => {
+                // A name over the limit is still judged by the role rules.
+                t @ (Text::Ok(_) | Text::TooLong) => {
+                    push_text(&mut r, &t, "field-empty");
+                    let person = given(cmd.get("person")).expect("a name");
                     let mut roles = self.roles.clone();
                     roles.insert(str_of(cmd, "role").expect("a role").to_owned(), person);
                     role_rules(&mut r, &roles, self.severity, &[]);
@@ -776,14 +769,12 @@ impl Inc {
                 mitigation_rules(&mut r, &cmd["mitigation"]);
                 update_rules(&mut r, update, at, status_after, &self.roles);
             }
-            "lift_block" => match text(cmd.get("endpoint"), SHORT) {
-                Text::Ok(e) => {
-                    if !self.blocked.contains(&e) {
-                        r.insert("no-such-block");
-                    }
+            "lift_block" => {
+                push_text(&mut r, &text(cmd.get("endpoint"), SHORT), "field-empty");
+                if given(cmd.get("endpoint")).is_some_and(|e| !self.blocked.contains(&e)) {
+                    r.insert("no-such-block");
                 }
-                other => push_text(&mut r, &other, "field-empty"),
-            },
+            }
             "resolve" => {
                 verification_rules(&mut r, cmd.get("verification"), &self.impact);
                 if self.peak <= 2 && self.checks.len() < CHECKS.len() {

@@ -133,6 +133,14 @@ pub fn text(v: Option<&Value>, max: usize) -> Text {
     }
 }
 
+/// The text a rule other than the text's own judges: any non-blank string,
+/// also one over its limit (issue 10 §8).
+pub fn given(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .filter(|s| !is_blank(s))
+        .map(str::to_owned)
+}
+
 /// A JSON number as a version: JSON Schema's `integer` is any number
 /// without a fractional part (`3`, `3.0`, `3e0`); one beyond `u64` is no
 /// incident's version (saturated here so that it conflicts).
@@ -388,3 +396,58 @@ pub const PM_SECTIONS: [&str; 5] = [
     "what_worked",
     "what_did_not_work",
 ];
+
+/// Every value inside `v` with its path as the crate reports it
+/// (`postmortem.timeline[1].at`), `v` itself excluded.
+pub fn json_paths(v: &Value) -> Vec<(String, &Value)> {
+    fn walk<'a>(v: &'a Value, here: &str, out: &mut Vec<(String, &'a Value)>) {
+        let children: Vec<(String, &Value)> = match v {
+            // A key that a path cannot spell is left out (mutated lines
+            // have some: `{"2026.05.04-1": null}`).
+            Value::Object(map) => map
+                .iter()
+                .filter(|(k, _)| !k.is_empty() && !k.contains(['.', '[', ']']))
+                .map(|(k, c)| {
+                    (
+                        if here.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{here}.{k}")
+                        },
+                        c,
+                    )
+                })
+                .collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("{here}[{i}]"), c))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (path, child) in children {
+            out.push((path.clone(), child));
+            walk(child, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, "", &mut out);
+    out
+}
+
+/// The value at a path of [`json_paths`], for changing it.
+pub fn at_json_path<'a>(v: &'a mut Value, path: &str) -> &'a mut Value {
+    let mut v = v;
+    for part in path.split('.') {
+        let (key, indices) = part.split_once('[').unwrap_or((part, ""));
+        if !key.is_empty() {
+            v = v.get_mut(key).unwrap();
+        }
+        for index in indices.split('[').filter(|s| !s.is_empty()) {
+            v = v
+                .get_mut(index.trim_end_matches(']').parse::<usize>().unwrap())
+                .unwrap();
+        }
+    }
+    v
+}

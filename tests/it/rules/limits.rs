@@ -239,6 +239,20 @@ fn limited_fields() -> Vec<Limited> {
     fields
 }
 
+/// The rules besides `field-too-long` that an overlong value at `path`
+/// breaks in [`limited_fields`]'s commands: a value over its limit is still
+/// judged by the other rules that can judge it (issue 10 §8). No catalogue
+/// name and no blocked endpoint is that long.
+fn also_broken(path: &str) -> &'static [Rule] {
+    match path {
+        "impact.affected_dependencies[0]"
+        | "mitigation.dependency"
+        | "verification.dependencies[1].name" => &[Rule::UnknownDependency],
+        "endpoint" => &[Rule::NoSuchBlock],
+        _ => &[],
+    }
+}
+
 #[test]
 fn every_length_class_holds_its_limit_counting_unicode_scalar_values() {
     // ASCII, two-byte, and four-byte (two UTF-16 units) characters: the
@@ -262,9 +276,13 @@ fn every_length_class_holds_its_limit_counting_unicode_scalar_values() {
             }
             let (mut s, over) = (limited.build)(value(limited.max + 1));
             let before = s.state();
+            let mut expected = vec![Rule::FieldTooLong];
+            if limited.item.is_none() {
+                expected.extend(also_broken(limited.path));
+            }
             match s.send(&over) {
                 Err(r)
-                    if r.rules() == [Rule::FieldTooLong]
+                    if r.rules() == expected
                         && r.iter().any(|v| v.path() == Some(limited.path)) => {}
                 other => failures.push(format!("{what} over the limit: {other:?}")),
             }
@@ -342,4 +360,141 @@ fn a_role_given_a_name_that_is_too_long_is_not_also_missing() {
         [Rule::FieldTooLong, Rule::Sev1ScribeNotCommander]
     );
     s.accept(&declare);
+}
+
+/// `r` is exactly `field-too-long` at `path` then `other` at `other_path`,
+/// in catalogue order (the order of a rejection's violations).
+#[track_caller]
+fn too_long_and(r: &Rejection, path: &str, other: Rule, other_path: &str) {
+    let got: Vec<(Rule, Option<&str>)> = r.iter().map(|v| (v.rule(), v.path())).collect();
+    assert_eq!(
+        got,
+        [(Rule::FieldTooLong, Some(path)), (other, Some(other_path))],
+        "{r:#?}"
+    );
+    assert!(
+        Rule::ALL.iter().position(|x| *x == Rule::FieldTooLong)
+            < Rule::ALL.iter().position(|x| *x == other)
+    );
+}
+
+#[test]
+fn an_overlong_value_is_still_judged_by_the_other_rules() {
+    // Issue 10 §8: "A value that is over its length limit is still checked
+    // by the other rules that can judge it."
+    let name = json!("N".repeat(201));
+    let short = json!("t".repeat(2_001));
+    // An update's owner who holds no role.
+    let mut s = Scenario::declared(Severity::Sev3);
+    let update = with(&s.post_update(), "update.owner", name.clone());
+    let r = s.reject(&update);
+    too_long_and(
+        &r,
+        "update.owner",
+        Rule::UpdateOwnerNotAssigned,
+        "update.owner",
+    );
+    // … but holds one when the same command gives it the same name.
+    let change = with(
+        &s.change_severity(Severity::Sev2),
+        "update.owner",
+        name.clone(),
+    );
+    let r = s.reject(&with(&change, "roles", json!({"scribe": name.clone()})));
+    assert_eq!(r.rules(), [Rule::FieldTooLong], "{r:#?}");
+    // A public update by someone who is not the communications owner.
+    let mut s = Scenario::declared(Severity::Sev1);
+    let public = with(&s.post_update(), "update.audience", json!("public"));
+    let r = s.reject(&with(&public, "update.owner", name.clone()));
+    assert_eq!(
+        r.rules(),
+        [
+            Rule::FieldTooLong,
+            Rule::UpdateOwnerNotAssigned,
+            Rule::PublicUpdateNotByCommsOwner
+        ],
+        "{r:#?}"
+    );
+    // A rollback to the tag that is running.
+    let mut s = Scenario::triaged(Severity::Sev3);
+    let rollback = with(&s.rollback(), "mitigation.from_tag", short.clone());
+    let r = s.reject(&with(&rollback, "mitigation.to_tag", short.clone()));
+    let got: Vec<(Rule, Option<&str>)> = r.iter().map(|v| (v.rule(), v.path())).collect();
+    assert_eq!(
+        got,
+        [
+            (Rule::FieldTooLong, Some("mitigation.from_tag")),
+            (Rule::FieldTooLong, Some("mitigation.to_tag")),
+            (Rule::RollbackSameTag, Some("mitigation.to_tag")),
+        ],
+        "{r:#?}"
+    );
+    // A lift of an endpoint that is not blocked.
+    let mut s = Scenario::triaged(Severity::Sev3);
+    let lift = with(&s.lift_block(), "endpoint", short.clone());
+    let r = s.reject(&lift);
+    too_long_and(&r, "endpoint", Rule::NoSuchBlock, "endpoint");
+    // A dependency the catalogue does not have.
+    let mut s = Scenario::triaged(Severity::Sev3);
+    let disable = s.start_mitigation(json!({"kind": "disable_dependency", "dependency": name}));
+    let r = s.reject(&disable);
+    too_long_and(
+        &r,
+        "mitigation.dependency",
+        Rule::UnknownDependency,
+        "mitigation.dependency",
+    );
+    let mut s = Scenario::new(Severity::Sev3);
+    let declare = with(&s.declare(), "impact.affected_dependencies", json!([name]));
+    let r = s.reject(&declare);
+    too_long_and(
+        &r,
+        "impact.affected_dependencies[0]",
+        Rule::UnknownDependency,
+        "impact.affected_dependencies[0]",
+    );
+}
+
+#[test]
+fn an_overlong_exception_or_role_is_still_judged() {
+    let name = json!("N".repeat(201));
+    let short = json!("c".repeat(2_001));
+    // An exception for a check that does not exist, accepted by someone who
+    // is not the commander.
+    let mut s = Scenario::in_phase(Severity::Sev2, Phase::Monitoring);
+    let resolve = super::resolving::resolve_accepting_lost_data(&mut s);
+    let r = s.reject(&with(&resolve, "exceptions[0].check", short));
+    // The lost data is no longer excused, so its check fails again.
+    let got: Vec<(Rule, Option<&str>)> = r.iter().map(|v| (v.rule(), v.path())).collect();
+    assert_eq!(
+        got,
+        [
+            (Rule::FieldTooLong, Some("exceptions[0].check")),
+            (Rule::VerificationData, Some("verification.data")),
+            (Rule::ExceptionUnknownCheck, Some("exceptions[0].check")),
+        ],
+        "{r:#?}"
+    );
+    let r = s.reject(&with(&resolve, "exceptions[0].accepted_by", name.clone()));
+    too_long_and(
+        &r,
+        "exceptions[0].accepted_by",
+        Rule::ExceptionNotByCommander,
+        "exceptions[0].accepted_by",
+    );
+    // `assign_role`: a SEV1 communications owner who is not the engineering
+    // lead, as in `declare`'s roles.
+    let mut s = Scenario::declared(Severity::Sev1);
+    let assign = s.assign_role("communications_owner", "x");
+    let r = s.reject(&with(&assign, "person", name.clone()));
+    too_long_and(
+        &r,
+        "person",
+        Rule::Sev1CommsByEngineeringLead,
+        "roles.communications_owner",
+    );
+    // An overlong commander is named: not `commander-required`.
+    let assign = s.assign_role("commander", "x");
+    let r = s.reject(&with(&assign, "person", name));
+    assert_only(&r, Rule::FieldTooLong, Some("person"));
 }

@@ -111,7 +111,7 @@ fn lost_data() -> Value {
 
 /// A truthful `resolve` of a data incident whose partial delete remains,
 /// accepted by the commander.
-fn resolve_accepting_lost_data(s: &mut Scenario) -> Value {
+pub(super) fn resolve_accepting_lost_data(s: &mut Scenario) -> Value {
     let mut resolve = s.resolve();
     set(
         &mut resolve,
