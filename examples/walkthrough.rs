@@ -19,50 +19,53 @@
 use std::error::Error;
 
 use incident_playbook::{
-    ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, DataChecks,
-    Declare, DependencyCheck, EndpointCheck, FrontendChecks, Guardrail, HealthChecks, ImpactFlag,
-    ImpactInput, Incident, IncidentReport, MitigationInput, Outcome, PhaseSpan, Playbook,
-    PostmortemInput, PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve,
-    RolesInput, Rule, Severity, Snapshot, StartMitigation, SubmitPostmortem, Surface,
-    TimelineEntryInput, Timestamp, TriageCheck, UpdateInput, Uuid, Verification, human_duration,
+    ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandId,
+    DataChecks, Declare, Guardrail, HealthChecks, ImpactFlag, ImpactInput, Incident, IncidentId,
+    IncidentReport, MitigationInput, Outcome, PhaseSpan, Playbook, PostmortemInput,
+    PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve, RolesInput, Rule, Severity,
+    Snapshot, StartMitigation, SubmitPostmortem, Surface, Timestamp, TriageCheck, UpdateInput,
+    Uuid, Verification, human_duration,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 /// The incident's id. Real senders make one per incident (a UUID v4 or v7).
-const INCIDENT: Uuid = Uuid::from_u128(0x0196_9a3c_5f00_7a11_9c3e_5b7d_2e41_0c0d);
+const INCIDENT: IncidentId =
+    IncidentId::new(Uuid::from_u128(0x0196_9a3c_5f00_7a11_9c3e_5b7d_2e41_0c0d));
 
 pub fn main() -> Result {
     let mut walk = Walkthrough::declare(
         "2026-05-04T09:05:00Z",
         "Ada, on call, sees upload errors after this morning's deploy and declares a SEV2.",
-        Declare {
-            title: text("Document uploads failing after deploy 2026.05.04-1"),
-            severity: Severity::Sev2,
-            impact: Some(ImpactInput {
-                environment: text("production"),
-                users: text("Tenants uploading documents"),
-                feature: text("Document upload"),
-                started_at: Some(at("2026-05-04T09:00:00Z")?),
-                flags: Some(vec![ImpactFlag::MajorFeatureBroken]),
-                surfaces: Some(vec![Surface::Api]),
-                affected_endpoints: Some(vec!["/api/documents".into()]),
-                affected_dependencies: Some(vec!["Blob Storage".into()]),
-                ..ImpactInput::default()
-            }),
-            roles: Some(RolesInput {
-                commander: text("Ada"),
-                technical_lead: text("Grace"),
-                ..RolesInput::default()
-            }),
-            update: update(
+        Declare::new(
+            "Document uploads failing after deploy 2026.05.04-1",
+            Severity::Sev2,
+        )
+        .impact(
+            ImpactInput::new(
+                "production",
+                "Tenants uploading documents",
+                "Document upload",
+            )
+            .started_at("2026-05-04T09:00:00Z".parse()?)
+            .flags([ImpactFlag::MajorFeatureBroken])
+            .surfaces([Surface::Api])
+            .affected_endpoints(["/api/documents"])
+            .affected_dependencies(["Blob Storage"]),
+        )
+        .roles(
+            RolesInput::default()
+                .commander("Ada")
+                .technical_lead("Grace"),
+        )
+        .update(
+            UpdateInput::new(
                 "Document uploads fail with HTTP 503 for some tenants",
                 "Checking deploy 2026.05.04-1",
                 "Ada",
-                Some("2026-05-04T09:35:00Z"),
-            )?,
-            detected_at: None,
-        },
+            )
+            .next_update("2026-05-04T09:35:00Z".parse()?),
+        ),
     )?;
 
     walk.say(
@@ -99,41 +102,34 @@ pub fn main() -> Result {
         walk.accept_quietly(
             time,
             &format!("{check}: {finding}"),
-            RecordCheck {
-                check,
-                finding: text(finding),
-            },
+            RecordCheck::new(check, finding),
         )?;
     }
 
     // The logs change the picture: every tenant, and failed uploads leave
     // re-queued jobs behind, so the impact now concerns data as well.
-    let sev1_impact = ImpactInput {
-        environment: text("production"),
-        users: text("All tenants"),
-        feature: text("Document upload"),
-        started_at: Some(at("2026-05-04T09:00:00Z")?),
-        flags: Some(vec![ImpactFlag::BroadOutage]),
-        surfaces: Some(vec![Surface::Api, Surface::Frontend, Surface::Data]),
-        affected_endpoints: Some(vec!["/api/documents".into()]),
-        affected_dependencies: Some(vec!["Blob Storage".into()]),
-        ..ImpactInput::default()
-    };
+    let sev1_impact = ImpactInput::new("production", "All tenants", "Document upload")
+        .started_at("2026-05-04T09:00:00Z".parse()?)
+        .flags([ImpactFlag::BroadOutage])
+        .surfaces([Surface::Api, Surface::Frontend, Surface::Data])
+        .affected_endpoints(["/api/documents"])
+        .affected_dependencies(["Blob Storage"]);
+    let escalate = ChangeSeverity::new(
+        Severity::Sev1,
+        "Uploads fail for every tenant; failed uploads re-queue OCR jobs",
+    )
+    .impact(sev1_impact);
     walk.refuse(
         "2026-05-04T09:12:00Z",
         "Ada escalates to SEV1: no tenant can upload, and failed uploads re-queue jobs.",
-        ChangeSeverity {
-            severity: Severity::Sev1,
-            reason: text("Uploads fail for every tenant; failed uploads re-queue OCR jobs"),
-            update: update(
+        escalate.clone().update(
+            UpdateInput::new(
                 "No tenant can upload documents",
                 "Preparing a rollback of 2026.05.04-1",
                 "Ada",
-                Some("2026-05-04T09:45:00Z"),
-            )?,
-            roles: None,
-            impact: Some(sev1_impact.clone()),
-        },
+            )
+            .next_update("2026-05-04T09:45:00Z".parse()?),
+        ),
         &[Rule::Sev1NeedsScribe, Rule::Sev1CommsByEngineeringLead],
         "A SEV1 needs a named scribe, and its comms belong to the engineering lead. \
          Neither is named, so the incident stays a SEV2.",
@@ -142,35 +138,30 @@ pub fn main() -> Result {
     walk.accept(
         "2026-05-04T09:14:00Z",
         "Ada escalates again, naming Ken as scribe and Linus, the engineering lead, as comms owner.",
-        ChangeSeverity {
-            severity: Severity::Sev1,
-            reason: text("Uploads fail for every tenant; failed uploads re-queue OCR jobs"),
-            update: update(
-                "No tenant can upload documents; the upload page shows an error",
-                "Preparing a rollback of 2026.05.04-1",
-                "Linus",
-                Some("2026-05-04T09:45:00Z"),
-            )?,
-            roles: Some(RolesInput {
-                scribe: text("Ken"),
-                engineering_lead: text("Linus"),
-                communications_owner: text("Linus"),
-                ..RolesInput::default()
-            }),
-            impact: Some(sev1_impact),
-        },
+        escalate
+            .update(
+                UpdateInput::new(
+                    "No tenant can upload documents; the upload page shows an error",
+                    "Preparing a rollback of 2026.05.04-1",
+                    "Linus",
+                )
+                .next_update("2026-05-04T09:45:00Z".parse()?),
+            )
+            .roles(
+                RolesInput::default()
+                    .scribe("Ken")
+                    .engineering_lead("Linus")
+                    .communications_owner("Linus"),
+            ),
     )?;
 
     walk.accept(
         "2026-05-04T09:15:00Z",
         "Ken notes the rollback target.",
-        AddNote {
-            text: text(
-                "Rollback target: 2026.05.03-2, the last good image. \
-                 2026.05.04-1 changed no schema, so rolling back is safe.",
-            ),
-            occurred_at: None,
-        },
+        AddNote::new(
+            "Rollback target: 2026.05.03-2, the last good image. \
+             2026.05.04-1 changed no schema, so rolling back is safe.",
+        ),
     )?;
 
     let root_cause = "Storage client 12.4, new in 2026.05.04-1, treats HTTP 409 from Blob Storage \
@@ -179,9 +170,7 @@ pub fn main() -> Result {
     walk.refuse(
         "2026-05-04T09:16:00Z",
         "Grace thinks she has found the cause and records it.",
-        RecordRootCause {
-            text: text(root_cause),
-        },
+        RecordRootCause::new(root_cause),
         &[Rule::MitigateBeforeRca],
         "Users are still hurt and nothing has been mitigated yet: the playbook says \
          mitigate first, root-cause later.",
@@ -190,19 +179,18 @@ pub fn main() -> Result {
     walk.accept(
         "2026-05-04T09:18:00Z",
         "Grace starts the rollback to 2026.05.03-2.",
-        StartMitigation {
-            mitigation: MitigationInput::RollbackImage {
-                from_tag: text("2026.05.04-1"),
-                to_tag: text("2026.05.03-2"),
-            },
-            update: update(
+        StartMitigation::new(MitigationInput::rollback_image(
+            "2026.05.04-1",
+            "2026.05.03-2",
+        ))
+        .update(
+            UpdateInput::new(
                 "No tenant can upload documents",
                 "Rolling back to image 2026.05.03-2",
                 "Linus",
-                Some("2026-05-04T09:48:00Z"),
-            )?,
-            occurred_at: None,
-        },
+            )
+            .next_update("2026-05-04T09:48:00Z".parse()?),
+        ),
     )?;
 
     walk.resend_last(
@@ -212,61 +200,41 @@ pub fn main() -> Result {
     walk.accept(
         "2026-05-04T09:24:00Z",
         "With the rollback under way, Grace records the root cause.",
-        RecordRootCause {
-            text: text(root_cause),
-        },
+        RecordRootCause::new(root_cause),
     )?;
 
     walk.accept(
         "2026-05-04T09:31:00Z",
         "The rollback is out; Linus moves the incident to monitoring.",
-        BeginMonitoring {
-            update: update(
+        BeginMonitoring::new(
+            UpdateInput::new(
                 "Uploads succeed again since 09:27",
                 "Watching upload errors and the OCR queue",
                 "Linus",
-                Some("2026-05-04T10:01:00Z"),
-            )?,
-        },
+            )
+            .next_update("2026-05-04T10:01:00Z".parse()?),
+        ),
     )?;
 
-    let checked = Verification {
-        health: Some(HealthChecks::new([
+    let checked = Verification::default()
+        .health(HealthChecks::new([
             ("live", true),
             ("ready", true),
             ("status", true),
-        ])),
-        endpoints: Some(vec![EndpointCheck {
-            path: text("/api/documents"),
-            ok: Some(true),
-        }]),
-        frontend: Some(FrontendChecks {
-            app_loaded: Some(true),
-            login: Some(true),
-            workflow: Some(true),
-        }),
-        data: None,
-        dependencies: Some(vec![DependencyCheck {
-            name: text("Blob Storage"),
-            ok: Some(true),
-        }]),
-    };
-    let resolved = || {
-        update(
-            "Uploads work again for all tenants",
-            "Resolved; postmortem to follow",
-            "Linus",
-            None,
-        )
-    };
+        ]))
+        .endpoint("/api/documents", true)
+        .frontend(true, true, true)
+        .dependency("Blob Storage", true);
+    // No next update: the incident is resolved.
+    let resolved = UpdateInput::new(
+        "Uploads work again for all tenants",
+        "Resolved; postmortem to follow",
+        "Linus",
+    );
     walk.refuse(
         "2026-05-04T09:50:00Z",
         "Health, /api/documents, the app and Blob Storage all check out; Ada resolves.",
-        Resolve {
-            verification: Some(checked.clone()),
-            exceptions: None,
-            update: resolved()?,
-        },
+        Resolve::new(checked.clone()).update(resolved.clone()),
         &[Rule::VerificationData],
         "The impact concerns data (the re-queued jobs): the four data checks are due too.",
     )?;
@@ -274,40 +242,32 @@ pub fn main() -> Result {
     walk.accept(
         "2026-05-04T09:58:00Z",
         "Ken records the data checks.",
-        AddNote {
-            text: text(
-                "214 OCR jobs were re-queued between 09:00 and 09:27; the worker's \
-                 idempotency key dropped every duplicate. No partial deletes, no \
-                 unauthorized access, no migration involved.",
-            ),
-            occurred_at: None,
-        },
+        AddNote::new(
+            "214 OCR jobs were re-queued between 09:00 and 09:27; the worker's \
+             idempotency key dropped every duplicate. No partial deletes, no \
+             unauthorized access, no migration involved.",
+        ),
     )?;
 
     walk.accept(
         "2026-05-04T10:05:00Z",
         "Ada resolves again, with the data checks.",
-        Resolve {
-            verification: Some(Verification {
-                data: Some(DataChecks {
-                    no_unauthorized_access: Some(true),
-                    no_failed_migration: Some(true),
-                    no_duplicate_processing: Some(true),
-                    no_partial_delete: Some(true),
-                }),
-                ..checked
-            }),
-            exceptions: None,
-            update: resolved()?,
-        },
+        Resolve::new(
+            checked.data(
+                DataChecks::default()
+                    .no_unauthorized_access(true)
+                    .no_failed_migration(true)
+                    .no_duplicate_processing(true)
+                    .no_partial_delete(true),
+            ),
+        )
+        .update(resolved),
     )?;
 
     walk.accept(
         "2026-05-05T10:00:00Z",
         "Ada and Ken publish the postmortem.",
-        SubmitPostmortem {
-            postmortem: postmortem()?,
-        },
+        SubmitPostmortem::new(postmortem()?),
     )?;
     walk.show_postmortem();
 
@@ -337,7 +297,7 @@ impl Walkthrough {
     fn declare(time: &str, narration: &str, declare: Declare) -> Result<Walkthrough> {
         let playbook = Playbook::default();
         let severity = declare.severity;
-        let cmd = Command::new(INCIDENT, command_id(1), at(time)?, declare);
+        let cmd = Command::new(INCIDENT, command_id(1), time.parse()?, declare);
         let mut day = String::new();
         step(&mut day, cmd.at, narration);
         let incident = Incident::declare(cmd.clone(), &playbook)
@@ -361,7 +321,7 @@ impl Walkthrough {
         Ok(Command::new(
             INCIDENT,
             command_id(self.sent),
-            at(time)?,
+            time.parse()?,
             body,
         ))
     }
@@ -373,7 +333,7 @@ impl Walkthrough {
         let carries_update = cmd.body.update().is_some();
         let record = match &cmd.body {
             CommandBody::AddNote(AddNote { text, .. }) => text.clone(),
-            CommandBody::RecordRootCause(RecordRootCause { text }) => text.clone(),
+            CommandBody::RecordRootCause(RecordRootCause { text, .. }) => text.clone(),
             _ => None,
         };
         match self.handle(cmd)? {
@@ -391,15 +351,18 @@ impl Walkthrough {
 
     /// Narrates a step that several commands make.
     fn say(&mut self, time: &str, narration: &str) -> Result {
-        step(&mut self.day, at(time)?, narration);
+        step(&mut self.day, time.parse()?, narration);
         Ok(())
     }
 
     /// Like [`Walkthrough::accept`], on one line: for the routine steps.
     fn accept_quietly(&mut self, time: &str, line: &str, body: impl Into<CommandBody>) -> Result {
         let cmd = self.command(time, body)?;
-        if let Outcome::Duplicate { .. } = self.handle(cmd)? {
-            return Err("a new command was taken as a duplicate".into());
+        match self.handle(cmd)? {
+            Outcome::Applied { .. } => {}
+            Outcome::Duplicate { .. } => {
+                return Err("a new command was taken as a duplicate".into());
+            }
         }
         wrap(
             &format!("         ✓ v{:<3} ", self.incident.version()),
@@ -611,8 +574,33 @@ fn wrap(lead: &str, hang: usize, text: &str) {
     println!("{line}");
 }
 
+/// The postmortem, as the template's sections.
 fn postmortem() -> Result<PostmortemInput> {
-    let timeline = [
+    let mut postmortem = PostmortemInput::new(
+        "Document uploads failing after deploy 2026.05.04-1",
+        PostmortemStatus::Published,
+    )
+    .date("2026-05-05".parse()?)
+    .severity(Severity::Sev1)
+    .owners(["Ada", "Ken"])
+    .summary("Uploads failed for every tenant for 27 minutes after a storage client upgrade.")
+    .impact(
+        "No tenant could upload documents from 09:00 to 09:27 UTC; 214 OCR jobs were re-queued, none processed twice.",
+    )
+    .root_cause("Storage client 12.4 treats HTTP 409 from Blob Storage as fatal instead of retrying.")
+    .what_worked("The triage checks pointed at the deploy within five minutes; the rollback took nine.")
+    .what_did_not_work("No upload smoke test in the deploy gate; the first escalation lacked a scribe.")
+    .action_item(
+        ActionItemInput::new("Add an upload smoke test to the deploy gate", "Grace")
+            .due("2026-05-20".parse()?)
+            .guardrail(Guardrail::Test),
+    )
+    .action_item(
+        ActionItemInput::new("Pin the storage client; upgrade it behind a canary", "Linus")
+            .due("2026-05-27".parse()?),
+    )
+    .missing_guardrail(true);
+    for (time, event) in [
         ("2026-05-04T08:58:00Z", "2026.05.04-1 reaches production"),
         ("2026-05-04T09:00:00Z", "Uploads start failing"),
         ("2026-05-04T09:05:00Z", "Incident declared (SEV2)"),
@@ -620,82 +608,16 @@ fn postmortem() -> Result<PostmortemInput> {
         ("2026-05-04T09:18:00Z", "Rollback to 2026.05.03-2 started"),
         ("2026-05-04T09:27:00Z", "Uploads recover"),
         ("2026-05-04T10:05:00Z", "Resolved after verification"),
-    ]
-    .into_iter()
-    .map(|(time, event)| {
-        Ok(TimelineEntryInput {
-            at: at(time)?,
-            event: text(event),
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    Ok(PostmortemInput {
-        title: text("Document uploads failing after deploy 2026.05.04-1"),
-        date: Some("2026-05-05".parse()?),
-        severity: Some(Severity::Sev1),
-        owners: Some(vec!["Ada".into(), "Ken".into()]),
-        status: PostmortemStatus::Published,
-        summary: text(
-            "Uploads failed for every tenant for 27 minutes after a storage client upgrade.",
-        ),
-        impact: text(
-            "No tenant could upload documents from 09:00 to 09:27 UTC; 214 OCR jobs were re-queued, none processed twice.",
-        ),
-        timeline: Some(timeline),
-        root_cause: text(
-            "Storage client 12.4 treats HTTP 409 from Blob Storage as fatal instead of retrying.",
-        ),
-        what_worked: text(
-            "The triage checks pointed at the deploy within five minutes; the rollback took nine.",
-        ),
-        what_did_not_work: text(
-            "No upload smoke test in the deploy gate; the first escalation lacked a scribe.",
-        ),
-        action_items: Some(vec![
-            ActionItemInput {
-                action: text("Add an upload smoke test to the deploy gate"),
-                owner: text("Grace"),
-                due: Some("2026-05-20".parse()?),
-                guardrail: Some(Guardrail::Test),
-                ..ActionItemInput::default()
-            },
-            ActionItemInput {
-                action: text("Pin the storage client; upgrade it behind a canary"),
-                owner: text("Linus"),
-                due: Some("2026-05-27".parse()?),
-                ..ActionItemInput::default()
-            },
-        ]),
-        missing_guardrail: Some(true),
-    })
-}
-
-fn update(
-    impact: &str,
-    action: &str,
-    owner: &str,
-    next_update: Option<&str>,
-) -> Result<Option<UpdateInput>> {
-    Ok(Some(UpdateInput {
-        status: None, // implied by the phase after the command
-        impact: text(impact),
-        action: text(action),
-        next_update: next_update.map(at).transpose()?,
-        owner: text(owner),
-        audience: None, // internal
-    }))
-}
-
-fn text(s: &str) -> Option<String> {
-    Some(s.to_owned())
-}
-
-fn at(s: &str) -> Result<Timestamp> {
-    Ok(s.parse()?)
+    ] {
+        postmortem = postmortem.timeline_entry(time.parse()?, event);
+    }
+    Ok(postmortem)
 }
 
 /// The `n`th command's id. Real senders make a fresh one per command and
 /// keep it when they retry, which is what makes a retry a duplicate.
-fn command_id(n: u128) -> Uuid {
-    Uuid::from_u128(0x0196_9a3c_5f00_7b00_8000_0000_0000_0000 + n)
+fn command_id(n: u128) -> CommandId {
+    CommandId::new(Uuid::from_u128(
+        0x0196_9a3c_5f00_7b00_8000_0000_0000_0000 + n,
+    ))
 }

@@ -27,6 +27,7 @@ use crate::verification::CheckResult;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ExceptionInput {
     /// The check that did not pass, as `SECTION.KEY`: `health.live`,
     /// `endpoints./api/documents`, `frontend.login`, `data.no_partial_delete`,

@@ -21,6 +21,7 @@ use crate::rule::{Rule, Violation};
 /// assert!(f.to_string().starts_with("line 3: "));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The 1-based line of the text.
     #[serde(skip_serializing_if = "Option::is_none")]

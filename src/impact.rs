@@ -161,6 +161,7 @@ impl AffectedCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImpactInput {
     /// The affected environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]

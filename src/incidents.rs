@@ -1,9 +1,8 @@
 //! Many incidents at once: route a stream of commands by `incident_id`.
 
 use serde::Serialize;
-use uuid::Uuid;
 
-use crate::incident::{Command, Incident, Outcome, explain_malformed, parse_uuid};
+use crate::incident::{Command, CommandId, Incident, IncidentId, Outcome, explain_malformed};
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Rule, Violation};
 use crate::text::excerpt;
@@ -29,18 +28,19 @@ use crate::time::Timestamp;
 pub struct Incidents {
     playbook: Playbook,
     incidents: Vec<Incident>,
-    index: foldhash::HashMap<Uuid, usize>,
+    index: foldhash::HashMap<IncidentId, usize>,
 }
 
 /// A refused line of a command stream, with the ids it named where they
 /// could be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{rejection}")]
+#[non_exhaustive]
 pub struct LineRejection {
     /// The incident the line was for, if it could be read.
-    pub incident_id: Option<Uuid>,
+    pub incident_id: Option<IncidentId>,
     /// The command's id, if it could be read.
-    pub command_id: Option<Uuid>,
+    pub command_id: Option<CommandId>,
     /// Every rule the line broke.
     pub rejection: Rejection,
 }
@@ -63,11 +63,14 @@ impl LineRejection {
         // Read what ids the line has, so a report can say which incident it
         // was for; the rest of the line is skipped, not built.
         let ids: Option<Ids> = serde_json::from_str(line).ok();
-        let id = |v: Option<&std::borrow::Cow<str>>| v.and_then(|s| parse_uuid(s).ok());
         let why = explain_malformed(line);
         LineRejection {
-            incident_id: id(ids.as_ref().and_then(|i| i.incident_id.as_ref())),
-            command_id: id(ids.as_ref().and_then(|i| i.command_id.as_ref())),
+            incident_id: ids
+                .as_ref()
+                .and_then(|i| i.incident_id.as_ref()?.parse().ok()),
+            command_id: ids
+                .as_ref()
+                .and_then(|i| i.command_id.as_ref()?.parse().ok()),
             rejection: Violation::new(
                 Rule::MalformedInput,
                 excerpt(&why.message, MAX_MESSAGE_CHARS),
@@ -173,13 +176,13 @@ impl Incidents {
     }
 
     /// The incident `id`, if declared.
-    pub fn get(&self, id: Uuid) -> Option<&Incident> {
+    pub fn get(&self, id: IncidentId) -> Option<&Incident> {
         self.index.get(&id).and_then(|&i| self.incidents.get(i))
     }
 
     /// The incident `id`, to change in place (say, with a command a store
     /// has just taken).
-    pub fn get_mut(&mut self, id: Uuid) -> Option<&mut Incident> {
+    pub fn get_mut(&mut self, id: IncidentId) -> Option<&mut Incident> {
         self.index.get(&id).and_then(|&i| self.incidents.get_mut(i))
     }
 
@@ -201,7 +204,7 @@ impl Incidents {
 
     /// Takes the incident `id` out (say, one closed and archived), keeping
     /// the others in their order.
-    pub fn remove(&mut self, id: Uuid) -> Option<Incident> {
+    pub fn remove(&mut self, id: IncidentId) -> Option<Incident> {
         let i = self.index.remove(&id)?;
         if i >= self.incidents.len() {
             return None;

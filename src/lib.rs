@@ -17,6 +17,7 @@
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
 
+mod build;
 mod comms;
 mod exception;
 mod finding;
@@ -49,9 +50,10 @@ pub use finding::Finding;
 pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};
 pub use incident::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandKind, Decision, Declare, EndMitigation, Incident, LiftBlock, Outcome, Phase, PostUpdate,
-    RecordCheck, RecordRootCause, Rename, Reopen, Resolve, ResumeInvestigation, Snapshot,
-    StartMitigation, SubmitPostmortem, Transition, UnassignRole, UpdateImpact,
+    CommandId, CommandKind, Decision, Declare, EndMitigation, Incident, IncidentId, LiftBlock,
+    Outcome, ParseIdError, Phase, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
+    Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, Transition,
+    UnassignRole, UpdateImpact, parse_body,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::{

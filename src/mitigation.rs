@@ -54,6 +54,7 @@ impl RiskLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum MitigationInput {
     /// Roll back to the previous container image tag.
     RollbackImage {
@@ -360,6 +361,7 @@ impl Mitigation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MitigationOutcome {
     /// It reduced the impact.
     Helped,
@@ -386,6 +388,7 @@ impl MitigationOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MitigationEnd {
     /// When it ended (the `at` of the command that ended it).
     pub at: Timestamp,
@@ -404,6 +407,7 @@ pub struct MitigationEnd {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MitigationRecord {
     /// When it started (when it was recorded).
     pub at: Timestamp,

@@ -2,9 +2,8 @@
 //! library call.
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::incident::{Outcome, Snapshot};
+use crate::incident::{CommandId, IncidentId, Outcome, Snapshot};
 use crate::incidents::{Incidents, LineRejection};
 use crate::playbook::Playbook;
 use crate::rule::{Rule, Violation};
@@ -13,15 +12,16 @@ use crate::rule::{Rule, Violation};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LineReport {
     /// The 1-based line number, counting every line (blank ones too).
     pub line: u64,
     /// The incident the line was for, where it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incident_id: Option<Uuid>,
+    pub incident_id: Option<IncidentId>,
     /// The command's id, where it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<Uuid>,
+    pub command_id: Option<CommandId>,
     /// The first broken rule.
     pub rule: Rule,
     /// Every broken rule.
@@ -58,6 +58,7 @@ impl LineReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplayOutput {
     /// The snapshot of every declared incident at the end, in the order declared.
     pub incidents: Vec<Snapshot>,

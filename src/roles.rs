@@ -24,6 +24,7 @@ use crate::text::{BoundedText, Name, excerpt, is_blank};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Role {
     /// Coordinates response, keeps scope clear, decides mitigation path.
     Commander,
@@ -78,6 +79,7 @@ impl fmt::Display for Role {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RolesInput {
     /// The incident commander.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -129,6 +129,7 @@ pub struct FrontendChecks {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DataChecks {
     /// No unauthorized access remains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +172,7 @@ pub struct DependencyCheck {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Verification {
     /// The playbook's health endpoints, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,10 +6,11 @@
 //! |---|---|
 //! | `GET /incidents` | `[{"incident_id", "version"}]` |
 //! | `POST /incidents/{id}/commands` (a command's JSON) | 200 `{"outcome": "applied"\|"duplicate", "version"}`; 409 `version-conflict`; 422 the violations; 400 malformed; 404 unknown incident |
+//! | `POST /incidents/{id}/commands/{command_id}[?expected_version=N]` (a body without its envelope: `{"type", ...}`) | as above, with `"at"`: the server's time, or the first delivery's for a retry |
 //! | `GET /incidents/{id}` | the snapshot |
 //! | `GET /incidents/{id}/updates` | the comms updates in the playbook's six-line format (text) |
 //! | `GET /incidents/{id}/report?now=T` | the report (`IncidentReport`) at `T` (default: the clock) |
-//! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`) and what a `resolve` must verify |
+//! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`), what a `resolve` must verify, the playbook it was declared under (as the store recorded it) and the one the service judges under |
 //!
 //! Refusals are the crate's: `{"rule": ..., "violations": [{"rule", "message", "path"}]}`.
 #![forbid(unsafe_code)]

@@ -10,7 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use incident_playbook::{
-    CommandKind, Incident, IncidentReport, Outcome, Timestamp, Uuid, parse_command,
+    Command, CommandBody, CommandId, CommandKind, Incident, IncidentId, IncidentReport, Outcome,
+    Rule, Timestamp, parse_body, parse_command,
 };
 use incident_store::{Error, Store};
 use serde::Deserialize;
@@ -25,6 +26,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/incidents", get(list))
         .route("/incidents/{id}", get(snapshot))
         .route("/incidents/{id}/commands", post(command))
+        .route("/incidents/{id}/commands/{command_id}", post(command_body))
         .route("/incidents/{id}/updates", get(updates))
         .route("/incidents/{id}/report", get(report))
         .route("/incidents/{id}/status", get(status))
@@ -45,7 +47,7 @@ async fn on_store<T: Send + 'static>(
         .map_err(Failure::from)
 }
 
-fn incident_id(id: &str) -> Answer<Uuid> {
+fn incident_id(id: &str) -> Answer<IncidentId> {
     id.parse()
         .map_err(|e| Failure::malformed(format!("the incident id in the URL: {e}"), None))
 }
@@ -84,13 +86,89 @@ async fn command(
         ));
     }
     let receipt = on_store(&service, move |s, store| store.handle(&s.playbook, &cmd)).await?;
-    let outcome = match receipt.outcome {
-        Outcome::Applied { .. } => "applied",
-        Outcome::Duplicate { .. } => "duplicate",
+    Ok(Json(answer(receipt.outcome, None)))
+}
+
+/// `{"outcome": "applied" | "duplicate", "version"}` (the crate's
+/// serialization of `Outcome`), and the time a command posted without one
+/// was given.
+fn answer(outcome: Outcome, at: Option<Timestamp>) -> Value {
+    let mut answer = json!(outcome);
+    if let (Some(at), Some(fields)) = (at, answer.as_object_mut()) {
+        fields.insert("at".into(), json!(at));
+    }
+    answer
+}
+
+#[derive(Deserialize)]
+struct Expecting {
+    expected_version: Option<String>,
+}
+
+/// A body without its envelope: the ids come from the URL, the time from
+/// the server's clock, `expected_version` from the query.
+async fn command_body(
+    State(service): State<Arc<Service>>,
+    Path((id, command_id)): Path<(String, String)>,
+    Query(expecting): Query<Expecting>,
+    body: String,
+) -> Answer<Json<Value>> {
+    let incident = incident_id(&id)?;
+    let command_id: CommandId = command_id
+        .parse()
+        .map_err(|e| Failure::malformed(format!("the command id in the URL: {e}"), None))?;
+    let expected_version = match expecting.expected_version {
+        Some(v) => Some(v.parse::<u64>().map_err(|e| {
+            Failure::malformed(format!("expected_version: {e}"), Some("expected_version"))
+        })?),
+        None => None,
     };
-    Ok(Json(
-        json!({"outcome": outcome, "version": receipt.outcome.version()}),
-    ))
+    let body = parse_body(&body).map_err(Failure::Malformed)?;
+    let envelope = Envelope {
+        incident,
+        command_id,
+        expected_version,
+    };
+    let (outcome, at) = on_store(&service, move |s, store| {
+        envelope.handle(store, &s.playbook, body)
+    })
+    .await?;
+    Ok(Json(answer(outcome, Some(at))))
+}
+
+/// What the URL and the query give a body.
+struct Envelope {
+    incident: IncidentId,
+    command_id: CommandId,
+    expected_version: Option<u64>,
+}
+
+impl Envelope {
+    /// The command, at the time the server gives it. A retry (the same
+    /// command id again) gets the time stored with the first delivery, so
+    /// that the crate sees a duplicate, or `command-id-reused` if the body
+    /// differs; a retry racing the first delivery is judged once more.
+    fn handle(
+        &self,
+        store: &mut dyn Store,
+        playbook: &incident_playbook::Playbook,
+        body: CommandBody,
+    ) -> Result<(Outcome, Timestamp), Error> {
+        let mut first = true;
+        loop {
+            let stored = store.command(self.incident, self.command_id)?;
+            let fresh = stored.is_none();
+            let at = stored.map_or_else(clock, |row| row.command.at);
+            let mut cmd = Command::new(self.incident, self.command_id, at, body.clone());
+            cmd.expected_version = self.expected_version;
+            match store.handle(playbook, &cmd) {
+                Err(Error::Rejected(r)) if first && fresh && r.breaks(Rule::CommandIdReused) => {
+                    first = false;
+                }
+                result => return result.map(|receipt| (receipt.outcome, at)),
+            }
+        }
+    }
 }
 
 async fn snapshot(
@@ -125,10 +203,15 @@ fn now(at: &At) -> Answer<Timestamp> {
         Some(t) => t
             .parse()
             .map_err(|e| Failure::malformed(format!("now: {e}"), Some("now"))),
-        None => Ok(Timestamp::from(chrono::DateTime::<chrono::Utc>::from(
-            std::time::SystemTime::now(),
-        ))),
+        None => Ok(clock()),
     }
+}
+
+/// The server's clock (the library reads none; a service does).
+fn clock() -> Timestamp {
+    Timestamp::from(chrono::DateTime::<chrono::Utc>::from(
+        std::time::SystemTime::now(),
+    ))
 }
 
 async fn report(
@@ -166,6 +249,10 @@ async fn status(
             "close": incident.blockers(CommandKind::Close),
         },
         "resolve_evidence": incident.resolve_evidence(&service.playbook),
+        // As the store recorded it with the declaration; `judged_under` is
+        // the playbook this service judges new commands under.
+        "declared_under": incident.declared_under(),
+        "judged_under": service.playbook.id(),
         "now": now,
     })))
 }

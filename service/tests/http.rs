@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 const OTHER: &str = "6f1c1c8e-2b3d-4f5a-8e9f-0a1b2c3d4e5f";
+const BODIES: &str = "0d3b9a1e-5c7f-4e2a-9b8c-1f2e3d4c5b6a";
 
 /// The service on 127.0.0.1 and a free port, stopped when dropped.
 struct Running {
@@ -145,8 +146,9 @@ fn rules(body: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// Every answer of the service, in one incident's life.
-fn exercise(service: Arc<Service>) {
+/// Every answer of the service, in one incident's life, under a playbook
+/// whose identity is `playbook` (`null`: unnamed).
+fn exercise(service: Arc<Service>, playbook: &Value) {
     let running = Running::start(service);
     let client = Client::new(&running.base);
 
@@ -268,19 +270,92 @@ fn exercise(service: Arc<Service>) {
         at["resolve_evidence"].as_array().unwrap().len() >= 3,
         "{at}"
     );
+    // The playbook the store recorded with the declaration.
+    assert_eq!(
+        (&at["declared_under"], &at["judged_under"]),
+        (playbook, playbook)
+    );
+    assert_eq!(snapshot.get("playbook").unwrap_or(&Value::Null), playbook);
 
     assert_eq!(
         client.json("/incidents"),
         (200, json!([{"incident_id": INCIDENT, "version": 9}]))
     );
+    bodies(&client);
+}
+
+/// Bodies posted without their envelope: the ids from the URL, the time
+/// from the server, `expected_version` from the query.
+fn bodies(client: &Client) {
+    // Declared in the past, so that the server's clock comes after it.
+    let mut declare = declare();
+    declare["incident_id"] = json!(BODIES);
+    declare["at"] = json!("2020-01-01T09:05:00Z");
+    declare["impact"]["started_at"] = json!("2020-01-01T08:30:00Z");
+    declare["update"]["next_update"] = json!("2020-01-01T10:05:00Z");
+    assert_eq!(client.command(&declare).0, 200);
+    let url = |command_id: &str| format!("/incidents/{BODIES}/commands/{command_id}");
+    let note = json!({"type": "add_note", "text": "Queue drains"}).to_string();
+    let first = "00000000-0000-4000-8000-00000000b001";
+
+    let (status, body) = client.post(&url(first), &note);
+    assert_eq!(status, 200, "{body}");
+    let applied: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (applied["outcome"].as_str(), applied["version"].as_u64()),
+        (Some("applied"), Some(2))
+    );
+    // Sent again: the time of the first delivery is kept, so a duplicate.
+    let (status, body) = client.post(&url(first), &note);
+    let again: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (status, again["outcome"].as_str()),
+        (200, Some("duplicate")),
+        "{body}"
+    );
+    assert_eq!(again["at"], applied["at"]);
+    let (_, snapshot) = client.json(&format!("/incidents/{BODIES}"));
+    assert_eq!(snapshot["history"][1]["at"], applied["at"]);
+    assert_eq!(snapshot["history"][1]["command_id"], first);
+    // The same id with another body is a reuse.
+    let other = json!({"type": "add_note", "text": "Queue grows"}).to_string();
+    let (status, body) = client.post(&url(first), &other);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("command-id-reused"), "{body}");
+    // A stale expected version.
+    let second = "00000000-0000-4000-8000-00000000b002";
+    let (status, body) = client.post(&format!("{}?expected_version=1", url(second)), &note);
+    assert_eq!(status, 409, "{body}");
+    let (status, body) = client.post(&format!("{}?expected_version=2", url(second)), &other);
+    assert_eq!(status, 200, "{body}");
+    // Malformed: an envelope field in the body, a bad id, a bad version.
+    let (status, body) = client.post(
+        &url("00000000-0000-4000-8000-00000000b003"),
+        &json!({"type": "add_note", "text": "x", "at": "2020-01-01T10:00:00Z"}).to_string(),
+    );
+    assert_eq!(status, 400, "{body}");
+    let refused: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refused["violations"][0]["path"], "at");
+    assert_eq!(client.post(&url("b004"), &note).0, 400);
+    assert_eq!(
+        client
+            .post(&format!("{}?expected_version=x", url(second)), &note)
+            .0,
+        400
+    );
+    // Never declared.
+    let (status, body) = client.post(&format!("/incidents/{OTHER}/commands/{first}"), &note);
+    assert_eq!(status, 404, "{body}");
 }
 
 #[test]
 fn on_sqlite() {
     let path =
         std::env::temp_dir().join(format!("incident-service-test-{}.db", std::process::id()));
-    let service = Service::sqlite(Playbook::default(), &path).unwrap();
-    exercise(service);
+    let playbook = json!({"name": "Acme incidents", "version": "2026.2"});
+    let named = Playbook::default().with_id(serde_json::from_value(playbook.clone()).unwrap());
+    let service = Service::sqlite(named, &path).unwrap();
+    exercise(service, &playbook);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
@@ -294,5 +369,5 @@ fn on_postgres() {
         &server.create_database("service").unwrap(),
     )
     .unwrap();
-    exercise(service);
+    exercise(service, &Value::Null);
 }

@@ -20,6 +20,7 @@ use crate::rule::{Report, Rule};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Audience {
     /// The responders and the company: may say what is not yet disclosed.
     #[default]

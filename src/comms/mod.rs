@@ -31,6 +31,7 @@ pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Status {
     /// Finding out what is wrong.
     Investigating,
@@ -78,6 +79,7 @@ impl fmt::Display for Status {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInput {
     /// The phase after the command, if the sender states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

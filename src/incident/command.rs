@@ -11,14 +11,15 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use uuid::Uuid;
 
 use crate::comms::UpdateInput;
 use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
+use crate::incident::id::{CommandId, IncidentId};
 use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
+use crate::rule::{Rejection, Rule, Violation};
 use crate::severity::Severity;
 #[cfg(feature = "schema")]
 use crate::text::{LongText, Name, ShortText};
@@ -155,6 +156,7 @@ impl fmt::Display for CommandKind {
 /// `declare`: open a new incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Declare {
     /// A short title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -178,6 +180,7 @@ pub struct Declare {
 /// `post_update`: post a comms update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PostUpdate {
     /// The update.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -187,6 +190,7 @@ pub struct PostUpdate {
 /// `change_severity`: raise or lower the severity, with the roles it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChangeSeverity {
     /// The new severity; must differ from the current one.
     pub severity: Severity,
@@ -205,6 +209,7 @@ pub struct ChangeSeverity {
 /// `assign_role`: give a role to a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AssignRole {
     /// The role.
     pub role: Role,
@@ -220,6 +225,7 @@ pub struct AssignRole {
 /// be the same person) can only be handed over together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AssignRoles {
     /// The roles to give, by role name.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -229,6 +235,7 @@ pub struct AssignRoles {
 /// `unassign_role`: take a role away.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UnassignRole {
     /// The role.
     pub role: Role,
@@ -237,6 +244,7 @@ pub struct UnassignRole {
 /// `update_impact`: replace the impact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateImpact {
     /// The new impact.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -246,6 +254,7 @@ pub struct UpdateImpact {
 /// `record_check`: record one of the five triage checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RecordCheck {
     /// Which check.
     pub check: TriageCheck,
@@ -257,6 +266,7 @@ pub struct RecordCheck {
 /// `add_note`: add a note to the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
@@ -269,6 +279,7 @@ pub struct AddNote {
 /// `record_root_cause`: record the root cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
@@ -278,6 +289,7 @@ pub struct RecordRootCause {
 /// `start_mitigation`: start one of the playbook's mitigations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StartMitigation {
     /// The mitigation.
     pub mitigation: MitigationInput,
@@ -292,6 +304,7 @@ pub struct StartMitigation {
 /// `begin_monitoring`: the mitigation is in place; watch it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BeginMonitoring {
     /// The comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -301,6 +314,7 @@ pub struct BeginMonitoring {
 /// `resume_investigation`: the mitigation did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResumeInvestigation {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -313,6 +327,7 @@ pub struct ResumeInvestigation {
 /// `lift_block`: lift the block of an endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LiftBlock {
     /// The blocked endpoint.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -326,6 +341,7 @@ pub struct LiftBlock {
 /// same with the outcome `helped`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EndMitigation {
     /// The mitigation's number in its incident: 1 for the first started.
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
@@ -343,6 +359,7 @@ pub struct EndMitigation {
 /// every `rename`'s (in Rust, `Incident::renames`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Rename {
     /// The new title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -355,6 +372,7 @@ pub struct Rename {
 /// `resolve`: resolve, with the verification that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Resolve {
     /// What was checked.
     #[cfg_attr(feature = "schema", schemars(required))]
@@ -371,6 +389,7 @@ pub struct Resolve {
 /// `reopen`: a resolved incident is back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Reopen {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
@@ -383,6 +402,7 @@ pub struct Reopen {
 /// `submit_postmortem`: submit the postmortem, replacing any earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SubmitPostmortem {
     /// The postmortem.
     pub postmortem: PostmortemInput,
@@ -445,9 +465,9 @@ impl CommandBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The incident it is for.
-    pub incident_id: Uuid,
+    pub incident_id: IncidentId,
     /// Unique per incident; the same command sent twice is applied once.
-    pub command_id: Uuid,
+    pub command_id: CommandId,
     /// When it happened.
     pub at: Timestamp,
     /// Optimistic concurrency: the version the sender saw.
@@ -459,8 +479,8 @@ pub struct Command {
 impl Command {
     /// A command without an expected version.
     pub fn new(
-        incident_id: Uuid,
-        command_id: Uuid,
+        incident_id: IncidentId,
+        command_id: CommandId,
         at: Timestamp,
         body: impl Into<CommandBody>,
     ) -> Self {
@@ -499,18 +519,6 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Field
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// UUIDs on the wire are the 36-character hyphenated form only, which every
-/// JSON Schema `uuid` format checker accepts.
-pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, String> {
-    if s.len() != 36 {
-        return Err(format!(
-            "`{}` is not a UUID (8-4-4-4-12 hex digits)",
-            s.chars().take(64).collect::<String>()
-        ));
-    }
-    Uuid::try_parse(s).map_err(|_| format!("`{s}` is not a UUID (8-4-4-4-12 hex digits)"))
-}
-
 /// JSON Schema's `integer` is any number without a fractional part (`3`,
 /// `3.0`, `3e0`), and senders write versions all three ways (Python's
 /// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
@@ -537,8 +545,9 @@ fn version_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
     }
 }
 
-fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
-    crate::time::parse_str(d, parse_uuid).map(Some)
+/// A field that may be absent but not `null`.
+fn id_field<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -546,10 +555,10 @@ fn uuid_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error>
 struct Flat {
     #[serde(rename = "type")]
     kind: Option<CommandKind>,
-    #[serde(default, deserialize_with = "uuid_field")]
-    incident_id: Option<Uuid>,
-    #[serde(default, deserialize_with = "uuid_field")]
-    command_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "id_field")]
+    incident_id: Option<IncidentId>,
+    #[serde(default, deserialize_with = "id_field")]
+    command_id: Option<CommandId>,
     #[serde(default)]
     at: Option<Timestamp>,
     #[serde(default, deserialize_with = "version_field")]
@@ -682,6 +691,15 @@ fn fields_of(kind: CommandKind) -> String {
     all.join(", ")
 }
 
+/// "`type`, `text`, `occurred_at`": the fields a `kind` body has.
+fn body_fields_of(kind: CommandKind) -> String {
+    let all: Vec<String> = std::iter::once(&"type")
+        .chain(kind.body_fields())
+        .map(|f| format!("`{f}`"))
+        .collect();
+    all.join(", ")
+}
+
 impl Flat {
     fn leftover(&self) -> Option<&'static str> {
         // Destructured whole, so that a new field cannot be left out here.
@@ -750,16 +768,7 @@ impl Flat {
         let incident_id = self.incident_id.ok_or_else(|| missing("incident_id"))?;
         let command_id = self.command_id.ok_or_else(|| missing("command_id"))?;
         let at = self.at.ok_or_else(|| missing("at"))?;
-        let body = self.take_body(kind)?;
-        if let Some(field) = self.leftover() {
-            return Err(NotACommand {
-                field: Some(field),
-                message: format!(
-                    "unknown field `{field}` for a `{kind}` command, which has {}",
-                    fields_of(kind)
-                ),
-            });
-        }
+        let body = self.take_all(kind, Shape::Command)?;
         Ok(Command {
             incident_id,
             command_id,
@@ -767,6 +776,47 @@ impl Flat {
             expected_version: self.expected_version,
             body,
         })
+    }
+
+    /// A body alone, for a command whose envelope comes from elsewhere (the
+    /// URL, the server's clock): the envelope's fields are refused.
+    fn into_body(mut self) -> Result<CommandBody, NotACommand> {
+        let kind = self.kind.ok_or_else(|| NotACommand {
+            field: None,
+            message: "missing field `type`".to_owned(),
+        })?;
+        let envelope = [
+            ("incident_id", self.incident_id.is_some()),
+            ("command_id", self.command_id.is_some()),
+            ("at", self.at.is_some()),
+            ("expected_version", self.expected_version.is_some()),
+        ];
+        if let Some((field, _)) = envelope.into_iter().find(|(_, given)| *given) {
+            return Err(NotACommand {
+                field: Some(field),
+                message: format!(
+                    "`{field}` belongs to the envelope, not to a `{kind}` body, which has {}",
+                    body_fields_of(kind)
+                ),
+            });
+        }
+        self.take_all(kind, Shape::Body)
+    }
+
+    /// The `kind` body, refusing any field left over.
+    fn take_all(&mut self, kind: CommandKind, shape: Shape) -> Result<CommandBody, NotACommand> {
+        let body = self.take_body(kind)?;
+        match self.leftover() {
+            Some(field) => Err(NotACommand {
+                field: Some(field),
+                message: format!(
+                    "unknown field `{field}` for a `{kind}` {}, which has {}",
+                    shape.noun(),
+                    shape.fields(kind)
+                ),
+            }),
+            None => Ok(body),
+        }
     }
 
     /// Takes the fields of a `kind` body out of `self`, leaving the others.
@@ -885,6 +935,60 @@ impl<'de> Deserialize<'de> for Command {
     }
 }
 
+/// A body without its envelope: `{"type": "add_note", "text": "…"}`.
+///
+/// It is read as strictly as a command (unknown fields, fields of other
+/// command types and the envelope's fields are refused), for a service that
+/// takes the ids from the URL and the time from its clock, and builds the
+/// [`Command`] with [`Command::new`]. [`parse_body`] gives the JSON path of
+/// what is wrong. A body serializes to the same shape, for a client of such
+/// a service.
+///
+/// ```
+/// use incident_playbook::{Command, CommandBody, CommandId, CommandKind, IncidentId};
+/// let body: CommandBody = serde_json::from_str(r#"{"type": "add_note", "text": "Queue drains"}"#)?;
+/// assert_eq!(body.kind(), CommandKind::AddNote);
+/// let incident: IncidentId = "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?;
+/// let id: CommandId = "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse()?;
+/// let cmd = Command::new(incident, id, "2026-05-04T09:12:00Z".parse()?, body).expecting(3);
+/// assert_eq!(cmd.expected_version, Some(3));
+///
+/// assert_eq!(serde_json::to_string(&cmd.body)?, r#"{"type":"add_note","text":"Queue drains"}"#);
+///
+/// // The envelope's fields are not a body's.
+/// let with_id = r#"{"type": "close", "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576"}"#;
+/// assert!(serde_json::from_str::<CommandBody>(with_id).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl<'de> Deserialize<'de> for CommandBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Flat::read(deserializer)?
+            .into_body()
+            .map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// Parses a command body without its envelope (see [`CommandBody`]).
+///
+/// # Errors
+///
+/// `malformed-input` at the JSON path of what is wrong, as
+/// [`parse_command`](crate::parse_command) gives it for a whole command.
+///
+/// ```
+/// use incident_playbook::{Rule, parse_body};
+/// let refused = parse_body(r#"{"type": "add_note", "txt": "typo"}"#).unwrap_err();
+/// let v = &refused.violations()[0];
+/// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));
+/// assert!(v.message().contains("a `add_note` body has `type`, `text`, `occurred_at`"), "{v}");
+/// ```
+pub fn parse_body(json: &str) -> Result<CommandBody, Rejection> {
+    serde_json::from_str(json).map_err(|_| {
+        let why = explain(json, Shape::Body, Flat::into_body);
+        Violation::new(Rule::MalformedInput, why.message, why.path.as_deref()).into()
+    })
+}
+
 /// Why a line is not a command, and the JSON path of what is wrong (`None`
 /// for the line as a whole).
 pub(crate) struct Malformed {
@@ -896,10 +1000,39 @@ pub(crate) struct Malformed {
 /// it is read again, tracking the JSON path (issue 12 §4). Only a refused
 /// line pays for the tracking; a line that parses is read once, untracked.
 pub(crate) fn explain_malformed(line: &str) -> Malformed {
+    explain(line, Shape::Command, Flat::into_command)
+}
+
+/// What is read: a whole command, or a body without its envelope.
+#[derive(Clone, Copy)]
+enum Shape {
+    Command,
+    Body,
+}
+
+impl Shape {
+    fn noun(self) -> &'static str {
+        match self {
+            Shape::Command => "command",
+            Shape::Body => "body",
+        }
+    }
+
+    /// The fields a `kind` command or body has, for messages.
+    fn fields(self, kind: CommandKind) -> String {
+        match self {
+            Shape::Command => fields_of(kind),
+            Shape::Body => body_fields_of(kind),
+        }
+    }
+}
+
+/// Why `line` is not what `finish` makes of a flat object of `shape`.
+fn explain<T>(line: &str, shape: Shape, finish: fn(Flat) -> Result<T, NotACommand>) -> Malformed {
     let mut de = serde_json::Deserializer::from_str(line);
     let flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
         Ok(StrictFlat(flat)) => flat,
-        Err(e) => return from_serde(line, e),
+        Err(e) => return from_serde(line, e, shape),
     };
     if let Err(e) = de.end() {
         return Malformed {
@@ -907,7 +1040,7 @@ pub(crate) fn explain_malformed(line: &str) -> Malformed {
             message: column_only(&e),
         };
     }
-    let e = match flat.into_command() {
+    let e = match finish(flat) {
         Err(e) => e,
         Ok(_) => NotACommand::whole("the line is not a command"),
     };
@@ -932,7 +1065,11 @@ fn column_only(e: &serde_json::Error) -> String {
 /// serde's error, at its path. An unknown field of the command's own object
 /// is named with the fields of the line's command type rather than serde's
 /// list of every type's.
-fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Malformed {
+fn from_serde(
+    line: &str,
+    e: serde_path_to_error::Error<serde_json::Error>,
+    shape: Shape,
+) -> Malformed {
     let mut path = e.path().to_string();
     // `?` is a key that could not be read (the syntax broke there): the path
     // is its object's.
@@ -957,10 +1094,11 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
             }
             let kind = serde_json::from_str::<Tag>(line).ok().and_then(|t| t.kind);
             let has = match kind {
-                Some(kind) => format!("a `{kind}` command has {}", fields_of(kind)),
+                Some(kind) => format!("a `{kind}` {} has {}", shape.noun(), shape.fields(kind)),
                 None => format!(
-                    "every command has {} and its type's fields",
-                    fields_of(CommandKind::Close)
+                    "every {} has {} and its type's fields",
+                    shape.noun(),
+                    shape.fields(CommandKind::Close)
                 ),
             };
             Malformed {
@@ -982,9 +1120,13 @@ fn from_serde(line: &str, e: serde_path_to_error::Error<serde_json::Error>) -> M
 struct FlatRef<'a> {
     #[serde(rename = "type")]
     kind: CommandKind,
-    incident_id: &'a Uuid,
-    command_id: &'a Uuid,
-    at: &'a Timestamp,
+    // `None` only for a body written without its envelope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident_id: Option<&'a IncidentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command_id: Option<&'a CommandId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<&'a Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected_version: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1035,11 +1177,22 @@ impl<'a> FlatRef<'a> {
     /// The envelope of `cmd`, without any body field.
     fn envelope(cmd: &'a Command) -> Self {
         FlatRef {
-            kind: cmd.kind(),
-            incident_id: &cmd.incident_id,
-            command_id: &cmd.command_id,
-            at: &cmd.at,
+            incident_id: Some(&cmd.incident_id),
+            command_id: Some(&cmd.command_id),
+            at: Some(&cmd.at),
             expected_version: cmd.expected_version,
+            ..FlatRef::bare(cmd.kind())
+        }
+    }
+
+    /// A `kind` object without any field but `type`.
+    fn bare(kind: CommandKind) -> Self {
+        FlatRef {
+            kind,
+            incident_id: None,
+            command_id: None,
+            at: None,
+            expected_version: None,
             title: None,
             severity: None,
             reason: None,
@@ -1068,8 +1221,26 @@ impl<'a> FlatRef<'a> {
 impl Serialize for Command {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut f = FlatRef::envelope(self);
-        f.update = self.body.update();
-        match &self.body {
+        f.fill(&self.body);
+        f.serialize(serializer)
+    }
+}
+
+impl Serialize for CommandBody {
+    /// `{"type": …, body fields}`, as [`parse_body`] reads it back.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut f = FlatRef::bare(self.kind());
+        f.fill(self);
+        f.serialize(serializer)
+    }
+}
+
+impl<'a> FlatRef<'a> {
+    /// Sets the fields of `body`.
+    fn fill(&mut self, body: &'a CommandBody) {
+        let f = self;
+        f.update = body.update();
+        match body {
             CommandBody::Declare(b) => {
                 f.title = b.title.as_ref();
                 f.severity = Some(b.severity);
@@ -1122,7 +1293,6 @@ impl Serialize for Command {
             }
             CommandBody::PostUpdate(_) | CommandBody::BeginMonitoring(_) | CommandBody::Close => {}
         }
-        f.serialize(serializer)
     }
 }
 
@@ -1133,7 +1303,7 @@ mod schema {
     use serde_json::{Map, Value};
     use std::borrow::Cow;
 
-    /// The hyphenated form only, as [`parse_uuid`] reads it.
+    /// The hyphenated form only, as [`IncidentId`] and [`CommandId`] read it.
     const UUID_PATTERN: &str =
         "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 

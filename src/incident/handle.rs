@@ -8,11 +8,12 @@
 
 use crate::incident::checks::{Change, check_declaration};
 use crate::incident::phase::Transition;
-use crate::incident::{Command, CommandBody, CommandKind, Incident, Outcome, Phase, Snapshot};
+use crate::incident::{
+    Command, CommandBody, CommandKind, Incident, IncidentId, Outcome, Phase, Snapshot,
+};
 use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
 use crate::rule::{Rejection, Report, Rule, Violation};
-use uuid::Uuid;
 
 /// How far a command is judged: by every rule, or, for a history the
 /// caller's own store accepted before, by its structure only.
@@ -76,7 +77,7 @@ enum Delivery {
 /// refused.
 #[must_use]
 pub struct Decision<'c> {
-    incident_id: Uuid,
+    incident_id: IncidentId,
     base_version: u64,
     command: &'c Command,
     effect: Effect,
@@ -239,10 +240,7 @@ impl Incident {
     ///     incident.id(),
     ///     "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse().unwrap(),
     ///     incident.last_command_at(),
-    ///     AddNote {
-    ///         text: Some("Deploy 2026.05.04-1 matches the start.".into()),
-    ///         occurred_at: None,
-    ///     },
+    ///     AddNote::new("Deploy 2026.05.04-1 matches the start."),
     /// );
     /// let decision = incident.decide(&note, &playbook).unwrap();
     /// assert_eq!(decision.outcome(), Outcome::Applied { version: 2 });

@@ -9,20 +9,21 @@ mod checks;
 mod command;
 mod guide;
 mod handle;
+mod id;
 mod phase;
 mod snapshot;
 
 use serde::{Deserialize, Serialize, Serializer};
-use uuid::Uuid;
 
+pub(crate) use command::explain_malformed;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
     Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
-    UpdateImpact,
+    UpdateImpact, parse_body,
 };
-pub(crate) use command::{explain_malformed, parse_uuid};
 pub use handle::Decision;
+pub use id::{CommandId, IncidentId, ParseIdError};
 pub use phase::{Phase, Transition};
 pub use snapshot::Snapshot;
 
@@ -31,6 +32,7 @@ use crate::exception::AcceptedException;
 use crate::impact::Impact;
 use crate::mitigation::MitigationRecord;
 use crate::notes::{Note, RootCause};
+use crate::playbook::PlaybookId;
 use crate::postmortem::Postmortem;
 use crate::roles::Roles;
 use crate::severity::Severity;
@@ -106,7 +108,7 @@ impl Outcome {
 pub struct Incident {
     state: Snapshot,
     /// `command_id` → position in the history, for at-least-once delivery.
-    ids: foldhash::HashMap<Uuid, usize>,
+    ids: foldhash::HashMap<CommandId, usize>,
 }
 
 impl PartialEq for Incident {
@@ -126,7 +128,7 @@ impl Serialize for Incident {
 
 impl Incident {
     /// The incident's id.
-    pub fn id(&self) -> Uuid {
+    pub fn id(&self) -> IncidentId {
         self.state.incident_id
     }
     /// How many commands were accepted (duplicates not counted).
@@ -224,10 +226,36 @@ impl Incident {
     }
     /// The command accepted under `command_id`, if any: what a sender that
     /// lost its answer can compare with what it sent.
-    pub fn command(&self, command_id: Uuid) -> Option<&Command> {
+    pub fn command(&self, command_id: CommandId) -> Option<&Command> {
         self.ids
             .get(&command_id)
             .and_then(|&i| self.state.history.get(i))
+    }
+    /// The playbook the incident was declared under, when that playbook
+    /// names itself ([`Snapshot::playbook`]).
+    pub fn declared_under(&self) -> Option<&PlaybookId> {
+        self.state.playbook.as_ref()
+    }
+    /// The same incident labelled as declared under `playbook`: for a store
+    /// that recorded the playbook with the declaration, since
+    /// [`Incident::restore`] labels it with the playbook it restores under.
+    /// Only the label changes; nothing is judged.
+    ///
+    /// ```
+    /// use incident_playbook::{Incident, Playbook, PlaybookId};
+    /// # let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// # let history: Vec<incident_playbook::Command> =
+    /// #     case.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    /// let then: PlaybookId = serde_json::from_str(r#"{"name": "Acme", "version": "1"}"#)?;
+    /// let today = Playbook::default();
+    /// let incident = Incident::restore(history, &today)?.with_declared_under(Some(then.clone()));
+    /// assert_eq!(incident.declared_under(), Some(&then));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_declared_under(mut self, playbook: Option<PlaybookId>) -> Self {
+        self.state.playbook = playbook;
+        self
     }
     /// Every accepted command, in order: the history the state is a fold of.
     pub fn history(&self) -> &[Command] {

@@ -2,13 +2,12 @@
 //! its own history produces it.
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::comms::{CommsUpdate, next_update_problem};
 use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
 use crate::incident::handle::Mode;
-use crate::incident::{Command, Incident, Outcome, Phase};
+use crate::incident::{Command, Incident, IncidentId, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
 use crate::playbook::{Playbook, PlaybookId};
@@ -48,9 +47,10 @@ use crate::triage::{CheckRecord, TriageCheck};
     ))
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// The incident's id.
-    pub incident_id: Uuid,
+    pub incident_id: IncidentId,
     /// How many commands were accepted: the length of `history`.
     pub version: u64,
     /// Where the incident is in its life.

@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use crate::comms::CommsUpdate;
 use crate::impact::{AffectedCounts, Impact};
-use crate::incident::{Command, CommandBody, Incident};
+use crate::incident::{Command, CommandBody, CommandId, Incident, IncidentId};
 use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
@@ -50,6 +50,7 @@ pub const DEFAULT_SOURCE: &str = "/incident-playbook";
 
 /// Why [`CdEventsExport::new`] refuses a `source` or a ticket base.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CdEventsError {
     /// The `source` is no non-empty URI reference (RFC 3986), as CloudEvents
     /// and CDEvents require.
@@ -148,18 +149,19 @@ impl CdEventsExport {
 /// the same `command_id`.
 ///
 /// ```
-/// use incident_playbook::event_id;
-/// use uuid::Uuid;
-/// let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+/// use incident_playbook::{CommandId, IncidentId, Uuid, event_id};
+/// let (a, b) = (IncidentId::new(Uuid::from_u128(1)), IncidentId::new(Uuid::from_u128(2)));
+/// let c = CommandId::new(Uuid::from_u128(3));
 /// assert_ne!(event_id(a, c), event_id(b, c));
-/// assert_eq!(event_id(a, c), Uuid::new_v5(&a, c.as_bytes()));
+/// assert_eq!(event_id(a, c), Uuid::new_v5(a.as_uuid(), c.as_uuid().as_bytes()));
 /// ```
-pub fn event_id(incident_id: Uuid, command_id: Uuid) -> Uuid {
-    Uuid::new_v5(&incident_id, command_id.as_bytes())
+pub fn event_id(incident_id: IncidentId, command_id: CommandId) -> Uuid {
+    Uuid::new_v5(incident_id.as_uuid(), command_id.as_uuid().as_bytes())
 }
 
 /// A CloudEvent (1.0, structured JSON) carrying one CDEvent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CloudEvent {
     /// `1.0`.
     pub specversion: &'static str,
@@ -183,6 +185,7 @@ pub struct CloudEvent {
 /// A CDEvent: context, subject and custom data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CdEvent {
     /// The context.
     pub context: CdContext,
@@ -196,6 +199,7 @@ pub struct CdEvent {
 
 /// A CDEvent's context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdContext {
     /// The CDEvents spec version.
     pub version: &'static str,
@@ -212,6 +216,7 @@ pub struct CdContext {
 
 /// A CDEvent's subject: the incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdSubject {
     /// The incident's id.
     pub id: String,
@@ -227,6 +232,7 @@ pub struct CdSubject {
 /// The content of an `incident` subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CdIncident {
     /// The title (reported) or the resolving update's impact line (resolved).
     pub description: String,
@@ -239,6 +245,7 @@ pub struct CdIncident {
 
 /// A reference to an environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdEnvironment {
     /// Its id: the impact's environment.
     pub id: String,
@@ -246,6 +253,7 @@ pub struct CdEnvironment {
 
 /// The playbook's view of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CustomData {
     /// The severity at the time.
     pub severity: Severity,
@@ -258,7 +266,7 @@ pub struct CustomData {
     /// The command the event comes from (`declare`, `reopen`, `resolve`).
     pub command: &'static str,
     /// That command's id (the event's id is derived from it).
-    pub command_id: Uuid,
+    pub command_id: CommandId,
     /// The impact as it stood once that command was accepted: what a
     /// dashboard of this event shows, not what was learned later. Left out
     /// only if the history up to the command could not be rebuilt (an
@@ -272,6 +280,7 @@ pub struct CustomData {
 /// `content` takes no other field), so they go in `customData`, which takes
 /// any object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CdImpact {
     /// When the impact started.
     pub started_at: Timestamp,
@@ -492,7 +501,7 @@ impl Export<'_> {
     }
 }
 
-fn ticket_uri(id: Uuid, base: Option<&str>) -> String {
+fn ticket_uri(id: IncidentId, base: Option<&str>) -> String {
     match base {
         Some(base) => format!("{base}{id}"),
         None => format!("urn:uuid:{id}"),

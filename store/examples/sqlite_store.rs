@@ -7,11 +7,13 @@
 
 use std::path::Path;
 
-use incident_playbook::{Command, Outcome, Playbook, Uuid};
+use incident_playbook::{
+    AddNote, Command, CommandId, Declare, ImpactFlag, ImpactInput, IncidentId, Outcome, Playbook,
+    RolesInput, Severity, UpdateInput, Uuid,
+};
 use incident_store::{Append, Error, SqliteStore, Store};
-use serde_json::json;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Fallible {
     let path = std::env::temp_dir().join(format!("sqlite-store-demo-{}.db", std::process::id()));
     let result = demo(&path);
     for suffix in ["", "-wal", "-shm"] {
@@ -21,13 +23,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     result
 }
 
-fn command(value: serde_json::Value) -> Result<Command, serde_json::Error> {
-    serde_json::from_value(value)
-}
+type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
-fn note(incident: Uuid, id: u128, text: &str) -> Result<Command, serde_json::Error> {
-    command(json!({"type": "add_note", "incident_id": incident,
-        "command_id": Uuid::from_u128(id), "at": "2026-05-04T09:07:00Z", "text": text}))
+fn note(incident: IncidentId, id: u128, text: &str) -> Fallible<Command> {
+    let id = CommandId::new(Uuid::from_u128(id));
+    Ok(Command::new(
+        incident,
+        id,
+        "2026-05-04T09:07:00Z".parse()?,
+        AddNote::new(text),
+    ))
 }
 
 fn show(result: &Result<Outcome, Error>) -> String {
@@ -39,25 +44,35 @@ fn show(result: &Result<Outcome, Error>) -> String {
 }
 
 /// The demo, on a store file at `path`.
-pub fn demo(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+pub fn demo(path: &Path) -> Fallible {
     let playbook = Playbook::default();
-    let incident = Uuid::from_u128(0x1000);
+    let incident = IncidentId::new(Uuid::from_u128(0x1000));
     let mut store = SqliteStore::open(path)?;
     let handle = |store: &mut SqliteStore, cmd: &Command| {
         store.handle(&playbook, cmd).map(|receipt| receipt.outcome)
     };
 
     println!("1. Declare, then deliver one note twice (at-least-once delivery)");
-    let declare = command(json!({
-        "type": "declare", "incident_id": incident, "command_id": Uuid::from_u128(1),
-        "at": "2026-05-04T09:05:00Z", "title": "Slow document processing", "severity": "SEV3",
-        "impact": {"environment": "production", "users": "Tenants using OCR",
-            "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
-            "flags": ["degraded_feature"]},
-        "roles": {"commander": "Ada", "technical_lead": "Grace"},
-        "update": {"impact": "OCR is slow", "action": "Checking provider status",
-            "owner": "Ada", "next_update": "2026-05-04T10:05:00Z"}
-    }))?;
+    let declare = Command::new(
+        incident,
+        CommandId::new(Uuid::from_u128(1)),
+        "2026-05-04T09:05:00Z".parse()?,
+        Declare::new("Slow document processing", Severity::Sev3)
+            .impact(
+                ImpactInput::new("production", "Tenants using OCR", "Document processing")
+                    .started_at("2026-05-04T08:30:00Z".parse()?)
+                    .flags([ImpactFlag::DegradedFeature]),
+            )
+            .roles(
+                RolesInput::default()
+                    .commander("Ada")
+                    .technical_lead("Grace"),
+            )
+            .update(
+                UpdateInput::new("OCR is slow", "Checking provider status", "Ada")
+                    .next_update("2026-05-04T10:05:00Z".parse()?),
+            ),
+    );
     println!(
         "   declare            -> {}",
         show(&handle(&mut store, &declare))
@@ -76,7 +91,7 @@ pub fn demo(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let b = note(incident, 4, "Queue drains at 50/s")?;
     println!("   A                  -> {}", show(&handle(&mut store, &a)));
     // B's insert at version 3 loses to A's (what `handle` meets in a race) …
-    if other.append(3, &b)? != Append::Conflict {
+    if other.append(3, &b, playbook.id())? != Append::Conflict {
         return Err("the losing insert was stored".into());
     }
     println!("   B inserts at 3     -> conflict: another writer was first");

@@ -44,7 +44,7 @@ pub(crate) fn handle<S: Store + ?Sized>(
         if let Outcome::Duplicate { .. } = outcome {
             return Ok(receipt(lost_races));
         }
-        match store.append(outcome.version(), command)? {
+        match store.append(outcome.version(), command, playbook.id())? {
             Append::Stored => return Ok(receipt(lost_races)),
             Append::Conflict => {
                 lost_races += 1;

@@ -68,7 +68,7 @@ pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
 pub use row::{Append, Error, Row};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 
-use incident_playbook::{Command, Incident, Playbook, Uuid};
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
 
 /// Where incident histories are kept: the four operations a backend
 /// provides, and the ones every adopter needs built on them
@@ -84,23 +84,31 @@ pub trait Store {
     ///
     /// [`Error::Backend`] when the database fails, [`Error::Corrupt`] when a
     /// row is not a command of this incident.
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error>;
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error>;
 
-    /// Stores `command` as `version` of its incident, unless a row already
-    /// has that version or that command id ([`Append::Conflict`]: another
-    /// writer was first, and nothing was stored).
+    /// Stores `command` as `version` of its incident, with the identity of
+    /// the `playbook` that judged it (kept in the same row, so the
+    /// declaration's row records what the incident was declared under),
+    /// unless a row already has that version or that command id
+    /// ([`Append::Conflict`]: another writer was first, and nothing was
+    /// stored).
     ///
     /// # Errors
     ///
     /// [`Error::Backend`] when the database fails otherwise.
-    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error>;
+    fn append(
+        &mut self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error>;
 
     /// Every incident with a stored row, with its latest version, by id.
     ///
     /// # Errors
     ///
     /// [`Error::Backend`] when the database fails.
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error>;
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error>;
 
     /// The row stored under `command_id` in `incident`, if any: what was
     /// accepted under that id (the dedupe key).
@@ -108,7 +116,26 @@ pub trait Store {
     /// # Errors
     ///
     /// As [`Store::rows`].
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error>;
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error>;
+
+    /// The playbook `incident` was declared under, as its first row
+    /// recorded it: `None` when it has no rows, when that playbook named
+    /// itself not, or when the row was stored before the store kept it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
+        Ok(self
+            .rows(incident)?
+            .into_iter()
+            .next()
+            .and_then(|r| r.playbook))
+    }
 
     /// The accepted commands of `incident` in order, checked to be versions
     /// 1, 2, 3, … without gaps (a gap would let the next insert fill it
@@ -117,7 +144,7 @@ pub trait Store {
     /// # Errors
     ///
     /// As [`Store::rows`]; [`Error::Corrupt`] for a gap.
-    fn history(&mut self, incident: Uuid) -> Result<Vec<Command>, Error> {
+    fn history(&mut self, incident: IncidentId) -> Result<Vec<Command>, Error> {
         row::checked_history(incident, self.rows(incident)?)
     }
 
@@ -125,20 +152,28 @@ pub trait Store {
     /// [`Incident::restore`]: the rows were accepted when they were stored,
     /// so a playbook changed since (a dependency or health endpoint removed)
     /// or a rule tightened by an upgrade does not stop the incident from
-    /// loading. `None` if it has no rows.
+    /// loading. `None` if it has no rows. The incident says which playbook
+    /// it was declared under ([`Incident::declared_under`]) as the first
+    /// row recorded it, not the `playbook` it is restored under.
     ///
     /// # Errors
     ///
     /// As [`Store::history`]; [`Error::Corrupt`] when the stored history is
     /// structurally broken (another incident's command, time going
     /// backwards, an id twice, a version out of sequence: edited by hand).
-    fn load(&mut self, playbook: &Playbook, incident: Uuid) -> Result<Option<Incident>, Error> {
-        let history = self.history(incident)?;
+    fn load(
+        &mut self,
+        playbook: &Playbook,
+        incident: IncidentId,
+    ) -> Result<Option<Incident>, Error> {
+        let rows = self.rows(incident)?;
+        let declared_under = rows.first().and_then(|r| r.playbook.clone());
+        let history = row::checked_history(incident, rows)?;
         if history.is_empty() {
             return Ok(None);
         }
         Incident::restore(history, playbook)
-            .map(Some)
+            .map(|i| Some(i.with_declared_under(declared_under)))
             .map_err(|r| Error::corrupt(incident, r.to_string()))
     }
 

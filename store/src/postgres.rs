@@ -1,6 +1,6 @@
 //! The PostgreSQL backend: the table the README describes.
 
-use incident_playbook::{Command, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
@@ -10,6 +10,9 @@ use crate::row::{self, Append, Error, Row};
 /// The table: its two keys are the two guarantees. The advisory lock makes
 /// the `IF NOT EXISTS` safe when several processes connect at once (two
 /// concurrent `CREATE TABLE`s can otherwise both try to create it).
+/// `playbook` is the identity of the playbook that judged the command
+/// (`NULL` when it names itself not); a table from before the store kept
+/// it gets the column, its rows `NULL` (not recorded).
 pub const POSTGRES_SCHEMA: &str = "
 BEGIN;
 SELECT pg_advisory_xact_lock(7146329001);
@@ -18,8 +21,10 @@ CREATE TABLE IF NOT EXISTS incident_commands (
   version     bigint NOT NULL CHECK (version >= 1),
   command_id  uuid   NOT NULL,
   command     jsonb  NOT NULL,
+  playbook    jsonb,
   PRIMARY KEY (incident_id, version),
   UNIQUE (incident_id, command_id));
+ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS playbook jsonb;
 COMMIT;
 ";
 
@@ -71,11 +76,12 @@ impl PostgresStore {
 }
 
 impl Store for PostgresStore {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let rows = self
             .client
             .query(
-                "SELECT version, command_id::text, command::text FROM incident_commands
+                "SELECT version, command_id::text, command::text, playbook::text
+                 FROM incident_commands
                  WHERE incident_id = $1::text::uuid ORDER BY version",
                 &[&incident.to_string()],
             )
@@ -83,16 +89,22 @@ impl Store for PostgresStore {
         rows.iter().map(|r| parse(incident, r)).collect()
     }
 
-    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error> {
+    fn append(
+        &mut self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
         let incident = command.incident_id;
         let inserted = self.client.execute(
-            "INSERT INTO incident_commands (incident_id, version, command_id, command)
-             VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb)",
+            "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+             VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb, $5::text::jsonb)",
             &[
                 &incident.to_string(),
                 &row::sql_version(incident, version)?,
                 &command.command_id.to_string(),
                 &row::to_json(command)?,
+                &row::playbook_json(incident, playbook)?,
             ],
         );
         match inserted {
@@ -102,7 +114,7 @@ impl Store for PostgresStore {
         }
     }
 
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let rows = self
             .client
             .query(
@@ -114,7 +126,7 @@ impl Store for PostgresStore {
         rows.iter()
             .map(|r| {
                 let id: String = r.try_get(0).map_err(Error::backend)?;
-                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(Error::backend)?;
                 let version: i64 = r.try_get(1).map_err(Error::backend)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
@@ -123,11 +135,16 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         let row = self
             .client
             .query_opt(
-                "SELECT version, command_id::text, command::text FROM incident_commands
+                "SELECT version, command_id::text, command::text, playbook::text
+                 FROM incident_commands
                  WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid",
                 &[&incident.to_string(), &command_id.to_string()],
             )
@@ -136,9 +153,10 @@ impl Store for PostgresStore {
     }
 }
 
-fn parse(incident: Uuid, r: &postgres::Row) -> Result<Row, Error> {
+fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
     let version: i64 = r.try_get(0).map_err(Error::backend)?;
     let command_id: String = r.try_get(1).map_err(Error::backend)?;
     let json: String = r.try_get(2).map_err(Error::backend)?;
-    row::parse(incident, version, &command_id, &json)
+    let playbook: Option<String> = r.try_get(3).map_err(Error::backend)?;
+    row::parse(incident, version, &command_id, &json, playbook.as_deref())
 }

@@ -1,6 +1,6 @@
 //! What a store keeps (one row per accepted command) and what it can answer.
 
-use incident_playbook::{Command, Rejection, Rule, Uuid};
+use incident_playbook::{Command, IncidentId, PlaybookId, Rejection, Rule};
 
 /// One stored row: an accepted command and the version it gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +9,10 @@ pub struct Row {
     pub version: u64,
     /// The command, as accepted.
     pub command: Command,
+    /// The playbook it was judged under, when that playbook names itself
+    /// (`None` too for rows stored before the store kept it). The first
+    /// row's is the playbook the incident was declared under.
+    pub playbook: Option<PlaybookId>,
 }
 
 /// What [`Store::append`](crate::Store::append) did.
@@ -36,7 +40,7 @@ pub enum Error {
     #[error("incident {incident_id}: stored history refused: {why}")]
     Corrupt {
         /// The incident whose rows were refused.
-        incident_id: Uuid,
+        incident_id: IncidentId,
         /// What was wrong.
         why: String,
     },
@@ -54,7 +58,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn corrupt(incident_id: Uuid, why: impl Into<String>) -> Self {
+    pub(crate) fn corrupt(incident_id: IncidentId, why: impl Into<String>) -> Self {
         Error::Corrupt {
             incident_id,
             why: why.into(),
@@ -69,13 +73,18 @@ impl Error {
 /// A row as a backend reads it, checked against its keys: the command must
 /// be valid JSON of a command of `incident` with the row's command id.
 pub(crate) fn parse(
-    incident: Uuid,
+    incident: IncidentId,
     version: i64,
     command_id: &str,
     json: &str,
+    playbook: Option<&str>,
 ) -> Result<Row, Error> {
     let command: Command = serde_json::from_str(json)
         .map_err(|e| Error::corrupt(incident, format!("version {version}: {e}")))?;
+    let playbook = playbook
+        .map(serde_json::from_str::<PlaybookId>)
+        .transpose()
+        .map_err(|e| Error::corrupt(incident, format!("version {version}: playbook: {e}")))?;
     let version = u64::try_from(version)
         .map_err(|_| Error::corrupt(incident, format!("version {version} is below 1")))?;
     if command.incident_id != incident || command.command_id.to_string() != command_id {
@@ -84,11 +93,27 @@ pub(crate) fn parse(
             format!("version {version}: the row's keys are not its command's"),
         ));
     }
-    Ok(Row { version, command })
+    Ok(Row {
+        version,
+        command,
+        playbook,
+    })
+}
+
+/// The playbook identity as the column keeps it (its JSON; `NULL` when the
+/// playbook names itself not).
+pub(crate) fn playbook_json(
+    incident: IncidentId,
+    playbook: Option<&PlaybookId>,
+) -> Result<Option<String>, Error> {
+    playbook
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::corrupt(incident, e.to_string()))
 }
 
 /// The commands of `rows`, which must be versions 1, 2, 3, … in order.
-pub(crate) fn checked_history(incident: Uuid, rows: Vec<Row>) -> Result<Vec<Command>, Error> {
+pub(crate) fn checked_history(incident: IncidentId, rows: Vec<Row>) -> Result<Vec<Command>, Error> {
     let mut history = Vec::with_capacity(rows.len());
     for (expected, row) in (1_u64..).zip(rows) {
         if row.version != expected {
@@ -103,7 +128,7 @@ pub(crate) fn checked_history(incident: Uuid, rows: Vec<Row>) -> Result<Vec<Comm
 }
 
 /// A version as SQL's signed 64-bit integer.
-pub(crate) fn sql_version(incident: Uuid, version: u64) -> Result<i64, Error> {
+pub(crate) fn sql_version(incident: IncidentId, version: u64) -> Result<i64, Error> {
     i64::try_from(version)
         .map_err(|_| Error::corrupt(incident, format!("version {version} does not fit a bigint")))
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use incident_playbook::{Command, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Store;
@@ -11,17 +11,25 @@ use crate::row::{self, Append, Error, Row};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
-/// than store a command twice.
+/// than store a command twice. `playbook` is the identity (JSON) of the
+/// playbook that judged the command, `NULL` when it names itself not.
 pub const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS incident_commands (
     incident_id TEXT    NOT NULL,
     version     INTEGER NOT NULL CHECK (version >= 1),
     command_id  TEXT    NOT NULL,
     command     TEXT    NOT NULL,
+    playbook    TEXT,
     PRIMARY KEY (incident_id, version),
     UNIQUE (incident_id, command_id)
 ) STRICT;
 ";
+
+/// A table from before the store kept the playbook gets the column (its
+/// rows keep `NULL`: not recorded). SQLite has no `ADD COLUMN IF NOT
+/// EXISTS`, so the column is looked for under the write lock, which makes
+/// two processes opening an old file at once add it once.
+const SQLITE_MIGRATION: &str = "ALTER TABLE incident_commands ADD COLUMN playbook TEXT";
 
 /// Incident histories in an SQLite database.
 #[derive(Debug)]
@@ -58,8 +66,23 @@ impl SqliteStore {
         Self::with(Connection::open_in_memory().map_err(Error::backend)?)
     }
 
-    fn with(conn: Connection) -> Result<Self, Error> {
+    fn with(mut conn: Connection) -> Result<Self, Error> {
         conn.execute_batch(SQLITE_SCHEMA).map_err(Error::backend)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::backend)?;
+        let has_playbook: bool = tx
+            .query_row(
+                "SELECT count(*) > 0 FROM pragma_table_info('incident_commands')
+                 WHERE name = 'playbook'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(Error::backend)?;
+        if !has_playbook {
+            tx.execute_batch(SQLITE_MIGRATION).map_err(Error::backend)?;
+        }
+        tx.commit().map_err(Error::backend)?;
         Ok(SqliteStore { conn })
     }
 
@@ -70,16 +93,18 @@ impl SqliteStore {
     }
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+type RawRow = (i64, String, String, Option<String>);
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
 impl Store for SqliteStore {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT version, command_id, command FROM incident_commands
+                "SELECT version, command_id, command, playbook FROM incident_commands
                  WHERE incident_id = ?1 ORDER BY version",
             )
             .map_err(Error::backend)?;
@@ -89,20 +114,28 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::backend)?;
         raw.iter()
-            .map(|(version, id, json)| row::parse(incident, *version, id, json))
+            .map(|(version, id, json, playbook)| {
+                row::parse(incident, *version, id, json, playbook.as_deref())
+            })
             .collect()
     }
 
-    fn append(&mut self, version: u64, command: &Command) -> Result<Append, Error> {
+    fn append(
+        &mut self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
         let incident = command.incident_id;
         let inserted = self.conn.execute(
-            "INSERT INTO incident_commands (incident_id, version, command_id, command)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 incident.to_string(),
                 row::sql_version(incident, version)?,
                 command.command_id.to_string(),
-                row::to_json(command)?
+                row::to_json(command)?,
+                row::playbook_json(incident, playbook)?
             ],
         );
         match inserted {
@@ -112,7 +145,7 @@ impl Store for SqliteStore {
         }
     }
 
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -127,7 +160,7 @@ impl Store for SqliteStore {
             .map_err(Error::backend)?;
         raw.into_iter()
             .map(|(id, version)| {
-                let id: Uuid = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(Error::backend)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -135,19 +168,25 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         let raw = self
             .conn
             .query_row(
-                "SELECT version, command_id, command FROM incident_commands
+                "SELECT version, command_id, command, playbook FROM incident_commands
                  WHERE incident_id = ?1 AND command_id = ?2",
                 [incident.to_string(), command_id.to_string()],
                 read_row,
             )
             .optional()
             .map_err(Error::backend)?;
-        raw.map(|(version, id, json)| row::parse(incident, version, &id, &json))
-            .transpose()
+        raw.map(|(version, id, json, playbook)| {
+            row::parse(incident, version, &id, &json, playbook.as_deref())
+        })
+        .transpose()
     }
 }
 

@@ -16,18 +16,23 @@ mod example;
 use std::path::PathBuf;
 
 use common::{Backend, declare, id, note};
-use incident_playbook::{Command, Outcome, Playbook, Rule, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
 
 type Case = fn(&Backend);
 
-const CASES: [(&str, Case); 6] = [
+const CASES: [(&str, Case); 8] = [
     ("redelivery", a_redelivered_command_is_stored_once),
     ("race", a_lost_race_reloads_and_the_crate_judges_again),
     ("corrupt", rows_that_are_not_a_history_are_refused),
     ("playbook", histories_load_after_the_playbook_changes),
     ("listing", incidents_are_listed_and_commands_found_by_id),
+    ("identity", the_playbook_declared_under_is_kept),
+    (
+        "migration",
+        a_store_from_before_the_playbook_column_migrates,
+    ),
     ("processes", race::writers_in_processes_lose_nothing),
 ];
 
@@ -96,7 +101,7 @@ impl Drop for TempDir {
     }
 }
 
-fn stored(backend: &Backend, incident: Uuid) -> Vec<u64> {
+fn stored(backend: &Backend, incident: IncidentId) -> Vec<u64> {
     let rows = backend.open().rows(incident).unwrap();
     rows.iter().map(|r| r.version).collect()
 }
@@ -126,7 +131,7 @@ fn a_redelivered_command_is_stored_once(backend: &Backend) {
     let err = store.handle(&playbook, &reused).unwrap_err();
     assert_eq!(err.rule(), Some(Rule::CommandIdReused));
     // And the store itself refuses a second row with the id, at any version.
-    assert_eq!(store.append(3, &note).unwrap(), Append::Conflict);
+    assert_eq!(store.append(3, &note, None).unwrap(), Append::Conflict);
     assert_eq!(stored(backend, incident), [1, 2]);
 }
 
@@ -151,7 +156,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
             after.handle(cmd.clone(), &playbook).unwrap(),
             Outcome::Applied { version: 2 }
         );
-        assert_eq!(b.append(2, cmd).unwrap(), Append::Conflict);
+        assert_eq!(b.append(2, cmd, None).unwrap(), Append::Conflict);
     }
     // Judged again on the new state: a stale expected_version is refused,
     // A's note (raced by a redelivery) is a duplicate, B's goes on top.
@@ -188,17 +193,21 @@ struct AlwaysLoses {
 }
 
 impl Store for AlwaysLoses {
-    fn rows(&mut self, incident: Uuid) -> Result<Vec<Row>, Error> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         self.store.rows(incident)
     }
-    fn append(&mut self, _: u64, _: &Command) -> Result<Append, Error> {
+    fn append(&mut self, _: u64, _: &Command, _: Option<&PlaybookId>) -> Result<Append, Error> {
         self.appends += 1;
         Ok(Append::Conflict)
     }
-    fn incidents(&mut self) -> Result<Vec<(Uuid, u64)>, Error> {
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.store.incidents()
     }
-    fn command(&mut self, incident: Uuid, command_id: Uuid) -> Result<Option<Row>, Error> {
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
         self.store.command(incident, command_id)
     }
 }
@@ -212,7 +221,9 @@ fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
     // A gap: the store does not judge, so a row at version 3 goes in; the
     // history is then refused, and no command is taken for the incident.
     assert_eq!(
-        store.append(3, &note(incident, id(3), "three")).unwrap(),
+        store
+            .append(3, &note(incident, id(3), "three"), None)
+            .unwrap(),
         Append::Stored
     );
     assert!(corrupt(store.history(incident).map(|_| ())));
@@ -225,7 +236,7 @@ fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
     let other = id(0x3001);
     store.handle(&playbook, &declare(other, id(1))).unwrap();
     assert_eq!(
-        store.append(2, &declare(other, id(2))).unwrap(),
+        store.append(2, &declare(other, id(2)), None).unwrap(),
         Append::Stored
     );
     assert!(corrupt_of(store.load(&playbook, other).map(|_| ()), other));
@@ -252,7 +263,7 @@ fn histories_load_after_the_playbook_changes(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
 }
 
-fn corrupt_of(result: Result<(), Error>, incident: Uuid) -> bool {
+fn corrupt_of(result: Result<(), Error>, incident: IncidentId) -> bool {
     matches!(result, Err(Error::Corrupt { incident_id, .. }) if incident_id == incident)
 }
 
@@ -270,4 +281,103 @@ fn incidents_are_listed_and_commands_found_by_id(backend: &Backend) {
     assert_eq!((row.version, &row.command), (2, &noted));
     assert!(store.command(second, id(2)).unwrap().is_none());
     assert!(store.load(&playbook, id(0x4002)).unwrap().is_none());
+}
+
+fn named(version: &str) -> Playbook {
+    let id: PlaybookId =
+        serde_json::from_value(serde_json::json!({"name": "Acme", "version": version})).unwrap();
+    Playbook::default().with_id(id)
+}
+
+/// Issue 12 §4 (store identity): each row keeps the playbook that judged
+/// it, so an incident restored under today's playbook still says which one
+/// it was declared under.
+fn the_playbook_declared_under_is_kept(backend: &Backend) {
+    let (then, today) = (named("1"), named("2"));
+    let mut store = backend.open();
+    let incident = id(0x5000);
+    store.handle(&then, &declare(incident, id(1))).unwrap();
+    let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
+    assert_eq!(receipt.incident.declared_under(), then.id());
+    let loaded = store.load(&today, incident).unwrap().unwrap();
+    assert_eq!(loaded.declared_under(), then.id());
+    assert_eq!(loaded.snapshot().playbook.as_ref(), then.id());
+    assert_eq!(store.declared_under(incident).unwrap().as_ref(), then.id());
+    let judged: Vec<Option<PlaybookId>> = store
+        .rows(incident)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.playbook)
+        .collect();
+    assert_eq!(judged, [then.id().cloned(), today.id().cloned()]);
+    // Another process sees the same.
+    let mut other = backend.open();
+    assert_eq!(
+        other
+            .command(incident, id(1))
+            .unwrap()
+            .unwrap()
+            .playbook
+            .as_ref(),
+        then.id()
+    );
+    // An unnamed playbook records nothing; an incident without rows has none.
+    let unnamed = id(0x5001);
+    store
+        .handle(&Playbook::default(), &declare(unnamed, id(1)))
+        .unwrap();
+    assert_eq!(store.declared_under(unnamed).unwrap(), None);
+    let loaded = store.load(&today, unnamed).unwrap().unwrap();
+    assert_eq!(loaded.declared_under(), None);
+    assert_eq!(store.declared_under(id(0x5002)).unwrap(), None);
+}
+
+/// The table as the store made it before it kept the playbook.
+const OLD_SQLITE: &str = "CREATE TABLE incident_commands (
+    incident_id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),
+    command_id TEXT NOT NULL, command TEXT NOT NULL,
+    PRIMARY KEY (incident_id, version), UNIQUE (incident_id, command_id)) STRICT;";
+const OLD_POSTGRES: &str = "CREATE TABLE incident_commands (
+    incident_id uuid NOT NULL, version bigint NOT NULL CHECK (version >= 1),
+    command_id uuid NOT NULL, command jsonb NOT NULL,
+    PRIMARY KEY (incident_id, version), UNIQUE (incident_id, command_id));";
+
+/// A store written before the playbook column opens (adding it), its rows
+/// load with no playbook recorded, and new rows record theirs.
+fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
+    let incident: IncidentId = id(0x6000);
+    let old = declare(incident, id(1));
+    let json = serde_json::to_string(&old).unwrap();
+    if let Some(path) = backend.0.strip_prefix("sqlite:") {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.execute_batch(OLD_SQLITE).unwrap();
+        conn.execute(
+            "INSERT INTO incident_commands VALUES (?1, 1, ?2, ?3)",
+            [incident.to_string(), old.command_id.to_string(), json],
+        )
+        .unwrap();
+    } else if let Some(params) = backend.0.strip_prefix("postgres:") {
+        let mut client = postgres::Client::connect(params, postgres::NoTls).unwrap();
+        client.batch_execute(OLD_POSTGRES).unwrap();
+        client
+            .execute(
+                "INSERT INTO incident_commands VALUES ($1::text::uuid, 1, $2::text::uuid, $3::text::jsonb)",
+                &[&incident.to_string(), &old.command_id.to_string(), &json],
+            )
+            .unwrap();
+    }
+    let today = named("2");
+    // Two stores open the old table; the column is added once.
+    let (mut store, mut again) = (backend.open(), backend.open());
+    let loaded = store.load(&today, incident).unwrap().unwrap();
+    assert_eq!((loaded.version(), loaded.declared_under()), (1, None));
+    let receipt = again.handle(&today, &note(incident, id(2), "two")).unwrap();
+    assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
+    let judged: Vec<Option<PlaybookId>> = store
+        .rows(incident)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.playbook)
+        .collect();
+    assert_eq!(judged, [None, today.id().cloned()]);
 }

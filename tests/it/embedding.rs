@@ -183,3 +183,195 @@ fn incidents_take_inserts_lookups_changes_and_removals() {
     assert!(incidents.get(id).is_none() && incidents.is_empty());
     assert_eq!(incidents.remove(id), None);
 }
+
+const ENVELOPE: [&str; 4] = ["incident_id", "command_id", "at", "expected_version"];
+
+/// A command's JSON split into its envelope (for `Command::new`) and its
+/// body's JSON.
+fn split(cmd: &Command) -> serde_json::Map<String, serde_json::Value> {
+    let mut body = serde_json::to_value(cmd).unwrap();
+    let body = body.as_object_mut().unwrap();
+    for field in ENVELOPE {
+        body.remove(field);
+    }
+    body.clone()
+}
+
+/// Issue 12 §4: a body read without its envelope is the command's body, and
+/// it is refused where the whole command is, at the same path.
+#[test]
+fn a_body_reads_alone_as_strictly_as_a_whole_command() {
+    use serde_json::{Value, json};
+    // Each change is made to the body and to the whole command alike.
+    let changes: [fn(&mut serde_json::Map<String, Value>); 5] = [
+        |_| {},
+        |o| drop(o.insert("txt".into(), json!("typo"))),
+        |o| drop(o.insert("postmortem".into(), Value::Null)),
+        |o| drop(o.insert("update".into(), json!(["an", "array"]))),
+        |o| {
+            // The first body field (a required one too, such as `severity`).
+            let field = o
+                .keys()
+                .find(|k| *k != "type" && !ENVELOPE.contains(&k.as_str()));
+            o.remove(&field.cloned().unwrap_or_else(|| "type".into()));
+        },
+    ];
+    let mut compared = 0;
+    for (case, commands) in conformance_streams() {
+        for cmd in commands {
+            for (n, change) in changes.iter().enumerate() {
+                let mut body = split(&cmd);
+                change(&mut body);
+                let mut whole = serde_json::to_value(&cmd).unwrap();
+                change(whole.as_object_mut().unwrap());
+                let read = incident_playbook::parse_body(&Value::Object(body).to_string());
+                let context = format!("{case}, change {n}: {whole}");
+                match parse_command(&whole.to_string()) {
+                    Ok(full) => {
+                        let body = read.unwrap_or_else(|r| panic!("{context}: {r}"));
+                        let built = Command::new(full.incident_id, full.command_id, full.at, body);
+                        let built = match full.expected_version {
+                            Some(v) => built.expecting(v),
+                            None => built,
+                        };
+                        assert_eq!(built, full, "{context}");
+                    }
+                    Err(refused) => {
+                        let body = read.expect_err(&context);
+                        let path = |r: &Rejection| r.violations()[0].path().map(str::to_owned);
+                        assert_eq!(path(&body), path(&refused.rejection), "{context}");
+                        assert_eq!(body.rule(), Rule::MalformedInput);
+                    }
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 500, "{compared}");
+}
+
+#[test]
+fn a_body_refuses_the_envelope_fields() {
+    let cmd = parse_command(HAPPY_SEV1.lines().nth(1).unwrap()).unwrap();
+    let body = split(&cmd);
+    let whole = serde_json::to_value(&cmd).unwrap();
+    for field in ["incident_id", "command_id", "at"] {
+        let mut with = body.clone();
+        with.insert(field.into(), whole[field].clone());
+        let json = serde_json::Value::Object(with).to_string();
+        let refused = incident_playbook::parse_body(&json).unwrap_err();
+        let v = &refused.violations()[0];
+        assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some(field)));
+        assert!(v.message().contains("belongs to the envelope"), "{v}");
+        assert!(serde_json::from_str::<incident_playbook::CommandBody>(&json).is_err());
+    }
+    let refused = incident_playbook::parse_body(r#"{"text": "no type"}"#).unwrap_err();
+    assert_eq!(refused.rule(), Rule::MalformedInput);
+}
+
+/// Issue 12 §4: a command in one Rust expression is the command its JSON
+/// gives (the first and the resolve of the happy SEV1 stream).
+#[test]
+fn builders_give_the_commands_the_json_gives() -> Result<(), Box<dyn std::error::Error>> {
+    use incident_playbook::{
+        DataChecks, Declare, HealthChecks, ImpactFlag, ImpactInput, Resolve, RolesInput, Severity,
+        Surface, UpdateInput, Verification,
+    };
+    let lines: Vec<Command> = HAPPY_SEV1
+        .lines()
+        .map(|l| parse_command(l).unwrap())
+        .collect();
+    let first = &lines[0];
+    let declare = Command::new(
+        first.incident_id,
+        first.command_id,
+        "2026-05-04T09:05:00Z".parse()?,
+        Declare::new("Document uploads failing", Severity::Sev1)
+            .impact(
+                ImpactInput::new(
+                    "production",
+                    "All tenants uploading documents",
+                    "Document upload",
+                )
+                .started_at("2026-05-04T09:00:00Z".parse()?)
+                .user_impact_active(true)
+                .flags([ImpactFlag::BroadOutage])
+                .surfaces([Surface::Api, Surface::Frontend])
+                .affected_endpoints(["/api/documents"])
+                .affected_dependencies(["Blob Storage"]),
+            )
+            .roles(
+                RolesInput::default()
+                    .commander("Ada")
+                    .technical_lead("Grace")
+                    .communications_owner("Linus")
+                    .scribe("Ken")
+                    .engineering_lead("Linus"),
+            )
+            .update(
+                UpdateInput::new(
+                    "Uploads fail for all users",
+                    "Checking the 09:02 deploy",
+                    "Ada",
+                )
+                .next_update("2026-05-04T09:35:00Z".parse()?),
+            ),
+    );
+    assert_eq!(&declare, first);
+
+    let sent = lines
+        .iter()
+        .find(|c| c.kind() == incident_playbook::CommandKind::Resolve)
+        .unwrap();
+    let resolve = Command::new(
+        sent.incident_id,
+        sent.command_id,
+        sent.at,
+        Resolve::new(
+            Verification::default()
+                .health(HealthChecks::new([
+                    ("live", true),
+                    ("ready", true),
+                    ("status", true),
+                ]))
+                .endpoint("/api/documents", true)
+                .frontend(true, true, true)
+                .data(
+                    DataChecks::default()
+                        .no_unauthorized_access(true)
+                        .no_failed_migration(true)
+                        .no_duplicate_processing(true)
+                        .no_partial_delete(true),
+                )
+                .dependency("Blob Storage", true),
+        )
+        .update(UpdateInput::new(
+            "Uploads work again",
+            "Resolved; postmortem to follow",
+            "Ada",
+        )),
+    );
+    assert_eq!(&resolve, sent);
+    Ok(())
+}
+
+/// A body writes what `parse_body` reads back, for every conformance command,
+/// and the same fields as its command without the envelope.
+#[test]
+fn a_body_writes_what_it_reads() {
+    let mut n = 0;
+    for (case, commands) in conformance_streams() {
+        for cmd in commands {
+            let json = serde_json::to_string(&cmd.body).unwrap();
+            assert_eq!(
+                incident_playbook::parse_body(&json).as_ref(),
+                Ok(&cmd.body),
+                "{case}: {json}"
+            );
+            let written: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(written.as_object(), Some(&split(&cmd)), "{case}");
+            n += 1;
+        }
+    }
+    assert!(n > 100, "{n}");
+}

@@ -17,8 +17,8 @@
 //! and [`without`]) before sending it.
 
 use incident_playbook::{
-    Command, CommandKind, Incident, Incidents, LineRejection, Outcome, Phase, Playbook, Rejection,
-    Replay, Severity, Surface, Uuid,
+    Command, CommandId, CommandKind, Incident, IncidentId, Incidents, LineRejection, Outcome,
+    Phase, Playbook, Rejection, Replay, Severity, Surface, Uuid,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -71,9 +71,11 @@ pub fn command_id(n: u128) -> String {
     command_uuid(n).to_string()
 }
 
-/// [`command_id`] as a `Uuid`, for APIs that take one.
-pub fn command_uuid(n: u128) -> Uuid {
-    Uuid::from_u128(0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n)
+/// [`command_id`] as a [`CommandId`], for APIs that take one.
+pub fn command_uuid(n: u128) -> CommandId {
+    CommandId::new(Uuid::from_u128(
+        0x8f63_83a5_2b74_4d87_8864_0000_0000_0000 + n,
+    ))
 }
 
 /// The timestamp `minutes` after the declaration (2026-05-04T09:05:00Z).
@@ -252,7 +254,7 @@ pub fn remove(v: &mut Value, path: &str) {
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub desk: Incidents,
-    pub id: Uuid,
+    pub id: IncidentId,
     /// The severity the incident is declared at.
     pub severity: Severity,
     /// Whether the declared impact is still hurting users.

@@ -25,6 +25,7 @@ mod hostile;
 mod incidents;
 mod lint;
 mod messages;
+mod msrv;
 mod properties;
 mod readme;
 mod renderings;

@@ -380,42 +380,38 @@ fn postmortem_input() -> impl Strategy<Value = PostmortemInput> {
                 timeline.sort_by_key(|(t, _)| *t);
                 let due_base = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
                 let has_guardrail = items.iter().any(|i| i.4.is_some());
-                PostmortemInput {
-                    title: Some(title),
-                    date,
-                    severity: Some(Severity::Sev2),
-                    owners: Some(owners),
-                    status,
-                    summary,
-                    impact,
-                    timeline: Some(
-                        timeline
-                            .into_iter()
-                            .map(|(at, event)| TimelineEntryInput {
-                                at,
-                                event: Some(event),
-                            })
-                            .collect(),
-                    ),
-                    root_cause,
-                    what_worked,
-                    what_did_not_work,
-                    action_items: Some(
-                        items
-                            .into_iter()
-                            .map(|(action, owner, due, status, guardrail)| ActionItemInput {
-                                action: Some(action),
-                                owner: Some(owner),
-                                due: Some(Date::from(
-                                    due_base + chrono::Duration::days(due.into()),
-                                )),
-                                status: Some(status),
-                                guardrail,
-                            })
-                            .collect(),
-                    ),
-                    missing_guardrail: (missing && has_guardrail).then_some(true),
-                }
+                // The inputs are `#[non_exhaustive]`: built by their
+                // constructors, then filled field by field.
+                let mut postmortem = PostmortemInput::new(title, status);
+                postmortem.date = date;
+                postmortem.severity = Some(Severity::Sev2);
+                postmortem.owners = Some(owners);
+                postmortem.summary = summary;
+                postmortem.impact = impact;
+                postmortem.timeline = Some(
+                    timeline
+                        .into_iter()
+                        .map(|(at, event)| TimelineEntryInput::new(at, event))
+                        .collect(),
+                );
+                postmortem.root_cause = root_cause;
+                postmortem.what_worked = what_worked;
+                postmortem.what_did_not_work = what_did_not_work;
+                postmortem.action_items = Some(
+                    items
+                        .into_iter()
+                        .map(|(action, owner, due, status, guardrail)| {
+                            let mut item = ActionItemInput::new(action, owner);
+                            item.due =
+                                Some(Date::from(due_base + chrono::Duration::days(due.into())));
+                            item.status = Some(status);
+                            item.guardrail = guardrail;
+                            item
+                        })
+                        .collect(),
+                );
+                postmortem.missing_guardrail = (missing && has_guardrail).then_some(true);
+                postmortem
             },
         )
 }

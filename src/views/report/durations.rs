@@ -14,6 +14,7 @@ use crate::mitigation::MitigationRecord;
 /// run between recorded times, from the declaration: how long the record
 /// took. A duration that has not ended yet is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Durations {
     /// From the impact's start to the declaration.
     pub impact_to_declaration_seconds: i64,

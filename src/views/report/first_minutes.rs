@@ -75,6 +75,7 @@ impl Serialize for Step {
 
 /// One step of the first 15 minutes: when it was done and whether in time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StepReport {
     /// The step.
     pub step: Step,

@@ -10,6 +10,7 @@ use crate::time::{Date, Timestamp};
 
 /// An action item not done whose due day has passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FollowUp {
     /// What to do.
     pub action: ShortText,

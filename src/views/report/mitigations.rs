@@ -9,6 +9,7 @@ use crate::time::Timestamp;
 
 /// One mitigation as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MitigationReport {
     /// Its number in the incident, from 1 (what `end_mitigation` names).
     pub number: u64,

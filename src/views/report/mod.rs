@@ -51,7 +51,6 @@ mod timeliness;
 mod updates;
 
 use serde::Serialize;
-use uuid::Uuid;
 
 pub use durations::Durations;
 pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
@@ -64,7 +63,7 @@ pub use timeliness::Timeliness;
 pub use updates::{AudienceUpdates, LateUpdate, UpdatesReport};
 
 use crate::exception::AcceptedException;
-use crate::incident::{Incident, Phase};
+use crate::incident::{Incident, IncidentId, Phase};
 use crate::playbook::Playbook;
 use crate::severity::Severity;
 use crate::text::ShortText;
@@ -90,9 +89,10 @@ fn seconds(a: Timestamp, b: Timestamp) -> i64 {
 /// assert!(report.to_string().contains("mitigation started within 15 minutes"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IncidentReport {
     /// The incident.
-    pub incident_id: Uuid,
+    pub incident_id: IncidentId,
     /// Its title.
     pub title: ShortText,
     /// Its severity now.

@@ -21,6 +21,7 @@ use crate::time::Timestamp;
 /// assert!(spans[4].until.is_none());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PhaseSpan {
     /// The phase.
     pub phase: Phase,

@@ -13,6 +13,7 @@ use crate::time_zone::UtcOffset;
 
 /// The response target of one severity the incident had, met or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TargetReport {
     /// The severity whose target this is.
     pub severity: Severity,

@@ -7,6 +7,7 @@ use crate::time::Timestamp;
 /// Whether a step or target was done in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Timeliness {
     /// Done by the deadline.
     OnTime,

@@ -9,6 +9,7 @@ use crate::time::Timestamp;
 
 /// An update that came after the time the update before it promised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LateUpdate {
     /// The position of the late update among the incident's updates (0-based).
     pub index: usize,
@@ -22,6 +23,7 @@ pub struct LateUpdate {
 
 /// The comms rhythm: overdue and late updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct UpdatesReport {
     /// How many updates were posted.
     pub count: usize,
@@ -43,6 +45,7 @@ pub struct UpdatesReport {
 /// for the same audience: a status page's reader waits for the next public
 /// update, whatever was posted internally meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AudienceUpdates {
     /// How many were posted.
     pub count: usize,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use incident_playbook::{Command, Uuid};
+use incident_playbook::{Command, CommandId, IncidentId, Uuid};
 use incident_store::{PostgresStore, SqliteStore, Store};
 use serde_json::json;
 
@@ -39,7 +39,7 @@ pub fn command(value: serde_json::Value) -> Command {
 }
 
 /// A SEV3 `declare` with a commander and a technical lead.
-pub fn declare(incident: Uuid, id: Uuid) -> Command {
+pub fn declare(incident: IncidentId, id: CommandId) -> Command {
     command(json!({
         "type": "declare", "incident_id": incident, "command_id": id, "at": AT,
         "title": "Slow document processing", "severity": "SEV3",
@@ -52,14 +52,15 @@ pub fn declare(incident: Uuid, id: Uuid) -> Command {
     }))
 }
 
-pub fn note(incident: Uuid, id: Uuid, text: &str) -> Command {
+pub fn note(incident: IncidentId, id: CommandId, text: &str) -> Command {
     command(json!({
         "type": "add_note", "incident_id": incident, "command_id": id, "at": AT, "text": text
     }))
 }
 
-pub fn id(n: u128) -> Uuid {
-    Uuid::from_u128(n)
+/// An incident's or a command's id, as the call site needs.
+pub fn id<T: From<Uuid>>(n: u128) -> T {
+    T::from(Uuid::from_u128(n))
 }
 
 // ---- The race's commands: deterministic, so the parent knows what each
@@ -78,13 +79,13 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-pub fn incident(n: u128) -> Uuid {
-    Uuid::from_u128(0xA000 + n)
+pub fn incident(n: u128) -> IncidentId {
+    id(0xA000 + n)
 }
 
 /// Command ids say which writer owns a command.
-pub fn command_id(incident: u128, writer: usize, n: u64) -> Uuid {
-    Uuid::from_u128((incident << 64) | ((writer as u128) << 32) | u128::from(n))
+pub fn command_id(incident: u128, writer: usize, n: u64) -> CommandId {
+    id((incident << 64) | ((writer as u128) << 32) | u128::from(n))
 }
 
 pub fn race_declare(i: u128) -> Command {

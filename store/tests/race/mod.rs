@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use incident_playbook::{Command, Incident, Playbook, Uuid};
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook};
 use incident_store::Error;
 
 use crate::TempDir;
@@ -28,8 +28,8 @@ const LIMIT: Duration = Duration::from_secs(120);
 /// What a writer process was told about one delivery.
 #[derive(Debug)]
 struct Logged {
-    incident: Uuid,
-    command_id: Uuid,
+    incident: IncidentId,
+    command_id: CommandId,
     /// `applied`, `duplicate` or `refused:RULE`.
     result: String,
     /// The outcome's version.
@@ -60,7 +60,7 @@ pub fn writer(spec: &str) {
         .append(true)
         .open(log)
         .unwrap();
-    let mut fresh: HashMap<Uuid, Command> = HashMap::new();
+    let mut fresh: HashMap<CommandId, Command> = HashMap::new();
     for (cmd, expects_seen) in deliveries(me) {
         let cmd = if expects_seen {
             // Read the version, then send a command that expects it (twice,
@@ -217,7 +217,7 @@ pub fn writers_in_processes_lose_nothing(backend: &Backend) {
 
 /// What every writer may have sent, by command id (the read-then-write
 /// notes without their `expected_version`, which the writer picked).
-fn sent() -> HashMap<Uuid, (Command, bool)> {
+fn sent() -> HashMap<CommandId, (Command, bool)> {
     (0..WRITERS)
         .flat_map(deliveries)
         .map(|(cmd, fresh)| (cmd.command_id, (cmd, fresh)))
@@ -238,7 +238,7 @@ fn check(backend: &Backend, logged: &[Logged]) {
             (1..=rows.len() as u64).collect::<Vec<_>>(),
             "a gap"
         );
-        let by_id: HashMap<Uuid, u64> = rows
+        let by_id: HashMap<CommandId, u64> = rows
             .iter()
             .map(|r| (r.command.command_id, r.version))
             .collect();
