@@ -39,6 +39,7 @@ mod text;
 mod time;
 mod time_zone;
 mod triage;
+mod verdict;
 mod verification;
 mod views;
 
@@ -74,6 +75,7 @@ pub use time::{Date, TimeError, Timestamp};
 pub use time_zone::{OffsetError, UtcOffset};
 pub use triage::{CheckRecord, TriageCheck};
 pub use uuid::Uuid;
+pub use verdict::Verdict;
 pub use verification::{
     DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks, Verification,
 };

@@ -7,6 +7,7 @@ use crate::incident::{CommandId, IncidentId, Outcome, Snapshot};
 use crate::incidents::{Incidents, LineRejection};
 use crate::playbook::Playbook;
 use crate::rule::{Rule, Violation};
+use crate::verdict::Verdict;
 
 /// One refused line of a stream, as the replay report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +92,7 @@ pub struct Replay {
     /// `None` when streaming: the caller handles each refused line.
     rejections: Option<Vec<LineReport>>,
     refused: u64,
-    malformed: u64,
+    verdict: Verdict,
     lines: u64,
 }
 
@@ -103,7 +104,7 @@ impl Replay {
             incidents: Incidents::new(playbook),
             rejections: Some(Vec::new()),
             refused: 0,
-            malformed: 0,
+            verdict: Verdict::Accepted,
             lines: 0,
         }
     }
@@ -141,9 +142,7 @@ impl Replay {
     fn record(&mut self, refused: LineRejection) -> Option<LineReport> {
         let report = LineReport::new(self.lines, refused);
         self.refused += 1;
-        if report.rule == Rule::MalformedInput {
-            self.malformed += 1;
-        }
+        self.verdict = self.verdict.max(Verdict::refused(report.rule));
         if let Some(kept) = &mut self.rejections {
             kept.push(report.clone());
         }
@@ -170,16 +169,17 @@ impl Replay {
         self.lines
     }
 
+    /// What the lines so far come to: the worst of the refused lines'
+    /// verdicts, accepted when none was refused.
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+
     /// `0` all accepted, `1` a line broke a rule, `2` a line was malformed
-    /// (2 wins).
+    /// (2 wins): [`Verdict::exit_code`] of [`Replay::verdict`], the policy
+    /// the `incident` CLI exits by.
     pub fn exit_code(&self) -> i32 {
-        if self.malformed > 0 {
-            2
-        } else if self.refused == 0 {
-            0
-        } else {
-            1
-        }
+        i32::from(self.verdict.exit_code())
     }
 
     /// The report as `incident replay --format json` prints it.

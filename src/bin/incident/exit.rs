@@ -2,36 +2,9 @@
 
 use std::process::ExitCode;
 
-use incident_playbook::Rule;
-
-/// What a run found in its input, worst last: the order is the policy's
-/// "2 wins".
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verdict {
-    /// Everything accepted.
-    #[default]
-    Accepted,
-    /// An input broke a rule.
-    Broken,
-    /// An input was malformed.
-    Malformed,
-}
-
-impl Verdict {
-    /// The verdict on one input refused, `rule` first.
-    pub fn refused(rule: Rule) -> Self {
-        if rule == Rule::MalformedInput {
-            Verdict::Malformed
-        } else {
-            Verdict::Broken
-        }
-    }
-
-    /// The worst of several verdicts; accepted when there are none.
-    pub fn worst(verdicts: impl IntoIterator<Item = Verdict>) -> Self {
-        verdicts.into_iter().max().unwrap_or_default()
-    }
-}
+/// What a run found: the library's policy, so that `incident replay` and
+/// [`Replay::exit_code`](incident_playbook::Replay::exit_code) cannot differ.
+pub use incident_playbook::Verdict;
 
 /// A failure that ends the run before its input is judged: an unreadable
 /// file, a document that is not one, an argument that does not parse.
@@ -57,13 +30,12 @@ impl From<Fatal> for Stop {
     }
 }
 
-/// The exit-code policy of every subcommand: 0 all accepted; 1 an input broke
-/// a rule; 2 malformed input, an unreadable file or bad usage.
+/// The exit-code policy of every subcommand: [`Verdict::exit_code`] (0 all
+/// accepted; 1 an input broke a rule; 2 malformed input), and 2 for an
+/// unreadable file or bad usage.
 pub fn exit_code(run: Result<Verdict, Stop>) -> ExitCode {
     let code = match run {
-        Ok(Verdict::Accepted) => 0,
-        Ok(Verdict::Broken) => 1,
-        Ok(Verdict::Malformed) => 2,
+        Ok(verdict) => verdict.exit_code(),
         Err(Stop::Usage(usage)) => {
             // Broken pipes are swallowed, as clap does.
             let _ = usage.print();

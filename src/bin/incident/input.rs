@@ -87,7 +87,8 @@ pub fn replay_reporting(playbook: Playbook, file: &str) -> Result<(Replay, Verdi
 /// Feeds every line of `input` (opened from `file`, named in messages) to
 /// `replay`, lines over 16 MiB and lines that are not UTF-8 as malformed.
 /// `on_refused` sees each refused line and says whether to go on. The
-/// verdict is the worst of the lines fed.
+/// verdict is the replay's ([`Replay::verdict`]): the worst of the lines
+/// fed to it.
 pub fn feed(
     file: &str,
     input: Box<dyn Read>,
@@ -96,11 +97,10 @@ pub fn feed(
 ) -> Result<Verdict, Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buf = Vec::new();
-    let mut verdict = Verdict::Accepted;
     loop {
         let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(Some(fits)) => fits,
-            Ok(None) => return Ok(verdict),
+            Ok(None) => return Ok(replay.verdict()),
             Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
         };
         let refused = if !fits {
@@ -111,11 +111,10 @@ pub fn feed(
                 Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
             }
         };
-        if let Some(report) = refused {
-            verdict = verdict.max(Verdict::refused(report.rule));
-            if !on_refused(replay, &report)? {
-                return Ok(verdict);
-            }
+        if let Some(report) = refused
+            && !on_refused(replay, &report)?
+        {
+            return Ok(replay.verdict());
         }
     }
 }
