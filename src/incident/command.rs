@@ -30,14 +30,21 @@ use crate::verification::Verification;
 /// The command table: every command type with its wire name and its body.
 ///
 /// From this one table come [`CommandKind`], [`CommandKind::ALL`], the wire
-/// names, the [`CommandBody`] enum with a `From` conversion per body, and the
-/// list of body schemas; so a new command is a row here, its body struct, its
-/// row in the phase table (`phase.rs`) and its check (`checks.rs`).
+/// names, [`CommandKind::body_fields`], the [`CommandBody`] enum with a `From`
+/// conversion per body, and the list of body schemas; so a new command is a
+/// row here, its body struct, its row in the phase table (`phase.rs`) and its
+/// check (`checks.rs`).
 ///
 /// A body is given as the type the [`CommandBody`] variant holds: boxed when
-/// it carries nested inputs (see [`CommandBody`]), none for `close`.
+/// it carries nested inputs (see [`CommandBody`]), none for `close`; then its
+/// wire fields, in the order messages list them. The list is held to the body
+/// struct by the compiler (a field added to one and not the other does not
+/// build), and to the command schema by `tests/it/schema.rs`.
 macro_rules! commands {
-    ($( $(#[doc = $doc:literal])* $kind:ident = $name:literal $(, $payload:ty)?; )*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $kind:ident = $name:literal $(, $payload:ty { $($field:ident),* $(,)? })?;
+    )*) => {
         /// The command types: the 17 of the playbook's wire contract and the crate's additions.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -54,6 +61,21 @@ macro_rules! commands {
             /// The wire tag.
             pub fn as_str(self) -> &'static str {
                 match self { $( CommandKind::$kind => $name, )* }
+            }
+
+            /// The body fields of this command type, as the wire names them (the
+            /// envelope's `type`, `incident_id`, `command_id`, `at` and
+            /// `expected_version` are every type's).
+            ///
+            /// ```
+            /// use incident_playbook::CommandKind;
+            /// assert_eq!(CommandKind::AddNote.body_fields(), ["text", "occurred_at"]);
+            /// assert!(CommandKind::Close.body_fields().is_empty());
+            /// ```
+            pub fn body_fields(self) -> &'static [&'static str] {
+                match self {
+                    $( CommandKind::$kind => commands!(@fields $kind $({ $($field),* })?), )*
+                }
             }
         }
 
@@ -94,6 +116,15 @@ macro_rules! commands {
             }
         }
     };
+    (@fields $kind:ident) => { &[] };
+    (@fields $kind:ident { $($field:ident),* }) => {{
+        // Not called: it stops compiling when the body struct gains a field
+        // that its row in the table does not list (or loses one it lists).
+        fn _every_field_listed(body: $kind) {
+            let $kind { $($field: _),* } = body;
+        }
+        &[$(stringify!($field)),*]
+    }};
     (@schema $generator:ident $kind:ident) => { None };
     (@schema $generator:ident $kind:ident, $payload:ty) => {
         Some(<$kind as schemars::JsonSchema>::json_schema($generator))
@@ -102,49 +133,49 @@ macro_rules! commands {
 
 commands! {
     /// Open a new incident.
-    Declare = "declare", Box<Declare>;
+    Declare = "declare", Box<Declare> { title, severity, impact, roles, update, detected_at };
     /// Post a comms update.
-    PostUpdate = "post_update", Box<PostUpdate>;
+    PostUpdate = "post_update", Box<PostUpdate> { update };
     /// Raise or lower the severity.
-    ChangeSeverity = "change_severity", Box<ChangeSeverity>;
+    ChangeSeverity = "change_severity", Box<ChangeSeverity> { severity, reason, update, roles, impact };
     /// Give a role to a person.
-    AssignRole = "assign_role", AssignRole;
+    AssignRole = "assign_role", AssignRole { role, person };
     /// Take a role away.
-    UnassignRole = "unassign_role", UnassignRole;
+    UnassignRole = "unassign_role", UnassignRole { role };
     /// Replace the impact.
-    UpdateImpact = "update_impact", Box<UpdateImpact>;
+    UpdateImpact = "update_impact", Box<UpdateImpact> { impact };
     /// Record a triage check.
-    RecordCheck = "record_check", RecordCheck;
+    RecordCheck = "record_check", RecordCheck { check, finding };
     /// Add a note.
-    AddNote = "add_note", AddNote;
+    AddNote = "add_note", AddNote { text, occurred_at };
     /// Record the root cause.
-    RecordRootCause = "record_root_cause", RecordRootCause;
+    RecordRootCause = "record_root_cause", RecordRootCause { text };
     /// Start a mitigation.
-    StartMitigation = "start_mitigation", Box<StartMitigation>;
+    StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at };
     /// Watch a mitigation in place.
-    BeginMonitoring = "begin_monitoring", Box<BeginMonitoring>;
+    BeginMonitoring = "begin_monitoring", Box<BeginMonitoring> { update };
     /// Go back to investigating.
-    ResumeInvestigation = "resume_investigation", Box<ResumeInvestigation>;
+    ResumeInvestigation = "resume_investigation", Box<ResumeInvestigation> { reason, update };
     /// Lift an endpoint block.
-    LiftBlock = "lift_block", LiftBlock;
+    LiftBlock = "lift_block", LiftBlock { endpoint };
     /// Resolve, with verification.
-    Resolve = "resolve", Box<Resolve>;
+    Resolve = "resolve", Box<Resolve> { verification, update, exceptions };
     /// Reopen a resolved incident.
-    Reopen = "reopen", Box<Reopen>;
+    Reopen = "reopen", Box<Reopen> { reason, update };
     /// Submit (or replace) the postmortem.
-    SubmitPostmortem = "submit_postmortem", Box<SubmitPostmortem>;
+    SubmitPostmortem = "submit_postmortem", Box<SubmitPostmortem> { postmortem };
     /// Close a resolved incident.
     Close = "close";
     /// Give several roles at once (an addition to the wire contract: handing
     /// over SEV1 comms moves the engineering lead and the communications
     /// owner together).
-    AssignRoles = "assign_roles", Box<AssignRoles>;
+    AssignRoles = "assign_roles", Box<AssignRoles> { roles };
     /// End a mitigation with how it went; ending a temporary measure undoes
     /// it (an addition to the wire contract: issue 10, mitigations with a life).
-    EndMitigation = "end_mitigation", EndMitigation;
+    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note };
     /// Change the title, with a reason (an addition to the wire contract:
     /// issue 10, true times and titles).
-    Rename = "rename", Rename;
+    Rename = "rename", Rename { title, reason };
 }
 
 impl fmt::Display for CommandKind {
@@ -638,48 +669,6 @@ const ENVELOPE: [&str; 5] = [
     "at",
     "expected_version",
 ];
-
-impl CommandKind {
-    /// The body fields of this command type, as the wire names them (the
-    /// envelope's `type`, `incident_id`, `command_id`, `at` and
-    /// `expected_version` are every type's).
-    ///
-    /// ```
-    /// use incident_playbook::CommandKind;
-    /// assert_eq!(CommandKind::AddNote.body_fields(), ["text", "occurred_at"]);
-    /// assert!(CommandKind::Close.body_fields().is_empty());
-    /// ```
-    pub fn body_fields(self) -> &'static [&'static str] {
-        use CommandKind as K;
-        match self {
-            K::Declare => &[
-                "title",
-                "severity",
-                "impact",
-                "roles",
-                "update",
-                "detected_at",
-            ],
-            K::PostUpdate | K::BeginMonitoring => &["update"],
-            K::ChangeSeverity => &["severity", "reason", "update", "roles", "impact"],
-            K::AssignRole => &["role", "person"],
-            K::UnassignRole => &["role"],
-            K::AssignRoles => &["roles"],
-            K::UpdateImpact => &["impact"],
-            K::RecordCheck => &["check", "finding"],
-            K::AddNote => &["text", "occurred_at"],
-            K::RecordRootCause => &["text"],
-            K::StartMitigation => &["mitigation", "update", "occurred_at"],
-            K::ResumeInvestigation | K::Reopen => &["reason", "update"],
-            K::LiftBlock => &["endpoint"],
-            K::Resolve => &["verification", "update", "exceptions"],
-            K::SubmitPostmortem => &["postmortem"],
-            K::Close => &[],
-            K::EndMitigation => &["number", "outcome", "note"],
-            K::Rename => &["title", "reason"],
-        }
-    }
-}
 
 /// "`type`, `incident_id`, … and `text`": the fields a `kind` command has.
 fn fields_of(kind: CommandKind) -> String {
