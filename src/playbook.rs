@@ -6,6 +6,10 @@
 //! The seed names three health endpoints; another organisation names its own,
 //! each by a name that `verification.health` keys its result by.
 
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::rule::{Report, Rule};
@@ -109,6 +113,11 @@ const PLAIN_NAMES: [&str; 3] = ["live", "ready", "status"];
 ///   [{"name": "A"}, {"name": "A"}], "health_endpoints": ["/a", "/b", "/c"]}"#).is_err());
 /// assert!(serde_json::from_str::<Playbook>(r#"{"dependencies": [], "health_endpoints":
 ///   [{"name": "a", "path": "/a"}, {"name": "a", "path": "/b"}]}"#).is_err());
+///
+/// // Read in the shapes of its schema only, as a command is: no object
+/// // written as an array of its fields, at any depth.
+/// assert!(serde_json::from_str::<Playbook>(r#"{"dependencies": [["Stripe", false]],
+///   "health_endpoints": ["/a", "/b", "/c"]}"#).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -318,9 +327,13 @@ fn first_repeated<T>(items: &[T], key: impl Fn(&T) -> &str) -> Option<&str> {
 }
 
 /// The two written forms of `health_endpoints`.
-#[derive(Deserialize)]
+//
+// Read by hand rather than as serde's untagged enum: an untagged enum reads
+// its value whole (serde's "any"), where `Strict` refuses every array, this
+// list included. Here the list is read as a list, and each item whole: a
+// string or an object, never an array.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
+#[cfg_attr(feature = "schema", serde(untagged))]
 enum HealthEndpointsDoc {
     /// Named endpoints, at least one.
     Named(
@@ -328,6 +341,58 @@ enum HealthEndpointsDoc {
     ),
     /// The plain form: three paths, named live, ready and status in that order.
     Plain(#[cfg_attr(feature = "schema", schemars(length(min = 3, max = 3)))] Vec<ShortText>),
+}
+
+/// One item of `health_endpoints`, in either form.
+enum HealthEndpointItem {
+    Named(HealthEndpoint),
+    Plain(ShortText),
+}
+
+impl<'de> Deserialize<'de> for HealthEndpointItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+/// The visitor of [`HealthEndpointItem`].
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = HealthEndpointItem;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a health endpoint: an object with `name` and `path`, or a path")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        ShortText::deserialize(v.into_deserializer()).map(HealthEndpointItem::Plain)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        HealthEndpoint::deserialize(MapAccessDeserializer::new(map)).map(HealthEndpointItem::Named)
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthEndpointsDoc {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let items = Vec::<HealthEndpointItem>::deserialize(deserializer)?;
+        let mut named = Vec::new();
+        let mut plain = Vec::new();
+        for item in items {
+            match item {
+                HealthEndpointItem::Named(e) => named.push(e),
+                HealthEndpointItem::Plain(p) => plain.push(p),
+            }
+        }
+        match (named.is_empty(), plain.is_empty()) {
+            (_, true) => Ok(HealthEndpointsDoc::Named(named)),
+            (true, false) => Ok(HealthEndpointsDoc::Plain(plain)),
+            (false, false) => Err(de::Error::custom(
+                "`health_endpoints` are all named (`{\"name\": …, \"path\": …}`) or all plain paths, not a mix",
+            )),
+        }
+    }
 }
 
 impl HealthEndpointsDoc {
@@ -362,7 +427,9 @@ struct PlaybookDoc {
 
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let doc = PlaybookDoc::deserialize(deserializer)?;
+        // As strictly as a command (issue 10 §8): no object written as an
+        // array of its fields, at any depth.
+        let doc = PlaybookDoc::deserialize(crate::strict::Strict(deserializer))?;
         let id = match (doc.name, doc.version) {
             (Some(name), version) => Some(PlaybookId { name, version }),
             (None, None) => None,

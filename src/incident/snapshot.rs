@@ -1,7 +1,7 @@
 //! Snapshots: the state of one incident as JSON, and loading one back only if
 //! its own history produces it.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::comms::{CommsUpdate, next_update_problem};
 use crate::exception::AcceptedException;
@@ -25,7 +25,10 @@ use crate::triage::{CheckRecord, TriageCheck};
 /// A `Snapshot` is plain data and may be anything a file says; only
 /// [`Incident::load`] turns it into an [`Incident`], and only if replaying its
 /// `history` gives exactly this state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// It is read in the shapes of its schema only, as a command is: an object
+/// written as an array of its fields, at any depth, is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 // sev1-needs-scribe, sev1-comms-by-engineering-lead hold after every command,
 // so in every snapshot too (`Roles` itself requires the commander). "Another
@@ -101,6 +104,48 @@ pub struct Snapshot {
     pub playbook: Option<PlaybookId>,
     /// Every accepted command, in order.
     pub history: Vec<Command>,
+}
+
+/// The derived reading of [`Snapshot`], which its `Deserialize` runs inside
+/// [`Strict`](crate::strict::Strict). A copy of its fields, held to them by
+/// the compiler (`remote`): a field missing here, or of another type, does
+/// not build. Not `remote = "Self"` on [`Snapshot`] itself, which would make
+/// this lenient reading a public `Snapshot::deserialize`.
+#[derive(Deserialize)]
+#[serde(remote = "Snapshot", deny_unknown_fields)]
+struct SnapshotDoc {
+    incident_id: IncidentId,
+    version: u64,
+    phase: Phase,
+    severity: Severity,
+    peak_severity: Severity,
+    title: ShortText,
+    declared_at: Timestamp,
+    #[serde(default)]
+    detected_at: Option<Timestamp>,
+    last_command_at: Timestamp,
+    roles: Roles,
+    impact: Impact,
+    updates: Vec<CommsUpdate>,
+    mitigations: Vec<MitigationRecord>,
+    notes: Vec<Note>,
+    checks: Vec<CheckRecord>,
+    #[serde(default)]
+    accepted_exceptions: Vec<AcceptedException>,
+    #[serde(default)]
+    root_cause: Option<RootCause>,
+    blocked_endpoints: Vec<ShortText>,
+    #[serde(default)]
+    postmortem: Option<Postmortem>,
+    #[serde(default)]
+    playbook: Option<PlaybookId>,
+    history: Vec<Command>,
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SnapshotDoc::deserialize(crate::strict::Strict(deserializer))
+    }
 }
 
 impl Snapshot {

@@ -177,6 +177,43 @@ fn bad_usage_unreadable_files_and_bad_playbooks_exit_2() {
 }
 
 #[test]
+fn a_playbook_with_an_array_for_an_object_exits_2() {
+    // Issue 10 §8: `{"name": "Stripe", "optional": false}` written as
+    // serde's array of its fields is not a playbook.
+    let dir = std::env::temp_dir().join(format!("incident-cli-playbook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let playbook = dir.join("playbook.json");
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    for (doc, code) in [
+        (
+            r#"{"dependencies": [["Stripe", false]], "health_endpoints": ["/a", "/b", "/c"]}"#,
+            2,
+        ),
+        (
+            r#"{"dependencies": [{"name": "Stripe", "optional": false}], "health_endpoints": ["/a", "/b", "/c"]}"#,
+            1,
+        ),
+    ] {
+        std::fs::write(&playbook, doc).unwrap();
+        let out = incident()
+            .args(["replay", "--playbook"])
+            .arg(&playbook)
+            .arg(&case)
+            .output()
+            .unwrap();
+        // The well-formed playbook is read; the stream then breaks its rules
+        // (the seed's dependencies are not in it): 1, not 2.
+        assert_eq!(out.status.code(), Some(code), "{doc}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.contains("not a playbook"), code == 2, "{stderr}");
+        if code == 2 {
+            assert!(stderr.contains("invalid type: sequence"), "{stderr}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn an_unreadable_stream_prints_no_part_of_a_document() {
     // Issue 10 §8: a whole document or none (it left `{"rejections":[`).
     let dir = std::env::temp_dir();

@@ -732,4 +732,75 @@ mod cli {
         assert_eq!(code, Some(2), "{report}");
         assert_eq!(report["snapshots"][0]["rule"], "malformed-input");
     }
+
+    #[test]
+    fn check_calls_a_snapshot_with_an_array_for_an_object_malformed() {
+        // Issue 10 §8: `"roles": ["Ada", …]` is serde's array form of the
+        // roles object, which the schema refuses, and so does `check`.
+        let mut s = sev1_closed();
+        as_array(&mut s, "roles");
+        let (code, report) = check(&json!([s, sev1_closed()]));
+        assert_eq!(code, Some(2), "{report}");
+        let first = &report["snapshots"][0];
+        assert_eq!(first["rule"], "malformed-input", "{report}");
+        let message = first["violations"][0]["message"].as_str().unwrap();
+        assert!(message.contains("invalid type: sequence"), "{message}");
+        assert_eq!(report["snapshots"][1]["ok"], true, "{report}");
+    }
+}
+
+// ---- Shapes (issue 10 §8): a snapshot is read as strictly as a command ----
+
+/// Why `value` is not a snapshot, as `serde_json` says it.
+fn not_a_snapshot(value: Value) -> String {
+    match serde_json::from_value::<Snapshot>(value) {
+        Ok(_) => panic!("read as a snapshot"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// The values of the object at `path` of `s`, in order: the object written
+/// as serde's array of its fields.
+fn as_array(s: &mut Value, path: &str) {
+    let object = at_path(s, path);
+    let fields: Vec<Value> = object.as_object().unwrap().values().cloned().collect();
+    *object = Value::Array(fields);
+}
+
+#[test]
+fn an_object_written_as_an_array_is_refused_at_any_depth() {
+    let base = sev1_closed();
+    for path in [
+        "roles",
+        "impact",
+        "updates[0]",
+        "mitigations[0]",
+        "postmortem",
+        "postmortem.action_items[0]",
+        "history[0].update",
+        "history[1]",
+    ] {
+        let mut s = base.clone();
+        as_array(&mut s, path);
+        let err = not_a_snapshot(s);
+        assert!(err.contains("invalid type: sequence"), "{path}: {err}");
+    }
+    let mut whole = base.clone();
+    as_array(&mut whole, "");
+    assert!(not_a_snapshot(whole).contains("invalid type: sequence"));
+    // The untouched snapshot is read, so the edits above are what is refused.
+    assert!(load(base).is_ok());
+}
+
+#[test]
+fn an_enum_written_as_a_one_key_object_is_refused() {
+    for (path, value) in [
+        ("phase", json!({"closed": null})),
+        ("severity", json!({"SEV1": null})),
+        ("updates[0].status", json!({"investigating": null})),
+    ] {
+        let s = with(&sev1_closed(), path, value);
+        let err = not_a_snapshot(s);
+        assert!(err.contains("invalid type: map"), "{path}: {err}");
+    }
 }

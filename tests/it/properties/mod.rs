@@ -581,6 +581,102 @@ proptest! {
     }
 }
 
+/// The final snapshot of every incident of every conformance case, mutated
+/// by `properties/shapes.rs`.
+#[cfg(feature = "schema")]
+fn snapshot_corpus() -> &'static [Value] {
+    static CORPUS: std::sync::LazyLock<Vec<Value>> = std::sync::LazyLock::new(|| {
+        crate::fixture::conformance_cases()
+            .iter()
+            .flat_map(|case| {
+                let mut replay = Replay::new(Playbook::default());
+                for line in std::fs::read_to_string(case).unwrap().lines() {
+                    replay.line(line);
+                }
+                let snapshots: Vec<Value> = replay
+                    .incidents()
+                    .iter()
+                    .map(|i| serde_json::to_value(i).unwrap())
+                    .collect();
+                snapshots
+            })
+            .collect()
+    });
+    &CORPUS
+}
+
+#[cfg(feature = "schema")]
+fn snapshot_schema() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+        let schema = incident_playbook::schema::by_name("snapshot").expect("the snapshot schema");
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema.schema)
+            .expect("the snapshot schema compiles")
+    });
+    &VALIDATOR
+}
+
+#[cfg(feature = "schema")]
+proptest! {
+    #![proptest_config(config())]
+
+    /// Read ⇒ schema-valid for snapshots (issue 10 §8): a snapshot with
+    /// objects written as arrays or enums as one-key objects, at any depth,
+    /// is refused, or else validates against the snapshot schema.
+    #[test]
+    fn every_snapshot_the_crate_reads_validates_against_the_schema(
+        base in any::<prop::sample::Index>(),
+        seed in any::<u64>(),
+        count in 1usize..=3,
+    ) {
+        let mut dice = support::Dice::new(seed);
+        let (v, done) = shapes::mutated_with(
+            base.get(snapshot_corpus()),
+            &mut dice,
+            count,
+            shapes::SHAPE_MUTATIONS,
+        );
+        if serde_json::from_value::<Snapshot>(v.clone()).is_ok() {
+            let errors: Vec<String> = snapshot_schema()
+                .iter_errors(&v)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            prop_assert!(errors.is_empty(), "read by the crate after {done:?}, refused by the schema: {v}\n{errors:#?}");
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+#[test]
+fn the_snapshot_corpus_is_schema_valid_and_its_shape_mutations_are_not() {
+    use serde_json::json;
+    // The property above can fail: the schema refuses what the derived
+    // reading of a snapshot used to accept.
+    assert!(snapshot_corpus().len() > 20);
+    for snapshot in snapshot_corpus() {
+        assert!(snapshot_schema().is_valid(snapshot), "{snapshot}");
+    }
+    let base = snapshot_corpus()
+        .iter()
+        .find(|s| s["severity"] == "SEV1")
+        .unwrap();
+    let mut roles = base.clone();
+    let names: Vec<Value> = roles["roles"]
+        .as_object()
+        .unwrap()
+        .values()
+        .cloned()
+        .collect();
+    roles["roles"] = Value::Array(names);
+    let mut phase = base.clone();
+    phase["phase"] = json!({"closed": null});
+    for refused in [roles, phase] {
+        assert!(!snapshot_schema().is_valid(&refused));
+        assert!(serde_json::from_value::<Snapshot>(refused).is_err());
+    }
+}
+
 #[cfg(feature = "schema")]
 #[test]
 fn the_rules_errors_are_only_those_of_texts_lists_and_missing_parts() {

@@ -305,3 +305,46 @@ fn playbooks_with_repeated_or_no_health_endpoints_are_refused() {
     );
     assert_eq!(serde_json::from_value::<Playbook>(written).unwrap(), plain);
 }
+
+#[test]
+fn playbooks_with_an_array_for_an_object_are_refused() {
+    // Issue 10 §8: a playbook is read as strictly as a command; serde's
+    // array form of an object is refused at any depth.
+    let refused = |doc: Value, says: &str| {
+        let err = serde_json::from_value::<Playbook>(doc.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(says), "{doc}: {err}");
+    };
+    let named = json!([{"name": "gateway", "path": "/healthz"}]);
+    refused(
+        json!({"dependencies": [["Stripe", false]], "health_endpoints": named}),
+        "invalid type: sequence",
+    );
+    refused(
+        json!({"dependencies": [], "health_endpoints": [["gateway", "/healthz"]]}),
+        "invalid type: sequence, expected a health endpoint",
+    );
+    refused(json!([[], ["/a", "/b", "/c"]]), "invalid type: sequence");
+    refused(
+        json!({"dependencies": [], "health_endpoints": ["/a", {"name": "b", "path": "/b"}]}),
+        "not a mix",
+    );
+    // Both written forms are still read.
+    let read = |endpoints: Value| {
+        serde_json::from_value::<Playbook>(json!({"dependencies": [{"name": "Stripe"}],
+            "health_endpoints": endpoints}))
+        .unwrap()
+    };
+    assert_eq!(
+        read(named).health_endpoint("gateway").unwrap().path,
+        "/healthz"
+    );
+    assert_eq!(
+        read(json!(["/a", "/b", "/c"]))
+            .health_endpoint("status")
+            .unwrap()
+            .path,
+        "/c"
+    );
+}
