@@ -4,7 +4,8 @@
 //! reads from an array of its fields in order (`"update": ["investigating",
 //! …]`), an internally tagged enum from an array whose first item is the
 //! tag, and a unit enum from a one-key object (`"severity": {"SEV3": null}`).
-//! The schemas refuse all three, so the crate does too:
+//! The schemas refuse all three, so the crate does too, for commands and
+//! for the documents it reads (snapshots, playbooks):
 //!
 //! - [`Strict`] wraps a deserializer, and every deserializer of every value
 //!   inside it, at any depth: a struct reads only from an object, a value
@@ -12,7 +13,11 @@
 //!   and a derived enum only from a string;
 //! - [`string_enum!`] gives a unit enum a `Deserialize` that reads only its
 //!   wire name, wherever it is read (also inside serde's buffered content,
-//!   which [`Strict`] cannot reach, and in snapshots and playbooks).
+//!   which [`Strict`] cannot reach).
+//!
+//! A type read through [`Strict`] therefore holds no serde untagged enum
+//! inside (it reads its value whole, and so refuses a list): a value with
+//! two written forms is read by hand, as a playbook's `health_endpoints` is.
 //!
 //! Both add no allocation and no intermediate value: an accepted line is
 //! read in one pass as before.
