@@ -311,6 +311,47 @@ fn every_snapshot_of_the_cases_validates() {
     }
 }
 
+/// `Snapshot` is read by a copy of its fields (`SnapshotDoc`, run inside
+/// the strict reader), whose defaults must be the schema's optional fields:
+/// a top-level field the schema requires is missed when absent, and one it
+/// does not require is not.
+#[test]
+fn reading_a_snapshot_requires_what_the_schema_requires() {
+    let schema = schema::by_name("snapshot").unwrap().schema;
+    let schema = serde_json::to_value(&schema).unwrap();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let case =
+        fs::read_to_string(root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl"))
+            .unwrap();
+    let mut replay = Replay::new(Playbook::default());
+    case.lines().for_each(|l| {
+        replay.line(l);
+    });
+    let full = serde_json::to_value(replay.incidents().iter().next().unwrap()).unwrap();
+    let fields: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(fields.len() > required.len());
+    for field in fields {
+        let mut without = full.clone();
+        without.as_object_mut().unwrap().remove(field);
+        let read = serde_json::from_value::<incident_playbook::Snapshot>(without);
+        assert_eq!(
+            read.is_err(),
+            required.contains(&field),
+            "{field}: {read:?}"
+        );
+    }
+}
+
 /// Descriptions come from doc comments; their Rust examples are left out.
 #[test]
 fn schema_descriptions_carry_no_code() {
