@@ -315,7 +315,7 @@ impl PartialRoles<'_> {
     /// is too long: then the role is named but has no holder (see
     /// `too_long`).
     pub(crate) fn give(&mut self, report: &mut Report, path: &str, role: Role, name: &str) {
-        let checked = report.text::<Name>(path, Some(name), Rule::FieldEmpty);
+        let checked = report.text::<Name, _>(path, Some(name), Rule::FieldEmpty);
         if checked.is_none()
             && let Some(too_long) = self.too_long.get_mut(slot(role))
         {
