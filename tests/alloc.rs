@@ -11,8 +11,9 @@
 //! - an accepted command allocates nothing but the amortized growth of the
 //!   incident's vectors and id map, which is logarithmic in the number of
 //!   commands: the texts the state keeps from it (a note's text; an update's
-//!   impact, action and owner; a finding) share the command's allocations, and
-//!   there are no JSON paths, no copies of the role holders, no messages;
+//!   impact, action and owner; a finding; a role holder's name) share the
+//!   command's allocations, and there are no JSON paths, no copies of the
+//!   role holders, no messages;
 //! - a redelivered command (a duplicate) allocates nothing;
 //! - a refused command allocates only its rejection (a vector, and a message
 //!   and a path per violation), and all of it is freed with the rejection.
@@ -54,6 +55,11 @@ fn declare() -> (Scenario, Incident) {
 /// The next `N` commands `make` builds.
 fn batch(s: &mut Scenario, make: fn(&mut Scenario) -> Value) -> Vec<Command> {
     (0..N).map(|_| parse(&make(s))).collect()
+}
+
+/// A scribe for the incident (the same person each time).
+fn assign_scribe(s: &mut Scenario) -> Value {
+    s.assign_role("scribe", "Grace Hopper")
 }
 
 /// Allocations and reallocations while `commands` are handled one by one,
@@ -120,6 +126,22 @@ fn handle_allocates_only_what_the_command_keeps() {
     assert!(
         allocations <= GROWTH,
         "{allocations} allocations for {N} accepted checks; at most {GROWTH}"
+    );
+
+    // Accepted role assignments: growth only (the role holders share the
+    // commands' names).
+    let assignments = batch(&mut s, assign_scribe);
+    let (allocations, outcomes) = handled(&mut incident, assignments);
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(Outcome::Applied { .. }))),
+        "{outcomes:?}"
+    );
+    eprintln!("{N} accepted role assignments: {allocations} allocations");
+    assert!(
+        allocations <= GROWTH,
+        "{allocations} allocations for {N} accepted role assignments; at most {GROWTH}"
     );
 
     // The same notes delivered again: duplicates, nothing allocated.

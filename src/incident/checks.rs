@@ -273,7 +273,7 @@ impl Check<'_> {
         // A blank name for a role a rule demands is that rule's
         // (`commander-required`, …), as it is in `roles` (issue 10 §8).
         let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
-        let Some(person) = b.person.as_deref().filter(|p| !is_blank(p)) else {
+        let Some(person) = b.person.as_ref().filter(|p| !is_blank(p)) else {
             r.text::<Name, _>("person", b.person.as_ref(), missing);
             return None;
         };
