@@ -113,6 +113,18 @@ fn handle_allocates_only_what_the_command_keeps() {
         allocations <= GROWTH,
         "{allocations} allocations for {N} accepted updates; at most {GROWTH}"
     );
+    // Their owner's name is the role holder's text, kept once: in the
+    // state and in each command of the history.
+    let holder = incident.roles().commander().as_shared();
+    let owners = incident.updates().iter().map(|u| u.owner().as_shared());
+    let sent =
+        (incident.history().iter()).filter_map(|c| c.body.update().and_then(|u| u.owner.as_ref()));
+    let (mut shared, mut all) = (0, 0);
+    for owner in owners.chain(sent) {
+        all += 1;
+        shared += usize::from(std::sync::Arc::ptr_eq(owner, holder));
+    }
+    assert_eq!(shared, all, "owners sharing the commander's name");
 
     // Accepted checks: growth only (the finding is shared).
     let checks = batch(&mut s, |s| s.record_check("logs"));

@@ -253,6 +253,13 @@ impl CommsUpdate {
     pub fn owner(&self) -> &Name {
         self.text.owner()
     }
+
+    /// Takes `holder`'s text for the owner: the same name, kept once.
+    pub(crate) fn share_owner(&mut self, holder: &Name) {
+        if self.text.owner == *holder {
+            self.text.owner = holder.clone();
+        }
+    }
     /// Who it is for (internal unless the update said public).
     pub fn audience(&self) -> Audience {
         self.audience

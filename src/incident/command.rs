@@ -412,6 +412,22 @@ pub struct SubmitPostmortem {
 }
 
 impl CommandBody {
+    /// The comms update the command carries, to share its texts with the
+    /// incident's state.
+    pub(crate) fn update_mut(&mut self) -> Option<&mut UpdateInput> {
+        match self {
+            CommandBody::Declare(b) => b.update.as_mut(),
+            CommandBody::PostUpdate(b) => b.update.as_mut(),
+            CommandBody::ChangeSeverity(b) => b.update.as_mut(),
+            CommandBody::StartMitigation(b) => b.update.as_mut(),
+            CommandBody::BeginMonitoring(b) => b.update.as_mut(),
+            CommandBody::ResumeInvestigation(b) => b.update.as_mut(),
+            CommandBody::Resolve(b) => b.update.as_mut(),
+            CommandBody::Reopen(b) => b.update.as_mut(),
+            _ => None,
+        }
+    }
+
     /// The comms update the command carries, if its type carries one.
     pub fn update(&self) -> Option<&UpdateInput> {
         match self {
