@@ -41,6 +41,8 @@
 //! let note = incident_playbook::AddNote { text: Some("Queue drains".into()), occurred_at: None };
 //! ```
 
+use std::sync::Arc;
+
 use crate::comms::{Audience, Status, UpdateInput};
 use crate::exception::ExceptionInput;
 use crate::impact::{AffectedCounts, ImpactFlag, ImpactInput, Surface};
@@ -79,6 +81,11 @@ macro_rules! setters {
 }
 
 /// A list of texts from anything that yields strings.
+/// A builder's text, as the commands share it.
+fn shared(text: impl Into<String>) -> Arc<str> {
+    Arc::from(text.into())
+}
+
 fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
@@ -92,9 +99,9 @@ impl UpdateInput {
         owner: impl Into<String>,
     ) -> Self {
         UpdateInput {
-            impact: Some(impact.into()),
-            action: Some(action.into()),
-            owner: Some(owner.into()),
+            impact: Some(shared(impact)),
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
             ..UpdateInput::default()
         }
     }
@@ -334,7 +341,7 @@ impl Declare {
     /// first update follow.
     pub fn new(title: impl Into<String>, severity: Severity) -> Self {
         Declare {
-            title: Some(title.into()),
+            title: Some(shared(title)),
             severity,
             impact: None,
             roles: None,
@@ -365,7 +372,7 @@ impl ChangeSeverity {
     pub fn new(severity: Severity, reason: impl Into<String>) -> Self {
         ChangeSeverity {
             severity,
-            reason: Some(reason.into()),
+            reason: Some(shared(reason)),
             update: None,
             roles: None,
             impact: None,
@@ -384,7 +391,7 @@ impl AssignRole {
     pub fn new(role: Role, person: impl Into<String>) -> Self {
         AssignRole {
             role,
-            person: Some(person.into()),
+            person: Some(shared(person)),
         }
     }
 }
@@ -417,7 +424,7 @@ impl RecordCheck {
     pub fn new(check: TriageCheck, finding: impl Into<String>) -> Self {
         RecordCheck {
             check,
-            finding: Some(finding.into()),
+            finding: Some(shared(finding)),
         }
     }
 }
@@ -426,7 +433,7 @@ impl AddNote {
     /// A note.
     pub fn new(text: impl Into<String>) -> Self {
         AddNote {
-            text: Some(text.into()),
+            text: Some(shared(text)),
             occurred_at: None,
         }
     }
@@ -440,7 +447,7 @@ impl RecordRootCause {
     /// The root cause.
     pub fn new(text: impl Into<String>) -> Self {
         RecordRootCause {
-            text: Some(text.into()),
+            text: Some(shared(text)),
         }
     }
 }
@@ -474,7 +481,7 @@ impl ResumeInvestigation {
     /// Back to investigating, and why; its update follows.
     pub fn new(reason: impl Into<String>) -> Self {
         ResumeInvestigation {
-            reason: Some(reason.into()),
+            reason: Some(shared(reason)),
             update: None,
         }
     }
@@ -488,7 +495,7 @@ impl LiftBlock {
     /// The blocked endpoint to open again.
     pub fn new(endpoint: impl Into<String>) -> Self {
         LiftBlock {
-            endpoint: Some(endpoint.into()),
+            endpoint: Some(shared(endpoint)),
         }
     }
 }
@@ -518,7 +525,7 @@ impl Reopen {
     /// Reopened, and why; its update follows.
     pub fn new(reason: impl Into<String>) -> Self {
         Reopen {
-            reason: Some(reason.into()),
+            reason: Some(shared(reason)),
             update: None,
         }
     }
@@ -547,15 +554,15 @@ impl EndMitigation {
 }
 
 setters!(EndMitigation {
-    note(text: impl Into<String>) => text.into();
+    note(text: impl Into<String>) => shared(text);
 });
 
 impl Rename {
     /// A new title, and why.
     pub fn new(title: impl Into<String>, reason: impl Into<String>) -> Self {
         Rename {
-            title: Some(title.into()),
-            reason: Some(reason.into()),
+            title: Some(shared(title)),
+            reason: Some(shared(reason)),
         }
     }
 }

@@ -104,7 +104,7 @@ fn check_one(
     (results, roles): (&[CheckResult<'_>], &Roles),
 ) -> Option<AcceptedException> {
     let check_path = join(path, "check");
-    let check = report.text::<ShortText>(&check_path, input.check.as_deref(), Rule::FieldEmpty);
+    let check = report.text::<ShortText, _>(&check_path, input.check.as_deref(), Rule::FieldEmpty);
     // An overlong value is still judged by the rules that can (issue 10 §8).
     if let Some(name) = judged(check.as_ref(), input.check.as_deref()) {
         match results.iter().find(|r| r.is_named(name)) {
@@ -125,7 +125,7 @@ fn check_one(
         }
     }
     let by_path = join(path, "accepted_by");
-    let by = report.text::<Name>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
+    let by = report.text::<Name, _>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
     if let Some(by) = judged(by.as_ref(), input.accepted_by.as_deref())
         .filter(|by| *by != roles.commander().as_str())
     {
@@ -139,7 +139,7 @@ fn check_one(
             ),
         );
     }
-    let reason = report.text::<ShortText>(
+    let reason = report.text::<ShortText, _>(
         &join(path, "reason"),
         input.reason.as_deref(),
         Rule::FieldEmpty,

@@ -326,17 +326,17 @@ impl Impact {
             );
             return None;
         };
-        let environment = report.text::<ShortText>(
+        let environment = report.text::<ShortText, _>(
             &join(path, "environment"),
             input.environment.as_deref(),
             Rule::ImpactIncomplete,
         );
-        let users = report.text::<ShortText>(
+        let users = report.text::<ShortText, _>(
             &join(path, "users"),
             input.users.as_deref(),
             Rule::ImpactIncomplete,
         );
-        let feature = report.text::<ShortText>(
+        let feature = report.text::<ShortText, _>(
             &join(path, "feature"),
             input.feature.as_deref(),
             Rule::ImpactIncomplete,
@@ -352,14 +352,14 @@ impl Impact {
         let flags_ok = report.list_len(&join(path, "flags"), flags.len());
         let surfaces = input.surfaces.clone().unwrap_or_default();
         let surfaces_ok = report.list_len(&join(path, "surfaces"), surfaces.len());
-        let endpoints = report.text_list::<ShortText>(
+        let endpoints = report.text_list::<ShortText, _>(
             &join(path, "affected_endpoints"),
             input.affected_endpoints.as_deref().unwrap_or_default(),
         );
         let deps_path = join(path, "affected_dependencies");
         let deps_in = input.affected_dependencies.as_deref().unwrap_or_default();
-        let dependencies = report.text_list::<Name>(&deps_path, deps_in);
-        let regions = report.text_list::<ShortText>(
+        let dependencies = report.text_list::<Name, _>(&deps_path, deps_in);
+        let regions = report.text_list::<ShortText, _>(
             &join(path, "regions"),
             input.regions.as_deref().unwrap_or_default(),
         );

@@ -297,7 +297,7 @@ impl Mitigation {
         playbook: &Playbook,
     ) -> Option<Mitigation> {
         let short = |report: &mut Report, field: &str, v: &Option<String>| {
-            report.text::<ShortText>(&join(path, field), v.as_deref(), Rule::FieldEmpty)
+            report.text::<ShortText, _>(&join(path, field), v.as_deref(), Rule::FieldEmpty)
         };
         match input {
             MitigationInput::RollbackImage { from_tag, to_tag } => {
@@ -316,7 +316,7 @@ impl Mitigation {
             }
             MitigationInput::DisableDependency { dependency } => {
                 let p = join(path, "dependency");
-                let checked = report.text::<Name>(&p, dependency.as_deref(), Rule::FieldEmpty);
+                let checked = report.text::<Name, _>(&p, dependency.as_deref(), Rule::FieldEmpty);
                 let name = judged(checked.as_ref(), dependency.as_deref())?;
                 if let Some(dep) = playbook.check_known(report, &p, name)
                     && !dep.optional

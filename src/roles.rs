@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{BoundedText, Name, excerpt, is_blank};
+use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
 
 /// A role in an incident.
 ///
@@ -313,13 +313,19 @@ impl PartialRoles<'_> {
 
     /// Gives `role` to `name`, which is not blank, reported at `path` if it
     /// is too long: then the role is named but has no holder (see
-    /// `too_long`).
-    pub(crate) fn give(&mut self, report: &mut Report, path: &str, role: Role, name: &str) {
-        let checked = report.text::<Name>(path, Some(name), Rule::FieldEmpty);
+    /// `too_long`). A command's name (an `Arc<str>`) is shared, not copied.
+    pub(crate) fn give<S: TextSource + AsRef<str> + ?Sized>(
+        &mut self,
+        report: &mut Report,
+        path: &str,
+        role: Role,
+        name: &S,
+    ) {
+        let checked = report.text::<Name, _>(path, Some(name), Rule::FieldEmpty);
         if checked.is_none()
             && let Some(too_long) = self.too_long.get_mut(slot(role))
         {
-            *too_long = Some(name.to_owned());
+            *too_long = Some(name.as_ref().to_owned());
         }
         self.set(role, checked);
     }

@@ -4,6 +4,7 @@
 //! Lengths count Unicode scalar values, as JSON Schema's `maxLength` does.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -95,20 +96,80 @@ pub trait BoundedText: Sized + AsRef<str> {
     /// What the class is, for messages and schemas.
     const WHAT: &'static str;
     #[doc(hidden)]
-    fn from_checked(s: String) -> Self;
+    fn from_checked(s: Arc<str>) -> Self;
 
     /// Checks and wraps a string.
     fn parse(s: &str) -> Result<Self, TextError> {
         // Checked before copying: a refused text costs no allocation.
         check_bounded(s, Self::MAX)?;
-        Ok(Self::from_checked(s.to_owned()))
+        Ok(Self::from_checked(Arc::from(s)))
     }
 
-    /// Checks and wraps an owned string without copying it.
+    /// Checks and wraps an owned string (copied once into the shared text).
     fn parse_owned(s: String) -> Result<Self, TextError> {
         check_bounded(&s, Self::MAX)?;
-        Ok(Self::from_checked(s))
+        Ok(Self::from_checked(Arc::from(s)))
     }
+
+    /// Checks and wraps a shared text without copying it: the checked text
+    /// and the command it came from hold the same allocation.
+    fn parse_shared(s: &Arc<str>) -> Result<Self, TextError> {
+        check_bounded(s, Self::MAX)?;
+        Ok(Self::from_checked(Arc::clone(s)))
+    }
+}
+
+/// Where a checked text comes from: a borrowed `str` (copied once when it
+/// passes) or a command's shared text (which the checked text then shares).
+pub(crate) trait TextSource {
+    /// Checks it as a `T`.
+    fn check<T: BoundedText>(&self) -> Result<T, TextError>;
+}
+
+impl TextSource for str {
+    fn check<T: BoundedText>(&self) -> Result<T, TextError> {
+        T::parse(self)
+    }
+}
+
+impl TextSource for Arc<str> {
+    fn check<T: BoundedText>(&self) -> Result<T, TextError> {
+        T::parse_shared(self)
+    }
+}
+
+impl TextSource for String {
+    fn check<T: BoundedText>(&self) -> Result<T, TextError> {
+        T::parse(self)
+    }
+}
+
+/// A JSON string read into one shared allocation: serde_json hands over the
+/// text borrowed from the line (or from its scratch buffer when the string
+/// has escapes), and it is copied once, straight into the `Arc`.
+struct SharedVisitor;
+
+impl serde::de::Visitor<'_> for SharedVisitor {
+    type Value = Arc<str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arc<str>, E> {
+        Ok(Arc::from(v))
+    }
+}
+
+/// Reads a string as an `Arc<str>` with one allocation (serde's own `rc`
+/// impl reads a `String` first, then copies it).
+pub(crate) fn shared<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    d.deserialize_str(SharedVisitor)
+}
+
+/// [`shared`] for an optional field: `null` is `None`.
+pub(crate) fn shared_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
+    Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
 }
 
 /// Not blank, and at most `max` characters.
@@ -130,12 +191,12 @@ macro_rules! text_type {
     ($(#[doc = $doc:literal])* $name:ident, $max:expr, $what:literal) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl BoundedText for $name {
             const MAX: usize = $max;
             const WHAT: &'static str = $what;
-            fn from_checked(s: String) -> Self {
+            fn from_checked(s: Arc<str>) -> Self {
                 $name(s)
             }
         }
@@ -157,7 +218,7 @@ macro_rules! text_type {
             /// literal is a bug caught by the tests of those constants.
             #[allow(dead_code)]
             pub(crate) fn from_static(s: &'static str) -> Self {
-                $name(s.to_owned())
+                $name(Arc::from(s))
             }
 
             /// The text.
@@ -165,9 +226,14 @@ macro_rules! text_type {
                 &self.0
             }
 
-            /// The text, owned.
+            /// The text, owned (a copy: the text may be shared).
             pub fn into_string(self) -> String {
-                self.0
+                String::from(&*self.0)
+            }
+
+            /// The shared text: cloning it copies no characters.
+            pub fn as_shared(&self) -> &Arc<str> {
+                &self.0
             }
         }
 
@@ -186,13 +252,13 @@ macro_rules! text_type {
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                &*self.0 == other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                &*self.0 == *other
             }
         }
 
@@ -231,8 +297,8 @@ macro_rules! text_type {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(deserializer)?;
-                <Self as BoundedText>::parse_owned(s)
+                let s = shared(deserializer)?;
+                <Self as BoundedText>::parse_shared(&s)
                     .map_err(|e| serde::de::Error::custom(format!("{} {e}", $what)))
             }
         }
@@ -338,10 +404,10 @@ impl Report {
 
     /// Checks a required text: missing or blank is `missing_rule` (usually
     /// `field-empty`), too long is `field-too-long`.
-    pub(crate) fn text<T: BoundedText>(
+    pub(crate) fn text<T: BoundedText, S: TextSource + ?Sized>(
         &mut self,
         path: &str,
-        value: Option<&str>,
+        value: Option<&S>,
         missing_rule: Rule,
     ) -> Option<T> {
         match value {
@@ -354,10 +420,10 @@ impl Report {
     }
 
     /// Checks a text that may be absent but, when given, must be valid.
-    pub(crate) fn optional_text<T: BoundedText>(
+    pub(crate) fn optional_text<T: BoundedText, S: TextSource + ?Sized>(
         &mut self,
         path: &str,
-        value: Option<&str>,
+        value: Option<&S>,
     ) -> Option<Option<T>> {
         match value {
             None => Some(None),
@@ -365,8 +431,13 @@ impl Report {
         }
     }
 
-    fn present_text<T: BoundedText>(&mut self, path: &str, s: &str, blank_rule: Rule) -> Option<T> {
-        match T::parse(s) {
+    fn present_text<T: BoundedText, S: TextSource + ?Sized>(
+        &mut self,
+        path: &str,
+        s: &S,
+        blank_rule: Rule,
+    ) -> Option<T> {
+        match s.check::<T>() {
             Ok(t) => Some(t),
             Err(TextError::Blank) => {
                 self.push(
@@ -384,10 +455,10 @@ impl Report {
     }
 
     /// Checks a list of required texts (each non-blank, the list ≤ 1,000).
-    pub(crate) fn text_list<T: BoundedText>(
+    pub(crate) fn text_list<T: BoundedText, S: TextSource>(
         &mut self,
         path: &str,
-        items: &[String],
+        items: &[S],
     ) -> Option<Vec<T>> {
         if !self.list_len(path, items.len()) {
             return None;

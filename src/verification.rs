@@ -400,7 +400,7 @@ impl Verification {
             return;
         }
         for (i, e) in checked.iter().enumerate() {
-            report.text::<ShortText>(
+            report.text::<ShortText, _>(
                 &join(&index(&ep_path, i), "path"),
                 e.path.as_deref(),
                 Rule::FieldEmpty,
@@ -476,7 +476,7 @@ impl Verification {
         }
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
-            let n = report.text::<Name>(&p, d.name.as_deref(), Rule::FieldEmpty);
+            let n = report.text::<Name, _>(&p, d.name.as_deref(), Rule::FieldEmpty);
             if let Some(n) = crate::text::judged(n.as_ref(), d.name.as_deref()) {
                 playbook.check_known(report, &p, n);
             }

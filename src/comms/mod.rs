@@ -14,6 +14,7 @@ mod audience;
 mod text;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,13 +86,21 @@ pub struct UpdateInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Who or what is affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub impact: Option<String>,
+    pub impact: Option<Arc<str>>,
     /// What we are doing now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub action: Option<String>,
+    pub action: Option<Arc<str>>,
     /// When the next update is due.
     #[serde(
         default,
@@ -101,9 +110,13 @@ pub struct UpdateInput {
     #[cfg_attr(feature = "schema", schemars(with = "crate::time::BlankableTimestamp"))]
     pub next_update: Option<Timestamp>,
     /// Who posts it; holds a role in the incident.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-    pub owner: Option<String>,
+    pub owner: Option<Arc<str>>,
     /// Who it is for: `internal` when absent; a `public` one is posted by
     /// the communications owner (`public-update-not-by-comms-owner`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,6 +253,13 @@ impl CommsUpdate {
     pub fn owner(&self) -> &Name {
         self.text.owner()
     }
+
+    /// Takes `holder`'s text for the owner: the same name, kept once.
+    pub(crate) fn share_owner(&mut self, holder: &Name) {
+        if self.text.owner == *holder {
+            self.text.owner = holder.clone();
+        }
+    }
     /// Who it is for (internal unless the update said public).
     pub fn audience(&self) -> Audience {
         self.audience
@@ -273,14 +293,14 @@ impl CommsUpdate {
                 format!("the update says `{status}` but the incident will be `{status_after}`"),
             );
         }
-        let impact = report.text::<ShortText>(
+        let impact = report.text::<ShortText, _>(
             &join(path, "impact"),
-            input.impact.as_deref(),
+            input.impact.as_ref(),
             Rule::FieldEmpty,
         );
-        let action = report.text::<ShortText>(
+        let action = report.text::<ShortText, _>(
             &join(path, "action"),
-            input.action.as_deref(),
+            input.action.as_ref(),
             Rule::FieldEmpty,
         );
         if let Some((rule, message)) =
@@ -288,11 +308,8 @@ impl CommsUpdate {
         {
             report.push(rule, &join(path, "next_update"), message);
         }
-        let owner = report.text::<Name>(
-            &join(path, "owner"),
-            input.owner.as_deref(),
-            Rule::FieldEmpty,
-        );
+        let owner =
+            report.text::<Name, _>(&join(path, "owner"), input.owner.as_ref(), Rule::FieldEmpty);
         let audience = input.audience.unwrap_or_default();
         if let Some(name) = judged(owner.as_ref(), input.owner.as_deref()) {
             if !roles.holds(name) {

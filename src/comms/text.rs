@@ -219,10 +219,10 @@ impl UpdateText {
     pub fn to_input(&self) -> UpdateInput {
         UpdateInput {
             status: Some(self.status),
-            impact: Some(self.impact.to_string()),
-            action: Some(self.action.to_string()),
+            impact: Some(self.impact.as_shared().clone()),
+            action: Some(self.action.as_shared().clone()),
             next_update: self.next_update,
-            owner: Some(self.owner.to_string()),
+            owner: Some(self.owner.as_shared().clone()),
             audience: None,
         }
     }

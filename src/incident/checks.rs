@@ -1,6 +1,8 @@
 //! What each command demands of its body and of the incident as it stands:
 //! one function per command, each returning the checked change.
 
+use std::sync::Arc;
+
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
@@ -77,7 +79,7 @@ pub(super) fn check_declaration(
     d: &Declare,
     playbook: &Playbook,
 ) -> Option<(ShortText, Impact, Roles, CommsUpdate)> {
-    let title = r.text::<ShortText>("title", d.title.as_deref(), Rule::FieldEmpty);
+    let title = r.text::<ShortText, _>("title", d.title.as_ref(), Rule::FieldEmpty);
     let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
     if let Some(input) = &d.impact {
         check_impact_rules(r, "severity", input_parts(input), at, d.severity);
@@ -140,7 +142,7 @@ impl Snapshot {
             CommandBody::UpdateImpact(b) => c.update_impact(r, b),
             CommandBody::RecordCheck(b) => {
                 let finding =
-                    r.text::<ShortText>("finding", b.finding.as_deref(), Rule::FieldEmpty)?;
+                    r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
                 Some(Change::Check(CheckRecord {
                     at: c.at,
                     check: b.check,
@@ -149,20 +151,20 @@ impl Snapshot {
             }
             CommandBody::AddNote(b) => {
                 c.true_time(r, b.occurred_at);
-                let text = r.text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
+                let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
                 Some(Change::Note(Note {
                     at: c.at,
                     occurred_at: b.occurred_at,
                     text,
                 }))
             }
-            CommandBody::RecordRootCause(b) => c.record_root_cause(r, b.text.as_deref()),
+            CommandBody::RecordRootCause(b) => c.record_root_cause(r, b.text.as_ref()),
             CommandBody::StartMitigation(b) => c.start_mitigation(r, b),
             CommandBody::BeginMonitoring(b) => c.update(r, b.update.as_ref()).map(Change::Update),
             CommandBody::ResumeInvestigation(b) => {
-                c.with_reason(r, b.reason.as_deref(), b.update.as_ref())
+                c.with_reason(r, b.reason.as_ref(), b.update.as_ref())
             }
-            CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_deref(), b.update.as_ref()),
+            CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_ref(), b.update.as_ref()),
             CommandBody::LiftBlock(b) => c.lift_block(r, b),
             CommandBody::EndMitigation(b) => c.end_mitigation(r, b),
             CommandBody::Rename(b) => rename(r, b),
@@ -213,10 +215,10 @@ impl Check<'_> {
     fn with_reason(
         &self,
         r: &mut Report,
-        reason: Option<&str>,
+        reason: Option<&Arc<str>>,
         update: Option<&UpdateInput>,
     ) -> Option<Change> {
-        r.text::<ShortText>("reason", reason, Rule::FieldEmpty);
+        r.text::<ShortText, _>("reason", reason, Rule::FieldEmpty);
         self.update(r, update).map(Change::Update)
     }
 
@@ -229,7 +231,7 @@ impl Check<'_> {
                 format!("the incident is {} already", s.severity),
             );
         }
-        r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
+        r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
         let mut roles = PartialRoles::from(&s.roles);
         let blank = match &b.roles {
             Some(input) => roles.merge_input(r, "roles", input),
@@ -271,8 +273,8 @@ impl Check<'_> {
         // A blank name for a role a rule demands is that rule's
         // (`commander-required`, …), as it is in `roles` (issue 10 §8).
         let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
-        let Some(person) = b.person.as_deref().filter(|p| !is_blank(p)) else {
-            r.text::<Name>("person", b.person.as_deref(), missing);
+        let Some(person) = b.person.as_ref().filter(|p| !is_blank(p)) else {
+            r.text::<Name, _>("person", b.person.as_ref(), missing);
             return None;
         };
         // An overlong name is still judged by the role rules (issue 10 §8).
@@ -311,9 +313,9 @@ impl Check<'_> {
         impact.map(Change::Impact)
     }
 
-    fn record_root_cause(&self, r: &mut Report, text: Option<&str>) -> Option<Change> {
+    fn record_root_cause(&self, r: &mut Report, text: Option<&Arc<str>>) -> Option<Change> {
         self.state.check_mitigated(r);
-        let text = r.text::<LongText>("text", text, Rule::FieldEmpty)?;
+        let text = r.text::<LongText, _>("text", text, Rule::FieldEmpty)?;
         Some(Change::RootCause(RootCause { at: self.at, text }))
     }
 
@@ -342,7 +344,7 @@ impl Check<'_> {
 
     /// `lift_block`: ends every block of the endpoint in effect, as `helped`.
     fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
-        let checked = r.text::<ShortText>("endpoint", b.endpoint.as_deref(), Rule::FieldEmpty);
+        let checked = r.text::<ShortText, _>("endpoint", b.endpoint.as_ref(), Rule::FieldEmpty);
         let endpoint = judged(checked.as_ref(), b.endpoint.as_deref())?;
         let blocks: Vec<usize> = (self.state.mitigations.iter().enumerate())
             .filter(|(_, m)| m.blocks().is_some_and(|e| e.as_str() == endpoint))
@@ -366,7 +368,7 @@ impl Check<'_> {
     }
 
     fn end_mitigation(&self, r: &mut Report, b: &EndMitigation) -> Option<Change> {
-        let note = r.optional_text::<ShortText>("note", b.note.as_deref());
+        let note = r.optional_text::<ShortText, _>("note", b.note.as_ref());
         let i = mitigation::check_end(r, "number", &self.state.mitigations, b.number);
         let end = MitigationEnd {
             at: self.at,
@@ -423,7 +425,7 @@ impl Snapshot {
 
 /// `rename`: a new title and why.
 fn rename(r: &mut Report, b: &Rename) -> Option<Change> {
-    let title = r.text::<ShortText>("title", b.title.as_deref(), Rule::FieldEmpty);
-    r.text::<ShortText>("reason", b.reason.as_deref(), Rule::FieldEmpty);
+    let title = r.text::<ShortText, _>("title", b.title.as_ref(), Rule::FieldEmpty);
+    r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
     title.map(Change::Title)
 }

@@ -3,12 +3,15 @@
 //!
 //! A command is one flat JSON object tagged by `type`, with the envelope
 //! (`incident_id`, `command_id`, `at`, optional `expected_version`) beside the
-//! body's fields. Text fields that a rule demands are `Option<String>` here so
-//! that a missing or blank one is reported under that rule's id; everything
+//! body's fields. Text fields that a rule demands are `Option<Arc<str>>` here
+//! so that a missing or blank one is reported under that rule's id (and an
+//! `Arc` so that the incident's state shares the text the history keeps,
+//! instead of a second copy: issue 13); everything
 //! else that is off (unknown field, wrong type, unknown enum value, bad UUID
 //! or timestamp) fails to deserialize and is `malformed-input`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -191,7 +194,7 @@ impl fmt::Display for CommandKind {
 pub struct Declare {
     /// A short title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// The severity, at least the floor of the impact flags.
     pub severity: Severity,
     /// The confirmed impact.
@@ -227,7 +230,7 @@ pub struct ChangeSeverity {
     pub severity: Severity,
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
     /// The comms update announcing it.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
@@ -246,7 +249,7 @@ pub struct AssignRole {
     pub role: Role,
     /// Who takes it.
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-    pub person: Option<String>,
+    pub person: Option<Arc<str>>,
 }
 
 /// `assign_roles`: give several roles at once; roles not named are kept.
@@ -291,7 +294,7 @@ pub struct RecordCheck {
     pub check: TriageCheck,
     /// What it found.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub finding: Option<String>,
+    pub finding: Option<Arc<str>>,
 }
 
 /// `add_note`: add a note to the record.
@@ -301,7 +304,7 @@ pub struct RecordCheck {
 pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
-    pub text: Option<String>,
+    pub text: Option<Arc<str>>,
     /// When what it tells really happened, if before `at`: no later than
     /// `at`, not before the impact started.
     pub occurred_at: Option<Timestamp>,
@@ -314,7 +317,7 @@ pub struct AddNote {
 pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
-    pub text: Option<String>,
+    pub text: Option<Arc<str>>,
 }
 
 /// `start_mitigation`: start one of the playbook's mitigations.
@@ -349,7 +352,7 @@ pub struct BeginMonitoring {
 pub struct ResumeInvestigation {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
     /// The comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
@@ -362,7 +365,7 @@ pub struct ResumeInvestigation {
 pub struct LiftBlock {
     /// The blocked endpoint.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Arc<str>>,
 }
 
 /// `end_mitigation`: end a mitigation, saying how it went.
@@ -381,7 +384,7 @@ pub struct EndMitigation {
     pub outcome: MitigationOutcome,
     /// What was seen, optional.
     #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
 }
 
 /// `rename`: change the incident's title, saying why.
@@ -394,10 +397,10 @@ pub struct EndMitigation {
 pub struct Rename {
     /// The new title.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
 }
 
 /// `resolve`: resolve, with the verification that shows it.
@@ -424,7 +427,7 @@ pub struct Resolve {
 pub struct Reopen {
     /// Why.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
     /// The comms update.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
@@ -440,6 +443,22 @@ pub struct SubmitPostmortem {
 }
 
 impl CommandBody {
+    /// The comms update the command carries, to share its texts with the
+    /// incident's state.
+    pub(crate) fn update_mut(&mut self) -> Option<&mut UpdateInput> {
+        match self {
+            CommandBody::Declare(b) => b.update.as_mut(),
+            CommandBody::PostUpdate(b) => b.update.as_mut(),
+            CommandBody::ChangeSeverity(b) => b.update.as_mut(),
+            CommandBody::StartMitigation(b) => b.update.as_mut(),
+            CommandBody::BeginMonitoring(b) => b.update.as_mut(),
+            CommandBody::ResumeInvestigation(b) => b.update.as_mut(),
+            CommandBody::Resolve(b) => b.update.as_mut(),
+            CommandBody::Reopen(b) => b.update.as_mut(),
+            _ => None,
+        }
+    }
+
     /// The comms update the command carries, if its type carries one.
     pub fn update(&self) -> Option<&UpdateInput> {
         match self {
@@ -550,6 +569,11 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Field
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A text field, read into one shared allocation (see [`crate::text`]).
+fn present_shared<'de, D: Deserializer<'de>>(d: D) -> Result<Field<Arc<str>>, D::Error> {
+    crate::text::shared_opt(d).map(Some)
+}
+
 /// JSON Schema's `integer` is any number without a fractional part (`3`,
 /// `3.0`, `3e0`), and senders write versions all three ways (Python's
 /// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
@@ -594,8 +618,8 @@ struct Flat {
     at: Option<Timestamp>,
     #[serde(default, deserialize_with = "version_field")]
     expected_version: Option<u64>,
-    #[serde(default, deserialize_with = "present")]
-    title: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    title: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     severity: Field<Severity>,
     #[serde(default, deserialize_with = "present")]
@@ -604,34 +628,34 @@ struct Flat {
     roles: Field<RolesInput>,
     #[serde(default, deserialize_with = "present")]
     update: Field<UpdateInput>,
-    #[serde(default, deserialize_with = "present")]
-    reason: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    reason: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     role: Field<Role>,
-    #[serde(default, deserialize_with = "present")]
-    person: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    person: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     check: Field<TriageCheck>,
-    #[serde(default, deserialize_with = "present")]
-    finding: Field<String>,
-    #[serde(default, deserialize_with = "present")]
-    text: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    finding: Field<Arc<str>>,
+    #[serde(default, deserialize_with = "present_shared")]
+    text: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     mitigation: Field<MitigationInput>,
     #[serde(default, deserialize_with = "present")]
     verification: Field<Verification>,
     #[serde(default, deserialize_with = "present")]
     exceptions: Field<Vec<ExceptionInput>>,
-    #[serde(default, deserialize_with = "present")]
-    endpoint: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    endpoint: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     postmortem: Field<PostmortemInput>,
     #[serde(default, deserialize_with = "present")]
     number: Field<u64>,
     #[serde(default, deserialize_with = "present")]
     outcome: Field<MitigationOutcome>,
-    #[serde(default, deserialize_with = "present")]
-    note: Field<String>,
+    #[serde(default, deserialize_with = "present_shared")]
+    note: Field<Arc<str>>,
     #[serde(default, deserialize_with = "present")]
     detected_at: Field<Timestamp>,
     #[serde(default, deserialize_with = "present")]
@@ -1119,23 +1143,23 @@ struct FlatRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     expected_version: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a String>,
+    title: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     severity: Option<Severity>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a String>,
+    reason: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    person: Option<&'a String>,
+    person: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     check: Option<TriageCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    finding: Option<&'a String>,
+    finding: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a String>,
+    text: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    endpoint: Option<&'a String>,
+    endpoint: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     impact: Option<&'a ImpactInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1155,7 +1179,7 @@ struct FlatRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     outcome: Option<MitigationOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a String>,
+    note: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detected_at: Option<&'a Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -139,7 +139,7 @@ impl Incident {
     /// [`Incident::declare`], judged in `mode`.
     pub(super) fn declare_in(
         mode: Mode,
-        cmd: Command,
+        mut cmd: Command,
         playbook: &Playbook,
     ) -> Result<Incident, Rejection> {
         let CommandBody::Declare(d) = &cmd.body else {
@@ -192,6 +192,7 @@ impl Incident {
             },
             ids: Default::default(),
         };
+        share_owner(&mut incident.state, &mut cmd);
         incident.ids.insert(cmd.command_id, 0);
         incident.state.history.push(cmd);
         Ok(incident)
@@ -436,7 +437,14 @@ impl Incident {
         }
     }
 
-    fn apply_change(&mut self, change: Change, cmd: Command, after: Phase) {
+    fn apply_change(&mut self, change: Change, mut cmd: Command, after: Phase) {
+        let updated = matches!(
+            change,
+            Change::Update(_)
+                | Change::Severity { .. }
+                | Change::Mitigation(..)
+                | Change::Resolve(..)
+        );
         let s = &mut self.state;
         match change {
             Change::Update(update) => s.updates.push(update),
@@ -480,6 +488,9 @@ impl Incident {
             }
             Change::Close => {}
         }
+        if updated {
+            share_owner(s, &mut cmd);
+        }
         s.phase = after;
         s.version += 1;
         s.last_command_at = cmd.at;
@@ -500,5 +511,27 @@ impl Incident {
         s.notes.shrink_to_fit();
         s.checks.shrink_to_fit();
         s.mitigations.shrink_to_fit();
+    }
+}
+
+/// The owner of the update just posted holds a role
+/// (`update-owner-not-assigned`), so the roles keep the name already: the
+/// update and its command take the holder's text and their own copy is
+/// freed. So a name is kept once per incident however many updates its
+/// holder posts (issue 13: people's names repeat).
+fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
+    let Some(update) = s.updates.last_mut() else {
+        return;
+    };
+    let owner = update.owner().as_str();
+    let Some((_, holder)) = s.roles.iter().find(|(_, name)| name.as_str() == owner) else {
+        return;
+    };
+    let Some(input) = cmd.body.update_mut() else {
+        return;
+    };
+    if input.owner.as_deref() == Some(holder.as_str()) {
+        input.owner = Some(std::sync::Arc::clone(holder.as_shared()));
+        update.share_owner(holder);
     }
 }

@@ -504,7 +504,8 @@ impl Postmortem {
     ) -> Option<Postmortem> {
         let published = input.status == PostmortemStatus::Published;
         let p = |field: &str| join(path, field);
-        let title = report.text::<ShortText>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
+        let title =
+            report.text::<ShortText, _>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
         if published && input.date.is_none() {
             report.push(
                 Rule::PostmortemIncomplete,
@@ -559,7 +560,7 @@ fn check_owners(
     owners: Option<&[String]>,
     published: bool,
 ) -> Option<Vec<Name>> {
-    let checked = report.text_list::<Name>(path, owners.unwrap_or_default());
+    let checked = report.text_list::<Name, _>(path, owners.unwrap_or_default());
     if published && owners.is_none_or(<[String]>::is_empty) {
         report.push(
             Rule::PostmortemIncomplete,
@@ -581,10 +582,10 @@ fn check_section(
 ) -> Option<Option<LongText>> {
     if published {
         report
-            .text::<LongText>(path, value, Rule::PostmortemIncomplete)
+            .text::<LongText, _>(path, value, Rule::PostmortemIncomplete)
             .map(Some)
     } else {
-        report.optional_text::<LongText>(path, value.filter(|v| !is_blank(v)))
+        report.optional_text::<LongText, _>(path, value.filter(|v| !is_blank(v)))
     }
 }
 
@@ -620,7 +621,8 @@ fn check_timeline(
                 format!("{} comes before the entry above it ({})", e.at, prev.at),
             );
         }
-        match report.text::<ShortText>(&join(&ep, "event"), e.event.as_deref(), Rule::FieldEmpty) {
+        match report.text::<ShortText, _>(&join(&ep, "event"), e.event.as_deref(), Rule::FieldEmpty)
+        {
             Some(event) => timeline.push(TimelineEntry { at: e.at, event }),
             None => ok = false,
         }
@@ -688,12 +690,12 @@ fn check_action_item(
     a: &ActionItemInput,
     declared_on: Date,
 ) -> Option<ActionItem> {
-    let action = report.text::<ShortText>(
+    let action = report.text::<ShortText, _>(
         &join(path, "action"),
         a.action.as_deref(),
         Rule::ActionItemIncomplete,
     );
-    let owner = report.text::<Name>(
+    let owner = report.text::<Name, _>(
         &join(path, "owner"),
         a.owner.as_deref(),
         Rule::ActionItemIncomplete,

@@ -10,8 +10,8 @@ use crate::postmortem::TimelineEntry;
 use crate::severity::Severity;
 use crate::time::Timestamp;
 
-fn or_dash(s: Option<&String>) -> &str {
-    s.map_or("—", String::as_str)
+fn or_dash<S: AsRef<str> + ?Sized>(s: Option<&S>) -> &str {
+    s.map_or("—", AsRef::as_ref)
 }
 
 /// An outcome for people.
@@ -74,7 +74,7 @@ struct HistoryWalk<'a> {
     /// The severity before the command.
     severity: Option<Severity>,
     /// The title before the command.
-    title: Option<String>,
+    title: Option<std::sync::Arc<str>>,
 }
 
 impl HistoryWalk<'_> {
