@@ -80,14 +80,14 @@ macro_rules! setters {
     };
 }
 
-/// A list of texts from anything that yields strings.
 /// A builder's text, as the commands share it.
 fn shared(text: impl Into<String>) -> Arc<str> {
     Arc::from(text.into())
 }
 
-fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
-    items.into_iter().map(Into::into).collect()
+/// A list of texts from anything that yields strings.
+fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<Arc<str>> {
+    items.into_iter().map(shared).collect()
 }
 
 impl UpdateInput {
@@ -122,9 +122,9 @@ impl ImpactInput {
         feature: impl Into<String>,
     ) -> Self {
         ImpactInput {
-            environment: Some(environment.into()),
-            users: Some(users.into()),
-            feature: Some(feature.into()),
+            environment: Some(shared(environment)),
+            users: Some(shared(users)),
+            feature: Some(shared(feature)),
             ..ImpactInput::default()
         }
     }
@@ -142,37 +142,37 @@ setters!(ImpactInput {
 });
 
 setters!(RolesInput {
-    commander(person: impl Into<String>) => person.into();
-    technical_lead(person: impl Into<String>) => person.into();
-    communications_owner(person: impl Into<String>) => person.into();
-    scribe(person: impl Into<String>) => person.into();
-    engineering_lead(person: impl Into<String>) => person.into();
+    commander(person: impl Into<String>) => shared(person);
+    technical_lead(person: impl Into<String>) => shared(person);
+    communications_owner(person: impl Into<String>) => shared(person);
+    scribe(person: impl Into<String>) => shared(person);
+    engineering_lead(person: impl Into<String>) => shared(person);
 });
 
 impl MitigationInput {
     /// `rollback_image` from the tag running now to an earlier one.
     pub fn rollback_image(from_tag: impl Into<String>, to_tag: impl Into<String>) -> Self {
         MitigationInput::RollbackImage {
-            from_tag: Some(from_tag.into()),
-            to_tag: Some(to_tag.into()),
+            from_tag: Some(shared(from_tag)),
+            to_tag: Some(shared(to_tag)),
         }
     }
     /// `disable_dependency`, one from the playbook's catalogue.
     pub fn disable_dependency(dependency: impl Into<String>) -> Self {
         MitigationInput::DisableDependency {
-            dependency: Some(dependency.into()),
+            dependency: Some(shared(dependency)),
         }
     }
     /// `revert_config` of a small change.
     pub fn revert_config(change: impl Into<String>) -> Self {
         MitigationInput::RevertConfig {
-            change: Some(change.into()),
+            change: Some(shared(change)),
         }
     }
     /// `pause_rollout`.
     pub fn pause_rollout(rollout: impl Into<String>) -> Self {
         MitigationInput::PauseRollout {
-            rollout: Some(rollout.into()),
+            rollout: Some(shared(rollout)),
         }
     }
     /// `block_endpoint`, with the risk of leaving it open and the
@@ -183,7 +183,7 @@ impl MitigationInput {
         availability_impact: RiskLevel,
     ) -> Self {
         MitigationInput::BlockEndpoint {
-            endpoint: Some(endpoint.into()),
+            endpoint: Some(shared(endpoint)),
             security_risk,
             availability_impact,
         }
@@ -191,7 +191,7 @@ impl MitigationInput {
     /// `other`: anything else, described.
     pub fn other(description: impl Into<String>) -> Self {
         MitigationInput::Other {
-            description: Some(description.into()),
+            description: Some(shared(description)),
         }
     }
 }
@@ -203,7 +203,7 @@ impl Verification {
         self.endpoints
             .get_or_insert_with(Vec::new)
             .push(EndpointCheck {
-                path: Some(path.into()),
+                path: Some(shared(path)),
                 ok: Some(ok),
             });
         self
@@ -214,7 +214,7 @@ impl Verification {
         self.dependencies
             .get_or_insert_with(Vec::new)
             .push(DependencyCheck {
-                name: Some(name.into()),
+                name: Some(shared(name)),
                 ok: Some(ok),
             });
         self
@@ -248,7 +248,7 @@ impl PostmortemInput {
     /// A postmortem with its title and status; the sections follow.
     pub fn new(title: impl Into<String>, status: PostmortemStatus) -> Self {
         PostmortemInput {
-            title: Some(title.into()),
+            title: Some(shared(title)),
             date: None,
             severity: None,
             owners: None,
@@ -283,11 +283,11 @@ setters!(PostmortemInput {
     date(date: Date) => date;
     severity(severity: Severity) => severity;
     owners(people: impl IntoIterator<Item = impl Into<String>>) => texts(people);
-    summary(text: impl Into<String>) => text.into();
-    impact(text: impl Into<String>) => text.into();
-    root_cause(text: impl Into<String>) => text.into();
-    what_worked(text: impl Into<String>) => text.into();
-    what_did_not_work(text: impl Into<String>) => text.into();
+    summary(text: impl Into<String>) => shared(text);
+    impact(text: impl Into<String>) => shared(text);
+    root_cause(text: impl Into<String>) => shared(text);
+    what_worked(text: impl Into<String>) => shared(text);
+    what_did_not_work(text: impl Into<String>) => shared(text);
     missing_guardrail(missing: bool) => missing;
 });
 
@@ -296,7 +296,7 @@ impl TimelineEntryInput {
     pub fn new(at: Timestamp, event: impl Into<String>) -> Self {
         TimelineEntryInput {
             at,
-            event: Some(event.into()),
+            event: Some(shared(event)),
         }
     }
 }
@@ -305,8 +305,8 @@ impl ActionItemInput {
     /// An action item and its owner.
     pub fn new(action: impl Into<String>, owner: impl Into<String>) -> Self {
         ActionItemInput {
-            action: Some(action.into()),
-            owner: Some(owner.into()),
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
             ..ActionItemInput::default()
         }
     }
@@ -327,9 +327,9 @@ impl ExceptionInput {
         reason: impl Into<String>,
     ) -> Self {
         ExceptionInput {
-            check: Some(check.into()),
-            accepted_by: Some(accepted_by.into()),
-            reason: Some(reason.into()),
+            check: Some(shared(check)),
+            accepted_by: Some(shared(accepted_by)),
+            reason: Some(shared(reason)),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! mitigation path." has them decide.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::roles::Roles;
 use crate::rule::{Report, Rule, index, join};
@@ -28,18 +29,22 @@ use crate::verification::CheckResult;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
+// The texts are read by serde's own `Arc` impl (a copy more than
+// `text::shared_opt`): a `deserialize_with` field needs `default`, and that
+// would drop the three from the schema's `required`. The checked texts
+// still share them.
 pub struct ExceptionInput {
     /// The check that did not pass, as `SECTION.KEY`: `health.live`,
     /// `endpoints./api/documents`, `frontend.login`, `data.no_partial_delete`,
     /// `dependencies.Blob Storage`.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub check: Option<String>,
+    pub check: Option<Arc<str>>,
     /// Who accepts it: the incident commander (`exception-not-by-commander`).
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-    pub accepted_by: Option<String>,
+    pub accepted_by: Option<Arc<str>>,
     /// Why it is accepted.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
 }
 
 /// A failing verification check accepted at a `resolve`.
@@ -104,7 +109,7 @@ fn check_one(
     (results, roles): (&[CheckResult<'_>], &Roles),
 ) -> Option<AcceptedException> {
     let check_path = join(path, "check");
-    let check = report.text::<ShortText, _>(&check_path, input.check.as_deref(), Rule::FieldEmpty);
+    let check = report.text::<ShortText, _>(&check_path, input.check.as_ref(), Rule::FieldEmpty);
     // An overlong value is still judged by the rules that can (issue 10 §8).
     if let Some(name) = judged(check.as_ref(), input.check.as_deref()) {
         match results.iter().find(|r| r.is_named(name)) {
@@ -125,7 +130,7 @@ fn check_one(
         }
     }
     let by_path = join(path, "accepted_by");
-    let by = report.text::<Name, _>(&by_path, input.accepted_by.as_deref(), Rule::FieldEmpty);
+    let by = report.text::<Name, _>(&by_path, input.accepted_by.as_ref(), Rule::FieldEmpty);
     if let Some(by) = judged(by.as_ref(), input.accepted_by.as_deref())
         .filter(|by| *by != roles.commander().as_str())
     {
@@ -141,7 +146,7 @@ fn check_one(
     }
     let reason = report.text::<ShortText, _>(
         &join(path, "reason"),
-        input.reason.as_deref(),
+        input.reason.as_ref(),
         Rule::FieldEmpty,
     );
     Some(AcceptedException {

@@ -1,6 +1,7 @@
 //! Impact: who and what is hurt, since when, and how badly.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
@@ -164,17 +165,29 @@ impl AffectedCounts {
 #[non_exhaustive]
 pub struct ImpactInput {
     /// The affected environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub environment: Option<String>,
+    pub environment: Option<Arc<str>>,
     /// The affected users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub users: Option<String>,
+    pub users: Option<Arc<str>>,
     /// The affected feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub feature: Option<String>,
+    pub feature: Option<Arc<str>>,
     /// When the impact started.
     #[serde(
         default,
@@ -195,26 +208,38 @@ pub struct ImpactInput {
     #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
     pub surfaces: Option<Vec<Surface>>,
     /// Endpoints that fail; each must pass verification before resolving.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_list_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
     )]
-    pub affected_endpoints: Option<Vec<String>>,
+    pub affected_endpoints: Option<Vec<Arc<str>>>,
     /// Dependencies involved; each must be in the playbook's catalogue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_list_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<Vec<Name>>", length(max = 1000))
     )]
-    pub affected_dependencies: Option<Vec<String>>,
+    pub affected_dependencies: Option<Vec<Arc<str>>>,
     /// Regions affected (`eu-west`, `US East`), as short texts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_list_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
     )]
-    pub regions: Option<Vec<String>>,
+    pub regions: Option<Vec<Arc<str>>>,
     /// How many users, tenants and requests were hurt, as far as known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected: Option<AffectedCounts>,
@@ -328,17 +353,17 @@ impl Impact {
         };
         let environment = report.text::<ShortText, _>(
             &join(path, "environment"),
-            input.environment.as_deref(),
+            input.environment.as_ref(),
             Rule::ImpactIncomplete,
         );
         let users = report.text::<ShortText, _>(
             &join(path, "users"),
-            input.users.as_deref(),
+            input.users.as_ref(),
             Rule::ImpactIncomplete,
         );
         let feature = report.text::<ShortText, _>(
             &join(path, "feature"),
-            input.feature.as_deref(),
+            input.feature.as_ref(),
             Rule::ImpactIncomplete,
         );
         if input.started_at.is_none() {

@@ -8,6 +8,7 @@
 //! >   data-integrity risk is higher than the availability impact.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, join};
@@ -59,41 +60,65 @@ pub enum MitigationInput {
     /// Roll back to the previous container image tag.
     RollbackImage {
         /// The tag running now.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        from_tag: Option<String>,
+        from_tag: Option<Arc<str>>,
         /// The tag to go back to.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        to_tag: Option<String>,
+        to_tag: Option<Arc<str>>,
     },
     /// Disable or bypass a failing optional dependency.
     DisableDependency {
         /// The dependency, from the playbook's catalogue.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-        dependency: Option<String>,
+        dependency: Option<Arc<str>>,
     },
     /// Revert a small configuration change.
     RevertConfig {
         /// The change reverted.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        change: Option<String>,
+        change: Option<Arc<str>>,
     },
     /// Pause a rollout or promotion.
     PauseRollout {
         /// The rollout paused.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        rollout: Option<String>,
+        rollout: Option<Arc<str>>,
     },
     /// Temporarily block a risky endpoint.
     BlockEndpoint {
         /// The endpoint blocked.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        endpoint: Option<String>,
+        endpoint: Option<Arc<str>>,
         /// The security or data-integrity risk of leaving it open.
         security_risk: RiskLevel,
         /// The availability impact of blocking it.
@@ -102,9 +127,13 @@ pub enum MitigationInput {
     /// Anything else.
     Other {
         /// What was done.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::text::shared_opt"
+        )]
         #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-        description: Option<String>,
+        description: Option<Arc<str>>,
     },
 }
 
@@ -296,8 +325,8 @@ impl Mitigation {
         input: &MitigationInput,
         playbook: &Playbook,
     ) -> Option<Mitigation> {
-        let short = |report: &mut Report, field: &str, v: &Option<String>| {
-            report.text::<ShortText, _>(&join(path, field), v.as_deref(), Rule::FieldEmpty)
+        let short = |report: &mut Report, field: &str, v: &Option<Arc<str>>| {
+            report.text::<ShortText, _>(&join(path, field), v.as_ref(), Rule::FieldEmpty)
         };
         match input {
             MitigationInput::RollbackImage { from_tag, to_tag } => {
@@ -316,7 +345,7 @@ impl Mitigation {
             }
             MitigationInput::DisableDependency { dependency } => {
                 let p = join(path, "dependency");
-                let checked = report.text::<Name, _>(&p, dependency.as_deref(), Rule::FieldEmpty);
+                let checked = report.text::<Name, _>(&p, dependency.as_ref(), Rule::FieldEmpty);
                 let name = judged(checked.as_ref(), dependency.as_deref())?;
                 if let Some(dep) = playbook.check_known(report, &p, name)
                     && !dep.optional

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -82,36 +83,62 @@ impl fmt::Display for Role {
 #[non_exhaustive]
 pub struct RolesInput {
     /// The incident commander.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
-    pub commander: Option<String>,
+    pub commander: Option<Arc<str>>,
     /// The technical lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
-    pub technical_lead: Option<String>,
+    pub technical_lead: Option<Arc<str>>,
     /// The communications owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
-    pub communications_owner: Option<String>,
+    pub communications_owner: Option<Arc<str>>,
     /// The scribe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
-    pub scribe: Option<String>,
+    pub scribe: Option<Arc<str>>,
     /// The engineering lead (owns SEV1 comms).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
-    pub engineering_lead: Option<String>,
+    pub engineering_lead: Option<Arc<str>>,
 }
 
 impl RolesInput {
     /// The name given for `role`, if any.
     pub fn get(&self, role: Role) -> Option<&str> {
+        self.shared(role).map(|n| &**n)
+    }
+
+    /// The name given for `role`, as the command holds it: a holder checked
+    /// from it shares it.
+    fn shared(&self, role: Role) -> Option<&Arc<str>> {
         match role {
-            Role::Commander => self.commander.as_deref(),
-            Role::TechnicalLead => self.technical_lead.as_deref(),
-            Role::CommunicationsOwner => self.communications_owner.as_deref(),
-            Role::Scribe => self.scribe.as_deref(),
-            Role::EngineeringLead => self.engineering_lead.as_deref(),
+            Role::Commander => self.commander.as_ref(),
+            Role::TechnicalLead => self.technical_lead.as_ref(),
+            Role::CommunicationsOwner => self.communications_owner.as_ref(),
+            Role::Scribe => self.scribe.as_ref(),
+            Role::EngineeringLead => self.engineering_lead.as_ref(),
         }
     }
 }
@@ -298,7 +325,7 @@ impl PartialRoles<'_> {
     ) -> Vec<Role> {
         let mut blank = Vec::new();
         for role in Role::ALL {
-            if let Some(name) = input.get(role) {
+            if let Some(name) = input.shared(role) {
                 let p = join(path, role.as_str());
                 if is_blank(name) {
                     blank.push(role);

@@ -172,6 +172,16 @@ pub(crate) fn shared_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<s
     Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
 }
 
+/// [`shared`] for an optional list of texts: each item one allocation.
+pub(crate) fn shared_list_opt<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Arc<str>>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
+    let items = Option::<Vec<Wrap>>::deserialize(d)?;
+    Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
+}
+
 /// Not blank, and at most `max` characters.
 fn check_bounded(s: &str, max: usize) -> Result<(), TextError> {
     if is_blank(s) {

@@ -9,6 +9,7 @@
 //! >   Blob Storage, PostgreSQL, Clerk, and Front Door/CDN as relevant.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -101,9 +102,13 @@ impl schemars::JsonSchema for HealthChecks {
 #[serde(deny_unknown_fields)]
 pub struct EndpointCheck {
     /// The endpoint's path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub path: Option<String>,
+    pub path: Option<Arc<str>>,
     /// Whether it passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
@@ -151,9 +156,13 @@ pub struct DataChecks {
 #[serde(deny_unknown_fields)]
 pub struct DependencyCheck {
     /// The dependency, from the playbook's catalogue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
     /// Whether it is healthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
@@ -402,7 +411,7 @@ impl Verification {
         for (i, e) in checked.iter().enumerate() {
             report.text::<ShortText, _>(
                 &join(&index(&ep_path, i), "path"),
-                e.path.as_deref(),
+                e.path.as_ref(),
                 Rule::FieldEmpty,
             );
         }
@@ -476,7 +485,7 @@ impl Verification {
         }
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
-            let n = report.text::<Name, _>(&p, d.name.as_deref(), Rule::FieldEmpty);
+            let n = report.text::<Name, _>(&p, d.name.as_ref(), Rule::FieldEmpty);
             if let Some(n) = crate::text::judged(n.as_ref(), d.name.as_deref()) {
                 playbook.check_known(report, &p, n);
             }

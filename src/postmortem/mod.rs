@@ -10,6 +10,7 @@
 //! draft from an incident's history are views, in `src/views/`.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
@@ -110,9 +111,13 @@ pub struct TimelineEntryInput {
     /// When it happened.
     pub at: Timestamp,
     /// What happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub event: Option<String>,
+    pub event: Option<Arc<str>>,
 }
 
 /// An action item as sent.
@@ -122,13 +127,21 @@ pub struct TimelineEntryInput {
 #[non_exhaustive]
 pub struct ActionItemInput {
     /// What to do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub action: Option<String>,
+    pub action: Option<Arc<str>>,
     /// Who does it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Name"))]
-    pub owner: Option<String>,
+    pub owner: Option<Arc<str>>,
     /// By when.
     #[serde(
         default,
@@ -155,9 +168,13 @@ pub struct ActionItemInput {
 #[non_exhaustive]
 pub struct PostmortemInput {
     /// `# Postmortem: <title>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// `Date:`.
     #[serde(
         default,
@@ -171,53 +188,77 @@ pub struct PostmortemInput {
     #[cfg_attr(feature = "schema", schemars(with = "Severity"))]
     pub severity: Option<Severity>,
     /// `Owners:`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_list_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<Vec<Name>>", length(max = 1000))
     )]
-    pub owners: Option<Vec<String>>,
+    pub owners: Option<Vec<Arc<str>>>,
     /// `Status:`.
     pub status: PostmortemStatus,
     /// `## Summary`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::text::SectionText>")
     )]
-    pub summary: Option<String>,
+    pub summary: Option<Arc<str>>,
     /// `## Impact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::text::SectionText>")
     )]
-    pub impact: Option<String>,
+    pub impact: Option<Arc<str>>,
     /// `## Timeline`, in time order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
     pub timeline: Option<Vec<TimelineEntryInput>>,
     /// `## Root Cause`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::text::SectionText>")
     )]
-    pub root_cause: Option<String>,
+    pub root_cause: Option<Arc<str>>,
     /// `## What Worked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::text::SectionText>")
     )]
-    pub what_worked: Option<String>,
+    pub what_worked: Option<Arc<str>>,
     /// `## What Did Not Work`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::shared_opt"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::text::SectionText>")
     )]
-    pub what_did_not_work: Option<String>,
+    pub what_did_not_work: Option<Arc<str>>,
     /// `## Action Items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
@@ -444,12 +485,17 @@ impl Postmortem {
 
     /// The postmortem in its wire form, as `submit_postmortem` carries it.
     pub fn to_input(&self) -> PostmortemInput {
-        let text = |t: &Option<LongText>| t.as_ref().map(|t| t.to_string());
+        let text = |t: &Option<LongText>| t.as_ref().map(|t| Arc::clone(t.as_shared()));
         PostmortemInput {
-            title: Some(self.title.to_string()),
+            title: Some(Arc::clone(self.title.as_shared())),
             date: self.date,
             severity: Some(self.severity),
-            owners: Some(self.owners.iter().map(|o| o.to_string()).collect()),
+            owners: Some(
+                self.owners
+                    .iter()
+                    .map(|o| Arc::clone(o.as_shared()))
+                    .collect(),
+            ),
             status: self.status,
             summary: text(&self.summary),
             impact: text(&self.impact),
@@ -458,7 +504,7 @@ impl Postmortem {
                     .iter()
                     .map(|e| TimelineEntryInput {
                         at: e.at,
-                        event: Some(e.event.to_string()),
+                        event: Some(Arc::clone(e.event.as_shared())),
                     })
                     .collect(),
             ),
@@ -469,8 +515,8 @@ impl Postmortem {
                 self.action_items
                     .iter()
                     .map(|a| ActionItemInput {
-                        action: Some(a.action.to_string()),
-                        owner: Some(a.owner.to_string()),
+                        action: Some(Arc::clone(a.action.as_shared())),
+                        owner: Some(Arc::clone(a.owner.as_shared())),
                         due: Some(a.due),
                         status: Some(a.status),
                         guardrail: a.guardrail,
@@ -505,7 +551,7 @@ impl Postmortem {
         let published = input.status == PostmortemStatus::Published;
         let p = |field: &str| join(path, field);
         let title =
-            report.text::<ShortText, _>(&p("title"), input.title.as_deref(), Rule::FieldEmpty);
+            report.text::<ShortText, _>(&p("title"), input.title.as_ref(), Rule::FieldEmpty);
         if published && input.date.is_none() {
             report.push(
                 Rule::PostmortemIncomplete,
@@ -515,8 +561,8 @@ impl Postmortem {
         }
         check_severity(report, path, input.severity, peak);
         let owners = check_owners(report, &p("owners"), input.owners.as_deref(), published);
-        let mut section = |field: &str, value: &Option<String>| {
-            check_section(report, &p(field), value.as_deref(), published)
+        let mut section = |field: &str, value: &Option<Arc<str>>| {
+            check_section(report, &p(field), value.as_ref(), published)
         };
         let summary = section("summary", &input.summary);
         let impact = section("impact", &input.impact);
@@ -557,11 +603,11 @@ impl Postmortem {
 fn check_owners(
     report: &mut Report,
     path: &str,
-    owners: Option<&[String]>,
+    owners: Option<&[Arc<str>]>,
     published: bool,
 ) -> Option<Vec<Name>> {
     let checked = report.text_list::<Name, _>(path, owners.unwrap_or_default());
-    if published && owners.is_none_or(<[String]>::is_empty) {
+    if published && owners.is_none_or(<[Arc<str>]>::is_empty) {
         report.push(
             Rule::PostmortemIncomplete,
             path,
@@ -577,7 +623,7 @@ fn check_owners(
 fn check_section(
     report: &mut Report,
     path: &str,
-    value: Option<&str>,
+    value: Option<&Arc<str>>,
     published: bool,
 ) -> Option<Option<LongText>> {
     if published {
@@ -621,8 +667,7 @@ fn check_timeline(
                 format!("{} comes before the entry above it ({})", e.at, prev.at),
             );
         }
-        match report.text::<ShortText, _>(&join(&ep, "event"), e.event.as_deref(), Rule::FieldEmpty)
-        {
+        match report.text::<ShortText, _>(&join(&ep, "event"), e.event.as_ref(), Rule::FieldEmpty) {
             Some(event) => timeline.push(TimelineEntry { at: e.at, event }),
             None => ok = false,
         }
@@ -692,12 +737,12 @@ fn check_action_item(
 ) -> Option<ActionItem> {
     let action = report.text::<ShortText, _>(
         &join(path, "action"),
-        a.action.as_deref(),
+        a.action.as_ref(),
         Rule::ActionItemIncomplete,
     );
     let owner = report.text::<Name, _>(
         &join(path, "owner"),
-        a.owner.as_deref(),
+        a.owner.as_ref(),
         Rule::ActionItemIncomplete,
     );
     match a.due {

@@ -383,7 +383,7 @@ fn environment_set_by(body: &CommandBody) -> Option<String> {
         CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
         _ => None,
     }
-    .and_then(|i| i.environment.clone())
+    .and_then(|i| i.environment.as_deref().map(String::from))
 }
 
 /// One incident's export: what every event of it shares.

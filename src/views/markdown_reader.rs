@@ -3,6 +3,8 @@
 //! refuses), with the line of each part, so that the rules' findings can
 //! point at the line to fix.
 
+use std::sync::Arc;
+
 use crate::finding::{Finding, clip};
 use crate::postmortem::{
     ActionItemInput, ActionStatus, Guardrail, PostmortemInput, PostmortemStatus, TimelineEntryInput,
@@ -102,8 +104,9 @@ struct Reader {
     problems: Vec<Finding>,
 }
 
-fn blank_to_none(s: String) -> Option<String> {
-    (!s.trim().is_empty()).then_some(s)
+/// A text read, shared as the postmortem's input holds it (`None` if blank).
+fn blank_to_none(s: String) -> Option<Arc<str>> {
+    (!s.trim().is_empty()).then(|| Arc::from(s))
 }
 
 impl PostmortemInput {
@@ -122,7 +125,7 @@ impl PostmortemInput {
     /// let read = PostmortemInput::from_markdown(md);
     /// assert!(read.problems.is_empty());
     /// assert_eq!(read.input.status, PostmortemStatus::Draft);
-    /// assert_eq!(read.input.owners.as_deref(), Some(&["Ada".to_owned(), "Grace".to_owned()][..]));
+    /// assert_eq!(read.input.owners.as_deref(), Some(&["Ada".into(), "Grace".into()][..]));
     /// assert_eq!(read.input.summary.as_deref(), Some("Uploads failed."));
     /// let item = &read.input.action_items.as_ref().unwrap()[0];
     /// assert!(item.owner.is_none());
@@ -303,9 +306,10 @@ impl Reader {
             },
             Header::Date | Header::Severity => {}
             Header::Owners => {
-                let owners: Vec<String> = split_owners(value)
+                let owners: Vec<Arc<str>> = split_owners(value)
                     .into_iter()
                     .filter(|o| !o.is_empty())
+                    .map(Arc::from)
                     .collect();
                 self.input.owners = (!owners.is_empty()).then_some(owners);
             }
@@ -404,7 +408,7 @@ fn skip_to_title<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = Number
 }
 
 /// A text section's text, without the blank lines around it.
-fn section_text(body: &[Numbered<'_>]) -> Option<String> {
+fn section_text(body: &[Numbered<'_>]) -> Option<Arc<str>> {
     let mut lines: Vec<&str> = body.iter().map(|(_, l)| unsection_line(l)).collect();
     while lines.last().is_some_and(|l| l.trim().is_empty()) {
         lines.pop();

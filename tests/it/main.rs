@@ -33,5 +33,6 @@ mod restore;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
+mod sharing;
 mod tamper;
 mod targets;

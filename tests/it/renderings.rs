@@ -385,18 +385,18 @@ fn postmortem_input() -> impl Strategy<Value = PostmortemInput> {
                 let mut postmortem = PostmortemInput::new(title, status);
                 postmortem.date = date;
                 postmortem.severity = Some(Severity::Sev2);
-                postmortem.owners = Some(owners);
-                postmortem.summary = summary;
-                postmortem.impact = impact;
+                postmortem.owners = Some(owners.into_iter().map(Into::into).collect());
+                postmortem.summary = summary.map(Into::into);
+                postmortem.impact = impact.map(Into::into);
                 postmortem.timeline = Some(
                     timeline
                         .into_iter()
                         .map(|(at, event)| TimelineEntryInput::new(at, event))
                         .collect(),
                 );
-                postmortem.root_cause = root_cause;
-                postmortem.what_worked = what_worked;
-                postmortem.what_did_not_work = what_did_not_work;
+                postmortem.root_cause = root_cause.map(Into::into);
+                postmortem.what_worked = what_worked.map(Into::into);
+                postmortem.what_did_not_work = what_did_not_work.map(Into::into);
                 postmortem.action_items = Some(
                     items
                         .into_iter()
