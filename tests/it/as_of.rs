@@ -6,7 +6,7 @@ use std::fs;
 
 use incident_playbook::{IncidentReport, Playbook, Replay, Timestamp, parse_command};
 
-use crate::fixture::{conformance_cases, root};
+use crate::fixture::{conformance_cases, real_incidents, root};
 
 fn reports_of(replay: &Replay, at: Timestamp) -> Vec<IncidentReport> {
     let playbook = replay.incidents().playbook();
@@ -66,28 +66,6 @@ fn a_report_as_of_a_time_before_the_declaration_is_none() {
     );
 }
 
-/// The real incidents replayed with their playbooks.
-fn real_incidents() -> Vec<(String, Replay)> {
-    [
-        "github-2018-10-21",
-        "gitlab-2017-01-31",
-        "cloudflare-2019-07-02",
-        "circleci-2023-01-04",
-    ]
-    .into_iter()
-    .map(|name| {
-        let dir = root().join("tests/incidents");
-        let read = |ext: &str| fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap();
-        let playbook: Playbook = serde_json::from_str(&read("playbook.json")).unwrap();
-        let mut replay = Replay::new(playbook);
-        for line in read("jsonl").lines() {
-            replay.line(line);
-        }
-        (name.to_owned(), replay)
-    })
-    .collect()
-}
-
 /// At every command time of the real incidents, the report's new parts agree
 /// with the record as of then: one entry per mitigation started by then,
 /// the temporary measures in effect those the incident says are, public
@@ -97,9 +75,8 @@ fn real_incidents() -> Vec<(String, Replay)> {
 #[test]
 fn the_report_shows_mitigations_updates_and_true_durations_as_of_every_time() {
     let mut seen_exception = false;
-    for (name, replay) in real_incidents() {
-        let incident = replay.incidents().iter().next().unwrap();
-        let playbook = replay.incidents().playbook();
+    for (name, playbook, incident) in real_incidents() {
+        let (incident, playbook) = (&incident, &playbook);
         for cmd in incident.history() {
             let then = incident.as_of(cmd.at, playbook).unwrap();
             let r = IncidentReport::as_of(incident, playbook, cmd.at).unwrap();
@@ -141,10 +118,9 @@ fn the_report_shows_mitigations_updates_and_true_durations_as_of_every_time() {
 #[test]
 fn durations_use_true_times_and_only_mitigations_that_count() {
     let real = real_incidents();
-    let (_, github) = &real[0];
-    let incident = github.incidents().iter().next().unwrap();
+    let (_, playbook, incident) = &real[0];
     let at = incident.last_command_at();
-    let d = IncidentReport::new(incident, github.incidents().playbook(), at).durations;
+    let d = IncidentReport::new(incident, playbook, at).durations;
     assert_eq!(d.impact_to_detection_seconds, 2 * 60);
     assert_eq!(d.detection_to_declaration_seconds, 15 * 60);
     assert_eq!(d.impact_to_mitigation_seconds, Some(15 * 60));

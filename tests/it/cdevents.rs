@@ -12,7 +12,7 @@ use incident_playbook::{
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
-use crate::fixture::{conformance_cases, root};
+use crate::fixture::{conformance_cases, real_incidents, root};
 
 fn schema(path: &str) -> Value {
     let text = fs::read_to_string(root().join("tests/schemas").join(path)).unwrap();
@@ -160,28 +160,6 @@ fn the_resolved_event_names_the_peak_severity() {
     assert_eq!(events[0].data.custom_data.peak_severity, Severity::Sev2);
 }
 
-/// The real incidents of `tests/incidents`, each replayed with its playbook.
-fn real_incidents() -> Vec<(String, Playbook, Replay)> {
-    [
-        "github-2018-10-21",
-        "gitlab-2017-01-31",
-        "cloudflare-2019-07-02",
-        "circleci-2023-01-04",
-    ]
-    .into_iter()
-    .map(|name| {
-        let dir = root().join("tests/incidents");
-        let read = |ext: &str| fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap();
-        let playbook: Playbook = serde_json::from_str(&read("playbook.json")).unwrap();
-        let mut replay = Replay::new(playbook.clone());
-        for line in read("jsonl").lines() {
-            replay.line(line);
-        }
-        (name.to_owned(), playbook, replay)
-    })
-    .collect()
-}
-
 /// Each event of the real incidents states the impact (start, regions,
 /// affected counts) and the title as they stood once its command was
 /// accepted, judged again here by replaying the history up to that command
@@ -192,8 +170,8 @@ fn real_incidents() -> Vec<(String, Playbook, Replay)> {
 fn each_event_states_the_impact_at_its_time_and_passes_the_schemas() {
     let (cloud, reported, resolved) = validators();
     let mut counted = 0;
-    for (name, playbook, replay) in real_incidents() {
-        let incident = replay.incidents().iter().next().unwrap();
+    for (name, playbook, incident) in real_incidents() {
+        let incident = &incident;
         for event in cdevents(incident, &CdEventsExport::default()) {
             let custom = &event.data.custom_data;
             let i = incident
@@ -224,10 +202,7 @@ fn each_event_states_the_impact_at_its_time_and_passes_the_schemas() {
         "only {counted} events with impact counts or regions"
     );
     let (_, _, gitlab) = &real_incidents()[1];
-    let events = cdevents(
-        gitlab.incidents().iter().next().unwrap(),
-        &CdEventsExport::default(),
-    );
+    let events = cdevents(gitlab, &CdEventsExport::default());
     let first = events[0].data.custom_data.clone();
     let last = events.last().unwrap().data.custom_data.clone();
     assert!(first.impact.unwrap().affected.is_empty());

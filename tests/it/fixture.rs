@@ -64,6 +64,37 @@ pub fn conformance_cases() -> Vec<PathBuf> {
     out
 }
 
+/// The real-incident streams of `tests/incidents`, by file stem: each
+/// follows a public account and has its own playbook beside it.
+pub const REAL_INCIDENTS: [&str; 4] = [
+    "github-2018-10-21",
+    "gitlab-2017-01-31",
+    "cloudflare-2019-07-02",
+    "circleci-2023-01-04",
+];
+
+/// A real incident's stream and its playbook's JSON, by file stem.
+pub fn real_incident_files(name: &str) -> (String, String) {
+    let dir = root().join("tests/incidents");
+    let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap();
+    (read("jsonl"), read("playbook.json"))
+}
+
+/// Each of the [`REAL_INCIDENTS`] replayed with its own playbook, every
+/// line accepted: its name, the playbook and the incident.
+pub fn real_incidents() -> Vec<(&'static str, Playbook, Incident)> {
+    REAL_INCIDENTS
+        .into_iter()
+        .map(|name| {
+            let (stream, playbook) = real_incident_files(name);
+            let playbook: Playbook = serde_json::from_str(&playbook).unwrap();
+            let mut incidents = replayed(&stream, playbook.clone());
+            assert_eq!(incidents.len(), 1, "{name}");
+            (name, playbook, incidents.remove(0))
+        })
+        .collect()
+}
+
 /// The `n`th command id: every command the fixture builds has one (the
 /// scenario numbers its commands from 1), and a test that needs a fresh id
 /// takes one no scenario reaches (such as `command_id(99)`).

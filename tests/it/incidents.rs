@@ -6,23 +6,15 @@
 //! then public updates, true times), so that a change which forces a false
 //! record fails here.
 
-use crate::fixture::root;
-use std::fs;
+use crate::fixture::{REAL_INCIDENTS, real_incident_files, root};
 
 use incident_playbook::{Playbook, Replay};
 use serde_json::Value;
 
-/// The stream and playbook of one incident, by file stem.
-fn files(name: &str) -> (String, String) {
-    let dir = root().join("tests/incidents");
-    let read = |ext: &str| fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap();
-    (read("jsonl"), read("playbook.json"))
-}
-
 /// Replays a stream through the library: no line refused, one incident,
 /// closed. Returns its snapshot.
 fn closed(name: &str) -> Value {
-    let (stream, playbook) = files(name);
+    let (stream, playbook) = real_incident_files(name);
     let playbook: Playbook = serde_json::from_str(&playbook).unwrap();
     let mut replay = Replay::new(playbook);
     for line in stream.lines() {
@@ -45,7 +37,7 @@ fn closed(name: &str) -> Value {
 
 /// The first command after `declare` names the public account it follows.
 fn names_its_source(name: &str) {
-    let (stream, _) = files(name);
+    let (stream, _) = real_incident_files(name);
     let second: Value = serde_json::from_str(stream.lines().nth(1).unwrap()).unwrap();
     assert_eq!(second["type"], "add_note", "{name}");
     let text = second["text"].as_str().unwrap();
@@ -217,12 +209,7 @@ fn circleci_2023_01_04_private_then_public() {
 #[test]
 fn the_cli_replays_every_stream_to_closed() {
     use std::process::Command;
-    for name in [
-        "github-2018-10-21",
-        "gitlab-2017-01-31",
-        "cloudflare-2019-07-02",
-        "circleci-2023-01-04",
-    ] {
+    for name in REAL_INCIDENTS {
         let dir = root().join("tests/incidents");
         let out = Command::new(env!("CARGO_BIN_EXE_incident"))
             .args(["replay", "--format", "json", "--playbook"])

@@ -5,7 +5,7 @@
 //! Property case counts follow `PROPTEST_CASES` (256 by default). Failures
 //! are kept in `proptest-regressions/renderings.txt` and replayed first.
 
-use crate::fixture::{HAPPY_SEV1, replayed, root};
+use crate::fixture::{HAPPY_SEV1, real_incidents, replayed, root};
 use incident_playbook::{
     ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
     IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus, Rule,
@@ -438,26 +438,6 @@ proptest! {
     }
 }
 
-/// The real incidents of `tests/incidents`, each replayed with its playbook.
-fn real_incidents() -> Vec<(&'static str, Incident)> {
-    [
-        "github-2018-10-21",
-        "gitlab-2017-01-31",
-        "cloudflare-2019-07-02",
-        "circleci-2023-01-04",
-    ]
-    .into_iter()
-    .map(|name| {
-        let dir = root().join("tests/incidents");
-        let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap();
-        let playbook: Playbook = serde_json::from_str(&read("playbook.json")).unwrap();
-        let mut incidents = replayed(&read("jsonl"), playbook);
-        assert_eq!(incidents.len(), 1, "{name}");
-        (name, incidents.remove(0))
-    })
-    .collect()
-}
-
 /// The draft of each real incident tells what the record says, and lints
 /// clean once rendered: every commander there ever was is an owner and in
 /// the summary; the impact is the one at resolve (users no longer
@@ -467,7 +447,7 @@ fn real_incidents() -> Vec<(&'static str, Incident)> {
 /// survives the Markdown round trip.
 #[test]
 fn real_incident_drafts_tell_the_record_and_lint_clean() {
-    for (name, incident) in real_incidents() {
+    for (name, _, incident) in real_incidents() {
         let draft = Postmortem::draft_from(&incident);
         let commanders: Vec<String> = incident
             .history()
