@@ -249,6 +249,15 @@ impl PostmortemInput {
     pub fn new(title: impl Into<String>, status: PostmortemStatus) -> Self {
         PostmortemInput {
             title: Some(shared(title)),
+            ..PostmortemInput::empty(status)
+        }
+    }
+
+    /// A postmortem with only its status: every section missing (the
+    /// Markdown reader fills it in as it reads).
+    pub(crate) fn empty(status: PostmortemStatus) -> Self {
+        PostmortemInput {
+            title: None,
             date: None,
             severity: None,
             owners: None,

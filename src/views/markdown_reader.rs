@@ -164,21 +164,7 @@ impl PostmortemInput {
 impl Reader {
     fn new() -> Self {
         Reader {
-            input: PostmortemInput {
-                title: None,
-                date: None,
-                severity: None,
-                owners: None,
-                status: PostmortemStatus::Draft,
-                summary: None,
-                impact: None,
-                timeline: None,
-                root_cause: None,
-                what_worked: None,
-                what_did_not_work: None,
-                action_items: None,
-                missing_guardrail: None,
-            },
+            input: PostmortemInput::empty(PostmortemStatus::Draft),
             lines: Vec::new(),
             problems: Vec::new(),
         }
