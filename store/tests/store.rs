@@ -289,6 +289,12 @@ fn named(version: &str) -> Playbook {
     Playbook::default().with_id(id)
 }
 
+/// The playbook each stored row of `incident` was judged under, in order.
+fn judged_under(store: &mut dyn Store, incident: IncidentId) -> Vec<Option<PlaybookId>> {
+    let rows = store.rows(incident).unwrap();
+    rows.into_iter().map(|r| r.playbook).collect()
+}
+
 /// Issue 12 §4 (store identity): each row keeps the playbook that judged
 /// it, so an incident restored under today's playbook still says which one
 /// it was declared under.
@@ -303,12 +309,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
     assert_eq!(loaded.declared_under(), then.id());
     assert_eq!(loaded.snapshot().playbook.as_ref(), then.id());
     assert_eq!(store.declared_under(incident).unwrap().as_ref(), then.id());
-    let judged: Vec<Option<PlaybookId>> = store
-        .rows(incident)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.playbook)
-        .collect();
+    let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [then.id().cloned(), today.id().cloned()]);
     // Another process sees the same.
     let mut other = backend.open();
@@ -373,11 +374,6 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     assert_eq!((loaded.version(), loaded.declared_under()), (1, None));
     let receipt = again.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
-    let judged: Vec<Option<PlaybookId>> = store
-        .rows(incident)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.playbook)
-        .collect();
+    let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [None, today.id().cloned()]);
 }
