@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::comms::UpdateInput;
 use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
+use crate::incident::flat::{Field, Flat};
 use crate::incident::id::{CommandId, IncidentId};
 use crate::mitigation::{MitigationInput, MitigationOutcome};
 use crate::postmortem::PostmortemInput;
@@ -557,111 +558,6 @@ impl Command {
 
 // ---- serde: one flat object ----
 //
-// A flat struct with every field of every command type deserializes in one
-// pass without buffering (serde's internally tagged enums buffer the whole
-// object first); the type then decides which fields belong.
-
-/// A field that distinguishes absent (`None`) from `null` (`Some(None)`), so
-/// that a field of another command type is refused even when `null`.
-type Field<T> = Option<Option<T>>;
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Field<T>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// A text field, read into one shared allocation (see [`crate::text`]).
-fn present_shared<'de, D: Deserializer<'de>>(d: D) -> Result<Field<Arc<str>>, D::Error> {
-    crate::text::shared_opt(d).map(Some)
-}
-
-/// JSON Schema's `integer` is any number without a fractional part (`3`,
-/// `3.0`, `3e0`), and senders write versions all three ways (Python's
-/// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
-/// beyond `u64` is no incident's version: it saturates and conflicts.
-fn version_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-        return Ok(None);
-    };
-    if let Some(v) = n.as_u64() {
-        return Ok(Some(v));
-    }
-    match n.as_f64() {
-        Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => {
-            // `u64::MAX as f64` rounds up to 2^64, so `<` keeps the cast exact.
-            Ok(Some(if f < u64::MAX as f64 {
-                f as u64
-            } else {
-                u64::MAX
-            }))
-        }
-        _ => Err(serde::de::Error::custom(format!(
-            "`expected_version` is a whole number of at least 0, not {n}"
-        ))),
-    }
-}
-
-/// A field that may be absent but not `null`.
-fn id_field<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Flat {
-    #[serde(rename = "type")]
-    kind: Option<CommandKind>,
-    #[serde(default, deserialize_with = "id_field")]
-    incident_id: Option<IncidentId>,
-    #[serde(default, deserialize_with = "id_field")]
-    command_id: Option<CommandId>,
-    #[serde(default)]
-    at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "version_field")]
-    expected_version: Option<u64>,
-    #[serde(default, deserialize_with = "present_shared")]
-    title: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    severity: Field<Severity>,
-    #[serde(default, deserialize_with = "present")]
-    impact: Field<ImpactInput>,
-    #[serde(default, deserialize_with = "present")]
-    roles: Field<RolesInput>,
-    #[serde(default, deserialize_with = "present")]
-    update: Field<UpdateInput>,
-    #[serde(default, deserialize_with = "present_shared")]
-    reason: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    role: Field<Role>,
-    #[serde(default, deserialize_with = "present_shared")]
-    person: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    check: Field<TriageCheck>,
-    #[serde(default, deserialize_with = "present_shared")]
-    finding: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present_shared")]
-    text: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    mitigation: Field<MitigationInput>,
-    #[serde(default, deserialize_with = "present")]
-    verification: Field<Verification>,
-    #[serde(default, deserialize_with = "present")]
-    exceptions: Field<Vec<ExceptionInput>>,
-    #[serde(default, deserialize_with = "present_shared")]
-    endpoint: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    postmortem: Field<PostmortemInput>,
-    #[serde(default, deserialize_with = "present")]
-    number: Field<u64>,
-    #[serde(default, deserialize_with = "present")]
-    outcome: Field<MitigationOutcome>,
-    #[serde(default, deserialize_with = "present_shared")]
-    note: Field<Arc<str>>,
-    #[serde(default, deserialize_with = "present")]
-    detected_at: Field<Timestamp>,
-    #[serde(default, deserialize_with = "present")]
-    occurred_at: Field<Timestamp>,
-}
-
 /// Why a flat object that parsed is not a command: the message, and the
 /// field it is about (`None` for the object as a whole).
 struct NotACommand {
@@ -772,7 +668,7 @@ impl Flat {
         .map(|(name, _)| name)
     }
 
-    fn into_command(mut self) -> Result<Command, NotACommand> {
+    fn take_command(&mut self) -> Result<Command, NotACommand> {
         let missing = |field: &'static str| NotACommand {
             field: None,
             message: format!("missing field `{field}`"),
@@ -793,7 +689,7 @@ impl Flat {
 
     /// A body alone, for a command whose envelope comes from elsewhere (the
     /// URL, the server's clock): the envelope's fields are refused.
-    fn into_body(mut self) -> Result<CommandBody, NotACommand> {
+    fn take_lone_body(&mut self) -> Result<CommandBody, NotACommand> {
         let kind = self.kind.ok_or_else(|| NotACommand {
             field: None,
             message: "missing field `type`".to_owned(),
@@ -923,27 +819,22 @@ impl Flat {
     }
 }
 
-impl Flat {
-    /// The flat object, in the shapes of the schema only, at every depth
-    /// (see [`Strict`](crate::strict::Strict)).
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flat, D::Error> {
-        Flat::deserialize(crate::strict::Strict(deserializer))
-    }
-}
-
-/// [`Flat`] as [`Flat::read`] reads it, for the path-tracking second read.
+/// [`Flat`] as [`Flat::fill`] reads it, for the path-tracking second read.
 struct StrictFlat(Flat);
 
 impl<'de> Deserialize<'de> for StrictFlat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Flat::read(deserializer).map(StrictFlat)
+        let mut flat = Flat::default();
+        flat.fill(deserializer)?;
+        Ok(StrictFlat(flat))
     }
 }
 
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Flat::read(deserializer)?
-            .into_command()
+        let mut flat = Flat::default();
+        flat.fill(deserializer)?;
+        flat.take_command()
             .map_err(|e| serde::de::Error::custom(e.message))
     }
 }
@@ -975,8 +866,9 @@ impl<'de> Deserialize<'de> for Command {
 /// ```
 impl<'de> Deserialize<'de> for CommandBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Flat::read(deserializer)?
-            .into_body()
+        let mut flat = Flat::default();
+        flat.fill(deserializer)?;
+        flat.take_lone_body()
             .map_err(|e| serde::de::Error::custom(e.message))
     }
 }
@@ -997,7 +889,7 @@ impl<'de> Deserialize<'de> for CommandBody {
 /// ```
 pub fn parse_body(json: &str) -> Result<CommandBody, Rejection> {
     serde_json::from_str(json).map_err(|_| {
-        let why = explain(json, Shape::Body, Flat::into_body);
+        let why = explain(json, Shape::Body, Flat::take_lone_body);
         Violation::new(Rule::MalformedInput, why.message, why.path.as_deref()).into()
     })
 }
@@ -1013,7 +905,7 @@ pub(crate) struct Malformed {
 /// it is read again, tracking the JSON path (issue 12 §4). Only a refused
 /// line pays for the tracking; a line that parses is read once, untracked.
 pub(crate) fn explain_malformed(line: &str) -> Malformed {
-    explain(line, Shape::Command, Flat::into_command)
+    explain(line, Shape::Command, Flat::take_command)
 }
 
 /// What is read: a whole command, or a body without its envelope.
@@ -1041,9 +933,13 @@ impl Shape {
 }
 
 /// Why `line` is not what `finish` makes of a flat object of `shape`.
-fn explain<T>(line: &str, shape: Shape, finish: fn(Flat) -> Result<T, NotACommand>) -> Malformed {
+fn explain<T>(
+    line: &str,
+    shape: Shape,
+    finish: fn(&mut Flat) -> Result<T, NotACommand>,
+) -> Malformed {
     let mut de = serde_json::Deserializer::from_str(line);
-    let flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
+    let mut flat = match serde_path_to_error::deserialize::<_, StrictFlat>(&mut de) {
         Ok(StrictFlat(flat)) => flat,
         Err(e) => return from_serde(line, e, shape),
     };
@@ -1053,7 +949,7 @@ fn explain<T>(line: &str, shape: Shape, finish: fn(Flat) -> Result<T, NotAComman
             message: column_only(&e),
         };
     }
-    let e = match finish(flat) {
+    let e = match finish(&mut flat) {
         Err(e) => e,
         Ok(_) => NotACommand::whole("the line is not a command"),
     };

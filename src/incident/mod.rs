@@ -7,6 +7,7 @@
 
 mod checks;
 mod command;
+mod flat;
 mod guide;
 mod handle;
 mod id;

@@ -1,0 +1,241 @@
+//! A line read as one flat object: every field of every command type.
+//!
+//! A flat struct deserializes in one pass without buffering (serde's
+//! internally tagged enums buffer the whole object first); the `type` then
+//! decides which fields belong (see `command.rs`).
+//!
+//! [`Flat`] is filled in place rather than returned: it holds every command
+//! type's fields (about a kilobyte), and serde's derived reader moved it
+//! through four `Result`s per line, a tenth of a replay's instructions
+//! (issue 13). [`flat!`] lists each field once, with its wire name and how
+//! it is read, and generates the struct, the key matching and the reader.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{DeserializeSeed, Error, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::comms::UpdateInput;
+use crate::exception::ExceptionInput;
+use crate::impact::ImpactInput;
+use crate::incident::command::CommandKind;
+use crate::incident::id::{CommandId, IncidentId};
+use crate::mitigation::{MitigationInput, MitigationOutcome};
+use crate::postmortem::PostmortemInput;
+use crate::roles::{Role, RolesInput};
+use crate::severity::Severity;
+use crate::time::Timestamp;
+use crate::triage::TriageCheck;
+use crate::verification::Verification;
+
+/// A field that distinguishes absent (`None`) from `null` (`Some(None)`), so
+/// that a field of another command type is refused even when `null`.
+pub(super) type Field<T> = Option<Option<T>>;
+
+macro_rules! flat {
+    ($( $field:ident $wire:literal : $ty:ty = $read:ty, )*) => {
+        /// Every field of every command type, as the line gave it.
+        #[derive(Default)]
+        pub(super) struct Flat {
+            $( pub(super) $field: $ty, )*
+        }
+
+        /// The wire names, for serde's "expected one of" list.
+        const FIELDS: &[&str] = &[$($wire),*];
+
+        /// A field of [`Flat`], named by its key.
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
+        enum Key {
+            $($field),*
+        }
+
+        impl Key {
+            fn of<E: Error>(name: &str) -> Result<Key, E> {
+                match name {
+                    $($wire => Ok(Key::$field),)*
+                    other => Err(E::unknown_field(other, FIELDS)),
+                }
+            }
+
+            fn name(self) -> &'static str {
+                match self {
+                    $(Key::$field => $wire,)*
+                }
+            }
+        }
+
+        impl Flat {
+            /// Reads `key`'s value from `map` into its field.
+            fn read_value<'de, A: MapAccess<'de>>(
+                &mut self,
+                key: Key,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    $(Key::$field => self.$field = map.next_value::<$read>()?.0,)*
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+flat! {
+    kind "type": Option<CommandKind> = Plain<_>,
+    incident_id "incident_id": Option<IncidentId> = Id<_>,
+    command_id "command_id": Option<CommandId> = Id<_>,
+    at "at": Option<Timestamp> = Plain<_>,
+    expected_version "expected_version": Option<u64> = Version,
+    title "title": Field<Arc<str>> = Shared,
+    severity "severity": Field<Severity> = Present<_>,
+    impact "impact": Field<ImpactInput> = Present<_>,
+    roles "roles": Field<RolesInput> = Present<_>,
+    update "update": Field<UpdateInput> = Present<_>,
+    reason "reason": Field<Arc<str>> = Shared,
+    role "role": Field<Role> = Present<_>,
+    person "person": Field<Arc<str>> = Shared,
+    check "check": Field<TriageCheck> = Present<_>,
+    finding "finding": Field<Arc<str>> = Shared,
+    text "text": Field<Arc<str>> = Shared,
+    mitigation "mitigation": Field<MitigationInput> = Present<_>,
+    verification "verification": Field<Verification> = Present<_>,
+    exceptions "exceptions": Field<Vec<ExceptionInput>> = Present<_>,
+    endpoint "endpoint": Field<Arc<str>> = Shared,
+    postmortem "postmortem": Field<PostmortemInput> = Present<_>,
+    number "number": Field<u64> = Present<_>,
+    outcome "outcome": Field<MitigationOutcome> = Present<_>,
+    note "note": Field<Arc<str>> = Shared,
+    detected_at "detected_at": Field<Timestamp> = Present<_>,
+    occurred_at "occurred_at": Field<Timestamp> = Present<_>,
+}
+
+// Duplicate keys are found with one bit per field.
+const _: () = assert!(FIELDS.len() <= 32);
+
+impl Flat {
+    /// Fills `self` from a JSON object, in the shapes of the schema only,
+    /// at every depth (see [`Strict`](crate::strict::Strict)). On an error
+    /// `self` holds what was read before it.
+    pub(super) fn fill<'de, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        crate::strict::Strict(d).deserialize_struct("Flat", FIELDS, Fill(self))
+    }
+}
+
+/// The visitor that reads an object's keys into a [`Flat`].
+struct Fill<'a>(&'a mut Flat);
+
+impl<'de> Visitor<'de> for Fill<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = 0u32;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let bit = 1u32 << (key as u32);
+            if seen & bit != 0 {
+                return Err(A::Error::duplicate_field(key.name()));
+            }
+            seen |= bit;
+            self.0.read_value(key, &mut map)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a key as a [`Key`], without allocating.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Key, E> {
+        Key::of(v)
+    }
+}
+
+// How each field is read. Each reads one value; `.0` is the field's value.
+
+/// An optional value; `null` is absent.
+struct Plain<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Plain<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(d).map(Plain)
+    }
+}
+
+/// An id: may be absent but not `null`.
+struct Id<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Id<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(|v| Id(Some(v)))
+    }
+}
+
+/// A body field: present, even when `null` (see [`Field`]).
+struct Present<T>(Field<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(d).map(|v| Present(Some(v)))
+    }
+}
+
+/// A body's text field, read into one shared allocation (see [`crate::text`]).
+struct Shared(Field<Arc<str>>);
+
+impl<'de> Deserialize<'de> for Shared {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::text::shared_opt(d).map(|v| Shared(Some(v)))
+    }
+}
+
+/// `expected_version`.
+///
+/// JSON Schema's `integer` is any number without a fractional part (`3`,
+/// `3.0`, `3e0`), and senders write versions all three ways (Python's
+/// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
+/// beyond `u64` is no incident's version: it saturates and conflicts.
+struct Version(Option<u64>);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+            return Ok(Version(None));
+        };
+        if let Some(v) = n.as_u64() {
+            return Ok(Version(Some(v)));
+        }
+        match n.as_f64() {
+            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => {
+                // `u64::MAX as f64` rounds up to 2^64, so `<` keeps the cast exact.
+                Ok(Version(Some(if f < u64::MAX as f64 {
+                    f as u64
+                } else {
+                    u64::MAX
+                })))
+            }
+            _ => Err(D::Error::custom(format!(
+                "`expected_version` is a whole number of at least 0, not {n}"
+            ))),
+        }
+    }
+}
