@@ -610,79 +610,29 @@ fn body_fields_of(kind: CommandKind) -> String {
 }
 
 impl Flat {
-    fn leftover(&self) -> Option<&'static str> {
-        // Destructured whole, so that a new field cannot be left out here.
-        let Flat {
-            kind: _,
-            incident_id: _,
-            command_id: _,
-            at: _,
-            expected_version: _,
-            title,
-            severity,
-            impact,
-            roles,
-            update,
-            reason,
-            role,
-            person,
-            check,
-            finding,
-            text,
-            mitigation,
-            verification,
-            exceptions,
-            endpoint,
-            postmortem,
-            number,
-            outcome,
-            note,
-            detected_at,
-            occurred_at,
-        } = self;
-        [
-            ("title", title.is_some()),
-            ("severity", severity.is_some()),
-            ("impact", impact.is_some()),
-            ("roles", roles.is_some()),
-            ("update", update.is_some()),
-            ("reason", reason.is_some()),
-            ("role", role.is_some()),
-            ("person", person.is_some()),
-            ("check", check.is_some()),
-            ("finding", finding.is_some()),
-            ("text", text.is_some()),
-            ("mitigation", mitigation.is_some()),
-            ("verification", verification.is_some()),
-            ("exceptions", exceptions.is_some()),
-            ("endpoint", endpoint.is_some()),
-            ("postmortem", postmortem.is_some()),
-            ("number", number.is_some()),
-            ("outcome", outcome.is_some()),
-            ("note", note.is_some()),
-            ("detected_at", detected_at.is_some()),
-            ("occurred_at", occurred_at.is_some()),
-        ]
-        .into_iter()
-        .find(|(_, present)| *present)
-        .map(|(name, _)| name)
-    }
-
     fn take_command(&mut self) -> Result<Command, NotACommand> {
         let missing = |field: &'static str| NotACommand {
             field: None,
             message: format!("missing field `{field}`"),
         };
-        let kind = self.kind.ok_or_else(|| missing("type"))?;
-        let incident_id = self.incident_id.ok_or_else(|| missing("incident_id"))?;
-        let command_id = self.command_id.ok_or_else(|| missing("command_id"))?;
-        let at = self.at.ok_or_else(|| missing("at"))?;
+        // Taken like the body's fields, so that none is left over.
+        let kind = self.kind.take().ok_or_else(|| missing("type"))?;
+        let incident_id = self
+            .incident_id
+            .take()
+            .ok_or_else(|| missing("incident_id"))?;
+        let command_id = self
+            .command_id
+            .take()
+            .ok_or_else(|| missing("command_id"))?;
+        let at = self.at.take().ok_or_else(|| missing("at"))?;
+        let expected_version = self.expected_version.take();
         let body = self.take_all(kind, Shape::Command)?;
         Ok(Command {
             incident_id,
             command_id,
             at,
-            expected_version: self.expected_version,
+            expected_version,
             body,
         })
     }
@@ -690,7 +640,7 @@ impl Flat {
     /// A body alone, for a command whose envelope comes from elsewhere (the
     /// URL, the server's clock): the envelope's fields are refused.
     fn take_lone_body(&mut self) -> Result<CommandBody, NotACommand> {
-        let kind = self.kind.ok_or_else(|| NotACommand {
+        let kind = self.kind.take().ok_or_else(|| NotACommand {
             field: None,
             message: "missing field `type`".to_owned(),
         })?;
@@ -715,7 +665,7 @@ impl Flat {
     /// The `kind` body, refusing any field left over.
     fn take_all(&mut self, kind: CommandKind, shape: Shape) -> Result<CommandBody, NotACommand> {
         let body = self.take_body(kind)?;
-        match self.leftover() {
+        match self.first_present() {
             Some(field) => Err(NotACommand {
                 field: Some(field),
                 message: format!(

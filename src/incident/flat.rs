@@ -78,6 +78,18 @@ macro_rules! flat {
                 }
                 Ok(())
             }
+
+            /// The first field still holding a value (present, even
+            /// `null`): once a command's fields are taken, one it does not
+            /// have.
+            pub(super) fn first_present(&self) -> Option<&'static str> {
+                $(
+                    if self.$field.is_some() {
+                        return Some($wire);
+                    }
+                )*
+                None
+            }
         }
     };
 }
