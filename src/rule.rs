@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use arrayvec::ArrayString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! rules {
@@ -548,10 +549,7 @@ impl Report {
 /// when a violation is reported; so building one must not allocate. Paths that
 /// do not fit (deeply nested or huge indexes) fall back to a `String`.
 pub(crate) enum JsonPath {
-    Inline {
-        bytes: [u8; INLINE_PATH],
-        len: usize,
-    },
+    Inline(ArrayString<INLINE_PATH>),
     Heap(String),
 }
 
@@ -560,16 +558,13 @@ const INLINE_PATH: usize = 80;
 
 impl JsonPath {
     fn from_parts(parts: &[&str]) -> Self {
-        let mut bytes = [0u8; INLINE_PATH];
-        let mut len = 0;
+        let mut path = ArrayString::new();
         for part in parts {
-            match bytes.get_mut(len..len + part.len()) {
-                Some(slot) => slot.copy_from_slice(part.as_bytes()),
-                None => return JsonPath::Heap(parts.concat()),
+            if path.try_push_str(part).is_err() {
+                return JsonPath::Heap(parts.concat());
             }
-            len += part.len();
         }
-        JsonPath::Inline { bytes, len }
+        JsonPath::Inline(path)
     }
 }
 
@@ -577,11 +572,7 @@ impl std::ops::Deref for JsonPath {
     type Target = str;
     fn deref(&self) -> &str {
         match self {
-            // Whole `&str`s were copied in, so the bytes are UTF-8.
-            JsonPath::Inline { bytes, len } => bytes
-                .get(..*len)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or_default(),
+            JsonPath::Inline(path) => path,
             JsonPath::Heap(s) => s,
         }
     }
