@@ -193,8 +193,8 @@ impl Incident {
             ids: Default::default(),
         };
         share_owner(&mut incident.state, &mut cmd);
-        incident.ids.insert(cmd.command_id, 0);
         incident.state.history.push(cmd);
+        incident.ids.push(&incident.state.history);
         Ok(incident)
     }
 
@@ -345,10 +345,7 @@ impl Incident {
             )
             .into());
         }
-        let earlier = self
-            .ids
-            .get(&cmd.command_id)
-            .and_then(|&i| self.state.history.get(i));
+        let earlier = self.ids.find(cmd.command_id, &self.state.history);
         Ok(match earlier {
             Some(earlier) if *earlier == *cmd => Delivery::Duplicate,
             Some(_) => Delivery::Reused,
@@ -494,8 +491,8 @@ impl Incident {
         s.phase = after;
         s.version += 1;
         s.last_command_at = cmd.at;
-        self.ids.insert(cmd.command_id, s.history.len());
         s.history.push(cmd);
+        self.ids.push(&s.history);
         if after == Phase::Closed {
             self.settle();
         }
@@ -511,6 +508,7 @@ impl Incident {
         s.notes.shrink_to_fit();
         s.checks.shrink_to_fit();
         s.mitigations.shrink_to_fit();
+        self.ids.shrink_to_fit(&s.history);
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod checks;
 mod command;
+mod delivery;
 mod flat;
 mod guide;
 mod handle;
@@ -109,7 +110,7 @@ impl Outcome {
 pub struct Incident {
     state: Snapshot,
     /// `command_id` → position in the history, for at-least-once delivery.
-    ids: foldhash::HashMap<CommandId, usize>,
+    ids: delivery::DeliveryIndex,
 }
 
 impl PartialEq for Incident {
@@ -228,9 +229,7 @@ impl Incident {
     /// The command accepted under `command_id`, if any: what a sender that
     /// lost its answer can compare with what it sent.
     pub fn command(&self, command_id: CommandId) -> Option<&Command> {
-        self.ids
-            .get(&command_id)
-            .and_then(|&i| self.state.history.get(i))
+        self.ids.find(command_id, &self.state.history)
     }
     /// The playbook the incident was declared under, when that playbook
     /// names itself ([`Snapshot::playbook`]).

@@ -1,0 +1,99 @@
+//! At-least-once delivery: which accepted command a `command_id` names.
+//!
+//! A sender that lost its answer sends the command again; the incident
+//! finds the first delivery by its id and compares. The index keeps only
+//! each command's position in the history and reads the id from there, so
+//! an entry is one `usize` rather than the id and the position (issue 13:
+//! a third of the map's memory per command).
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+use crate::incident::command::Command;
+use crate::incident::id::CommandId;
+
+/// Positions in an incident's history, found by their commands' ids.
+#[derive(Debug, Clone, Default)]
+pub(super) struct DeliveryIndex {
+    positions: HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl DeliveryIndex {
+    /// Indexes the last command of `history`, just pushed.
+    pub(super) fn push(&mut self, history: &[Command]) {
+        let Some(last) = history.len().checked_sub(1) else {
+            return;
+        };
+        let Some(cmd) = history.get(last) else {
+            return;
+        };
+        let hash = self.hasher.hash_one(cmd.command_id);
+        let hasher = &self.hasher;
+        // Growing rehashes the earlier positions by their commands' ids.
+        self.positions.insert_unique(hash, last, |&i| {
+            history.get(i).map_or(0, |c| hasher.hash_one(c.command_id))
+        });
+    }
+
+    /// Gives back the table's spare room: for a closed incident, which
+    /// takes no more commands.
+    pub(super) fn shrink_to_fit(&mut self, history: &[Command]) {
+        let hasher = &self.hasher;
+        self.positions
+            .shrink_to_fit(|&i| history.get(i).map_or(0, |c| hasher.hash_one(c.command_id)));
+    }
+
+    /// The command of `history` accepted under `id`, if any.
+    pub(super) fn find<'h>(&self, id: CommandId, history: &'h [Command]) -> Option<&'h Command> {
+        let hash = self.hasher.hash_one(id);
+        self.positions
+            .find(hash, |&i| {
+                history.get(i).is_some_and(|c| c.command_id == id)
+            })
+            .and_then(|&i| history.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::command::CommandBody;
+    use crate::incident::id::IncidentId;
+    use uuid::Uuid;
+
+    fn id(n: u128) -> CommandId {
+        CommandId::from(Uuid::from_u128(n))
+    }
+
+    fn command(n: u128) -> Command {
+        let at = "2026-05-04T09:12:00Z".parse().unwrap();
+        Command::new(
+            IncidentId::from(Uuid::from_u128(7)),
+            id(n),
+            at,
+            CommandBody::Close,
+        )
+    }
+
+    #[test]
+    fn every_command_is_found_by_its_id_after_the_table_grows_and_shrinks() {
+        let mut history = Vec::new();
+        let mut index = DeliveryIndex::default();
+        for n in 1..=1000 {
+            history.push(command(n));
+            index.push(&history);
+        }
+        let check = |index: &DeliveryIndex| {
+            for n in 1..=1000 {
+                let found = index.find(id(n), &history).map(|c| c.command_id);
+                assert_eq!(found, Some(id(n)));
+            }
+            assert!(index.find(id(1001), &history).is_none());
+        };
+        check(&index);
+        index.shrink_to_fit(&history);
+        check(&index);
+    }
+}
