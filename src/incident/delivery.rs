@@ -3,8 +3,8 @@
 //! A sender that lost its answer sends the command again; the incident
 //! finds the first delivery by its id and compares. The index keeps only
 //! each command's position in the history and reads the id from there, so
-//! an entry is one `usize` rather than the id and the position (issue 13:
-//! a third of the map's memory per command).
+//! an entry is one `usize` (8 bytes) rather than the id and the position
+//! (24; issue 13).
 
 use std::hash::BuildHasher;
 
@@ -30,19 +30,16 @@ impl DeliveryIndex {
             return;
         };
         let hash = self.hasher.hash_one(cmd.command_id);
-        let hasher = &self.hasher;
         // Growing rehashes the earlier positions by their commands' ids.
-        self.positions.insert_unique(hash, last, |&i| {
-            history.get(i).map_or(0, |c| hasher.hash_one(c.command_id))
-        });
+        let rehash = rehash(&self.hasher, history);
+        self.positions.insert_unique(hash, last, rehash);
     }
 
     /// Gives back the table's spare room: for a closed incident, which
     /// takes no more commands.
     pub(super) fn shrink_to_fit(&mut self, history: &[Command]) {
-        let hasher = &self.hasher;
-        self.positions
-            .shrink_to_fit(|&i| history.get(i).map_or(0, |c| hasher.hash_one(c.command_id)));
+        let rehash = rehash(&self.hasher, history);
+        self.positions.shrink_to_fit(rehash);
     }
 
     /// The command of `history` accepted under `id`, if any.
@@ -54,6 +51,15 @@ impl DeliveryIndex {
             })
             .and_then(|&i| history.get(i))
     }
+}
+
+/// The hash of the command at a position, for moving it when the table
+/// grows or shrinks. Every indexed position is in the history.
+fn rehash<'a>(
+    hasher: &'a foldhash::fast::RandomState,
+    history: &'a [Command],
+) -> impl Fn(&usize) -> u64 + 'a {
+    move |&i| history.get(i).map_or(0, |c| hasher.hash_one(c.command_id))
 }
 
 #[cfg(test)]
