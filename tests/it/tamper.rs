@@ -722,6 +722,8 @@ mod cli {
         let (code, report) = check(&s);
         assert_eq!(code, Some(2), "{report}");
         assert_eq!(report["snapshots"][0]["rule"], "malformed-input");
+        // The path is the object the field is missing from.
+        assert_eq!(report["snapshots"][0]["violations"][0]["path"], "roles");
     }
 
     #[test]
@@ -731,6 +733,7 @@ mod cli {
         let (code, report) = check(&s);
         assert_eq!(code, Some(2), "{report}");
         assert_eq!(report["snapshots"][0]["rule"], "malformed-input");
+        assert_eq!(report["snapshots"][0]["violations"][0]["path"], "version");
     }
 
     #[test]
@@ -745,6 +748,7 @@ mod cli {
         assert_eq!(first["rule"], "malformed-input", "{report}");
         let message = first["violations"][0]["message"].as_str().unwrap();
         assert!(message.contains("invalid type: sequence"), "{message}");
+        assert_eq!(first["violations"][0]["path"], "roles", "{report}");
         assert_eq!(report["snapshots"][1]["ok"], true, "{report}");
     }
 }

@@ -33,8 +33,8 @@ impl CheckReport {
     fn of(index: usize, value: Value, playbook: &Playbook) -> Self {
         let incident_id = value.get("incident_id").cloned();
         let mut declared_under = None;
-        let violations = match serde_json::from_value::<Snapshot>(value) {
-            Err(e) => vec![Violation::new(Rule::MalformedInput, e.to_string(), None)],
+        let violations = match serde_path_to_error::deserialize::<_, Snapshot>(value) {
+            Err(e) => vec![malformed(e)],
             Ok(snapshot) => {
                 declared_under = snapshot
                     .playbook
@@ -55,6 +55,18 @@ impl CheckReport {
             declared_under,
         }
     }
+}
+
+/// `malformed-input` at the JSON path of what is wrong, as a command's.
+fn malformed(e: serde_path_to_error::Error<serde_json::Error>) -> Violation {
+    let path = e.path().to_string();
+    // `.` is the document itself.
+    let path = (path != ".").then_some(path);
+    Violation::new(
+        Rule::MalformedInput,
+        e.into_inner().to_string(),
+        path.as_deref(),
+    )
 }
 
 pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, Fatal> {
