@@ -125,6 +125,7 @@ pub trait Store {
     /// The playbook `incident` was declared under, as its first row
     /// recorded it: `None` when it has no rows, when that playbook named
     /// itself not, or when the row was stored before the store kept it.
+    /// The default reads every row; both backends read the first only.
     ///
     /// # Errors
     ///

@@ -151,6 +151,21 @@ impl Store for PostgresStore {
             .map_err(Error::backend)?;
         row.map(|r| parse(incident, &r)).transpose()
     }
+
+    /// One query for the first row, rather than the default's every row.
+    fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT version, command_id::text, command::text, playbook::text
+                 FROM incident_commands
+                 WHERE incident_id = $1::text::uuid ORDER BY version LIMIT 1",
+                &[&incident.to_string()],
+            )
+            .map_err(Error::backend)?;
+        let first = row.map(|r| parse(incident, &r)).transpose()?;
+        Ok(first.and_then(|r| r.playbook))
+    }
 }
 
 fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {

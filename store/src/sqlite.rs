@@ -188,6 +188,24 @@ impl Store for SqliteStore {
         })
         .transpose()
     }
+
+    /// One query for the first row, rather than the default's every row.
+    fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT version, command_id, command, playbook FROM incident_commands
+                 WHERE incident_id = ?1 ORDER BY version LIMIT 1",
+                [incident.to_string()],
+                read_row,
+            )
+            .optional()
+            .map_err(Error::backend)?;
+        let first = raw.map(|(version, id, json, playbook)| {
+            row::parse(incident, version, &id, &json, playbook.as_deref())
+        });
+        Ok(first.transpose()?.and_then(|r| r.playbook))
+    }
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
