@@ -28,19 +28,19 @@ pub(super) enum Change {
     Update(CommsUpdate),
     Severity {
         severity: Severity,
-        roles: Roles,
+        roles: Box<Roles>,
         impact: Option<Box<Impact>>,
         update: CommsUpdate,
     },
     Roles(Roles),
-    Impact(Impact),
+    Impact(Box<Impact>),
     Check(CheckRecord),
     Note(Note),
     RootCause(RootCause),
-    Mitigation(MitigationRecord, CommsUpdate),
+    Mitigation(Box<MitigationRecord>, CommsUpdate),
     /// Ends the mitigations at these positions.
     EndMitigations(Vec<usize>, MitigationEnd),
-    Postmortem(Postmortem),
+    Postmortem(Box<Postmortem>),
     Title(ShortText),
     /// The resolve's update and the exceptions it accepts.
     Resolve(CommsUpdate, Vec<AcceptedException>),
@@ -176,7 +176,7 @@ impl Snapshot {
                 self.peak_severity,
                 self.declared_at.date(),
             )
-            .map(Change::Postmortem),
+            .map(|p| Change::Postmortem(Box::new(p))),
             CommandBody::Close => {
                 self.check_closable(r);
                 Some(Change::Close)
@@ -255,7 +255,7 @@ impl Check<'_> {
         };
         Some(Change::Severity {
             severity: b.severity,
-            roles: roles.finish()?,
+            roles: Box::new(roles.finish()?),
             impact,
             update: update?,
         })
@@ -310,7 +310,7 @@ impl Check<'_> {
             let parts = input_parts(input);
             check_impact_rules(r, "impact.flags", parts, s.declared_at, s.severity);
         }
-        impact.map(Change::Impact)
+        impact.map(|i| Change::Impact(Box::new(i)))
     }
 
     fn record_root_cause(&self, r: &mut Report, text: Option<&Arc<str>>) -> Option<Change> {
@@ -332,12 +332,12 @@ impl Check<'_> {
         self.true_time(r, b.occurred_at);
         let update = self.update(r, b.update.as_ref());
         Some(Change::Mitigation(
-            MitigationRecord {
+            Box::new(MitigationRecord {
                 at: self.at,
                 occurred_at: b.occurred_at,
                 mitigation: mitigation?,
                 ended: None,
-            },
+            }),
             update?,
         ))
     }

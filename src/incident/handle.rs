@@ -453,19 +453,19 @@ impl Incident {
             } => {
                 s.severity = severity;
                 s.peak_severity = s.peak_severity.most_severe(severity);
-                s.roles = roles;
+                s.roles = *roles;
                 if let Some(impact) = impact {
                     s.impact = *impact;
                 }
                 s.updates.push(update);
             }
             Change::Roles(roles) => s.roles = roles,
-            Change::Impact(impact) => s.impact = impact,
+            Change::Impact(impact) => s.impact = *impact,
             Change::Check(check) => s.checks.push(check),
             Change::Note(note) => s.notes.push(note),
             Change::RootCause(root_cause) => s.root_cause = Some(root_cause),
             Change::Mitigation(record, update) => {
-                s.mitigations.push(record);
+                s.mitigations.push(*record);
                 s.blocked_endpoints = blocked_now(&s.mitigations);
                 s.updates.push(update);
             }
@@ -477,7 +477,7 @@ impl Incident {
                 }
                 s.blocked_endpoints = blocked_now(&s.mitigations);
             }
-            Change::Postmortem(postmortem) => s.postmortem = Some(postmortem),
+            Change::Postmortem(postmortem) => s.postmortem = Some(*postmortem),
             Change::Title(title) => s.title = title,
             Change::Resolve(update, exceptions) => {
                 s.updates.push(update);
