@@ -251,3 +251,38 @@ impl<'de> Deserialize<'de> for Version {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill(json: &str) -> Result<Flat, String> {
+        let mut flat = Flat::default();
+        let mut de = serde_json::Deserializer::from_str(json);
+        flat.fill(&mut de).map_err(|e| e.to_string())?;
+        Ok(flat)
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_even_when_the_first_is_null() {
+        let e = fill(r#"{"at": null, "at": "2026-01-01T00:00:00Z"}"#).err();
+        assert!(e.is_some_and(|e| e.starts_with("duplicate field `at`")));
+    }
+
+    #[test]
+    fn a_null_body_field_is_present_and_an_escaped_key_is_its_field() {
+        let flat = fill(r#"{"typ\u0065": "close", "text": null}"#).unwrap();
+        assert_eq!(flat.kind, Some(CommandKind::Close));
+        assert_eq!(flat.text, Some(None));
+        assert_eq!(flat.first_present(), Some("type"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_every_field() {
+        let e = fill(r#"{"txt": "x"}"#).err().unwrap_or_default();
+        assert!(
+            e.starts_with("unknown field `txt`, expected one of `type`"),
+            "{e}"
+        );
+    }
+}
