@@ -75,14 +75,36 @@ impl PostgresStore {
     }
 }
 
+/// A query for rows, with the columns in the order [`parse`] reads them.
+macro_rules! select_rows {
+    ($rest:literal) => {
+        concat!(
+            "SELECT version, command_id::text, command::text, playbook::text
+             FROM incident_commands ",
+            $rest
+        )
+    };
+}
+
+impl PostgresStore {
+    /// The row `sql` (a [`select_rows!`] query) selects, if any.
+    fn one_row(
+        &mut self,
+        incident: IncidentId,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Option<Row>, Error> {
+        let row = self.client.query_opt(sql, params).map_err(Error::backend)?;
+        row.map(|r| parse(incident, &r)).transpose()
+    }
+}
+
 impl Store for PostgresStore {
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let rows = self
             .client
             .query(
-                "SELECT version, command_id::text, command::text, playbook::text
-                 FROM incident_commands
-                 WHERE incident_id = $1::text::uuid ORDER BY version",
+                select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version"),
                 &[&incident.to_string()],
             )
             .map_err(Error::backend)?;
@@ -140,30 +162,20 @@ impl Store for PostgresStore {
         incident: IncidentId,
         command_id: CommandId,
     ) -> Result<Option<Row>, Error> {
-        let row = self
-            .client
-            .query_opt(
-                "SELECT version, command_id::text, command::text, playbook::text
-                 FROM incident_commands
-                 WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid",
-                &[&incident.to_string(), &command_id.to_string()],
-            )
-            .map_err(Error::backend)?;
-        row.map(|r| parse(incident, &r)).transpose()
+        self.one_row(
+            incident,
+            select_rows!("WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid"),
+            &[&incident.to_string(), &command_id.to_string()],
+        )
     }
 
     /// One query for the first row, rather than the default's every row.
     fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
-        let row = self
-            .client
-            .query_opt(
-                "SELECT version, command_id::text, command::text, playbook::text
-                 FROM incident_commands
-                 WHERE incident_id = $1::text::uuid ORDER BY version LIMIT 1",
-                &[&incident.to_string()],
-            )
-            .map_err(Error::backend)?;
-        let first = row.map(|r| parse(incident, &r)).transpose()?;
+        let first = self.one_row(
+            incident,
+            select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version LIMIT 1"),
+            &[&incident.to_string()],
+        )?;
         Ok(first.and_then(|r| r.playbook))
     }
 }

@@ -93,30 +93,56 @@ impl SqliteStore {
     }
 }
 
+/// A query for rows, with the columns in the order [`read_row`] reads them.
+macro_rules! select_rows {
+    ($rest:literal) => {
+        concat!(
+            "SELECT version, command_id, command, playbook FROM incident_commands ",
+            $rest
+        )
+    };
+}
+
 type RawRow = (i64, String, String, Option<String>);
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
+fn parse_raw(incident: IncidentId, (version, id, json, playbook): RawRow) -> Result<Row, Error> {
+    row::parse(incident, version, &id, &json, playbook.as_deref())
+}
+
+impl SqliteStore {
+    /// The row `sql` (a [`select_rows!`] query) selects, if any.
+    fn one_row<P: rusqlite::Params>(
+        &self,
+        incident: IncidentId,
+        sql: &str,
+        params: P,
+    ) -> Result<Option<Row>, Error> {
+        let raw = self
+            .conn
+            .query_row(sql, params, read_row)
+            .optional()
+            .map_err(Error::backend)?;
+        raw.map(|raw| parse_raw(incident, raw)).transpose()
+    }
+}
+
 impl Store for SqliteStore {
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT version, command_id, command, playbook FROM incident_commands
-                 WHERE incident_id = ?1 ORDER BY version",
-            )
+            .prepare_cached(select_rows!("WHERE incident_id = ?1 ORDER BY version"))
             .map_err(Error::backend)?;
         let raw = stmt
             .query_map([incident.to_string()], read_row)
             .map_err(Error::backend)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::backend)?;
-        raw.iter()
-            .map(|(version, id, json, playbook)| {
-                row::parse(incident, *version, id, json, playbook.as_deref())
-            })
+        raw.into_iter()
+            .map(|raw| parse_raw(incident, raw))
             .collect()
     }
 
@@ -173,38 +199,21 @@ impl Store for SqliteStore {
         incident: IncidentId,
         command_id: CommandId,
     ) -> Result<Option<Row>, Error> {
-        let raw = self
-            .conn
-            .query_row(
-                "SELECT version, command_id, command, playbook FROM incident_commands
-                 WHERE incident_id = ?1 AND command_id = ?2",
-                [incident.to_string(), command_id.to_string()],
-                read_row,
-            )
-            .optional()
-            .map_err(Error::backend)?;
-        raw.map(|(version, id, json, playbook)| {
-            row::parse(incident, version, &id, &json, playbook.as_deref())
-        })
-        .transpose()
+        self.one_row(
+            incident,
+            select_rows!("WHERE incident_id = ?1 AND command_id = ?2"),
+            [incident.to_string(), command_id.to_string()],
+        )
     }
 
     /// One query for the first row, rather than the default's every row.
     fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
-        let raw = self
-            .conn
-            .query_row(
-                "SELECT version, command_id, command, playbook FROM incident_commands
-                 WHERE incident_id = ?1 ORDER BY version LIMIT 1",
-                [incident.to_string()],
-                read_row,
-            )
-            .optional()
-            .map_err(Error::backend)?;
-        let first = raw.map(|(version, id, json, playbook)| {
-            row::parse(incident, version, &id, &json, playbook.as_deref())
-        });
-        Ok(first.transpose()?.and_then(|r| r.playbook))
+        let first = self.one_row(
+            incident,
+            select_rows!("WHERE incident_id = ?1 ORDER BY version LIMIT 1"),
+            [incident.to_string()],
+        )?;
+        Ok(first.and_then(|r| r.playbook))
     }
 }
 
