@@ -85,7 +85,7 @@ pub use views::cdevents::{
     INCIDENT_RESOLVED, cdevents, event_id,
 };
 pub use views::lint::{LintFinding, lint_postmortem};
-pub use views::markdown_reader::MarkdownPostmortem;
+pub use postmortem::markdown::MarkdownPostmortem;
 pub use views::report::{
     AudienceUpdates, Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate,
     MitigationReport, PhaseSpan, Step, StepReport, TargetReport, Timeliness, UpdatesReport,

@@ -6,8 +6,11 @@
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
 //!
-//! The Markdown rendering and reading, the lint of a Markdown file and the
-//! draft from an incident's history are views, in `src/views/`.
+//! The Markdown reading is [`markdown`]; the Markdown rendering, the lint of
+//! a Markdown file and the draft from an incident's history are views, in
+//! `src/views/`.
+
+pub(crate) mod markdown;
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

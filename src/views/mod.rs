@@ -11,6 +11,5 @@ pub(crate) mod cdevents;
 pub(crate) mod draft;
 pub(crate) mod lint;
 pub(crate) mod markdown;
-pub(crate) mod markdown_reader;
 pub(crate) mod moments;
 pub(crate) mod report;

@@ -1,7 +1,54 @@
-//! Reading a postmortem back from Markdown in the template's shape (see
-//! [`markdown`](super::markdown) for the shape and what reading forgives and
-//! refuses), with the line of each part, so that the rules' findings can
-//! point at the line to fix.
+//! Postmortems as Markdown in the template's shape: the shape, its
+//! escaping, and the reader, which keeps the line of each part so that the
+//! rules' findings can point at the line to fix. The writer is a view
+//! (`views::markdown`).
+//!
+//! ```markdown
+//! # Postmortem: <incident title>
+//!
+//! Date: 2026-05-05
+//!
+//! Severity: SEV1
+//!
+//! Owners: Ada, Grace
+//!
+//! Status: published
+//!
+//! ## Summary
+//! ## Impact
+//! ## Timeline
+//! ## Root Cause
+//! ## What Worked
+//! ## What Did Not Work
+//! ## Action Items
+//!
+//! | Action | Owner | Due | Status |
+//! |---|---|---|---|
+//! ```
+//!
+//! What the template leaves open, decided here:
+//!
+//! - The header lines are separated by blank lines, so that GitHub shows
+//!   each on its own line. `Missing guardrail: yes` follows `Status:` when
+//!   the incident revealed a missing guardrail.
+//! - The timeline is a table `| Time (UTC) | Event |`; rendered from an
+//!   incident, a Mermaid Gantt chart of its phases comes first. Reading
+//!   skips fenced blocks and also takes list items `- <time> <event>`.
+//! - An action item's guardrail is a fifth column, `Guardrail`, written only
+//!   when some item has one.
+//! - In the title, header values and table cells a line break is `<br>` and
+//!   `\`, `|` and `<` are escaped with a backslash (`,` too, in `Owners:`).
+//!   In a section, a line starting with `## ` gets a backslash in front, so
+//!   that it is not read as the next section.
+//! - Reading trims white space around titles, values, cells and sections:
+//!   writing and reading back gives the same postmortem when its texts do not
+//!   start or end with white space and have no carriage returns.
+//! - Reading forgives blank lines, CRLF line ends, header names, section
+//!   headings and status in any case, and headings it does not know (their
+//!   lines stay in the section above). It refuses a missing title line or
+//!   `Status:`, a repeated header line or section, an unknown header line,
+//!   and a date, time, severity or status that does not parse: those are
+//!   `malformed-input`, with the line.
 
 use std::sync::Arc;
 
@@ -12,10 +59,158 @@ use crate::postmortem::{
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::time::{Date, Timestamp};
-use crate::views::markdown::{Section, uninline, unsection_line, words};
 
 #[cfg(doc)]
 use crate::postmortem::Postmortem;
+
+/// The template's sections, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Summary,
+    Impact,
+    Timeline,
+    RootCause,
+    WhatWorked,
+    WhatDidNotWork,
+    ActionItems,
+}
+
+impl Section {
+    pub(crate) const ALL: [Section; 7] = [
+        Section::Summary,
+        Section::Impact,
+        Section::Timeline,
+        Section::RootCause,
+        Section::WhatWorked,
+        Section::WhatDidNotWork,
+        Section::ActionItems,
+    ];
+
+    /// The heading, after `## `.
+    pub(crate) fn heading(self) -> &'static str {
+        match self {
+            Section::Summary => "Summary",
+            Section::Impact => "Impact",
+            Section::Timeline => "Timeline",
+            Section::RootCause => "Root Cause",
+            Section::WhatWorked => "What Worked",
+            Section::WhatDidNotWork => "What Did Not Work",
+            Section::ActionItems => "Action Items",
+        }
+    }
+
+    /// The JSON path of the section in [`PostmortemInput`].
+    ///
+    /// [`PostmortemInput`]: crate::PostmortemInput
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::Impact => "impact",
+            Section::Timeline => "timeline",
+            Section::RootCause => "root_cause",
+            Section::WhatWorked => "what_worked",
+            Section::WhatDidNotWork => "what_did_not_work",
+            Section::ActionItems => "action_items",
+        }
+    }
+
+    /// A heading as people type it: case and spacing do not matter.
+    pub(crate) fn read(heading: &str) -> Option<Section> {
+        let h = words(heading);
+        Section::ALL.into_iter().find(|s| words(s.heading()) == h)
+    }
+}
+
+/// The lower-case words of a name, so that `Next  Update` reads as `next update`.
+pub(crate) fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Escapes a text for one line of Markdown: a title, a header value, a cell.
+pub(crate) fn inline(s: &str, extra: Option<char>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("\\<"),
+            '\n' => out.push_str("<br>"),
+            '\r' => out.push_str("\\r"),
+            c if Some(c) == extra => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reads what [`inline`] writes; other backslashes stay as typed.
+pub(crate) fn uninline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let next = rest.find(['\\', '<']);
+        let Some(i) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix("<br>") {
+            out.push('\n');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix('\\') {
+            match after.chars().next() {
+                Some('r') => {
+                    out.push('\r');
+                    rest = after.get(1..).unwrap_or_default();
+                }
+                Some(c @ ('\\' | '|' | '<' | ',')) => {
+                    out.push(c);
+                    rest = after.get(c.len_utf8()..).unwrap_or_default();
+                }
+                _ => {
+                    out.push('\\');
+                    rest = after;
+                }
+            }
+        } else {
+            // A `<` that does not start `<br>`: kept.
+            out.push('<');
+            rest = tail.get(1..).unwrap_or_default();
+        }
+    }
+}
+
+/// A section's text: lines that could be read as headings get a backslash.
+pub(crate) fn section_body(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            if looks_like_heading(line) {
+                format!("\\{line}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A line that is, or once escaped was, a `## ` heading: white space and
+/// backslashes before `## `.
+fn looks_like_heading(line: &str) -> bool {
+    line.trim_start_matches(|c: char| c == '\\' || c.is_whitespace())
+        .starts_with("## ")
+}
+
+pub(crate) fn unsection_line(line: &str) -> &str {
+    match line.strip_prefix('\\') {
+        Some(rest) if looks_like_heading(rest) => rest,
+        _ => line,
+    }
+}
 
 /// A postmortem read from Markdown: the wire input, where each part was,
 /// and what could not be read.
@@ -678,5 +873,23 @@ mod tests {
             split_owners("Ada, Grace\\, Jr., "),
             ["Ada", "Grace, Jr.", ""]
         );
+    }
+
+    #[test]
+    fn inline_escapes_read_back() {
+        for s in ["a|b", "x<br>y", "a\nb", "C:\\new", "<tag>", "a, b", "r\rs"] {
+            assert_eq!(uninline(&inline(s, None)), s);
+            assert_eq!(uninline(&inline(s, Some(','))), s);
+            assert!(!inline(s, None).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn section_lines_that_look_like_headings_are_escaped() {
+        let body = "Intro\n## Impact\n\\## Kept";
+        let escaped = section_body(body);
+        assert_eq!(escaped, "Intro\n\\## Impact\n\\\\## Kept");
+        let back: Vec<&str> = escaped.split('\n').map(unsection_line).collect();
+        assert_eq!(back.join("\n"), body);
     }
 }
