@@ -9,8 +9,8 @@
 //!
 //! ```
 //! use incident_playbook::{
-//!     Command, Declare, ImpactFlag, ImpactInput, Incident, Playbook, RolesInput, Severity,
-//!     UpdateInput,
+//!     Command, ImpactInput, Incident, Playbook, RolesInput, Severity, UpdateInput,
+//!     command::Declare, state::ImpactFlag,
 //! };
 //! let declare = Command::new(
 //!     "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?,
@@ -38,7 +38,7 @@
 //! literal does not compile outside the crate:
 //!
 //! ```compile_fail
-//! let note = incident_playbook::AddNote { text: Some("Queue drains".into()), occurred_at: None };
+//! let note = incident_playbook::command::AddNote { text: Some("Queue drains".into()), occurred_at: None };
 //! ```
 
 use std::sync::Arc;

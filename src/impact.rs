@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 /// What kind of harm an incident does; each flag sets a severity floor.
 ///
 /// ```
-/// use incident_playbook::{ImpactFlag, Severity};
+/// use incident_playbook::{Severity, state::ImpactFlag};
 /// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
 /// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
 /// ```
@@ -56,7 +56,7 @@ impl ImpactFlag {
     /// among them, SEV4 for none.
     ///
     /// ```
-    /// use incident_playbook::{ImpactFlag, Severity};
+    /// use incident_playbook::{Severity, state::ImpactFlag};
     /// assert_eq!(ImpactFlag::floor_of(&[ImpactFlag::DegradedFeature, ImpactFlag::DataLoss]), Severity::Sev1);
     /// assert_eq!(ImpactFlag::floor_of(&[]), Severity::Sev4);
     /// ```
@@ -120,7 +120,7 @@ impl Surface {
 /// How many were hurt, as far as known: each count optional, none negative.
 ///
 /// ```
-/// use incident_playbook::AffectedCounts;
+/// use incident_playbook::state::AffectedCounts;
 /// let c: AffectedCounts = serde_json::from_str(r#"{"users": 5000, "failed_requests": 120000}"#).unwrap();
 /// assert_eq!(c.users, Some(5000));
 /// assert_eq!(c.tenants, None);
@@ -389,7 +389,7 @@ impl Impact {
             input.regions.as_deref().unwrap_or_default(),
         );
         // Each name is looked up even when it or another item is too long:
-        // every rule that can judge it is reported (issue 10 §8).
+        // every rule that can judge it is reported.
         for (i, d) in deps_in.iter().enumerate() {
             if !crate::text::is_blank(d) {
                 playbook.check_known(report, &index(&deps_path, i), d);

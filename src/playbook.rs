@@ -427,7 +427,7 @@ struct PlaybookDoc {
 
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // As strictly as a command (issue 10 §8): no object written as an
+        // As strictly as a command: no object written as an
         // array of its fields, at any depth.
         let doc = PlaybookDoc::deserialize(crate::strict::Strict(deserializer))?;
         let id = match (doc.name, doc.version) {

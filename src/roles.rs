@@ -19,7 +19,7 @@ use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
 /// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
 ///
 /// ```
-/// use incident_playbook::Role;
+/// use incident_playbook::state::Role;
 /// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -146,7 +146,7 @@ impl RolesInput {
 /// Who holds which role in an incident. There is always a commander.
 ///
 /// ```
-/// use incident_playbook::{Name, Role, Roles};
+/// use incident_playbook::{Name, state::{Role, Roles}};
 /// let roles = Roles::with_commander(Name::new("Ada").unwrap());
 /// assert_eq!(roles.commander().as_str(), "Ada");
 /// assert!(roles.get(Role::Scribe).is_none());
@@ -212,7 +212,7 @@ impl Roles {
     /// The role rules that `roles` breaks at `severity`.
     ///
     /// ```
-    /// use incident_playbook::{Name, Roles, Rule, Severity};
+    /// use incident_playbook::{Name, Rule, Severity, state::Roles};
     /// let roles = Roles::with_commander(Name::new("Ada").unwrap());
     /// assert!(roles.broken_rules(Severity::Sev3).is_empty());
     /// assert!(roles.broken_rules(Severity::Sev1).contains(&Rule::Sev1NeedsScribe));
@@ -236,7 +236,7 @@ pub(crate) struct PartialRoles<'a> {
     slots: [Option<Cow<'a, Name>>; 5],
     /// Names given that are over the limit: already `field-too-long`, and not
     /// missing, so no rule about a missing holder names them again; the rules
-    /// that compare holders still judge them (issue 10 §8). Copied only on
+    /// that compare holders still judge them. Copied only on
     /// this error path.
     too_long: [Option<String>; 5],
 }

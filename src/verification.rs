@@ -24,7 +24,7 @@ use crate::text::{Name, ShortText};
 /// name the playbook does not have is refused (`unknown-health-endpoint`).
 ///
 /// ```
-/// use incident_playbook::HealthChecks;
+/// use incident_playbook::command::HealthChecks;
 /// let h: HealthChecks = serde_json::from_str(r#"{"live": true, "ready": null}"#).unwrap();
 /// assert!(h.passes("live"));
 /// assert!(!h.passes("ready"));
@@ -39,7 +39,7 @@ impl HealthChecks {
     /// Results by endpoint name.
     ///
     /// ```
-    /// use incident_playbook::HealthChecks;
+    /// use incident_playbook::command::HealthChecks;
     /// let h = HealthChecks::new([("live", true), ("ready", false)]);
     /// assert!(h.passes("live") && !h.passes("ready"));
     /// ```

@@ -10,8 +10,10 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use incident_playbook::{
-    Command, CommandBody, CommandId, CommandKind, Incident, IncidentId, IncidentReport, Outcome,
-    Rule, Timestamp, parse_body, parse_command,
+    Command, CommandBody, CommandId, Incident, IncidentId, Outcome, Rule, Timestamp,
+    command::{CommandKind, parse_body},
+    parse_command,
+    report::IncidentReport,
 };
 use incident_store::{Error, Store};
 use serde::Deserialize;

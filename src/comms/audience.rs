@@ -12,7 +12,7 @@ use crate::rule::{Report, Rule};
 /// Who an update is for. Internal unless the sender says otherwise.
 ///
 /// ```
-/// use incident_playbook::Audience;
+/// use incident_playbook::state::Audience;
 /// assert_eq!(Audience::default(), Audience::Internal);
 /// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
 /// assert_eq!(a, Audience::Public);

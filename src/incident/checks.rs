@@ -271,13 +271,13 @@ impl Check<'_> {
 
     fn assign_role(&self, r: &mut Report, b: &AssignRole) -> Option<Change> {
         // A blank name for a role a rule demands is that rule's
-        // (`commander-required`, …), as it is in `roles` (issue 10 §8).
+        // (`commander-required`, …), as it is in `roles`.
         let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
         let Some(person) = b.person.as_ref().filter(|p| !is_blank(p)) else {
             r.text::<Name, _>("person", b.person.as_ref(), missing);
             return None;
         };
-        // An overlong name is still judged by the role rules (issue 10 §8).
+        // An overlong name is still judged by the role rules.
         let mut roles = PartialRoles::from(&self.state.roles);
         roles.give(r, "person", b.role, person);
         roles.check(r, "roles", self.state.severity, &[]);

@@ -72,7 +72,7 @@ macro_rules! commands {
             /// `expected_version` are every type's).
             ///
             /// ```
-            /// use incident_playbook::CommandKind;
+            /// use incident_playbook::command::CommandKind;
             /// assert_eq!(CommandKind::AddNote.body_fields(), ["text", "occurred_at"]);
             /// assert!(CommandKind::Close.body_fields().is_empty());
             /// ```
@@ -499,7 +499,7 @@ impl CommandBody {
 /// under an id.
 ///
 /// ```
-/// use incident_playbook::{Command, CommandBody, CommandKind};
+/// use incident_playbook::{Command, CommandBody, command::CommandKind};
 /// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
 ///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
 ///   "text": "Deploy 2026.05.04-1 at 09:02 matches the start."}"#;
@@ -799,7 +799,7 @@ impl<'de> Deserialize<'de> for Command {
 /// a service.
 ///
 /// ```
-/// use incident_playbook::{Command, CommandBody, CommandId, CommandKind, IncidentId};
+/// use incident_playbook::{Command, CommandBody, CommandId, IncidentId, command::CommandKind};
 /// let body: CommandBody = serde_json::from_str(r#"{"type": "add_note", "text": "Queue drains"}"#)?;
 /// assert_eq!(body.kind(), CommandKind::AddNote);
 /// let incident: IncidentId = "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?;
@@ -831,7 +831,7 @@ impl<'de> Deserialize<'de> for CommandBody {
 /// [`parse_command`](crate::parse_command) gives it for a whole command.
 ///
 /// ```
-/// use incident_playbook::{Rule, parse_body};
+/// use incident_playbook::{Rule, command::parse_body};
 /// let refused = parse_body(r#"{"type": "add_note", "txt": "typo"}"#).unwrap_err();
 /// let v = &refused.violations()[0];
 /// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));

@@ -25,7 +25,7 @@ impl Incident {
     /// rule listed here, with the same path and message.
     ///
     /// ```
-    /// use incident_playbook::{CommandKind, Replay, Rule};
+    /// use incident_playbook::{Replay, Rule, command::CommandKind};
     /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// let lines: Vec<&str> = case.lines().collect();

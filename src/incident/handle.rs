@@ -232,7 +232,7 @@ impl Incident {
     /// is a duplicate and needs no storing.
     ///
     /// ```
-    /// use incident_playbook::{AddNote, Command, Incident, Outcome, Playbook};
+    /// use incident_playbook::{Command, Incident, Outcome, Playbook, command::AddNote};
     /// # let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// # let declare: Command = serde_json::from_str(case.lines().next().unwrap()).unwrap();
     /// let playbook = Playbook::default();
@@ -516,7 +516,7 @@ impl Incident {
 /// (`update-owner-not-assigned`), so the roles keep the name already: the
 /// update and its command take the holder's text and their own copy is
 /// freed. So a name is kept once per incident however many updates its
-/// holder posts (issue 13: people's names repeat).
+/// holder posts: people's names repeat, in every update they own.
 fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
     let Some(update) = s.updates.last_mut() else {
         return;

@@ -101,7 +101,7 @@ impl Section {
 
     /// The JSON path of the section in [`PostmortemInput`].
     ///
-    /// [`PostmortemInput`]: crate::PostmortemInput
+    /// [`PostmortemInput`]: crate::postmortem::PostmortemInput
     pub(crate) fn path(self) -> &'static str {
         match self {
             Section::Summary => "summary",
@@ -309,10 +309,10 @@ impl PostmortemInput {
     /// docs). What cannot be read is listed in
     /// [`MarkdownPostmortem::problems`]; the rules themselves
     /// (`postmortem-incomplete`, `action-item-incomplete`, …) are checked by
-    /// [`Postmortem::from_input`] or [`lint_postmortem`](crate::lint_postmortem).
+    /// [`Postmortem::from_input`] or [`lint_postmortem`](crate::postmortem::lint_postmortem).
     ///
     /// ```
-    /// use incident_playbook::{PostmortemInput, PostmortemStatus};
+    /// use incident_playbook::{postmortem::{PostmortemInput, PostmortemStatus}};
     /// let md = "# Postmortem: Uploads failing\r\n\r\nDate: 2026-05-05\r\nSeverity: SEV2\r\n\
     ///           Owners: Ada, Grace\r\nStatus: Draft\r\n\r\n## Summary\r\n\r\nUploads failed.\r\n\
     ///           \r\n## Action Items\r\n\r\n| Action | Owner | Due | Status |\r\n|---|---|---|---|\r\n\

@@ -6,11 +6,15 @@
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
 //!
-//! The Markdown reading is [`markdown`]; the Markdown rendering, the lint of
-//! a Markdown file and the draft from an incident's history are views, in
-//! `src/views/`.
+//! A postmortem kept as Markdown is read by [`PostmortemInput::from_markdown`] and
+//! checked by [`lint_postmortem`]; writing one from an incident (the
+//! rendering, the draft from its history) is a view, in `src/views/`.
 
+mod lint;
 pub(crate) mod markdown;
+
+pub use lint::{LintFinding, lint_postmortem};
+pub use markdown::MarkdownPostmortem;
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -468,7 +472,7 @@ impl Postmortem {
     /// Every postmortem rule broken.
     ///
     /// ```
-    /// use incident_playbook::{Postmortem, PostmortemInput, Rule, Severity};
+    /// use incident_playbook::{Rule, Severity, postmortem::{Postmortem, PostmortemInput}};
     /// let input: PostmortemInput = serde_json::from_str(r#"{"title": "Uploads failing",
     ///   "severity": "SEV2", "status": "draft",
     ///   "action_items": [{"action": "Add a smoke test", "due": "2026-05-20"}]}"#).unwrap();
@@ -622,7 +626,7 @@ fn check_owners(
 
 /// A text section: optional in a draft, required once published. A draft
 /// may be partial, and a section left blank there is one not written yet, the
-/// same as one left out (issue 10 §7).
+/// same as one left out.
 fn check_section(
     report: &mut Report,
     path: &str,

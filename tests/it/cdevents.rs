@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use std::fs;
 
 use incident_playbook::{
-    CdEventsExport, INCIDENT_REPORTED, INCIDENT_RESOLVED, Playbook, Replay, Severity, cdevents,
+    Playbook, Replay, Severity,
+    cdevents::{CdEventsExport, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents},
 };
 use jsonschema::{Registry, Validator};
 use serde_json::Value;

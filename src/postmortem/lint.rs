@@ -27,7 +27,7 @@ pub type LintFinding = Finding;
 /// Findings come in line order (those without a line last).
 ///
 /// ```
-/// use incident_playbook::{lint_postmortem, Rule, Severity};
+/// use incident_playbook::{Rule, Severity, postmortem::lint_postmortem};
 /// let md = "# Postmortem: Uploads failing\n\nDate: 2026-05-05\n\nSeverity: SEV2\n\n\
 ///   Owners: Ada\n\nStatus: draft\n\nMissing guardrail: yes\n\n## Timeline\n\n\
 ///   | Time (UTC) | Event |\n|---|---|\n| 2026-05-04T09:20:00Z | Rollback |\n\
