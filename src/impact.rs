@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::playbook::Playbook;
-use crate::rule::{Report, Rule, index, join};
+use crate::rule::{Rule, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, limited_list};
 use crate::time::Timestamp;
@@ -338,7 +338,7 @@ impl Impact {
     /// `unknown-dependency` for a dependency outside the playbook's catalogue,
     /// length limits. `None` if anything is broken.
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: Option<&ImpactInput>,
         playbook: &Playbook,
@@ -414,7 +414,7 @@ impl Impact {
 /// `severity-below-floor`: `severity` is at least the floor of `flags`.
 /// `path` is the field to blame: the severity, or the flags when they changed.
 pub(crate) fn check_floor(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     flags: &[ImpactFlag],
     severity: Severity,
@@ -439,7 +439,7 @@ pub(crate) fn check_floor(
 
 /// `impact-start-after-declaration`, for the impact at `path`.
 pub(crate) fn check_start(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     started_at: Timestamp,
     declared_at: Timestamp,

@@ -12,7 +12,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 use crate::text::{Name, ShortText};
 use crate::time_zone::UtcOffset;
 
@@ -267,7 +267,7 @@ impl Playbook {
     /// Reports `unknown-dependency` if `name` is not in the catalogue.
     pub(crate) fn check_known(
         &self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         name: &str,
     ) -> Option<&Dependency> {

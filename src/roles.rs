@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{Report, Rule, join};
+use crate::rule::{Rule, Violations, join};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
 
@@ -218,7 +218,7 @@ impl Roles {
     /// assert!(roles.broken_rules(Severity::Sev1).contains(&Rule::Sev1NeedsScribe));
     /// ```
     pub fn broken_rules(&self, severity: Severity) -> Vec<Rule> {
-        let mut report = Report::new();
+        let mut report = Violations::new();
         PartialRoles::from(self).check(&mut report, "roles", severity, &[]);
         report
             .into_rejection()
@@ -319,7 +319,7 @@ impl PartialRoles<'_> {
     /// returned, so that the role rules can name them.
     pub(crate) fn merge_input(
         &mut self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &RolesInput,
     ) -> Vec<Role> {
@@ -343,7 +343,7 @@ impl PartialRoles<'_> {
     /// `too_long`). A command's name (an `Arc<str>`) is shared, not copied.
     pub(crate) fn give<S: TextSource + AsRef<str> + ?Sized>(
         &mut self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         role: Role,
         name: &S,
@@ -362,7 +362,7 @@ impl PartialRoles<'_> {
     /// `field-empty`.
     pub(crate) fn check(
         &self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         severity: Severity,
         blank: &[Role],

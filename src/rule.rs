@@ -492,13 +492,13 @@ impl fmt::Display for Rejection {
 /// Collects violations while a command is checked, so that every broken rule
 /// is reported, not only the first.
 #[derive(Debug, Default)]
-pub(crate) struct Report {
+pub(crate) struct Violations {
     violations: Vec<Violation>,
 }
 
-impl Report {
+impl Violations {
     pub(crate) fn new() -> Self {
-        Report::default()
+        Violations::default()
     }
 
     pub(crate) fn push(&mut self, rule: Rule, path: &str, message: impl Into<String>) {

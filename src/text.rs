@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
@@ -393,7 +393,7 @@ text_type! {
     LongText, 65_536, "a long text"
 }
 
-impl Report {
+impl Violations {
     /// Checks that a list is within the 1,000-item limit.
     ///
     /// A list over the limit is refused whole: callers then do not check its

@@ -57,7 +57,7 @@ fn incident_id(id: &str) -> Answer<IncidentId> {
 /// The incident `id`, replayed from the store; 404 if it has no rows.
 async fn load(service: &Arc<Service>, id: &str) -> Answer<Incident> {
     let id = incident_id(id)?;
-    on_store(service, move |s, store| store.load(&s.playbook, id))
+    on_store(service, move |s, store| store.restore(&s.playbook, id))
         .await?
         .ok_or(Failure::NotFound)
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::roles::{PartialRoles, Role};
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 
 /// Who an update is for. Internal unless the sender says otherwise.
 ///
@@ -50,7 +50,7 @@ impl Audience {
 /// incident's communications owner (at SEV1 the engineering lead, by
 /// `sev1-comms-by-engineering-lead`).
 pub(crate) fn check_owner(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     audience: Audience,
     owner: &str,

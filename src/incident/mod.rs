@@ -1,17 +1,17 @@
 //! The incident state machine.
 //!
 //! An [`Incident`] exists only through an accepted `declare` and accepted
-//! commands after it, or through [`Incident::load`], which replays a
+//! commands after it, or through [`Incident::from_snapshot`], which replays a
 //! snapshot's history under the same rules. A rejected command leaves it
 //! exactly as it was.
 
-mod checks;
 mod command;
 mod delivery;
 mod flat;
 mod guide;
 mod handle;
 mod id;
+mod judge;
 mod phase;
 mod snapshot;
 

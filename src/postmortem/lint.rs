@@ -4,7 +4,7 @@
 
 use crate::finding::Finding;
 use crate::postmortem::{Postmortem, PostmortemInput};
-use crate::rule::{Rejection, Report};
+use crate::rule::{Rejection, Violations};
 use crate::severity::Severity;
 use crate::time::Date;
 use chrono::NaiveDate;
@@ -54,7 +54,7 @@ pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<Finding> {
         .map(|e| e.at.date())
         .min()
         .unwrap_or(Date::from(NaiveDate::MIN));
-    let mut report = Report::new();
+    let mut report = Violations::new();
     Postmortem::check_against(&mut report, "", &read.input, peak, declared_on);
     for v in report
         .into_rejection()

@@ -19,7 +19,7 @@ pub use markdown::MarkdownPostmortem;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use crate::rule::{Rejection, Report, Rule, index, join};
+use crate::rule::{Rejection, Rule, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
@@ -337,7 +337,7 @@ pub struct Postmortem {
 /// Without a peak (a Markdown file linted on its own) any named severity
 /// will do.
 pub(crate) fn check_severity(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     named: Option<Severity>,
     peak: Option<Severity>,
@@ -485,7 +485,7 @@ impl Postmortem {
         peak: Severity,
         declared_on: Date,
     ) -> Result<Postmortem, Rejection> {
-        let mut report = Report::new();
+        let mut report = Violations::new();
         let checked = Postmortem::check(&mut report, "", input, peak, declared_on);
         report.conclude(checked)
     }
@@ -537,7 +537,7 @@ impl Postmortem {
     /// Checks a postmortem for an incident whose peak severity is `peak` and
     /// that was declared on `declared_on` (UTC).
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &PostmortemInput,
         peak: Severity,
@@ -549,7 +549,7 @@ impl Postmortem {
     /// [`Postmortem::check`], for a postmortem whose incident's peak
     /// severity may be unknown (see [`check_severity`]).
     pub(crate) fn check_against(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &PostmortemInput,
         peak: Option<Severity>,
@@ -608,7 +608,7 @@ impl Postmortem {
 
 /// The owners; a published postmortem has at least one.
 fn check_owners(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     owners: Option<&[Arc<str>]>,
     published: bool,
@@ -628,7 +628,7 @@ fn check_owners(
 /// may be partial, and a section left blank there is one not written yet, the
 /// same as one left out.
 fn check_section(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     value: Option<&Arc<str>>,
     published: bool,
@@ -644,7 +644,7 @@ fn check_section(
 
 /// The timeline, in time order; a published postmortem has one.
 fn check_timeline(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     entries: Option<&[TimelineEntryInput]>,
     published: bool,
@@ -688,7 +688,7 @@ fn check_timeline(
 /// there is nothing to compare (a published one is `postmortem-incomplete`),
 /// and a date before the incident is not compared with the timeline; a
 /// timeline over its limit is refused whole and not read.
-fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declared_on: Date) {
+fn check_dates(report: &mut Violations, path: &str, input: &PostmortemInput, declared_on: Date) {
     let Some(date) = input.date else {
         return;
     };
@@ -720,7 +720,7 @@ fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declare
 
 /// The action items, each complete and due no earlier than the incident.
 fn check_action_items(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     items: &[ActionItemInput],
     declared_on: Date,
@@ -737,7 +737,7 @@ fn check_action_items(
 }
 
 fn check_action_item(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     a: &ActionItemInput,
     declared_on: Date,

@@ -113,7 +113,7 @@ pub fn demo(path: &Path) -> Fallible {
         println!("   v{} {}", row.version, row.command.kind().as_str());
     }
     let rebuilt = store
-        .load(&playbook, incident)?
+        .restore(&playbook, incident)?
         .ok_or("the incident vanished")?;
     println!(
         "   version {}, {} notes",

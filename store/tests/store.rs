@@ -140,7 +140,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
     let (mut a, mut b) = (backend.open(), backend.open());
     let incident = id(0x2000);
     a.handle(&playbook, &declare(incident, id(1))).unwrap();
-    let seen = b.load(&playbook, incident).unwrap().unwrap();
+    let seen = b.restore(&playbook, incident).unwrap().unwrap();
 
     // Both writers saw version 1; A stores its note first.
     let mine = note(incident, id(2), "from A");
@@ -170,7 +170,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 3 });
     assert_eq!(
         receipt.incident,
-        a.load(&playbook, incident).unwrap().unwrap()
+        a.restore(&playbook, incident).unwrap().unwrap()
     );
     // A writer that keeps losing gives up with the crate's rule, after a
     // bounded number of attempts.
@@ -239,7 +239,10 @@ fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
         store.append(2, &declare(other, id(2)), None).unwrap(),
         Append::Stored
     );
-    assert!(corrupt_of(store.load(&playbook, other).map(|_| ()), other));
+    assert!(corrupt_of(
+        store.restore(&playbook, other).map(|_| ()),
+        other
+    ));
 }
 
 /// Issue 12 §1: rows accepted under the seed playbook still load, and take
@@ -257,7 +260,7 @@ fn histories_load_after_the_playbook_changes(backend: &Backend) {
     let declare: Command = serde_json::from_value(json).unwrap();
     assert!(incident_playbook::Incident::declare(declare.clone(), &today).is_err());
     store.handle(&seed, &declare).unwrap();
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!(loaded.version(), 1);
     let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
@@ -280,7 +283,7 @@ fn incidents_are_listed_and_commands_found_by_id(backend: &Backend) {
     let row = store.command(first, id(2)).unwrap().unwrap();
     assert_eq!((row.version, &row.command), (2, &noted));
     assert!(store.command(second, id(2)).unwrap().is_none());
-    assert!(store.load(&playbook, id(0x4002)).unwrap().is_none());
+    assert!(store.restore(&playbook, id(0x4002)).unwrap().is_none());
 }
 
 fn named(version: &str) -> Playbook {
@@ -305,7 +308,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
     store.handle(&then, &declare(incident, id(1))).unwrap();
     let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.incident.declared_under(), then.id());
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!(loaded.declared_under(), then.id());
     assert_eq!(loaded.snapshot().playbook.as_ref(), then.id());
     assert_eq!(store.declared_under(incident).unwrap().as_ref(), then.id());
@@ -328,7 +331,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
         .handle(&Playbook::default(), &declare(unnamed, id(1)))
         .unwrap();
     assert_eq!(store.declared_under(unnamed).unwrap(), None);
-    let loaded = store.load(&today, unnamed).unwrap().unwrap();
+    let loaded = store.restore(&today, unnamed).unwrap().unwrap();
     assert_eq!(loaded.declared_under(), None);
     assert_eq!(store.declared_under(id(0x5002)).unwrap(), None);
 }
@@ -370,7 +373,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     let today = named("2");
     // Two stores open the old table; the column is added once.
     let (mut store, mut again) = (backend.open(), backend.open());
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!((loaded.version(), loaded.declared_under()), (1, None));
     let receipt = again.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });

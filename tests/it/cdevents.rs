@@ -181,7 +181,7 @@ fn each_event_states_the_impact_at_its_time_and_passes_the_schemas() {
                 .position(|c| c.command_id == custom.command_id)
                 .unwrap();
             let prefix = incident.history()[..=i].iter().cloned();
-            let then = incident_playbook::Incident::replay(prefix, &playbook).unwrap();
+            let then = incident_playbook::Incident::from_history(prefix, &playbook).unwrap();
             let impact = custom.impact.as_ref().unwrap();
             assert_eq!(impact.started_at, then.impact().started_at(), "{name}");
             assert_eq!(impact.regions, then.impact().regions(), "{name}");

@@ -141,7 +141,7 @@ fn an_accepted_command_is_found_by_its_id() {
         .lines()
         .map(|l| parse_command(l).unwrap())
         .collect();
-    let incident = Incident::replay(commands.clone(), &playbook).unwrap();
+    let incident = Incident::from_history(commands.clone(), &playbook).unwrap();
     for cmd in &commands {
         assert_eq!(incident.command(cmd.command_id), Some(cmd));
     }
@@ -155,7 +155,7 @@ fn incidents_take_inserts_lookups_changes_and_removals() {
         .lines()
         .map(|l| parse_command(l).unwrap())
         .collect();
-    let restored = Incident::replay(commands[..3].to_vec(), &playbook).unwrap();
+    let restored = Incident::from_history(commands[..3].to_vec(), &playbook).unwrap();
     let id = restored.id();
     assert_eq!(id.to_string(), INCIDENT);
 

@@ -60,7 +60,7 @@ fn every_accepted_conformance_history_restores_under_a_stripped_playbook() {
 #[test]
 fn the_happy_history_is_refused_by_replay_and_restored_without_blob_storage() {
     let history = commands(HAPPY_SEV1);
-    let refused = Incident::replay(history.clone(), &stripped()).unwrap_err();
+    let refused = Incident::from_history(history.clone(), &stripped()).unwrap_err();
     assert!(refused.breaks(Rule::UnknownDependency), "{refused}");
     let incident = Incident::restore(history.clone(), &stripped()).unwrap();
     assert_eq!(incident.version(), history.len() as u64);
@@ -92,13 +92,13 @@ fn a_history_accepted_before_a_rule_was_tightened_restores() {
         ("record_check", Rule::TriageChecksMissing),
     ] {
         let history = without(kind);
-        let refused = Incident::replay(history.clone(), &Playbook::default()).unwrap_err();
+        let refused = Incident::from_history(history.clone(), &Playbook::default()).unwrap_err();
         assert!(refused.breaks(rule), "{kind}: {refused}");
         let incident = Incident::restore(history.clone(), &Playbook::default()).unwrap();
         assert_eq!(incident.version(), history.len() as u64);
         // The snapshot, judged again, says what today's rules think of it.
         let snapshot = serde_json::from_value(serde_json::to_value(&incident).unwrap()).unwrap();
-        assert!(Incident::load(snapshot, &Playbook::default()).is_err());
+        assert!(Incident::from_snapshot(snapshot, &Playbook::default()).is_err());
     }
 }
 
@@ -174,7 +174,7 @@ fn an_incident_records_the_playbook_it_was_declared_under() {
     );
     // Loaded under another playbook, it keeps the one it was declared under.
     let snapshot: incident_playbook::Snapshot = serde_json::from_value(json).unwrap();
-    let loaded = Incident::load(snapshot, &named("2")).unwrap();
+    let loaded = Incident::from_snapshot(snapshot, &named("2")).unwrap();
     assert_eq!(loaded.snapshot().playbook, named("1").id().cloned());
     // Under an unnamed playbook nothing is recorded: snapshots stay as they were.
     let unnamed = Incident::declare(declare, &Playbook::default()).unwrap();

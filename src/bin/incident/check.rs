@@ -40,7 +40,7 @@ impl CheckReport {
                     .playbook
                     .clone()
                     .filter(|declared| Some(declared) != playbook.id());
-                match Incident::load(snapshot, playbook) {
+                match Incident::from_snapshot(snapshot, playbook) {
                     Ok(_) => Vec::new(),
                     Err(rejection) => rejection.into_violations(),
                 }

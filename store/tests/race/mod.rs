@@ -65,7 +65,7 @@ pub fn writer(spec: &str) {
         let cmd = if expects_seen {
             // Read the version, then send a command that expects it (twice,
             // the same command).
-            let seen = store.load(&playbook, cmd.incident_id).unwrap();
+            let seen = store.restore(&playbook, cmd.incident_id).unwrap();
             let v = seen.map_or(0, |i| i.version());
             fresh
                 .entry(cmd.command_id)
@@ -277,7 +277,8 @@ fn check(backend: &Backend, logged: &[Logged]) {
             }
         }
         // The rows replay to the incident the writers last saw.
-        let replayed = Incident::replay(rows.into_iter().map(|r| r.command), &playbook).unwrap();
+        let replayed =
+            Incident::from_history(rows.into_iter().map(|r| r.command), &playbook).unwrap();
         let last = logged
             .iter()
             .filter(|l| l.incident == id && !l.result.starts_with("refused"))
