@@ -7,17 +7,17 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `block-not-lifted`, `postmortem-required`, `resolve-from-monitoring`, `triage-checks-missing`, `notes-required`.
+    /// A command breaking `rule` alone, one of `block-not-lifted`, `postmortem-required`,
+    /// `resolve-from-monitoring`, `triage-checks-missing`, `notes-required`.
     pub(super) fn break_closing(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let resolved = inc.phase == Phase::Resolved;
-        let v;
-        match rule {
+        let v = match rule {
             "block-not-lifted" | "postmortem-required" => {
                 let mut rules = inc.closing_rules();
                 if !resolved || !rules.remove(rule) || !rules.is_empty() {
                     return None;
                 }
-                v = self.close();
+                self.close()
             }
             "resolve-from-monitoring" => {
                 if !matches!(inc.phase, Phase::Investigating | Phase::Mitigating)
@@ -26,7 +26,7 @@ impl Gen {
                 {
                     return None;
                 }
-                v = self.resolve(inc);
+                self.resolve(inc)
             }
             "triage-checks-missing" | "notes-required" => {
                 let checks = inc.checks.len() == CHECKS.len();
@@ -39,10 +39,10 @@ impl Gen {
                 if !wanted || inc.peak > 2 || !Self::may_resolve(inc) {
                     return None;
                 }
-                v = self.resolve(inc);
+                self.resolve(inc)
             }
             _ => return None,
-        }
+        };
         Some(v)
     }
 }

@@ -8,7 +8,8 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `already-declared`, `timestamp-regressed`, `version-conflict`, `command-id-reused`, `not-allowed-in-phase`.
+    /// A command breaking `rule` alone, one of `already-declared`, `timestamp-regressed`,
+    /// `version-conflict`, `command-id-reused`, `not-allowed-in-phase`.
     pub(super) fn break_envelope(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let mut v;
         match rule {

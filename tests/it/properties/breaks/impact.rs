@@ -7,7 +7,8 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `impact-incomplete`, `impact-start-after-declaration`, `severity-below-floor`, `severity-unchanged`.
+    /// A command breaking `rule` alone, one of `impact-incomplete`,
+    /// `impact-start-after-declaration`, `severity-below-floor`, `severity-unchanged`.
     pub(super) fn break_impact(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let mut v;

@@ -7,7 +7,9 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `mitigate-before-rca`, `rollback-same-tag`, `dependency-not-optional`, `block-endpoint-risk-not-higher`, `unknown-dependency`, `no-such-block`.
+    /// A command breaking `rule` alone, one of `mitigate-before-rca`, `rollback-same-tag`,
+    /// `dependency-not-optional`, `block-endpoint-risk-not-higher`, `unknown-dependency`,
+    /// `no-such-block`.
     pub(super) fn break_mitigation(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;

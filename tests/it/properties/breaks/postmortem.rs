@@ -7,7 +7,9 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `postmortem-incomplete`, `postmortem-severity-mismatch`, `postmortem-timeline-unordered`, `action-item-incomplete`, `action-item-due-before-incident`, `guardrail-action-missing`.
+    /// A command breaking `rule` alone, one of `postmortem-incomplete`,
+    /// `postmortem-severity-mismatch`, `postmortem-timeline-unordered`, `action-item-incomplete`,
+    /// `action-item-due-before-incident`, `guardrail-action-missing`.
     pub(super) fn break_postmortem(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let resolved = inc.phase == Phase::Resolved;
         let mut v;

@@ -7,7 +7,8 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `commander-required`, `sev1-needs-scribe`, `sev1-scribe-not-commander`, `sev1-comms-by-engineering-lead`.
+    /// A command breaking `rule` alone, one of `commander-required`, `sev1-needs-scribe`,
+    /// `sev1-scribe-not-commander`, `sev1-comms-by-engineering-lead`.
     pub(super) fn break_roles(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;

@@ -7,7 +7,8 @@ use super::super::scenario::*;
 use super::super::support::*;
 
 impl Gen {
-    /// A command breaking `rule` alone, one of `update-required`, `update-needs-next-update`, `next-update-not-after-update`, `update-owner-not-assigned`, `update-status-mismatch`.
+    /// A command breaking `rule` alone, one of `update-required`, `update-needs-next-update`,
+    /// `next-update-not-after-update`, `update-owner-not-assigned`, `update-status-mismatch`.
     pub(super) fn break_updates(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
