@@ -31,7 +31,7 @@ fn snapshots(c: &mut Criterion) {
             .clone();
         let json = serde_json::to_string(&incident).expect("serializes");
         let snapshot: Snapshot = serde_json::from_str(&json).expect("parses");
-        assert!(Incident::from_snapshot(snapshot.clone(), &playbook).is_ok());
+        assert!(Incident::load(snapshot.clone(), &playbook).is_ok());
 
         let mut group = c.benchmark_group(format!("snapshot/{commands}_commands"));
         group.throughput(Throughput::Bytes(json.len() as u64));
@@ -42,14 +42,14 @@ fn snapshots(c: &mut Criterion) {
         group.bench_function("load", |b| {
             b.iter_batched(
                 || snapshot.clone(),
-                |s| black_box(Incident::from_snapshot(s, &playbook)),
+                |s| black_box(Incident::load(s, &playbook)),
                 BatchSize::SmallInput,
             )
         });
         group.bench_function("parse_and_load", |b| {
             b.iter(|| {
                 let s: Snapshot = serde_json::from_str(&json).expect("parses");
-                black_box(Incident::from_snapshot(s, &playbook))
+                black_box(Incident::load(s, &playbook))
             })
         });
         group.bench_function("serde_json_value", |b| {

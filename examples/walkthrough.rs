@@ -520,18 +520,18 @@ impl Walkthrough {
         // history under the same rules, so a tampered copy is refused.
         let json = serde_json::to_string(i)?;
         let snapshot: Snapshot = serde_json::from_str(&json)?;
-        let loaded = Incident::from_snapshot(snapshot, &self.playbook)
+        let loaded = Incident::load(snapshot, &self.playbook)
             .map_err(|r| format!("the snapshot does not load: {r}"))?;
         if loaded != *i {
             return Err("the reloaded snapshot differs".into());
         }
         let mut tampered: serde_json::Value = serde_json::from_str(&json)?;
         tampered["peak_severity"] = "SEV2".into();
-        let refused = Incident::from_snapshot(serde_json::from_value(tampered)?, &self.playbook)
+        let refused = Incident::load(serde_json::from_value(tampered)?, &self.playbook)
             .err()
             .ok_or("a tampered snapshot was loaded")?;
         println!(
-            "  snapshot     {} bytes of JSON; Incident::from_snapshot gives the same incident back,",
+            "  snapshot     {} bytes of JSON; Incident::load gives the same incident back,",
             json.len()
         );
         println!(

@@ -1,5 +1,5 @@
 //! Any bytes as a `replay` stream: never a panic, and every incident the
-//! replay ends with is a snapshot that `Incident::from_snapshot` takes back unchanged.
+//! replay ends with is a snapshot that `Incident::load` takes back unchanged.
 #![no_main]
 
 use incident_playbook::{Incident, Playbook, Replay, Snapshot};
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             "a replayed state breaks no rule on its face: {:?}",
             snapshot.broken_rules()
         );
-        let loaded = match Incident::from_snapshot(snapshot, &playbook) {
+        let loaded = match Incident::load(snapshot, &playbook) {
             Ok(loaded) => loaded,
             Err(rejection) => {
                 panic!("a replayed incident is refused on load: {rejection:?}\n{json}")

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let playbook = Playbook::default();
     let broken = snapshot.broken_rules();
-    match Incident::from_snapshot(snapshot.clone(), &playbook) {
+    match Incident::load(snapshot.clone(), &playbook) {
         Ok(incident) => {
             assert!(broken.is_empty(), "loaded although it breaks {broken:?}");
             assert_eq!(incident.snapshot(), &snapshot, "load changed the snapshot");

@@ -1,7 +1,7 @@
 //! The incident state machine.
 //!
 //! An [`Incident`] exists only through an accepted `declare` and accepted
-//! commands after it, or through [`Incident::from_snapshot`], which replays a
+//! commands after it, or through [`Incident::load`], which replays a
 //! snapshot's history under the same rules. A rejected command leaves it
 //! exactly as it was.
 

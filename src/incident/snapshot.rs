@@ -20,10 +20,10 @@ use crate::time::Timestamp;
 use crate::triage::{CheckRecord, TriageCheck};
 
 /// The state of one incident, as JSON: what [`Incident`] serializes to and
-/// what [`Incident::from_snapshot`] reads back.
+/// what [`Incident::load`] reads back.
 ///
 /// A `Snapshot` is plain data and may be anything a file says; only
-/// [`Incident::from_snapshot`] turns it into an [`Incident`], and only if replaying its
+/// [`Incident::load`] turns it into an [`Incident`], and only if replaying its
 /// `history` gives exactly this state.
 ///
 /// It is read in the shapes of its schema only, as a command is: an object
@@ -212,7 +212,7 @@ impl Snapshot {
 
     /// The rules this state breaks on its face, without replaying its
     /// history: what a reader of the JSON could check by hand.
-    /// [`Incident::from_snapshot`] checks these and the history.
+    /// [`Incident::load`] checks these and the history.
     ///
     /// ```
     /// use incident_playbook::{Rule, Snapshot};
@@ -405,7 +405,7 @@ impl Incident {
     /// dependency or health endpoint no longer in the playbook, a rule made
     /// stricter since). Only a value that cannot be built at all (a text
     /// empty or over its length limit) still refuses. Documents from outside
-    /// are judged with [`Incident::from_history`] or [`Incident::from_snapshot`] instead.
+    /// are judged with [`Incident::from_history`] or [`Incident::load`] instead.
     ///
     /// ```
     /// use incident_playbook::{Command, Incident, Playbook};
@@ -506,7 +506,7 @@ impl Incident {
     /// # Errors
     ///
     /// Every broken rule found.
-    pub fn from_snapshot(snapshot: Snapshot, playbook: &Playbook) -> Result<Incident, Rejection> {
+    pub fn load(snapshot: Snapshot, playbook: &Playbook) -> Result<Incident, Rejection> {
         let mut r = Violations::new();
         snapshot.check_state(&mut r);
         match Incident::from_history(snapshot.history.iter().cloned(), playbook) {

@@ -118,7 +118,7 @@ fn accepted_incidents_load_back_from_their_snapshots() {
         for incident in replay.incidents() {
             let json = serde_json::to_string(incident).unwrap();
             let snapshot: incident_playbook::Snapshot = serde_json::from_str(&json).unwrap();
-            let loaded = incident_playbook::Incident::from_snapshot(snapshot, &Playbook::default())
+            let loaded = incident_playbook::Incident::load(snapshot, &Playbook::default())
                 .unwrap_or_else(|r| panic!("{}: {r}", case.display()));
             assert_eq!(serde_json::to_string(&loaded).unwrap(), json);
         }

@@ -127,5 +127,5 @@ fn the_bench_incidents_are_what_they_say() {
     assert_eq!(incident.peak_severity(), incident_playbook::Severity::Sev1);
     assert_eq!(incident.phase(), Phase::Closed);
     let snapshot = serde_json::from_str(&serde_json::to_string(incident).unwrap()).unwrap();
-    assert!(Incident::from_snapshot(snapshot, &playbook).is_ok());
+    assert!(Incident::load(snapshot, &playbook).is_ok());
 }

@@ -244,7 +244,7 @@ fn a_raw_nul_is_malformed_and_an_escaped_one_is_text() {
     assert!(incident.notes()[0].text.contains('\0'));
     let json = serde_json::to_string(incident).unwrap();
     let back: Snapshot = serde_json::from_str(&json).unwrap();
-    Incident::from_snapshot(back, &Playbook::default()).unwrap();
+    Incident::load(back, &Playbook::default()).unwrap();
 }
 
 #[test]

@@ -98,7 +98,7 @@ fn a_history_accepted_before_a_rule_was_tightened_restores() {
         assert_eq!(incident.version(), history.len() as u64);
         // The snapshot, judged again, says what today's rules think of it.
         let snapshot = serde_json::from_value(serde_json::to_value(&incident).unwrap()).unwrap();
-        assert!(Incident::from_snapshot(snapshot, &Playbook::default()).is_err());
+        assert!(Incident::load(snapshot, &Playbook::default()).is_err());
     }
 }
 
@@ -174,7 +174,7 @@ fn an_incident_records_the_playbook_it_was_declared_under() {
     );
     // Loaded under another playbook, it keeps the one it was declared under.
     let snapshot: incident_playbook::Snapshot = serde_json::from_value(json).unwrap();
-    let loaded = Incident::from_snapshot(snapshot, &named("2")).unwrap();
+    let loaded = Incident::load(snapshot, &named("2")).unwrap();
     assert_eq!(loaded.snapshot().playbook, named("1").id().cloned());
     // Under an unnamed playbook nothing is recorded: snapshots stay as they were.
     let unnamed = Incident::declare(declare, &Playbook::default()).unwrap();

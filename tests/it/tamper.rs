@@ -4,7 +4,7 @@
 //! Each test takes the snapshot of a realistic history (a conformance case
 //! replayed, or a scenario of the fixture played; never written by hand),
 //! edits one thing as a person with a text editor might,
-//! and checks that `Incident::from_snapshot` names the rule (and the path) the edit
+//! and checks that `Incident::load` names the rule (and the path) the edit
 //! breaks. The untampered snapshots load, so a test fails if the edit is
 //! ignored.
 
@@ -77,7 +77,7 @@ fn sev1_closed() -> Value {
 
 fn load(value: Value) -> Result<Incident, Rejection> {
     let snapshot: Snapshot = serde_json::from_value(value).expect("still a snapshot's shape");
-    Incident::from_snapshot(snapshot, &Playbook::default())
+    Incident::load(snapshot, &Playbook::default())
 }
 
 /// `edit` turns `base` into a snapshot that `load` refuses with `rule` at a

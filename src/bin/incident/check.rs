@@ -40,7 +40,7 @@ impl CheckReport {
                     .playbook
                     .clone()
                     .filter(|declared| Some(declared) != playbook.id());
-                match Incident::from_snapshot(snapshot, playbook) {
+                match Incident::load(snapshot, playbook) {
                     Ok(_) => Vec::new(),
                     Err(rejection) => rejection.into_violations(),
                 }

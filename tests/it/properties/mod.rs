@@ -15,7 +15,7 @@
 //! - A reference model written from the contract predicts the verdict and the
 //!   rule ids of every readable command; the crate agrees
 //!   (`properties/model.rs`).
-//! - Round trips: snapshots through JSON and `Incident::from_snapshot`, commands
+//! - Round trips: snapshots through JSON and `Incident::load`, commands
 //!   through JSON, every command delivered twice, histories replayed.
 //! - The exported command schema accepts every command the crate accepts,
 //!   and both refuse structural corruptions; every line the crate reads,
@@ -425,7 +425,7 @@ impl Harness {
         Ok(())
     }
 
-    /// Snapshot → JSON → snapshot → `Incident::from_snapshot` is the identity, a
+    /// Snapshot → JSON → snapshot → `Incident::load` is the identity, a
     /// history replayed rebuilds its incident, and the whole stream replayed
     /// line by line gives the same incidents.
     fn round_trips(&self) -> Result<(), TestCaseError> {
@@ -434,7 +434,7 @@ impl Harness {
             let snapshot: Snapshot = serde_json::from_str(&json)
                 .map_err(|e| TestCaseError::fail(format!("snapshot does not read back: {e}")))?;
             prop_assert_eq!(&serde_json::to_string(&snapshot).expect("serialize"), &json);
-            let loaded = Incident::from_snapshot(snapshot, &self.playbook).map_err(|r| {
+            let loaded = Incident::load(snapshot, &self.playbook).map_err(|r| {
                 TestCaseError::fail(format!("load refused its own snapshot: {r:?}"))
             })?;
             prop_assert_eq!(&serde_json::to_string(&loaded).expect("serialize"), &json);
@@ -489,7 +489,7 @@ proptest! {
         Harness::run(&s, MODEL)?.round_trips()?;
     }
 
-    /// Snapshot → JSON → snapshot → `Incident::from_snapshot` is the identity, and a
+    /// Snapshot → JSON → snapshot → `Incident::load` is the identity, and a
     /// history replayed in order rebuilds the same incident.
     #[test]
     fn snapshots_and_histories_round_trip(s in script(1..=2, 1..40, Mix::VALID)) {

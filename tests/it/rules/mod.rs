@@ -127,7 +127,7 @@ mod snapshots;
 /// Loads a snapshot written as JSON under the default playbook.
 fn load(snapshot: &Value) -> Result<Incident, Rejection> {
     let snapshot: Snapshot = serde_json::from_value(snapshot.clone()).unwrap();
-    Incident::from_snapshot(snapshot, &Playbook::default())
+    Incident::load(snapshot, &Playbook::default())
 }
 
 /// One edit of a command: a field set to a value, or removed.

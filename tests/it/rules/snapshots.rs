@@ -1,4 +1,4 @@
-//! Snapshots: `snapshot-history-mismatch` through `Incident::from_snapshot`.
+//! Snapshots: `snapshot-history-mismatch` through `Incident::load`.
 
 use super::*;
 
