@@ -6,9 +6,11 @@
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
 //!
-//! A postmortem kept as Markdown is read by [`PostmortemInput::from_markdown`] and
-//! checked by [`lint_postmortem`]; writing one from an incident (the
-//! rendering, the draft from its history) is a view, in `src/views/`.
+//! A postmortem is written as Markdown in the template's shape by
+//! [`Postmortem::to_markdown`], drafted from an incident's history by
+//! [`Postmortem::draft_from`], read back by
+//! [`PostmortemInput::from_markdown`] and checked, with line numbers, by
+//! [`lint_postmortem`].
 
 mod lint;
 pub(crate) mod markdown;
