@@ -11,6 +11,57 @@
 //! [`Postmortem::draft_from`], read back by
 //! [`PostmortemInput::from_markdown`] and checked, with line numbers, by
 //! [`lint_postmortem`].
+//!
+//! # Markdown
+//!
+//! The template's shape, as written and read:
+//!
+//! ```markdown
+//! # Postmortem: <incident title>
+//!
+//! Date: 2026-05-05
+//!
+//! Severity: SEV1
+//!
+//! Owners: Ada, Grace
+//!
+//! Status: published
+//!
+//! ## Summary
+//! ## Impact
+//! ## Timeline
+//! ## Root Cause
+//! ## What Worked
+//! ## What Did Not Work
+//! ## Action Items
+//!
+//! | Action | Owner | Due | Status |
+//! |---|---|---|---|
+//! ```
+//!
+//! What the template leaves open, decided here:
+//!
+//! - The header lines are separated by blank lines, so that GitHub shows
+//!   each on its own line. `Missing guardrail: yes` follows `Status:` when
+//!   the incident revealed a missing guardrail.
+//! - The timeline is a table `| Time (UTC) | Event |`; rendered from an
+//!   incident, a Mermaid Gantt chart of its phases comes first. Reading
+//!   skips fenced blocks and also takes list items `- <time> <event>`.
+//! - An action item's guardrail is a fifth column, `Guardrail`, written only
+//!   when some item has one.
+//! - In the title, header values and table cells a line break is `<br>` and
+//!   `\`, `|` and `<` are escaped with a backslash (`,` too, in `Owners:`).
+//!   In a section, a line starting with `## ` gets a backslash in front, so
+//!   that it is not read as the next section.
+//! - Reading trims white space around titles, values, cells and sections:
+//!   writing and reading back gives the same postmortem when its texts do not
+//!   start or end with white space and have no carriage returns.
+//! - Reading forgives blank lines, CRLF line ends, header names, section
+//!   headings and status in any case, and headings it does not know (their
+//!   lines stay in the section above). It refuses a missing title line or
+//!   `Status:`, a repeated header line or section, an unknown header line,
+//!   and a date, time, severity or status that does not parse: those are
+//!   `malformed-input`, with the line.
 
 mod lint;
 pub(crate) mod markdown;

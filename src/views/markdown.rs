@@ -1,5 +1,5 @@
 //! Writes postmortems as Markdown in the template's shape (see
-//! [`postmortem::markdown`](crate::postmortem::markdown) for the shape and
+//! [`postmortem`](crate::postmortem#markdown) for the shape and
 //! its reading), with a Mermaid chart of the phases in the timeline.
 
 use std::fmt::Write as _;
