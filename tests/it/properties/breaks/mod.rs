@@ -136,6 +136,7 @@ impl Gen {
         out
     }
 
+    /// A `declare` that breaks `rule` alone, or `None` when it cannot.
     pub fn break_declare(&mut self, rule: &str) -> Option<Value> {
         let sev = self.rng.range(1, 4) as u8;
         let mut v = self.declare_at(sev);
@@ -190,20 +191,42 @@ impl Gen {
                 flags.push(self.rng.pick(&above).to_string().into());
                 v["impact"]["flags"] = flags.into();
             }
+            "commander-required"
+            | "sev1-needs-scribe"
+            | "sev1-scribe-not-commander"
+            | "sev1-comms-by-engineering-lead" => self.break_declared_roles(&mut v, rule)?,
+            "update-required"
+            | "update-needs-next-update"
+            | "next-update-not-after-update"
+            | "update-owner-not-assigned"
+            | "update-status-mismatch" => self.break_declared_update(&mut v, at, rule)?,
+            "unknown-dependency" => {
+                v["impact"]["affected_dependencies"] =
+                    json!([self.rng.pick(&UNKNOWN_DEPENDENCIES)]);
+            }
+            _ => return None,
+        }
+        Some(v)
+    }
+
+    /// The declaration's roles changed so that `rule` breaks (the update's
+    /// owner still holds one).
+    fn break_declared_roles(&mut self, v: &mut Value, rule: &str) -> Option<()> {
+        match rule {
             "commander-required" => {
                 if self.rng.chance(50) {
                     v["roles"].as_object_mut()?.remove("commander");
                 } else {
                     v["roles"]["commander"] = self.blank();
                 }
-                if !self.owner_from_roles(&mut v) {
+                if !self.owner_from_roles(v) {
                     return None;
                 }
             }
             "sev1-needs-scribe"
             | "sev1-scribe-not-commander"
             | "sev1-comms-by-engineering-lead" => {
-                v = self.declare_at(1);
+                *v = self.declare_at(1);
                 let roles = v["roles"].as_object_mut()?;
                 let commander = roles["commander"].clone();
                 match rule {
@@ -221,10 +244,19 @@ impl Gen {
                         }
                     }
                 }
-                if !self.owner_from_roles(&mut v) {
+                if !self.owner_from_roles(v) {
                     return None;
                 }
             }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The declaration's update changed so that `rule` breaks; `at` is the
+    /// declaration's time.
+    fn break_declared_update(&mut self, v: &mut Value, at: Time, rule: &str) -> Option<()> {
+        match rule {
             "update-required" => {
                 v.as_object_mut()?.remove("update");
             }
@@ -241,13 +273,9 @@ impl Gen {
             "update-status-mismatch" => {
                 v["update"]["status"] = self.rng.pick(&STATUSES[1..]).to_string().into();
             }
-            "unknown-dependency" => {
-                v["impact"]["affected_dependencies"] =
-                    json!([self.rng.pick(&UNKNOWN_DEPENDENCIES)]);
-            }
             _ => return None,
         }
-        Some(v)
+        Some(())
     }
 
     /// After the roles were changed, an owner who still holds one (false
