@@ -389,8 +389,10 @@ impl Impact {
             input.regions.as_deref().unwrap_or_default(),
         );
         // Each name is looked up even when it or another item is too long:
-        // every rule that can judge it is reported (issue 10 §8).
-        for (i, d) in deps_in.iter().enumerate() {
+        // every rule that can judge it is reported. A list over its limit is
+        // refused whole, its items not read, like every other list.
+        let listed = deps_in.len() <= crate::text::MAX_LIST;
+        for (i, d) in deps_in.iter().enumerate().filter(|_| listed) {
             if !crate::text::is_blank(d) {
                 playbook.check_known(report, &index(&deps_path, i), d);
             }
