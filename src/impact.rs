@@ -8,6 +8,7 @@ use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, limited_list};
 use crate::time::Timestamp;
+use crate::wire::{setters, shared, texts};
 
 /// What kind of harm an incident does; each flag sets a severity floor.
 ///
@@ -454,6 +455,34 @@ pub(crate) fn check_start(
         );
     }
 }
+
+impl ImpactInput {
+    /// An impact with the three texts every one has: the environment, who
+    /// is hurt and which feature.
+    pub fn new(
+        environment: impl Into<String>,
+        users: impl Into<String>,
+        feature: impl Into<String>,
+    ) -> Self {
+        ImpactInput {
+            environment: Some(shared(environment)),
+            users: Some(shared(users)),
+            feature: Some(shared(feature)),
+            ..ImpactInput::default()
+        }
+    }
+}
+
+setters!(ImpactInput {
+    started_at(at: Timestamp) => at;
+    user_impact_active(active: bool) => active;
+    flags(flags: impl IntoIterator<Item = ImpactFlag>) => flags.into_iter().collect();
+    surfaces(surfaces: impl IntoIterator<Item = Surface>) => surfaces.into_iter().collect();
+    affected_endpoints(paths: impl IntoIterator<Item = impl Into<String>>) => texts(paths);
+    affected_dependencies(names: impl IntoIterator<Item = impl Into<String>>) => texts(names);
+    regions(regions: impl IntoIterator<Item = impl Into<String>>) => texts(regions);
+    affected(counts: AffectedCounts) => counts;
+});
 
 #[cfg(test)]
 mod tests {

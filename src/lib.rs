@@ -17,7 +17,6 @@
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
 
-mod build;
 mod comms;
 mod exception;
 mod finding;
@@ -42,6 +41,7 @@ mod triage;
 mod verdict;
 mod verification;
 mod views;
+mod wire;
 
 pub use comms::{
     Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,

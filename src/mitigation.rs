@@ -14,6 +14,7 @@ use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, join};
 use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
+use crate::wire::shared;
 
 /// How much is at stake, `low` < `medium` < `high` < `critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -544,6 +545,53 @@ pub(crate) fn check_temporary_ended(report: &mut Report, path: &str, records: &[
                 open.join(", ")
             ),
         );
+    }
+}
+
+impl MitigationInput {
+    /// `rollback_image` from the tag running now to an earlier one.
+    pub fn rollback_image(from_tag: impl Into<String>, to_tag: impl Into<String>) -> Self {
+        MitigationInput::RollbackImage {
+            from_tag: Some(shared(from_tag)),
+            to_tag: Some(shared(to_tag)),
+        }
+    }
+    /// `disable_dependency`, one from the playbook's catalogue.
+    pub fn disable_dependency(dependency: impl Into<String>) -> Self {
+        MitigationInput::DisableDependency {
+            dependency: Some(shared(dependency)),
+        }
+    }
+    /// `revert_config` of a small change.
+    pub fn revert_config(change: impl Into<String>) -> Self {
+        MitigationInput::RevertConfig {
+            change: Some(shared(change)),
+        }
+    }
+    /// `pause_rollout`.
+    pub fn pause_rollout(rollout: impl Into<String>) -> Self {
+        MitigationInput::PauseRollout {
+            rollout: Some(shared(rollout)),
+        }
+    }
+    /// `block_endpoint`, with the risk of leaving it open and the
+    /// availability cost of blocking it.
+    pub fn block_endpoint(
+        endpoint: impl Into<String>,
+        security_risk: RiskLevel,
+        availability_impact: RiskLevel,
+    ) -> Self {
+        MitigationInput::BlockEndpoint {
+            endpoint: Some(shared(endpoint)),
+            security_risk,
+            availability_impact,
+        }
+    }
+    /// `other`: anything else, described.
+    pub fn other(description: impl Into<String>) -> Self {
+        MitigationInput::Other {
+            description: Some(shared(description)),
+        }
     }
 }
 

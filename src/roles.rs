@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
+use crate::wire::{setters, shared};
 
 /// A role in an incident.
 ///
@@ -437,3 +438,11 @@ impl PartialRoles<'_> {
         })
     }
 }
+
+setters!(RolesInput {
+    commander(person: impl Into<String>) => shared(person);
+    technical_lead(person: impl Into<String>) => shared(person);
+    communications_owner(person: impl Into<String>) => shared(person);
+    scribe(person: impl Into<String>) => shared(person);
+    engineering_lead(person: impl Into<String>) => shared(person);
+});

@@ -23,6 +23,7 @@ use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
+use crate::wire::{setters, shared};
 
 pub use audience::Audience;
 pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
@@ -332,3 +333,26 @@ impl CommsUpdate {
         Some(CommsUpdate { at, text, audience })
     }
 }
+
+impl UpdateInput {
+    /// An update with its three texts: the impact, the action under way and
+    /// its owner (the status follows from the command's phase).
+    pub fn new(
+        impact: impl Into<String>,
+        action: impl Into<String>,
+        owner: impl Into<String>,
+    ) -> Self {
+        UpdateInput {
+            impact: Some(shared(impact)),
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
+            ..UpdateInput::default()
+        }
+    }
+}
+
+setters!(UpdateInput {
+    status(status: Status) => status;
+    next_update(at: Timestamp) => at;
+    audience(audience: Audience) => audience;
+});

@@ -16,6 +16,7 @@ use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
+use crate::wire::{setters, shared, texts};
 
 /// Where a postmortem is in its review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -766,3 +767,86 @@ fn check_action_item(
         guardrail: a.guardrail,
     })
 }
+
+impl PostmortemInput {
+    /// A postmortem with its title and status; the sections follow.
+    pub fn new(title: impl Into<String>, status: PostmortemStatus) -> Self {
+        PostmortemInput {
+            title: Some(shared(title)),
+            ..PostmortemInput::empty(status)
+        }
+    }
+
+    /// A postmortem with only its status: every section missing (the
+    /// Markdown reader fills it in as it reads).
+    pub(crate) fn empty(status: PostmortemStatus) -> Self {
+        PostmortemInput {
+            title: None,
+            date: None,
+            severity: None,
+            owners: None,
+            status,
+            summary: None,
+            impact: None,
+            timeline: None,
+            root_cause: None,
+            what_worked: None,
+            what_did_not_work: None,
+            action_items: None,
+            missing_guardrail: None,
+        }
+    }
+    /// With one more timeline entry.
+    #[must_use]
+    pub fn timeline_entry(mut self, at: Timestamp, event: impl Into<String>) -> Self {
+        self.timeline
+            .get_or_insert_with(Vec::new)
+            .push(TimelineEntryInput::new(at, event));
+        self
+    }
+    /// With one more action item.
+    #[must_use]
+    pub fn action_item(mut self, item: ActionItemInput) -> Self {
+        self.action_items.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+}
+
+setters!(PostmortemInput {
+    date(date: Date) => date;
+    severity(severity: Severity) => severity;
+    owners(people: impl IntoIterator<Item = impl Into<String>>) => texts(people);
+    summary(text: impl Into<String>) => shared(text);
+    impact(text: impl Into<String>) => shared(text);
+    root_cause(text: impl Into<String>) => shared(text);
+    what_worked(text: impl Into<String>) => shared(text);
+    what_did_not_work(text: impl Into<String>) => shared(text);
+    missing_guardrail(missing: bool) => missing;
+});
+
+impl TimelineEntryInput {
+    /// What happened at `at`.
+    pub fn new(at: Timestamp, event: impl Into<String>) -> Self {
+        TimelineEntryInput {
+            at,
+            event: Some(shared(event)),
+        }
+    }
+}
+
+impl ActionItemInput {
+    /// An action item and its owner.
+    pub fn new(action: impl Into<String>, owner: impl Into<String>) -> Self {
+        ActionItemInput {
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
+            ..ActionItemInput::default()
+        }
+    }
+}
+
+setters!(ActionItemInput {
+    due(date: Date) => date;
+    status(status: ActionStatus) => status;
+    guardrail(guardrail: Guardrail) => guardrail;
+});
