@@ -10,35 +10,33 @@ use crate::text::{Name, ShortText, limited_list};
 use crate::time::Timestamp;
 use crate::wire::{setters, shared, texts};
 
-/// What kind of harm an incident does; each flag sets a severity floor.
-///
-/// ```
-/// use incident_playbook::{ImpactFlag, Severity};
-/// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
-/// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ImpactFlag {
-    /// Broad outage (SEV1).
-    BroadOutage,
-    /// Active data exposure (SEV1).
-    DataExposure,
-    /// Data loss (SEV1).
-    DataLoss,
-    /// Security incident (SEV1).
-    SecurityIncident,
-    /// Major feature broken for many users (at least SEV2).
-    MajorFeatureBroken,
-    /// Important environment blocked (at least SEV2).
-    EnvironmentBlocked,
-    /// Degraded feature (at least SEV3).
-    DegradedFeature,
+crate::wire::wire_enum! {
+    /// What kind of harm an incident does; each flag sets a severity floor.
+    ///
+    /// ```
+    /// use incident_playbook::{ImpactFlag, Severity};
+    /// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
+    /// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
+    /// ```
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ImpactFlag {
+        /// Broad outage (SEV1).
+        BroadOutage = "broad_outage",
+        /// Active data exposure (SEV1).
+        DataExposure = "data_exposure",
+        /// Data loss (SEV1).
+        DataLoss = "data_loss",
+        /// Security incident (SEV1).
+        SecurityIncident = "security_incident",
+        /// Major feature broken for many users (at least SEV2).
+        MajorFeatureBroken = "major_feature_broken",
+        /// Important environment blocked (at least SEV2).
+        EnvironmentBlocked = "environment_blocked",
+        /// Degraded feature (at least SEV3).
+        DegradedFeature = "degraded_feature",
+    }
 }
-
-crate::strict::string_enum!(ImpactFlag [BroadOutage, DataExposure, DataLoss, SecurityIncident, MajorFeatureBroken, EnvironmentBlocked, DegradedFeature]);
 
 impl ImpactFlag {
     /// The least severe level this flag allows.
@@ -76,45 +74,19 @@ impl ImpactFlag {
             ImpactFlag::DataExposure | ImpactFlag::DataLoss | ImpactFlag::SecurityIncident
         )
     }
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImpactFlag::BroadOutage => "broad_outage",
-            ImpactFlag::DataExposure => "data_exposure",
-            ImpactFlag::DataLoss => "data_loss",
-            ImpactFlag::SecurityIncident => "security_incident",
-            ImpactFlag::MajorFeatureBroken => "major_feature_broken",
-            ImpactFlag::EnvironmentBlocked => "environment_blocked",
-            ImpactFlag::DegradedFeature => "degraded_feature",
-        }
-    }
 }
 
-/// Where the impact shows; each surface adds to what resolving must verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Surface {
-    /// The API.
-    Api,
-    /// The web front end.
-    Frontend,
-    /// Stored data.
-    Data,
-}
-
-crate::strict::string_enum!(Surface [Api, Frontend, Data]);
-
-impl Surface {
-    /// The wire name: `api`, `frontend` or `data`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Surface::Api => "api",
-            Surface::Frontend => "frontend",
-            Surface::Data => "data",
-        }
+crate::wire::wire_enum! {
+    /// Where the impact shows; each surface adds to what resolving must verify.
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Surface {
+        /// The API.
+        Api = "api",
+        /// The web front end.
+        Frontend = "frontend",
+        /// Stored data.
+        Data = "data",
     }
 }
 

@@ -16,32 +16,18 @@ use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::wire::shared;
 
-/// How much is at stake, `low` < `medium` < `high` < `critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-crate::strict::string_enum!(RiskLevel [Low, Medium, High, Critical]);
-
-impl RiskLevel {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskLevel::Low => "low",
-            RiskLevel::Medium => "medium",
-            RiskLevel::High => "high",
-            RiskLevel::Critical => "critical",
-        }
+crate::wire::wire_enum! {
+    /// How much is at stake, `low` < `medium` < `high` < `critical`.
+    #[derive(PartialOrd, Ord)]
+    pub enum RiskLevel {
+        /// Low.
+        Low = "low",
+        /// Medium.
+        Medium = "medium",
+        /// High.
+        High = "high",
+        /// Critical.
+        Critical = "critical",
     }
 }
 
@@ -387,30 +373,16 @@ impl Mitigation {
     }
 }
 
-/// How a mitigation went, as `end_mitigation` records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MitigationOutcome {
-    /// It reduced the impact.
-    Helped,
-    /// It changed nothing.
-    NoEffect,
-    /// It made the impact worse.
-    MadeWorse,
-}
-
-crate::strict::string_enum!(MitigationOutcome [Helped, NoEffect, MadeWorse]);
-
-impl MitigationOutcome {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MitigationOutcome::Helped => "helped",
-            MitigationOutcome::NoEffect => "no_effect",
-            MitigationOutcome::MadeWorse => "made_worse",
-        }
+crate::wire::wire_enum! {
+    /// How a mitigation went, as `end_mitigation` records it.
+    #[non_exhaustive]
+    pub enum MitigationOutcome {
+        /// It reduced the impact.
+        Helped = "helped",
+        /// It changed nothing.
+        NoEffect = "no_effect",
+        /// It made the impact worse.
+        MadeWorse = "made_worse",
     }
 }
 

@@ -1,7 +1,6 @@
 //! The incident roles, and the per-severity rules about who holds them.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -11,62 +10,32 @@ use crate::severity::Severity;
 use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
 use crate::wire::{setters, shared};
 
-/// A role in an incident.
-///
-/// - Incident commander: coordinates response, keeps scope clear, decides mitigation path.
-/// - Technical lead: investigates and implements fix or rollback.
-/// - Communications owner: posts status updates to stakeholders.
-/// - Scribe: records timeline, decisions, links, and follow-ups.
-/// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
-///
-/// ```
-/// use incident_playbook::Role;
-/// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Role {
-    /// Coordinates response, keeps scope clear, decides mitigation path.
-    Commander,
-    /// Investigates and implements fix or rollback.
-    TechnicalLead,
-    /// Posts status updates to stakeholders.
-    CommunicationsOwner,
-    /// Records timeline, decisions, links, and follow-ups.
-    Scribe,
-    /// Owns comms for SEV1 incidents.
-    EngineeringLead,
-}
-
-crate::strict::string_enum!(Role [Commander, TechnicalLead, CommunicationsOwner, Scribe, EngineeringLead]);
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 5] = [
-        Role::Commander,
-        Role::TechnicalLead,
-        Role::CommunicationsOwner,
-        Role::Scribe,
-        Role::EngineeringLead,
-    ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Commander => "commander",
-            Role::TechnicalLead => "technical_lead",
-            Role::CommunicationsOwner => "communications_owner",
-            Role::Scribe => "scribe",
-            Role::EngineeringLead => "engineering_lead",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::wire::wire_enum! {
+    /// A role in an incident.
+    ///
+    /// - Incident commander: coordinates response, keeps scope clear, decides mitigation path.
+    /// - Technical lead: investigates and implements fix or rollback.
+    /// - Communications owner: posts status updates to stakeholders.
+    /// - Scribe: records timeline, decisions, links, and follow-ups.
+    /// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
+    ///
+    /// ```
+    /// use incident_playbook::Role;
+    /// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
+    /// ```
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Role {
+        /// Coordinates response, keeps scope clear, decides mitigation path.
+        Commander = "commander",
+        /// Investigates and implements fix or rollback.
+        TechnicalLead = "technical_lead",
+        /// Posts status updates to stakeholders.
+        CommunicationsOwner = "communications_owner",
+        /// Records timeline, decisions, links, and follow-ups.
+        Scribe = "scribe",
+        /// Owns comms for SEV1 incidents.
+        EngineeringLead = "engineering_lead",
     }
 }
 

@@ -35,3 +35,77 @@ pub(crate) fn shared(text: impl Into<String>) -> Arc<str> {
 pub(crate) fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<Arc<str>> {
     items.into_iter().map(shared).collect()
 }
+
+/// A unit enum of the wire, its variants listed once with their wire names:
+///
+/// ```text
+/// wire_enum! {
+///     /// How bad an incident is.
+///     #[derive(PartialOrd, Ord)]
+///     pub enum Severity: FromStr = UnknownSeverity {
+///         /// Broad outage, …
+///         Sev1 = "SEV1",
+///         …
+///     }
+/// }
+/// ```
+///
+/// It generates the enum (with `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq`,
+/// `Hash`, `Serialize` and, with the `schema` feature, `JsonSchema`, each
+/// variant renamed to its wire name), `ALL`, `as_str`, `Display`, a
+/// `Deserialize` that reads the wire name only (never serde's one-key
+/// object form, see [`crate::strict`]) and, when an error type is named,
+/// `FromStr` (the error built from the string refused).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident $(: FromStr = $err:ident)? {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        pub enum $ty {
+            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )+
+        }
+
+        impl $ty {
+            /// Every value, in the order of the definition.
+            pub const ALL: [$ty; [$($ty::$variant),+].len()] = [$($ty::$variant),+];
+
+            /// The wire name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $ty::$variant => $wire, )+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const ALL: &[$ty] = &$ty::ALL;
+                crate::strict::one_of(d, ALL, $ty::as_str)
+            }
+        }
+
+        $(
+            impl std::str::FromStr for $ty {
+                type Err = $err;
+                fn from_str(s: &str) -> Result<Self, $err> {
+                    $ty::ALL
+                        .into_iter()
+                        .find(|v| v.as_str() == s)
+                        .ok_or_else(|| $err(s.to_owned()))
+                }
+            }
+        )?
+    };
+}
+pub(crate) use wire_enum;

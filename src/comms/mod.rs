@@ -13,7 +13,6 @@
 mod audience;
 mod text;
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -28,40 +27,19 @@ use crate::wire::{setters, shared};
 pub use audience::Audience;
 pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 
-/// The status line of a comms update: the incident's phase while it is open
-/// or resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Status {
-    /// Finding out what is wrong.
-    Investigating,
-    /// A mitigation is under way.
-    Mitigating,
-    /// A mitigation is in place and watched.
-    Monitoring,
-    /// Verified and resolved.
-    Resolved,
-}
-
-crate::strict::string_enum!(Status [Investigating, Mitigating, Monitoring, Resolved]);
-
-impl Status {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Investigating => "investigating",
-            Status::Mitigating => "mitigating",
-            Status::Monitoring => "monitoring",
-            Status::Resolved => "resolved",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::wire::wire_enum! {
+    /// The status line of a comms update: the incident's phase while it is open
+    /// or resolved.
+    #[non_exhaustive]
+    pub enum Status {
+        /// Finding out what is wrong.
+        Investigating = "investigating",
+        /// A mitigation is under way.
+        Mitigating = "mitigating",
+        /// A mitigation is in place and watched.
+        Monitoring = "monitoring",
+        /// Verified and resolved.
+        Resolved = "resolved",
     }
 }
 

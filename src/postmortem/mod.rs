@@ -18,88 +18,46 @@ use crate::text::{LongText, Name, ShortText, is_blank};
 use crate::time::{Date, Timestamp};
 use crate::wire::{setters, shared, texts};
 
-/// Where a postmortem is in its review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PostmortemStatus {
-    /// Being written; may be partial.
-    Draft,
-    /// Being reviewed; may be partial.
-    InReview,
-    /// Final: every section filled.
-    Published,
-}
-
-crate::strict::string_enum!(PostmortemStatus [Draft, InReview, Published]);
-
-impl PostmortemStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PostmortemStatus::Draft => "draft",
-            PostmortemStatus::InReview => "in_review",
-            PostmortemStatus::Published => "published",
-        }
+crate::wire::wire_enum! {
+    /// Where a postmortem is in its review.
+    #[non_exhaustive]
+    pub enum PostmortemStatus {
+        /// Being written; may be partial.
+        Draft = "draft",
+        /// Being reviewed; may be partial.
+        InReview = "in_review",
+        /// Final: every section filled.
+        Published = "published",
     }
 }
 
-/// Where an action item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ActionStatus {
-    /// Not started (the default).
-    #[default]
-    Open,
-    /// Under way.
-    InProgress,
-    /// Done.
-    Done,
-}
-
-crate::strict::string_enum!(ActionStatus [Open, InProgress, Done]);
-
-impl ActionStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Open => "open",
-            ActionStatus::InProgress => "in_progress",
-            ActionStatus::Done => "done",
-        }
+crate::wire::wire_enum! {
+    /// Where an action item stands.
+    #[derive(Default)]
+    #[non_exhaustive]
+    pub enum ActionStatus {
+        /// Not started (the default).
+        #[default]
+        Open = "open",
+        /// Under way.
+        InProgress = "in_progress",
+        /// Done.
+        Done = "done",
     }
 }
 
-/// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Guardrail {
-    /// The handbook.
-    Handbook,
-    /// An architecture decision record.
-    Adr,
-    /// A dashboard.
-    Dashboard,
-    /// A test.
-    Test,
-}
-
-crate::strict::string_enum!(Guardrail [Handbook, Adr, Dashboard, Test]);
-
-impl Guardrail {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Guardrail::Handbook => "handbook",
-            Guardrail::Adr => "adr",
-            Guardrail::Dashboard => "dashboard",
-            Guardrail::Test => "test",
-        }
+crate::wire::wire_enum! {
+    /// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
+    #[non_exhaustive]
+    pub enum Guardrail {
+        /// The handbook.
+        Handbook = "handbook",
+        /// An architecture decision record.
+        Adr = "adr",
+        /// A dashboard.
+        Dashboard = "dashboard",
+        /// A test.
+        Test = "test",
     }
 }
 
