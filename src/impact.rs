@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, limited_list};
+use crate::text::{Name, ShortText, WireText, WireTexts, limited_list};
 use crate::time::Timestamp;
 use crate::wire::{setters, shared, texts};
 
@@ -141,25 +141,22 @@ pub struct ImpactInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub environment: Option<Arc<str>>,
     /// The affected users.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub users: Option<Arc<str>>,
     /// The affected feature.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub feature: Option<Arc<str>>,
     /// When the impact started.
     #[serde(
@@ -184,33 +181,21 @@ pub struct ImpactInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+        with = "WireTexts::<ShortText>"
     )]
     pub affected_endpoints: Option<Vec<Arc<str>>>,
     /// Dependencies involved; each must be in the playbook's catalogue.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+        with = "WireTexts::<Name>"
     )]
     pub affected_dependencies: Option<Vec<Arc<str>>>,
     /// Regions affected (`eu-west`, `US East`), as short texts.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+        with = "WireTexts::<ShortText>"
     )]
     pub regions: Option<Vec<Arc<str>>>,
     /// How many users, tenants and requests were hurt, as far as known.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, join};
-use crate::text::{Name, ShortText, excerpt, judged};
+use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::wire::shared;
 
@@ -50,17 +50,15 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         from_tag: Option<Arc<str>>,
         /// The tag to go back to.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         to_tag: Option<Arc<str>>,
     },
     /// Disable or bypass a failing optional dependency.
@@ -69,9 +67,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<Name>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "Name"))]
         dependency: Option<Arc<str>>,
     },
     /// Revert a small configuration change.
@@ -80,9 +77,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         change: Option<Arc<str>>,
     },
     /// Pause a rollout or promotion.
@@ -91,9 +87,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         rollout: Option<Arc<str>>,
     },
     /// Temporarily block a risky endpoint.
@@ -102,9 +97,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         endpoint: Option<Arc<str>>,
         /// The security or data-integrity risk of leaving it open.
         security_risk: RiskLevel,
@@ -117,9 +111,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         description: Option<Arc<str>>,
     },
 }

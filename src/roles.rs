@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
+use crate::text::{BoundedText, Name, TextSource, WireText, excerpt, is_blank};
 use crate::wire::{setters, shared};
 
 crate::wire::wire_enum! {
@@ -56,41 +56,36 @@ pub struct RolesInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub commander: Option<Arc<str>>,
     /// The technical lead.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub technical_lead: Option<Arc<str>>,
     /// The communications owner.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub communications_owner: Option<Arc<str>>,
     /// The scribe.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub scribe: Option<Arc<str>>,
     /// The engineering lead (owns SEV1 comms).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub engineering_lead: Option<Arc<str>>,
 }
 

@@ -4,6 +4,7 @@
 //! Lengths count Unicode scalar values, as JSON Schema's `maxLength` does.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -172,14 +173,85 @@ pub(crate) fn shared_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<s
     Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
 }
 
-/// [`shared`] for an optional list of texts: each item one allocation.
-pub(crate) fn shared_list_opt<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<Arc<str>>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
-    let items = Option::<Vec<Wrap>>::deserialize(d)?;
-    Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
+/// An optional text field of a wire input, as one serde `with` attribute
+/// says it: read into one shared allocation (`null` is absent), written as
+/// it is, and with `S` as its schema (a length class such as [`ShortText`],
+/// `Option<Name>` where the schema allows `null`).
+///
+/// The field stays an `Option<Arc<str>>`, so that a missing, blank or
+/// overlong text is judged under its rule rather than refused as
+/// malformed; its class is named once, here, for the reader and the schema:
+/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "WireText::<Name>")]`.
+pub(crate) struct WireText<S>(PhantomData<S>);
+
+impl<S> WireText<S> {
+    /// Reads the field (serde's `with`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Arc<str>>, D::Error> {
+        shared_opt(d)
+    }
+
+    /// Writes the field (serde's `with`).
+    pub(crate) fn serialize<W: Serializer>(
+        value: &Option<Arc<str>>,
+        serializer: W,
+    ) -> Result<W::Ok, W::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<S: schemars::JsonSchema> schemars::JsonSchema for WireText<S> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        S::schema_name()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<S>()
+    }
+}
+
+/// An optional list of texts of a wire input, each item of the length
+/// class `C`: read with one allocation per item, written as it is; its
+/// schema is an array (or `null`) of at most [`MAX_LIST`] items.
+pub(crate) struct WireTexts<C>(PhantomData<C>);
+
+impl<C> WireTexts<C> {
+    /// Reads the field (serde's `with`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<Arc<str>>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
+        let items = Option::<Vec<Wrap>>::deserialize(d)?;
+        Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
+    }
+
+    /// Writes the field (serde's `with`).
+    pub(crate) fn serialize<W: Serializer>(
+        value: &Option<Vec<Arc<str>>>,
+        serializer: W,
+    ) -> Result<W::Ok, W::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<C: schemars::JsonSchema> schemars::JsonSchema for WireTexts<C> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Texts_{}", C::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = generator.subschema_for::<Option<Vec<C>>>();
+        schema.insert("maxItems".into(), MAX_LIST.into());
+        schema
+    }
 }
 
 /// Not blank, and at most `max` characters.
@@ -341,7 +413,7 @@ pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
 /// Schema of a postmortem's text section: a long text that a `draft` or
 /// `in_review` postmortem may leave blank (a `published` one may not:
 /// `postmortem-incomplete`, which the crate judges).
-#[cfg(feature = "schema")]
+#[cfg_attr(not(feature = "schema"), allow(dead_code))]
 pub(crate) struct SectionText;
 
 #[cfg(feature = "schema")]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::impact::{Impact, Surface};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, WireText};
 use crate::wire::{setters, shared};
 
 /// The health endpoints' results, keyed by the playbook's endpoint names (the
@@ -106,9 +106,8 @@ pub struct EndpointCheck {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub path: Option<Arc<str>>,
     /// Whether it passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,9 +159,8 @@ pub struct DependencyCheck {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub name: Option<Arc<str>>,
     /// Whether it is healthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]

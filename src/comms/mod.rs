@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::roles::PartialRoles;
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, excerpt, judged};
+use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::wire::{setters, shared};
 
@@ -68,17 +68,15 @@ pub struct UpdateInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub impact: Option<Arc<str>>,
     /// What we are doing now.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub action: Option<Arc<str>>,
     /// When the next update is due.
     #[serde(
@@ -92,9 +90,8 @@ pub struct UpdateInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub owner: Option<Arc<str>>,
     /// Who it is for: `internal` when absent; a `public` one is posted by
     /// the communications owner (`public-update-not-by-comms-owner`).

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{LongText, Name, ShortText, is_blank};
+use crate::text::{LongText, Name, SectionText, ShortText, WireText, WireTexts, is_blank};
 use crate::time::{Date, Timestamp};
 use crate::wire::{setters, shared, texts};
 
@@ -73,9 +73,8 @@ pub struct TimelineEntryInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub event: Option<Arc<str>>,
 }
 
@@ -89,17 +88,15 @@ pub struct ActionItemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub action: Option<Arc<str>>,
     /// Who does it.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub owner: Option<Arc<str>>,
     /// By when.
     #[serde(
@@ -130,9 +127,8 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub title: Option<Arc<str>>,
     /// `Date:`.
     #[serde(
@@ -150,11 +146,7 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+        with = "WireTexts::<Name>"
     )]
     pub owners: Option<Vec<Arc<str>>>,
     /// `Status:`.
@@ -163,22 +155,14 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub summary: Option<Arc<str>>,
     /// `## Impact`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub impact: Option<Arc<str>>,
     /// `## Timeline`, in time order.
@@ -189,33 +173,21 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub root_cause: Option<Arc<str>>,
     /// `## What Worked`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub what_worked: Option<Arc<str>>,
     /// `## What Did Not Work`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub what_did_not_work: Option<Arc<str>>,
     /// `## Action Items`.
