@@ -111,7 +111,7 @@ fn check_one(
 ) -> Option<AcceptedException> {
     let check_path = join(path, "check");
     let check = report.text::<ShortText, _>(&check_path, input.check.as_ref(), Rule::FieldEmpty);
-    // An overlong value is still judged by the rules that can (issue 10 §8).
+    // An overlong value is still judged by the rules that can.
     if let Some(name) = judged(check.as_ref(), input.check.as_deref()) {
         match results.iter().find(|r| r.is_named(name)) {
             None => report.push(

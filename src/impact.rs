@@ -347,7 +347,7 @@ impl Impact {
             input.regions.as_deref().unwrap_or_default(),
         );
         // Each name is looked up even when it or another item is too long:
-        // every rule that can judge it is reported (issue 10 §8).
+        // every rule that can judge it is reported.
         for (i, d) in deps_in.iter().enumerate() {
             if !crate::text::is_blank(d) {
                 playbook.check_known(report, &index(&deps_path, i), d);

@@ -201,7 +201,7 @@ pub(crate) struct PartialRoles<'a> {
     slots: [Option<Cow<'a, Name>>; 5],
     /// Names given that are over the limit: already `field-too-long`, and not
     /// missing, so no rule about a missing holder names them again; the rules
-    /// that compare holders still judge them (issue 10 §8). Copied only on
+    /// that compare holders still judge them. Copied only on
     /// this error path.
     too_long: [Option<String>; 5],
 }

@@ -76,10 +76,29 @@ pub(crate) fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The name among `names` nearest to `given`, when it is near enough to be
+/// the one meant: a few edits away (one per three characters, at least
+/// one; a swap of two neighbours is one edit), and not `given` itself.
+///
+/// For "did you mean `add_note`?" after an unknown type, field or value.
+pub(crate) fn nearest<'a>(
+    given: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let most = (given.chars().count() / 3).max(1);
+    names
+        .into_iter()
+        .filter(|name| *name != given)
+        .map(|name| (strsim::damerau_levenshtein(given, name), name))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
 /// The text a rule judges: the checked one, or else the one given if it was
-/// refused only as too long (it is not blank). "A value that is over its
-/// length limit is still checked by the other rules that can judge it"
-/// (issue 10 §8): a rule that compares names or looks one up reads this.
+/// refused only as too long (it is not blank). A value over its length
+/// limit is still checked by the other rules that can judge it: a rule that
+/// compares names or looks one up reads this.
 pub(crate) fn judged<'a, T: BoundedText>(
     checked: Option<&'a T>,
     given: Option<&'a str>,
@@ -465,6 +484,13 @@ text_type! {
     LongText, 65_536, "a long text"
 }
 
+/// The field a message names: the last step of its path (`owner` for
+/// `update.owner`, `regions[2]` for `impact.regions[2]`), as the wire
+/// spells it.
+fn field_of(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
 impl Report {
     /// Checks that a list is within the 1,000-item limit.
     ///
@@ -494,7 +520,11 @@ impl Report {
     ) -> Option<T> {
         match value {
             None => {
-                self.push(missing_rule, path, format!("{} is required", T::WHAT));
+                self.push(
+                    missing_rule,
+                    path,
+                    format!("`{}` is required", field_of(path)),
+                );
                 None
             }
             Some(s) => self.present_text(path, s, missing_rule),
@@ -525,12 +555,16 @@ impl Report {
                 self.push(
                     blank_rule,
                     path,
-                    format!("{} is required and is blank", T::WHAT),
+                    format!("`{}` is required and is blank", field_of(path)),
                 );
                 None
             }
             Err(e) => {
-                self.push(Rule::FieldTooLong, path, format!("{} {e}", T::WHAT));
+                self.push(
+                    Rule::FieldTooLong,
+                    path,
+                    format!("`{}` {e}", field_of(path)),
+                );
                 None
             }
         }
@@ -578,6 +612,15 @@ mod tests {
             assert!(ShortText::new(s).is_err());
         }
         assert!(!is_blank(" a "));
+    }
+
+    #[test]
+    fn the_nearest_name_only_when_close() {
+        let kinds = ["add_note", "assign_role", "assign_roles", "close"];
+        assert_eq!(nearest("add_not", kinds), Some("add_note"));
+        assert_eq!(nearest("assign_rloe", kinds), Some("assign_role"));
+        assert_eq!(nearest("open", kinds), None);
+        assert_eq!(nearest("txt", ["text", "type"]), Some("text"));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! names, and [`setters!`] with [`shared`] for the constructors that build
 //! the inputs and bodies in Rust.
 
+use std::fmt;
 use std::sync::Arc;
+
+use serde::de::{Deserializer, Error, Visitor};
 
 /// A method per optional field: `field(value)` sets it, converting the
 /// value (`$v` is the argument, `$e` what is stored in the `Option`).
@@ -54,7 +57,7 @@ pub(crate) fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<A
 /// `Hash`, `Serialize` and, with the `schema` feature, `JsonSchema`, each
 /// variant renamed to its wire name), `ALL`, `as_str`, `Display`, a
 /// `Deserialize` that reads the wire name only (never serde's one-key
-/// object form, see [`crate::strict`]) and, when an error type is named,
+/// object form, see `strict.rs`) and, when an error type is named,
 /// `FromStr` (the error built from the string refused).
 macro_rules! wire_enum {
     (
@@ -91,7 +94,7 @@ macro_rules! wire_enum {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 const ALL: &[$ty] = &$ty::ALL;
-                crate::strict::one_of(d, ALL, $ty::as_str)
+                crate::wire::one_of(d, ALL, $ty::as_str)
             }
         }
 
@@ -109,3 +112,54 @@ macro_rules! wire_enum {
     };
 }
 pub(crate) use wire_enum;
+
+/// Reads a unit enum from its wire name only: what [`wire_enum!`]
+/// generates `Deserialize` with.
+pub(crate) fn one_of<'de, D: Deserializer<'de>, T: Copy + 'static>(
+    deserializer: D,
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(Names { all, name })
+}
+
+/// The visitor of [`one_of`].
+struct Names<T: 'static> {
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+}
+
+impl<T: Copy> Names<T> {
+    /// "one of `SEV1`, `SEV2`, …".
+    fn list(&self) -> String {
+        let names: Vec<String> = self
+            .all
+            .iter()
+            .map(|item| format!("`{}`", (self.name)(*item)))
+            .collect();
+        format!("one of {}", names.join(", "))
+    }
+}
+
+impl<T: Copy> Visitor<'_> for Names<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.list())
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<T, E> {
+        let found = self
+            .all
+            .iter()
+            .copied()
+            .find(|item| (self.name)(*item) == v);
+        found.ok_or_else(|| {
+            E::custom(format!(
+                "unknown variant `{}`, expected {}",
+                crate::text::excerpt(v, 64),
+                self.list()
+            ))
+        })
+    }
+}

@@ -550,7 +550,7 @@ fn check_owners(
 
 /// A text section: optional in a draft, required once published. A draft
 /// may be partial, and a section left blank there is one not written yet, the
-/// same as one left out (issue 10 §7).
+/// same as one left out.
 fn check_section(
     report: &mut Report,
     path: &str,

@@ -4,8 +4,9 @@
 use serde::Deserialize;
 
 use super::CommandKind;
-use super::read::{NotACommand, Shape, StrictFlat};
-use crate::incident::flat::Flat;
+use super::read::{NotACommand, Shape, StrictFlat, did_you_mean};
+use crate::incident::flat::{FIELDS, Flat};
+use crate::text::nearest;
 
 /// Why a line is not a command, and the JSON path of what is wrong (`None`
 /// for the line as a whole).
@@ -82,7 +83,8 @@ fn from_serde(
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split_once("`, ").map(|(field, _)| field.to_owned()));
     // The path of an unknown field ends with the field: at the top, it is
-    // the field alone.
+    // the field alone. (Its message lists every type's fields; the line's
+    // type has fewer.)
     match unknown {
         Some(field) if path == field => {
             #[derive(Deserialize)]
@@ -99,9 +101,14 @@ fn from_serde(
                     shape.fields(CommandKind::Close)
                 ),
             };
+            let near = match kind {
+                Some(kind) => nearest(&field, shape.names(kind)),
+                None => nearest(&field, FIELDS.iter().copied()),
+            };
             Malformed {
                 message: format!(
-                    "unknown field `{field}`: {has} at column {}",
+                    "unknown field `{field}`{}: {has} at column {}",
+                    did_you_mean(near),
                     inner.column()
                 ),
                 path: Some(field),
@@ -109,7 +116,31 @@ fn from_serde(
         }
         _ => Malformed {
             path: (!path.is_empty()).then_some(path),
-            message,
+            message: with_suggestion(message),
         },
     }
+}
+
+/// serde's "unknown variant `x`, expected one of `a`, `b`" (or "unknown
+/// field"), with the listed name nearest to `x` when one is close:
+/// "unknown variant `add_not` (did you mean `add_note`?), expected …".
+fn with_suggestion(message: String) -> String {
+    for head in ["unknown variant `", "unknown field `"] {
+        let Some((given, tail)) = message
+            .strip_prefix(head)
+            .and_then(|rest| rest.split_once('`'))
+        else {
+            continue;
+        };
+        let Some((_, expected)) = tail.split_once("expected") else {
+            break;
+        };
+        // The names are every other piece between backticks.
+        let names = expected.split('`').skip(1).step_by(2);
+        if let Some(near) = nearest(given, names) {
+            return format!("{head}{given}`{}{tail}", did_you_mean(Some(near)));
+        }
+        break;
+    }
+    message
 }

@@ -7,6 +7,13 @@ use super::explain::explain;
 use super::{Command, CommandBody, CommandKind};
 use crate::incident::flat::{Field, Flat};
 use crate::rule::{Rejection, Rule, Violation};
+use crate::text::nearest;
+
+/// " (did you mean `add_note`?)" after an unknown name, when one is near.
+pub(super) fn did_you_mean(near: Option<&str>) -> String {
+    near.map(|name| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default()
+}
 
 /// Why a flat object that parsed is not a command: the message, and the
 /// field it is about (`None` for the object as a whole).
@@ -145,7 +152,8 @@ impl Flat {
             Some(field) => Err(NotACommand {
                 field: Some(field),
                 message: format!(
-                    "unknown field `{field}` for a `{kind}` {}, which has {}",
+                    "unknown field `{field}`{} for a `{kind}` {}, which has {}",
+                    did_you_mean(nearest(field, shape.names(kind))),
                     shape.noun(),
                     shape.fields(kind)
                 ),
@@ -243,6 +251,15 @@ impl Shape {
             Shape::Command => "command",
             Shape::Body => "body",
         }
+    }
+
+    /// The names of the fields a `kind` command or body has.
+    pub(super) fn names(self, kind: CommandKind) -> impl Iterator<Item = &'static str> {
+        let envelope: &[&'static str] = match self {
+            Shape::Command => &ENVELOPE,
+            Shape::Body => &["type"],
+        };
+        envelope.iter().chain(kind.body_fields()).copied()
     }
 
     /// The fields a `kind` command or body has, for messages.
