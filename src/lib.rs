@@ -41,6 +41,7 @@ mod triage;
 mod verdict;
 mod verification;
 mod views;
+mod whole;
 mod wire;
 
 pub use comms::{

@@ -29,6 +29,7 @@ use crate::severity::Severity;
 use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 use crate::verification::Verification;
+use crate::whole::Beyond;
 
 /// A field that distinguishes absent (`None`) from `null` (`Some(None)`), so
 /// that a field of another command type is refused even when `null`.
@@ -145,7 +146,7 @@ flat! {
     exceptions "exceptions": Vec<ExceptionInput> = Present,
     postmortem "postmortem": PostmortemInput = Present,
     update "update": UpdateInput = Present,
-    number "number": u64 = Present,
+    number "number": u64 = PresentWhole,
     outcome "outcome": MitigationOutcome = Present,
     note "note": Arc<str> = Shared,
     detected_at "detected_at": Timestamp = Present,
@@ -249,35 +250,24 @@ impl<'de> Deserialize<'de> for Shared<Arc<str>> {
     }
 }
 
-/// `expected_version`.
-///
-/// JSON Schema's `integer` is any number without a fractional part (`3`,
-/// `3.0`, `3e0`), and senders write versions all three ways (Python's
-/// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
-/// beyond `u64` is no incident's version: it saturates and conflicts.
+/// `expected_version`, a whole number however written (see
+/// [`crate::whole`]). One beyond `u64` is no incident's version: it
+/// saturates and conflicts.
 struct Version<T>(Option<T>);
 
 impl<'de> Deserialize<'de> for Version<u64> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-            return Ok(Version(None));
-        };
-        if let Some(v) = n.as_u64() {
-            return Ok(Version(Some(v)));
-        }
-        match n.as_f64() {
-            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => {
-                // `u64::MAX as f64` rounds up to 2^64, so `<` keeps the cast exact.
-                Ok(Version(Some(if f < u64::MAX as f64 {
-                    f as u64
-                } else {
-                    u64::MAX
-                })))
-            }
-            _ => Err(D::Error::custom(format!(
-                "`expected_version` is a whole number of at least 0, not {n}"
-            ))),
-        }
+        crate::whole::read(d, "`expected_version`", Beyond::Saturate).map(Version)
+    }
+}
+
+/// `number`, a whole number however written (see [`crate::whole`]); present
+/// even when `null`, as [`Present`].
+struct PresentWhole<T>(Field<T>);
+
+impl<'de> Deserialize<'de> for PresentWhole<u64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::whole::read(d, "`number`", Beyond::Refuse).map(|v| PresentWhole(Some(v)))
     }
 }
 
