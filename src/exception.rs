@@ -16,6 +16,7 @@ use crate::rule::{Rule, Violations, index, join};
 use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::verification::CheckResult;
+use crate::wire::shared;
 
 /// An exception as a `resolve` sends it.
 ///
@@ -155,4 +156,20 @@ fn check_one(
         accepted_by: by?,
         reason: reason?,
     })
+}
+
+impl ExceptionInput {
+    /// A verification check (`SECTION.KEY`) not passed, accepted by
+    /// someone, for a reason.
+    pub fn new(
+        check: impl Into<String>,
+        accepted_by: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        ExceptionInput {
+            check: Some(shared(check)),
+            accepted_by: Some(shared(accepted_by)),
+            reason: Some(shared(reason)),
+        }
+    }
 }
