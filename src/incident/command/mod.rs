@@ -49,7 +49,8 @@
 //! literal does not compile outside the crate:
 //!
 //! ```compile_fail
-//! let note = incident_playbook::command::AddNote { text: Some("Queue drains".into()), occurred_at: None };
+//! use incident_playbook::command::AddNote;
+//! let note = AddNote { text: Some("Queue drains".into()), occurred_at: None };
 //! ```
 
 mod bodies;
