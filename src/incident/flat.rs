@@ -117,6 +117,7 @@ macro_rules! flat {
     (@slot Plain $t:ty) => { Option<$t> };
     (@slot Id $t:ty) => { Option<$t> };
     (@slot Version $t:ty) => { Option<$t> };
+    (@slot Sender $t:ty) => { Option<$t> };
     (@slot $read:ident $t:ty) => { Field<$t> };
 }
 
@@ -130,6 +131,7 @@ flat! {
     command_id "command_id": CommandId = Id,
     at "at": Timestamp = Plain,
     expected_version "expected_version": u64 = Version,
+    by "by": Arc<str> = Sender,
     title "title": Arc<str> = Shared,
     severity "severity": Severity = Present,
     reason "reason": Arc<str> = Shared,
@@ -258,6 +260,15 @@ struct Version<T>(Option<T>);
 impl<'de> Deserialize<'de> for Version<u64> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::whole::read(d, "`expected_version`", Beyond::Saturate).map(Version)
+    }
+}
+
+/// The envelope's `by`, read into one shared allocation; `null` is absent.
+struct Sender<T>(Option<T>);
+
+impl<'de> Deserialize<'de> for Sender<Arc<str>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::text::shared_opt(d).map(Sender)
     }
 }
 

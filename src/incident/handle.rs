@@ -164,6 +164,7 @@ impl Incident {
                 format!("a new incident is at version 0, not {v}"),
             );
         }
+        check_sender(&mut r, &cmd);
         let parts = judge_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = mode.conclude(r, parts)?;
         let mut incident = Incident {
@@ -398,8 +399,10 @@ impl Incident {
         }
     }
 
-    /// The envelope's rules: a new id, time order, the expected version.
+    /// The envelope's rules: a new id, time order, the expected version,
+    /// the sender's name.
     fn check_envelope(&self, r: &mut Violations, cmd: &Command, reused: bool) {
+        check_sender(r, cmd);
         if reused {
             r.push(
                 Rule::CommandIdReused,
@@ -532,4 +535,10 @@ fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
         input.owner = Some(std::sync::Arc::clone(holder.as_shared()));
         update.share_owner(holder);
     }
+}
+
+/// The envelope's `by`, when given, is a person's name as the bodies' names
+/// are: not blank (`field-empty`), at most 200 characters (`field-too-long`).
+fn check_sender(r: &mut Violations, cmd: &Command) {
+    let _ = r.optional_text::<crate::text::Name, _>("by", cmd.by.as_ref());
 }

@@ -187,6 +187,30 @@ impl Incident {
     pub fn updates(&self) -> &[CommsUpdate] {
         &self.state.updates
     }
+    /// Who posted each comms update (the `by` of the command that carried
+    /// it), beside [`Incident::updates`], in the same order; `None` where
+    /// the command did not say. Who posted an update is not its `owner`:
+    /// the owner owns the communication, the sender typed it.
+    ///
+    /// ```
+    /// use incident_playbook::{Incident, Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/sender-named.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let posted: Vec<_> = incident.updates_by().map(|(u, by)| (u.owner().as_str(), by)).collect();
+    /// assert_eq!(posted[0], ("Ada", Some("Ada")));
+    /// ```
+    pub fn updates_by(&self) -> impl Iterator<Item = (&CommsUpdate, Option<&str>)> {
+        // Each accepted command that carries an update added one, in order.
+        let senders = self
+            .state
+            .history
+            .iter()
+            .filter(|c| c.body.update().is_some())
+            .map(Command::sender);
+        self.state.updates.iter().zip(senders)
+    }
     /// Every mitigation started, in order: mitigation number `n` is
     /// `mitigations()[n - 1]`, with its end once it ended.
     pub fn mitigations(&self) -> &[MitigationRecord] {

@@ -115,12 +115,13 @@ mod from_schemas {
     use serde_json::Value;
 
     /// The envelope fields, which every command has and the body tables leave out.
-    const ENVELOPE: [&str; 5] = [
+    const ENVELOPE: [&str; 6] = [
         "type",
         "incident_id",
         "command_id",
         "at",
         "expected_version",
+        "by",
     ];
 
     /// The schema named `name`, generated once per test run.

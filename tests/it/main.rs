@@ -33,6 +33,7 @@ mod restore;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
+mod senders;
 mod sharing;
 mod tamper;
 mod targets;

@@ -382,6 +382,7 @@ fn body_fields_are_the_command_schemas_fields() {
                     "command_id",
                     "at",
                     "expected_version",
+                    "by",
                 ]
                 .contains(k)
             })

@@ -17,7 +17,10 @@ use crate::output::stdout;
 
 /// Every update of every incident for `audience`. A public rendering is
 /// pasted on a status page: without `with_names` it leaves out the `Owner:`
-/// line, the one line that names a responder.
+/// line, the one line that names a responder. Who posted an update (the
+/// envelope's `by`) follows its time ("Posted T by Grace") where it is not
+/// the update's owner, and, naming a responder too, only where the owner is
+/// shown.
 pub fn updates(
     stream: &StreamArgs,
     audience: AudienceArg,
@@ -31,13 +34,20 @@ pub fn updates(
             writeln!(out)?;
         }
         writeln!(out, "Incident {}: {}", incident.id(), incident.title())?;
-        for update in incident.updates().iter().filter(|u| is_for(u, audience)) {
+        let updates = incident.updates_by().filter(|(u, _)| is_for(u, audience));
+        for (update, by) in updates {
             let text = update.to_string();
             let text = match text.rsplit_once("\nOwner: ") {
                 Some((head, _)) if hide_owner => head.to_owned(),
                 _ => text,
             };
-            writeln!(out, "\nPosted {}\n{text}", update.at())?;
+            // Who posted it, where that is not its owner; never where the
+            // owner is hidden, since it names a responder too.
+            let poster = match by {
+                Some(by) if !hide_owner && by != update.owner().as_str() => format!(" by {by}"),
+                _ => String::new(),
+            };
+            writeln!(out, "\nPosted {}{poster}\n{text}", update.at())?;
         }
     }
     out.flush()?;

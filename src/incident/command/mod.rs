@@ -2,7 +2,7 @@
 //! ([`crate::contract`], `docs/contract.md`) writes them.
 //!
 //! A command is one flat JSON object tagged by `type`, with the envelope
-//! (`incident_id`, `command_id`, `at`, optional `expected_version`) beside the
+//! (`incident_id`, `command_id`, `at`, optional `expected_version` and `by`) beside the
 //! body's fields. Text fields that a rule demands are `Option<Arc<str>>` here
 //! so that a missing or blank one is reported under that rule's id (and an
 //! `Arc` so that the incident's state shares the text the history keeps,
@@ -62,6 +62,7 @@ mod schema;
 mod write;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,8 +124,8 @@ macro_rules! commands {
             }
 
             /// The body fields of this command type, as the wire names them (the
-            /// envelope's `type`, `incident_id`, `command_id`, `at` and
-            /// `expected_version` are every type's).
+            /// envelope's `type`, `incident_id`, `command_id`, `at`,
+            /// `expected_version` and `by` are every type's).
             ///
             /// ```
             /// use incident_playbook::command::CommandKind;
@@ -327,6 +328,10 @@ pub struct Command {
     pub at: Timestamp,
     /// Optimistic concurrency: the version the sender saw.
     pub expected_version: Option<u64>,
+    /// Who sent it: a person's name (a name-class text), recorded in the
+    /// history and shown in the views. Optional: a command without it was
+    /// sent by someone unnamed. An authenticated service stamps it.
+    pub by: Option<Arc<str>>,
     /// What it asks.
     pub body: CommandBody,
 }
@@ -344,8 +349,34 @@ impl Command {
             command_id,
             at,
             expected_version: None,
+            by: None,
             body: body.into(),
         }
+    }
+
+    /// The same command, sent by `person` (the envelope's `by`).
+    ///
+    /// ```
+    /// use incident_playbook::{Command, command::AddNote};
+    /// let cmd = Command::new(
+    ///     "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?,
+    ///     "32803c2f-c9a4-5f3e-ad4f-66079c55a576".parse()?,
+    ///     "2026-05-04T09:12:00Z".parse()?,
+    ///     AddNote::new("Queue drains"),
+    /// )
+    /// .by("Grace");
+    /// assert_eq!(cmd.sender(), Some("Grace"));
+    /// assert!(serde_json::to_string(&cmd)?.contains(r#""by":"Grace""#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn by(mut self, person: impl Into<String>) -> Self {
+        self.by = Some(crate::wire::shared(person));
+        self
+    }
+
+    /// Who sent it, if the envelope says.
+    pub fn sender(&self) -> Option<&str> {
+        self.by.as_deref()
     }
 
     /// The same command, expecting the incident at `version`.

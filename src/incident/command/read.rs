@@ -65,12 +65,13 @@ impl<T> Wire<T> for Option<T> {
 }
 
 /// The envelope's fields, which every command type has.
-const ENVELOPE: [&str; 5] = [
+const ENVELOPE: [&str; 6] = [
     "type",
     "incident_id",
     "command_id",
     "at",
     "expected_version",
+    "by",
 ];
 
 /// "`type`, `incident_id`, … and `text`": the fields a `kind` command has.
@@ -110,12 +111,14 @@ impl Flat {
             .ok_or_else(|| missing("command_id"))?;
         let at = self.at.take().ok_or_else(|| missing("at"))?;
         let expected_version = self.expected_version.take();
+        let by = self.by.take();
         let body = self.take_all(kind, Shape::Command)?;
         Ok(Command {
             incident_id,
             command_id,
             at,
             expected_version,
+            by,
             body,
         })
     }
@@ -132,6 +135,7 @@ impl Flat {
             ("command_id", self.command_id.is_some()),
             ("at", self.at.is_some()),
             ("expected_version", self.expected_version.is_some()),
+            ("by", self.by.is_some()),
         ];
         if let Some((field, _)) = envelope.into_iter().find(|(_, given)| *given) {
             return Err(NotACommand {

@@ -54,6 +54,10 @@ fn variant(kind: CommandKind, body: Option<Schema>, generator: &mut SchemaGenera
         "expected_version".into(),
         json_schema!({"type": ["integer", "null"], "minimum": 0, "description": "Optimistic concurrency (`version-conflict`): the version the sender saw."}).to_value(),
     );
+    properties.insert(
+        "by".into(),
+        json_schema!({"type": ["string", "null"], "maxLength": 200, "minLength": 1, "pattern": crate::text::NON_BLANK_PATTERN, "description": "Who sent it: a person's name (recorded in the history, shown in the views)."}).to_value(),
+    );
     let mut required: Vec<Value> = ["type", "incident_id", "command_id", "at"]
         .into_iter()
         .map(Value::from)

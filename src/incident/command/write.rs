@@ -24,6 +24,7 @@ impl Serialize for Command {
         out.command_id = Some(&self.command_id);
         out.at = Some(&self.at);
         out.expected_version = self.expected_version.as_ref();
+        out.by = self.by.as_ref();
         out.serialize(serializer)
     }
 }

@@ -28,7 +28,8 @@ pub(super) fn outcome_words(outcome: MitigationOutcome) -> &'static str {
 /// the postmortem wants to know, and the role changes. Each entry is at its
 /// true time (`detected_at`, a note's or mitigation's `occurred_at`), so the
 /// timeline is ordered by when things happened; entries at the same time
-/// keep the order they were recorded in.
+/// keep the order they were recorded in. An entry whose command says who
+/// sent it (`by`) ends with "(by NAME)".
 pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> Vec<TimelineEntry> {
     let mut timeline: Vec<TimelineEntry> = Vec::new();
     let mut push = |at: Timestamp, event: String| {
@@ -53,10 +54,10 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
     };
     for (i, cmd) in incident.history().iter().enumerate() {
         if let Some((at, event)) = walk.event(cmd) {
-            push(at, event);
+            push(at, sent_by(event, cmd));
         }
         for change in roles::changes_at(terms, i) {
-            push(cmd.at, change);
+            push(cmd.at, sent_by(change, cmd));
         }
     }
     timeline.sort_by_key(|e| e.at);
@@ -184,6 +185,16 @@ impl HistoryWalk<'_> {
                 accepted.join(", ")
             )
         }
+    }
+}
+
+/// An entry with who sent its command, when the envelope says: "Mitigation
+/// 2 started: … (by Grace)". Who acted is a fact of its own, beside the role
+/// holders the entry may name.
+fn sent_by(event: String, cmd: &Command) -> String {
+    match cmd.sender() {
+        Some(by) => format!("{event} (by {by})"),
+        None => event,
     }
 }
 

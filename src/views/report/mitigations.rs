@@ -1,8 +1,10 @@
 //! Every mitigation, how it went, and the temporary measures still in effect.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::incident::Incident;
+use crate::incident::{CommandBody, Incident};
 use crate::mitigation::{MitigationOutcome, MitigationRecord};
 use crate::text::ShortText;
 use crate::time::Timestamp;
@@ -32,6 +34,12 @@ pub struct MitigationReport {
     pub in_effect: bool,
     /// Whether it counts as mitigating: in effect, or ended as `helped`.
     pub counts: bool,
+    /// Who started it, if the `start_mitigation` said (its `by`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<Arc<str>>,
+    /// Who ended it, if the `end_mitigation` said (its `by`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_by: Option<Arc<str>>,
 }
 
 impl MitigationReport {
@@ -47,10 +55,33 @@ impl MitigationReport {
     /// assert_eq!((all[0].number, all[0].in_effect, all[0].temporary), (1, true, false));
     /// ```
     pub fn all(incident: &Incident) -> Vec<MitigationReport> {
-        (1..)
+        let mut all: Vec<MitigationReport> = (1..)
             .zip(incident.mitigations())
             .map(|(number, m)| MitigationReport::of(number, m))
-            .collect()
+            .collect();
+        // Each accepted `start_mitigation` added one mitigation, in order;
+        // an `end_mitigation` names the one it ended.
+        let mut ended = Vec::new();
+        let mut started = all.iter_mut();
+        for cmd in incident.history() {
+            match &cmd.body {
+                CommandBody::StartMitigation(_) => {
+                    if let Some(m) = started.next() {
+                        m.started_by = cmd.by.clone();
+                    }
+                }
+                CommandBody::EndMitigation(b) => {
+                    ended.push((b.number, cmd.by.clone()));
+                }
+                _ => {}
+            }
+        }
+        for (number, by) in ended {
+            if let Some(m) = all.iter_mut().find(|m| m.number == number) {
+                m.ended_by = by;
+            }
+        }
+        all
     }
 
     fn of(number: u64, m: &MitigationRecord) -> MitigationReport {
@@ -65,6 +96,8 @@ impl MitigationReport {
             note: m.ended.as_ref().and_then(|e| e.note.clone()),
             in_effect: m.in_effect(),
             counts: m.counts(),
+            started_by: None,
+            ended_by: None,
         }
     }
 

@@ -60,7 +60,7 @@ pub use phase_span::PhaseSpan;
 pub use targets::TargetReport;
 pub use text::human_duration;
 pub use timeliness::Timeliness;
-pub use updates::{AudienceUpdates, LateUpdate, UpdatesReport};
+pub use updates::{AudienceUpdates, LateUpdate, PostedBy, UpdatesReport};
 
 use crate::exception::AcceptedException;
 use crate::incident::{Incident, IncidentId, Phase};

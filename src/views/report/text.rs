@@ -108,6 +108,17 @@ fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
     for l in &u.late {
         write_late(f, "  update", l)?;
     }
+    // Only where the sender is not the owner: the owner is on the update.
+    for p in u.posted_by.iter().filter(|p| p.by_another()) {
+        writeln!(
+            f,
+            "  update {} at {} (owner {}) was posted by {}",
+            p.index + 1,
+            p.at,
+            p.owner,
+            p.by
+        )?;
+    }
     // With one audience only, its rhythm is the one above: say it once.
     let both = u.public.count > 0 && u.internal.count > 0;
     write_audience(f, "public", &u.public, both)?;
@@ -160,9 +171,16 @@ fn write_mitigations(f: &mut fmt::Formatter<'_>, all: &[MitigationReport]) -> fm
         if m.recorded_at != m.started_at {
             write!(f, " (recorded {})", m.recorded_at)?;
         }
+        if let Some(by) = &m.started_by {
+            write!(f, " by {by}")?;
+        }
         match (m.ended_at, m.outcome) {
             (Some(at), Some(outcome)) => {
-                write!(f, "; ended {at}: {}", outcome.as_str().replace('_', " "))?;
+                write!(f, "; ended {at}")?;
+                if let Some(by) = &m.ended_by {
+                    write!(f, " by {by}")?;
+                }
+                write!(f, ": {}", outcome.as_str().replace('_', " "))?;
                 if let Some(note) = &m.note {
                     write!(f, " ({note})")?;
                 }

@@ -1,10 +1,13 @@
 //! The comms rhythm: overdue and late updates.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::seconds;
 use crate::comms::{Audience, CommsUpdate};
 use crate::incident::{Incident, Phase};
+use crate::text::Name;
 use crate::time::Timestamp;
 
 /// An update that came after the time the update before it promised.
@@ -19,6 +22,31 @@ pub struct LateUpdate {
     pub promised: Timestamp,
     /// How late, in seconds.
     pub late_seconds: i64,
+}
+
+/// Who posted an update, where the command that carried it said (its `by`).
+///
+/// The update's `owner` owns the communication; the sender is who posted
+/// it (support staff running the status page under the comms owner, a
+/// coordinator). Both are facts, and neither stands in for the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PostedBy {
+    /// The position of the update among the incident's updates (0-based).
+    pub index: usize,
+    /// When it was posted.
+    pub at: Timestamp,
+    /// The update's owner.
+    pub owner: Name,
+    /// Who sent the command that posted it.
+    pub by: Arc<str>,
+}
+
+impl PostedBy {
+    /// Whether someone other than the update's owner posted it.
+    pub fn by_another(&self) -> bool {
+        *self.by != *self.owner.as_str()
+    }
 }
 
 /// The comms rhythm: overdue and late updates.
@@ -39,6 +67,10 @@ pub struct UpdatesReport {
     pub public: AudienceUpdates,
     /// The internal updates, their rhythm on its own.
     pub internal: AudienceUpdates,
+    /// Who posted each update whose command said (`by`); left out of the
+    /// JSON when no command did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub posted_by: Vec<PostedBy>,
 }
 
 /// The updates for one audience, each promise held against the next update
@@ -121,6 +153,18 @@ impl UpdatesReport {
             late,
             public: AudienceUpdates::of(updates, Audience::Public),
             internal: AudienceUpdates::of(updates, Audience::Internal),
+            posted_by: incident
+                .updates_by()
+                .enumerate()
+                .filter_map(|(index, (u, by))| {
+                    by.map(|by| PostedBy {
+                        index,
+                        at: u.at(),
+                        owner: u.owner().clone(),
+                        by: by.into(),
+                    })
+                })
+                .collect(),
         }
     }
 }
