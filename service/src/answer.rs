@@ -18,6 +18,14 @@ pub enum Failure {
     Store(Error),
     /// The blocking task was lost (a panic in it): 500.
     Lost,
+    /// The command's `by` names someone other than the authenticated
+    /// caller: 403 `by-not-caller`.
+    NotCaller {
+        /// The `by` the command gave.
+        by: String,
+        /// The token's holder.
+        caller: String,
+    },
 }
 
 impl Failure {
@@ -54,6 +62,12 @@ impl IntoResponse for Failure {
             )
                 .into_response(),
             Failure::Lost => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            Failure::NotCaller { by, caller } => crate::auth::refusal(
+                StatusCode::FORBIDDEN,
+                "by-not-caller",
+                &format!("the command says it is by {by}, but the token is {caller}'s"),
+                Some("by"),
+            ),
         }
     }
 }

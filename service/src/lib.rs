@@ -13,6 +13,14 @@
 //! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`), what a `resolve` must verify, the playbook it was declared under (as the store recorded it) and the one the service judges under |
 //!
 //! Refusals are the crate's: `{"rule": ..., "violations": [{"rule", "message", "path"}]}`.
+//!
+//! Behind tokens ([`Auth::Tokens`], `--tokens FILE`), every route but
+//! `/health/…` needs `Authorization: Bearer <token>`, and the service adds
+//! three refusals of its own in the same shape: 401 `unauthenticated` (no
+//! token, or one not in the file; with `WWW-Authenticate: Bearer`), 403
+//! `read-only-token` (a write with a read-only token) and 403
+//! `by-not-caller` (a command whose `by` names someone other than the
+//! token's holder). The holder's name is stamped as every command's `by`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -26,6 +34,7 @@
 )]
 
 mod answer;
+pub mod auth;
 mod pool;
 mod routes;
 
@@ -34,6 +43,7 @@ use std::sync::Arc;
 use incident_playbook::Playbook;
 use incident_store::{Error, PostgresStore, SqliteStore};
 
+pub use auth::{Caller, TokenFileError, Tokens};
 pub use pool::Pool;
 pub use routes::router;
 
@@ -73,7 +83,34 @@ impl Service {
     }
 }
 
-/// Serves `service` on `listener` until `shutdown` completes.
+/// Who may call the service.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Bearer tokens ([`Tokens`]): a request without a valid one is refused
+    /// (401), a write with a read-only one too (403), and the holder's name
+    /// is stamped as every command's `by`.
+    Tokens(Arc<Tokens>),
+    /// Anyone who reaches the port may read and write, in any name: for a
+    /// service behind its own gate, chosen explicitly (`--no-auth`).
+    None,
+}
+
+/// The service's routes behind `auth`.
+pub fn app(service: Arc<Service>, auth: Auth) -> axum::Router {
+    let routes = router(service);
+    match auth {
+        Auth::Tokens(tokens) => routes.layer(axum::middleware::from_fn_with_state(
+            tokens,
+            auth::require_token,
+        )),
+        Auth::None => routes,
+    }
+}
+
+/// Serves `service` on `listener`, without authentication
+/// ([`Auth::None`]), until `shutdown` completes; [`serve_with`] takes the
+/// tokens.
 ///
 /// # Errors
 ///
@@ -83,7 +120,21 @@ pub async fn serve(
     service: Arc<Service>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(service))
+    serve_with(listener, service, Auth::None, shutdown).await
+}
+
+/// Serves `service` on `listener` behind `auth` until `shutdown` completes.
+///
+/// # Errors
+///
+/// When accepting connections fails.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    service: Arc<Service>,
+    auth: Auth,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(service, auth))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use crate::Service;
 use crate::answer::Failure;
+use crate::auth::Caller;
 
 /// The service's routes.
 pub fn router(service: Arc<Service>) -> Router {
@@ -74,10 +75,12 @@ async fn list(State(service): State<Arc<Service>>) -> Answer<Json<Value>> {
 async fn command(
     State(service): State<Arc<Service>>,
     Path(id): Path<String>,
+    caller: Option<Extension<Caller>>,
     body: String,
 ) -> Answer<Json<Value>> {
     let id = incident_id(&id)?;
-    let cmd = parse_command(&body).map_err(Failure::Malformed)?;
+    let mut cmd = parse_command(&body).map_err(Failure::Malformed)?;
+    cmd.by = stamp(caller, cmd.by.take())?;
     if cmd.incident_id != id {
         return Err(Failure::malformed(
             format!(
@@ -89,6 +92,22 @@ async fn command(
     }
     let receipt = on_store(&service, move |s, store| store.handle(&s.playbook, &cmd)).await?;
     Ok(Json(answer(receipt.outcome, None)))
+}
+
+/// Who sent a command: the authenticated caller, whose name is stamped as
+/// its `by` (a `by` naming someone else is refused: a token acts in its
+/// holder's name only); without authentication, what the command says.
+fn stamp(caller: Option<Extension<Caller>>, by: Option<Arc<str>>) -> Answer<Option<Arc<str>>> {
+    let Some(Extension(caller)) = caller else {
+        return Ok(by);
+    };
+    match by {
+        Some(by) if by != caller.name => Err(Failure::NotCaller {
+            by: by.to_string(),
+            caller: caller.name.to_string(),
+        }),
+        _ => Ok(Some(caller.name)),
+    }
 }
 
 /// `{"outcome": "applied" | "duplicate", "version"}` (the crate's
@@ -113,6 +132,7 @@ async fn command_body(
     State(service): State<Arc<Service>>,
     Path((id, command_id)): Path<(String, String)>,
     Query(expecting): Query<Expecting>,
+    caller: Option<Extension<Caller>>,
     body: String,
 ) -> Answer<Json<Value>> {
     let incident = incident_id(&id)?;
@@ -126,10 +146,13 @@ async fn command_body(
         None => None,
     };
     let body = parse_body(&body).map_err(Failure::Malformed)?;
+    // A body has no `by` of its own (`parse_body` refuses it): the sender
+    // is the caller.
     let envelope = Envelope {
         incident,
         command_id,
         expected_version,
+        by: stamp(caller, None)?,
     };
     let (outcome, at) = on_store(&service, move |s, store| {
         envelope.handle(store, &s.playbook, body)
@@ -143,6 +166,8 @@ struct Envelope {
     incident: IncidentId,
     command_id: CommandId,
     expected_version: Option<u64>,
+    /// Who sent it: the authenticated caller, if any.
+    by: Option<Arc<str>>,
 }
 
 impl Envelope {
@@ -163,6 +188,7 @@ impl Envelope {
             let at = stored.map_or_else(clock, |row| row.command.at);
             let mut cmd = Command::new(self.incident, self.command_id, at, body.clone());
             cmd.expected_version = self.expected_version;
+            cmd.by = self.by.clone();
             match store.handle(playbook, &cmd) {
                 Err(Error::Rejected(r)) if first && fresh && r.breaks(Rule::CommandIdReused) => {
                     first = false;

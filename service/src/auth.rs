@@ -1,0 +1,276 @@
+//! Who may call the service: bearer tokens from a token file, checked by a
+//! middleware layer before any route runs.
+//!
+//! The token file names each token's holder and keeps only the token's
+//! SHA-256, so that the file does not hold what it grants:
+//!
+//! ```json
+//! {"tokens": [{"name": "Ada", "sha256": "<hex SHA-256 of the token>", "read_only": false}]}
+//! ```
+//!
+//! A request carries `Authorization: Bearer <token>`. Without a valid one,
+//! every route but the service's own health (`/health/…`) answers 401
+//! (`unauthenticated`, with `WWW-Authenticate: Bearer`); a read-only token
+//! may read, and a write with it answers 403 (`read-only-token`). The
+//! holder's name reaches the routes as a [`Caller`], which stamps it as the
+//! command's `by`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use incident_playbook::Name;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The holder of the token a request carried: who sent its command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The name the token file gives the token, stamped as the `by` of every
+    /// command the request sends.
+    pub name: Arc<str>,
+}
+
+/// One token: its holder, its digest and whether it may write.
+#[derive(Debug, Clone)]
+struct Token {
+    name: Arc<str>,
+    sha256: [u8; 32],
+    read_only: bool,
+}
+
+/// The tokens the service accepts, read from a token file.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    tokens: Vec<Token>,
+}
+
+/// The token file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenFile {
+    tokens: Vec<TokenEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenEntry {
+    name: String,
+    sha256: String,
+    #[serde(default)]
+    read_only: bool,
+}
+
+/// Why a token file cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenFileError {
+    /// The file is not the token file's JSON.
+    #[error("the token file is not {{\"tokens\": [{{\"name\", \"sha256\", \"read_only\"}}]}}: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A token's name is not a person's name (blank, or over 200 characters):
+    /// it is stamped as `by`, which the crate would refuse.
+    #[error("token {index}: the name {why}")]
+    Name {
+        /// The token's position in the file, from 0.
+        index: usize,
+        /// What is wrong with the name.
+        why: String,
+    },
+    /// A digest is not 64 hexadecimal digits.
+    #[error("token {index}: `sha256` is not 64 hexadecimal digits")]
+    Digest {
+        /// The token's position in the file, from 0.
+        index: usize,
+    },
+    /// The file lists no token: nobody could call the service.
+    #[error("the token file lists no token")]
+    Empty,
+}
+
+impl Tokens {
+    /// Reads a token file's JSON.
+    ///
+    /// # Errors
+    ///
+    /// A [`TokenFileError`] when the JSON is not a token file, a name is
+    /// blank or too long, a digest is not 64 hex digits, or no token is listed.
+    ///
+    /// ```
+    /// use incident_service::Tokens;
+    /// let digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"; // "test"
+    /// let file = format!(r#"{{"tokens": [{{"name": "Ada", "sha256": "{digest}"}}]}}"#);
+    /// let tokens = Tokens::from_json(&file)?;
+    /// assert_eq!(tokens.holder("test").map(|(name, _)| name.to_string()), Some("Ada".into()));
+    /// assert!(tokens.holder("guess").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Tokens, TokenFileError> {
+        let file: TokenFile = serde_json::from_str(json)?;
+        if file.tokens.is_empty() {
+            return Err(TokenFileError::Empty);
+        }
+        let tokens = file
+            .tokens
+            .into_iter()
+            .enumerate()
+            .map(|(index, t)| {
+                let name = Name::new(&t.name).map_err(|e| TokenFileError::Name {
+                    index,
+                    why: e.to_string(),
+                })?;
+                let sha256 = digest_of_hex(&t.sha256).ok_or(TokenFileError::Digest { index })?;
+                Ok(Token {
+                    name: Arc::clone(name.as_shared()),
+                    sha256,
+                    read_only: t.read_only,
+                })
+            })
+            .collect::<Result<_, TokenFileError>>()?;
+        Ok(Tokens { tokens })
+    }
+
+    /// The holder of `token` and whether it is read-only; `None` for a token
+    /// the file does not list. Every listed digest is compared, in constant
+    /// time, so that the time taken says nothing of how near a guess was
+    /// nor which entry matched.
+    pub fn holder(&self, token: &str) -> Option<(&Arc<str>, bool)> {
+        let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let mut found = None;
+        for t in &self.tokens {
+            if bool::from(t.sha256.ct_eq(&presented)) {
+                found = Some((&t.name, t.read_only));
+            }
+        }
+        found
+    }
+}
+
+/// 32 bytes from 64 hex digits (either case).
+fn digest_of_hex(hex: &str) -> Option<[u8; 32]> {
+    let hex = hex.as_bytes();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Whether a request only reads: the methods that change nothing.
+fn reads_only(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The service's own health routes, open to all: a load balancer probing
+/// them holds no token.
+fn is_health(path: &str) -> bool {
+    path == "/health" || path.starts_with("/health/")
+}
+
+/// The middleware: lets a request through with its [`Caller`] in its
+/// extensions, or answers 401/403 in the JSON refusal shape.
+pub async fn require_token(
+    State(tokens): State<Arc<Tokens>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if is_health(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer);
+    let Some((name, read_only)) = presented.and_then(|t| tokens.holder(t)) else {
+        let why = match presented {
+            None => "this service needs `Authorization: Bearer <token>`",
+            Some(_) => "the bearer token is not one this service accepts",
+        };
+        let mut answer = refusal(StatusCode::UNAUTHORIZED, "unauthenticated", why, None);
+        answer
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return answer;
+    };
+    if read_only && !reads_only(request.method()) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "read-only-token",
+            &format!("{name}'s token may read but not write"),
+            None,
+        );
+    }
+    let caller = Caller {
+        name: Arc::clone(name),
+    };
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+/// The token of an `Authorization: Bearer <token>` header (the scheme in
+/// any case, as RFC 9110 has it).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The service's refusal shape for a rule of its own (not the crate's):
+/// `{"rule", "violations": [{"rule", "message", "path"}]}`.
+pub(crate) fn refusal(
+    status: StatusCode,
+    rule: &str,
+    message: &str,
+    path: Option<&str>,
+) -> Response {
+    let violation = json!({"rule": rule, "message": message, "path": path});
+    (
+        status,
+        Json(json!({"rule": rule, "violations": [violation]})),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer abc"), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+    }
+
+    #[test]
+    fn a_token_file_is_refused_with_its_fault() {
+        let ok = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let file = |name: &str, digest: &str| {
+            format!(r#"{{"tokens": [{{"name": "{name}", "sha256": "{digest}"}}]}}"#)
+        };
+        assert!(matches!(
+            Tokens::from_json(&file(" ", ok)),
+            Err(TokenFileError::Name { index: 0, .. })
+        ));
+        assert!(matches!(
+            Tokens::from_json(&file("Ada", "abc")),
+            Err(TokenFileError::Digest { index: 0 })
+        ));
+        assert!(matches!(
+            Tokens::from_json(r#"{"tokens": []}"#),
+            Err(TokenFileError::Empty)
+        ));
+        assert!(Tokens::from_json(&file("Ada", &ok.to_uppercase())).is_ok());
+    }
+}
