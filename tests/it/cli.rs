@@ -422,3 +422,37 @@ fn check_reads_every_shape_of_document_alike() {
     assert_eq!(code, Some(2));
     assert!(stderr.as_str().unwrap().contains("is not JSON"), "{stderr}");
 }
+
+#[test]
+fn render_updates_says_who_posted_an_update_where_names_are_shown() {
+    let case = root().join("tests/conformance/cases/sender-named.jsonl");
+    let render = |args: &[&str]| {
+        let out = incident()
+            .args(["render", "updates"])
+            .args(args)
+            .arg(&case)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The public update is owned by the comms owner and posted by Grace.
+    let all = render(&[]);
+    assert!(
+        all.contains("Posted 2026-05-04T09:20:00Z by Grace\n"),
+        "{all}"
+    );
+    assert!(all.contains("Owner: Linus"), "{all}");
+    // Not where the sender is the owner.
+    assert!(all.contains("Posted 2026-05-04T09:05:00Z\n"), "{all}");
+    let public = render(&["--audience", "public"]);
+    assert!(public.contains("Posted 2026-05-04T09:20:00Z\n"), "{public}");
+    assert!(
+        !public.contains("Grace") && !public.contains("Linus"),
+        "{public}"
+    );
+    let named = render(&["--audience", "public", "--with-names"]);
+    assert!(
+        named.contains("Posted 2026-05-04T09:20:00Z by Grace\n"),
+        "{named}"
+    );
+}
