@@ -6,12 +6,14 @@
 //! The seed names three health endpoints; another organisation names its own,
 //! each by a name that `verification.health` keys its result by.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::roles::Role;
 use crate::rule::{Rule, Violations};
 use crate::text::{Name, ShortText};
 use crate::time_zone::UtcOffset;
@@ -142,7 +144,43 @@ pub struct Playbook {
     #[serde(default, skip_serializing_if = "is_utc")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<UtcOffset>"))]
     utc_offset: UtcOffset,
+    /// Who may send what (*addition*, optional): a command type (its wire
+    /// tag) and the roles whose holders may send it
+    /// (`sender-not-permitted`). A type not listed may be sent by anyone;
+    /// the seed playbook lists none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<BTreeMap<String, Vec<Role>>>")
+    )]
+    permissions: BTreeMap<String, Vec<Role>>,
 }
+
+/// The command tags a permission may name: every command's `type`
+/// (`tests/it/senders.rs` holds it equal to `CommandKind::ALL`; the
+/// playbook is below the commands, which read it).
+const COMMAND_TAGS: [&str; 20] = [
+    "declare",
+    "post_update",
+    "change_severity",
+    "assign_role",
+    "unassign_role",
+    "update_impact",
+    "record_check",
+    "add_note",
+    "record_root_cause",
+    "start_mitigation",
+    "begin_monitoring",
+    "resume_investigation",
+    "lift_block",
+    "resolve",
+    "reopen",
+    "submit_postmortem",
+    "close",
+    "assign_roles",
+    "end_mitigation",
+    "rename",
+];
 
 /// Reads an optional field whose absence has a default: `null` means the
 /// same as leaving the field out, as everywhere on the wire.
@@ -177,6 +215,9 @@ pub enum PlaybookError {
     /// Over a list limit.
     #[error("the playbook lists {0} dependencies; at most 1,000 are allowed")]
     TooMany(usize),
+    /// A permission for a command type that does not exist.
+    #[error("`permissions` names `{0}`, which is no command type")]
+    UnknownCommand(String),
 }
 
 impl Playbook {
@@ -210,7 +251,42 @@ impl Playbook {
             dependencies,
             health_endpoints,
             utc_offset: UtcOffset::UTC,
+            permissions: BTreeMap::new(),
         })
+    }
+
+    /// The same playbook, letting only the holders of `roles` send the
+    /// command type tagged `command` (an empty list: nobody).
+    ///
+    /// # Errors
+    ///
+    /// `command` is no command type.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, state::Role};
+    /// let p = Playbook::default().with_permission("resolve", [Role::Commander])?;
+    /// assert_eq!(p.permitted("resolve"), Some(&[Role::Commander][..]));
+    /// assert_eq!(p.permitted("add_note"), None);
+    /// assert!(Playbook::default().with_permission("resolv", [Role::Commander]).is_err());
+    /// # Ok::<(), incident_playbook::PlaybookError>(())
+    /// ```
+    pub fn with_permission(
+        mut self,
+        command: &str,
+        roles: impl IntoIterator<Item = Role>,
+    ) -> Result<Self, PlaybookError> {
+        if !COMMAND_TAGS.contains(&command) {
+            return Err(PlaybookError::UnknownCommand(command.to_owned()));
+        }
+        self.permissions
+            .insert(command.to_owned(), roles.into_iter().collect());
+        Ok(self)
+    }
+
+    /// The roles whose holders may send the command type tagged `command`,
+    /// if the playbook reserves it.
+    pub fn permitted(&self, command: &str) -> Option<&[Role]> {
+        self.permissions.get(command).map(Vec::as_slice)
     }
 
     /// The same playbook in the time zone `offset`.
@@ -326,6 +402,7 @@ impl Default for Playbook {
                 HealthEndpoint::seed("status", "/health/status"),
             ],
             utc_offset: UtcOffset::UTC,
+            permissions: BTreeMap::new(),
         }
     }
 }
@@ -435,6 +512,8 @@ struct PlaybookDoc {
     health_endpoints: HealthEndpointsDoc,
     #[serde(default, deserialize_with = "null_as_default")]
     utc_offset: UtcOffset,
+    #[serde(default, deserialize_with = "null_as_default")]
+    permissions: BTreeMap<String, Vec<Role>>,
 }
 
 impl<'de> Deserialize<'de> for Playbook {
@@ -451,9 +530,15 @@ impl<'de> Deserialize<'de> for Playbook {
                 ));
             }
         };
+        let permissions = doc.permissions;
         doc.health_endpoints
             .into_named()
             .and_then(|health| Playbook::new(doc.dependencies, health))
+            .and_then(|p| {
+                permissions
+                    .into_iter()
+                    .try_fold(p, |p, (command, roles)| p.with_permission(&command, roles))
+            })
             .map(|p| Playbook {
                 id,
                 ..p.with_utc_offset(doc.utc_offset)

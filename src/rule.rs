@@ -116,6 +116,11 @@ rules! {
     Sev1ScribeNotCommander = "sev1-scribe-not-commander", "In a SEV1 incident the scribe is not the commander.";
     /// > SEV1 … Immediate mitigation, engineering lead owns comms, postmortem required
     Sev1CommsByEngineeringLead = "sev1-comms-by-engineering-lead", "A SEV1 incident's communications owner is its engineering lead.";
+    /// *Addition.* The playbook document may reserve a command type to the
+    /// holders of some roles (`permissions`); such a command says who sent
+    /// it (`by`), and that person holds one of them. The seed playbook
+    /// reserves nothing.
+    SenderNotPermitted = "sender-not-permitted", "A command the playbook reserves to some roles is sent by a holder of one of them.";
 
     // ---- Communications ----
     /// > Next update: time

@@ -13,7 +13,9 @@ use crate::incident::{
 };
 use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
+use crate::roles::Role;
 use crate::rule::{Rejection, Rule, Violation, Violations};
+use crate::text::Name;
 
 /// How far a command is judged: by every rule, or, for a history the
 /// caller's own store accepted before, by its structure only.
@@ -165,6 +167,8 @@ impl Incident {
             );
         }
         check_sender(&mut r, &cmd);
+        let named = |role| d.roles.as_ref().and_then(|roles| roles.get(role));
+        check_permission(&mut r, &cmd, playbook, named);
         let parts = judge_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = mode.conclude(r, parts)?;
         let mut incident = Incident {
@@ -311,6 +315,8 @@ impl Incident {
         }
         let mut r = Violations::new();
         self.check_envelope(&mut r, cmd, reused);
+        let held = |role| self.state.roles.get(role).map(Name::as_str);
+        check_permission(&mut r, cmd, playbook, held);
         self.check_transition(&mut r, kind, transition);
         let after = kind.phase_after(phase);
         let change = self.state.check_body(&mut r, cmd, after, playbook);
@@ -541,4 +547,39 @@ fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
 /// are: not blank (`field-empty`), at most 200 characters (`field-too-long`).
 fn check_sender(r: &mut Violations, cmd: &Command) {
     let _ = r.optional_text::<crate::text::Name, _>("by", cmd.by.as_ref());
+}
+
+/// sender-not-permitted: where the playbook reserves the command's type to
+/// some roles, the command says who sent it and that person holds one of
+/// them (`holder`: who holds a role when the command comes; for a `declare`,
+/// the roles it names).
+fn check_permission<'a>(
+    r: &mut Violations,
+    cmd: &Command,
+    playbook: &Playbook,
+    holder: impl Fn(Role) -> Option<&'a str>,
+) {
+    let Some(roles) = playbook.permitted(cmd.kind().as_str()) else {
+        return;
+    };
+    let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let allowed = if allowed.is_empty() {
+        "nobody".to_owned()
+    } else {
+        format!("the {}", allowed.join(" or the "))
+    };
+    let message = match cmd.sender() {
+        // A blank or overlong `by` is reported as such, not again here.
+        Some(by) if crate::text::is_blank(by) => return,
+        Some(by) if roles.iter().any(|&role| holder(role) == Some(by)) => return,
+        Some(by) => format!(
+            "the playbook lets {allowed} send `{}`, and {by} holds none of those roles",
+            cmd.kind()
+        ),
+        None => format!(
+            "the playbook lets {allowed} send `{}`; this command does not say who sent it (`by`)",
+            cmd.kind()
+        ),
+    };
+    r.push(Rule::SenderNotPermitted, "by", message);
 }

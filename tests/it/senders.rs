@@ -130,3 +130,47 @@ fn without_senders_the_views_say_nothing_of_them() {
         "{json}"
     );
 }
+
+#[test]
+fn every_command_type_may_be_reserved_and_no_other_name() {
+    for kind in incident_playbook::command::CommandKind::ALL {
+        let p = Playbook::default()
+            .with_permission(kind.as_str(), [])
+            .unwrap();
+        assert_eq!(p.permitted(kind.as_str()), Some(&[][..]), "{kind}");
+    }
+    let typo = r#"{"dependencies": [], "health_endpoints": ["/a", "/b", "/c"],
+        "permissions": {"resolv": ["commander"]}}"#;
+    let e = serde_json::from_str::<Playbook>(typo).unwrap_err();
+    assert!(
+        e.to_string().contains("`resolv`, which is no command type"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_reserved_command_is_sent_by_a_holder_of_its_roles() {
+    use incident_playbook::state::Role;
+    let reserved = Playbook::default()
+        .with_permission("add_note", [Role::Scribe])
+        .unwrap()
+        .with_permission("declare", [Role::Commander])
+        .unwrap();
+    let incident = named();
+    let declare = incident.history()[0].clone();
+    assert!(Incident::declare(declare.clone(), &reserved).is_ok());
+    let mut by_ken = declare.clone();
+    by_ken.by = Some("Ken".into());
+    let refused = Incident::declare(by_ken, &reserved).unwrap_err();
+    assert!(refused.breaks(Rule::SenderNotPermitted), "{refused}");
+    // The note is Ken's, the scribe's; as Ada (the commander) or unsigned, refused.
+    let mut open = Incident::declare(declare, &reserved).unwrap();
+    let note = incident.history()[6].clone();
+    for by in [Some("Ada"), None] {
+        let mut other = note.clone();
+        other.by = by.map(Into::into);
+        let refused = open.clone().handle(other, &reserved).unwrap_err();
+        assert!(refused.breaks(Rule::SenderNotPermitted), "{refused}");
+    }
+    assert!(open.handle(note, &reserved).is_ok());
+}
