@@ -184,7 +184,7 @@ fn incidents_take_inserts_lookups_changes_and_removals() {
     assert_eq!(incidents.remove(id), None);
 }
 
-const ENVELOPE: [&str; 4] = ["incident_id", "command_id", "at", "expected_version"];
+const ENVELOPE: [&str; 5] = ["incident_id", "command_id", "at", "expected_version", "by"];
 
 /// A command's JSON split into its envelope (for `Command::new`) and its
 /// body's JSON.
@@ -230,10 +230,11 @@ fn a_body_reads_alone_as_strictly_as_a_whole_command() {
                     Ok(full) => {
                         let body = read.unwrap_or_else(|r| panic!("{context}: {r}"));
                         let built = Command::new(full.incident_id, full.command_id, full.at, body);
-                        let built = match full.expected_version {
+                        let mut built = match full.expected_version {
                             Some(v) => built.expecting(v),
                             None => built,
                         };
+                        built.by = full.by.clone();
                         assert_eq!(built, full, "{context}");
                     }
                     Err(refused) => {

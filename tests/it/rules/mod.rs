@@ -241,6 +241,7 @@ rule_cases! {
     Sev1NeedsScribe => sev1_needs_scribe,
     Sev1ScribeNotCommander => sev1_scribe_not_commander in roles,
     Sev1CommsByEngineeringLead => sev1_comms_by_engineering_lead,
+    SenderNotPermitted => sender_not_permitted in roles,
     UpdateNeedsNextUpdate => update_needs_next_update,
     NextUpdateNotAfterUpdate => next_update_not_after_update in comms,
     UpdateOwnerNotAssigned => update_owner_not_assigned,

@@ -93,3 +93,19 @@ fn a_blank_name_for_a_demanded_role_is_the_rule_that_demands_it() {
     let cmd = s.assign_role("technical_lead", " ");
     assert_only(&s.reject(&cmd), Rule::FieldEmpty, Some("person"));
 }
+
+/// A playbook reserving `declare` to the commander: a declaration sent by
+/// another is refused, by the commander it names accepted.
+pub fn sender_not_permitted() -> Rejection {
+    let playbook = Playbook::default()
+        .with_permission("declare", [incident_playbook::state::Role::Commander])
+        .unwrap();
+    let declare = Scenario::new(Sev2).declare();
+    let sent = |by: &str| {
+        incident_playbook::parse_command(&with(&declare, "by", json!(by)).to_string()).unwrap()
+    };
+    let r = Incident::declare(sent("Grace"), &playbook).unwrap_err();
+    assert_only(&r, Rule::SenderNotPermitted, Some("by"));
+    assert!(Incident::declare(sent("Ada"), &playbook).is_ok());
+    r
+}
