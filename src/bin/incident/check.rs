@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::args::Format;
 use crate::exit::{Fatal, Verdict};
 use crate::input::read_document;
-use crate::output::{stdout, write_json_line};
+use crate::output::{Painted, ok, stdout, write_json_line};
 use crate::snapshot_list::each_snapshot;
 
 /// What `check` says of one snapshot.
@@ -132,10 +132,10 @@ fn write_text(out: &mut impl Write, reports: &[CheckReport]) -> Result<(), Fatal
             )?;
         }
         if r.ok {
-            writeln!(out, "snapshot {} ({id}): ok", r.index)?;
+            writeln!(out, "snapshot {} ({id}): {}", r.index, ok())?;
         }
         for v in &r.violations {
-            writeln!(out, "snapshot {} ({id}): {v}", r.index)?;
+            writeln!(out, "snapshot {} ({id}): {}", r.index, Painted(v))?;
         }
     }
     Ok(())

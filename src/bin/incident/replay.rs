@@ -8,7 +8,7 @@ use incident_playbook::{Incident, Incidents, LineReport, Replay};
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::input::{feed, open};
-use crate::output::stdout;
+use crate::output::{Painted, stdout};
 
 pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verdict, Fatal> {
     // Streaming: each refused line is written as it is found and then
@@ -23,7 +23,7 @@ pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verd
         write!(out, "{{\"rejections\":[")?;
     }
     let fed = feed(&stream.file, input, &mut replay, |replay, report| {
-        write_refused(&mut out, format, replay, report)?;
+        write_refused(&mut out, format, &stream.file, replay, report)?;
         Ok(keep_going)
     });
     // A read that fails midway still ends the document (with the incidents
@@ -40,26 +40,38 @@ pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verd
 fn write_refused(
     out: &mut impl Write,
     format: Format,
+    file: &str,
     replay: &Replay,
     report: &LineReport,
 ) -> Result<(), Fatal> {
     match format {
-        Format::Text => {
-            for (i, v) in report.violations.iter().enumerate() {
-                let lead = if i == 0 {
-                    format!("line {}: ", report.line)
-                } else {
-                    "  ".repeat(4)
-                };
-                writeln!(out, "{lead}{v}")?;
-            }
-        }
+        Format::Text => write_text_report(out, Some(file), report)?,
         Format::Json => {
             if replay.refused() > 1 {
                 write!(out, ",")?;
             }
             serde_json::to_writer(out, report)?;
         }
+    }
+    Ok(())
+}
+
+/// A refused line for people: `FILE: line N: error[rule]…`, each further
+/// violation on its own indented line.
+pub fn write_text_report(
+    out: &mut impl Write,
+    file: Option<&str>,
+    report: &LineReport,
+) -> Result<(), Fatal> {
+    for (i, v) in report.violations.iter().enumerate() {
+        if i > 0 {
+            write!(out, "{}", "  ".repeat(4))?;
+        } else if let Some(file) = file {
+            write!(out, "{file}: line {}: ", report.line)?;
+        } else {
+            write!(out, "command: ")?;
+        }
+        writeln!(out, "{}", Painted(v))?;
     }
     Ok(())
 }
