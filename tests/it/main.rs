@@ -14,6 +14,8 @@ mod as_of;
 mod cdevents;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_new;
 mod conformance;
 mod contract;
 mod embedding;

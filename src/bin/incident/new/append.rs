@@ -73,7 +73,9 @@ pub fn run(
 fn read_stream(to: &str, file: &File, replay: &mut Replay) -> Result<(Verdict, bool), Fatal> {
     let last = Rc::new(Cell::new(b'\n'));
     let reader = LastByte {
-        inner: file.try_clone().map_err(|e| Fatal(format!("cannot read {to}: {e}")))?,
+        inner: file
+            .try_clone()
+            .map_err(|e| Fatal(format!("cannot read {to}: {e}")))?,
         last: Rc::clone(&last),
     };
     let mut err = io::stderr().lock();
@@ -111,7 +113,10 @@ fn target(
     };
     let Some(incident) = found else {
         let id = given.map_or("", String::as_str);
-        return Err(Fatal(format!("{to} has no incident {id}\n{}", listing(&incidents))));
+        return Err(Fatal(format!(
+            "{to} has no incident {id}\n{}",
+            listing(&incidents)
+        )));
     };
     Ok((
         incident.id().to_string(),
@@ -129,7 +134,15 @@ fn several(to: &str, incidents: &[&Incident]) -> String {
 
 fn listing(incidents: &[&Incident]) -> String {
     let lines: Vec<String> = (incidents.iter())
-        .map(|i| format!("  {} {} ({}, {})", i.id(), i.title(), i.severity(), i.phase()))
+        .map(|i| {
+            format!(
+                "  {} {} ({}, {})",
+                i.id(),
+                i.title(),
+                i.severity(),
+                i.phase()
+            )
+        })
         .collect();
     lines.join("\n")
 }

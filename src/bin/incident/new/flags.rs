@@ -4,7 +4,13 @@
 use serde_json::{Map, Value};
 
 /// The envelope fields: `incident new` fills them itself (see its own flags).
-const ENVELOPE: [&str; 5] = ["type", "incident_id", "command_id", "at", "expected_version"];
+const ENVELOPE: [&str; 5] = [
+    "type",
+    "incident_id",
+    "command_id",
+    "at",
+    "expected_version",
+];
 
 /// What a flag's values are.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +24,9 @@ pub enum Kind {
     Choice(Vec<String>),
     /// A whole object or list as JSON, or `@FILE` holding it.
     Json,
+    /// An object keyed by names the schema does not list (the health
+    /// endpoints): `KEY=VALUE`, repeated, each value of the kind given.
+    Map(Box<Kind>),
 }
 
 /// One flag: `--impact.started-at` sets `impact.started_at`.
@@ -127,7 +136,10 @@ fn field(defs: &Value, prop: &Value, path: Vec<String>, help: String, flags: &mu
         many,
         help: help.clone(),
     };
-    if is_object(defs, &shape) {
+    if let Some(values) = shape.get("additionalProperties").filter(|v| v.is_object()) {
+        let kind = scalar(&resolve(defs, values)).unwrap_or(Kind::Json);
+        flags.push(flag(Kind::Map(Box::new(kind)), true));
+    } else if is_object(defs, &shape) {
         flags.push(flag(Kind::Json, false));
         walk(defs, &shape, &path, flags);
     } else if has_type(&shape, "array") {
@@ -147,8 +159,12 @@ fn scalar(shape: &Value) -> Option<Kind> {
         return Some(Kind::Choice(values));
     }
     let time = shape.get("format").and_then(Value::as_str) == Some("date-time")
-        || (shape.get("anyOf").and_then(Value::as_array).into_iter().flatten())
-            .any(|s| s.get("format").and_then(Value::as_str) == Some("date-time"));
+        || (shape
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten())
+        .any(|s| s.get("format").and_then(Value::as_str) == Some("date-time"));
     if time {
         Some(Kind::Time)
     } else if has_type(shape, "string") {
@@ -173,7 +189,10 @@ fn choices(shape: &Value) -> Option<Vec<String>> {
 }
 
 fn strings<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<String> {
-    values.filter_map(Value::as_str).map(str::to_owned).collect()
+    values
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `schema` with its `$ref` followed and a `null` alternative dropped.
@@ -219,11 +238,11 @@ fn required_of(object: &Value) -> Vec<String> {
     strings(required.into_iter().flatten())
 }
 
-/// The first line of a schema's description.
+/// The first paragraph of a schema's description, on one line.
 fn first_line(schema: &Value) -> Option<String> {
     let text = schema.get("description").and_then(Value::as_str)?;
-    let line = text.lines().next()?.trim();
-    Some(line.to_owned())
+    let paragraph = text.split("\n\n").next()?;
+    Some(paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Sets `value` at `path` in `object`, making the objects on the way.
@@ -241,7 +260,13 @@ pub fn set(object: &mut Map<String, Value>, path: &[String], value: Value) -> Re
             format!("--{whole} is not an object, so it has no fields to set")
         })?;
     }
-    at.insert(last.clone(), value);
+    // Fields given by name add to an object given whole.
+    match (at.get_mut(last), value) {
+        (Some(Value::Object(whole)), Value::Object(fields)) => whole.extend(fields),
+        (_, value) => {
+            at.insert(last.clone(), value);
+        }
+    }
     Ok(())
 }
 
@@ -255,7 +280,13 @@ mod tests {
         assert_eq!(types.len(), incident_playbook::CommandKind::ALL.len());
         let declare = types.iter().find(|t| t.name == "declare").unwrap();
         let longs: Vec<String> = declare.flags.iter().map(Flag::long).collect();
-        for want in ["title", "severity", "impact", "impact.started-at", "roles.commander"] {
+        for want in [
+            "title",
+            "severity",
+            "impact",
+            "impact.started-at",
+            "roles.commander",
+        ] {
             assert!(longs.iter().any(|l| l == want), "{want} in {longs:?}");
         }
         let flags = declare.flags.iter().find(|f| f.long() == "impact.flags");

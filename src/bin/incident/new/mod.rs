@@ -90,10 +90,12 @@ fn field_arg(flag: &Flag) -> Arg {
             .value_parser(clap::builder::PossibleValuesParser::new(values.clone()))
             .value_name("VALUE"),
         Kind::Json => arg.value_name("JSON|@FILE"),
-        Kind::Time => arg.value_name("TIME"),
+        // `-10m`: a time before `at`, not a flag.
+        Kind::Time => arg.value_name("TIME").allow_hyphen_values(true),
         Kind::Integer => arg.value_name("N"),
         Kind::Boolean => arg.value_parser(["true", "false"]).value_name("BOOL"),
         Kind::Text => arg.value_name("TEXT"),
+        Kind::Map(_) => arg.value_name("KEY=VALUE"),
     };
     if flag.many {
         arg.action(ArgAction::Append)
@@ -144,12 +146,26 @@ fn body(kind: &str, m: &ArgMatches, at: &str) -> Result<Map<String, Value>, Fata
             .map(|v| value::convert(flag, v, at))
             .collect::<Result<Vec<_>, _>>()?;
         let value = match values {
+            _ if matches!(flag.kind, Kind::Map(_)) => Value::Object(
+                values
+                    .into_iter()
+                    .filter_map(into_object)
+                    .flatten()
+                    .collect(),
+            ),
             _ if flag.many => Value::Array(values),
             mut one => one.pop().unwrap_or(Value::Null),
         };
         flags::set(&mut body, &flag.path, value).map_err(Fatal)?;
     }
     Ok(body)
+}
+
+fn into_object(value: Value) -> Option<Map<String, Value>> {
+    match value {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
 }
 
 /// The command line of `kind` with `envelope` and `body`, read back by the
@@ -187,7 +203,9 @@ fn print(kind: &str, m: &ArgMatches, at: &str, body: Map<String, Value>) -> Resu
             )));
         }
     };
-    let version = m.get_one::<u64>("expected-version").map(|v| Value::from(*v));
+    let version = m
+        .get_one::<u64>("expected-version")
+        .map(|v| Value::from(*v));
     let envelope = [
         ("incident_id", Value::from(incident)),
         ("command_id", Value::from(value::fresh_id())),

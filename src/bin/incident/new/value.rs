@@ -20,6 +20,16 @@ pub fn convert(flag: &Flag, text: &str, at: &str) -> Result<Value, Fatal> {
         }
         Kind::Time => Value::from(relative_to(at, text).map_err(bad)?),
         Kind::Json => json(text).map_err(bad)?,
+        Kind::Map(ref kind) => {
+            let (key, value) = text
+                .split_once('=')
+                .ok_or_else(|| bad(format!("`{text}` is not KEY=VALUE")))?;
+            let flag = Flag {
+                kind: (**kind).clone(),
+                ..flag.clone()
+            };
+            serde_json::json!({ key: convert(&flag, value, at)? })
+        }
     })
 }
 
@@ -46,10 +56,12 @@ fn relative_to(at: &str, text: &str) -> Result<String, String> {
         _ => return Ok(text.to_owned()),
     };
     let offset = duration(rest).ok_or_else(|| {
-        format!("`{text}` is neither an RFC 3339 time nor a time from `at` such as +30m, -10m, +1h30m")
+        format!(
+            "`{text}` is neither an RFC 3339 time nor a time from `at` such as +30m, -10m, +1h30m"
+        )
     })?;
-    let at = DateTime::<FixedOffset>::parse_from_rfc3339(at)
-        .map_err(|e| format!("--at `{at}`: {e}"))?;
+    let at =
+        DateTime::<FixedOffset>::parse_from_rfc3339(at).map_err(|e| format!("--at `{at}`: {e}"))?;
     let time = at
         .checked_add_signed(offset * sign)
         .ok_or_else(|| format!("`{text}` from {at} is out of range"))?;
@@ -111,7 +123,10 @@ mod tests {
         assert_eq!(relative_to(at, "+30m").unwrap(), "2026-05-04T09:35:00Z");
         assert_eq!(relative_to(at, "+1h30m").unwrap(), "2026-05-04T10:35:00Z");
         assert_eq!(relative_to(at, "-5m").unwrap(), "2026-05-04T09:00:00Z");
-        assert_eq!(relative_to(at, "2026-05-04T10:00:00Z").unwrap(), "2026-05-04T10:00:00Z");
+        assert_eq!(
+            relative_to(at, "2026-05-04T10:00:00Z").unwrap(),
+            "2026-05-04T10:00:00Z"
+        );
         assert!(relative_to(at, "+30").is_err());
         assert!(relative_to(at, "+").is_err());
         assert!(relative_to(at, "+m").is_err());
