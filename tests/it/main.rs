@@ -15,6 +15,8 @@ mod cdevents;
 #[cfg(feature = "cli")]
 mod cli;
 #[cfg(feature = "cli")]
+mod cli_messages;
+#[cfg(feature = "cli")]
 mod cli_new;
 mod conformance;
 mod contract;

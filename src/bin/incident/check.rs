@@ -74,6 +74,10 @@ pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, F
     let mut reports = Vec::new();
     let mut each = |value| reports.push(CheckReport::of(reports.len(), value, playbook));
     if each_snapshot(&text, &mut each).is_none() {
+        let hint = commands_hint(file, &text);
+        if let Some(hint) = &hint {
+            eprintln!("incident: {hint}");
+        }
         reports = snapshots_in(file, &text)?
             .into_iter()
             .enumerate()
@@ -89,6 +93,21 @@ pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, F
     Ok(Verdict::worst(reports.iter().map(|r| {
         r.rule.map_or(Verdict::Accepted, Verdict::refused)
     })))
+}
+
+/// When `text` is a command, or a stream of them, rather than snapshots:
+/// what reads it instead.
+fn commands_hint(file: &str, text: &str) -> Option<String> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let value: Value = serde_json::from_str(first).ok()?;
+    let is_command =
+        value.get("type").is_some_and(Value::is_string) && value.get("command_id").is_some();
+    is_command.then(|| {
+        format!(
+            "{file} holds commands, not snapshots: `incident replay {file}` replays a stream \
+             of commands (one per line); `check` reads what `replay --format json` prints"
+        )
+    })
 }
 
 /// The snapshots of a document: one snapshot, an array of them, or a replay

@@ -49,7 +49,7 @@ fn full_command() -> clap::Command {
 fn run(command: Cmd) -> Result<Verdict, Stop> {
     match command {
         Cmd::New { args } => new::run(args),
-        Cmd::Export { cdevents: false, .. } => Err(Stop::Usage(Cli::command().error(
+        Cmd::Export { cdevents: false, .. } => Err(Stop::Usage(export_command().error(
             clap::error::ErrorKind::MissingRequiredArgument,
             "export needs a format; the formats are:\n  \
              --cdevents  CDEvents (`incident reported` / `resolved`) in CloudEvents JSON, one event per line\n\n\
@@ -64,6 +64,13 @@ fn run(command: Cmd) -> Result<Verdict, Stop> {
         Cmd::Man { out } => Ok(man(out.as_deref())?),
         other => Ok(run_reading(other)?),
     }
+}
+
+/// `incident export`, as built for usage messages (`Usage: incident export …`).
+fn export_command() -> clap::Command {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand("export").cloned().unwrap_or(cli)
 }
 
 /// `incident man`: the manual page on standard output, or every page

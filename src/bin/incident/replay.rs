@@ -7,7 +7,7 @@ use incident_playbook::{Incident, Incidents, LineReport, Replay};
 
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
-use crate::input::{feed, open};
+use crate::input::{feed, open, say_if_empty};
 use crate::output::{Painted, stdout};
 
 pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verdict, Fatal> {
@@ -30,6 +30,9 @@ pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verd
     // read so far); the failure is on standard error and exits 2.
     write_incidents(&mut out, format, replay.incidents())?;
     out.flush()?;
+    if fed.is_ok() {
+        say_if_empty(&stream.file, &replay);
+    }
     // The process ends next: freeing a million commands one allocation at a
     // time cost 8% of a replay's instructions, for memory the system takes
     // back at exit anyway.

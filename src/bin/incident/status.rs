@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{CommandKind, Incident, Playbook, Timestamp, Violation};
+use incident_playbook::{CommandKind, Incident, Playbook, Timestamp, Violation, human_duration};
 use serde_json::{Value, json};
 
 use crate::args::{Format, StreamArgs};
@@ -76,19 +76,16 @@ fn write_text(
     playbook: &Playbook,
     now: Timestamp,
 ) -> Result<(), Fatal> {
-    writeln!(
-        out,
-        "{} {} ({}, {})",
-        i.id(),
-        i.title(),
-        i.severity(),
-        i.phase()
-    )?;
+    // The title leads: it is what people know an incident by.
+    writeln!(out, "{} ({}, {})", i.title(), i.severity(), i.phase())?;
+    writeln!(out, "  incident {}", i.id())?;
     let due = i.next_update_due();
     match (due, overdue_seconds(due, now)) {
-        (Some(due), Some(late)) => {
-            writeln!(out, "  next update: due {due}, overdue by {}m", late / 60)?
-        }
+        (Some(due), Some(late)) => writeln!(
+            out,
+            "  next update: due {due}, overdue by {}",
+            human_duration(late)
+        )?,
         (Some(due), None) => writeln!(out, "  next update: due {due}")?,
         (None, _) => writeln!(out, "  next update: none due")?,
     }
