@@ -59,3 +59,12 @@ pub fn ok() -> String {
         "ok".to_owned()
     }
 }
+
+/// A violation's rule id, in red on a terminal.
+pub fn painted_rule(v: &Violation) -> String {
+    if colour() {
+        format!("{ERROR}{}{ERROR:#}", v.rule())
+    } else {
+        v.rule().to_string()
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::input::replay_reporting;
-use crate::output::{stdout, write_json_line};
+use crate::output::{painted_rule, stdout, write_json_line};
 use crate::report::now_or_clock;
 
 pub fn run(stream: &StreamArgs, now: Option<&str>, format: Format) -> Result<Verdict, Fatal> {
@@ -103,7 +103,7 @@ fn write_blockers(out: &mut impl Write, kind: &str, blockers: &[Violation]) -> R
         writeln!(out, "  {kind}: nothing blocks it")?;
     }
     for v in blockers {
-        writeln!(out, "  {kind} blocked: {}: {}", v.rule(), v.message())?;
+        writeln!(out, "  {kind} blocked: {}: {}", painted_rule(v), v.message())?;
     }
     Ok(())
 }
