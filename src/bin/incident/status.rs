@@ -103,7 +103,12 @@ fn write_blockers(out: &mut impl Write, kind: &str, blockers: &[Violation]) -> R
         writeln!(out, "  {kind}: nothing blocks it")?;
     }
     for v in blockers {
-        writeln!(out, "  {kind} blocked: {}: {}", painted_rule(v), v.message())?;
+        writeln!(
+            out,
+            "  {kind} blocked: {}: {}",
+            painted_rule(v),
+            v.message()
+        )?;
     }
     Ok(())
 }
