@@ -52,7 +52,8 @@ pub fn command() -> Command {
         .after_help(EXAMPLES)
         .subcommand_value_name("TYPE")
         .subcommand_help_heading("Command types")
-        .subcommand_required(true);
+        .subcommand_required(true)
+        .disable_help_subcommand(true);
     for t in types {
         new = new.subcommand(type_command(t));
     }
