@@ -35,10 +35,11 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Cmd {
-    /// Write one command line (a fresh command id, `at` = now); with `--to
-    /// STREAM`, judge it against the stream and append it. `incident new
-    /// --help` lists the command types, `incident new TYPE --help` their
-    /// fields.
+    /// Write one command line; with `--to STREAM`, judge it against the
+    /// stream and append it.
+    ///
+    /// A fresh command id and `at` = now. `incident new --help` lists the
+    /// command types, `incident new TYPE --help` their fields.
     #[command(disable_help_flag = true)]
     New {
         /// The command type, then its flags (see `incident new TYPE --help`).

@@ -33,7 +33,8 @@ pub fn run(
     if let Some(file) = &file {
         file.lock().map_err(cannot)?;
     }
-    let mut replay = Replay::new(playbook_of(m)?);
+    // Refused lines are reported as they come, not kept.
+    let mut replay = Replay::streaming(playbook_of(m)?);
     let (stream_verdict, ends_in_newline) = match &file {
         Some(file) => read_stream(to, file, &mut replay)?,
         None => (Verdict::Accepted, true),
