@@ -240,3 +240,39 @@ fn completions_and_the_man_page_cover_new_and_its_fields() {
     accepted(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains(".TH incident"));
 }
+
+#[test]
+fn a_stream_of_several_incidents_needs_one_named() {
+    let dir = scratch("several");
+    let stream = dir.join("two.jsonl");
+    let case =
+        crate::fixture::root().join("tests/conformance/cases/two-incidents-interleaved.jsonl");
+    std::fs::copy(case, &stream).unwrap();
+    let before = std::fs::read(&stream).unwrap();
+    let out = new(
+        &stream,
+        "add_note",
+        "2026-05-04T09:40:00Z",
+        &["--text", "x"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--incident") && said.contains("Slow document processing"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&stream).unwrap(), before);
+
+    let id = "7d8b75cd-c578-5d9e-a8ac-af5d791120b3";
+    let out = new(
+        &stream,
+        "add_note",
+        "2026-05-04T09:40:00Z",
+        &["--text", "x", "--incident", id],
+    );
+    accepted(&out);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["incident_id"], id);
+    assert!(line["expected_version"].as_u64().is_some_and(|v| v > 0));
+    std::fs::remove_dir_all(&dir).ok();
+}
