@@ -107,29 +107,36 @@ pub fn feed(
 ) -> Result<Verdict, Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buf = Vec::new();
-    let mut hinted = false;
+    let (mut first, mut hinted) = (true, false);
     loop {
         let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(Some(fits)) => fits,
             Ok(None) => return Ok(replay.verdict()),
             Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
         };
-        if replay.lines() == 0 && buf.starts_with(BOM.as_bytes()) {
-            buf.drain(..BOM.len());
+        if first {
+            first = false;
+            if buf.starts_with(BOM.as_bytes()) {
+                buf.drain(..BOM.len());
+            }
         }
         let refused = if !fits {
             replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
         } else {
             match std::str::from_utf8(&buf) {
-                Ok(line) => replay.line(line).inspect(|report| {
-                    hinted = hinted || hint_pretty_printed(file, line, report);
-                }),
+                Ok(line) => replay.line(line),
                 Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
             }
         };
-        if let Some(report) = refused
-            && !on_refused(replay, &report)?
-        {
+        let Some(report) = refused else {
+            continue;
+        };
+        // Read again only for a refused line: the accepted ones, nearly
+        // all of a stream, pay nothing for the hint.
+        if !hinted && let Ok(line) = std::str::from_utf8(&buf) {
+            hinted = hint_pretty_printed(file, line, &report);
+        }
+        if !on_refused(replay, &report)? {
             return Ok(replay.verdict());
         }
     }
