@@ -220,6 +220,24 @@ fn without_a_stream_a_declare_is_judged_and_printed_and_others_need_an_incident(
     assert_eq!(line["incident_id"], id);
     let command_id: uuid::Uuid = line["command_id"].as_str().unwrap().parse().unwrap();
     assert_eq!(command_id.get_version_num(), 4);
+
+    // `--by` names the update's owner.
+    let update = [
+        "--update.impact",
+        "i",
+        "--update.action",
+        "a",
+        "--by",
+        "Ada",
+    ];
+    let out = incident()
+        .args(["new", "post_update", "--incident", id])
+        .args(update)
+        .output()
+        .unwrap();
+    accepted(&out);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["update"]["owner"], "Ada");
 }
 
 #[test]

@@ -39,6 +39,9 @@ A nested object may be given whole as JSON, or from a file: --impact @impact.jso
 Exit codes: 0 written (and appended); 1 the command breaks a rule (nothing appended);
 2 malformed input, an unreadable stream or bad usage (nothing appended).";
 
+/// The field `--by` fills.
+const OWNER: [&str; 2] = ["update", "owner"];
+
 /// `incident new`, with one subcommand per command type of the schema.
 pub fn command() -> Command {
     let types = flags::types();
@@ -71,8 +74,17 @@ fn type_command(t: flags::TypeSchema) -> Command {
             opt("expected-version", "N", "The version the command expects (default: the incident's version in the stream)")
                 .value_parser(clap::value_parser!(u64)),
         )
-        .arg(opt("playbook", "FILE", "A playbook JSON document to judge under (default: the seed playbook)"))
-        .next_help_heading("Fields");
+        .arg(opt("playbook", "FILE", "A playbook JSON document to judge under (default: the seed playbook)"));
+    // `--by`: who sends it, for the one field that says so, the update's
+    // owner; a type without an update has no `--by`.
+    if t.flags.iter().any(|f| f.path == OWNER) {
+        cmd = cmd.arg(opt(
+            "by",
+            "NAME",
+            "Who sends it: the update's owner, unless --update.owner says otherwise",
+        ));
+    }
+    cmd = cmd.next_help_heading("Fields");
     for flag in t.flags {
         cmd = cmd.arg(field_arg(&flag));
     }
@@ -158,6 +170,17 @@ fn body(kind: &str, m: &ArgMatches, at: &str) -> Result<Map<String, Value>, Fata
             mut one => one.pop().unwrap_or(Value::Null),
         };
         flags::set(&mut body, &flag.path, value).map_err(Fatal)?;
+    }
+    if let Some(by) = m.try_get_one::<String>("by").ok().flatten() {
+        let owner = body.get("update").and_then(|u| u.get("owner"));
+        if owner.is_none() {
+            flags::set(
+                &mut body,
+                &OWNER.map(str::to_owned),
+                Value::from(by.as_str()),
+            )
+            .map_err(Fatal)?;
+        }
     }
     Ok(body)
 }
