@@ -17,7 +17,6 @@
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
 
-mod build;
 mod comms;
 mod exception;
 mod finding;
@@ -43,6 +42,7 @@ mod verdict;
 mod verification;
 mod views;
 mod whole;
+mod wire;
 
 pub use comms::{
     Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,

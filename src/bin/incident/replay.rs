@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{Incident, Incidents, LineReport, Replay};
+use incident_playbook::{Incident, Incidents, LineReport, Replay, Violation};
 
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
@@ -48,7 +48,7 @@ fn write_refused(
     report: &LineReport,
 ) -> Result<(), Fatal> {
     match format {
-        Format::Text => write_text_report(out, Some(file), report)?,
+        Format::Text => write_text_report(out, Some(file), report.line, &report.violations)?,
         Format::Json => {
             if replay.refused() > 1 {
                 write!(out, ",")?;
@@ -64,13 +64,14 @@ fn write_refused(
 pub fn write_text_report(
     out: &mut impl Write,
     file: Option<&str>,
-    report: &LineReport,
+    line: u64,
+    violations: &[Violation],
 ) -> Result<(), Fatal> {
-    for (i, v) in report.violations.iter().enumerate() {
+    for (i, v) in violations.iter().enumerate() {
         if i > 0 {
             write!(out, "{}", "  ".repeat(4))?;
         } else if let Some(file) = file {
-            write!(out, "{file}: line {}: ", report.line)?;
+            write!(out, "{file}: line {line}: ")?;
         } else {
             write!(out, "command: ")?;
         }

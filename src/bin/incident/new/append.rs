@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::rc::Rc;
 
 use clap::ArgMatches;
-use incident_playbook::{Incident, LineReport, Replay, Verdict};
+use incident_playbook::{Incident, Replay, Verdict};
 use serde_json::{Map, Value};
 
 use super::{line_of, playbook_of, refused_report, value};
@@ -49,10 +49,10 @@ pub fn run(
     let next_line = replay.lines() + 1;
     let line = match line_of(kind, envelope, body)? {
         Ok(line) => line,
-        Err(refused) => return refused_report(Some(to), LineReport::new(next_line, refused)),
+        Err(refused) => return refused_report(Some(to), next_line, refused.into()),
     };
     if let Some(report) = replay.line(&line) {
-        let verdict = refused_report(Some(to), report)?;
+        let verdict = refused_report(Some(to), report.line, report.into())?;
         return Ok(verdict.max(stream_verdict));
     }
     let mut bytes = Vec::with_capacity(line.len() + 2);

@@ -14,7 +14,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use incident_playbook::{LineRejection, LineReport, Replay, Verdict, parse_command};
+use incident_playbook::{LineReport, Rejection, Replay, Rule, Verdict, Violation, parse_command};
 use serde_json::{Map, Value};
 
 use crate::exit::{Fatal, Stop};
@@ -199,7 +199,7 @@ fn line_of(
     kind: &str,
     envelope: [(&str, Value); 4],
     body: Map<String, Value>,
-) -> Result<Result<String, LineRejection>, Fatal> {
+) -> Result<Result<String, Rejection>, Fatal> {
     let mut map = Map::new();
     map.insert("type".to_owned(), Value::from(kind));
     for (name, value) in envelope {
@@ -238,12 +238,12 @@ fn print(kind: &str, m: &ArgMatches, at: &str, body: Map<String, Value>) -> Resu
     ];
     let line = match line_of(kind, envelope, body)? {
         Ok(line) => line,
-        Err(refused) => return refused_report(None, LineReport::new(1, refused)),
+        Err(refused) => return refused_report(None, 1, refused.into()),
     };
     if kind == "declare" {
         let playbook = playbook_of(m)?;
         if let Some(report) = Replay::new(playbook).line(&line) {
-            return refused_report(None, report);
+            return refused_report(None, report.line, report.into());
         }
     }
     let mut out = stdout();
@@ -259,17 +259,42 @@ fn playbook_of(m: &ArgMatches) -> Result<incident_playbook::Playbook, Fatal> {
     .load()
 }
 
-/// Prints why the command was refused, as `replay` prints a refused line,
-/// and says that nothing was written.
-fn refused_report(file: Option<&str>, report: LineReport) -> Result<Verdict, Fatal> {
+/// Prints why the command was refused, as `replay` prints a refused line
+/// (`line` its number in `file`), and says that nothing was written.
+fn refused_report(file: Option<&str>, line: u64, refused: Refused) -> Result<Verdict, Fatal> {
     let mut out = stdout();
-    crate::replay::write_text_report(&mut out, file, &report)?;
+    crate::replay::write_text_report(&mut out, file, line, &refused.violations)?;
     out.flush()?;
     match file {
         Some(file) => eprintln!("incident: nothing appended to {file}"),
         None => eprintln!("incident: nothing written"),
     }
-    Ok(Verdict::refused(report.rule))
+    Ok(Verdict::refused(refused.rule))
+}
+
+/// A refusal: by the reader (a [`Rejection`]) or by the rules (a line's
+/// report).
+struct Refused {
+    rule: Rule,
+    violations: Vec<Violation>,
+}
+
+impl From<Rejection> for Refused {
+    fn from(r: Rejection) -> Self {
+        Refused {
+            rule: r.rule(),
+            violations: r.into_violations(),
+        }
+    }
+}
+
+impl From<LineReport> for Refused {
+    fn from(r: LineReport) -> Self {
+        Refused {
+            rule: r.rule,
+            violations: r.violations,
+        }
+    }
 }
 
 #[cfg(test)]
