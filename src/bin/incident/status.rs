@@ -3,7 +3,8 @@
 
 use std::io::Write;
 
-use incident_playbook::{CommandKind, Incident, Playbook, Timestamp, Violation, human_duration};
+use incident_playbook::report::human_duration;
+use incident_playbook::{Incident, Playbook, Timestamp, Violation, command::CommandKind};
 use serde_json::{Value, json};
 
 use crate::args::{Format, StreamArgs};
