@@ -277,7 +277,10 @@ mod tests {
     #[test]
     fn every_type_has_its_fields_and_nested_ones_dotted() {
         let types = types();
-        assert_eq!(types.len(), incident_playbook::CommandKind::ALL.len());
+        assert_eq!(
+            types.len(),
+            incident_playbook::command::CommandKind::ALL.len()
+        );
         let declare = types.iter().find(|t| t.name == "declare").unwrap();
         let longs: Vec<String> = declare.flags.iter().map(Flag::long).collect();
         for want in [
