@@ -402,7 +402,7 @@ def main():
     if have_command:
         pydantic_checks(command_file, accepted, work, report, bad_severity)
 
-    # -- the README's Python and TypeScript steps, run as written --------------------------
+    # -- docs/other-languages.md's Python and TypeScript steps, run as written --------------------------
     import readme_steps
 
     readme_steps.run_all(a, nm, report)

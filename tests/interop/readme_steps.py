@@ -1,6 +1,6 @@
-"""The README's Python and TypeScript steps, run as written (driven by interop.py).
+"""The Python and TypeScript steps of docs/other-languages.md, run as written (driven by interop.py).
 
-README.md marks each step's fenced block with an HTML comment just above it:
+docs/other-languages.md marks each step's fenced block with an HTML comment just above it:
 
     <!-- interop: NAME -->
 
@@ -8,7 +8,7 @@ NAME is one of STEPS below. The blocks are written to a scratch folder that hold
 `schemas/` and a `commands.jsonl` with one valid command and one with a bad severity, and run
 there with the pinned tools (the venv's bin/ first on PATH, the pinned node_modules linked in).
 The install blocks are not run (they would install again); they are checked to name exactly
-the versions pinned in requirements.txt and package.json, so what the README installs is what
+the versions pinned in requirements.txt and package.json, so what the guide installs is what
 was run.
 """
 import json
@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-README = os.path.join(HERE, "..", "..", "README.md")
+GUIDE = os.path.join(HERE, "..", "..", "docs", "other-languages.md")
 MARK = re.compile(r"^<!-- interop: ([a-z0-9-]+) -->\s*\n```[a-z]*\n(.*?)^```", re.M | re.S)
 INSTALLS = ("python-install", "js-install", "codegen-install")
 RUNS = {  # step -> (file name, command)
@@ -72,15 +72,15 @@ def check_installs(found):
 
 
 def run_all(a, node_modules, report):
-    with open(README, encoding="utf-8") as f:
+    with open(GUIDE, encoding="utf-8") as f:
         found = blocks(f.read())
     missing = [s for s in list(INSTALLS) + list(RUNS) if s not in found]
-    report.group("README steps marked", len(INSTALLS) + len(RUNS) - len(missing),
-                 [f"no block marked <!-- interop: {s} --> in README.md" for s in missing])
+    report.group("docs/other-languages.md steps marked", len(INSTALLS) + len(RUNS) - len(missing),
+                 [f"no block marked <!-- interop: {s} --> in docs/other-languages.md" for s in missing])
     if missing:
         return
     fails = check_installs(found)
-    report.group("README install steps name the pinned versions", 0 if fails else 1, fails)
+    report.group("docs/other-languages.md install steps name the pinned versions", 0 if fails else 1, fails)
     work = os.path.join(a.scratch, "run", "readme")
     os.makedirs(work)
     shutil.copytree(a.schemas, os.path.join(work, "schemas"))
@@ -100,13 +100,13 @@ def run_all(a, node_modules, report):
         fails = [] if proc.returncode == 0 else [f"exit {proc.returncode}:\n{out.strip()[-1500:]}"]
         if not fails and step in EXPECT and not re.search(EXPECT[step], out):
             fails.append(f"output does not match {EXPECT[step]!r}:\n{out.strip()[-800:]}")
-        report.group(f"README step {step} ({' '.join(cmd)})", 1 - len(fails), fails)
+        report.group(f"guide step {step} ({' '.join(cmd)})", 1 - len(fails), fails)
     tsc = os.path.join(node_modules, ".bin", "tsc")
     proc = subprocess.run([tsc, "--strict", "--noEmit", "--skipLibCheck", "--target", "es2022", "--module", "esnext",
                            "--moduleResolution", "bundler", "--types", "", "use.ts"],
                           cwd=work, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     fails = [] if proc.returncode == 0 else [f"tsc exit {proc.returncode}:\n{(proc.stdout + proc.stderr).strip()[-1500:]}"]
-    report.group("README step ts-models (tsc --strict use.ts)", 1 - len(fails), fails)
+    report.group("guide step ts-models (tsc --strict use.ts)", 1 - len(fails), fails)
 
 
 # What each step must print for commands.jsonl (line 2 has severity SEV9).

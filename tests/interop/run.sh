@@ -24,7 +24,7 @@
 #    $.severity by jsonschema's best_match and by Ajv, and as one error by the pydantic model.
 # 7. Every snapshot the cases' replays print validates against snapshot.schema.json (jsonschema
 #    and Ajv); the first SEV1 one without its scribe does not.
-# 8. README.md's Python and TypeScript steps (blocks marked <!-- interop: NAME -->, see
+# 8. docs/other-languages.md's Python and TypeScript steps (blocks marked <!-- interop: NAME -->, see
 #    readme_steps.py) run as written in a scratch folder with these pinned tools.
 # Prints one line per check group (details only on failure), then 'N passed, N failed'.
 # Exit status: 0 when everything passed, 1 otherwise.
