@@ -5,7 +5,8 @@ docs/other-languages.md marks each step's fenced block with an HTML comment just
     <!-- interop: NAME -->
 
 NAME is one of STEPS below. The blocks are written to a scratch folder that holds a copy of
-`schemas/` and a `commands.jsonl` with one valid command and one with a bad severity, and run
+`schemas/` and the repository's `examples/data/commands.jsonl` (one valid command, then one with a
+bad severity), and run
 there with the pinned tools (the venv's bin/ first on PATH, the pinned node_modules linked in).
 The install blocks are not run (they would install again); they are checked to name exactly
 the versions pinned in requirements.txt and package.json, so what the guide installs is what
@@ -85,8 +86,9 @@ def run_all(a, node_modules, report):
     os.makedirs(work)
     shutil.copytree(a.schemas, os.path.join(work, "schemas"))
     os.symlink(node_modules, os.path.join(work, "node_modules"))
-    with open(os.path.join(work, "commands.jsonl"), "w") as f:
-        f.write(json.dumps(GOOD) + "\n" + json.dumps(dict(GOOD, severity="SEV9")) + "\n")
+    os.makedirs(os.path.join(work, "examples", "data"))
+    shutil.copy(os.path.join(HERE, "..", "..", "examples", "data", "commands.jsonl"),
+                os.path.join(work, "examples", "data"))
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("NODE_PATH", None)
     for step, (name, cmd) in RUNS.items():
@@ -109,20 +111,9 @@ def run_all(a, node_modules, report):
     report.group("guide step ts-models (tsc --strict use.ts)", 1 - len(fails), fails)
 
 
-# What each step must print for commands.jsonl (line 2 has severity SEV9).
+# What each step must print for examples/data/commands.jsonl (line 2 has severity SEV9).
 EXPECT = {
     "python-validate": r"line 2: \$\.severity ",
     "js-validate": r"line 2: /severity ",
     "python-models": r"line 2: 1 error\(s\), first at \('declare', 'severity'\)",
-}
-
-GOOD = {
-    "type": "declare", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
-    "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
-    "title": "Document uploads failing", "severity": "SEV2",
-    "impact": {"environment": "production", "users": "All tenants uploading documents",
-               "feature": "Document upload", "started_at": "2026-05-04T09:00:00Z"},
-    "roles": {"commander": "Ada"},
-    "update": {"impact": "Uploads fail for all users", "action": "Checking the 09:02 deploy",
-               "next_update": "2026-05-04T09:35:00Z", "owner": "Ada"},
 }
