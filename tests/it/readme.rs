@@ -301,3 +301,29 @@ fn the_cli_guide_shows_real_output() {
         );
     }
 }
+
+/// Every guide under `docs/` is linked from the README's table and is a
+/// documentation module of a crate (so that its Rust blocks are doctests and
+/// it reads under rustdoc too).
+#[test]
+fn every_guide_is_linked_and_documented() {
+    let readme = readme();
+    let libs = doc("src/lib.rs") + &doc("store/src/lib.rs");
+    let mut guides: Vec<String> = std::fs::read_dir(root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".md") && n != "README.md")
+        .collect();
+    guides.sort();
+    assert!(guides.len() >= 5, "{guides:?}");
+    for guide in guides {
+        assert!(
+            readme.contains(&format!("](docs/{guide})")),
+            "README.md does not link docs/{guide}"
+        );
+        assert!(
+            libs.contains(&format!("docs/{guide}\")")),
+            "docs/{guide} is no documentation module: include it in src/lib.rs (`guide`)"
+        );
+    }
+}
