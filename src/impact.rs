@@ -125,19 +125,35 @@ impl Surface {
 /// assert_eq!(c.users, Some(5000));
 /// assert_eq!(c.tenants, None);
 /// assert!(serde_json::from_str::<AffectedCounts>(r#"{"users": -1}"#).is_err());
+/// // A whole number however written, as JSON Schema reads an integer.
+/// let c: AffectedCounts = serde_json::from_str(r#"{"tenants": 12.0}"#).unwrap();
+/// assert_eq!(c.tenants, Some(12));
+/// assert!(serde_json::from_str::<AffectedCounts>(r#"{"users": 1.5}"#).is_err());
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AffectedCounts {
     /// Users affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::count",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub users: Option<u64>,
     /// Tenants (organisations) affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::count",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenants: Option<u64>,
     /// Requests that failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::count",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_requests: Option<u64>,
 }
 
@@ -389,8 +405,10 @@ impl Impact {
             input.regions.as_deref().unwrap_or_default(),
         );
         // Each name is looked up even when it or another item is too long:
-        // every rule that can judge it is reported (issue 10 §8).
-        for (i, d) in deps_in.iter().enumerate() {
+        // every rule that can judge it is reported. A list over its limit is
+        // refused whole, its items not read, like every other list.
+        let listed = deps_in.len() <= crate::text::MAX_LIST;
+        for (i, d) in deps_in.iter().enumerate().filter(|_| listed) {
             if !crate::text::is_blank(d) {
                 playbook.check_known(report, &index(&deps_path, i), d);
             }

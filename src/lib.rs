@@ -169,6 +169,7 @@ mod triage;
 mod verdict;
 mod verification;
 mod views;
+mod whole;
 
 pub use comms::{
     Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,

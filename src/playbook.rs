@@ -24,7 +24,8 @@ pub struct Dependency {
     /// Its name, as incidents write it (`Blob Storage`).
     pub name: Name,
     /// Whether product behaviour allows disabling or bypassing it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>", extend("default" = false)))]
     pub optional: bool,
 }
 
@@ -139,7 +140,18 @@ pub struct Playbook {
     /// The team's time zone as a fixed offset from UTC (`+02:00`); the day
     /// that SEV2's "same-day mitigation" means. UTC when absent.
     #[serde(default, skip_serializing_if = "is_utc")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<UtcOffset>"))]
     utc_offset: UtcOffset,
+}
+
+/// Reads an optional field whose absence has a default: `null` means the
+/// same as leaving the field out, as everywhere on the wire.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 fn is_utc(offset: &UtcOffset) -> bool {
@@ -421,7 +433,7 @@ struct PlaybookDoc {
     version: Option<ShortText>,
     dependencies: Vec<Dependency>,
     health_endpoints: HealthEndpointsDoc,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     utc_offset: UtcOffset,
 }
 

@@ -301,7 +301,7 @@ impl PartialRoles<'_> {
     }
 
     /// The name `role` was given: its holder, or a name refused as too long.
-    fn named(&self, role: Role) -> Option<&str> {
+    pub(crate) fn named(&self, role: Role) -> Option<&str> {
         self.get(role)
             .map(Name::as_str)
             .or_else(|| self.too_long.get(slot(role)).and_then(|n| n.as_deref()))

@@ -28,6 +28,7 @@ use crate::severity::Severity;
 use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 use crate::verification::Verification;
+use crate::whole::Beyond;
 
 /// A field that distinguishes absent (`None`) from `null` (`Some(None)`), so
 /// that a field of another command type is refused even when `null`.
@@ -116,7 +117,7 @@ flat! {
     exceptions "exceptions": Field<Vec<ExceptionInput>> = Present<_>,
     endpoint "endpoint": Field<Arc<str>> = Shared,
     postmortem "postmortem": Field<PostmortemInput> = Present<_>,
-    number "number": Field<u64> = Present<_>,
+    number "number": Field<u64> = PresentWhole,
     outcome "outcome": Field<MitigationOutcome> = Present<_>,
     note "note": Field<Arc<str>> = Shared,
     detected_at "detected_at": Field<Timestamp> = Present<_>,
@@ -220,35 +221,24 @@ impl<'de> Deserialize<'de> for Shared {
     }
 }
 
-/// `expected_version`.
-///
-/// JSON Schema's `integer` is any number without a fractional part (`3`,
-/// `3.0`, `3e0`), and senders write versions all three ways (Python's
-/// `json.dumps(3.0)` gives `3.0`), so a version is read the same way. One
-/// beyond `u64` is no incident's version: it saturates and conflicts.
+/// `expected_version`, a whole number however written (see
+/// [`crate::whole`]). One beyond `u64` is no incident's version: it
+/// saturates and conflicts.
 struct Version(Option<u64>);
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-            return Ok(Version(None));
-        };
-        if let Some(v) = n.as_u64() {
-            return Ok(Version(Some(v)));
-        }
-        match n.as_f64() {
-            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => {
-                // `u64::MAX as f64` rounds up to 2^64, so `<` keeps the cast exact.
-                Ok(Version(Some(if f < u64::MAX as f64 {
-                    f as u64
-                } else {
-                    u64::MAX
-                })))
-            }
-            _ => Err(D::Error::custom(format!(
-                "`expected_version` is a whole number of at least 0, not {n}"
-            ))),
-        }
+        crate::whole::read(d, "`expected_version`", Beyond::Saturate).map(Version)
+    }
+}
+
+/// `number`, a whole number however written (see [`crate::whole`]); present
+/// even when `null`, as [`Present`].
+struct PresentWhole(Field<u64>);
+
+impl<'de> Deserialize<'de> for PresentWhole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::whole::read(d, "`number`", Beyond::Refuse).map(|v| PresentWhole(Some(v)))
     }
 }
 

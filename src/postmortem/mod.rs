@@ -678,9 +678,10 @@ fn check_timeline(
 /// `postmortem-dated-before-incident` and `timeline-after-postmortem`: a
 /// postmortem is written on or after the day (UTC) the incident was declared,
 /// and tells nothing that happened after the day it is dated. Without a date
-/// there is nothing to compare (a published one is `postmortem-incomplete`),
-/// and a date before the incident is not compared with the timeline; a
-/// timeline over its limit is refused whole and not read.
+/// there is nothing to compare (a published one is `postmortem-incomplete`);
+/// a date before the incident is still compared with the timeline (a
+/// rejection lists every rule that can be checked); a timeline over its
+/// limit is refused whole and not read.
 fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declared_on: Date) {
     let Some(date) = input.date else {
         return;
@@ -691,9 +692,6 @@ fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declare
             &join(path, "date"),
             format!("dated {date}, before the incident was declared ({declared_on})"),
         );
-        // The date is what is wrong: measured against it, every entry of
-        // the incident would be "after" it.
-        return;
     }
     let entries = input.timeline.as_deref().unwrap_or_default();
     if entries.len() > crate::text::MAX_LIST {

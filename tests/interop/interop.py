@@ -182,7 +182,9 @@ def rust_verdicts(binary, cases):
         name = os.path.basename(case)
         lines = read_lines(case)
         try:
-            proc = run([binary, "replay", "--keep-going", "--format", "json", case], timeout=120)
+            playbook = case[: -len(".jsonl")] + ".playbook.json"
+            extra = ["--playbook", playbook] if os.path.exists(playbook) else []
+            proc = run([binary, "replay", "--keep-going", "--format", "json", *extra, case], timeout=120)
         except subprocess.TimeoutExpired:
             failures.append(f"{name}: no answer in 120 s")
             continue

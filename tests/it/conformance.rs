@@ -14,11 +14,7 @@ fn run_case(path: &Path) -> Vec<String> {
     let expect: Value =
         serde_json::from_str(&fs::read_to_string(path.with_extension("expect.json")).unwrap())
             .unwrap();
-    let input = fs::read_to_string(path).unwrap();
-    let mut replay = Replay::new(Playbook::default());
-    for line in input.lines() {
-        replay.line(line);
-    }
+    let replay = replay_case(path);
     let out: Value = serde_json::to_value(replay.output()).unwrap();
     let mut problems = Vec::new();
     if i64::from(replay.exit_code()) != expect["exit"].as_i64().unwrap() {
@@ -37,6 +33,16 @@ fn run_case(path: &Path) -> Vec<String> {
         }
         got.insert(r["line"].as_u64().unwrap(), rules);
     }
+    let exactly: BTreeMap<u64, BTreeSet<String>> = expect["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let rules = r.get("rules")?.as_array()?;
+            let rules = rules.iter().map(|x| x.as_str().unwrap().to_owned());
+            Some((r["line"].as_u64().unwrap(), rules.collect()))
+        })
+        .collect();
     let want: BTreeMap<u64, String> = expect["rejections"]
         .as_array()
         .unwrap()
@@ -53,6 +59,10 @@ fn run_case(path: &Path) -> Vec<String> {
             None => problems.push(format!("line {line} not rejected (expected {rule})")),
             Some(rules) if !rules.contains(rule) => problems.push(format!(
                 "line {line} rejected as {rules:?}, expected {rule}"
+            )),
+            Some(rules) if exactly.get(line).is_some_and(|e| e != rules) => problems.push(format!(
+                "line {line} rejected as {rules:?}, expected exactly {:?}",
+                exactly[line]
             )),
             _ => {}
         }
@@ -89,6 +99,25 @@ fn run_case(path: &Path) -> Vec<String> {
     problems
 }
 
+/// The playbook a case is replayed under: `NAME.playbook.json` beside it,
+/// or the seed playbook.
+fn playbook_of(case: &Path) -> Playbook {
+    let path = case.with_extension("playbook.json");
+    match fs::read_to_string(&path) {
+        Ok(doc) => serde_json::from_str(&doc).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        Err(_) => Playbook::default(),
+    }
+}
+
+/// The case's stream replayed under its playbook.
+fn replay_case(case: &Path) -> Replay {
+    let mut replay = Replay::new(playbook_of(case));
+    for line in fs::read_to_string(case).unwrap().lines() {
+        replay.line(line);
+    }
+    replay
+}
+
 #[test]
 fn every_visible_conformance_case_passes_through_the_library() {
     let cases = cases();
@@ -110,15 +139,11 @@ fn every_visible_conformance_case_passes_through_the_library() {
 #[test]
 fn accepted_incidents_load_back_from_their_snapshots() {
     for case in cases() {
-        let input = fs::read_to_string(&case).unwrap();
-        let mut replay = Replay::new(Playbook::default());
-        for line in input.lines() {
-            replay.line(line);
-        }
+        let replay = replay_case(&case);
         for incident in replay.incidents() {
             let json = serde_json::to_string(incident).unwrap();
             let snapshot: incident_playbook::Snapshot = serde_json::from_str(&json).unwrap();
-            let loaded = incident_playbook::Incident::load(snapshot, &Playbook::default())
+            let loaded = incident_playbook::Incident::load(snapshot, &playbook_of(&case))
                 .unwrap_or_else(|r| panic!("{}: {r}", case.display()));
             assert_eq!(serde_json::to_string(&loaded).unwrap(), json);
         }

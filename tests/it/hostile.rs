@@ -416,6 +416,28 @@ mod cli {
         assert_eq!(report["incidents"][0]["version"], 2);
     }
 
+    /// The limit counts every byte before the `\n`: the `\r` of a `\r\n`
+    /// line counts toward it, though the line is read without it.
+    #[test]
+    fn the_carriage_return_of_a_crlf_line_counts_toward_the_limit() {
+        const LIMIT: usize = 16 * 1024 * 1024;
+        let declare = HAPPY_SEV1.lines().next().unwrap();
+        let padded = |len: usize| {
+            let mut line = declare.to_owned();
+            line.push_str(&" ".repeat(len - declare.len()));
+            line
+        };
+        let mut input = Vec::with_capacity(2 * LIMIT + 4096);
+        input.extend_from_slice(padded(LIMIT).as_bytes());
+        input.extend_from_slice(b"\r\n");
+        input.extend_from_slice(padded(LIMIT - 1).as_bytes());
+        input.extend_from_slice(b"\r\n");
+        let (code, report) = replay(&input);
+        assert_eq!(code, Some(2), "{report}");
+        assert_eq!(rules(&report), [(1, "malformed-input".into())]);
+        assert_eq!(report["incidents"][0]["version"], 1);
+    }
+
     #[test]
     fn check_refuses_a_deeply_nested_document_and_invalid_utf8() {
         let dir = std::env::temp_dir().join(format!("incident-hostile-{}", std::process::id()));

@@ -500,7 +500,8 @@ fn postmortem_rules(r: &mut Rules, pm: &Value, peak: u8, declared_on: NaiveDate)
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a generated date");
         if date < declared_on {
             r.insert("postmortem-dated-before-incident");
-        } else if timeline.len() <= LIST
+        }
+        if timeline.len() <= LIST
             && timeline
                 .iter()
                 .any(|e| time_at(&e["at"]).is_some_and(|t| t.date_naive() > date))

@@ -72,7 +72,12 @@ pub fn triplets() -> Vec<Triplet> {
         Triplet {
             rule: Rule::PostmortemDatedBeforeIncident,
             given: || Scenario::in_phase(Sev2, Phase::Resolved),
-            command: Scenario::submit_postmortem,
+            // A draft without a timeline: with one, every entry of the
+            // incident would also be `timeline-after-postmortem`.
+            command: |s| {
+                let draft = with(&s.submit_postmortem(), "postmortem.status", json!("draft"));
+                without(&draft, "postmortem.timeline")
+            },
             breaks: Set("postmortem.date", json!("2026-05-03")),
             at: "postmortem.date",
             // Dated on the day of the declaration is fine.
@@ -191,11 +196,6 @@ fn every_other_postmortem_rule_applies_to_drafts_too() {
             "postmortem.action_items",
         ),
         (
-            with(&draft, "postmortem.date", json!("2001-05-04")),
-            Rule::PostmortemDatedBeforeIncident,
-            "postmortem.date",
-        ),
-        (
             with(
                 &draft,
                 "postmortem.timeline[1].at",
@@ -208,6 +208,28 @@ fn every_other_postmortem_rule_applies_to_drafts_too() {
     for (cmd, rule, path) in cases {
         assert_only(&s.reject(&cmd), rule, Some(path));
     }
+    // A date before the incident breaks both date rules: every entry of the
+    // incident's own timeline is after it, and a rejection lists every rule
+    // that can be checked.
+    let early = s.reject(&with(&draft, "postmortem.date", json!("2001-05-04")));
+    let found: Vec<(Rule, Option<&str>)> = early
+        .violations()
+        .iter()
+        .map(|v| (v.rule(), v.path()))
+        .collect();
+    assert_eq!(
+        found.first(),
+        Some(&(Rule::PostmortemDatedBeforeIncident, Some("postmortem.date"))),
+        "{found:?}"
+    );
+    assert!(found.len() > 1, "{found:?}");
+    assert!(
+        found[1..]
+            .iter()
+            .all(|(rule, path)| *rule == Rule::TimelineAfterPostmortem
+                && path.is_some_and(|p| p.starts_with("postmortem.timeline["))),
+        "{found:?}"
+    );
     s.accept(&draft);
     // A later submission replaces the draft.
     s.run(Scenario::submit_postmortem);
