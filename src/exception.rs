@@ -16,6 +16,7 @@ use crate::rule::{Report, Rule, index, join};
 use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::verification::CheckResult;
+use crate::wire::shared;
 
 /// An exception as a `resolve` sends it.
 ///
@@ -110,7 +111,7 @@ fn check_one(
 ) -> Option<AcceptedException> {
     let check_path = join(path, "check");
     let check = report.text::<ShortText, _>(&check_path, input.check.as_ref(), Rule::FieldEmpty);
-    // An overlong value is still judged by the rules that can (issue 10 §8).
+    // An overlong value is still judged by the rules that can.
     if let Some(name) = judged(check.as_ref(), input.check.as_deref()) {
         match results.iter().find(|r| r.is_named(name)) {
             None => report.push(
@@ -155,4 +156,20 @@ fn check_one(
         accepted_by: by?,
         reason: reason?,
     })
+}
+
+impl ExceptionInput {
+    /// A verification check (`SECTION.KEY`) not passed, accepted by
+    /// someone, for a reason.
+    pub fn new(
+        check: impl Into<String>,
+        accepted_by: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        ExceptionInput {
+            check: Some(shared(check)),
+            accepted_by: Some(shared(accepted_by)),
+            reason: Some(shared(reason)),
+        }
+    }
 }

@@ -6,38 +6,37 @@ use std::sync::Arc;
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, limited_list};
+use crate::text::{Name, ShortText, WireText, WireTexts, limited_list};
 use crate::time::Timestamp;
+use crate::wire::{setters, shared, texts};
 
-/// What kind of harm an incident does; each flag sets a severity floor.
-///
-/// ```
-/// use incident_playbook::{ImpactFlag, Severity};
-/// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
-/// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ImpactFlag {
-    /// Broad outage (SEV1).
-    BroadOutage,
-    /// Active data exposure (SEV1).
-    DataExposure,
-    /// Data loss (SEV1).
-    DataLoss,
-    /// Security incident (SEV1).
-    SecurityIncident,
-    /// Major feature broken for many users (at least SEV2).
-    MajorFeatureBroken,
-    /// Important environment blocked (at least SEV2).
-    EnvironmentBlocked,
-    /// Degraded feature (at least SEV3).
-    DegradedFeature,
+crate::wire::wire_enum! {
+    /// What kind of harm an incident does; each flag sets a severity floor.
+    ///
+    /// ```
+    /// use incident_playbook::{ImpactFlag, Severity};
+    /// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
+    /// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
+    /// ```
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ImpactFlag {
+        /// Broad outage (SEV1).
+        BroadOutage = "broad_outage",
+        /// Active data exposure (SEV1).
+        DataExposure = "data_exposure",
+        /// Data loss (SEV1).
+        DataLoss = "data_loss",
+        /// Security incident (SEV1).
+        SecurityIncident = "security_incident",
+        /// Major feature broken for many users (at least SEV2).
+        MajorFeatureBroken = "major_feature_broken",
+        /// Important environment blocked (at least SEV2).
+        EnvironmentBlocked = "environment_blocked",
+        /// Degraded feature (at least SEV3).
+        DegradedFeature = "degraded_feature",
+    }
 }
-
-crate::strict::string_enum!(ImpactFlag [BroadOutage, DataExposure, DataLoss, SecurityIncident, MajorFeatureBroken, EnvironmentBlocked, DegradedFeature]);
 
 impl ImpactFlag {
     /// The least severe level this flag allows.
@@ -75,45 +74,19 @@ impl ImpactFlag {
             ImpactFlag::DataExposure | ImpactFlag::DataLoss | ImpactFlag::SecurityIncident
         )
     }
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImpactFlag::BroadOutage => "broad_outage",
-            ImpactFlag::DataExposure => "data_exposure",
-            ImpactFlag::DataLoss => "data_loss",
-            ImpactFlag::SecurityIncident => "security_incident",
-            ImpactFlag::MajorFeatureBroken => "major_feature_broken",
-            ImpactFlag::EnvironmentBlocked => "environment_blocked",
-            ImpactFlag::DegradedFeature => "degraded_feature",
-        }
-    }
 }
 
-/// Where the impact shows; each surface adds to what resolving must verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Surface {
-    /// The API.
-    Api,
-    /// The web front end.
-    Frontend,
-    /// Stored data.
-    Data,
-}
-
-crate::strict::string_enum!(Surface [Api, Frontend, Data]);
-
-impl Surface {
-    /// The wire name: `api`, `frontend` or `data`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Surface::Api => "api",
-            Surface::Frontend => "frontend",
-            Surface::Data => "data",
-        }
+crate::wire::wire_enum! {
+    /// Where the impact shows; each surface adds to what resolving must verify.
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Surface {
+        /// The API.
+        Api = "api",
+        /// The web front end.
+        Frontend = "frontend",
+        /// Stored data.
+        Data = "data",
     }
 }
 
@@ -184,25 +157,22 @@ pub struct ImpactInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub environment: Option<Arc<str>>,
     /// The affected users.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub users: Option<Arc<str>>,
     /// The affected feature.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub feature: Option<Arc<str>>,
     /// When the impact started.
     #[serde(
@@ -227,33 +197,21 @@ pub struct ImpactInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+        with = "WireTexts::<ShortText>"
     )]
     pub affected_endpoints: Option<Vec<Arc<str>>>,
     /// Dependencies involved; each must be in the playbook's catalogue.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+        with = "WireTexts::<Name>"
     )]
     pub affected_dependencies: Option<Vec<Arc<str>>>,
     /// Regions affected (`eu-west`, `US East`), as short texts.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<ShortText>>", length(max = 1000))
+        with = "WireTexts::<ShortText>"
     )]
     pub regions: Option<Vec<Arc<str>>>,
     /// How many users, tenants and requests were hurt, as far as known.
@@ -472,6 +430,34 @@ pub(crate) fn check_start(
         );
     }
 }
+
+impl ImpactInput {
+    /// An impact with the three texts every one has: the environment, who
+    /// is hurt and which feature.
+    pub fn new(
+        environment: impl Into<String>,
+        users: impl Into<String>,
+        feature: impl Into<String>,
+    ) -> Self {
+        ImpactInput {
+            environment: Some(shared(environment)),
+            users: Some(shared(users)),
+            feature: Some(shared(feature)),
+            ..ImpactInput::default()
+        }
+    }
+}
+
+setters!(ImpactInput {
+    started_at(at: Timestamp) => at;
+    user_impact_active(active: bool) => active;
+    flags(flags: impl IntoIterator<Item = ImpactFlag>) => flags.into_iter().collect();
+    surfaces(surfaces: impl IntoIterator<Item = Surface>) => surfaces.into_iter().collect();
+    affected_endpoints(paths: impl IntoIterator<Item = impl Into<String>>) => texts(paths);
+    affected_dependencies(names: impl IntoIterator<Item = impl Into<String>>) => texts(names);
+    regions(regions: impl IntoIterator<Item = impl Into<String>>) => texts(regions);
+    affected(counts: AffectedCounts) => counts;
+});
 
 #[cfg(test)]
 mod tests {

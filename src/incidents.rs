@@ -63,7 +63,6 @@ impl LineRejection {
         // Read what ids the line has, so a report can say which incident it
         // was for; the rest of the line is skipped, not built.
         let ids: Option<Ids> = serde_json::from_str(line).ok();
-        let why = explain_malformed(line);
         LineRejection {
             incident_id: ids
                 .as_ref()
@@ -71,15 +70,7 @@ impl LineRejection {
             command_id: ids
                 .as_ref()
                 .and_then(|i| i.command_id.as_ref()?.parse().ok()),
-            rejection: Violation::new(
-                Rule::MalformedInput,
-                excerpt(&why.message, MAX_MESSAGE_CHARS),
-                why.path
-                    .as_deref()
-                    .map(|p| excerpt(p, MAX_MESSAGE_CHARS))
-                    .as_deref(),
-            )
-            .into(),
+            rejection: malformed(line),
         }
     }
 
@@ -94,13 +85,33 @@ impl LineRejection {
     }
 }
 
+/// Why `line` is not a command, as one `malformed-input` violation.
+fn malformed(line: &str) -> Rejection {
+    let why = explain_malformed(line);
+    Violation::new(
+        Rule::MalformedInput,
+        excerpt(&why.message, MAX_MESSAGE_CHARS),
+        why.path
+            .as_deref()
+            .map(|p| excerpt(p, MAX_MESSAGE_CHARS))
+            .as_deref(),
+    )
+    .into()
+}
+
 /// Parses one JSON line into a command.
+///
+/// It fails as [`parse_body`](crate::parse_body) does, with a [`Rejection`]:
+/// what a line is refused for is said the same way whether it is a whole
+/// command or a body. The ids a refused line names, and its line number, are
+/// the caller's to add ([`Incidents::handle_json`] gives a [`LineRejection`]
+/// with the ids, [`crate::Replay`] a [`crate::LineReport`] with the number).
 ///
 /// # Errors
 ///
 /// `malformed-input` with serde's explanation at the JSON path of what is
 /// wrong (`update.owner`, `postmortem.timeline[1].at`; none for the line as
-/// a whole), and whatever ids the line names.
+/// a whole).
 ///
 /// ```
 /// use incident_playbook::{Rule, parse_command};
@@ -108,13 +119,14 @@ impl LineRejection {
 ///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
 ///   "txt": "typo"}"#;
 /// let refused = parse_command(line).unwrap_err();
-/// let v = &refused.rejection.violations()[0];
+/// let v = &refused.violations()[0];
 /// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));
 /// assert!(v.message().contains("`add_note` command has"));
+/// assert!(v.message().contains("did you mean `text`?"));
 /// assert!(!v.message().contains("`postmortem`"));
 /// ```
-pub fn parse_command(line: &str) -> Result<Command, LineRejection> {
-    serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))
+pub fn parse_command(line: &str) -> Result<Command, Rejection> {
+    serde_json::from_str(line).map_err(|_| malformed(line))
 }
 
 impl Incidents {
@@ -166,7 +178,8 @@ impl Incidents {
     /// `malformed-input` for a line that is not a command, else what
     /// [`Incidents::handle`] refuses, with the line's ids.
     pub fn handle_json(&mut self, line: &str) -> Result<Outcome, LineRejection> {
-        let cmd = parse_command(line)?;
+        let cmd: Command =
+            serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))?;
         let (incident_id, command_id) = (cmd.incident_id, cmd.command_id);
         self.handle(cmd).map_err(|rejection| LineRejection {
             incident_id: Some(incident_id),

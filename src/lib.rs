@@ -144,7 +144,6 @@ pub mod guide {
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-mod build;
 mod comms;
 mod exception;
 mod finding;
@@ -170,6 +169,7 @@ mod verdict;
 mod verification;
 mod views;
 mod whole;
+mod wire;
 
 pub use comms::{
     Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,

@@ -12,35 +12,22 @@ use std::sync::Arc;
 
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, join};
-use crate::text::{Name, ShortText, excerpt, judged};
+use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
+use crate::wire::shared;
 
-/// How much is at stake, `low` < `medium` < `high` < `critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-crate::strict::string_enum!(RiskLevel [Low, Medium, High, Critical]);
-
-impl RiskLevel {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskLevel::Low => "low",
-            RiskLevel::Medium => "medium",
-            RiskLevel::High => "high",
-            RiskLevel::Critical => "critical",
-        }
+crate::wire::wire_enum! {
+    /// How much is at stake, `low` < `medium` < `high` < `critical`.
+    #[derive(PartialOrd, Ord)]
+    pub enum RiskLevel {
+        /// Low.
+        Low = "low",
+        /// Medium.
+        Medium = "medium",
+        /// High.
+        High = "high",
+        /// Critical.
+        Critical = "critical",
     }
 }
 
@@ -63,17 +50,15 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         from_tag: Option<Arc<str>>,
         /// The tag to go back to.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         to_tag: Option<Arc<str>>,
     },
     /// Disable or bypass a failing optional dependency.
@@ -82,9 +67,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<Name>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "Name"))]
         dependency: Option<Arc<str>>,
     },
     /// Revert a small configuration change.
@@ -93,9 +77,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         change: Option<Arc<str>>,
     },
     /// Pause a rollout or promotion.
@@ -104,9 +87,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         rollout: Option<Arc<str>>,
     },
     /// Temporarily block a risky endpoint.
@@ -115,9 +97,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         endpoint: Option<Arc<str>>,
         /// The security or data-integrity risk of leaving it open.
         security_risk: RiskLevel,
@@ -130,9 +111,8 @@ pub enum MitigationInput {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::text::shared_opt"
+            with = "WireText::<ShortText>"
         )]
-        #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
         description: Option<Arc<str>>,
     },
 }
@@ -386,30 +366,16 @@ impl Mitigation {
     }
 }
 
-/// How a mitigation went, as `end_mitigation` records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MitigationOutcome {
-    /// It reduced the impact.
-    Helped,
-    /// It changed nothing.
-    NoEffect,
-    /// It made the impact worse.
-    MadeWorse,
-}
-
-crate::strict::string_enum!(MitigationOutcome [Helped, NoEffect, MadeWorse]);
-
-impl MitigationOutcome {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MitigationOutcome::Helped => "helped",
-            MitigationOutcome::NoEffect => "no_effect",
-            MitigationOutcome::MadeWorse => "made_worse",
-        }
+crate::wire::wire_enum! {
+    /// How a mitigation went, as `end_mitigation` records it.
+    #[non_exhaustive]
+    pub enum MitigationOutcome {
+        /// It reduced the impact.
+        Helped = "helped",
+        /// It changed nothing.
+        NoEffect = "no_effect",
+        /// It made the impact worse.
+        MadeWorse = "made_worse",
     }
 }
 
@@ -544,6 +510,53 @@ pub(crate) fn check_temporary_ended(report: &mut Report, path: &str, records: &[
                 open.join(", ")
             ),
         );
+    }
+}
+
+impl MitigationInput {
+    /// `rollback_image` from the tag running now to an earlier one.
+    pub fn rollback_image(from_tag: impl Into<String>, to_tag: impl Into<String>) -> Self {
+        MitigationInput::RollbackImage {
+            from_tag: Some(shared(from_tag)),
+            to_tag: Some(shared(to_tag)),
+        }
+    }
+    /// `disable_dependency`, one from the playbook's catalogue.
+    pub fn disable_dependency(dependency: impl Into<String>) -> Self {
+        MitigationInput::DisableDependency {
+            dependency: Some(shared(dependency)),
+        }
+    }
+    /// `revert_config` of a small change.
+    pub fn revert_config(change: impl Into<String>) -> Self {
+        MitigationInput::RevertConfig {
+            change: Some(shared(change)),
+        }
+    }
+    /// `pause_rollout`.
+    pub fn pause_rollout(rollout: impl Into<String>) -> Self {
+        MitigationInput::PauseRollout {
+            rollout: Some(shared(rollout)),
+        }
+    }
+    /// `block_endpoint`, with the risk of leaving it open and the
+    /// availability cost of blocking it.
+    pub fn block_endpoint(
+        endpoint: impl Into<String>,
+        security_risk: RiskLevel,
+        availability_impact: RiskLevel,
+    ) -> Self {
+        MitigationInput::BlockEndpoint {
+            endpoint: Some(shared(endpoint)),
+            security_risk,
+            availability_impact,
+        }
+    }
+    /// `other`: anything else, described.
+    pub fn other(description: impl Into<String>) -> Self {
+        MitigationInput::Other {
+            description: Some(shared(description)),
+        }
     }
 }
 

@@ -1,71 +1,41 @@
 //! The incident roles, and the per-severity rules about who holds them.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{BoundedText, Name, TextSource, excerpt, is_blank};
+use crate::text::{BoundedText, Name, TextSource, WireText, excerpt, is_blank};
+use crate::wire::{setters, shared};
 
-/// A role in an incident.
-///
-/// - Incident commander: coordinates response, keeps scope clear, decides mitigation path.
-/// - Technical lead: investigates and implements fix or rollback.
-/// - Communications owner: posts status updates to stakeholders.
-/// - Scribe: records timeline, decisions, links, and follow-ups.
-/// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
-///
-/// ```
-/// use incident_playbook::Role;
-/// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Role {
-    /// Coordinates response, keeps scope clear, decides mitigation path.
-    Commander,
-    /// Investigates and implements fix or rollback.
-    TechnicalLead,
-    /// Posts status updates to stakeholders.
-    CommunicationsOwner,
-    /// Records timeline, decisions, links, and follow-ups.
-    Scribe,
-    /// Owns comms for SEV1 incidents.
-    EngineeringLead,
-}
-
-crate::strict::string_enum!(Role [Commander, TechnicalLead, CommunicationsOwner, Scribe, EngineeringLead]);
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 5] = [
-        Role::Commander,
-        Role::TechnicalLead,
-        Role::CommunicationsOwner,
-        Role::Scribe,
-        Role::EngineeringLead,
-    ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Commander => "commander",
-            Role::TechnicalLead => "technical_lead",
-            Role::CommunicationsOwner => "communications_owner",
-            Role::Scribe => "scribe",
-            Role::EngineeringLead => "engineering_lead",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::wire::wire_enum! {
+    /// A role in an incident.
+    ///
+    /// - Incident commander: coordinates response, keeps scope clear, decides mitigation path.
+    /// - Technical lead: investigates and implements fix or rollback.
+    /// - Communications owner: posts status updates to stakeholders.
+    /// - Scribe: records timeline, decisions, links, and follow-ups.
+    /// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
+    ///
+    /// ```
+    /// use incident_playbook::Role;
+    /// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
+    /// ```
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Role {
+        /// Coordinates response, keeps scope clear, decides mitigation path.
+        Commander = "commander",
+        /// Investigates and implements fix or rollback.
+        TechnicalLead = "technical_lead",
+        /// Posts status updates to stakeholders.
+        CommunicationsOwner = "communications_owner",
+        /// Records timeline, decisions, links, and follow-ups.
+        Scribe = "scribe",
+        /// Owns comms for SEV1 incidents.
+        EngineeringLead = "engineering_lead",
     }
 }
 
@@ -86,41 +56,36 @@ pub struct RolesInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub commander: Option<Arc<str>>,
     /// The technical lead.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub technical_lead: Option<Arc<str>>,
     /// The communications owner.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub communications_owner: Option<Arc<str>>,
     /// The scribe.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub scribe: Option<Arc<str>>,
     /// The engineering lead (owns SEV1 comms).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Option<Name>>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<Name>"))]
     pub engineering_lead: Option<Arc<str>>,
 }
 
@@ -236,7 +201,7 @@ pub(crate) struct PartialRoles<'a> {
     slots: [Option<Cow<'a, Name>>; 5],
     /// Names given that are over the limit: already `field-too-long`, and not
     /// missing, so no rule about a missing holder names them again; the rules
-    /// that compare holders still judge them (issue 10 §8). Copied only on
+    /// that compare holders still judge them. Copied only on
     /// this error path.
     too_long: [Option<String>; 5],
 }
@@ -437,3 +402,11 @@ impl PartialRoles<'_> {
         })
     }
 }
+
+setters!(RolesInput {
+    commander(person: impl Into<String>) => shared(person);
+    technical_lead(person: impl Into<String>) => shared(person);
+    communications_owner(person: impl Into<String>) => shared(person);
+    scribe(person: impl Into<String>) => shared(person);
+    engineering_lead(person: impl Into<String>) => shared(person);
+});

@@ -1,59 +1,42 @@
 //! Severity levels and what each level owes.
 
-use std::fmt;
-
-use serde::Serialize;
-
 use crate::time::Timestamp;
 use crate::time_zone::UtcOffset;
 
-/// How bad an incident is. `SEV1` is the most severe.
-///
-/// The derived order runs from most to least severe (`Sev1 < Sev2`), so "at
-/// least SEV2" is [`Severity::is_at_least`], not `>=`.
-///
-/// | Severity | Definition |
-/// |---|---|
-/// | SEV1 | Broad outage, active data exposure, data loss, or security incident |
-/// | SEV2 | Major feature broken for many users or important environment blocked |
-/// | SEV3 | Degraded feature, workaround exists, limited impact |
-/// | SEV4 | Low-risk bug or docs/process issue |
-///
-/// ```
-/// use incident_playbook::Severity;
-/// assert!(Severity::Sev1.is_at_least(Severity::Sev2));
-/// assert!(!Severity::Sev3.is_at_least(Severity::Sev2));
-/// assert!(Severity::Sev2.requires_postmortem());
-/// assert_eq!(Severity::Sev1.to_string(), "SEV1");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Severity {
-    /// Broad outage, active data exposure, data loss, or security incident.
-    #[serde(rename = "SEV1")]
-    Sev1,
-    /// Major feature broken for many users or important environment blocked.
-    #[serde(rename = "SEV2")]
-    Sev2,
-    /// Degraded feature, workaround exists, limited impact.
-    #[serde(rename = "SEV3")]
-    Sev3,
-    /// Low-risk bug or docs/process issue.
-    #[serde(rename = "SEV4")]
-    Sev4,
+crate::wire::wire_enum! {
+    /// How bad an incident is. `SEV1` is the most severe.
+    ///
+    /// The derived order runs from most to least severe (`Sev1 < Sev2`), so "at
+    /// least SEV2" is [`Severity::is_at_least`], not `>=`.
+    ///
+    /// | Severity | Definition |
+    /// |---|---|
+    /// | SEV1 | Broad outage, active data exposure, data loss, or security incident |
+    /// | SEV2 | Major feature broken for many users or important environment blocked |
+    /// | SEV3 | Degraded feature, workaround exists, limited impact |
+    /// | SEV4 | Low-risk bug or docs/process issue |
+    ///
+    /// ```
+    /// use incident_playbook::Severity;
+    /// assert!(Severity::Sev1.is_at_least(Severity::Sev2));
+    /// assert!(!Severity::Sev3.is_at_least(Severity::Sev2));
+    /// assert!(Severity::Sev2.requires_postmortem());
+    /// assert_eq!(Severity::Sev1.to_string(), "SEV1");
+    /// ```
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity: FromStr = UnknownSeverity {
+        /// Broad outage, active data exposure, data loss, or security incident.
+        Sev1 = "SEV1",
+        /// Major feature broken for many users or important environment blocked.
+        Sev2 = "SEV2",
+        /// Degraded feature, workaround exists, limited impact.
+        Sev3 = "SEV3",
+        /// Low-risk bug or docs/process issue.
+        Sev4 = "SEV4",
+    }
 }
 
-crate::strict::string_enum!(Severity [Sev1, Sev2, Sev3, Sev4]);
-
 impl Severity {
-    /// Every level, most severe first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Sev1,
-        Severity::Sev2,
-        Severity::Sev3,
-        Severity::Sev4,
-    ];
-
     /// Whether `self` is as severe as `other` or more ("at least SEV2" is SEV1 or SEV2).
     pub fn is_at_least(self, other: Severity) -> bool {
         self <= other
@@ -148,22 +131,6 @@ impl Severity {
             Severity::Sev4 => "Backlog or next cleanup pass",
         }
     }
-
-    /// The wire name, `SEV1` … `SEV4`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Sev1 => "SEV1",
-            Severity::Sev2 => "SEV2",
-            Severity::Sev3 => "SEV3",
-            Severity::Sev4 => "SEV4",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A string that is not a severity's wire name (`SEV1` … `SEV4`).
@@ -177,16 +144,6 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a severity (SEV1, SEV2, SEV3, SEV4)")]
 pub struct UnknownSeverity(pub String);
-
-impl std::str::FromStr for Severity {
-    type Err = UnknownSeverity;
-    fn from_str(s: &str) -> Result<Self, UnknownSeverity> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| UnknownSeverity(s.to_owned()))
-    }
-}
 
 /// What a severity owes: one row of the playbook's severity table, as
 /// [`Severity::duties`] gives it.

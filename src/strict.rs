@@ -1,4 +1,4 @@
-//! The JSON shapes the contract accepts, and no other (issue 10 §8).
+//! The JSON shapes the contract accepts, and no other.
 //!
 //! serde's derived code is more lenient than the schemas: a struct also
 //! reads from an array of its fields in order (`"update": ["investigating",
@@ -11,7 +11,7 @@
 //!   inside it, at any depth: a struct reads only from an object, a value
 //!   read whole (serde's "any", which tagged enums use) never from an array,
 //!   and a derived enum only from a string;
-//! - [`string_enum!`] gives a unit enum a `Deserialize` that reads only its
+//! - [`wire_enum!`](crate::wire::wire_enum) gives a unit enum a `Deserialize` that reads only its
 //!   wire name, wherever it is read (also inside serde's buffered content,
 //!   which [`Strict`] cannot reach).
 //!
@@ -276,76 +276,3 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Items<A> {
         self.0.size_hint()
     }
 }
-
-/// Reads a unit enum from its wire name only: what [`string_enum!`]
-/// generates `Deserialize` with.
-pub(crate) fn one_of<'de, D: Deserializer<'de>, T: Copy + 'static>(
-    deserializer: D,
-    all: &'static [T],
-    name: fn(T) -> &'static str,
-) -> Result<T, D::Error> {
-    deserializer.deserialize_str(Names { all, name })
-}
-
-/// The visitor of [`one_of`].
-struct Names<T: 'static> {
-    all: &'static [T],
-    name: fn(T) -> &'static str,
-}
-
-impl<T: Copy> Names<T> {
-    /// "one of `SEV1`, `SEV2`, …".
-    fn list(&self) -> String {
-        let names: Vec<String> = self
-            .all
-            .iter()
-            .map(|item| format!("`{}`", (self.name)(*item)))
-            .collect();
-        format!("one of {}", names.join(", "))
-    }
-}
-
-impl<T: Copy> Visitor<'_> for Names<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.list())
-    }
-
-    fn visit_str<E: Error>(self, v: &str) -> Result<T, E> {
-        let found = self
-            .all
-            .iter()
-            .copied()
-            .find(|item| (self.name)(*item) == v);
-        found.ok_or_else(|| {
-            E::custom(format!(
-                "unknown variant `{}`, expected {}",
-                crate::text::excerpt(v, 64),
-                self.list()
-            ))
-        })
-    }
-}
-
-/// `Deserialize` for a unit enum from its wire name (`as_str`) only, never
-/// serde's one-key object form: `string_enum!(Severity [Sev1, Sev2, …])`.
-/// Every variant must be listed: a missing one fails to compile.
-macro_rules! string_enum {
-    ($ty:ident [$($variant:ident),+ $(,)?]) => {
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                const ALL: &[$ty] = &[$($ty::$variant),+];
-                // Not called: it stops compiling when a variant is added
-                // but not listed.
-                fn _every_variant_listed(x: $ty) {
-                    match x {
-                        $($ty::$variant => ()),+
-                    }
-                }
-                crate::strict::one_of(d, ALL, $ty::as_str)
-            }
-        }
-    };
-}
-pub(crate) use string_enum;

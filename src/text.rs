@@ -4,6 +4,7 @@
 //! Lengths count Unicode scalar values, as JSON Schema's `maxLength` does.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -75,10 +76,29 @@ pub(crate) fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The name among `names` nearest to `given`, when it is near enough to be
+/// the one meant: a few edits away (one per three characters, at least
+/// one; a swap of two neighbours is one edit), and not `given` itself.
+///
+/// For "did you mean `add_note`?" after an unknown type, field or value.
+pub(crate) fn nearest<'a>(
+    given: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let most = (given.chars().count() / 3).max(1);
+    names
+        .into_iter()
+        .filter(|name| *name != given)
+        .map(|name| (strsim::damerau_levenshtein(given, name), name))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
 /// The text a rule judges: the checked one, or else the one given if it was
-/// refused only as too long (it is not blank). "A value that is over its
-/// length limit is still checked by the other rules that can judge it"
-/// (issue 10 §8): a rule that compares names or looks one up reads this.
+/// refused only as too long (it is not blank). A value over its length
+/// limit is still checked by the other rules that can judge it: a rule that
+/// compares names or looks one up reads this.
 pub(crate) fn judged<'a, T: BoundedText>(
     checked: Option<&'a T>,
     given: Option<&'a str>,
@@ -172,14 +192,85 @@ pub(crate) fn shared_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<s
     Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
 }
 
-/// [`shared`] for an optional list of texts: each item one allocation.
-pub(crate) fn shared_list_opt<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<Arc<str>>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
-    let items = Option::<Vec<Wrap>>::deserialize(d)?;
-    Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
+/// An optional text field of a wire input, as one serde `with` attribute
+/// says it: read into one shared allocation (`null` is absent), written as
+/// it is, and with `S` as its schema (a length class such as [`ShortText`],
+/// `Option<Name>` where the schema allows `null`).
+///
+/// The field stays an `Option<Arc<str>>`, so that a missing, blank or
+/// overlong text is judged under its rule rather than refused as
+/// malformed; its class is named once, here, for the reader and the schema:
+/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "WireText::<Name>")]`.
+pub(crate) struct WireText<S>(PhantomData<S>);
+
+impl<S> WireText<S> {
+    /// Reads the field (serde's `with`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Arc<str>>, D::Error> {
+        shared_opt(d)
+    }
+
+    /// Writes the field (serde's `with`).
+    pub(crate) fn serialize<W: Serializer>(
+        value: &Option<Arc<str>>,
+        serializer: W,
+    ) -> Result<W::Ok, W::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<S: schemars::JsonSchema> schemars::JsonSchema for WireText<S> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        S::schema_name()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<S>()
+    }
+}
+
+/// An optional list of texts of a wire input, each item of the length
+/// class `C`: read with one allocation per item, written as it is; its
+/// schema is an array (or `null`) of at most [`MAX_LIST`] items.
+pub(crate) struct WireTexts<C>(PhantomData<C>);
+
+impl<C> WireTexts<C> {
+    /// Reads the field (serde's `with`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<Arc<str>>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
+        let items = Option::<Vec<Wrap>>::deserialize(d)?;
+        Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
+    }
+
+    /// Writes the field (serde's `with`).
+    pub(crate) fn serialize<W: Serializer>(
+        value: &Option<Vec<Arc<str>>>,
+        serializer: W,
+    ) -> Result<W::Ok, W::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<C: schemars::JsonSchema> schemars::JsonSchema for WireTexts<C> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Texts_{}", C::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = generator.subschema_for::<Option<Vec<C>>>();
+        schema.insert("maxItems".into(), MAX_LIST.into());
+        schema
+    }
 }
 
 /// Not blank, and at most `max` characters.
@@ -341,7 +432,7 @@ pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
 /// Schema of a postmortem's text section: a long text that a `draft` or
 /// `in_review` postmortem may leave blank (a `published` one may not:
 /// `postmortem-incomplete`, which the crate judges).
-#[cfg(feature = "schema")]
+#[cfg_attr(not(feature = "schema"), allow(dead_code))]
 pub(crate) struct SectionText;
 
 #[cfg(feature = "schema")]
@@ -393,6 +484,13 @@ text_type! {
     LongText, 65_536, "a long text"
 }
 
+/// The field a message names: the last step of its path (`owner` for
+/// `update.owner`, `regions[2]` for `impact.regions[2]`), as the wire
+/// spells it.
+fn field_of(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
 impl Report {
     /// Checks that a list is within the 1,000-item limit.
     ///
@@ -422,7 +520,11 @@ impl Report {
     ) -> Option<T> {
         match value {
             None => {
-                self.push(missing_rule, path, format!("{} is required", T::WHAT));
+                self.push(
+                    missing_rule,
+                    path,
+                    format!("`{}` is required", field_of(path)),
+                );
                 None
             }
             Some(s) => self.present_text(path, s, missing_rule),
@@ -453,12 +555,16 @@ impl Report {
                 self.push(
                     blank_rule,
                     path,
-                    format!("{} is required and is blank", T::WHAT),
+                    format!("`{}` is required and is blank", field_of(path)),
                 );
                 None
             }
             Err(e) => {
-                self.push(Rule::FieldTooLong, path, format!("{} {e}", T::WHAT));
+                self.push(
+                    Rule::FieldTooLong,
+                    path,
+                    format!("`{}` {e}", field_of(path)),
+                );
                 None
             }
         }
@@ -506,6 +612,15 @@ mod tests {
             assert!(ShortText::new(s).is_err());
         }
         assert!(!is_blank(" a "));
+    }
+
+    #[test]
+    fn the_nearest_name_only_when_close() {
+        let kinds = ["add_note", "assign_role", "assign_roles", "close"];
+        assert_eq!(nearest("add_not", kinds), Some("add_note"));
+        assert_eq!(nearest("assign_rloe", kinds), Some("assign_role"));
+        assert_eq!(nearest("open", kinds), None);
+        assert_eq!(nearest("txt", ["text", "type"]), Some("text"));
     }
 
     #[test]

@@ -2,58 +2,26 @@
 //!
 //! > Check recent deploys, migrations, provider status, logs, and health endpoints.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::text::ShortText;
 use crate::time::Timestamp;
 
-/// One of the five triage checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum TriageCheck {
-    /// Recent deploys.
-    RecentDeploys,
-    /// Migrations.
-    Migrations,
-    /// Provider status pages.
-    ProviderStatus,
-    /// Logs.
-    Logs,
-    /// Health endpoints.
-    HealthEndpoints,
-}
-
-crate::strict::string_enum!(TriageCheck [RecentDeploys, Migrations, ProviderStatus, Logs, HealthEndpoints]);
-
-impl TriageCheck {
-    /// All five, in the playbook's order.
-    pub const ALL: [TriageCheck; 5] = [
-        TriageCheck::RecentDeploys,
-        TriageCheck::Migrations,
-        TriageCheck::ProviderStatus,
-        TriageCheck::Logs,
-        TriageCheck::HealthEndpoints,
-    ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TriageCheck::RecentDeploys => "recent_deploys",
-            TriageCheck::Migrations => "migrations",
-            TriageCheck::ProviderStatus => "provider_status",
-            TriageCheck::Logs => "logs",
-            TriageCheck::HealthEndpoints => "health_endpoints",
-        }
-    }
-}
-
-impl fmt::Display for TriageCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::wire::wire_enum! {
+    /// One of the five triage checks.
+    #[derive(PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum TriageCheck {
+        /// Recent deploys.
+        RecentDeploys = "recent_deploys",
+        /// Migrations.
+        Migrations = "migrations",
+        /// Provider status pages.
+        ProviderStatus = "provider_status",
+        /// Logs.
+        Logs = "logs",
+        /// Health endpoints.
+        HealthEndpoints = "health_endpoints",
     }
 }
 

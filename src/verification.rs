@@ -17,7 +17,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::impact::{Impact, Surface};
 use crate::playbook::Playbook;
 use crate::rule::{Report, Rule, index, join};
-use crate::text::{Name, ShortText};
+use crate::text::{Name, ShortText, WireText};
+use crate::wire::{setters, shared};
 
 /// The health endpoints' results, keyed by the playbook's endpoint names (the
 /// seed's: `live`, `ready`, `status`). A missing or `null` result fails; a
@@ -105,9 +106,8 @@ pub struct EndpointCheck {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub path: Option<Arc<str>>,
     /// Whether it passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,9 +159,8 @@ pub struct DependencyCheck {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub name: Option<Arc<str>>,
     /// Whether it is healthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,3 +500,51 @@ impl Verification {
         }
     }
 }
+
+impl Verification {
+    /// With one more endpoint checked (`path` and whether it works).
+    #[must_use]
+    pub fn endpoint(mut self, path: impl Into<String>, ok: bool) -> Self {
+        self.endpoints
+            .get_or_insert_with(Vec::new)
+            .push(EndpointCheck {
+                path: Some(shared(path)),
+                ok: Some(ok),
+            });
+        self
+    }
+    /// With one more dependency checked (its name and whether it works).
+    #[must_use]
+    pub fn dependency(mut self, name: impl Into<String>, ok: bool) -> Self {
+        self.dependencies
+            .get_or_insert_with(Vec::new)
+            .push(DependencyCheck {
+                name: Some(shared(name)),
+                ok: Some(ok),
+            });
+        self
+    }
+    /// With the three frontend checks: the app loads, login works, the main
+    /// workflow works.
+    #[must_use]
+    pub fn frontend(mut self, app_loaded: bool, login: bool, workflow: bool) -> Self {
+        self.frontend = Some(FrontendChecks {
+            app_loaded: Some(app_loaded),
+            login: Some(login),
+            workflow: Some(workflow),
+        });
+        self
+    }
+}
+
+setters!(Verification {
+    health(checks: HealthChecks) => checks;
+    data(checks: DataChecks) => checks;
+});
+
+setters!(DataChecks {
+    no_unauthorized_access(passed: bool) => passed;
+    no_failed_migration(passed: bool) => passed;
+    no_duplicate_processing(passed: bool) => passed;
+    no_partial_delete(passed: bool) => passed;
+});

@@ -75,7 +75,7 @@ async fn command(
     body: String,
 ) -> Answer<Json<Value>> {
     let id = incident_id(&id)?;
-    let cmd = parse_command(&body).map_err(|r| Failure::Malformed(r.rejection))?;
+    let cmd = parse_command(&body).map_err(Failure::Malformed)?;
     if cmd.incident_id != id {
         return Err(Failure::malformed(
             format!(

@@ -4,42 +4,30 @@
 //! > Communications owner: posts status updates to stakeholders.
 //! > SEV1 … engineering lead owns comms
 
-use serde::Serialize;
-
 use crate::roles::{PartialRoles, Role};
 use crate::rule::{Report, Rule};
 
-/// Who an update is for. Internal unless the sender says otherwise.
-///
-/// ```
-/// use incident_playbook::Audience;
-/// assert_eq!(Audience::default(), Audience::Internal);
-/// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
-/// assert_eq!(a, Audience::Public);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Audience {
-    /// The responders and the company: may say what is not yet disclosed.
-    #[default]
-    Internal,
-    /// Everyone: what may be pasted on a status page.
-    Public,
+crate::wire::wire_enum! {
+    /// Who an update is for. Internal unless the sender says otherwise.
+    ///
+    /// ```
+    /// use incident_playbook::Audience;
+    /// assert_eq!(Audience::default(), Audience::Internal);
+    /// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
+    /// assert_eq!(a, Audience::Public);
+    /// ```
+    #[derive(Default)]
+    #[non_exhaustive]
+    pub enum Audience {
+        /// The responders and the company: may say what is not yet disclosed.
+        #[default]
+        Internal = "internal",
+        /// Everyone: what may be pasted on a status page.
+        Public = "public",
+    }
 }
 
-crate::strict::string_enum!(Audience [Internal, Public]);
-
 impl Audience {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Internal => "internal",
-            Audience::Public => "public",
-        }
-    }
-
     /// Whether it is the default, internal (then it is left out of the JSON).
     pub fn is_internal(&self) -> bool {
         *self == Audience::Internal

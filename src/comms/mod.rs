@@ -13,7 +13,6 @@
 mod audience;
 mod text;
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -21,46 +20,26 @@ use serde::{Deserialize, Serialize};
 use crate::roles::PartialRoles;
 use crate::rule::{Report, Rule, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, excerpt, judged};
+use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
+use crate::wire::{setters, shared};
 
 pub use audience::Audience;
 pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
 
-/// The status line of a comms update: the incident's phase while it is open
-/// or resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Status {
-    /// Finding out what is wrong.
-    Investigating,
-    /// A mitigation is under way.
-    Mitigating,
-    /// A mitigation is in place and watched.
-    Monitoring,
-    /// Verified and resolved.
-    Resolved,
-}
-
-crate::strict::string_enum!(Status [Investigating, Mitigating, Monitoring, Resolved]);
-
-impl Status {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Investigating => "investigating",
-            Status::Mitigating => "mitigating",
-            Status::Monitoring => "monitoring",
-            Status::Resolved => "resolved",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::wire::wire_enum! {
+    /// The status line of a comms update: the incident's phase while it is open
+    /// or resolved.
+    #[non_exhaustive]
+    pub enum Status {
+        /// Finding out what is wrong.
+        Investigating = "investigating",
+        /// A mitigation is under way.
+        Mitigating = "mitigating",
+        /// A mitigation is in place and watched.
+        Monitoring = "monitoring",
+        /// Verified and resolved.
+        Resolved = "resolved",
     }
 }
 
@@ -89,17 +68,15 @@ pub struct UpdateInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub impact: Option<Arc<str>>,
     /// What we are doing now.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub action: Option<Arc<str>>,
     /// When the next update is due.
     #[serde(
@@ -113,9 +90,8 @@ pub struct UpdateInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub owner: Option<Arc<str>>,
     /// Who it is for: `internal` when absent; a `public` one is posted by
     /// the communications owner (`public-update-not-by-comms-owner`).
@@ -332,3 +308,26 @@ impl CommsUpdate {
         Some(CommsUpdate { at, text, audience })
     }
 }
+
+impl UpdateInput {
+    /// An update with its three texts: the impact, the action under way and
+    /// its owner (the status follows from the command's phase).
+    pub fn new(
+        impact: impl Into<String>,
+        action: impl Into<String>,
+        owner: impl Into<String>,
+    ) -> Self {
+        UpdateInput {
+            impact: Some(shared(impact)),
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
+            ..UpdateInput::default()
+        }
+    }
+}
+
+setters!(UpdateInput {
+    status(status: Status) => status;
+    next_update(at: Timestamp) => at;
+    audience(audience: Audience) => audience;
+});

@@ -2,19 +2,20 @@
 //!
 //! A flat struct deserializes in one pass without buffering (serde's
 //! internally tagged enums buffer the whole object first); the `type` then
-//! decides which fields belong (see `command.rs`).
+//! decides which fields belong (see the command table in `command/mod.rs`).
 //!
 //! [`Flat`] is filled in place rather than returned: it holds every command
 //! type's fields (about a kilobyte), and serde's derived reader moved it
-//! through four `Result`s per line, a tenth of a replay's instructions
-//! (issue 13). [`flat!`] lists each field once, with its wire name and how
-//! it is read, and generates the struct, the key matching and the reader.
+//! through four `Result`s per line, a tenth of a replay's instructions.
+//! [`flat!`] lists each field once, with its wire name, its type and how it
+//! is read, and generates the struct, the key matching and the reader, and
+//! [`FlatRef`], the same fields borrowed for writing.
 
 use std::fmt;
 use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, Error, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::comms::UpdateInput;
 use crate::exception::ExceptionInput;
@@ -35,15 +36,33 @@ use crate::whole::Beyond;
 pub(super) type Field<T> = Option<Option<T>>;
 
 macro_rules! flat {
-    ($( $field:ident $wire:literal : $ty:ty = $read:ty, )*) => {
-        /// Every field of every command type, as the line gave it.
+    ($( $field:ident $wire:literal : $t:ty = $read:ident, )*) => {
+        /// Every field of every command type, as the line gave it: the
+        /// envelope's as `Option`, a body's as [`Field`].
         #[derive(Default)]
         pub(super) struct Flat {
-            $( pub(super) $field: $ty, )*
+            $( pub(super) $field: flat!(@slot $read $t), )*
+        }
+
+        /// Every field of a command as it is written: a reference to each
+        /// that is set, in the order the table lists them.
+        #[derive(Serialize)]
+        pub(super) struct FlatRef<'a> {
+            $(
+                #[serde(rename = $wire, skip_serializing_if = "Option::is_none")]
+                pub(super) $field: Option<&'a $t>,
+            )*
+        }
+
+        impl FlatRef<'_> {
+            /// No field set.
+            pub(super) fn empty() -> Self {
+                FlatRef { $( $field: None, )* }
+            }
         }
 
         /// The wire names, for serde's "expected one of" list.
-        const FIELDS: &[&str] = &[$($wire),*];
+        pub(super) const FIELDS: &[&str] = &[$($wire),*];
 
         /// A field of [`Flat`], named by its key.
         #[allow(non_camel_case_types)]
@@ -75,7 +94,7 @@ macro_rules! flat {
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key {
-                    $(Key::$field => self.$field = map.next_value::<$read>()?.0,)*
+                    $(Key::$field => self.$field = map.next_value::<$read<$t>>()?.0,)*
                 }
                 Ok(())
             }
@@ -93,35 +112,45 @@ macro_rules! flat {
             }
         }
     };
+    // What a reader leaves in `Flat`: the envelope's readers keep one
+    // `Option`, a body field's tells absent from `null`.
+    (@slot Plain $t:ty) => { Option<$t> };
+    (@slot Id $t:ty) => { Option<$t> };
+    (@slot Version $t:ty) => { Option<$t> };
+    (@slot $read:ident $t:ty) => { Field<$t> };
 }
 
+// Each wire field once: its key, its type, how it is read. The order is
+// the order a command is written in (golden files and stored histories
+// compare bytes), and the order in which a field a command does not have
+// is found.
 flat! {
-    kind "type": Option<CommandKind> = Plain<_>,
-    incident_id "incident_id": Option<IncidentId> = Id<_>,
-    command_id "command_id": Option<CommandId> = Id<_>,
-    at "at": Option<Timestamp> = Plain<_>,
-    expected_version "expected_version": Option<u64> = Version,
-    title "title": Field<Arc<str>> = Shared,
-    severity "severity": Field<Severity> = Present<_>,
-    impact "impact": Field<ImpactInput> = Present<_>,
-    roles "roles": Field<RolesInput> = Present<_>,
-    update "update": Field<UpdateInput> = Present<_>,
-    reason "reason": Field<Arc<str>> = Shared,
-    role "role": Field<Role> = Present<_>,
-    person "person": Field<Arc<str>> = Shared,
-    check "check": Field<TriageCheck> = Present<_>,
-    finding "finding": Field<Arc<str>> = Shared,
-    text "text": Field<Arc<str>> = Shared,
-    mitigation "mitigation": Field<MitigationInput> = Present<_>,
-    verification "verification": Field<Verification> = Present<_>,
-    exceptions "exceptions": Field<Vec<ExceptionInput>> = Present<_>,
-    endpoint "endpoint": Field<Arc<str>> = Shared,
-    postmortem "postmortem": Field<PostmortemInput> = Present<_>,
-    number "number": Field<u64> = PresentWhole,
-    outcome "outcome": Field<MitigationOutcome> = Present<_>,
-    note "note": Field<Arc<str>> = Shared,
-    detected_at "detected_at": Field<Timestamp> = Present<_>,
-    occurred_at "occurred_at": Field<Timestamp> = Present<_>,
+    kind "type": CommandKind = Plain,
+    incident_id "incident_id": IncidentId = Id,
+    command_id "command_id": CommandId = Id,
+    at "at": Timestamp = Plain,
+    expected_version "expected_version": u64 = Version,
+    title "title": Arc<str> = Shared,
+    severity "severity": Severity = Present,
+    reason "reason": Arc<str> = Shared,
+    role "role": Role = Present,
+    person "person": Arc<str> = Shared,
+    check "check": TriageCheck = Present,
+    finding "finding": Arc<str> = Shared,
+    text "text": Arc<str> = Shared,
+    endpoint "endpoint": Arc<str> = Shared,
+    impact "impact": ImpactInput = Present,
+    roles "roles": RolesInput = Present,
+    mitigation "mitigation": MitigationInput = Present,
+    verification "verification": Verification = Present,
+    exceptions "exceptions": Vec<ExceptionInput> = Present,
+    postmortem "postmortem": PostmortemInput = Present,
+    update "update": UpdateInput = Present,
+    number "number": u64 = PresentWhole,
+    outcome "outcome": MitigationOutcome = Present,
+    note "note": Arc<str> = Shared,
+    detected_at "detected_at": Timestamp = Present,
+    occurred_at "occurred_at": Timestamp = Present,
 }
 
 // Duplicate keys are found with one bit per field.
@@ -213,9 +242,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
 }
 
 /// A body's text field, read into one shared allocation (see [`crate::text`]).
-struct Shared(Field<Arc<str>>);
+struct Shared<T>(Field<T>);
 
-impl<'de> Deserialize<'de> for Shared {
+impl<'de> Deserialize<'de> for Shared<Arc<str>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::text::shared_opt(d).map(|v| Shared(Some(v)))
     }
@@ -224,9 +253,9 @@ impl<'de> Deserialize<'de> for Shared {
 /// `expected_version`, a whole number however written (see
 /// [`crate::whole`]). One beyond `u64` is no incident's version: it
 /// saturates and conflicts.
-struct Version(Option<u64>);
+struct Version<T>(Option<T>);
 
-impl<'de> Deserialize<'de> for Version {
+impl<'de> Deserialize<'de> for Version<u64> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::whole::read(d, "`expected_version`", Beyond::Saturate).map(Version)
     }
@@ -234,9 +263,9 @@ impl<'de> Deserialize<'de> for Version {
 
 /// `number`, a whole number however written (see [`crate::whole`]); present
 /// even when `null`, as [`Present`].
-struct PresentWhole(Field<u64>);
+struct PresentWhole<T>(Field<T>);
 
-impl<'de> Deserialize<'de> for PresentWhole {
+impl<'de> Deserialize<'de> for PresentWhole<u64> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::whole::read(d, "`number`", Beyond::Refuse).map(|v| PresentWhole(Some(v)))
     }

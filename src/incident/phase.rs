@@ -1,47 +1,31 @@
 //! The phases of an incident and the phase table.
 
-use std::fmt;
-
-use serde::Serialize;
-
 use crate::comms::Status;
 use crate::incident::command::CommandKind;
 use crate::rule::Rule;
 
-/// Where an incident is in its life.
-///
-/// ```text
-/// investigating ⇄ mitigating → monitoring → resolved → closed
-///       ↑______________________________________|  (reopen)
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Finding out what is wrong.
-    Investigating,
-    /// A mitigation is under way.
-    Mitigating,
-    /// A mitigation is in place and watched.
-    Monitoring,
-    /// Verified and resolved; follow-up (postmortem) goes on.
-    Resolved,
-    /// Done. No command is accepted any more.
-    Closed,
+crate::wire::wire_enum! {
+    /// Where an incident is in its life.
+    ///
+    /// ```text
+    /// investigating ⇄ mitigating → monitoring → resolved → closed
+    ///       ↑______________________________________|  (reopen)
+    /// ```
+    pub enum Phase {
+        /// Finding out what is wrong.
+        Investigating = "investigating",
+        /// A mitigation is under way.
+        Mitigating = "mitigating",
+        /// A mitigation is in place and watched.
+        Monitoring = "monitoring",
+        /// Verified and resolved; follow-up (postmortem) goes on.
+        Resolved = "resolved",
+        /// Done. No command is accepted any more.
+        Closed = "closed",
+    }
 }
 
-crate::strict::string_enum!(Phase [Investigating, Mitigating, Monitoring, Resolved, Closed]);
-
 impl Phase {
-    /// Every phase, in the order of an incident's life.
-    pub const ALL: [Phase; 5] = [
-        Phase::Investigating,
-        Phase::Mitigating,
-        Phase::Monitoring,
-        Phase::Resolved,
-        Phase::Closed,
-    ];
-
     /// The comms status of this phase (`None` once closed).
     pub fn status(self) -> Option<Status> {
         match self {
@@ -60,17 +44,6 @@ impl Phase {
             Phase::Investigating | Phase::Mitigating | Phase::Monitoring
         )
     }
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Investigating => "investigating",
-            Phase::Mitigating => "mitigating",
-            Phase::Monitoring => "monitoring",
-            Phase::Resolved => "resolved",
-            Phase::Closed => "closed",
-        }
-    }
 }
 
 impl From<Status> for Phase {
@@ -81,12 +54,6 @@ impl From<Status> for Phase {
             Status::Monitoring => Phase::Monitoring,
             Status::Resolved => Phase::Resolved,
         }
-    }
-}
-
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

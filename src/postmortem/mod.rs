@@ -14,91 +14,50 @@ use std::sync::Arc;
 
 use crate::rule::{Rejection, Report, Rule, index, join};
 use crate::severity::Severity;
-use crate::text::{LongText, Name, ShortText, is_blank};
+use crate::text::{LongText, Name, SectionText, ShortText, WireText, WireTexts, is_blank};
 use crate::time::{Date, Timestamp};
+use crate::wire::{setters, shared, texts};
 
-/// Where a postmortem is in its review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PostmortemStatus {
-    /// Being written; may be partial.
-    Draft,
-    /// Being reviewed; may be partial.
-    InReview,
-    /// Final: every section filled.
-    Published,
-}
-
-crate::strict::string_enum!(PostmortemStatus [Draft, InReview, Published]);
-
-impl PostmortemStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PostmortemStatus::Draft => "draft",
-            PostmortemStatus::InReview => "in_review",
-            PostmortemStatus::Published => "published",
-        }
+crate::wire::wire_enum! {
+    /// Where a postmortem is in its review.
+    #[non_exhaustive]
+    pub enum PostmortemStatus {
+        /// Being written; may be partial.
+        Draft = "draft",
+        /// Being reviewed; may be partial.
+        InReview = "in_review",
+        /// Final: every section filled.
+        Published = "published",
     }
 }
 
-/// Where an action item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ActionStatus {
-    /// Not started (the default).
-    #[default]
-    Open,
-    /// Under way.
-    InProgress,
-    /// Done.
-    Done,
-}
-
-crate::strict::string_enum!(ActionStatus [Open, InProgress, Done]);
-
-impl ActionStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Open => "open",
-            ActionStatus::InProgress => "in_progress",
-            ActionStatus::Done => "done",
-        }
+crate::wire::wire_enum! {
+    /// Where an action item stands.
+    #[derive(Default)]
+    #[non_exhaustive]
+    pub enum ActionStatus {
+        /// Not started (the default).
+        #[default]
+        Open = "open",
+        /// Under way.
+        InProgress = "in_progress",
+        /// Done.
+        Done = "done",
     }
 }
 
-/// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Guardrail {
-    /// The handbook.
-    Handbook,
-    /// An architecture decision record.
-    Adr,
-    /// A dashboard.
-    Dashboard,
-    /// A test.
-    Test,
-}
-
-crate::strict::string_enum!(Guardrail [Handbook, Adr, Dashboard, Test]);
-
-impl Guardrail {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Guardrail::Handbook => "handbook",
-            Guardrail::Adr => "adr",
-            Guardrail::Dashboard => "dashboard",
-            Guardrail::Test => "test",
-        }
+crate::wire::wire_enum! {
+    /// The guardrail an action item adds: "the handbook, ADRs, dashboards, or tests".
+    #[non_exhaustive]
+    pub enum Guardrail {
+        /// The handbook.
+        Handbook = "handbook",
+        /// An architecture decision record.
+        Adr = "adr",
+        /// A dashboard.
+        Dashboard = "dashboard",
+        /// A test.
+        Test = "test",
     }
 }
 
@@ -114,9 +73,8 @@ pub struct TimelineEntryInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub event: Option<Arc<str>>,
 }
 
@@ -130,17 +88,15 @@ pub struct ActionItemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub action: Option<Arc<str>>,
     /// Who does it.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<Name>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Name"))]
     pub owner: Option<Arc<str>>,
     /// By when.
     #[serde(
@@ -171,9 +127,8 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
+        with = "WireText::<ShortText>"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub title: Option<Arc<str>>,
     /// `Date:`.
     #[serde(
@@ -191,11 +146,7 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_list_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<Vec<Name>>", length(max = 1000))
+        with = "WireTexts::<Name>"
     )]
     pub owners: Option<Vec<Arc<str>>>,
     /// `Status:`.
@@ -204,22 +155,14 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub summary: Option<Arc<str>>,
     /// `## Impact`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub impact: Option<Arc<str>>,
     /// `## Timeline`, in time order.
@@ -230,33 +173,21 @@ pub struct PostmortemInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub root_cause: Option<Arc<str>>,
     /// `## What Worked`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub what_worked: Option<Arc<str>>,
     /// `## What Did Not Work`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::text::shared_opt"
-    )]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::text::SectionText>")
+        with = "WireText::<Option<SectionText>>"
     )]
     pub what_did_not_work: Option<Arc<str>>,
     /// `## Action Items`.
@@ -619,7 +550,7 @@ fn check_owners(
 
 /// A text section: optional in a draft, required once published. A draft
 /// may be partial, and a section left blank there is one not written yet, the
-/// same as one left out (issue 10 §7).
+/// same as one left out.
 fn check_section(
     report: &mut Report,
     path: &str,
@@ -764,3 +695,86 @@ fn check_action_item(
         guardrail: a.guardrail,
     })
 }
+
+impl PostmortemInput {
+    /// A postmortem with its title and status; the sections follow.
+    pub fn new(title: impl Into<String>, status: PostmortemStatus) -> Self {
+        PostmortemInput {
+            title: Some(shared(title)),
+            ..PostmortemInput::empty(status)
+        }
+    }
+
+    /// A postmortem with only its status: every section missing (the
+    /// Markdown reader fills it in as it reads).
+    pub(crate) fn empty(status: PostmortemStatus) -> Self {
+        PostmortemInput {
+            title: None,
+            date: None,
+            severity: None,
+            owners: None,
+            status,
+            summary: None,
+            impact: None,
+            timeline: None,
+            root_cause: None,
+            what_worked: None,
+            what_did_not_work: None,
+            action_items: None,
+            missing_guardrail: None,
+        }
+    }
+    /// With one more timeline entry.
+    #[must_use]
+    pub fn timeline_entry(mut self, at: Timestamp, event: impl Into<String>) -> Self {
+        self.timeline
+            .get_or_insert_with(Vec::new)
+            .push(TimelineEntryInput::new(at, event));
+        self
+    }
+    /// With one more action item.
+    #[must_use]
+    pub fn action_item(mut self, item: ActionItemInput) -> Self {
+        self.action_items.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+}
+
+setters!(PostmortemInput {
+    date(date: Date) => date;
+    severity(severity: Severity) => severity;
+    owners(people: impl IntoIterator<Item = impl Into<String>>) => texts(people);
+    summary(text: impl Into<String>) => shared(text);
+    impact(text: impl Into<String>) => shared(text);
+    root_cause(text: impl Into<String>) => shared(text);
+    what_worked(text: impl Into<String>) => shared(text);
+    what_did_not_work(text: impl Into<String>) => shared(text);
+    missing_guardrail(missing: bool) => missing;
+});
+
+impl TimelineEntryInput {
+    /// What happened at `at`.
+    pub fn new(at: Timestamp, event: impl Into<String>) -> Self {
+        TimelineEntryInput {
+            at,
+            event: Some(shared(event)),
+        }
+    }
+}
+
+impl ActionItemInput {
+    /// An action item and its owner.
+    pub fn new(action: impl Into<String>, owner: impl Into<String>) -> Self {
+        ActionItemInput {
+            action: Some(shared(action)),
+            owner: Some(shared(owner)),
+            ..ActionItemInput::default()
+        }
+    }
+}
+
+setters!(ActionItemInput {
+    due(date: Date) => date;
+    status(status: ActionStatus) => status;
+    guardrail(guardrail: Guardrail) => guardrail;
+});

@@ -239,7 +239,7 @@ fn a_body_reads_alone_as_strictly_as_a_whole_command() {
                     Err(refused) => {
                         let body = read.expect_err(&context);
                         let path = |r: &Rejection| r.violations()[0].path().map(str::to_owned);
-                        assert_eq!(path(&body), path(&refused.rejection), "{context}");
+                        assert_eq!(path(&body), path(&refused), "{context}");
                         assert_eq!(body.rule(), Rule::MalformedInput);
                     }
                 }

@@ -640,12 +640,8 @@ fn kind_of(v: &Value) -> &'static str {
 fn malformed_at(line: &Value, path: &str) {
     let text = line.to_string();
     let err = incident_playbook::parse_command(&text).unwrap_err();
-    let v = &err.rejection.violations()[0];
-    assert_eq!(
-        err.rejection.rules(),
-        [Rule::MalformedInput],
-        "{text}\n{err:?}"
-    );
+    let v = &err.violations()[0];
+    assert_eq!(err.rules(), [Rule::MalformedInput], "{text}\n{err:?}");
     let path = match path {
         p if p.starts_with("mitigation.") && p != "mitigation.kind" => "mitigation",
         p => p,
