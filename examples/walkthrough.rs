@@ -19,12 +19,16 @@
 use std::error::Error;
 
 use incident_playbook::{
-    ActionItemInput, AddNote, BeginMonitoring, ChangeSeverity, Command, CommandBody, CommandId,
-    DataChecks, Declare, Guardrail, HealthChecks, ImpactFlag, ImpactInput, Incident, IncidentId,
-    IncidentReport, MitigationInput, Outcome, PhaseSpan, Playbook, PostmortemInput,
-    PostmortemStatus, RecordCheck, RecordRootCause, Rejection, Resolve, RolesInput, Rule, Severity,
-    Snapshot, StartMitigation, SubmitPostmortem, Surface, Timestamp, TriageCheck, UpdateInput,
-    Uuid, Verification, human_duration,
+    Command, CommandBody, CommandId, ImpactInput, Incident, IncidentId, MitigationInput, Outcome,
+    Playbook, Rejection, RolesInput, Rule, Severity, Snapshot, Timestamp, UpdateInput, Uuid,
+    Verification,
+    command::{
+        AddNote, BeginMonitoring, ChangeSeverity, DataChecks, Declare, HealthChecks, RecordCheck,
+        RecordRootCause, Resolve, StartMitigation, SubmitPostmortem,
+    },
+    postmortem::{ActionItemInput, Guardrail, PostmortemInput, PostmortemStatus},
+    report::{IncidentReport, PhaseSpan, human_duration},
+    state::{ImpactFlag, Surface, TriageCheck},
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;

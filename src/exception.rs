@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::roles::Roles;
-use crate::rule::{Report, Rule, index, join};
+use crate::rule::{Rule, Violations, index, join};
 use crate::text::{Name, ShortText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::verification::CheckResult;
@@ -82,7 +82,7 @@ impl AcceptedException {
 /// `results` and the incident's `roles`: `exception-unknown-check`,
 /// `exception-for-passing-check`, `exception-not-by-commander`, and the texts.
 pub(crate) fn check(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     inputs: &[ExceptionInput],
     at: Timestamp,
@@ -103,7 +103,7 @@ pub(crate) fn check(
 }
 
 fn check_one(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     input: &ExceptionInput,
     at: Timestamp,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::playbook::Playbook;
-use crate::rule::{Report, Rule, index, join};
+use crate::rule::{Rule, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, WireText, WireTexts, limited_list};
 use crate::time::Timestamp;
@@ -14,7 +14,7 @@ crate::wire::wire_enum! {
     /// What kind of harm an incident does; each flag sets a severity floor.
     ///
     /// ```
-    /// use incident_playbook::{ImpactFlag, Severity};
+    /// use incident_playbook::{Severity, state::ImpactFlag};
     /// assert_eq!(ImpactFlag::DataExposure.floor(), Severity::Sev1);
     /// assert_eq!(ImpactFlag::EnvironmentBlocked.floor(), Severity::Sev2);
     /// ```
@@ -55,7 +55,7 @@ impl ImpactFlag {
     /// among them, SEV4 for none.
     ///
     /// ```
-    /// use incident_playbook::{ImpactFlag, Severity};
+    /// use incident_playbook::{Severity, state::ImpactFlag};
     /// assert_eq!(ImpactFlag::floor_of(&[ImpactFlag::DegradedFeature, ImpactFlag::DataLoss]), Severity::Sev1);
     /// assert_eq!(ImpactFlag::floor_of(&[]), Severity::Sev4);
     /// ```
@@ -93,7 +93,7 @@ crate::wire::wire_enum! {
 /// How many were hurt, as far as known: each count optional, none negative.
 ///
 /// ```
-/// use incident_playbook::AffectedCounts;
+/// use incident_playbook::state::AffectedCounts;
 /// let c: AffectedCounts = serde_json::from_str(r#"{"users": 5000, "failed_requests": 120000}"#).unwrap();
 /// assert_eq!(c.users, Some(5000));
 /// assert_eq!(c.tenants, None);
@@ -312,7 +312,7 @@ impl Impact {
     /// `unknown-dependency` for a dependency outside the playbook's catalogue,
     /// length limits. `None` if anything is broken.
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: Option<&ImpactInput>,
         playbook: &Playbook,
@@ -390,7 +390,7 @@ impl Impact {
 /// `severity-below-floor`: `severity` is at least the floor of `flags`.
 /// `path` is the field to blame: the severity, or the flags when they changed.
 pub(crate) fn check_floor(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     flags: &[ImpactFlag],
     severity: Severity,
@@ -415,7 +415,7 @@ pub(crate) fn check_floor(
 
 /// `impact-start-after-declaration`, for the impact at `path`.
 pub(crate) fn check_start(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     started_at: Timestamp,
     declared_at: Timestamp,

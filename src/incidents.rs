@@ -101,7 +101,7 @@ fn malformed(line: &str) -> Rejection {
 
 /// Parses one JSON line into a command.
 ///
-/// It fails as [`parse_body`](crate::parse_body) does, with a [`Rejection`]:
+/// It fails as [`parse_body`](crate::command::parse_body) does, with a [`Rejection`]:
 /// what a line is refused for is said the same way whether it is a whole
 /// command or a body. The ids a refused line names, and its line number, are
 /// the caller's to add ([`Incidents::handle_json`] gives a [`LineRejection`]

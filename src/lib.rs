@@ -9,9 +9,9 @@
 //! PostgreSQL or SQLite).
 //!
 //! ```
+//! use incident_playbook::command::Declare;
 //! use incident_playbook::{
-//!     Command, Declare, ImpactInput, Incident, Phase, Playbook, RolesInput, Rule, Severity,
-//!     UpdateInput,
+//!     Command, ImpactInput, Incident, Phase, Playbook, RolesInput, Rule, Severity, UpdateInput,
 //! };
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -47,13 +47,15 @@
 //!
 //! - [`Incident`]: one incident, made by [`Incident::declare`] and moved by
 //!   [`Incident::handle`]; a [`Command`] is an envelope (ids, time, expected
-//!   version) around a body such as [`Declare`] or [`AddNote`]; the
-//!   [`Playbook`] names the dependencies and health endpoints.
+//!   version) around a body from [`command`] such as [`command::Declare`];
+//!   the [`Playbook`] names the dependencies and health endpoints; [`state`]
+//!   holds what an incident keeps (roles, updates, mitigations, notes).
 //! - [`Incidents`] routes commands to many incidents; [`Replay`] reads a
 //!   JSON-lines stream as `incident replay` does.
 //! - [`Rule`]: every rule id; a refusal is a [`Rejection`] of [`Violation`]s.
-//! - What people read: [`CommsUpdate`], [`Postmortem::to_markdown`],
-//!   [`IncidentReport`], [`lint_postmortem`], [`cdevents()`].
+//! - What people read: [`state::CommsUpdate`], the [`postmortem`] module
+//!   (written, drafted, read and linted as Markdown), [`report`] and
+//!   [`cdevents`].
 //!
 //! # Guides
 //!
@@ -153,7 +155,7 @@ mod incidents;
 mod mitigation;
 mod notes;
 mod playbook;
-mod postmortem;
+pub mod postmortem;
 mod replay;
 mod roles;
 mod rule;
@@ -171,51 +173,71 @@ mod views;
 mod whole;
 mod wire;
 
-pub use comms::{
-    Audience, CommsUpdate, ParseUpdateError, Status, UpdateInput, UpdateProblem, UpdateText,
-};
-pub use exception::{AcceptedException, ExceptionInput};
+pub use views::{cdevents, report};
+
+pub use comms::UpdateInput;
+pub use exception::ExceptionInput;
 pub use finding::Finding;
-pub use impact::{AffectedCounts, Impact, ImpactFlag, ImpactInput, Surface};
+pub use impact::ImpactInput;
 pub use incident::{
-    AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
-    CommandId, CommandKind, Decision, Declare, EndMitigation, Incident, IncidentId, LiftBlock,
-    Outcome, ParseIdError, Phase, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
-    Resolve, ResumeInvestigation, Snapshot, StartMitigation, SubmitPostmortem, Transition,
-    UnassignRole, UpdateImpact, parse_body,
+    Command, CommandBody, CommandId, Decision, Incident, IncidentId, Outcome, ParseIdError, Phase,
+    Snapshot, Transition,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
-pub use mitigation::{
-    Mitigation, MitigationEnd, MitigationInput, MitigationOutcome, MitigationRecord, RiskLevel,
-};
-pub use notes::{Note, RootCause};
+pub use mitigation::MitigationInput;
 pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError, PlaybookId};
-pub use postmortem::{
-    ActionItem, ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput,
-    PostmortemStatus, TimelineEntry, TimelineEntryInput,
-};
 pub use replay::{LineReport, Replay, ReplayOutput};
-pub use roles::{Role, Roles, RolesInput};
+pub use roles::RolesInput;
 pub use rule::{Rejection, Rule, UnknownRule, Violation};
 pub use severity::{Duties, ResponseTarget, Severity, UnknownSeverity};
 pub use text::{BoundedText, LongText, MAX_LIST, Name, ShortText, TextError, is_blank};
 pub use time::{Date, TimeError, Timestamp};
 pub use time_zone::{OffsetError, UtcOffset};
-pub use triage::{CheckRecord, TriageCheck};
 pub use uuid::Uuid;
 pub use verdict::Verdict;
-pub use verification::{
-    DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks, Verification,
-};
-pub use views::cdevents::{
-    CDEVENTS_SPEC_VERSION, CdContext, CdEnvironment, CdEvent, CdEventsError, CdEventsExport,
-    CdImpact, CdIncident, CdSubject, CloudEvent, CustomData, DEFAULT_SOURCE, INCIDENT_REPORTED,
-    INCIDENT_RESOLVED, cdevents, event_id,
-};
-pub use views::lint::{LintFinding, lint_postmortem};
-pub use views::markdown_reader::MarkdownPostmortem;
-pub use views::report::{
-    AudienceUpdates, Durations, FIRST_MINUTES, FollowUp, IncidentReport, LateUpdate,
-    MitigationReport, PhaseSpan, Step, StepReport, TargetReport, Timeliness, UpdatesReport,
-    human_duration,
-};
+pub use verification::Verification;
+
+/// The commands' bodies, one struct per command type, and the parts of
+/// their inputs that are not at the crate root.
+///
+/// A [`Command`] is an envelope (ids, time, expected version) around a
+/// [`CommandBody`], whose variants hold these structs; [`CommandKind`](command::CommandKind)
+/// names a type without its body.
+///
+/// ```
+/// use incident_playbook::command::{AddNote, CommandKind, parse_body};
+/// use incident_playbook::CommandBody;
+/// let body = parse_body(r#"{"type": "add_note", "text": "Paged the DBA"}"#).unwrap();
+/// assert_eq!(body.kind(), CommandKind::AddNote);
+/// let CommandBody::AddNote(AddNote { text, .. }) = body else { unreachable!() };
+/// assert_eq!(text.as_deref(), Some("Paged the DBA"));
+/// ```
+pub mod command {
+    pub use crate::incident::{
+        AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, CommandKind, Declare,
+        EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
+        Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
+        UpdateImpact, parse_body,
+    };
+    pub use crate::verification::{
+        DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,
+    };
+}
+
+/// What an incident holds: its roles, impact, comms updates, mitigations,
+/// notes and root cause, triage checks and accepted exceptions, as
+/// [`Incident`]'s accessors return them, with the values
+/// they are made of.
+pub mod state {
+    pub use crate::comms::{
+        Audience, CommsUpdate, ParseUpdateError, Status, UpdateProblem, UpdateText,
+    };
+    pub use crate::exception::AcceptedException;
+    pub use crate::impact::{AffectedCounts, Impact, ImpactFlag, Surface};
+    pub use crate::mitigation::{
+        Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, RiskLevel,
+    };
+    pub use crate::notes::{Note, RootCause};
+    pub use crate::roles::{Role, Roles};
+    pub use crate::triage::{CheckRecord, TriageCheck};
+}

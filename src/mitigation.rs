@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::playbook::Playbook;
-use crate::rule::{Report, Rule, join};
+use crate::rule::{Rule, Violations, join};
 use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::wire::shared;
@@ -172,7 +172,7 @@ pub enum Mitigation {
 }
 
 /// `rollback-same-tag`: a rollback goes to another tag.
-fn check_rollback(report: &mut Report, path: &str, from: &str, to: &str) {
+fn check_rollback(report: &mut Violations, path: &str, from: &str, to: &str) {
     if from == to {
         report.push(
             Rule::RollbackSameTag,
@@ -187,7 +187,7 @@ fn check_rollback(report: &mut Report, path: &str, from: &str, to: &str) {
 
 /// `block-endpoint-risk-not-higher`: block only when the risk outweighs the
 /// availability impact.
-fn check_block(report: &mut Report, path: &str, security: RiskLevel, availability: RiskLevel) {
+fn check_block(report: &mut Violations, path: &str, security: RiskLevel, availability: RiskLevel) {
     if security <= availability {
         report.push(
             Rule::BlockEndpointRiskNotHigher,
@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for Mitigation {
     /// context (which dependencies are optional is the playbook's to say).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mitigation = MitigationFields::deserialize(deserializer)?;
-        let mut report = Report::new();
+        let mut report = Violations::new();
         match &mitigation {
             Mitigation::RollbackImage { from_tag, to_tag } => {
                 check_rollback(&mut report, "", from_tag, to_tag)
@@ -300,12 +300,12 @@ impl Mitigation {
 
     /// Checks a mitigation from the wire against the rules and the playbook.
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &MitigationInput,
         playbook: &Playbook,
     ) -> Option<Mitigation> {
-        let short = |report: &mut Report, field: &str, v: &Option<Arc<str>>| {
+        let short = |report: &mut Violations, field: &str, v: &Option<Arc<str>>| {
             report.text::<ShortText, _>(&join(path, field), v.as_ref(), Rule::FieldEmpty)
         };
         match input {
@@ -457,7 +457,7 @@ pub(crate) fn blocked_now(records: &[MitigationRecord]) -> Vec<ShortText> {
 /// `no-such-mitigation`, `mitigation-already-ended`: the position of the
 /// mitigation numbered `number` (from 1), if it is one and still in effect.
 pub(crate) fn check_end(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     records: &[MitigationRecord],
     number: u64,
@@ -490,7 +490,11 @@ pub(crate) fn check_end(
 
 /// `temporary-measure-in-effect`: a disabled dependency or a paused rollout
 /// is ended before closing (blocks are `block-not-lifted`'s).
-pub(crate) fn check_temporary_ended(report: &mut Report, path: &str, records: &[MitigationRecord]) {
+pub(crate) fn check_temporary_ended(
+    report: &mut Violations,
+    path: &str,
+    records: &[MitigationRecord],
+) {
     let open: Vec<String> = records
         .iter()
         .zip(1..)

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 use crate::text::LongText;
 use crate::time::Timestamp;
 
@@ -38,7 +38,7 @@ impl Note {
 /// declared at 23:09); commands stay in the order they are recorded, and the
 /// true time goes beside `at`.
 pub(crate) fn check_true_time(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     occurred: Timestamp,
     recorded: Timestamp,

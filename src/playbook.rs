@@ -12,7 +12,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 use crate::text::{Name, ShortText};
 use crate::time_zone::UtcOffset;
 
@@ -279,7 +279,7 @@ impl Playbook {
     /// Reports `unknown-dependency` if `name` is not in the catalogue.
     pub(crate) fn check_known(
         &self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         name: &str,
     ) -> Option<&Dependency> {
@@ -439,7 +439,7 @@ struct PlaybookDoc {
 
 impl<'de> Deserialize<'de> for Playbook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // As strictly as a command (issue 10 §8): no object written as an
+        // As strictly as a command: no object written as an
         // array of its fields, at any depth.
         let doc = PlaybookDoc::deserialize(crate::strict::Strict(deserializer))?;
         let id = match (doc.name, doc.version) {

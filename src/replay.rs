@@ -78,13 +78,13 @@ pub struct ReplayOutput {
 /// holding them, as [`Replay::unreadable_line`].
 ///
 /// ```
-/// use incident_playbook::{Playbook, Replay, Rule};
+/// use incident_playbook::{Playbook, Replay, Rule, Verdict};
 /// let mut replay = Replay::new(Playbook::default());
 /// replay.line("");                        // blank lines are skipped but counted
 /// replay.line("{\"type\": \"close\"}");   // malformed: no envelope
 /// assert_eq!(replay.rejections()[0].line, 2);
 /// assert_eq!(replay.rejections()[0].rule, Rule::MalformedInput);
-/// assert_eq!(replay.exit_code(), 2);
+/// assert_eq!(replay.verdict(), Verdict::Malformed);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -170,16 +170,10 @@ impl Replay {
     }
 
     /// What the lines so far come to: the worst of the refused lines'
-    /// verdicts, accepted when none was refused.
+    /// verdicts, accepted when none was refused (what `incident replay`
+    /// exits by).
     pub fn verdict(&self) -> Verdict {
         self.verdict
-    }
-
-    /// `0` all accepted, `1` a line broke a rule, `2` a line was malformed
-    /// (2 wins): [`Verdict::exit_code`] of [`Replay::verdict`], the policy
-    /// the `incident` CLI exits by.
-    pub fn exit_code(&self) -> i32 {
-        i32::from(self.verdict.exit_code())
     }
 
     /// The report as `incident replay --format json` prints it.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{Report, Rule, join};
+use crate::rule::{Rule, Violations, join};
 use crate::severity::Severity;
 use crate::text::{BoundedText, Name, TextSource, WireText, excerpt, is_blank};
 use crate::wire::{setters, shared};
@@ -20,7 +20,7 @@ crate::wire::wire_enum! {
     /// - Engineering lead: not an incident role, but SEV1 comms belong to that person.
     ///
     /// ```
-    /// use incident_playbook::Role;
+    /// use incident_playbook::state::Role;
     /// assert_eq!(Role::CommunicationsOwner.as_str(), "communications_owner");
     /// ```
     #[derive(PartialOrd, Ord)]
@@ -111,7 +111,7 @@ impl RolesInput {
 /// Who holds which role in an incident. There is always a commander.
 ///
 /// ```
-/// use incident_playbook::{Name, Role, Roles};
+/// use incident_playbook::{Name, state::{Role, Roles}};
 /// let roles = Roles::with_commander(Name::new("Ada").unwrap());
 /// assert_eq!(roles.commander().as_str(), "Ada");
 /// assert!(roles.get(Role::Scribe).is_none());
@@ -177,13 +177,13 @@ impl Roles {
     /// The role rules that `roles` breaks at `severity`.
     ///
     /// ```
-    /// use incident_playbook::{Name, Roles, Rule, Severity};
+    /// use incident_playbook::{Name, Rule, Severity, state::Roles};
     /// let roles = Roles::with_commander(Name::new("Ada").unwrap());
     /// assert!(roles.broken_rules(Severity::Sev3).is_empty());
     /// assert!(roles.broken_rules(Severity::Sev1).contains(&Rule::Sev1NeedsScribe));
     /// ```
     pub fn broken_rules(&self, severity: Severity) -> Vec<Rule> {
-        let mut report = Report::new();
+        let mut report = Violations::new();
         PartialRoles::from(self).check(&mut report, "roles", severity, &[]);
         report
             .into_rejection()
@@ -284,7 +284,7 @@ impl PartialRoles<'_> {
     /// returned, so that the role rules can name them.
     pub(crate) fn merge_input(
         &mut self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &RolesInput,
     ) -> Vec<Role> {
@@ -308,7 +308,7 @@ impl PartialRoles<'_> {
     /// `too_long`). A command's name (an `Arc<str>`) is shared, not copied.
     pub(crate) fn give<S: TextSource + AsRef<str> + ?Sized>(
         &mut self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         role: Role,
         name: &S,
@@ -327,7 +327,7 @@ impl PartialRoles<'_> {
     /// `field-empty`.
     pub(crate) fn check(
         &self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         severity: Severity,
         blank: &[Role],

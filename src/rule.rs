@@ -217,10 +217,10 @@ rules! {
     /// > revealed a missing guardrail.
     GuardrailActionMissing = "guardrail-action-missing", "A missing guardrail gets a guardrail action item.";
     /// Template: "Date:". A postmortem looks back on an incident, so it is
-    /// not dated before the day (UTC) the incident was declared (issue 10 §7).
+    /// not dated before the day (UTC) the incident was declared.
     PostmortemDatedBeforeIncident = "postmortem-dated-before-incident", "A postmortem is not dated before the incident's day.";
     /// Template: "## Timeline". The timeline tells what happened up to the
-    /// postmortem's date: no entry falls on a later day (UTC) (issue 10 §7).
+    /// postmortem's date: no entry falls on a later day (UTC).
     TimelineAfterPostmortem = "timeline-after-postmortem", "No timeline entry is after the postmortem's date.";
 
     // ---- Snapshots (this crate's addition to the catalogue it started from) ----
@@ -492,13 +492,13 @@ impl fmt::Display for Rejection {
 /// Collects violations while a command is checked, so that every broken rule
 /// is reported, not only the first.
 #[derive(Debug, Default)]
-pub(crate) struct Report {
+pub(crate) struct Violations {
     violations: Vec<Violation>,
 }
 
-impl Report {
+impl Violations {
     pub(crate) fn new() -> Self {
-        Report::default()
+        Violations::default()
     }
 
     pub(crate) fn push(&mut self, rule: Rule, path: &str, message: impl Into<String>) {

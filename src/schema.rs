@@ -128,11 +128,11 @@ pub fn all() -> Vec<NamedSchema> {
             "replay-output",
             "The document `incident replay --format json` prints: every incident's snapshot and every refused line.",
         ),
-        generate::<crate::PostmortemInput>(
+        generate::<crate::postmortem::PostmortemInput>(
             "postmortem",
             "A postmortem in the template's shape, as `submit_postmortem` carries it. A `published` one fills every section (`postmortem-incomplete`).",
         ),
-        generate::<crate::CommsUpdate>(
+        generate::<crate::state::CommsUpdate>(
             "comms-update",
             "A posted comms update: Status, Severity, Impact, Action, Next update, Owner.",
         ),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
@@ -491,7 +491,7 @@ fn field_of(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
-impl Report {
+impl Violations {
     /// Checks that a list is within the 1,000-item limit.
     ///
     /// A list over the limit is refused whole: callers then do not check its

@@ -4,8 +4,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time: RFC 3339 with an offset on the wire, kept and printed in UTC.
@@ -96,6 +97,58 @@ impl Timestamp {
 impl From<DateTime<Utc>> for Timestamp {
     fn from(t: DateTime<Utc>) -> Self {
         Timestamp(t)
+    }
+}
+
+const SYSTEM_TIME: &str = "a time from year 0000 to year 9999 (what RFC 3339 writes)";
+
+/// A clock reading, for a caller that stamps its own commands (the library
+/// reads no clock itself).
+///
+/// The range is what the wire can write and read back: from
+/// `0000-01-01T00:00:00Z` to `9999-12-31T23:59:59.999999999Z`, to the
+/// nanosecond; a time outside it is refused, never clamped.
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use incident_playbook::Timestamp;
+/// let t = Timestamp::try_from(UNIX_EPOCH + Duration::from_secs(1_777_885_500)).unwrap();
+/// assert_eq!(t.to_string(), "2026-05-04T09:05:00Z");
+/// let before = Timestamp::try_from(UNIX_EPOCH - Duration::from_millis(1500)).unwrap();
+/// assert_eq!(before.to_string(), "1969-12-31T23:59:58.500Z");
+/// let now = Timestamp::try_from(SystemTime::now());
+/// assert!(now.is_ok());
+/// let far = UNIX_EPOCH + Duration::from_secs(400 * 365 * 86_400 * 25);
+/// assert!(Timestamp::try_from(far).is_err());
+/// ```
+impl TryFrom<SystemTime> for Timestamp {
+    type Error = TimeError;
+    fn try_from(t: SystemTime) -> Result<Self, TimeError> {
+        let (secs, nanos) = match t.duration_since(UNIX_EPOCH) {
+            Ok(after) => (i64::try_from(after.as_secs()).ok(), after.subsec_nanos()),
+            // `before` whole seconds and a fraction before the epoch: one
+            // second more before it, and the rest of that second after.
+            Err(e) => {
+                let before = e.duration();
+                let secs = i64::try_from(before.as_secs()).ok().map(|s| -s);
+                match before.subsec_nanos() {
+                    0 => (secs, 0),
+                    n => (secs.and_then(|s| s.checked_sub(1)), 1_000_000_000 - n),
+                }
+            }
+        };
+        secs.and_then(|s| DateTime::from_timestamp(s, nanos))
+            .filter(|t| (0..=9999).contains(&t.year()))
+            .map(Timestamp)
+            .ok_or_else(|| TimeError::new(&describe_system_time(t), SYSTEM_TIME))
+    }
+}
+
+/// A clock reading as seconds from the Unix epoch, for an error message.
+fn describe_system_time(t: SystemTime) -> String {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(after) => format!("{} s after 1970-01-01T00:00:00Z", after.as_secs()),
+        Err(e) => format!("{} s before 1970-01-01T00:00:00Z", e.duration().as_secs()),
     }
 }
 
@@ -427,5 +480,35 @@ mod tests {
         let t: Timestamp = "2026-05-04T23:30:00-02:00".parse().unwrap();
         assert_eq!(t.to_string(), "2026-05-05T01:30:00Z");
         assert_eq!(t.date().to_string(), "2026-05-05");
+    }
+
+    #[test]
+    fn system_times_convert_within_what_rfc_3339_writes() {
+        use std::time::Duration;
+        let at = |s: &str| -> SystemTime {
+            let t: DateTime<Utc> = DateTime::parse_from_rfc3339(s).unwrap().into();
+            let (secs, nanos) = (t.timestamp(), t.timestamp_subsec_nanos());
+            let whole = UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()));
+            let whole = if secs < 0 {
+                UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+            } else {
+                whole
+            };
+            whole.unwrap() + Duration::from_nanos(u64::from(nanos))
+        };
+        for ok in [
+            "0000-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.999999999Z",
+            "1970-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+        ] {
+            let t = Timestamp::try_from(at(ok)).unwrap();
+            assert_eq!(t, ok.parse().unwrap(), "{ok}");
+        }
+        let last = at("9999-12-31T23:59:59.999999999Z");
+        let err = Timestamp::try_from(last + Duration::from_nanos(1)).unwrap_err();
+        assert!(err.to_string().contains("year 9999"), "{err}");
+        let first = at("0000-01-01T00:00:00Z");
+        assert!(Timestamp::try_from(first - Duration::from_nanos(1)).is_err());
     }
 }

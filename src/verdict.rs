@@ -1,21 +1,20 @@
-//! What a run found in its input, and the exit code that says it: one
-//! policy for [`Replay::exit_code`](crate::Replay::exit_code) and every
-//! subcommand of the `incident` CLI.
+//! What a run found in its input: accepted, a rule broken, or malformed.
+//! The `incident` CLI maps it to its exit codes; a library user reads it to
+//! tell a refusal by the rules from input that could not be read at all.
 
 use crate::rule::Rule;
 
-/// What a run found in its input, worst last: the order is the policy's
-/// "2 wins" (a malformed input outweighs any number of broken rules).
+/// What a run found in its input, worst last: a malformed input outweighs
+/// any number of broken rules.
 ///
 /// ```
 /// use incident_playbook::{Rule, Verdict};
 /// let found = [Verdict::refused(Rule::NotesRequired), Verdict::refused(Rule::MalformedInput)];
 /// assert_eq!(Verdict::worst(found), Verdict::Malformed);
-/// assert_eq!(Verdict::worst(found).exit_code(), 2);
-/// assert_eq!(Verdict::worst([]).exit_code(), 0);
+/// assert_eq!(Verdict::worst([]), Verdict::Accepted);
 /// ```
-// Deliberately exhaustive: a new verdict would be a new exit code, a change
-// of the CLI's contract.
+// Deliberately exhaustive: a new verdict would be a new exit code of the
+// CLI, a change of its contract.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
     /// Everything accepted.
@@ -40,15 +39,5 @@ impl Verdict {
     /// The worst of several verdicts; accepted when there are none.
     pub fn worst(verdicts: impl IntoIterator<Item = Verdict>) -> Self {
         verdicts.into_iter().max().unwrap_or_default()
-    }
-
-    /// The exit code that says it: `0` all accepted, `1` an input broke a
-    /// rule, `2` an input was malformed.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Verdict::Accepted => 0,
-            Verdict::Broken => 1,
-            Verdict::Malformed => 2,
-        }
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::impact::{Impact, Surface};
 use crate::playbook::Playbook;
-use crate::rule::{Report, Rule, index, join};
+use crate::rule::{Rule, Violations, index, join};
 use crate::text::{Name, ShortText, WireText};
 use crate::wire::{setters, shared};
 
@@ -25,7 +25,7 @@ use crate::wire::{setters, shared};
 /// name the playbook does not have is refused (`unknown-health-endpoint`).
 ///
 /// ```
-/// use incident_playbook::HealthChecks;
+/// use incident_playbook::command::HealthChecks;
 /// let h: HealthChecks = serde_json::from_str(r#"{"live": true, "ready": null}"#).unwrap();
 /// assert!(h.passes("live"));
 /// assert!(!h.passes("ready"));
@@ -40,7 +40,7 @@ impl HealthChecks {
     /// Results by endpoint name.
     ///
     /// ```
-    /// use incident_playbook::HealthChecks;
+    /// use incident_playbook::command::HealthChecks;
     /// let h = HealthChecks::new([("live", true), ("ready", false)]);
     /// assert!(h.passes("live") && !h.passes("ready"));
     /// ```
@@ -269,7 +269,7 @@ impl Verification {
     /// Checks the evidence against what `impact` demands; a failing check
     /// named in `excused` (accepted exceptions) breaks no rule.
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: Option<&Verification>,
         (impact, playbook): (&Impact, &Playbook),
@@ -363,7 +363,13 @@ impl Verification {
     /// `verification-api-health`: every health endpoint of the playbook
     /// passes; `unknown-health-endpoint` for a result the playbook has no
     /// endpoint for.
-    fn check_health(&self, report: &mut Report, path: &str, playbook: &Playbook, excused: &[&str]) {
+    fn check_health(
+        &self,
+        report: &mut Violations,
+        path: &str,
+        playbook: &Playbook,
+        excused: &[&str],
+    ) {
         let health_path = join(path, "health");
         let unknown = self
             .health
@@ -400,7 +406,13 @@ impl Verification {
     }
 
     /// `verification-endpoints`: every affected endpoint checked and passing.
-    fn check_endpoints(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
+    fn check_endpoints(
+        &self,
+        report: &mut Violations,
+        path: &str,
+        impact: &Impact,
+        excused: &[&str],
+    ) {
         let checked = self.endpoints.as_deref().unwrap_or_default();
         let ep_path = join(path, "endpoints");
         // Over the limit, the list is refused whole and its entries not looked at.
@@ -432,7 +444,13 @@ impl Verification {
 
     /// `verification-frontend` when the impact shows in the front end,
     /// `verification-data` when it concerns data.
-    fn check_surfaces(&self, report: &mut Report, path: &str, impact: &Impact, excused: &[&str]) {
+    fn check_surfaces(
+        &self,
+        report: &mut Violations,
+        path: &str,
+        impact: &Impact,
+        excused: &[&str],
+    ) {
         let frontend = self.frontend_results();
         let data = self.data_results();
         let demanded: [(bool, Rule, &str, &str, &[CheckResult]); 2] = [
@@ -471,7 +489,7 @@ impl Verification {
     /// healthy; each one named is in the playbook's catalogue.
     fn check_dependencies(
         &self,
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         impact: &Impact,
         playbook: &Playbook,

@@ -10,8 +10,10 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use incident_playbook::{
-    Command, CommandBody, CommandId, CommandKind, Incident, IncidentId, IncidentReport, Outcome,
-    Rule, Timestamp, parse_body, parse_command,
+    Command, CommandBody, CommandId, Incident, IncidentId, Outcome, Rule, Timestamp,
+    command::{CommandKind, parse_body},
+    parse_command,
+    report::IncidentReport,
 };
 use incident_store::{Error, Store};
 use serde::Deserialize;
@@ -55,7 +57,7 @@ fn incident_id(id: &str) -> Answer<IncidentId> {
 /// The incident `id`, replayed from the store; 404 if it has no rows.
 async fn load(service: &Arc<Service>, id: &str) -> Answer<Incident> {
     let id = incident_id(id)?;
-    on_store(service, move |s, store| store.load(&s.playbook, id))
+    on_store(service, move |s, store| store.restore(&s.playbook, id))
         .await?
         .ok_or(Failure::NotFound)
 }

@@ -5,13 +5,13 @@
 //! > SEV1 … engineering lead owns comms
 
 use crate::roles::{PartialRoles, Role};
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 
 crate::wire::wire_enum! {
     /// Who an update is for. Internal unless the sender says otherwise.
     ///
     /// ```
-    /// use incident_playbook::Audience;
+    /// use incident_playbook::state::Audience;
     /// assert_eq!(Audience::default(), Audience::Internal);
     /// let a: Audience = serde_json::from_str(r#""public""#).unwrap();
     /// assert_eq!(a, Audience::Public);
@@ -38,7 +38,7 @@ impl Audience {
 /// incident's communications owner (at SEV1 the engineering lead, by
 /// `sev1-comms-by-engineering-lead`).
 pub(crate) fn check_owner(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     audience: Audience,
     owner: &str,

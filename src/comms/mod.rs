@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::roles::PartialRoles;
-use crate::rule::{Report, Rule, join};
+use crate::rule::{Rule, Violations, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
@@ -244,7 +244,7 @@ impl CommsUpdate {
     /// Checks an update carried by a command. `status_after` is the phase
     /// after the command, `roles` the roles after it.
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: Option<&UpdateInput>,
         at: Timestamp,

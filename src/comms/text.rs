@@ -109,7 +109,7 @@ const NONE: &str = "none";
 /// has a next update time.
 ///
 /// ```
-/// use incident_playbook::{Severity, Status, UpdateText};
+/// use incident_playbook::{Severity, state::{Status, UpdateText}};
 /// let text = "Status: investigating\r\nSeverity: SEV1\r\nImpact: Uploads fail for all users\r\n\
 ///             Action: Checking the 09:02 deploy  \r\nNext update: 2026-05-04T09:35:00Z\r\nOwner: Ada\r\n";
 /// let update: UpdateText = text.parse().unwrap();
@@ -209,7 +209,7 @@ impl UpdateText {
     /// incident's and is not sent).
     ///
     /// ```
-    /// use incident_playbook::UpdateText;
+    /// use incident_playbook::state::UpdateText;
     /// let text: UpdateText = "Status: resolved\nSeverity: SEV2\nImpact: None\n\
     ///     Action: Resolved\nNext update: none\nOwner: Ada".parse().unwrap();
     /// let input = text.to_input();
@@ -254,7 +254,7 @@ impl CommsUpdate {
     /// `next-update-not-after-update`.
     ///
     /// ```
-    /// use incident_playbook::{CommsUpdate, Rule, Timestamp};
+    /// use incident_playbook::{Rule, Timestamp, state::CommsUpdate};
     /// let at: Timestamp = "2026-05-04T09:05:00Z".parse().unwrap();
     /// let text = "Status: investigating\nSeverity: SEV1\nImpact: Uploads fail\n\
     ///             Action: Checking the deploy\nNext update: 2026-05-04T09:35:00Z\nOwner: Ada";

@@ -4,7 +4,7 @@
 //! finds the first delivery by its id and compares. The index keeps only
 //! each command's position in the history and reads the id from there, so
 //! an entry is one `usize` (8 bytes) rather than the id and the position
-//! (24; issue 13).
+//! (24): the index is on every command's path.
 
 use std::hash::BuildHasher;
 

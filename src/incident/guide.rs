@@ -7,7 +7,7 @@
 
 use crate::incident::{CommandKind, Incident, Transition};
 use crate::playbook::Playbook;
-use crate::rule::{Rejection, Report, Violation};
+use crate::rule::{Rejection, Violation, Violations};
 use crate::time::Timestamp;
 use crate::verification::Verification;
 
@@ -25,7 +25,7 @@ impl Incident {
     /// rule listed here, with the same path and message.
     ///
     /// ```
-    /// use incident_playbook::{CommandKind, Replay, Rule};
+    /// use incident_playbook::{Replay, Rule, command::CommandKind};
     /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// let lines: Vec<&str> = case.lines().collect();
@@ -40,7 +40,7 @@ impl Incident {
         if let Transition::Refused(rule) = transition {
             return vec![self.refusal(rule)];
         }
-        let mut r = Report::new();
+        let mut r = Violations::new();
         self.check_transition(&mut r, kind, transition);
         let state = self.snapshot();
         match kind {

@@ -4,16 +4,16 @@
 //! (collecting every violation) before anything changes; only then is the
 //! checked change applied, which cannot fail. So a rejected command leaves the
 //! incident exactly as it was. Where a command may go is the phase table
-//! ([`Transition::of`]); what it demands of its body, its check in `checks.rs`.
+//! ([`Transition::of`]); what it demands of its body, its judge in `judge.rs`.
 
-use crate::incident::checks::{Change, check_declaration};
+use crate::incident::judge::{Change, judge_declaration};
 use crate::incident::phase::Transition;
 use crate::incident::{
     Command, CommandBody, CommandKind, Incident, IncidentId, Outcome, Phase, Snapshot,
 };
 use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
-use crate::rule::{Rejection, Report, Rule, Violation};
+use crate::rule::{Rejection, Rule, Violation, Violations};
 
 /// How far a command is judged: by every rule, or, for a history the
 /// caller's own store accepted before, by its structure only.
@@ -47,9 +47,9 @@ impl Mode {
 
     /// `value` unless a violation this mode refuses on was found, or the
     /// value could not be built at all.
-    fn conclude<T>(self, r: Report, value: Option<T>) -> Result<T, Rejection> {
+    fn conclude<T>(self, r: Violations, value: Option<T>) -> Result<T, Rejection> {
         let Some(rejection) = r.into_rejection() else {
-            return Report::new().conclude(value);
+            return Violations::new().conclude(value);
         };
         let refused = rejection.iter().any(|v| self.refuses(v.rule()));
         match value {
@@ -154,7 +154,7 @@ impl Incident {
             )
             .into());
         };
-        let mut r = Report::new();
+        let mut r = Violations::new();
         if let Some(v) = cmd.expected_version
             && v != 0
         {
@@ -164,7 +164,7 @@ impl Incident {
                 format!("a new incident is at version 0, not {v}"),
             );
         }
-        let parts = check_declaration(&mut r, cmd.at, d, playbook);
+        let parts = judge_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = mode.conclude(r, parts)?;
         let mut incident = Incident {
             state: Snapshot {
@@ -232,7 +232,7 @@ impl Incident {
     /// is a duplicate and needs no storing.
     ///
     /// ```
-    /// use incident_playbook::{AddNote, Command, Incident, Outcome, Playbook};
+    /// use incident_playbook::{Command, Incident, Outcome, Playbook, command::AddNote};
     /// # let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// # let declare: Command = serde_json::from_str(case.lines().next().unwrap()).unwrap();
     /// let playbook = Playbook::default();
@@ -308,7 +308,7 @@ impl Incident {
         if let Transition::Refused(rule) = transition {
             return Err(self.refusal(rule).into());
         }
-        let mut r = Report::new();
+        let mut r = Violations::new();
         self.check_envelope(&mut r, cmd, reused);
         self.check_transition(&mut r, kind, transition);
         let after = kind.phase_after(phase);
@@ -358,7 +358,7 @@ impl Incident {
     /// users are affected. [`Incident::blockers`] asks it too.
     pub(super) fn check_transition(
         &self,
-        r: &mut Report,
+        r: &mut Violations,
         kind: CommandKind,
         transition: Transition,
     ) {
@@ -399,7 +399,7 @@ impl Incident {
     }
 
     /// The envelope's rules: a new id, time order, the expected version.
-    fn check_envelope(&self, r: &mut Report, cmd: &Command, reused: bool) {
+    fn check_envelope(&self, r: &mut Violations, cmd: &Command, reused: bool) {
         if reused {
             r.push(
                 Rule::CommandIdReused,
@@ -516,7 +516,7 @@ impl Incident {
 /// (`update-owner-not-assigned`), so the roles keep the name already: the
 /// update and its command take the holder's text and their own copy is
 /// freed. So a name is kept once per incident however many updates its
-/// holder posts (issue 13: people's names repeat).
+/// holder posts: people's names repeat, in every update they own.
 fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
     let Some(update) = s.updates.last_mut() else {
         return;

@@ -5,13 +5,13 @@
 //! snapshot's history under the same rules. A rejected command leaves it
 //! exactly as it was.
 
-mod checks;
 mod command;
 mod delivery;
 mod flat;
 mod guide;
 mod handle;
 mod id;
+mod judge;
 mod phase;
 mod snapshot;
 

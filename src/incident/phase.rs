@@ -61,7 +61,7 @@ impl From<Status> for Phase {
 /// incident goes, or which rule refuses the command.
 ///
 /// ```
-/// use incident_playbook::{CommandKind, Phase, Rule, Transition};
+/// use incident_playbook::{Phase, Rule, Transition, command::CommandKind};
 /// assert_eq!(
 ///     Transition::of(Phase::Mitigating, CommandKind::BeginMonitoring),
 ///     Transition::To(Phase::Monitoring)
@@ -153,7 +153,7 @@ impl CommandKind {
     /// ([`Transition::ToOnceUsersUnaffected`]).
     ///
     /// ```
-    /// use incident_playbook::{CommandKind, Phase};
+    /// use incident_playbook::{Phase, command::CommandKind};
     /// assert!(CommandKind::BeginMonitoring.allowed_in(Phase::Mitigating));
     /// assert!(!CommandKind::BeginMonitoring.allowed_in(Phase::Investigating));
     /// assert!(!CommandKind::AddNote.allowed_in(Phase::Closed));
@@ -169,7 +169,7 @@ impl CommandKind {
     /// opens an incident in `investigating`.
     ///
     /// ```
-    /// use incident_playbook::{CommandKind, Phase};
+    /// use incident_playbook::{Phase, command::CommandKind};
     /// assert_eq!(CommandKind::BeginMonitoring.phase_after(Phase::Mitigating), Phase::Monitoring);
     /// assert_eq!(CommandKind::AddNote.phase_after(Phase::Resolved), Phase::Resolved);
     /// ```

@@ -13,7 +13,7 @@ use crate::notes::{Note, RootCause};
 use crate::playbook::{Playbook, PlaybookId};
 use crate::postmortem::{Postmortem, check_severity};
 use crate::roles::{PartialRoles, Roles};
-use crate::rule::{Rejection, Report, Rule, Violation, index, join};
+use crate::rule::{Rejection, Rule, Violation, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
@@ -226,14 +226,14 @@ impl Snapshot {
     /// assert_eq!(snapshot.broken_rules()[0].rule(), Rule::Sev1NeedsScribe);
     /// ```
     pub fn broken_rules(&self) -> Vec<Violation> {
-        let mut r = Report::new();
+        let mut r = Violations::new();
         self.check_state(&mut r);
         r.into_rejection()
             .map(Rejection::into_violations)
             .unwrap_or_default()
     }
 
-    fn check_state(&self, r: &mut Report) {
+    fn check_state(&self, r: &mut Violations) {
         PartialRoles::from(&self.roles).check(r, "roles", self.severity, &[]);
         impact::check_floor(r, "severity", self.impact.flags(), self.severity);
         impact::check_start(r, "impact", self.impact.started_at(), self.declared_at);
@@ -300,7 +300,7 @@ impl Snapshot {
     /// What resolving demands of the record: the triage checks and the
     /// notes the peak severity owes. `resolve` checks it, and so does loading
     /// a resolved or closed snapshot.
-    pub(crate) fn check_resolvable(&self, r: &mut Report) {
+    pub(crate) fn check_resolvable(&self, r: &mut Violations) {
         let duties = self.peak_severity.duties();
         let missing = match duties.triage_checks {
             true => self.missing_checks(),
@@ -332,7 +332,7 @@ impl Snapshot {
 
     /// What closing demands: the postmortem the peak severity owes, matching
     /// the peak, no temporary measure left in effect, and no endpoint left blocked.
-    pub(crate) fn check_closable(&self, r: &mut Report) {
+    pub(crate) fn check_closable(&self, r: &mut Violations) {
         if self.peak_severity.requires_postmortem()
             && !self
                 .postmortem
@@ -378,7 +378,7 @@ impl Incident {
     ///
     /// The first command the rules refuse, with paths under `history[i]`; an
     /// empty history, or one that repeats a command, is refused too.
-    pub fn replay(
+    pub fn from_history(
         history: impl IntoIterator<Item = Command>,
         playbook: &Playbook,
     ) -> Result<Incident, Rejection> {
@@ -387,7 +387,7 @@ impl Incident {
 
     /// Rebuilds an incident from a history that the caller's own store
     /// accepted before, without judging it again: the trusted counterpart of
-    /// [`Incident::replay`], for a service starting up on its own data after
+    /// [`Incident::from_history`], for a service starting up on its own data after
     /// its playbook changed or a crate upgrade tightened a rule.
     ///
     /// What it still checks, and refuses on: the history's structure. It
@@ -405,7 +405,7 @@ impl Incident {
     /// dependency or health endpoint no longer in the playbook, a rule made
     /// stricter since). Only a value that cannot be built at all (a text
     /// empty or over its length limit) still refuses. Documents from outside
-    /// are judged with [`Incident::replay`] or [`Incident::load`] instead.
+    /// are judged with [`Incident::from_history`] or [`Incident::load`] instead.
     ///
     /// ```
     /// use incident_playbook::{Command, Incident, Playbook};
@@ -416,7 +416,7 @@ impl Incident {
     /// // history, restoring does not.
     /// let today: Playbook = serde_json::from_str(
     ///     r#"{"dependencies": [], "health_endpoints": ["/a", "/b", "/c"]}"#).unwrap();
-    /// assert!(Incident::replay(history.clone(), &today).is_err());
+    /// assert!(Incident::from_history(history.clone(), &today).is_err());
     /// let incident = Incident::restore(history.clone(), &today).unwrap();
     /// assert_eq!(incident.version(), history.len() as u64);
     /// ```
@@ -493,7 +493,7 @@ impl Incident {
             return Some(self.clone());
         }
         let prefix = self.history().iter().take_while(|c| c.at <= at);
-        Incident::replay(prefix.cloned(), playbook).ok()
+        Incident::from_history(prefix.cloned(), playbook).ok()
     }
 
     /// Loads a snapshot, refusing any that no valid history produces.
@@ -507,9 +507,9 @@ impl Incident {
     ///
     /// Every broken rule found.
     pub fn load(snapshot: Snapshot, playbook: &Playbook) -> Result<Incident, Rejection> {
-        let mut r = Report::new();
+        let mut r = Violations::new();
         snapshot.check_state(&mut r);
-        match Incident::replay(snapshot.history.iter().cloned(), playbook) {
+        match Incident::from_history(snapshot.history.iter().cloned(), playbook) {
             Err(rejection) => r.extend(rejection),
             Ok(mut replayed) => {
                 replayed.state.playbook = snapshot.playbook.clone();

@@ -6,13 +6,73 @@
 //! > - Update the handbook, ADRs, dashboards, or tests when the incident
 //! >   revealed a missing guardrail.
 //!
-//! The Markdown rendering and reading, the lint of a Markdown file and the
-//! draft from an incident's history are views, in `src/views/`.
+//! A postmortem is written as Markdown in the template's shape by
+//! [`Postmortem::to_markdown`], drafted from an incident's history by
+//! [`Postmortem::draft_from`], read back by
+//! [`PostmortemInput::from_markdown`] and checked, with line numbers, by
+//! [`lint_postmortem`].
+//!
+//! # Markdown
+//!
+//! The template's shape, as written and read:
+//!
+//! ```markdown
+//! # Postmortem: <incident title>
+//!
+//! Date: 2026-05-05
+//!
+//! Severity: SEV1
+//!
+//! Owners: Ada, Grace
+//!
+//! Status: published
+//!
+//! ## Summary
+//! ## Impact
+//! ## Timeline
+//! ## Root Cause
+//! ## What Worked
+//! ## What Did Not Work
+//! ## Action Items
+//!
+//! | Action | Owner | Due | Status |
+//! |---|---|---|---|
+//! ```
+//!
+//! What the template leaves open, decided here:
+//!
+//! - The header lines are separated by blank lines, so that GitHub shows
+//!   each on its own line. `Missing guardrail: yes` follows `Status:` when
+//!   the incident revealed a missing guardrail.
+//! - The timeline is a table `| Time (UTC) | Event |`; rendered from an
+//!   incident, a Mermaid Gantt chart of its phases comes first. Reading
+//!   skips fenced blocks and also takes list items `- <time> <event>`.
+//! - An action item's guardrail is a fifth column, `Guardrail`, written only
+//!   when some item has one.
+//! - In the title, header values and table cells a line break is `<br>` and
+//!   `\`, `|` and `<` are escaped with a backslash (`,` too, in `Owners:`).
+//!   In a section, a line starting with `## ` gets a backslash in front, so
+//!   that it is not read as the next section.
+//! - Reading trims white space around titles, values, cells and sections:
+//!   writing and reading back gives the same postmortem when its texts do not
+//!   start or end with white space and have no carriage returns.
+//! - Reading forgives blank lines, CRLF line ends, header names, section
+//!   headings and status in any case, and headings it does not know (their
+//!   lines stay in the section above). It refuses a missing title line or
+//!   `Status:`, a repeated header line or section, an unknown header line,
+//!   and a date, time, severity or status that does not parse: those are
+//!   `malformed-input`, with the line.
+
+mod lint;
+pub(crate) mod markdown;
+
+pub use lint::{LintFinding, lint_postmortem};
+pub use markdown::MarkdownPostmortem;
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use crate::rule::{Rejection, Report, Rule, index, join};
+use crate::rule::{Rejection, Rule, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, SectionText, ShortText, WireText, WireTexts, is_blank};
 use crate::time::{Date, Timestamp};
@@ -261,7 +321,7 @@ pub struct Postmortem {
 /// Without a peak (a Markdown file linted on its own) any named severity
 /// will do.
 pub(crate) fn check_severity(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     named: Option<Severity>,
     peak: Option<Severity>,
@@ -396,7 +456,7 @@ impl Postmortem {
     /// Every postmortem rule broken.
     ///
     /// ```
-    /// use incident_playbook::{Postmortem, PostmortemInput, Rule, Severity};
+    /// use incident_playbook::{Rule, Severity, postmortem::{Postmortem, PostmortemInput}};
     /// let input: PostmortemInput = serde_json::from_str(r#"{"title": "Uploads failing",
     ///   "severity": "SEV2", "status": "draft",
     ///   "action_items": [{"action": "Add a smoke test", "due": "2026-05-20"}]}"#).unwrap();
@@ -409,7 +469,7 @@ impl Postmortem {
         peak: Severity,
         declared_on: Date,
     ) -> Result<Postmortem, Rejection> {
-        let mut report = Report::new();
+        let mut report = Violations::new();
         let checked = Postmortem::check(&mut report, "", input, peak, declared_on);
         report.conclude(checked)
     }
@@ -461,7 +521,7 @@ impl Postmortem {
     /// Checks a postmortem for an incident whose peak severity is `peak` and
     /// that was declared on `declared_on` (UTC).
     pub(crate) fn check(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &PostmortemInput,
         peak: Severity,
@@ -473,7 +533,7 @@ impl Postmortem {
     /// [`Postmortem::check`], for a postmortem whose incident's peak
     /// severity may be unknown (see [`check_severity`]).
     pub(crate) fn check_against(
-        report: &mut Report,
+        report: &mut Violations,
         path: &str,
         input: &PostmortemInput,
         peak: Option<Severity>,
@@ -532,7 +592,7 @@ impl Postmortem {
 
 /// The owners; a published postmortem has at least one.
 fn check_owners(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     owners: Option<&[Arc<str>]>,
     published: bool,
@@ -552,7 +612,7 @@ fn check_owners(
 /// may be partial, and a section left blank there is one not written yet, the
 /// same as one left out.
 fn check_section(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     value: Option<&Arc<str>>,
     published: bool,
@@ -568,7 +628,7 @@ fn check_section(
 
 /// The timeline, in time order; a published postmortem has one.
 fn check_timeline(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     entries: Option<&[TimelineEntryInput]>,
     published: bool,
@@ -613,7 +673,7 @@ fn check_timeline(
 /// a date before the incident is still compared with the timeline (a
 /// rejection lists every rule that can be checked); a timeline over its
 /// limit is refused whole and not read.
-fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declared_on: Date) {
+fn check_dates(report: &mut Violations, path: &str, input: &PostmortemInput, declared_on: Date) {
     let Some(date) = input.date else {
         return;
     };
@@ -642,7 +702,7 @@ fn check_dates(report: &mut Report, path: &str, input: &PostmortemInput, declare
 
 /// The action items, each complete and due no earlier than the incident.
 fn check_action_items(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     items: &[ActionItemInput],
     declared_on: Date,
@@ -659,7 +719,7 @@ fn check_action_items(
 }
 
 fn check_action_item(
-    report: &mut Report,
+    report: &mut Violations,
     path: &str,
     a: &ActionItemInput,
     declared_on: Date,

@@ -77,7 +77,7 @@ pub enum CdEventsError {
 /// CDEvents 0.4.1 and CloudEvents 1.0 schemas accept.
 ///
 /// ```
-/// use incident_playbook::{CdEventsError, CdEventsExport};
+/// use incident_playbook::{cdevents::{CdEventsError, CdEventsExport}};
 /// assert!(CdEventsExport::new("/incident-playbook", Some("https://tickets.example/i/")).is_ok());
 /// assert!(matches!(CdEventsExport::new("", None), Err(CdEventsError::Source { .. })));
 /// assert!(matches!(CdEventsExport::new("has space", None), Err(CdEventsError::Source { .. })));
@@ -149,7 +149,7 @@ impl CdEventsExport {
 /// the same `command_id`.
 ///
 /// ```
-/// use incident_playbook::{CommandId, IncidentId, Uuid, event_id};
+/// use incident_playbook::{CommandId, IncidentId, Uuid, cdevents::event_id};
 /// let (a, b) = (IncidentId::new(Uuid::from_u128(1)), IncidentId::new(Uuid::from_u128(2)));
 /// let c = CommandId::new(Uuid::from_u128(3));
 /// assert_ne!(event_id(a, c), event_id(b, c));
@@ -304,8 +304,8 @@ impl From<&Impact> for CdImpact {
 /// The CDEvents of `incident`'s history, in order, as `export` says.
 ///
 /// ```
-/// use incident_playbook::{cdevents, event_id, CdEventsExport, Replay, Severity};
-/// use incident_playbook::{INCIDENT_REPORTED, INCIDENT_RESOLVED};
+/// use incident_playbook::{Replay, Severity, cdevents::{CdEventsExport, cdevents, event_id}};
+/// use incident_playbook::{cdevents::{INCIDENT_REPORTED, INCIDENT_RESOLVED}};
 /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Default::default());
 /// case.lines().for_each(|l| { replay.line(l); });

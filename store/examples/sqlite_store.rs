@@ -8,8 +8,10 @@
 use std::path::Path;
 
 use incident_playbook::{
-    AddNote, Command, CommandId, Declare, ImpactFlag, ImpactInput, IncidentId, Outcome, Playbook,
-    RolesInput, Severity, UpdateInput, Uuid,
+    Command, CommandId, ImpactInput, IncidentId, Outcome, Playbook, RolesInput, Severity,
+    UpdateInput, Uuid,
+    command::{AddNote, Declare},
+    state::ImpactFlag,
 };
 use incident_store::{Append, Error, SqliteStore, Store};
 
@@ -111,7 +113,7 @@ pub fn demo(path: &Path) -> Fallible {
         println!("   v{} {}", row.version, row.command.kind().as_str());
     }
     let rebuilt = store
-        .load(&playbook, incident)?
+        .restore(&playbook, incident)?
         .ok_or("the incident vanished")?;
     println!(
         "   version {}, {} notes",

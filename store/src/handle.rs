@@ -34,7 +34,7 @@ pub(crate) fn handle<S: Store + ?Sized>(
         // Each attempt judges the command afresh against what is stored now:
         // the retry of a command the winner stored is a duplicate, and a
         // stale `expected_version` is refused by the crate, not papered over.
-        let current = store.load(playbook, command.incident_id)?;
+        let current = store.restore(playbook, command.incident_id)?;
         let (incident, outcome) = decide(current, command, playbook).map_err(Error::Rejected)?;
         let receipt = |lost_races| Receipt {
             outcome,

@@ -41,7 +41,7 @@
 //! // Delivered again: a duplicate, stored once.
 //! assert_eq!(store.handle(&playbook, &declare)?.outcome, Outcome::Duplicate { version: 1 });
 //! assert_eq!(store.rows(declare.incident_id)?.len(), 1);
-//! let incident = store.load(&playbook, declare.incident_id)?.expect("stored");
+//! let incident = store.restore(&playbook, declare.incident_id)?.expect("stored");
 //! assert_eq!(incident.version(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -78,7 +78,7 @@ use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, Play
 
 /// Where incident histories are kept: the four operations a backend
 /// provides, and the ones every adopter needs built on them
-/// ([`load`](Store::load), [`handle`](Store::handle)).
+/// ([`restore`](Store::restore), [`handle`](Store::handle)).
 ///
 /// A backend stores rows; it never judges a command. Judging is the crate's,
 /// in [`Store::handle`], the same for every backend.
@@ -168,7 +168,7 @@ pub trait Store {
     /// As [`Store::history`]; [`Error::Corrupt`] when the stored history is
     /// structurally broken (another incident's command, time going
     /// backwards, an id twice, a version out of sequence: edited by hand).
-    fn load(
+    fn restore(
         &mut self,
         playbook: &Playbook,
         incident: IncidentId,

@@ -1,61 +1,75 @@
-//! One suite, two backends: every case runs against SQLite and against a
-//! real PostgreSQL server that the test starts (and stops) itself.
+//! One suite, two backends: every case is a test of its own against SQLite
+//! (`sqlite::<case>`) and against a real PostgreSQL server that the tests
+//! start (and stop) themselves (`postgres::<case>`), so that one failure
+//! does not hide the others.
 //!
-//! The race case spawns writer processes (this test binary again, running
-//! only `writer_process` with `INCIDENT_STORE_WRITER` set), kills one with
-//! SIGKILL in the middle of its work, restarts it, and checks that nothing
-//! accepted is lost or stored twice and that versions have no gaps.
+//! The race of writer processes is a target of its own (`tests/race/`).
 
+// Shared with the race, which uses other parts of it.
+#[allow(dead_code)]
 mod common;
-mod race;
 
 #[path = "../examples/sqlite_store.rs"]
 #[allow(dead_code)] // the example's `main`
 mod example;
 
-use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use common::{Backend, declare, id, note};
+use common::{Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
 
-type Case = fn(&Backend);
+/// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
+/// a fresh empty store.
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $case() {
+                    let dir = super::TempDir::new(concat!("sqlite-", stringify!($case)));
+                    super::$case(&super::Backend::sqlite(&dir.0.join("store.db")));
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $case() {
+                    let server = super::server();
+                    let params = server.create_database(stringify!($case)).unwrap();
+                    super::$case(&super::Backend::postgres(&params));
+                }
+            )*
+        }
+    };
+}
 
-const CASES: [(&str, Case); 8] = [
-    ("redelivery", a_redelivered_command_is_stored_once),
-    ("race", a_lost_race_reloads_and_the_crate_judges_again),
-    ("corrupt", rows_that_are_not_a_history_are_refused),
-    ("playbook", histories_load_after_the_playbook_changes),
-    ("listing", incidents_are_listed_and_commands_found_by_id),
-    ("identity", the_playbook_declared_under_is_kept),
-    (
-        "migration",
-        a_store_from_before_the_playbook_column_migrates,
-    ),
-    ("processes", race::writers_in_processes_lose_nothing),
+cases![
+    a_redelivered_command_is_stored_once,
+    a_lost_race_reloads_and_the_crate_judges_again,
+    rows_that_are_not_a_history_are_refused,
+    histories_load_after_the_playbook_changes,
+    incidents_are_listed_and_commands_found_by_id,
+    the_playbook_declared_under_is_kept,
+    a_store_from_before_the_playbook_column_migrates,
 ];
 
-/// Runs every case, each on a fresh empty store from `fresh`.
-fn suite(fresh: &mut dyn FnMut(&str) -> Backend) {
-    for (name, case) in CASES {
-        eprintln!("case {name}");
-        case(&fresh(name));
+/// The throwaway PostgreSQL server of the tests that run at the same time:
+/// started by the first, stopped when the last of them ends (a static
+/// would never be dropped, leaving the server running).
+fn server() -> Arc<PostgresServer> {
+    static SHARED: Mutex<Weak<PostgresServer>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(server) = shared.upgrade() {
+        return server;
     }
-}
-
-#[test]
-fn sqlite() {
-    let dir = TempDir::new("sqlite");
-    suite(&mut |name| Backend::sqlite(&dir.0.join(format!("{name}.db"))));
-}
-
-#[test]
-fn postgres() {
     // Fails (never skips) where the server binaries are missing: the
     // message names the package.
-    let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
-    suite(&mut |name| Backend::postgres(&server.create_database(name).unwrap()));
+    let server = Arc::new(PostgresServer::start().unwrap_or_else(|e| panic!("{e}")));
+    *shared = Arc::downgrade(&server);
+    server
 }
 
 #[test]
@@ -72,33 +86,6 @@ fn without_server_binaries_the_tests_fail_naming_the_package() {
         err.to_string().contains("apt-get install postgresql"),
         "{err}"
     );
-}
-
-/// The entry point of a writer process; a no-op in a normal test run.
-#[test]
-fn writer_process() {
-    if let Ok(spec) = std::env::var(race::WRITER_ENV) {
-        race::writer(&spec);
-    }
-}
-
-/// A folder of its own, removed afterwards even if the test fails.
-pub(crate) struct TempDir(pub(crate) PathBuf);
-
-impl TempDir {
-    pub(crate) fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("incident-store-test-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn stored(backend: &Backend, incident: IncidentId) -> Vec<u64> {
@@ -140,7 +127,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
     let (mut a, mut b) = (backend.open(), backend.open());
     let incident = id(0x2000);
     a.handle(&playbook, &declare(incident, id(1))).unwrap();
-    let seen = b.load(&playbook, incident).unwrap().unwrap();
+    let seen = b.restore(&playbook, incident).unwrap().unwrap();
 
     // Both writers saw version 1; A stores its note first.
     let mine = note(incident, id(2), "from A");
@@ -170,7 +157,7 @@ fn a_lost_race_reloads_and_the_crate_judges_again(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 3 });
     assert_eq!(
         receipt.incident,
-        a.load(&playbook, incident).unwrap().unwrap()
+        a.restore(&playbook, incident).unwrap().unwrap()
     );
     // A writer that keeps losing gives up with the crate's rule, after a
     // bounded number of attempts.
@@ -239,7 +226,10 @@ fn rows_that_are_not_a_history_are_refused(backend: &Backend) {
         store.append(2, &declare(other, id(2)), None).unwrap(),
         Append::Stored
     );
-    assert!(corrupt_of(store.load(&playbook, other).map(|_| ()), other));
+    assert!(corrupt_of(
+        store.restore(&playbook, other).map(|_| ()),
+        other
+    ));
 }
 
 /// Issue 12 §1: rows accepted under the seed playbook still load, and take
@@ -257,7 +247,7 @@ fn histories_load_after_the_playbook_changes(backend: &Backend) {
     let declare: Command = serde_json::from_value(json).unwrap();
     assert!(incident_playbook::Incident::declare(declare.clone(), &today).is_err());
     store.handle(&seed, &declare).unwrap();
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!(loaded.version(), 1);
     let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
@@ -280,7 +270,7 @@ fn incidents_are_listed_and_commands_found_by_id(backend: &Backend) {
     let row = store.command(first, id(2)).unwrap().unwrap();
     assert_eq!((row.version, &row.command), (2, &noted));
     assert!(store.command(second, id(2)).unwrap().is_none());
-    assert!(store.load(&playbook, id(0x4002)).unwrap().is_none());
+    assert!(store.restore(&playbook, id(0x4002)).unwrap().is_none());
 }
 
 fn named(version: &str) -> Playbook {
@@ -305,7 +295,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
     store.handle(&then, &declare(incident, id(1))).unwrap();
     let receipt = store.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.incident.declared_under(), then.id());
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!(loaded.declared_under(), then.id());
     assert_eq!(loaded.snapshot().playbook.as_ref(), then.id());
     assert_eq!(store.declared_under(incident).unwrap().as_ref(), then.id());
@@ -328,7 +318,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
         .handle(&Playbook::default(), &declare(unnamed, id(1)))
         .unwrap();
     assert_eq!(store.declared_under(unnamed).unwrap(), None);
-    let loaded = store.load(&today, unnamed).unwrap().unwrap();
+    let loaded = store.restore(&today, unnamed).unwrap().unwrap();
     assert_eq!(loaded.declared_under(), None);
     assert_eq!(store.declared_under(id(0x5002)).unwrap(), None);
 }
@@ -358,7 +348,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
         )
         .unwrap();
     } else if let Some(params) = backend.0.strip_prefix("postgres:") {
-        let mut client = postgres::Client::connect(params, postgres::NoTls).unwrap();
+        let mut client = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
         client.batch_execute(OLD_POSTGRES).unwrap();
         client
             .execute(
@@ -370,7 +360,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     let today = named("2");
     // Two stores open the old table; the column is added once.
     let (mut store, mut again) = (backend.open(), backend.open());
-    let loaded = store.load(&today, incident).unwrap().unwrap();
+    let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!((loaded.version(), loaded.declared_under()), (1, None));
     let receipt = again.handle(&today, &note(incident, id(2), "two")).unwrap();
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use incident_playbook::{IncidentReport, Playbook, Replay, Timestamp, parse_command};
+use incident_playbook::{Playbook, Replay, Timestamp, parse_command, report::IncidentReport};
 
 use crate::fixture::{conformance_cases, real_incidents, root};
 
@@ -133,7 +133,7 @@ fn durations_use_true_times_and_only_mitigations_that_count() {
     assert!(upto[7].contains("start_mitigation"));
     let failed = r#"{"type": "end_mitigation", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632", "command_id": "00000000-0000-4000-8000-000000000001", "at": "2026-05-04T09:25:00Z", "number": 1, "outcome": "no_effect"}"#;
     let replay = replay_lines(upto.iter().copied().chain([failed]));
-    assert_eq!(replay.exit_code(), 0);
+    assert_eq!(crate::fixture::exit_code(replay.verdict()), 0);
     let incident = replay.incidents().iter().next().unwrap();
     let r = IncidentReport::new(incident, &Playbook::default(), incident.last_command_at());
     assert_eq!(r.durations.impact_to_mitigation_seconds, None);

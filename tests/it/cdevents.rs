@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use std::fs;
 
 use incident_playbook::{
-    CdEventsExport, INCIDENT_REPORTED, INCIDENT_RESOLVED, Playbook, Replay, Severity, cdevents,
+    Playbook, Replay, Severity,
+    cdevents::{CdEventsExport, INCIDENT_REPORTED, INCIDENT_RESOLVED, cdevents},
 };
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
@@ -180,7 +181,7 @@ fn each_event_states_the_impact_at_its_time_and_passes_the_schemas() {
                 .position(|c| c.command_id == custom.command_id)
                 .unwrap();
             let prefix = incident.history()[..=i].iter().cloned();
-            let then = incident_playbook::Incident::replay(prefix, &playbook).unwrap();
+            let then = incident_playbook::Incident::from_history(prefix, &playbook).unwrap();
             let impact = custom.impact.as_ref().unwrap();
             assert_eq!(impact.started_at, then.impact().started_at(), "{name}");
             assert_eq!(impact.regions, then.impact().regions(), "{name}");

@@ -17,10 +17,10 @@ fn run_case(path: &Path) -> Vec<String> {
     let replay = replay_case(path);
     let out: Value = serde_json::to_value(replay.output()).unwrap();
     let mut problems = Vec::new();
-    if i64::from(replay.exit_code()) != expect["exit"].as_i64().unwrap() {
+    if i64::from(crate::fixture::exit_code(replay.verdict())) != expect["exit"].as_i64().unwrap() {
         problems.push(format!(
             "exit {}, expected {}",
-            replay.exit_code(),
+            crate::fixture::exit_code(replay.verdict()),
             expect["exit"]
         ));
     }

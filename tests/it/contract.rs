@@ -21,7 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
-use incident_playbook::{Command, CommandKind, Phase, Rule};
+use incident_playbook::{Command, Phase, Rule, command::CommandKind};
 
 /// The contract document, relative to the crate root.
 const DOC: &str = "docs/contract.md";
@@ -111,7 +111,7 @@ fn phases_section() -> String {
 mod from_schemas {
     //! The sections that the exported JSON Schemas know.
 
-    use incident_playbook::{CommandKind, schema};
+    use incident_playbook::{command::CommandKind, schema};
     use serde_json::Value;
 
     /// The envelope fields, which every command has and the body tables leave out.
@@ -238,7 +238,7 @@ mod from_schemas {
     /// Every impact flag with the severity floor it sets and whether it puts
     /// data at stake (so that resolving needs the data checks).
     pub fn flags_section() -> String {
-        use incident_playbook::ImpactFlag;
+        use incident_playbook::state::ImpactFlag;
         let command = schema("command");
         let values = enum_values(&command["$defs"]["ImpactFlag"]).unwrap_or_default();
         assert!(!values.is_empty(), "cannot read the impact flags");

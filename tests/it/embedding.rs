@@ -141,7 +141,7 @@ fn an_accepted_command_is_found_by_its_id() {
         .lines()
         .map(|l| parse_command(l).unwrap())
         .collect();
-    let incident = Incident::replay(commands.clone(), &playbook).unwrap();
+    let incident = Incident::from_history(commands.clone(), &playbook).unwrap();
     for cmd in &commands {
         assert_eq!(incident.command(cmd.command_id), Some(cmd));
     }
@@ -155,7 +155,7 @@ fn incidents_take_inserts_lookups_changes_and_removals() {
         .lines()
         .map(|l| parse_command(l).unwrap())
         .collect();
-    let restored = Incident::replay(commands[..3].to_vec(), &playbook).unwrap();
+    let restored = Incident::from_history(commands[..3].to_vec(), &playbook).unwrap();
     let id = restored.id();
     assert_eq!(id.to_string(), INCIDENT);
 
@@ -224,7 +224,7 @@ fn a_body_reads_alone_as_strictly_as_a_whole_command() {
                 change(&mut body);
                 let mut whole = serde_json::to_value(&cmd).unwrap();
                 change(whole.as_object_mut().unwrap());
-                let read = incident_playbook::parse_body(&Value::Object(body).to_string());
+                let read = incident_playbook::command::parse_body(&Value::Object(body).to_string());
                 let context = format!("{case}, change {n}: {whole}");
                 match parse_command(&whole.to_string()) {
                     Ok(full) => {
@@ -259,13 +259,13 @@ fn a_body_refuses_the_envelope_fields() {
         let mut with = body.clone();
         with.insert(field.into(), whole[field].clone());
         let json = serde_json::Value::Object(with).to_string();
-        let refused = incident_playbook::parse_body(&json).unwrap_err();
+        let refused = incident_playbook::command::parse_body(&json).unwrap_err();
         let v = &refused.violations()[0];
         assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some(field)));
         assert!(v.message().contains("belongs to the envelope"), "{v}");
         assert!(serde_json::from_str::<incident_playbook::CommandBody>(&json).is_err());
     }
-    let refused = incident_playbook::parse_body(r#"{"text": "no type"}"#).unwrap_err();
+    let refused = incident_playbook::command::parse_body(r#"{"text": "no type"}"#).unwrap_err();
     assert_eq!(refused.rule(), Rule::MalformedInput);
 }
 
@@ -274,8 +274,9 @@ fn a_body_refuses_the_envelope_fields() {
 #[test]
 fn builders_give_the_commands_the_json_gives() -> Result<(), Box<dyn std::error::Error>> {
     use incident_playbook::{
-        DataChecks, Declare, HealthChecks, ImpactFlag, ImpactInput, Resolve, RolesInput, Severity,
-        Surface, UpdateInput, Verification,
+        ImpactInput, RolesInput, Severity, UpdateInput, Verification,
+        command::{DataChecks, Declare, HealthChecks, Resolve},
+        state::{ImpactFlag, Surface},
     };
     let lines: Vec<Command> = HAPPY_SEV1
         .lines()
@@ -321,7 +322,7 @@ fn builders_give_the_commands_the_json_gives() -> Result<(), Box<dyn std::error:
 
     let sent = lines
         .iter()
-        .find(|c| c.kind() == incident_playbook::CommandKind::Resolve)
+        .find(|c| c.kind() == incident_playbook::command::CommandKind::Resolve)
         .unwrap();
     let resolve = Command::new(
         sent.incident_id,
@@ -364,7 +365,7 @@ fn a_body_writes_what_it_reads() {
         for cmd in commands {
             let json = serde_json::to_string(&cmd.body).unwrap();
             assert_eq!(
-                incident_playbook::parse_body(&json).as_ref(),
+                incident_playbook::command::parse_body(&json).as_ref(),
                 Ok(&cmd.body),
                 "{case}: {json}"
             );

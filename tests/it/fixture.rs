@@ -17,8 +17,8 @@
 //! and [`without`]) before sending it.
 
 use incident_playbook::{
-    Command, CommandId, CommandKind, Incident, IncidentId, Incidents, LineRejection, Outcome,
-    Phase, Playbook, Rejection, Replay, Severity, Surface, Uuid,
+    Command, CommandId, Incident, IncidentId, Incidents, LineRejection, Outcome, Phase, Playbook,
+    Rejection, Replay, Severity, Uuid, command::CommandKind, state::Surface,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -759,5 +759,16 @@ impl Scenario {
             CommandKind::Rename => self.rename(),
             other => panic!("the fixture has no command of type {other}"),
         }
+    }
+}
+
+/// The exit code the `incident` CLI gives a run that found `verdict`, as
+/// `docs/contract.md` states the policy: `0` all accepted, `1` a rule
+/// broken, `2` malformed input.
+pub fn exit_code(verdict: incident_playbook::Verdict) -> i32 {
+    match verdict {
+        incident_playbook::Verdict::Accepted => 0,
+        incident_playbook::Verdict::Broken => 1,
+        incident_playbook::Verdict::Malformed => 2,
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use incident_playbook::{Command, CommandKind, Incident, Playbook, Replay, Violation};
+use incident_playbook::{Command, Incident, Playbook, Replay, Violation, command::CommandKind};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 

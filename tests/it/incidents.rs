@@ -26,7 +26,7 @@ fn closed(name: &str) -> Value {
         Value::Array(vec![]),
         "{name}: refused lines"
     );
-    assert_eq!(replay.exit_code(), 0, "{name}");
+    assert_eq!(crate::fixture::exit_code(replay.verdict()), 0, "{name}");
     let incidents = out["incidents"].as_array().unwrap();
     assert_eq!(incidents.len(), 1, "{name}");
     let snapshot = incidents[0].clone();

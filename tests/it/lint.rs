@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use incident_playbook::{Rule, lint_postmortem};
+use incident_playbook::{Rule, postmortem::lint_postmortem};
 
 use crate::fixture::root;
 
@@ -72,7 +72,7 @@ fn the_hand_written_postmortems_from_public_accounts_are_read() {
         let path = root().join(format!("tests/postmortems/{name}.md"));
         let md = std::fs::read_to_string(&path).unwrap();
         // The source comment above the title is skipped: the title is read.
-        let read = incident_playbook::PostmortemInput::from_markdown(&md);
+        let read = incident_playbook::postmortem::PostmortemInput::from_markdown(&md);
         assert!(read.input.title.is_some(), "{name}");
         let findings = lint_postmortem(&md, None);
         // Each finding at a line of its own part (two rules may share one).

@@ -7,10 +7,13 @@
 
 use crate::fixture::{HAPPY_SEV1, real_incidents, replayed, root};
 use incident_playbook::{
-    ActionItemInput, ActionStatus, CommsUpdate, Date, Durations, Guardrail, Incident,
-    IncidentReport, Name, PhaseSpan, Playbook, Postmortem, PostmortemInput, PostmortemStatus, Rule,
-    Severity, ShortText, Status, TimelineEntryInput, Timeliness, Timestamp, UpdateText,
-    lint_postmortem,
+    Date, Incident, Name, Playbook, Rule, Severity, ShortText, Timestamp,
+    postmortem::{
+        ActionItemInput, ActionStatus, Guardrail, Postmortem, PostmortemInput, PostmortemStatus,
+        TimelineEntryInput, lint_postmortem,
+    },
+    report::{Durations, IncidentReport, PhaseSpan, Timeliness},
+    state::{CommsUpdate, Status, UpdateText},
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;

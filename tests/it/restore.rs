@@ -60,7 +60,7 @@ fn every_accepted_conformance_history_restores_under_a_stripped_playbook() {
 #[test]
 fn the_happy_history_is_refused_by_replay_and_restored_without_blob_storage() {
     let history = commands(HAPPY_SEV1);
-    let refused = Incident::replay(history.clone(), &stripped()).unwrap_err();
+    let refused = Incident::from_history(history.clone(), &stripped()).unwrap_err();
     assert!(refused.breaks(Rule::UnknownDependency), "{refused}");
     let incident = Incident::restore(history.clone(), &stripped()).unwrap();
     assert_eq!(incident.version(), history.len() as u64);
@@ -92,7 +92,7 @@ fn a_history_accepted_before_a_rule_was_tightened_restores() {
         ("record_check", Rule::TriageChecksMissing),
     ] {
         let history = without(kind);
-        let refused = Incident::replay(history.clone(), &Playbook::default()).unwrap_err();
+        let refused = Incident::from_history(history.clone(), &Playbook::default()).unwrap_err();
         assert!(refused.breaks(rule), "{kind}: {refused}");
         let incident = Incident::restore(history.clone(), &Playbook::default()).unwrap();
         assert_eq!(incident.version(), history.len() as u64);

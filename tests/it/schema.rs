@@ -4,7 +4,7 @@
 use crate::fixture::{conformance_cases, root};
 use std::fs;
 
-use incident_playbook::{Command, CommandKind, Playbook, Replay, Rule, schema};
+use incident_playbook::{Command, Playbook, Replay, Rule, command::CommandKind, schema};
 use serde_json::Value;
 
 fn validator(name: &str) -> jsonschema::Validator {

@@ -4,7 +4,10 @@
 //! GitLab SEV1 was shown "on time", credited with a rebuild that made things
 //! worse an hour before the SEV1 clock started).
 
-use incident_playbook::{Phase, Playbook, Severity, TargetReport, Timeliness, Timestamp};
+use incident_playbook::{
+    Phase, Playbook, Severity, Timestamp,
+    report::{TargetReport, Timeliness},
+};
 
 use crate::fixture::{Scenario, time};
 

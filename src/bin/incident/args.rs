@@ -81,7 +81,7 @@ pub enum Cmd {
         #[arg(long, required = true)]
         cdevents: bool,
         /// The events' `source` (a URI reference).
-        #[arg(long, value_name = "URI", default_value = incident_playbook::DEFAULT_SOURCE)]
+        #[arg(long, value_name = "URI", default_value = incident_playbook::cdevents::DEFAULT_SOURCE)]
         source: String,
         /// Put before the incident id to make `ticketURI` (default:
         /// `urn:uuid:<incident id>`).

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-/// What a run found: the library's policy, so that `incident replay` and
-/// [`Replay::exit_code`](incident_playbook::Replay::exit_code) cannot differ.
+/// What a run found: the library's verdict, so that `incident replay` and
+/// [`Replay::verdict`](incident_playbook::Replay::verdict) cannot differ.
 pub use incident_playbook::Verdict;
 
 /// A failure that ends the run before its input is judged: an unreadable
@@ -30,12 +30,22 @@ impl From<Fatal> for Stop {
     }
 }
 
-/// The exit-code policy of every subcommand: [`Verdict::exit_code`] (0 all
-/// accepted; 1 an input broke a rule; 2 malformed input), and 2 for an
-/// unreadable file or bad usage.
+/// The exit code that says what a run found: `0` all accepted, `1` an input
+/// broke a rule, `2` an input was malformed (the worst wins, as
+/// [`Verdict::worst`] orders them).
+pub fn verdict_code(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Accepted => 0,
+        Verdict::Broken => 1,
+        Verdict::Malformed => 2,
+    }
+}
+
+/// The exit-code policy of every subcommand: [`verdict_code`] of what it
+/// found, and 2 for an unreadable file or bad usage.
 pub fn exit_code(run: Result<Verdict, Stop>) -> ExitCode {
     let code = match run {
-        Ok(verdict) => verdict.exit_code(),
+        Ok(verdict) => verdict_code(verdict),
         Err(Stop::Usage(usage)) => {
             // Broken pipes are swallowed, as clap does.
             let _ = usage.print();

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{CdEventsError, CdEventsExport, cdevents};
+use incident_playbook::cdevents::{CdEventsError, CdEventsExport, cdevents};
 
 use crate::args::StreamArgs;
 use crate::exit::{Fatal, Verdict};

@@ -125,7 +125,7 @@ pub fn feed(
 ///
 /// `read_until` and `skip_until` find the newline with the standard
 /// library's word-at-a-time `memchr`; a byte-by-byte search cost a fifth of
-/// a whole `incident replay` (issue 13).
+/// a whole `incident replay`.
 fn read_line_bounded(
     reader: &mut impl BufRead,
     buf: &mut Vec<u8>,

@@ -3,7 +3,10 @@
 
 use std::io::Write;
 
-use incident_playbook::{LintFinding, Severity, lint_postmortem};
+use incident_playbook::{
+    Severity,
+    postmortem::{LintFinding, lint_postmortem},
+};
 
 use crate::args::Format;
 use crate::exit::{Fatal, Verdict};

@@ -4,7 +4,12 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use incident_playbook::{Audience, CommsUpdate, Incident, PhaseSpan, Postmortem};
+use incident_playbook::{
+    Incident,
+    postmortem::Postmortem,
+    report::PhaseSpan,
+    state::{Audience, CommsUpdate},
+};
 
 use crate::args::{AudienceArg, StreamArgs};
 use crate::exit::{Fatal, Verdict};

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{IncidentReport, Timestamp};
+use incident_playbook::{Timestamp, report::IncidentReport};
 
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};

@@ -1,7 +1,7 @@
 //! Reading a document of snapshots one snapshot at a time: parsed whole to
-//! `serde_json::Value`, a document took about 14 times its size in memory
-//! (issue 13); one snapshot at a time, it takes its own size and one
-//! snapshot's `Value`.
+//! `serde_json::Value`, a document would take about 14 times its size in
+//! memory; one snapshot at a time, it takes its own size and one snapshot's
+//! `Value`.
 
 use std::fmt;
 

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use incident_playbook::{CommandKind, Incident, Playbook, Timestamp, Violation};
+use incident_playbook::{Incident, Playbook, Timestamp, Violation, command::CommandKind};
 use serde_json::{Value, json};
 
 use crate::args::{Format, StreamArgs};

@@ -20,8 +20,8 @@
 //!
 //! ```
 //! use incident_playbook::{
-//!     Command, Declare, ImpactFlag, ImpactInput, Incident, Playbook, RolesInput, Severity,
-//!     UpdateInput,
+//!     Command, ImpactInput, Incident, Playbook, RolesInput, Severity, UpdateInput,
+//!     command::Declare, state::ImpactFlag,
 //! };
 //! let declare = Command::new(
 //!     "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?,
@@ -49,7 +49,8 @@
 //! literal does not compile outside the crate:
 //!
 //! ```compile_fail
-//! let note = incident_playbook::AddNote { text: Some("Queue drains".into()), occurred_at: None };
+//! use incident_playbook::command::AddNote;
+//! let note = AddNote { text: Some("Queue drains".into()), occurred_at: None };
 //! ```
 
 mod bodies;
@@ -90,7 +91,7 @@ pub use recovery::{
 /// `Option`), the writer (each field written), the comms update the body
 /// carries (its `update` field) and the list of body schemas. So a new
 /// command is a row here, its body struct, its row in the phase table
-/// (`phase.rs`) and its check (`checks.rs`); a new wire field is also a row
+/// (`phase.rs`) and its judge (`judge.rs`); a new wire field is also a row
 /// of the field table (`flat.rs`).
 ///
 /// A body is given as the type the [`CommandBody`] variant holds: boxed when
@@ -126,7 +127,7 @@ macro_rules! commands {
             /// `expected_version` are every type's).
             ///
             /// ```
-            /// use incident_playbook::CommandKind;
+            /// use incident_playbook::command::CommandKind;
             /// assert_eq!(CommandKind::AddNote.body_fields(), ["text", "occurred_at"]);
             /// assert!(CommandKind::Close.body_fields().is_empty());
             /// ```
@@ -302,7 +303,7 @@ impl fmt::Display for CommandKind {
 /// under an id.
 ///
 /// ```
-/// use incident_playbook::{Command, CommandBody, CommandKind};
+/// use incident_playbook::{Command, CommandBody, command::CommandKind};
 /// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
 ///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z",
 ///   "text": "Deploy 2026.05.04-1 at 09:02 matches the start."}"#;

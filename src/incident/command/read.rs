@@ -193,7 +193,7 @@ impl<'de> Deserialize<'de> for Command {
 /// a service.
 ///
 /// ```
-/// use incident_playbook::{Command, CommandBody, CommandId, CommandKind, IncidentId};
+/// use incident_playbook::{Command, CommandBody, CommandId, IncidentId, command::CommandKind};
 /// let body: CommandBody = serde_json::from_str(r#"{"type": "add_note", "text": "Queue drains"}"#)?;
 /// assert_eq!(body.kind(), CommandKind::AddNote);
 /// let incident: IncidentId = "e2181857-7398-5cf2-aad9-acc3150b8632".parse()?;
@@ -225,7 +225,7 @@ impl<'de> Deserialize<'de> for CommandBody {
 /// [`parse_command`](crate::parse_command) gives it for a whole command.
 ///
 /// ```
-/// use incident_playbook::{Rule, parse_body};
+/// use incident_playbook::{Rule, command::parse_body};
 /// let refused = parse_body(r#"{"type": "add_note", "txt": "typo"}"#).unwrap_err();
 /// let v = &refused.violations()[0];
 /// assert_eq!((v.rule(), v.path()), (Rule::MalformedInput, Some("txt")));

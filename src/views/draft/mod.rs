@@ -58,7 +58,7 @@ impl Postmortem {
     ///   at the review, not a finished one.
     ///
     /// ```
-    /// use incident_playbook::{Postmortem, PostmortemStatus, Replay};
+    /// use incident_playbook::{Replay, postmortem::{Postmortem, PostmortemStatus}};
     /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });

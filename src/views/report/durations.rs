@@ -46,7 +46,7 @@ impl Durations {
     /// The durations of `incident`.
     ///
     /// ```
-    /// use incident_playbook::{Durations, Replay};
+    /// use incident_playbook::{Replay, report::Durations};
     /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });

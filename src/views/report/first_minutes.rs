@@ -91,7 +91,7 @@ impl StepReport {
     /// Every step of the first 15 minutes for `incident`, judged at `now`.
     ///
     /// ```
-    /// use incident_playbook::{Replay, StepReport, Timeliness};
+    /// use incident_playbook::{Replay, report::{StepReport, Timeliness}};
     /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });

@@ -28,7 +28,7 @@ impl FollowUp {
     /// The open follow-ups of `incident`'s postmortem at `now`.
     ///
     /// ```
-    /// use incident_playbook::{FollowUp, Playbook, Replay};
+    /// use incident_playbook::{Playbook, Replay, report::FollowUp};
     /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });

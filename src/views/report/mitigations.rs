@@ -16,7 +16,7 @@ pub struct MitigationReport {
     /// What it is, for people.
     pub description: String,
     /// A temporary measure, to be undone before closing
-    /// ([`Mitigation::is_temporary`](crate::Mitigation::is_temporary)).
+    /// ([`Mitigation::is_temporary`](crate::state::Mitigation::is_temporary)).
     pub temporary: bool,
     /// When it was recorded.
     pub recorded_at: Timestamp,
@@ -38,7 +38,7 @@ impl MitigationReport {
     /// Every mitigation of `incident`, by number.
     ///
     /// ```
-    /// use incident_playbook::{MitigationReport, Replay};
+    /// use incident_playbook::{Replay, report::MitigationReport};
     /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });

@@ -77,7 +77,7 @@ fn seconds(a: Timestamp, b: Timestamp) -> i64 {
 /// Everything `incident report` says about one incident.
 ///
 /// ```
-/// use incident_playbook::{IncidentReport, Playbook, Replay, Timeliness};
+/// use incident_playbook::{Playbook, Replay, report::{IncidentReport, Timeliness}};
 /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Playbook::default());
 /// case.lines().for_each(|l| { replay.line(l); });
@@ -164,7 +164,7 @@ impl IncidentReport {
     /// was not yet declared at `at`.
     ///
     /// ```
-    /// use incident_playbook::{IncidentReport, Phase, Playbook, Replay};
+    /// use incident_playbook::{Phase, Playbook, Replay, report::IncidentReport};
     /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });

@@ -8,7 +8,7 @@ use crate::time::Timestamp;
 /// How long a phase lasted: from `from` until `until` (`None`: still in it).
 ///
 /// ```
-/// use incident_playbook::{Phase, PhaseSpan, Replay};
+/// use incident_playbook::{Phase, Replay, report::PhaseSpan};
 /// let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
 /// let mut replay = Replay::new(Default::default());
 /// case.lines().for_each(|l| { replay.line(l); });

@@ -47,7 +47,7 @@ impl TargetReport {
     /// resolved.
     ///
     /// ```
-    /// use incident_playbook::{Playbook, Replay, TargetReport, Timeliness};
+    /// use incident_playbook::{Playbook, Replay, report::{TargetReport, Timeliness}};
     /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });

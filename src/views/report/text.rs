@@ -13,9 +13,9 @@ use crate::exception::AcceptedException;
 /// with a leading `-`.
 ///
 /// ```
-/// assert_eq!(incident_playbook::human_duration(3_900), "1h 05m");
-/// assert_eq!(incident_playbook::human_duration(93_300), "1d 01h 55m");
-/// assert_eq!(incident_playbook::human_duration(0), "0m");
+/// assert_eq!(incident_playbook::report::human_duration(3_900), "1h 05m");
+/// assert_eq!(incident_playbook::report::human_duration(93_300), "1d 01h 55m");
+/// assert_eq!(incident_playbook::report::human_duration(0), "0m");
 /// ```
 pub fn human_duration(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };

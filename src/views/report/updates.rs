@@ -95,7 +95,7 @@ impl UpdatesReport {
     /// The comms rhythm of `incident` at `now`.
     ///
     /// ```
-    /// use incident_playbook::{Replay, UpdatesReport};
+    /// use incident_playbook::{Replay, report::UpdatesReport};
     /// let case = include_str!("../../../tests/conformance/cases/two-incidents-interleaved.jsonl");
     /// let mut replay = Replay::new(Default::default());
     /// case.lines().for_each(|l| { replay.line(l); });

@@ -159,3 +159,22 @@ pub fn deliveries(me: usize) -> Vec<(Command, bool)> {
     }
     out
 }
+
+/// A folder of its own, removed afterwards even if the test fails.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("incident-store-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -439,7 +439,7 @@ impl Harness {
             })?;
             prop_assert_eq!(&serde_json::to_string(&loaded).expect("serialize"), &json);
             prop_assert_eq!(&loaded, incident);
-            let replayed = Incident::replay(incident.history().to_vec(), &self.playbook)
+            let replayed = Incident::from_history(incident.history().to_vec(), &self.playbook)
                 .map_err(|r| TestCaseError::fail(format!("replay refused the history: {r:?}")))?;
             prop_assert_eq!(&serde_json::to_string(&replayed).expect("serialize"), &json);
         }
@@ -755,14 +755,22 @@ fn simulate(script: &Script) -> Stats {
 #[test]
 fn the_model_is_written_without_the_crate() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/properties");
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name() == Some("mod.rs".as_ref()) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        for name in ["incident_playbook", "crate::", "fixture"] {
-            assert!(!text.contains(name), "{} names {name}", path.display());
+    let mut folders = vec![dir.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            // This file, the suite's driver, calls the crate.
+            if path == dir.join("mod.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for name in ["incident_playbook", "crate::", "fixture"] {
+                assert!(!text.contains(name), "{} names {name}", path.display());
+            }
         }
     }
 }

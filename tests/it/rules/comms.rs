@@ -2,7 +2,7 @@
 
 use super::*;
 
-use incident_playbook::Audience;
+use incident_playbook::state::Audience;
 
 use Severity::Sev3;
 

@@ -2,7 +2,7 @@
 //! endpoint blocks, and the end of a mitigation.
 
 use super::*;
-use incident_playbook::MitigationOutcome;
+use incident_playbook::state::MitigationOutcome;
 
 use Severity::Sev3;
 

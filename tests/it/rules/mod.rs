@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use crate::fixture::*;
 use incident_playbook::{
-    ActionStatus, CommandKind, Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection,
-    Role, Rule, Severity, Snapshot,
+    Dependency, Incident, Name, Outcome, Phase, Playbook, Rejection, Rule, Severity, Snapshot,
+    command::CommandKind, postmortem::ActionStatus, state::Role,
 };
 use serde_json::{Value, json};
 

@@ -1,5 +1,6 @@
-//! What each command demands of its body and of the incident as it stands:
-//! one function per command, each returning the checked change.
+//! Judging a command: what each command demands of its body and of the
+//! incident as it stands, one function per command, each returning the
+//! checked change.
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::Postmortem;
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
-use crate::rule::{Report, Rule};
+use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText, excerpt, is_blank, judged};
 use crate::time::Timestamp;
@@ -54,7 +55,7 @@ pub(super) enum Change {
 /// input even when another part of the impact is missing or invalid: every
 /// rule that can be checked is reported.
 fn check_impact_rules(
-    report: &mut Report,
+    report: &mut Violations,
     severity_path: &str,
     (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
     declared_at: Timestamp,
@@ -73,8 +74,8 @@ fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
 
 /// What a `declare` demands: a title, a confirmed impact at or under the
 /// severity, the roles the severity needs, and the first update.
-pub(super) fn check_declaration(
-    r: &mut Report,
+pub(super) fn judge_declaration(
+    r: &mut Violations,
     at: Timestamp,
     d: &Declare,
     playbook: &Playbook,
@@ -120,7 +121,7 @@ impl Snapshot {
     /// it leads to; `None` when a rule is broken.
     pub(super) fn check_body(
         &self,
-        r: &mut Report,
+        r: &mut Violations,
         cmd: &Command,
         after: Phase,
         playbook: &Playbook,
@@ -189,7 +190,7 @@ impl Check<'_> {
     /// The command's update, at `severity` with `roles`.
     fn update_with(
         &self,
-        r: &mut Report,
+        r: &mut Violations,
         input: Option<&UpdateInput>,
         severity: Severity,
         roles: &PartialRoles,
@@ -206,7 +207,7 @@ impl Check<'_> {
     }
 
     /// The command's update, at the current severity with the current roles.
-    fn update(&self, r: &mut Report, input: Option<&UpdateInput>) -> Option<CommsUpdate> {
+    fn update(&self, r: &mut Violations, input: Option<&UpdateInput>) -> Option<CommsUpdate> {
         let roles = PartialRoles::from(&self.state.roles);
         self.update_with(r, input, self.state.severity, &roles)
     }
@@ -214,7 +215,7 @@ impl Check<'_> {
     /// `resume_investigation`, `reopen`: a reason and an update.
     fn with_reason(
         &self,
-        r: &mut Report,
+        r: &mut Violations,
         reason: Option<&Arc<str>>,
         update: Option<&UpdateInput>,
     ) -> Option<Change> {
@@ -222,7 +223,7 @@ impl Check<'_> {
         self.update(r, update).map(Change::Update)
     }
 
-    fn change_severity(&self, r: &mut Report, b: &ChangeSeverity) -> Option<Change> {
+    fn change_severity(&self, r: &mut Violations, b: &ChangeSeverity) -> Option<Change> {
         let s = self.state;
         if b.severity == s.severity {
             r.push(
@@ -262,29 +263,29 @@ impl Check<'_> {
     }
 
     /// The roles after `edit`, held to the role rules at the current severity.
-    fn roles(&self, r: &mut Report, edit: impl FnOnce(&mut PartialRoles)) -> Option<Change> {
+    fn roles(&self, r: &mut Violations, edit: impl FnOnce(&mut PartialRoles)) -> Option<Change> {
         let mut roles = PartialRoles::from(&self.state.roles);
         edit(&mut roles);
         roles.check(r, "roles", self.state.severity, &[]);
         roles.finish().map(Change::Roles)
     }
 
-    fn assign_role(&self, r: &mut Report, b: &AssignRole) -> Option<Change> {
+    fn assign_role(&self, r: &mut Violations, b: &AssignRole) -> Option<Change> {
         // A blank name for a role a rule demands is that rule's
-        // (`commander-required`, …), as it is in `roles` (issue 10 §8).
+        // (`commander-required`, …), as it is in `roles`.
         let missing = rule_demanding(b.role, self.state.severity).unwrap_or(Rule::FieldEmpty);
         let Some(person) = b.person.as_ref().filter(|p| !is_blank(p)) else {
             r.text::<Name, _>("person", b.person.as_ref(), missing);
             return None;
         };
-        // An overlong name is still judged by the role rules (issue 10 §8).
+        // An overlong name is still judged by the role rules.
         let mut roles = PartialRoles::from(&self.state.roles);
         roles.give(r, "person", b.role, person);
         roles.check(r, "roles", self.state.severity, &[]);
         roles.finish().map(Change::Roles)
     }
 
-    fn assign_roles(&self, r: &mut Report, b: &AssignRoles) -> Option<Change> {
+    fn assign_roles(&self, r: &mut Violations, b: &AssignRoles) -> Option<Change> {
         let mut roles = PartialRoles::from(&self.state.roles);
         let blank = match &b.roles {
             Some(input) if Role::ALL.iter().any(|role| input.get(*role).is_some()) => {
@@ -303,7 +304,7 @@ impl Check<'_> {
         roles.finish().map(Change::Roles)
     }
 
-    fn update_impact(&self, r: &mut Report, b: &UpdateImpact) -> Option<Change> {
+    fn update_impact(&self, r: &mut Violations, b: &UpdateImpact) -> Option<Change> {
         let s = self.state;
         let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
         if let Some(input) = &b.impact {
@@ -313,21 +314,21 @@ impl Check<'_> {
         impact.map(|i| Change::Impact(Box::new(i)))
     }
 
-    fn record_root_cause(&self, r: &mut Report, text: Option<&Arc<str>>) -> Option<Change> {
+    fn record_root_cause(&self, r: &mut Violations, text: Option<&Arc<str>>) -> Option<Change> {
         self.state.check_mitigated(r);
         let text = r.text::<LongText, _>("text", text, Rule::FieldEmpty)?;
         Some(Change::RootCause(RootCause { at: self.at, text }))
     }
 
     /// The true time the command carries (`occurred_at`), if any.
-    fn true_time(&self, r: &mut Report, occurred_at: Option<Timestamp>) {
+    fn true_time(&self, r: &mut Violations, occurred_at: Option<Timestamp>) {
         if let Some(occurred_at) = occurred_at {
             let start = Some(self.state.impact.started_at());
             check_true_time(r, "occurred_at", occurred_at, self.at, start);
         }
     }
 
-    fn start_mitigation(&self, r: &mut Report, b: &StartMitigation) -> Option<Change> {
+    fn start_mitigation(&self, r: &mut Violations, b: &StartMitigation) -> Option<Change> {
         let mitigation = Mitigation::check(r, "mitigation", &b.mitigation, self.playbook);
         self.true_time(r, b.occurred_at);
         let update = self.update(r, b.update.as_ref());
@@ -343,7 +344,7 @@ impl Check<'_> {
     }
 
     /// `lift_block`: ends every block of the endpoint in effect, as `helped`.
-    fn lift_block(&self, r: &mut Report, b: &LiftBlock) -> Option<Change> {
+    fn lift_block(&self, r: &mut Violations, b: &LiftBlock) -> Option<Change> {
         let checked = r.text::<ShortText, _>("endpoint", b.endpoint.as_ref(), Rule::FieldEmpty);
         let endpoint = judged(checked.as_ref(), b.endpoint.as_deref())?;
         let blocks: Vec<usize> = (self.state.mitigations.iter().enumerate())
@@ -367,7 +368,7 @@ impl Check<'_> {
         Some(Change::EndMitigations(blocks, end))
     }
 
-    fn end_mitigation(&self, r: &mut Report, b: &EndMitigation) -> Option<Change> {
+    fn end_mitigation(&self, r: &mut Violations, b: &EndMitigation) -> Option<Change> {
         let note = r.optional_text::<ShortText, _>("note", b.note.as_ref());
         let i = mitigation::check_end(r, "number", &self.state.mitigations, b.number);
         let end = MitigationEnd {
@@ -380,7 +381,7 @@ impl Check<'_> {
 
     /// `resolve`: the verification the impact demands, every failing check
     /// passed or named by an exception, the exceptions valid, the duties done.
-    fn resolve(&self, r: &mut Report, b: &Resolve) -> Option<Change> {
+    fn resolve(&self, r: &mut Violations, b: &Resolve) -> Option<Change> {
         let s = self.state;
         let empty = Verification::default();
         let verification = b.verification.as_ref().unwrap_or(&empty);
@@ -410,7 +411,7 @@ impl Snapshot {
     /// `mitigate-before-rca`: while users are affected, a root cause waits
     /// for a mitigation that counts. `record_root_cause` checks it, and so
     /// does [`Incident::blockers`](crate::Incident::blockers).
-    pub(super) fn check_mitigated(&self, r: &mut Report) {
+    pub(super) fn check_mitigated(&self, r: &mut Violations) {
         if self.impact.user_impact_active()
             && !self.mitigations.iter().any(MitigationRecord::counts)
         {
@@ -424,7 +425,7 @@ impl Snapshot {
 }
 
 /// `rename`: a new title and why.
-fn rename(r: &mut Report, b: &Rename) -> Option<Change> {
+fn rename(r: &mut Violations, b: &Rename) -> Option<Change> {
     let title = r.text::<ShortText, _>("title", b.title.as_ref(), Rule::FieldEmpty);
     r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
     title.map(Change::Title)

@@ -4,7 +4,7 @@
 
 use crate::finding::Finding;
 use crate::postmortem::{Postmortem, PostmortemInput};
-use crate::rule::{Rejection, Report};
+use crate::rule::{Rejection, Violations};
 use crate::severity::Severity;
 use crate::time::Date;
 use chrono::NaiveDate;
@@ -27,7 +27,7 @@ pub type LintFinding = Finding;
 /// Findings come in line order (those without a line last).
 ///
 /// ```
-/// use incident_playbook::{lint_postmortem, Rule, Severity};
+/// use incident_playbook::{Rule, Severity, postmortem::lint_postmortem};
 /// let md = "# Postmortem: Uploads failing\n\nDate: 2026-05-05\n\nSeverity: SEV2\n\n\
 ///   Owners: Ada\n\nStatus: draft\n\nMissing guardrail: yes\n\n## Timeline\n\n\
 ///   | Time (UTC) | Event |\n|---|---|\n| 2026-05-04T09:20:00Z | Rollback |\n\
@@ -54,7 +54,7 @@ pub fn lint_postmortem(markdown: &str, peak: Option<Severity>) -> Vec<Finding> {
         .map(|e| e.at.date())
         .min()
         .unwrap_or(Date::from(NaiveDate::MIN));
-    let mut report = Report::new();
+    let mut report = Violations::new();
     Postmortem::check_against(&mut report, "", &read.input, peak, declared_on);
     for v in report
         .into_rejection()

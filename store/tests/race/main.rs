@@ -3,6 +3,17 @@
 //! everything again: at-least-once). Afterwards the stored rows must be
 //! exactly what the writers were told was accepted, at the versions they
 //! were told, without gaps, and replay to the incident they last saw.
+//!
+//! A test target of its own without libtest's harness (`harness = false`):
+//! its `main` is the race, against SQLite and a throwaway PostgreSQL, and,
+//! with `INCIDENT_STORE_WRITER` set, one writer process, which the race
+//! spawns from this same binary. Arguments that are not flags filter the
+//! races by name, as libtest's do (`cargo test -p incident-store sqlite`).
+
+// Shared with the store's suite, which uses other parts of it.
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
@@ -14,12 +25,47 @@ use std::time::{Duration, Instant};
 
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook};
 use incident_store::Error;
+use incident_store::throwaway::PostgresServer;
 
-use crate::TempDir;
-use crate::common::{Backend, INCIDENTS, WRITERS, deliveries, incident};
+use common::{Backend, INCIDENTS, TempDir, WRITERS, deliveries, incident};
+
+/// The races, by the name a filter matches.
+const RACES: [&str; 2] = [
+    "sqlite::writers_in_processes_lose_nothing",
+    "postgres::writers_in_processes_lose_nothing",
+];
+
+fn main() {
+    if let Ok(spec) = std::env::var(WRITER_ENV) {
+        writer(&spec);
+        return;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let chosen = RACES
+        .into_iter()
+        .filter(|name| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())));
+    if args.iter().any(|a| a == "--list") {
+        chosen.for_each(|name| println!("{name}: test"));
+        return;
+    }
+    for name in chosen {
+        eprintln!("race {name}");
+        if name.starts_with("sqlite") {
+            let dir = TempDir::new("race-sqlite");
+            writers_in_processes_lose_nothing(&Backend::sqlite(&dir.0.join("race.db")));
+        } else {
+            // Fails (never skips) where the server binaries are missing.
+            let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
+            let params = server.create_database("race").unwrap();
+            writers_in_processes_lose_nothing(&Backend::postgres(&params));
+        }
+        eprintln!("race {name} ... ok");
+    }
+}
 
 /// Set in a writer process: `WRITER|LOG|BACKEND`.
-pub const WRITER_ENV: &str = "INCIDENT_STORE_WRITER";
+const WRITER_ENV: &str = "INCIDENT_STORE_WRITER";
 /// Writer 0 is killed once it has logged this many deliveries.
 const KILL_AFTER: usize = 15;
 /// The whole race, restarts included, must end within this.
@@ -48,7 +94,7 @@ fn digest(incident: &Incident) -> u64 {
 
 /// A writer process: delivers its commands in order, logging each answer on
 /// a line of its own as soon as it has it.
-pub fn writer(spec: &str) {
+fn writer(spec: &str) {
     let mut parts = spec.splitn(3, '|');
     let me: usize = parts.next().unwrap().parse().unwrap();
     let log = PathBuf::from(parts.next().unwrap());
@@ -65,7 +111,7 @@ pub fn writer(spec: &str) {
         let cmd = if expects_seen {
             // Read the version, then send a command that expects it (twice,
             // the same command).
-            let seen = store.load(&playbook, cmd.incident_id).unwrap();
+            let seen = store.restore(&playbook, cmd.incident_id).unwrap();
             let v = seen.map_or(0, |i| i.version());
             fresh
                 .entry(cmd.command_id)
@@ -138,12 +184,6 @@ impl Drop for Writers {
 
 fn spawn(me: usize, log: &Path, backend: &Backend) -> Child {
     std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "writer_process",
-            "--test-threads=1",
-            "--nocapture",
-        ])
         .env(WRITER_ENV, format!("{me}|{}|{}", log.display(), backend.0))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -165,7 +205,7 @@ fn wait(child: &mut Child, start: Instant) {
     }
 }
 
-pub fn writers_in_processes_lose_nothing(backend: &Backend) {
+fn writers_in_processes_lose_nothing(backend: &Backend) {
     drop(backend.open()); // the table, before the writers race to make it
     let dir = TempDir::new(&format!("race-{}", backend.0.split(':').next().unwrap()));
     let logs: Vec<PathBuf> = (0..WRITERS)
@@ -277,7 +317,8 @@ fn check(backend: &Backend, logged: &[Logged]) {
             }
         }
         // The rows replay to the incident the writers last saw.
-        let replayed = Incident::replay(rows.into_iter().map(|r| r.command), &playbook).unwrap();
+        let replayed =
+            Incident::from_history(rows.into_iter().map(|r| r.command), &playbook).unwrap();
         let last = logged
             .iter()
             .filter(|l| l.incident == id && !l.result.starts_with("refused"))

@@ -1,7 +1,8 @@
-//! Reading a postmortem back from Markdown in the template's shape (see
-//! [`markdown`](super::markdown) for the shape and what reading forgives and
-//! refuses), with the line of each part, so that the rules' findings can
-//! point at the line to fix.
+//! Postmortems as Markdown in the template's shape (described in the
+//! [`postmortem`](crate::postmortem#markdown) module's docs): the template's sections,
+//! the escaping, and the reader, which keeps the line of each part so that
+//! the rules' findings can point at the line to fix. The writer is a view
+//! (`views::markdown`).
 
 use std::sync::Arc;
 
@@ -12,10 +13,158 @@ use crate::postmortem::{
 use crate::rule::{Rule, Violation};
 use crate::severity::Severity;
 use crate::time::{Date, Timestamp};
-use crate::views::markdown::{Section, uninline, unsection_line, words};
 
 #[cfg(doc)]
 use crate::postmortem::Postmortem;
+
+/// The template's sections, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Summary,
+    Impact,
+    Timeline,
+    RootCause,
+    WhatWorked,
+    WhatDidNotWork,
+    ActionItems,
+}
+
+impl Section {
+    pub(crate) const ALL: [Section; 7] = [
+        Section::Summary,
+        Section::Impact,
+        Section::Timeline,
+        Section::RootCause,
+        Section::WhatWorked,
+        Section::WhatDidNotWork,
+        Section::ActionItems,
+    ];
+
+    /// The heading, after `## `.
+    pub(crate) fn heading(self) -> &'static str {
+        match self {
+            Section::Summary => "Summary",
+            Section::Impact => "Impact",
+            Section::Timeline => "Timeline",
+            Section::RootCause => "Root Cause",
+            Section::WhatWorked => "What Worked",
+            Section::WhatDidNotWork => "What Did Not Work",
+            Section::ActionItems => "Action Items",
+        }
+    }
+
+    /// The JSON path of the section in [`PostmortemInput`].
+    ///
+    /// [`PostmortemInput`]: crate::postmortem::PostmortemInput
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::Impact => "impact",
+            Section::Timeline => "timeline",
+            Section::RootCause => "root_cause",
+            Section::WhatWorked => "what_worked",
+            Section::WhatDidNotWork => "what_did_not_work",
+            Section::ActionItems => "action_items",
+        }
+    }
+
+    /// A heading as people type it: case and spacing do not matter.
+    pub(crate) fn read(heading: &str) -> Option<Section> {
+        let h = words(heading);
+        Section::ALL.into_iter().find(|s| words(s.heading()) == h)
+    }
+}
+
+/// The lower-case words of a name, so that `Next  Update` reads as `next update`.
+pub(crate) fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Escapes a text for one line of Markdown: a title, a header value, a cell.
+pub(crate) fn inline(s: &str, extra: Option<char>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("\\<"),
+            '\n' => out.push_str("<br>"),
+            '\r' => out.push_str("\\r"),
+            c if Some(c) == extra => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reads what [`inline`] writes; other backslashes stay as typed.
+pub(crate) fn uninline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let next = rest.find(['\\', '<']);
+        let Some(i) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix("<br>") {
+            out.push('\n');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix('\\') {
+            match after.chars().next() {
+                Some('r') => {
+                    out.push('\r');
+                    rest = after.get(1..).unwrap_or_default();
+                }
+                Some(c @ ('\\' | '|' | '<' | ',')) => {
+                    out.push(c);
+                    rest = after.get(c.len_utf8()..).unwrap_or_default();
+                }
+                _ => {
+                    out.push('\\');
+                    rest = after;
+                }
+            }
+        } else {
+            // A `<` that does not start `<br>`: kept.
+            out.push('<');
+            rest = tail.get(1..).unwrap_or_default();
+        }
+    }
+}
+
+/// A section's text: lines that could be read as headings get a backslash.
+pub(crate) fn section_body(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            if looks_like_heading(line) {
+                format!("\\{line}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A line that is, or once escaped was, a `## ` heading: white space and
+/// backslashes before `## `.
+fn looks_like_heading(line: &str) -> bool {
+    line.trim_start_matches(|c: char| c == '\\' || c.is_whitespace())
+        .starts_with("## ")
+}
+
+pub(crate) fn unsection_line(line: &str) -> &str {
+    match line.strip_prefix('\\') {
+        Some(rest) if looks_like_heading(rest) => rest,
+        _ => line,
+    }
+}
 
 /// A postmortem read from Markdown: the wire input, where each part was,
 /// and what could not be read.
@@ -110,14 +259,14 @@ fn blank_to_none(s: String) -> Option<Arc<str>> {
 }
 
 impl PostmortemInput {
-    /// Reads a postmortem written in the template's shape (see the module
-    /// docs). What cannot be read is listed in
+    /// Reads a postmortem written in the template's shape (see
+    /// [`postmortem`](crate::postmortem#markdown)). What cannot be read is listed in
     /// [`MarkdownPostmortem::problems`]; the rules themselves
     /// (`postmortem-incomplete`, `action-item-incomplete`, …) are checked by
-    /// [`Postmortem::from_input`] or [`lint_postmortem`](crate::lint_postmortem).
+    /// [`Postmortem::from_input`] or [`lint_postmortem`](crate::postmortem::lint_postmortem).
     ///
     /// ```
-    /// use incident_playbook::{PostmortemInput, PostmortemStatus};
+    /// use incident_playbook::{postmortem::{PostmortemInput, PostmortemStatus}};
     /// let md = "# Postmortem: Uploads failing\r\n\r\nDate: 2026-05-05\r\nSeverity: SEV2\r\n\
     ///           Owners: Ada, Grace\r\nStatus: Draft\r\n\r\n## Summary\r\n\r\nUploads failed.\r\n\
     ///           \r\n## Action Items\r\n\r\n| Action | Owner | Due | Status |\r\n|---|---|---|---|\r\n\
@@ -678,5 +827,23 @@ mod tests {
             split_owners("Ada, Grace\\, Jr., "),
             ["Ada", "Grace, Jr.", ""]
         );
+    }
+
+    #[test]
+    fn inline_escapes_read_back() {
+        for s in ["a|b", "x<br>y", "a\nb", "C:\\new", "<tag>", "a, b", "r\rs"] {
+            assert_eq!(uninline(&inline(s, None)), s);
+            assert_eq!(uninline(&inline(s, Some(','))), s);
+            assert!(!inline(s, None).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn section_lines_that_look_like_headings_are_escaped() {
+        let body = "Intro\n## Impact\n\\## Kept";
+        let escaped = section_body(body);
+        assert_eq!(escaped, "Intro\n\\## Impact\n\\\\## Kept");
+        let back: Vec<&str> = escaped.split('\n').map(unsection_line).collect();
+        assert_eq!(back.join("\n"), body);
     }
 }
