@@ -64,6 +64,7 @@
 //!
 //! - [`guide::library`]: the API in one page.
 //! - [`guide::cli`]: the `incident` command-line tool, and what it prints.
+//! - [`guide::cli_writing`]: writing commands with `incident new`.
 //! - [`guide::other_languages`]: the JSON Schemas from Python and TypeScript.
 //! - [`guide::real_incidents`]: four public incidents replayed as command streams.
 //! - [`guide::rules`]: every rule id, and what the crate added to its contract.
@@ -110,8 +111,17 @@ pub mod guide {
     pub mod library {}
 
     /// The `incident` command-line tool (`docs/cli.md`).
+    ///
+    #[doc = "[cli-writing]: crate::guide::cli_writing"]
     #[doc = include_str!("../docs/cli.md")]
     pub mod cli {}
+
+    /// Writing commands with `incident new`; completions and the man page
+    /// (`docs/cli-writing.md`).
+    ///
+    #[doc = "[contract]: crate::contract"]
+    #[doc = include_str!("../docs/cli-writing.md")]
+    pub mod cli_writing {}
 
     /// The JSON Schemas from Python and TypeScript (`docs/other-languages.md`).
     #[doc = include_str!("../docs/other-languages.md")]
