@@ -57,15 +57,17 @@
     )
 )]
 
+mod error;
 mod handle;
 mod postgres;
 mod row;
 mod sqlite;
 pub mod throwaway;
 
+pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
 pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
-pub use row::{Append, Error, Row};
+pub use row::{Append, Row};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
@@ -82,7 +84,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails, [`Error::Corrupt`] when a
+    /// A database error ([`Error::kind`] sorts it), [`Error::Corrupt`] when a
     /// row is not a command of this incident.
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error>;
 
@@ -95,7 +97,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails otherwise.
+    /// A database error otherwise ([`Error::kind`] sorts it).
     fn append(
         &mut self,
         version: u64,
@@ -107,7 +109,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails.
+    /// A database error ([`Error::kind`] sorts it).
     fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error>;
 
     /// The row stored under `command_id` in `incident`, if any: what was

@@ -4,8 +4,9 @@ use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
+use crate::Error;
 use crate::Store;
-use crate::row::{self, Append, Error, Row};
+use crate::row::{self, Append, Row};
 
 /// The table: its two keys are the two guarantees. The advisory lock makes
 /// the `IF NOT EXISTS` safe when several processes connect at once (two
@@ -51,9 +52,9 @@ impl PostgresStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the server cannot be reached or refuses.
+    /// [`Error::Unavailable`] when the server cannot be reached; another database error when it refuses.
     pub fn connect(params: &str) -> Result<Self, Error> {
-        let client = Client::connect(params, NoTls).map_err(Error::backend)?;
+        let client = Client::connect(params, NoTls).map_err(database_error)?;
         Self::with(client)
     }
 
@@ -61,11 +62,11 @@ impl PostgresStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the table cannot be created.
+    /// A database error when the table cannot be created.
     pub fn with(mut client: Client) -> Result<Self, Error> {
         client
             .batch_execute(POSTGRES_SCHEMA)
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         Ok(PostgresStore { client })
     }
 
@@ -94,7 +95,7 @@ impl PostgresStore {
         sql: &str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> Result<Option<Row>, Error> {
-        let row = self.client.query_opt(sql, params).map_err(Error::backend)?;
+        let row = self.client.query_opt(sql, params).map_err(database_error)?;
         row.map(|r| parse(incident, &r)).transpose()
     }
 }
@@ -107,7 +108,7 @@ impl Store for PostgresStore {
                 select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version"),
                 &[&incident.to_string()],
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         rows.iter().map(|r| parse(incident, r)).collect()
     }
 
@@ -132,7 +133,7 @@ impl Store for PostgresStore {
         match inserted {
             Ok(_) => Ok(Append::Stored),
             Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
-            Err(e) => Err(Error::backend(e)),
+            Err(e) => Err(database_error(e)),
         }
     }
 
@@ -144,12 +145,12 @@ impl Store for PostgresStore {
                  GROUP BY incident_id ORDER BY incident_id::text",
                 &[],
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         rows.iter()
             .map(|r| {
-                let id: String = r.try_get(0).map_err(Error::backend)?;
-                let id: IncidentId = id.parse().map_err(Error::backend)?;
-                let version: i64 = r.try_get(1).map_err(Error::backend)?;
+                let id: String = r.try_get(0).map_err(database_error)?;
+                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
+                let version: i64 = r.try_get(1).map_err(database_error)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -181,9 +182,58 @@ impl Store for PostgresStore {
 }
 
 fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
-    let version: i64 = r.try_get(0).map_err(Error::backend)?;
-    let command_id: String = r.try_get(1).map_err(Error::backend)?;
-    let json: String = r.try_get(2).map_err(Error::backend)?;
-    let playbook: Option<String> = r.try_get(3).map_err(Error::backend)?;
+    let version: i64 = r.try_get(0).map_err(database_error)?;
+    let command_id: String = r.try_get(1).map_err(database_error)?;
+    let json: String = r.try_get(2).map_err(database_error)?;
+    let playbook: Option<String> = r.try_get(3).map_err(database_error)?;
     row::parse(incident, version, &command_id, &json, playbook.as_deref())
+}
+
+/// Sorts a PostgreSQL error by what its caller can do about it, by the
+/// server's SQLSTATE class where it sent one.
+fn database_error(e: postgres::Error) -> Error {
+    let retryable = match e.code() {
+        Some(code) => is_transient(code.code()),
+        // No SQLSTATE: the connection failed or closed (I/O), or the client
+        // refused something itself (a value it cannot encode).
+        None => e.is_closed() || has_io_source(&e),
+    };
+    if retryable {
+        Error::Unavailable(Box::new(e))
+    } else if e.code().is_some_and(|c| is_data_refusal(c.code())) {
+        Error::DatabaseRefused(Box::new(e))
+    } else {
+        Error::Backend(Box::new(e))
+    }
+}
+
+/// Connection exceptions (08), too many clients and other resources (53),
+/// the server shutting down or starting (57P01–57P03), serialization
+/// failures and deadlocks (40001, 40P01), a lock not available (55P03) and
+/// the server's own I/O (58).
+fn is_transient(sqlstate: &str) -> bool {
+    ["08", "53", "58"]
+        .iter()
+        .any(|class| sqlstate.starts_with(class))
+        || ["57P01", "57P02", "57P03", "40001", "40P01", "55P03"].contains(&sqlstate)
+}
+
+/// Data exceptions (22: a `\u0000` jsonb cannot keep, a character the
+/// encoding lacks, a value out of range), integrity violations other than
+/// the keys (23) and program limits (54: a value too large).
+fn is_data_refusal(sqlstate: &str) -> bool {
+    ["22", "23", "54"]
+        .iter()
+        .any(|class| sqlstate.starts_with(class))
+}
+
+fn has_io_source(e: &postgres::Error) -> bool {
+    let mut next = std::error::Error::source(e);
+    while let Some(cause) = next {
+        if cause.is::<std::io::Error>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::Error;
 use crate::Store;
-use crate::row::{self, Append, Error, Row};
+use crate::row::{self, Append, Row};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
@@ -46,14 +47,14 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the file cannot be opened or set up.
+    /// A database error when the file cannot be opened or set up.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let conn = Connection::open(path).map_err(Error::backend)?;
+        let conn = Connection::open(path).map_err(database_error)?;
         conn.busy_timeout(Duration::from_secs(30))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         Self::with(conn)
     }
 
@@ -61,16 +62,16 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when SQLite fails.
+    /// A database error when SQLite fails.
     pub fn in_memory() -> Result<Self, Error> {
-        Self::with(Connection::open_in_memory().map_err(Error::backend)?)
+        Self::with(Connection::open_in_memory().map_err(database_error)?)
     }
 
     fn with(mut conn: Connection) -> Result<Self, Error> {
-        conn.execute_batch(SQLITE_SCHEMA).map_err(Error::backend)?;
+        conn.execute_batch(SQLITE_SCHEMA).map_err(database_error)?;
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let has_playbook: bool = tx
             .query_row(
                 "SELECT count(*) > 0 FROM pragma_table_info('incident_commands')
@@ -78,11 +79,11 @@ impl SqliteStore {
                 [],
                 |r| r.get(0),
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         if !has_playbook {
-            tx.execute_batch(SQLITE_MIGRATION).map_err(Error::backend)?;
+            tx.execute_batch(SQLITE_MIGRATION).map_err(database_error)?;
         }
-        tx.commit().map_err(Error::backend)?;
+        tx.commit().map_err(database_error)?;
         Ok(SqliteStore { conn })
     }
 
@@ -125,7 +126,7 @@ impl SqliteStore {
             .conn
             .query_row(sql, params, read_row)
             .optional()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.map(|raw| parse_raw(incident, raw)).transpose()
     }
 }
@@ -135,12 +136,12 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(select_rows!("WHERE incident_id = ?1 ORDER BY version"))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let raw = stmt
             .query_map([incident.to_string()], read_row)
-            .map_err(Error::backend)?
+            .map_err(database_error)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.into_iter()
             .map(|raw| parse_raw(incident, raw))
             .collect()
@@ -167,7 +168,7 @@ impl Store for SqliteStore {
         match inserted {
             Ok(_) => Ok(Append::Stored),
             Err(e) if is_unique_violation(&e) => Ok(Append::Conflict),
-            Err(e) => Err(Error::backend(e)),
+            Err(e) => Err(database_error(e)),
         }
     }
 
@@ -178,15 +179,15 @@ impl Store for SqliteStore {
                 "SELECT incident_id, max(version) FROM incident_commands
                  GROUP BY incident_id ORDER BY incident_id",
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let raw = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .map_err(Error::backend)?
+            .map_err(database_error)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.into_iter()
             .map(|(id, version)| {
-                let id: IncidentId = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -222,4 +223,20 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
         e.sqlite_extended_error_code(),
         Some(rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY | rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
     )
+}
+
+/// Sorts an SQLite error by what its caller can do about it: a busy or
+/// locked file (another writer held it past the busy timeout), a full disk
+/// or failing I/O may pass; a value too big or a constraint refuses the data.
+fn database_error(e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked | C::SystemIoFailure | C::DiskFull) => {
+            Error::Unavailable(Box::new(e))
+        }
+        Some(C::TooBig | C::ConstraintViolation | C::TypeMismatch) => {
+            Error::DatabaseRefused(Box::new(e))
+        }
+        _ => Error::Backend(Box::new(e)),
+    }
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use common::{Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
-use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
+use incident_store::{Append, Error, ErrorKind, MAX_ATTEMPTS, Row, Store};
 
 /// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
 /// a fresh empty store.
@@ -54,6 +54,7 @@ cases![
     incidents_are_listed_and_commands_found_by_id,
     the_playbook_declared_under_is_kept,
     a_store_from_before_the_playbook_column_migrates,
+    errors_say_their_kind,
 ];
 
 /// The throwaway PostgreSQL server of the tests that run at the same time:
@@ -366,4 +367,79 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
     let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [None, today.id().cloned()]);
+}
+
+/// Each error says its kind: the crate's refusals, a database that refuses
+/// the data (PostgreSQL's `jsonb` keeps no U+0000), and a database that is
+/// not there for now (retryable), with the database's own reason kept.
+fn errors_say_their_kind(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open();
+    let incident = id(0x7000);
+    store.handle(&playbook, &declare(incident, id(1))).unwrap();
+    let kind = |r: Result<_, Error>| r.map(|_| ()).unwrap_err().kind();
+    let reused = note(incident, id(1), "not the declaration");
+    assert_eq!(kind(store.handle(&playbook, &reused)), ErrorKind::Duplicate);
+    let stale = note(incident, id(2), "stale").expecting(0);
+    assert_eq!(kind(store.handle(&playbook, &stale)), ErrorKind::Conflict);
+    let empty = note(incident, id(3), "   ");
+    if let Err(e) = store.handle(&playbook, &empty) {
+        assert_eq!(e.kind(), ErrorKind::Refused);
+    }
+    // Stored without the crate's judgement, as a store would if a text
+    // reached it that the crate let through.
+    let nul = note(incident, id(4), "nul \u{0} inside");
+    let appended = store.append(2, &nul, None);
+    if let Some(params) = backend.0.strip_prefix("postgres:") {
+        let e = appended.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        assert!(!e.is_retryable());
+        assert!(
+            e.to_string().contains("\\u0000"),
+            "the server's reason: {e}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        unavailable_postgres(params, &mut *store, incident);
+    } else {
+        assert_eq!(appended.unwrap(), Append::Stored);
+        unavailable_sqlite(backend, incident);
+    }
+}
+
+/// The server ends the store's connection (as a restart would): the next
+/// call fails retryable, and so does connecting where no server listens.
+fn unavailable_postgres(params: &str, store: &mut dyn Store, incident: IncidentId) {
+    let mut admin = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    let e = store.rows(incident).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.is_retryable());
+    let nowhere = common::TempDir::new("no-server");
+    let params = format!("host={} user=incident dbname=x", nowhere.0.display());
+    let e = incident_store::PostgresStore::connect(&params).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+}
+
+/// Another connection holds SQLite's write lock past the busy timeout:
+/// retryable.
+fn unavailable_sqlite(backend: &Backend, incident: IncidentId) {
+    let path = backend.0.strip_prefix("sqlite:").unwrap();
+    let mut store = incident_store::SqliteStore::open(std::path::Path::new(path)).unwrap();
+    store
+        .connection()
+        .busy_timeout(std::time::Duration::ZERO)
+        .unwrap();
+    let holder = rusqlite::Connection::open(path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = store
+        .append(3, &note(incident, id(5), "waits"), None)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.is_retryable());
 }
