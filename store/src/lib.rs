@@ -61,6 +61,7 @@ mod error;
 mod handle;
 mod postgres;
 mod row;
+mod snapshot;
 mod sqlite;
 pub mod throwaway;
 
@@ -68,6 +69,7 @@ pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
 pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
 pub use row::{Append, Row};
+pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
@@ -151,6 +153,41 @@ pub trait Store {
         row::checked_history(incident, self.rows(incident)?)
     }
 
+    /// The latest snapshot kept of `incident`, if any. The default keeps
+    /// none (every load replays the whole history); both backends keep one
+    /// per incident.
+    ///
+    /// # Errors
+    ///
+    /// A database error ([`Error::kind`] sorts it).
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let _ = incident;
+        Ok(None)
+    }
+
+    /// Keeps `snapshot` as the latest of `incident`, unless one of a later
+    /// version in the same format is kept already. The default keeps
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// A database error ([`Error::kind`] sorts it).
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        let _ = (incident, snapshot);
+        Ok(())
+    }
+
+    /// After how many accepted commands [`Store::handle`] keeps a
+    /// snapshot (every version that is a multiple of it); 0: never. The
+    /// default is 0; both backends default to [`SNAPSHOT_EVERY`].
+    fn snapshot_every(&self) -> u64 {
+        0
+    }
+
     /// Rebuilds `incident` from its history with the crate's trusted
     /// [`Incident::restore`]: the rows were accepted when they were stored,
     /// so a playbook changed since (a dependency or health endpoint removed)
@@ -158,6 +195,10 @@ pub trait Store {
     /// loading. `None` if it has no rows. The incident says which playbook
     /// it was declared under ([`Incident::declared_under`]) as the first
     /// row recorded it, not the `playbook` it is restored under.
+    ///
+    /// With a usable [snapshot](Store::snapshot), only the commands after
+    /// it are restored on top of it ([`Incident::resume`]): the same
+    /// incident as a full replay, at the cost of the tail.
     ///
     /// # Errors
     ///
@@ -169,15 +210,17 @@ pub trait Store {
         playbook: &Playbook,
         incident: IncidentId,
     ) -> Result<Option<Incident>, Error> {
+        // The snapshot first: rows only grow, so the rows read after it
+        // include every command it is the state after.
+        let snapshot = self.snapshot(incident)?;
         let rows = self.rows(incident)?;
         let declared_under = rows.first().and_then(|r| r.playbook.clone());
         let history = row::checked_history(incident, rows)?;
         if history.is_empty() {
             return Ok(None);
         }
-        Incident::restore(history, playbook)
+        snapshot::restore(incident, snapshot, history, playbook)
             .map(|i| Some(i.with_declared_under(declared_under)))
-            .map_err(|r| Error::corrupt(incident, r.to_string()))
     }
 
     /// Loads the incident, lets the crate handle `command` and stores it if

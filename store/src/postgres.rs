@@ -5,8 +5,8 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
 use crate::Error;
-use crate::Store;
 use crate::row::{self, Append, Row};
+use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: its two keys are the two guarantees. The advisory lock makes
 /// the `IF NOT EXISTS` safe when several processes connect at once (two
@@ -14,6 +14,10 @@ use crate::row::{self, Append, Row};
 /// `playbook` is the identity of the playbook that judged the command
 /// (`NULL` when it names itself not); a table from before the store kept
 /// it gets the column, its rows `NULL` (not recorded).
+/// `incident_snapshots` keeps each incident's latest snapshot (the store's
+/// cache, as text: never queried, so not parsed as `jsonb`); a database
+/// from before it gets it, and loads replay in full until the first
+/// snapshot is kept.
 pub const POSTGRES_SCHEMA: &str = "
 BEGIN;
 SELECT pg_advisory_xact_lock(7146329001);
@@ -26,6 +30,11 @@ CREATE TABLE IF NOT EXISTS incident_commands (
   PRIMARY KEY (incident_id, version),
   UNIQUE (incident_id, command_id));
 ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS playbook jsonb;
+CREATE TABLE IF NOT EXISTS incident_snapshots (
+  incident_id uuid   PRIMARY KEY,
+  version     bigint NOT NULL CHECK (version >= 1),
+  format      text   NOT NULL,
+  state       text   NOT NULL);
 COMMIT;
 ";
 
@@ -36,6 +45,7 @@ COMMIT;
 /// commits), so no row is ever read under a lock.
 pub struct PostgresStore {
     client: Client,
+    snapshot_every: u64,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -67,7 +77,18 @@ impl PostgresStore {
         client
             .batch_execute(POSTGRES_SCHEMA)
             .map_err(database_error)?;
-        Ok(PostgresStore { client })
+        Ok(PostgresStore {
+            client,
+            snapshot_every: SNAPSHOT_EVERY,
+        })
+    }
+
+    /// The same store keeping a snapshot after every `n`-th accepted
+    /// command (0: none, every load replays the whole history).
+    #[must_use]
+    pub fn with_snapshot_every(mut self, n: u64) -> Self {
+        self.snapshot_every = n;
+        self
     }
 
     /// The client, for what the store does not offer.
@@ -178,6 +199,55 @@ impl Store for PostgresStore {
             &[&incident.to_string()],
         )?;
         Ok(first.and_then(|r| r.playbook))
+    }
+
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT version, format, state FROM incident_snapshots
+                 WHERE incident_id = $1::text::uuid",
+                &[&incident.to_string()],
+            )
+            .map_err(database_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let version: i64 = row.try_get(0).map_err(database_error)?;
+        Ok(Some(StoredSnapshot {
+            // A version below 1 cannot be stored (CHECK); 0 is never used.
+            version: u64::try_from(version).unwrap_or(0),
+            format: row.try_get(1).map_err(database_error)?,
+            state: row.try_get(2).map_err(database_error)?,
+        }))
+    }
+
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(
+                "INSERT INTO incident_snapshots (incident_id, version, format, state)
+                 VALUES ($1::text::uuid, $2, $3, $4)
+                 ON CONFLICT (incident_id) DO UPDATE
+                 SET version = excluded.version, format = excluded.format, state = excluded.state
+                 WHERE incident_snapshots.version < excluded.version
+                    OR incident_snapshots.format <> excluded.format",
+                &[
+                    &incident.to_string(),
+                    &row::sql_version(incident, snapshot.version)?,
+                    &snapshot.format,
+                    &snapshot.state,
+                ],
+            )
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
     }
 }
 

@@ -7,13 +7,16 @@ use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Error;
-use crate::Store;
 use crate::row::{self, Append, Row};
+use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
 /// than store a command twice. `playbook` is the identity (JSON) of the
 /// playbook that judged the command, `NULL` when it names itself not.
+/// `incident_snapshots` keeps each incident's latest snapshot (the store's
+/// cache); a file from before it gets it, and loads replay in full until
+/// the first snapshot is kept.
 pub const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS incident_commands (
     incident_id TEXT    NOT NULL,
@@ -23,6 +26,12 @@ CREATE TABLE IF NOT EXISTS incident_commands (
     playbook    TEXT,
     PRIMARY KEY (incident_id, version),
     UNIQUE (incident_id, command_id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS incident_snapshots (
+    incident_id TEXT    PRIMARY KEY,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    format      TEXT    NOT NULL,
+    state       TEXT    NOT NULL
 ) STRICT;
 ";
 
@@ -36,6 +45,7 @@ const SQLITE_MIGRATION: &str = "ALTER TABLE incident_commands ADD COLUMN playboo
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    snapshot_every: u64,
 }
 
 impl SqliteStore {
@@ -84,7 +94,18 @@ impl SqliteStore {
             tx.execute_batch(SQLITE_MIGRATION).map_err(database_error)?;
         }
         tx.commit().map_err(database_error)?;
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore {
+            conn,
+            snapshot_every: SNAPSHOT_EVERY,
+        })
+    }
+
+    /// The same store keeping a snapshot after every `n`-th accepted
+    /// command (0: none, every load replays the whole history).
+    #[must_use]
+    pub fn with_snapshot_every(mut self, n: u64) -> Self {
+        self.snapshot_every = n;
+        self
     }
 
     /// The connection, for what the store does not offer (a read model
@@ -215,6 +236,55 @@ impl Store for SqliteStore {
             [incident.to_string()],
         )?;
         Ok(first.and_then(|r| r.playbook))
+    }
+
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let raw = self
+            .conn
+            .prepare_cached(
+                "SELECT version, format, state FROM incident_snapshots WHERE incident_id = ?1",
+            )
+            .map_err(database_error)?
+            .query_row([incident.to_string()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(database_error)?;
+        Ok(raw.map(|(version, format, state)| StoredSnapshot {
+            // A version below 1 cannot be stored (CHECK); 0 is never used.
+            version: u64::try_from(version).unwrap_or(0),
+            format,
+            state,
+        }))
+    }
+
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO incident_snapshots (incident_id, version, format, state)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (incident_id) DO UPDATE
+                 SET version = excluded.version, format = excluded.format, state = excluded.state
+                 WHERE incident_snapshots.version < excluded.version
+                    OR incident_snapshots.format <> excluded.format",
+            )
+            .map_err(database_error)?
+            .execute(params![
+                incident.to_string(),
+                row::sql_version(incident, snapshot.version)?,
+                snapshot.format,
+                snapshot.state
+            ])
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
     }
 }
 

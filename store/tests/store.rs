@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use common::{Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
-use incident_store::{Append, Error, ErrorKind, MAX_ATTEMPTS, Row, Store};
+use incident_store::{
+    Append, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store, StoredSnapshot,
+};
 
 /// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
 /// a fresh empty store.
@@ -55,6 +57,8 @@ cases![
     the_playbook_declared_under_is_kept,
     a_store_from_before_the_playbook_column_migrates,
     errors_say_their_kind,
+    a_snapshot_and_its_tail_are_the_full_replay,
+    a_snapshot_is_used_only_when_usable,
 ];
 
 /// The throwaway PostgreSQL server of the tests that run at the same time:
@@ -442,4 +446,104 @@ fn unavailable_sqlite(backend: &Backend, incident: IncidentId) {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
     assert!(e.is_retryable());
+}
+
+/// Every this many commands, in the snapshot tests.
+const EVERY: u64 = 5;
+
+/// The property a snapshot must keep: after each accepted command of a
+/// varied history (phase changes, roles, checks, refusals skipped), the
+/// incident loaded from the latest snapshot and the commands after it is
+/// the one a full trusted replay of the rows gives, byte for byte as JSON,
+/// at every length across several snapshot boundaries.
+fn a_snapshot_and_its_tail_are_the_full_replay(backend: &Backend) {
+    let playbook = named("1");
+    let mut store = backend.open_every(EVERY);
+    let i = 7;
+    let incident = common::incident(i);
+    store.handle(&playbook, &common::race_declare(i)).unwrap();
+    let mut checked = 0;
+    for n in 0.. {
+        let Ok(receipt) = store.handle(&playbook, &common::owned_command(i, (n % 4) as usize, n))
+        else {
+            continue;
+        };
+        let version = receipt.incident.version();
+        let loaded = store.restore(&playbook, incident).unwrap().unwrap();
+        let rows = store.history(incident).unwrap();
+        let replayed = incident_playbook::Incident::restore(rows, &playbook).unwrap();
+        assert_eq!(loaded, replayed, "at version {version}");
+        assert_eq!(loaded, receipt.incident, "at version {version}");
+        let json = |i: &incident_playbook::Incident| serde_json::to_string(i).unwrap();
+        assert_eq!(json(&loaded), json(&replayed), "at version {version}");
+        let kept = store.snapshot(incident).unwrap().map(|s| s.version);
+        let expected = (version / EVERY) * EVERY;
+        assert_eq!(
+            kept,
+            (expected > 0).then_some(expected),
+            "at version {version}"
+        );
+        checked += 1;
+        if version >= 4 * EVERY + 2 {
+            break;
+        }
+    }
+    assert!(checked >= 4 * EVERY as usize, "{checked}");
+    // Another store (a process started later) loads the same from it.
+    let mut other = backend.open_every(0);
+    let loaded = other.restore(&playbook, incident).unwrap().unwrap();
+    assert_eq!(loaded, store.restore(&playbook, incident).unwrap().unwrap());
+}
+
+/// A snapshot is what a load starts from (one changed by hand shows), but
+/// only one in this store's format and of a version the rows have; any
+/// other means a full replay.
+fn a_snapshot_is_used_only_when_usable(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open_every(0);
+    let incident = id(0x8000);
+    store.handle(&playbook, &declare(incident, id(1))).unwrap();
+    for n in 2..=4 {
+        store
+            .handle(&playbook, &note(incident, id(n), "queue grows"))
+            .unwrap();
+    }
+    assert_eq!(store.snapshot(incident).unwrap(), None);
+    let full = store.restore(&playbook, incident).unwrap().unwrap();
+    let head = store.history(incident).unwrap()[..2].to_vec();
+    let at_two = incident_playbook::Incident::restore(head, &playbook).unwrap();
+    let (snapshot, _) = StoredSnapshot::of(at_two, &playbook).unwrap();
+    let marked = StoredSnapshot {
+        state: snapshot
+            .state
+            .replace("Slow document processing", "From the snapshot"),
+        ..snapshot.clone()
+    };
+    let load = |store: &mut Box<dyn Store>, s: &StoredSnapshot| {
+        store.save_snapshot(incident, s).unwrap();
+        let loaded = store.restore(&playbook, incident).unwrap().unwrap();
+        (loaded.title().as_str().to_owned(), loaded.version())
+    };
+    assert_eq!(
+        load(&mut store, &marked),
+        ("From the snapshot".to_owned(), 4)
+    );
+    // An older version in the same format does not replace a later one.
+    let mut older = marked.clone();
+    older.version = 1;
+    store.save_snapshot(incident, &older).unwrap();
+    assert_eq!(store.snapshot(incident).unwrap().unwrap().version, 2);
+    // Another format replaces it and is not used.
+    let foreign = StoredSnapshot {
+        format: format!("{SNAPSHOT_FORMAT} (another)"),
+        ..marked.clone()
+    };
+    assert_eq!(load(&mut store, &foreign).0, full.title().as_str());
+    // Nor is one beyond the rows.
+    let beyond = StoredSnapshot {
+        version: 9,
+        ..snapshot.clone()
+    };
+    assert_eq!(load(&mut store, &beyond).0, full.title().as_str());
+    assert_eq!(store.restore(&playbook, incident).unwrap().unwrap(), full);
 }
