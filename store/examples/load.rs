@@ -11,16 +11,18 @@
 //! transaction, and the snapshot a running store would have kept), then
 //! SAMPLES (default 50) further notes go through `Store::handle`, one at a
 //! time, each timed: load (snapshot and rows), judge, append, and the
-//! snapshot every 100th. The floor is the same number of plain `INSERT`s of
-//! such rows into the same table, timed the same way. It prints p50 and p99
-//! per size and the ratio p50(largest) / p50(smallest). Not a test: the
-//! figures depend on the machine.
+//! snapshot every 100th. Then as many through a [`Warm`] store (the
+//! incident kept in memory, checked by version). The floor is the same
+//! number of plain `INSERT`s of such rows into the same table, timed the
+//! same way. It prints p50 and p99 per size and the ratios p50(largest) /
+//! p50(smallest) and warm p50(largest) / floor p50. Not a test: the figures
+//! depend on the machine.
 
 use std::time::{Duration, Instant};
 
 use incident_playbook::{Command, Incident, IncidentId, Playbook, Uuid};
 use incident_store::throwaway::PostgresServer;
-use incident_store::{PostgresStore, SqliteStore, Store, StoredSnapshot};
+use incident_store::{PostgresStore, SqliteStore, Store, StoredSnapshot, Warm};
 use serde_json::json;
 
 type Failure = Box<dyn std::error::Error>;
@@ -54,6 +56,14 @@ fn main() -> Result<(), Failure> {
     })
 }
 
+/// The p50 and p99 of one size, cold and warm, and the floor's p50.
+struct Figures {
+    size: u64,
+    cold: (Duration, Duration),
+    warm: (Duration, Duration),
+    floor: Duration,
+}
+
 /// Measures every size on fresh stores from `open`, and prints the table.
 fn run(
     name: &str,
@@ -61,51 +71,91 @@ fn run(
     sizes: &[u64],
     mut open: impl FnMut() -> Result<Opened, Failure>,
 ) -> Result<(), Failure> {
-    println!("{name}: next-command latency, {samples} commands per size");
+    println!("{name}: next-command latency, {samples} commands per size and kind");
     println!(
-        "  {:>9}  {:>10}  {:>10}  {:>14}  {:>10}",
-        "commands", "p50", "p99", "floor p50", "setup"
+        "  {:>9}  {:>21}  {:>21}  {:>10}  {:>10}",
+        "commands", "store p50 / p99", "warm p50 / p99", "floor p50", "setup"
     );
-    let mut p50s = Vec::new();
+    let mut all = Vec::new();
     for (k, &size) in sizes.iter().enumerate() {
         let incident = IncidentId::from(Uuid::from_u128(0xC000 + k as u128));
-        let mut store = open()?;
+        let mut opened = open()?;
         let setup = Instant::now();
-        prepare(&mut store, incident, size)?;
-        let store = store.store();
+        prepare(&mut opened, incident, size)?;
         let setup = setup.elapsed();
-        let mut next = (size + 1..).map(|n| note(incident, n));
-        let playbook = Playbook::default();
-        let mut timed = time(samples, || {
-            let cmd = next.next().ok_or("no more commands")?;
-            store.handle(&playbook, &cmd)?;
-            Ok(())
-        })?;
-        // The floor: the same rows, at the versions after those, inserted
-        // by `append` alone (one plain INSERT, no load, no judgement).
-        let mut version = size + samples as u64;
-        let mut floor = time(samples, || {
-            version += 1;
-            let _ = store.append(version, &note(incident, version), None)?;
-            Ok(())
-        })?;
-        let (p50, p99) = (percentile(&mut timed, 50), percentile(&mut timed, 99));
+        let mut next = size;
+        let cold = sample(opened.store(), incident, &mut next, samples)?;
+        let (warm, floor) = match opened {
+            Opened::Sqlite(s) => warm_and_floor(s, incident, &mut next, samples)?,
+            Opened::Postgres(s) => warm_and_floor(s, incident, &mut next, samples)?,
+        };
+        let f = Figures {
+            size,
+            cold,
+            warm,
+            floor,
+        };
+        let pair = |(p50, p99)| format!("{} / {}", ms(p50), ms(p99));
         println!(
-            "  {size:>9}  {:>10}  {:>10}  {:>14}  {:>10}",
-            ms(p50),
-            ms(p99),
-            ms(percentile(&mut floor, 50)),
+            "  {size:>9}  {:>21}  {:>21}  {:>10}  {:>10}",
+            pair(f.cold),
+            pair(f.warm),
+            ms(f.floor),
             ms(setup)
         );
-        p50s.push((size, p50));
+        all.push(f);
     }
-    if let (Some((small, first)), Some((large, last))) = (p50s.first(), p50s.last()) {
+    if let (Some(first), Some(last)) = (all.first(), all.last()) {
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
         println!(
-            "  ratio p50({large}) / p50({small}) = {:.2}",
-            last.as_secs_f64() / first.as_secs_f64()
+            "  ratio p50({}) / p50({}): store {:.2}, warm {:.2}; warm p50({}) / floor p50 {:.2}",
+            last.size,
+            first.size,
+            ratio(last.cold.0, first.cold.0),
+            ratio(last.warm.0, first.warm.0),
+            last.size,
+            ratio(last.warm.0, last.floor),
         );
     }
     Ok(())
+}
+
+/// Times `samples` notes through `handle`, numbered after `next`.
+fn sample<S: Store + ?Sized>(
+    store: &mut S,
+    incident: IncidentId,
+    next: &mut u64,
+    samples: usize,
+) -> Result<(Duration, Duration), Failure> {
+    let playbook = Playbook::default();
+    let mut timed = time(samples, || {
+        *next += 1;
+        store.handle(&playbook, &note(incident, *next))?;
+        Ok(())
+    })?;
+    Ok((percentile(&mut timed, 50), percentile(&mut timed, 99)))
+}
+
+/// The same through a [`Warm`] store (after one untimed command that
+/// loads the incident), then the floor: the same rows, at the versions
+/// after those, inserted by `append` alone (one plain INSERT, no load, no
+/// judgement).
+fn warm_and_floor<S: Store>(
+    store: S,
+    incident: IncidentId,
+    next: &mut u64,
+    samples: usize,
+) -> Result<((Duration, Duration), Duration), Failure> {
+    let mut warm = Warm::new(store);
+    sample(&mut warm, incident, next, 1)?;
+    let figures = sample(&mut warm, incident, next, samples)?;
+    let store = warm.inner();
+    let mut floor = time(samples, || {
+        *next += 1;
+        let _ = store.append(*next, &note(incident, *next), None)?;
+        Ok(())
+    })?;
+    Ok((figures, percentile(&mut floor, 50)))
 }
 
 /// Stores a `declare` and `size - 1` notes in one transaction, and the

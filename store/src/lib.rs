@@ -64,6 +64,7 @@ mod row;
 mod snapshot;
 mod sqlite;
 pub mod throwaway;
+mod warm;
 
 pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
@@ -71,6 +72,7 @@ pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
 pub use row::{Append, Row};
 pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
+pub use warm::{WARM_CAPACITY, Warm};
 
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
 
@@ -151,6 +153,29 @@ pub trait Store {
     /// As [`Store::rows`]; [`Error::Corrupt`] for a gap.
     fn history(&mut self, incident: IncidentId) -> Result<Vec<Command>, Error> {
         row::checked_history(incident, self.rows(incident)?)
+    }
+
+    /// The latest stored version of `incident` (0: no rows): what a
+    /// [`Warm`] store compares with the incident it keeps. The default
+    /// reads every row; both backends ask for the maximum alone.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        Ok(self.rows(incident)?.last().map_or(0, |r| r.version))
+    }
+
+    /// The rows of `incident` after `version`, in version order: what a
+    /// [`Warm`] store reads to catch up. The default reads every row.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let mut rows = self.rows(incident)?;
+        rows.retain(|r| r.version > version);
+        Ok(rows)
     }
 
     /// The latest snapshot kept of `incident`, if any. The default keeps

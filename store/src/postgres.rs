@@ -201,6 +201,32 @@ impl Store for PostgresStore {
         Ok(first.and_then(|r| r.playbook))
     }
 
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM incident_commands
+                 WHERE incident_id = $1::text::uuid",
+                &[&incident.to_string()],
+            )
+            .map_err(database_error)?;
+        let version: i64 = row.try_get(0).map_err(database_error)?;
+        u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+    }
+
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let rows = self
+            .client
+            .query(
+                select_rows!(
+                    "WHERE incident_id = $1::text::uuid AND version > $2 ORDER BY version"
+                ),
+                &[&incident.to_string(), &row::sql_version(incident, version)?],
+            )
+            .map_err(database_error)?;
+        rows.iter().map(|r| parse(incident, r)).collect()
+    }
+
     fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
         let row = self
             .client

@@ -238,6 +238,38 @@ impl Store for SqliteStore {
         Ok(first.and_then(|r| r.playbook))
     }
 
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        let version: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(max(version), 0) FROM incident_commands WHERE incident_id = ?1",
+            )
+            .map_err(database_error)?
+            .query_row([incident.to_string()], |r| r.get(0))
+            .map_err(database_error)?;
+        u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+    }
+
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(select_rows!(
+                "WHERE incident_id = ?1 AND version > ?2 ORDER BY version"
+            ))
+            .map_err(database_error)?;
+        let raw = stmt
+            .query_map(
+                params![incident.to_string(), row::sql_version(incident, version)?],
+                read_row,
+            )
+            .map_err(database_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(database_error)?;
+        raw.into_iter()
+            .map(|raw| parse_raw(incident, raw))
+            .collect()
+    }
+
     fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
         let raw = self
             .conn

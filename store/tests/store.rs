@@ -19,7 +19,7 @@ use common::{Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{
-    Append, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store, StoredSnapshot,
+    Append, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store, StoredSnapshot, Warm,
 };
 
 /// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
@@ -59,6 +59,7 @@ cases![
     errors_say_their_kind,
     a_snapshot_and_its_tail_are_the_full_replay,
     a_snapshot_is_used_only_when_usable,
+    a_warm_store_is_never_staler_than_the_store,
 ];
 
 /// The throwaway PostgreSQL server of the tests that run at the same time:
@@ -546,4 +547,89 @@ fn a_snapshot_is_used_only_when_usable(backend: &Backend) {
     };
     assert_eq!(load(&mut store, &beyond).0, full.title().as_str());
     assert_eq!(store.restore(&playbook, incident).unwrap().unwrap(), full);
+}
+
+/// A store that counts the full loads (`rows`) asked of it.
+struct Counting {
+    store: Box<dyn Store>,
+    full_loads: u32,
+}
+
+impl Store for Counting {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.full_loads += 1;
+        self.store.rows(incident)
+    }
+    fn append(&mut self, v: u64, c: &Command, p: Option<&PlaybookId>) -> Result<Append, Error> {
+        self.store.append(v, c, p)
+    }
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.store.incidents()
+    }
+    fn command(&mut self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
+        self.store.command(i, c)
+    }
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        self.store.latest_version(incident)
+    }
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        self.store.rows_after(incident, version)
+    }
+}
+
+/// A warm store answers from memory after the first load (no full load
+/// per command), yet sees what another writer stored since (reading only
+/// those rows), and gives the incident a full replay gives.
+fn a_warm_store_is_never_staler_than_the_store(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut warm = Warm::new(Counting {
+        store: backend.open_every(EVERY),
+        full_loads: 0,
+    });
+    let mut other = backend.open();
+    let incident = id(0x9000);
+    warm.handle(&playbook, &declare(incident, id(1))).unwrap();
+    for n in 2..=12 {
+        let receipt = warm
+            .handle(&playbook, &note(incident, id(n), "queue drains"))
+            .unwrap();
+        assert_eq!(receipt.outcome, Outcome::Applied { version: n as u64 });
+    }
+    assert_eq!(warm.inner().full_loads, 0, "every command answered warm");
+    // Another writer stores two commands; the warm store catches up.
+    for n in 13..=14 {
+        other
+            .handle(&playbook, &note(incident, id(n), "from elsewhere"))
+            .unwrap();
+    }
+    let caught_up = warm.restore(&playbook, incident).unwrap().unwrap();
+    assert_eq!(caught_up.version(), 14);
+    assert_eq!(
+        caught_up,
+        other.restore(&playbook, incident).unwrap().unwrap()
+    );
+    let receipt = warm
+        .handle(&playbook, &note(incident, id(15), "warm again"))
+        .unwrap();
+    assert_eq!(receipt.outcome, Outcome::Applied { version: 15 });
+    // A redelivery of what the other writer stored is a duplicate.
+    let again = note(incident, id(13), "from elsewhere");
+    assert_eq!(
+        warm.handle(&playbook, &again).unwrap().outcome,
+        Outcome::Duplicate { version: 15 }
+    );
+    assert_eq!(warm.inner().full_loads, 0);
+    let full = incident_playbook::Incident::restore(other.history(incident).unwrap(), &playbook);
+    assert_eq!(receipt.incident, full.unwrap());
+    // Without room, every load is full.
+    let mut cold = Warm::with_capacity(
+        Counting {
+            store: backend.open(),
+            full_loads: 0,
+        },
+        0,
+    );
+    cold.restore(&playbook, incident).unwrap();
+    cold.restore(&playbook, incident).unwrap();
+    assert_eq!(cold.inner().full_loads, 2);
 }

@@ -1,0 +1,203 @@
+//! Incidents kept warm in memory, checked by version against the store.
+
+use std::collections::HashMap;
+
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
+
+use crate::{Append, Error, Receipt, Row, Store, StoredSnapshot};
+
+/// How many incidents a [`Warm`] store keeps by default.
+pub const WARM_CAPACITY: usize = 64;
+
+/// A store that keeps the incidents it loaded or changed in memory, so
+/// that the next command on a long incident costs a version check and the
+/// commands stored since, not a load of its whole history.
+///
+/// Every [`restore`](Store::restore) (and so every
+/// [`handle`](Store::handle)) asks the store for the incident's latest
+/// version first: the same, the incident in memory is used; later (another
+/// writer, in this process or another, stored since), only the rows after
+/// it are read and restored on top ([`Incident::resume`]); anything else
+/// (not in memory, fewer rows than remembered) is a full load. So it is
+/// never staler than the store, and two processes may each keep one.
+/// At most `capacity` incidents are kept; the one used longest ago goes
+/// first.
+///
+/// ```
+/// use incident_store::{SqliteStore, Store, Warm};
+/// let mut store = Warm::new(SqliteStore::in_memory()?);
+/// assert!(store.incidents()?.is_empty());
+/// # Ok::<(), incident_store::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Warm<S> {
+    store: S,
+    capacity: usize,
+    kept: HashMap<IncidentId, (u64, Incident)>,
+    tick: u64,
+}
+
+impl<S: Store> Warm<S> {
+    /// `store`, keeping up to [`WARM_CAPACITY`] incidents in memory.
+    pub fn new(store: S) -> Self {
+        Self::with_capacity(store, WARM_CAPACITY)
+    }
+
+    /// `store`, keeping up to `capacity` incidents (0: none).
+    pub fn with_capacity(store: S, capacity: usize) -> Self {
+        Warm {
+            store,
+            capacity,
+            kept: HashMap::new(),
+            tick: 0,
+        }
+    }
+
+    /// The store underneath.
+    pub fn inner(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// Keeps `incident`, making room if needed.
+    fn keep(&mut self, incident: &Incident) {
+        if self.capacity == 0 {
+            return;
+        }
+        self.tick += 1;
+        if self.kept.len() >= self.capacity && !self.kept.contains_key(&incident.id()) {
+            let oldest = self.kept.iter().min_by_key(|(_, (t, _))| *t);
+            if let Some(id) = oldest.map(|(id, _)| *id) {
+                self.kept.remove(&id);
+            }
+        }
+        self.kept
+            .insert(incident.id(), (self.tick, incident.clone()));
+    }
+
+    /// The incident in memory brought up to `latest`, if it is behind it
+    /// by rows that follow on from it.
+    fn refreshed(
+        &mut self,
+        playbook: &Playbook,
+        id: IncidentId,
+        latest: u64,
+    ) -> Result<Option<Incident>, Error> {
+        let Some((_, kept)) = self.kept.get(&id) else {
+            return Ok(None);
+        };
+        let version = kept.version();
+        if version == latest {
+            return Ok(Some(kept.clone()));
+        }
+        if version > latest {
+            return Ok(None);
+        }
+        let kept = kept.clone();
+        let tail = self.store.rows_after(id, version)?;
+        let follows = (version + 1..).zip(&tail).all(|(v, r)| r.version == v);
+        if !follows {
+            return Ok(None);
+        }
+        let tail = tail.into_iter().map(|r| r.command);
+        let label = kept.declared_under().cloned();
+        Incident::resume(kept.into_snapshot(), tail, playbook)
+            .map(|i| Some(i.with_declared_under(label)))
+            .map_err(|r| Error::corrupt(id, r.to_string()))
+    }
+}
+
+impl<S: Store> Store for Warm<S> {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.store.rows(incident)
+    }
+
+    fn append(
+        &mut self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
+        self.store.append(version, command, playbook)
+    }
+
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.store.incidents()
+    }
+
+    fn command(
+        &mut self,
+        incident: IncidentId,
+        command_id: CommandId,
+    ) -> Result<Option<Row>, Error> {
+        self.store.command(incident, command_id)
+    }
+
+    fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
+        self.store.declared_under(incident)
+    }
+
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        self.store.latest_version(incident)
+    }
+
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        self.store.rows_after(incident, version)
+    }
+
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        self.store.snapshot(incident)
+    }
+
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        self.store.save_snapshot(incident, snapshot)
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.store.snapshot_every()
+    }
+
+    /// The incident in memory if the store has no later version, brought
+    /// up to date with the rows after it if it has; else loaded whole.
+    fn restore(
+        &mut self,
+        playbook: &Playbook,
+        incident: IncidentId,
+    ) -> Result<Option<Incident>, Error> {
+        let latest = self.store.latest_version(incident)?;
+        if latest == 0 {
+            self.kept.remove(&incident);
+            return Ok(None);
+        }
+        let restored = match self.refreshed(playbook, incident, latest)? {
+            Some(warm) => Some(warm),
+            None => self.store.restore(playbook, incident)?,
+        };
+        let kept = self.kept.get_mut(&incident);
+        match (&restored, kept) {
+            // Unchanged: only remember that it was used.
+            (Some(r), Some((tick, k))) if k.version() == r.version() => {
+                self.tick += 1;
+                *tick = self.tick;
+            }
+            (Some(r), _) => self.keep(r),
+            (None, _) => {}
+        }
+        Ok(restored)
+    }
+
+    /// [`Store::handle`], keeping the incident as the command left it.
+    fn handle_with(
+        &mut self,
+        playbook: &Playbook,
+        command: &Command,
+        max_attempts: u32,
+    ) -> Result<Receipt, Error> {
+        let receipt = crate::handle::handle(self, playbook, command, max_attempts)?;
+        self.keep(&receipt.incident);
+        Ok(receipt)
+    }
+}
