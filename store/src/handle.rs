@@ -64,7 +64,7 @@ pub(crate) fn handle<S: Store + ?Sized>(
 /// snapshot that could not be kept only means a longer replay, so the
 /// database's error is not the command's (the next call meets it, if it
 /// lasts).
-fn keep_snapshot<S: Store + ?Sized>(
+pub(crate) fn keep_snapshot<S: Store + ?Sized>(
     store: &mut S,
     incident: Incident,
     playbook: &Playbook,
@@ -96,7 +96,7 @@ fn decide(
 }
 
 /// The crate's `version-conflict`, for a writer that kept losing.
-fn gave_up(command: &Command, lost_races: u32) -> Rejection {
+pub(crate) fn gave_up(command: &Command, lost_races: u32) -> Rejection {
     let path = command.expected_version.map(|_| "expected_version");
     Violation::new(
         Rule::VersionConflict,

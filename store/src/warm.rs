@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
 
+use incident_playbook::Outcome;
+
 use crate::{Append, Error, Receipt, Row, Store, StoredSnapshot};
 
 /// How many incidents a [`Warm`] store keeps by default.
@@ -74,35 +76,38 @@ impl<S: Store> Warm<S> {
             .insert(incident.id(), (self.tick, incident.clone()));
     }
 
-    /// The incident in memory brought up to `latest`, if it is behind it
-    /// by rows that follow on from it.
-    fn refreshed(
+    /// Brings the incident in memory up to `latest` in place, restoring
+    /// the rows after it on top: true when it is then current. One not
+    /// kept, ahead of the store or not followed on by the rows is
+    /// forgotten (false: load it whole).
+    fn catch_up(
         &mut self,
         playbook: &Playbook,
         id: IncidentId,
         latest: u64,
-    ) -> Result<Option<Incident>, Error> {
-        let Some((_, kept)) = self.kept.get(&id) else {
-            return Ok(None);
+    ) -> Result<bool, Error> {
+        let Some((_, kept)) = self.kept.remove(&id) else {
+            return Ok(false);
         };
         let version = kept.version();
-        if version == latest {
-            return Ok(Some(kept.clone()));
-        }
-        if version > latest {
-            return Ok(None);
-        }
-        let kept = kept.clone();
-        let tail = self.store.rows_after(id, version)?;
-        let follows = (version + 1..).zip(&tail).all(|(v, r)| r.version == v);
-        if !follows {
-            return Ok(None);
-        }
-        let tail = tail.into_iter().map(|r| r.command);
-        let label = kept.declared_under().cloned();
-        Incident::resume(kept.into_snapshot(), tail, playbook)
-            .map(|i| Some(i.with_declared_under(label)))
-            .map_err(|r| Error::corrupt(id, r.to_string()))
+        let current = if version == latest {
+            kept
+        } else if version < latest {
+            let tail = self.store.rows_after(id, version)?;
+            if !(version + 1..).zip(&tail).all(|(v, r)| r.version == v) {
+                return Ok(false);
+            }
+            let tail = tail.into_iter().map(|r| r.command);
+            let label = kept.declared_under().cloned();
+            Incident::resume(kept.into_snapshot(), tail, playbook)
+                .map_err(|r| Error::corrupt(id, r.to_string()))?
+                .with_declared_under(label)
+        } else {
+            return Ok(false);
+        };
+        self.tick += 1;
+        self.kept.insert(id, (self.tick, current));
+        Ok(true)
     }
 }
 
@@ -172,32 +177,65 @@ impl<S: Store> Store for Warm<S> {
             self.kept.remove(&incident);
             return Ok(None);
         }
-        let restored = match self.refreshed(playbook, incident, latest)? {
-            Some(warm) => Some(warm),
-            None => self.store.restore(playbook, incident)?,
-        };
-        let kept = self.kept.get_mut(&incident);
-        match (&restored, kept) {
-            // Unchanged: only remember that it was used.
-            (Some(r), Some((tick, k))) if k.version() == r.version() => {
-                self.tick += 1;
-                *tick = self.tick;
-            }
-            (Some(r), _) => self.keep(r),
-            (None, _) => {}
+        if self.catch_up(playbook, incident, latest)? {
+            return Ok(self.kept.get(&incident).map(|(_, i)| i.clone()));
+        }
+        let restored = self.store.restore(playbook, incident)?;
+        if let Some(restored) = &restored {
+            self.keep(restored);
         }
         Ok(restored)
     }
 
-    /// [`Store::handle`], keeping the incident as the command left it.
+    /// [`Store::handle`] on the incident in memory: decided on it in
+    /// place ([`Incident::decide`]), stored, then applied to it, so the only
+    /// copy made is the receipt's. A `declare`, or an incident not kept,
+    /// goes the common way and is kept after.
     fn handle_with(
         &mut self,
         playbook: &Playbook,
         command: &Command,
         max_attempts: u32,
     ) -> Result<Receipt, Error> {
-        let receipt = crate::handle::handle(self, playbook, command, max_attempts)?;
-        self.keep(&receipt.incident);
-        Ok(receipt)
+        let id = command.incident_id;
+        let mut lost_races = 0;
+        loop {
+            let latest = self.store.latest_version(id)?;
+            let kept = match self.catch_up(playbook, id, latest)? {
+                true => self.kept.get_mut(&id),
+                false => None,
+            };
+            let Some((_, incident)) = kept else {
+                let receipt = crate::handle::handle(self, playbook, command, max_attempts)?;
+                self.keep(&receipt.incident);
+                return Ok(receipt);
+            };
+            let decision = incident
+                .decide(command, playbook)
+                .map_err(Error::Rejected)?;
+            let outcome = decision.outcome();
+            if let Outcome::Applied { version } = outcome {
+                match self.store.append(version, command, playbook.id())? {
+                    Append::Stored => {}
+                    Append::Conflict => {
+                        lost_races += 1;
+                        if lost_races >= max_attempts {
+                            return Err(Error::Rejected(crate::handle::gave_up(
+                                command, lost_races,
+                            )));
+                        }
+                        continue;
+                    }
+                }
+                let _applied = incident.apply(decision).map_err(Error::Rejected)?;
+            }
+            let incident = incident.clone();
+            let incident = crate::handle::keep_snapshot(&mut self.store, incident, playbook)?;
+            return Ok(Receipt {
+                outcome,
+                incident,
+                lost_races,
+            });
+        }
     }
 }
