@@ -9,7 +9,7 @@
 //! For each size (default 10, 10,000 and 100,000 commands) one incident is
 //! built with that many commands (a `declare` and notes, appended in one
 //! transaction, and the snapshot a running store would have kept), then
-//! SAMPLES (default 50) further notes go through `Store::handle`, one at a
+//! SAMPLES (default 50) further notes go through `Store::submit`, one at a
 //! time, each timed: load (snapshot and rows), judge, append, and the
 //! snapshot every 100th. Then as many through a [`Warm`] store (the
 //! incident kept in memory, checked by version). The floor is the same
@@ -120,7 +120,8 @@ fn run(
     Ok(())
 }
 
-/// Times `samples` notes through `handle`, numbered after `next`.
+/// Times `samples` notes through `submit` (`handle` for the outcome
+/// alone, as a service answers), numbered after `next`.
 fn sample<S: Store + ?Sized>(
     store: &mut S,
     incident: IncidentId,
@@ -130,7 +131,7 @@ fn sample<S: Store + ?Sized>(
     let playbook = Playbook::default();
     let mut timed = time(samples, || {
         *next += 1;
-        store.handle(&playbook, &note(incident, *next))?;
+        let _outcome = store.submit(&playbook, &note(incident, *next))?;
         Ok(())
     })?;
     Ok((percentile(&mut timed, 50), percentile(&mut timed, 99)))

@@ -74,7 +74,7 @@ pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 pub use warm::{WARM_CAPACITY, Warm};
 
-use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId};
 
 /// Where incident histories are kept: the four operations a backend
 /// provides, and the ones every adopter needs built on them
@@ -258,6 +258,17 @@ pub trait Store {
     /// losing: `version-conflict`); the store's errors otherwise.
     fn handle(&mut self, playbook: &Playbook, command: &Command) -> Result<Receipt, Error> {
         self.handle_with(playbook, command, MAX_ATTEMPTS)
+    }
+
+    /// [`Store::handle`] for a caller that needs only the outcome (a
+    /// service answering with the new version): a [`Warm`] store then makes
+    /// no copy of the incident, so the cost does not grow with its history.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::handle`].
+    fn submit(&mut self, playbook: &Playbook, command: &Command) -> Result<Outcome, Error> {
+        Ok(self.handle(playbook, command)?.outcome)
     }
 
     /// [`Store::handle`] with another bound on the attempts.

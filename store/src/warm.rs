@@ -188,15 +188,59 @@ impl<S: Store> Store for Warm<S> {
     }
 
     /// [`Store::handle`] on the incident in memory: decided on it in
-    /// place ([`Incident::decide`]), stored, then applied to it, so the only
-    /// copy made is the receipt's. A `declare`, or an incident not kept,
-    /// goes the common way and is kept after.
+    /// place ([`Incident::decide`]), stored, then applied to it; the
+    /// receipt's copy is the only one made. A `declare`, or an incident not
+    /// kept, goes the common way and is kept after.
     fn handle_with(
         &mut self,
         playbook: &Playbook,
         command: &Command,
         max_attempts: u32,
     ) -> Result<Receipt, Error> {
+        match self.handle_warm(playbook, command, max_attempts)? {
+            Handled::Cold(receipt) => Ok(receipt),
+            Handled::Warm {
+                outcome,
+                lost_races,
+            } => {
+                let incident = self.kept.get(&command.incident_id).map(|(_, i)| i.clone());
+                let incident = incident.ok_or_else(|| {
+                    Error::corrupt(command.incident_id, "the kept incident went missing")
+                })?;
+                Ok(Receipt {
+                    outcome,
+                    incident,
+                    lost_races,
+                })
+            }
+        }
+    }
+
+    /// As [`Warm::handle_with`], without copying the incident: the cost of
+    /// a command on a kept incident does not grow with its history.
+    fn submit(&mut self, playbook: &Playbook, command: &Command) -> Result<Outcome, Error> {
+        match self.handle_warm(playbook, command, crate::MAX_ATTEMPTS)? {
+            Handled::Cold(receipt) => Ok(receipt.outcome),
+            Handled::Warm { outcome, .. } => Ok(outcome),
+        }
+    }
+}
+
+/// What [`Warm::handle_warm`] did.
+enum Handled {
+    /// The common way (a `declare`, or an incident not kept).
+    Cold(Receipt),
+    /// On the kept incident, which is now as the command left it.
+    Warm { outcome: Outcome, lost_races: u32 },
+}
+
+impl<S: Store> Warm<S> {
+    fn handle_warm(
+        &mut self,
+        playbook: &Playbook,
+        command: &Command,
+        max_attempts: u32,
+    ) -> Result<Handled, Error> {
         let id = command.incident_id;
         let mut lost_races = 0;
         loop {
@@ -208,32 +252,30 @@ impl<S: Store> Store for Warm<S> {
             let Some((_, incident)) = kept else {
                 let receipt = crate::handle::handle(self, playbook, command, max_attempts)?;
                 self.keep(&receipt.incident);
-                return Ok(receipt);
+                return Ok(Handled::Cold(receipt));
             };
             let decision = incident
                 .decide(command, playbook)
                 .map_err(Error::Rejected)?;
             let outcome = decision.outcome();
             if let Outcome::Applied { version } = outcome {
-                match self.store.append(version, command, playbook.id())? {
-                    Append::Stored => {}
-                    Append::Conflict => {
-                        lost_races += 1;
-                        if lost_races >= max_attempts {
-                            return Err(Error::Rejected(crate::handle::gave_up(
-                                command, lost_races,
-                            )));
-                        }
-                        continue;
+                if self.store.append(version, command, playbook.id())? == Append::Conflict {
+                    lost_races += 1;
+                    if lost_races >= max_attempts {
+                        let gave_up = crate::handle::gave_up(command, lost_races);
+                        return Err(Error::Rejected(gave_up));
                     }
+                    continue;
                 }
                 let _applied = incident.apply(decision).map_err(Error::Rejected)?;
+                let every = self.store.snapshot_every();
+                if every > 0 && version.is_multiple_of(every) {
+                    let copy = incident.clone();
+                    crate::handle::keep_snapshot(&mut self.store, copy, playbook)?;
+                }
             }
-            let incident = incident.clone();
-            let incident = crate::handle::keep_snapshot(&mut self.store, incident, playbook)?;
-            return Ok(Receipt {
+            return Ok(Handled::Warm {
                 outcome,
-                incident,
                 lost_races,
             });
         }

@@ -618,7 +618,14 @@ fn a_warm_store_is_never_staler_than_the_store(backend: &Backend) {
         warm.handle(&playbook, &again).unwrap().outcome,
         Outcome::Duplicate { version: 15 }
     );
+    let submitted = note(incident, id(16), "outcome only");
+    assert_eq!(
+        warm.submit(&playbook, &submitted).unwrap(),
+        Outcome::Applied { version: 16 }
+    );
     assert_eq!(warm.inner().full_loads, 0);
+    let receipt = warm.handle(&playbook, &submitted).unwrap();
+    assert_eq!(receipt.outcome, Outcome::Duplicate { version: 16 });
     let full = incident_playbook::Incident::restore(other.history(incident).unwrap(), &playbook);
     assert_eq!(receipt.incident, full.unwrap());
     // Without room, every load is full.
