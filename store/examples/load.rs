@@ -172,7 +172,7 @@ fn prepare(store: &mut Opened, incident: IncidentId, size: u64) -> Result<(), Fa
     }
     store.batch("COMMIT")?;
     let every = store.store().snapshot_every();
-    let kept = if every == 0 { 0 } else { size / every * every };
+    let kept = size.checked_div(every).map_or(0, |n| n * every);
     if kept > 0 {
         let head = history.into_iter().take(kept as usize);
         let restored = Incident::restore(head, &Playbook::default())?;

@@ -10,7 +10,7 @@
 //! writers in any number of processes:
 //!
 //! - **idempotent `command_id`**: a redelivered command is an
-//!   [`Outcome::Duplicate`](incident_playbook::Outcome::Duplicate) (the crate sees it in the replayed history) and is
+//!   [`Outcome::Duplicate`] (the crate sees it in the replayed history) and is
 //!   not stored again; the unique key backs that up when two deliveries race.
 //! - **optimistic versions**: a writer reads without a lock, lets the crate
 //!   handle the command (which gives the new version) and inserts the row.

@@ -198,7 +198,7 @@ impl<S: Store> Store for Warm<S> {
         max_attempts: u32,
     ) -> Result<Receipt, Error> {
         match self.handle_warm(playbook, command, max_attempts)? {
-            Handled::Cold(receipt) => Ok(receipt),
+            Handled::Cold(receipt) => Ok(*receipt),
             Handled::Warm {
                 outcome,
                 lost_races,
@@ -229,7 +229,7 @@ impl<S: Store> Store for Warm<S> {
 /// What [`Warm::handle_warm`] did.
 enum Handled {
     /// The common way (a `declare`, or an incident not kept).
-    Cold(Receipt),
+    Cold(Box<Receipt>),
     /// On the kept incident, which is now as the command left it.
     Warm { outcome: Outcome, lost_races: u32 },
 }
@@ -252,7 +252,7 @@ impl<S: Store> Warm<S> {
             let Some((_, incident)) = kept else {
                 let receipt = crate::handle::handle(self, playbook, command, max_attempts)?;
                 self.keep(&receipt.incident);
-                return Ok(Handled::Cold(receipt));
+                return Ok(Handled::Cold(Box::new(receipt)));
             };
             let decision = incident
                 .decide(command, playbook)
