@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use incident_playbook::{Rejection, Rule, Violation};
-use incident_store::Error;
+use incident_store::{Error, ErrorKind};
 use serde_json::json;
 
 /// A refusal or failure, as the response it becomes.
@@ -51,16 +51,7 @@ impl IntoResponse for Failure {
             )
                 .into_response(),
             Failure::Store(Error::Rejected(r)) => (refusal_status(&r), Json(r)).into_response(),
-            Failure::Store(e @ Error::Corrupt { .. }) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({"error": e.to_string()})),
-            )
-                .into_response(),
-            Failure::Store(e) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"error": e.to_string()})),
-            )
-                .into_response(),
+            Failure::Store(e) => store_failure(e),
             Failure::Lost => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             Failure::NotCaller { by, caller } => crate::auth::refusal(
                 StatusCode::FORBIDDEN,
@@ -69,6 +60,28 @@ impl IntoResponse for Failure {
                 Some("by"),
             ),
         }
+    }
+}
+
+/// The store's other errors, by their kind: a database that refused the
+/// data is the sender's mistake (422, in the refusal shape, so that a client
+/// does not retry it); only an unavailable database is 503, with
+/// `Retry-After`; a broken history or any other failure is 500.
+fn store_failure(e: Error) -> Response {
+    let body = Json(json!({"error": e.to_string()}));
+    match e.kind() {
+        ErrorKind::Refused => {
+            let why = format!("the store cannot keep this command: {e}");
+            let rejection: Rejection = Violation::new(Rule::MalformedInput, why, None).into();
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(rejection)).into_response()
+        }
+        ErrorKind::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            body,
+        )
+            .into_response(),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, body).into_response(),
     }
 }
 

@@ -52,7 +52,7 @@ impl Pool {
             None => (self.open)()?,
         };
         let result = f(conn.as_mut());
-        if !matches!(result, Err(Error::Backend(_))) {
+        if !matches!(&result, Err(e) if e.is_database()) {
             self.idle
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
