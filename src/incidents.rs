@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::incident::{Command, CommandId, Incident, IncidentId, Outcome, explain_malformed};
 use crate::playbook::Playbook;
+use crate::receiver::Receiver;
 use crate::rule::{Rejection, Rule, Violation};
 use crate::text::excerpt;
 use crate::time::Timestamp;
@@ -126,7 +127,25 @@ fn malformed(line: &str) -> Rejection {
 /// assert!(!v.message().contains("`postmortem`"));
 /// ```
 pub fn parse_command(line: &str) -> Result<Command, Rejection> {
+    if let Some(why) = unstorable(line) {
+        return Err(why);
+    }
     serde_json::from_str(line).map_err(|_| malformed(line))
+}
+
+/// `malformed-input` for a JSON text holding U+0000 (written `\u0000`, the
+/// only way JSON can carry it): no store keeps it (PostgreSQL's `jsonb`
+/// refuses it), so it is refused as input the receiver cannot take, before
+/// any rule judges it, and a sender does not retry it.
+pub(crate) fn unstorable(json: &str) -> Option<Rejection> {
+    crate::text::holds_nul_escape(json).then(|| {
+        Violation::new(
+            Rule::MalformedInput,
+            "a text holds U+0000 (`\\u0000`), which no store keeps",
+            None,
+        )
+        .into()
+    })
 }
 
 impl Incidents {
@@ -178,14 +197,37 @@ impl Incidents {
     /// `malformed-input` for a line that is not a command, else what
     /// [`Incidents::handle`] refuses, with the line's ids.
     pub fn handle_json(&mut self, line: &str) -> Result<Outcome, LineRejection> {
+        self.handle_json_at(line, None)
+    }
+
+    /// [`Incidents::handle_json`], refusing first a command dated after the
+    /// `receiver`'s clock ([`Receiver::check`]); with `None`, the same.
+    ///
+    /// # Errors
+    ///
+    /// `recorded-in-the-future`, else what [`Incidents::handle_json`] refuses.
+    pub fn handle_json_at(
+        &mut self,
+        line: &str,
+        receiver: Option<&Receiver>,
+    ) -> Result<Outcome, LineRejection> {
+        if let Some(why) = unstorable(line) {
+            return Err(LineRejection {
+                rejection: why,
+                ..LineRejection::malformed(line)
+            });
+        }
         let cmd: Command =
             serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))?;
         let (incident_id, command_id) = (cmd.incident_id, cmd.command_id);
-        self.handle(cmd).map_err(|rejection| LineRejection {
-            incident_id: Some(incident_id),
-            command_id: Some(command_id),
-            rejection,
-        })
+        receiver
+            .map_or(Ok(()), |r| r.check(&cmd))
+            .and_then(|()| self.handle(cmd))
+            .map_err(|rejection| LineRejection {
+                incident_id: Some(incident_id),
+                command_id: Some(command_id),
+                rejection,
+            })
     }
 
     /// The incident `id`, if declared.

@@ -48,6 +48,30 @@ pub enum TextError {
     },
 }
 
+/// Whether the JSON text `json` writes U+0000 in a string (`\u0000`): a raw control character is not JSON, so this is
+/// the only way it can hold one. A backslash escapes the character after
+/// it, so `\\u0000` (a backslash, then `u0000`) is not one.
+pub(crate) fn holds_nul_escape(json: &str) -> bool {
+    let b = json.as_bytes();
+    // Most lines have no escape that could be one: skip the walk.
+    if !json.contains("u0000") {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'\\' {
+            let next = b.get(i + 1).copied();
+            if next == Some(b'u') && b.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Whether a string says nothing: empty, or only white space.
 ///
 /// Besides Unicode's `White_Space` (Rust's [`char::is_whitespace`]) this

@@ -40,8 +40,9 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Replay {
             stream,
             keep_going,
+            clock,
             format,
-        } => replay::run(&stream, keep_going, format.format),
+        } => replay::run(&stream, keep_going, &clock, format.format),
         Cmd::Check {
             playbook,
             format,
