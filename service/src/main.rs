@@ -1,57 +1,156 @@
 //! `incident-service`: the reference service on a store.
 //!
 //! ```text
-//! incident-service (--sqlite FILE | --postgres PARAMS) [--listen ADDR] [--playbook FILE]
+//! incident-service (--sqlite FILE | --postgres PARAMS) [--listen ADDR] [--playbook FILE] [limits]
 //! ```
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use clap::Parser;
 use incident_playbook::Playbook;
-use incident_service::Service;
+use incident_service::{Limits, PoolLimits, Service};
 
-const USAGE: &str = "usage: incident-service (--sqlite FILE | --postgres PARAMS) \
-                     [--listen ADDR (default 127.0.0.1:8080)] [--playbook FILE]";
+/// The reference HTTP service for incident-playbook.
+#[derive(Parser)]
+#[command(name = "incident-service", version)]
+#[command(group = clap::ArgGroup::new("store").required(true).args(["sqlite", "postgres"]))]
+struct Args {
+    /// Store in the SQLite file FILE (created if needed).
+    #[arg(long, value_name = "FILE")]
+    sqlite: Option<std::path::PathBuf>,
+    /// Store in the PostgreSQL database at PARAMS (a connection string).
+    #[arg(long, value_name = "PARAMS")]
+    postgres: Option<String>,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// A playbook JSON document (default: the seed playbook).
+    #[arg(long, value_name = "FILE")]
+    playbook: Option<std::path::PathBuf>,
+    /// How many seconds after the server's clock a command may be dated.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    max_skew: u64,
+    /// How many seconds a request may take, its body included (then 408).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    request_timeout: u64,
+    /// How many seconds a client may take to send a request's headers
+    /// (then the connection is closed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout: u64,
+    /// How many requests are served at once; more are answered 503 with
+    /// Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_in_flight: usize,
+    /// The largest request body in bytes (then 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    max_body: usize,
+    /// The most store connections open at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pool_size: u32,
+    /// How long to keep trying to reach the store at start, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    start_timeout: u64,
+    /// Log lines as JSON objects instead of text.
+    #[arg(long)]
+    log_json: bool,
+}
 
 fn main() -> ExitCode {
-    match run() {
+    let args = Args::parse();
+    let logs = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::stderr);
+    if args.log_json {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("incident-service: {e}\n{USAGE}");
+            tracing::error!("incident-service: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let (mut store, mut listen, mut playbook) = (None, "127.0.0.1:8080".to_owned(), None);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sqlite" | "--postgres" => store = Some((flag.clone(), value()?)),
-            "--listen" => listen = value()?,
-            "--playbook" => playbook = Some(value()?),
-            _ => return Err(format!("unknown argument {flag}").into()),
-        }
+impl Args {
+    fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        limits.max_skew = Duration::from_secs(self.max_skew);
+        limits.request_timeout = Duration::from_secs(self.request_timeout);
+        limits.header_timeout = Duration::from_secs(self.header_timeout);
+        limits.max_in_flight = self.max_in_flight;
+        limits.max_body = self.max_body;
+        limits.pool = PoolLimits {
+            size: self.pool_size,
+            ..PoolLimits::default()
+        };
+        limits
     }
-    let playbook = match playbook {
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let playbook: Playbook = match &args.playbook {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Playbook::default(),
     };
-    let service = match store.ok_or("name a store")? {
-        (kind, path) if kind == "--sqlite" => Service::sqlite(playbook, path.as_ref())?,
-        (_, params) => Service::postgres(playbook, &params)?,
-    };
+    let service = open_with_retry(args, &playbook)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_io()
+        .enable_all()
         .build()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&listen).await?;
-        eprintln!(
-            "incident-service: listening on http://{}",
-            listener.local_addr()?
-        );
+        let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+        tracing::info!(address = %listener.local_addr()?, "listening");
         incident_service::serve(listener, service, std::future::pending()).await
     })?;
     Ok(())
+}
+
+/// The service on its store, retried with backoff (0.5 s doubling to 8 s)
+/// while the database cannot be reached, for at most `--start-timeout`.
+fn open_with_retry(
+    args: &Args,
+    playbook: &Playbook,
+) -> Result<Arc<Service>, Box<dyn std::error::Error>> {
+    let deadline = Instant::now() + Duration::from_secs(args.start_timeout);
+    let mut wait = Duration::from_millis(500);
+    loop {
+        let opened = match (&args.sqlite, &args.postgres) {
+            (Some(path), _) => Service::sqlite_within(playbook.clone(), path, args.limits()),
+            (None, Some(params)) => {
+                Service::postgres_within(playbook.clone(), params, args.limits())
+            }
+            (None, None) => return Err("name a store: --sqlite FILE or --postgres PARAMS".into()),
+        };
+        match opened {
+            Ok(service) => return Ok(service),
+            Err(e) if Instant::now() + wait < deadline => {
+                tracing::warn!(error = %chain(&e), retry_in = ?wait, "the store cannot be reached yet");
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(8));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "the store could not be reached in {} s: {}",
+                    args.start_timeout,
+                    chain(&e)
+                )
+                .into());
+            }
+        }
+    }
+}
+
+/// An error with its causes, `a: b: c` (the store's own says only "db error").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
 }
