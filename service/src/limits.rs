@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
@@ -76,7 +77,11 @@ pub(crate) fn limited(routes: Router, limits: &Limits) -> Router {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(shed))
                 .load_shed()
-                .concurrency_limit(limits.max_in_flight.max(1)),
+                // Global: one count for every route (the plain layer would
+                // count each route apart).
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    limits.max_in_flight.max(1),
+                )),
         )
 }
 
