@@ -131,7 +131,8 @@ impl Service {
 }
 
 /// Serves `service` on `listener` until `shutdown` completes, within its
-/// [`Limits`].
+/// [`Limits`]. The runtime needs its timers (`enable_all`, or
+/// `enable_io` and `enable_time`): the timeouts run on them.
 ///
 /// # Errors
 ///
