@@ -127,25 +127,10 @@ fn malformed(line: &str) -> Rejection {
 /// assert!(!v.message().contains("`postmortem`"));
 /// ```
 pub fn parse_command(line: &str) -> Result<Command, Rejection> {
-    if let Some(why) = unstorable(line) {
+    if let Some(why) = crate::text::unstorable(line) {
         return Err(why);
     }
     serde_json::from_str(line).map_err(|_| malformed(line))
-}
-
-/// `malformed-input` for a JSON text holding U+0000 (written `\u0000`, the
-/// only way JSON can carry it): no store keeps it (PostgreSQL's `jsonb`
-/// refuses it), so it is refused as input the receiver cannot take, before
-/// any rule judges it, and a sender does not retry it.
-pub(crate) fn unstorable(json: &str) -> Option<Rejection> {
-    crate::text::holds_nul_escape(json).then(|| {
-        Violation::new(
-            Rule::MalformedInput,
-            "a text holds U+0000 (`\\u0000`), which no store keeps",
-            None,
-        )
-        .into()
-    })
 }
 
 impl Incidents {
@@ -211,7 +196,7 @@ impl Incidents {
         line: &str,
         receiver: Option<&Receiver>,
     ) -> Result<Outcome, LineRejection> {
-        if let Some(why) = unstorable(line) {
+        if let Some(why) = crate::text::unstorable(line) {
             return Err(LineRejection {
                 rejection: why,
                 ..LineRejection::malformed(line)

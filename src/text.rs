@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::rule::{Rule, Violations};
+use crate::rule::{Rejection, Rule, Violation, Violations};
 
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
@@ -46,6 +46,21 @@ pub enum TextError {
         /// The length found.
         len: usize,
     },
+}
+
+/// `malformed-input` for a JSON text holding U+0000 (written `\u0000`, the
+/// only way JSON can carry it): no store keeps it (PostgreSQL's `jsonb`
+/// refuses it), so it is refused as input the receiver cannot take, before
+/// any rule judges it, and a sender does not retry it.
+pub(crate) fn unstorable(json: &str) -> Option<Rejection> {
+    holds_nul_escape(json).then(|| {
+        Violation::new(
+            Rule::MalformedInput,
+            "a text holds U+0000 (`\\u0000`), which no store keeps",
+            None,
+        )
+        .into()
+    })
 }
 
 /// Whether the JSON text `json` writes U+0000 in a string (`\u0000`): a raw control character is not JSON, so this is

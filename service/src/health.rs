@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use crate::Service;
 use crate::answer::Failure;
-use crate::routes::on_store;
 
 /// `GET /health/live` and `GET /health/ready`, outside the limits and
 /// (for the other routes' credentials) open to all.
@@ -33,7 +32,10 @@ async fn ready(
     // One indexed lookup of an id no command has: as cheap as a round trip.
     let nil = IncidentId::from(Uuid::nil());
     let none = CommandId::from(Uuid::nil());
-    on_store(&service, move |_, store| store.command(nil, none)).await?;
+    let pooled = Arc::clone(&service);
+    tokio::task::spawn_blocking(move || pooled.pool.with(|store| store.command(nil, none)))
+        .await
+        .map_err(|_| Failure::Lost)??;
     Ok(Json(
         json!({"status": "ready", "connections": service.pool.open()}),
     ))

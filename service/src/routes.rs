@@ -53,7 +53,7 @@ async fn no_route() -> axum::response::Response {
 }
 
 /// Runs `f` on a store connection, off the async threads (the store blocks).
-pub(crate) async fn on_store<T: Send + 'static>(
+async fn on_store<T: Send + 'static>(
     service: &Arc<Service>,
     f: impl FnOnce(&Service, &mut dyn Store) -> Result<T, Error> + Send + 'static,
 ) -> Answer<T> {

@@ -232,7 +232,7 @@ impl<'de> Deserialize<'de> for CommandBody {
 /// assert!(v.message().contains("a `add_note` body has `type`, `text`, `occurred_at`"), "{v}");
 /// ```
 pub fn parse_body(json: &str) -> Result<CommandBody, Rejection> {
-    if let Some(why) = crate::incidents::unstorable(json) {
+    if let Some(why) = crate::text::unstorable(json) {
         return Err(why);
     }
     serde_json::from_str(json).map_err(|_| {
