@@ -422,3 +422,36 @@ fn check_reads_every_shape_of_document_alike() {
     assert_eq!(code, Some(2));
     assert!(stderr.as_str().unwrap().contains("is not JSON"), "{stderr}");
 }
+
+#[test]
+fn replay_now_judges_every_line_by_the_clock_given() {
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let replay = |extra: &[&str]| {
+        let out = incident()
+            .args(["replay", "--keep-going", "--format", "json"])
+            .args(extra)
+            .arg(&case)
+            .output()
+            .unwrap();
+        // Bad usage prints no document.
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code(), doc)
+    };
+    // Without --now the history keeps its verdict; with a clock after it, too.
+    assert_eq!(replay(&[]).0, Some(0));
+    assert_eq!(replay(&["--now", "2030-01-01T00:00:00Z"]).0, Some(0));
+    // A clock before the declaration: every line is dated in its future.
+    let (code, doc) = replay(&["--now", "2026-01-01T00:00:00Z", "--max-skew", "0"]);
+    assert_eq!(code, Some(1));
+    let rejections = doc["rejections"].as_array().unwrap();
+    assert!(!rejections.is_empty());
+    assert!(
+        rejections
+            .iter()
+            .all(|r| r["rule"] == "recorded-in-the-future" || r["rule"] == "not-declared"),
+        "{doc}"
+    );
+    assert_eq!(rejections[0]["rule"], "recorded-in-the-future");
+    assert_eq!(replay(&["--now", "yesterday"]).0, Some(2));
+    assert_eq!(replay(&["--max-skew", "5"]).0, Some(2));
+}
