@@ -463,10 +463,12 @@ macro_rules! text_type {
     };
 }
 
-/// The JSON Schema pattern for "not blank": at least one character that is
-/// not white space.
+/// The JSON Schema pattern for "not blank, and no U+0000": a character that
+/// is neither white space nor U+0000, and no U+0000 anywhere. White space,
+/// then one such character, then anything but U+0000: the two classes
+/// before it do not overlap, so a validator that backtracks stays linear.
 #[cfg(feature = "schema")]
-pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
+pub(crate) const NON_BLANK_PATTERN: &str = "^\\s*[^\\s\\u0000][^\\u0000]*$";
 
 /// Schema of a postmortem's text section: a long text that a `draft` or
 /// `in_review` postmortem may leave blank (a `published` one may not:

@@ -257,7 +257,7 @@ fn a_nul_is_malformed_raw_or_escaped_and_a_stored_one_still_loads() {
         n.text = Some("De\0ploy".into());
     }
     let mut desk = desk_upto(6);
-    desk.handle(cmd).unwrap();
+    assert!(matches!(desk.handle(cmd), Ok(Outcome::Applied { .. })));
     let incident = desk.iter().next().unwrap();
     assert!(incident.notes()[0].text.contains('\0'));
     let json = serde_json::to_string(incident).unwrap();
