@@ -1,7 +1,8 @@
 //! `incident-service`: the reference service on a store.
 //!
 //! ```text
-//! incident-service (--sqlite FILE | --postgres PARAMS) [--listen ADDR] [--playbook FILE] [limits]
+//! incident-service --sqlite FILE [--listen ADDR] [--playbook FILE] [limits]
+//! incident-service --postgres PARAMS [--listen ADDR] [--playbook FILE] [limits]
 //! ```
 
 use std::process::ExitCode;
@@ -12,15 +13,23 @@ use clap::Parser;
 use incident_playbook::Playbook;
 use incident_service::{Limits, PoolLimits, Service};
 
-/// The reference HTTP service for incident-playbook.
+/// The reference HTTP service: post commands, read snapshots, comms,
+/// reports and status, on a SQLite or PostgreSQL store, within limits.
 #[derive(Parser)]
-#[command(name = "incident-service", version)]
-#[command(group = clap::ArgGroup::new("store").required(true).args(["sqlite", "postgres"]))]
+#[command(
+    name = "incident-service",
+    version,
+    group(clap::ArgGroup::new("store").required(true).args(["sqlite", "postgres"])),
+    after_help = "Examples:\n  incident-service --sqlite incidents.db\n  \
+                  incident-service --postgres 'host=localhost user=incidents' --listen 0.0.0.0:8080\n\n\
+                  Exit codes: 0 stopped; 2 bad usage, or a store (after --start-timeout) or \
+                  address that cannot be opened."
+)]
 struct Args {
-    /// Store in the SQLite file FILE (created if needed).
+    /// Keep the incidents in this SQLite file (made if missing).
     #[arg(long, value_name = "FILE")]
     sqlite: Option<std::path::PathBuf>,
-    /// Store in the PostgreSQL database at PARAMS (a connection string).
+    /// Keep the incidents in PostgreSQL (libpq connection parameters).
     #[arg(long, value_name = "PARAMS")]
     postgres: Option<String>,
     /// The address to listen on.
@@ -58,7 +67,13 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(usage) => {
+            let _ = usage.print();
+            return ExitCode::from(if usage.use_stderr() { 2 } else { 0 });
+        }
+    };
     let logs = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr);

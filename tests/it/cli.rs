@@ -455,3 +455,27 @@ fn replay_now_judges_every_line_by_the_clock_given() {
     assert_eq!(replay(&["--now", "yesterday"]).0, Some(2));
     assert_eq!(replay(&["--max-skew", "5"]).0, Some(2));
 }
+
+#[test]
+fn new_to_a_stream_refuses_a_command_dated_after_the_clock() {
+    let dir = std::env::temp_dir().join(format!("incident-new-future-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stream = dir.join("stream.jsonl");
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let first = std::fs::read_to_string(case).unwrap();
+    std::fs::write(&stream, format!("{}\n", first.lines().next().unwrap())).unwrap();
+    let before = std::fs::read(&stream).unwrap();
+    let out = incident()
+        .args(["new", "add_note", "--text", "From the future"])
+        .args(["--at", "9999-12-31T23:59:59Z", "--to"])
+        .arg(&stream)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("recorded-in-the-future"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read(&stream).unwrap(), before);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -14,6 +14,10 @@ mod as_of;
 mod cdevents;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_messages;
+#[cfg(feature = "cli")]
+mod cli_new;
 mod conformance;
 mod contract;
 mod embedding;

@@ -4,12 +4,29 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use incident_playbook::Severity;
+
+const EXAMPLES: &str = "\
+Examples:
+  incident new declare --to incident.jsonl --title 'Uploads failing' --severity SEV2 …
+  incident replay incident.jsonl
+  incident status incident.jsonl
+  incident render updates --audience public incident.jsonl
+  incident completions bash > ~/.local/share/bash-completion/completions/incident
+
+Exit codes:
+  0  every input accepted
+  1  an input broke a rule (the rules are named)
+  2  malformed input, an unreadable file or bad usage (2 wins over 1)
+
+Colour on a terminal; none when piped or when NO_COLOR is set.";
 
 #[derive(Parser)]
 #[command(
     name = "incident",
     version,
-    about = "An incident-response playbook, executable."
+    about = "An incident-response playbook, executable.",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -18,6 +35,21 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Cmd {
+    /// Write one command line; with `--to STREAM`, judge it against the
+    /// stream and append it.
+    ///
+    /// A fresh command id and `at` = now. `incident new --help` lists the
+    /// command types, `incident new TYPE --help` their fields.
+    #[command(disable_help_flag = true)]
+    New {
+        /// The command type, then its flags (see `incident new TYPE --help`).
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "TYPE [FLAGS]"
+        )]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Apply a JSON-lines stream of commands (blank lines skipped; any number of
     /// incidents, interleaved). Lines are at most 16 MiB.
     Replay {
@@ -69,18 +101,19 @@ pub enum Cmd {
     /// with rule ids and line numbers.
     LintPostmortem {
         /// The incident's peak severity, which the postmortem must name.
-        #[arg(long, value_name = "SEV")]
-        peak: Option<String>,
+        #[arg(long, value_name = "SEV", ignore_case = true)]
+        peak: Option<SeverityArg>,
         #[command(flatten)]
         format: FormatArg,
         /// The Markdown file, or `-` for standard input.
         file: String,
     },
-    /// Export the history of every incident of a command stream.
+    /// Export the history of every incident of a command stream, in a
+    /// format named by a flag (today one: `--cdevents`).
     Export {
         /// As CDEvents (`incident reported` / `resolved`) in CloudEvents
         /// JSON, one event per line.
-        #[arg(long, required = true)]
+        #[arg(long)]
         cdevents: bool,
         /// The events' `source` (a URI reference).
         #[arg(long, value_name = "URI", default_value = incident_playbook::cdevents::DEFAULT_SOURCE)]
@@ -92,6 +125,43 @@ pub enum Cmd {
         #[command(flatten)]
         stream: StreamArgs,
     },
+    /// Print a completion script for SHELL, to be sourced or installed where
+    /// the shell looks for completions.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of `incident`, or write one page per
+    /// subcommand into DIR.
+    Man {
+        /// Write `incident.1` and `incident-<subcommand>.1` into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A severity on the command line: the library's severities, any case.
+#[derive(Clone, Copy)]
+pub struct SeverityArg(pub Severity);
+
+impl ValueEnum for SeverityArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [SeverityArg; Severity::ALL.len()] = {
+            let mut all = [SeverityArg(Severity::Sev1); Severity::ALL.len()];
+            let mut i = 0;
+            while i < all.len() {
+                all[i] = SeverityArg(Severity::ALL[i]);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
 }
 
 #[derive(Subcommand)]

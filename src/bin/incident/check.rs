@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::args::Format;
 use crate::exit::{Fatal, Verdict};
 use crate::input::read_document;
-use crate::output::{stdout, write_json_line};
+use crate::output::{Painted, ok, stdout, write_json_line};
 use crate::snapshot_list::each_snapshot;
 
 /// What `check` says of one snapshot.
@@ -74,6 +74,10 @@ pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, F
     let mut reports = Vec::new();
     let mut each = |value| reports.push(CheckReport::of(reports.len(), value, playbook));
     if each_snapshot(&text, &mut each).is_none() {
+        let hint = commands_hint(file, &text);
+        if let Some(hint) = &hint {
+            eprintln!("incident: {hint}");
+        }
         reports = snapshots_in(file, &text)?
             .into_iter()
             .enumerate()
@@ -89,6 +93,21 @@ pub fn run(playbook: &Playbook, format: Format, file: &str) -> Result<Verdict, F
     Ok(Verdict::worst(reports.iter().map(|r| {
         r.rule.map_or(Verdict::Accepted, Verdict::refused)
     })))
+}
+
+/// When `text` is a command, or a stream of them, rather than snapshots:
+/// what reads it instead.
+fn commands_hint(file: &str, text: &str) -> Option<String> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let value: Value = serde_json::from_str(first).ok()?;
+    let is_command =
+        value.get("type").is_some_and(Value::is_string) && value.get("command_id").is_some();
+    is_command.then(|| {
+        format!(
+            "{file} holds commands, not snapshots: `incident replay {file}` replays a stream \
+             of commands (one per line); `check` reads what `replay --format json` prints"
+        )
+    })
 }
 
 /// The snapshots of a document: one snapshot, an array of them, or a replay
@@ -132,10 +151,10 @@ fn write_text(out: &mut impl Write, reports: &[CheckReport]) -> Result<(), Fatal
             )?;
         }
         if r.ok {
-            writeln!(out, "snapshot {} ({id}): ok", r.index)?;
+            writeln!(out, "snapshot {} ({id}): {}", r.index, ok())?;
         }
         for v in &r.violations {
-            writeln!(out, "snapshot {} ({id}): {v}", r.index)?;
+            writeln!(out, "snapshot {} ({id}): {}", r.index, Painted(v))?;
         }
     }
     Ok(())

@@ -4,7 +4,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-use incident_playbook::{LineReport, Playbook, Replay};
+use incident_playbook::{LineReport, Playbook, Replay, Rule};
+use serde::de::IgnoredAny;
 
 use crate::args::{PlaybookArg, StreamArgs};
 use crate::exit::{Fatal, Verdict};
@@ -43,8 +44,16 @@ pub fn read_document(file: &str) -> Result<String, Fatal> {
             "{file} is larger than {MAX_DOCUMENT_BYTES} bytes"
         )));
     }
+    // Editors on some systems start a UTF-8 file with a byte-order mark;
+    // it says nothing about the document, so it is skipped.
+    if text.starts_with(BOM) {
+        text.drain(..BOM.len());
+    }
     Ok(text)
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &str = "\u{feff}";
 
 impl PlaybookArg {
     /// The playbook given, or the seed playbook.
@@ -81,6 +90,7 @@ pub fn replay_reporting(playbook: Playbook, file: &str) -> Result<(Replay, Verdi
         }
         Ok(true)
     })?;
+    say_if_empty(file, &replay);
     Ok((replay, verdict))
 }
 
@@ -97,12 +107,19 @@ pub fn feed(
 ) -> Result<Verdict, Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buf = Vec::new();
+    let (mut first, mut hinted) = (true, false);
     loop {
         let fits = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(Some(fits)) => fits,
             Ok(None) => return Ok(replay.verdict()),
             Err(e) => return Err(Fatal(format!("cannot read {file}: {e}"))),
         };
+        if first {
+            first = false;
+            if buf.starts_with(BOM.as_bytes()) {
+                buf.drain(..BOM.len());
+            }
+        }
         let refused = if !fits {
             replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
         } else {
@@ -111,11 +128,48 @@ pub fn feed(
                 Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
             }
         };
-        if let Some(report) = refused
-            && !on_refused(replay, &report)?
-        {
+        let Some(report) = refused else {
+            continue;
+        };
+        // Read again only for a refused line: the accepted ones, nearly
+        // all of a stream, pay nothing for the hint.
+        if !hinted && let Ok(line) = std::str::from_utf8(&buf) {
+            hinted = hint_pretty_printed(file, line, &report);
+        }
+        if !on_refused(replay, &report)? {
             return Ok(replay.verdict());
         }
+    }
+}
+
+/// Says once, on standard error, how to fix a command written over several
+/// lines (as `jq .` and editors pretty-print it): each is refused line by
+/// line, and the rules alone do not say why. Whether it said so.
+fn hint_pretty_printed(file: &str, line: &str, report: &LineReport) -> bool {
+    let text = line.trim();
+    let pretty = report.rule == Rule::MalformedInput
+        && (text == "{"
+            || text.starts_with('}')
+            || (text.starts_with('"') && text.contains("\":"))
+            || (text.starts_with('{')
+                && serde_json::from_str::<IgnoredAny>(text).is_err_and(|e| e.is_eof())));
+    if pretty {
+        eprintln!(
+            "incident: {file}: line {}: a command is one line of JSON, and this looks like part of \
+             one written over several lines; write each command on a line of its own \
+             (`jq -c . {file}` does it)",
+            report.line
+        );
+    }
+    pretty
+}
+
+/// Says, on standard error, that `file` held no command: nothing was
+/// replayed, which an empty report alone does not tell from a file that
+/// holds only closed incidents.
+pub fn say_if_empty(file: &str, replay: &Replay) {
+    if replay.incidents().is_empty() && replay.refused() == 0 {
+        eprintln!("incident: {file} is empty: it holds no command (one JSON object per line)");
     }
 }
 

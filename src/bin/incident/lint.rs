@@ -11,16 +11,9 @@ use incident_playbook::{
 use crate::args::Format;
 use crate::exit::{Fatal, Verdict};
 use crate::input::read_document;
-use crate::output::{stdout, write_json_line};
+use crate::output::{Painted, ok, stdout, write_json_line};
 
-pub fn run(peak: Option<&str>, format: Format, file: &str) -> Result<Verdict, Fatal> {
-    let peak = peak
-        .map(|p| {
-            p.to_uppercase()
-                .parse::<Severity>()
-                .map_err(|e| Fatal(format!("--peak: {e}")))
-        })
-        .transpose()?;
+pub fn run(peak: Option<Severity>, format: Format, file: &str) -> Result<Verdict, Fatal> {
     let text = read_document(file)?;
     let findings = lint_postmortem(&text, peak);
     let mut out = stdout();
@@ -45,12 +38,12 @@ pub fn run(peak: Option<&str>, format: Format, file: &str) -> Result<Verdict, Fa
 fn write_text(out: &mut impl Write, file: &str, findings: &[LintFinding]) -> Result<(), Fatal> {
     for f in findings {
         match f.line {
-            Some(line) => writeln!(out, "{file}:{line}: {}", f.violation)?,
-            None => writeln!(out, "{file}: {}", f.violation)?,
+            Some(line) => writeln!(out, "{file}:{line}: {}", Painted(&f.violation))?,
+            None => writeln!(out, "{file}: {}", Painted(&f.violation))?,
         }
     }
     if findings.is_empty() {
-        writeln!(out, "{file}: ok")?;
+        writeln!(out, "{file}: {}", ok())?;
     }
     Ok(())
 }

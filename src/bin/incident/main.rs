@@ -5,6 +5,9 @@
 //! Exit codes: 0 all accepted; 1 a command or snapshot broke a rule; 2
 //! malformed input, an unreadable file or bad usage (2 wins); see
 //! [`exit::exit_code`].
+//!
+//! `incident new` writes commands; `incident completions SHELL` and
+//! `incident man` describe the whole command tree, `new`'s types included.
 
 mod args;
 mod check;
@@ -12,6 +15,7 @@ mod exit;
 mod export;
 mod input;
 mod lint;
+mod new;
 mod output;
 mod render;
 mod replay;
@@ -22,7 +26,7 @@ mod status;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use args::{Cli, Cmd, RenderCmd};
 use exit::{Fatal, Stop, Verdict, exit_code};
@@ -31,11 +35,64 @@ fn main() -> ExitCode {
     exit_code(
         Cli::try_parse()
             .map_err(Stop::Usage)
-            .and_then(|cli| Ok(run(cli.command)?)),
+            .and_then(|cli| run(cli.command)),
     )
 }
 
-fn run(command: Cmd) -> Result<Verdict, Fatal> {
+/// The whole command tree: `new` with a subcommand per command type (built
+/// from the schema, so only when asked for: the other subcommands start
+/// without it).
+fn full_command() -> clap::Command {
+    Cli::command().mut_subcommand("new", |_| new::command())
+}
+
+fn run(command: Cmd) -> Result<Verdict, Stop> {
+    match command {
+        Cmd::New { args } => new::run(args),
+        Cmd::Export { cdevents: false, .. } => Err(Stop::Usage(export_command().error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            "export needs a format; the formats are:\n  \
+             --cdevents  CDEvents (`incident reported` / `resolved`) in CloudEvents JSON, one event per line\n\n\
+             e.g. `incident export --cdevents incident.jsonl`",
+        ))),
+        Cmd::Completions { shell } => {
+            let mut out = output::stdout();
+            clap_complete::generate(shell, &mut full_command(), "incident", &mut out);
+            std::io::Write::flush(&mut out).map_err(Fatal::from)?;
+            Ok(Verdict::Accepted)
+        }
+        Cmd::Man { out } => Ok(man(out.as_deref())?),
+        other => Ok(run_reading(other)?),
+    }
+}
+
+/// `incident export`, as built for usage messages (`Usage: incident export …`).
+fn export_command() -> clap::Command {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand("export").cloned().unwrap_or(cli)
+}
+
+/// `incident man`: the manual page on standard output, or every page
+/// written into `dir`.
+fn man(dir: Option<&std::path::Path>) -> Result<Verdict, Fatal> {
+    match dir {
+        None => {
+            let mut out = output::stdout();
+            clap_mangen::Man::new(full_command()).render(&mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
+            clap_mangen::generate_to(full_command(), dir)
+                .map_err(|e| Fatal(format!("cannot write into {}: {e}", dir.display())))?;
+        }
+    }
+    Ok(Verdict::Accepted)
+}
+
+fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
     match command {
         Cmd::Replay {
             stream,
@@ -63,7 +120,7 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Report(a) => report::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::Status(a) => status::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::LintPostmortem { peak, format, file } => {
-            lint::run(peak.as_deref(), format.format, &file)
+            lint::run(peak.map(|p| p.0), format.format, &file)
         }
         Cmd::Export {
             cdevents: _,
@@ -71,5 +128,6 @@ fn run(command: Cmd) -> Result<Verdict, Fatal> {
             ticket_base,
             stream,
         } => export::cdevents_of(&stream, &source, ticket_base.as_deref()),
+        Cmd::New { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(Verdict::Accepted),
     }
 }

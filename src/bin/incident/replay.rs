@@ -3,12 +3,12 @@
 
 use std::io::Write;
 
-use incident_playbook::{Incident, Incidents, LineReport, Receiver, Replay};
+use incident_playbook::{Incident, Incidents, LineReport, Receiver, Replay, Violation};
 
 use crate::args::{ClockArgs, Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
-use crate::input::{feed, open};
-use crate::output::stdout;
+use crate::input::{feed, open, say_if_empty};
+use crate::output::{Painted, stdout};
 
 pub fn run(
     stream: &StreamArgs,
@@ -35,13 +35,16 @@ pub fn run(
         write!(out, "{{\"rejections\":[")?;
     }
     let fed = feed(&stream.file, input, &mut replay, |replay, report| {
-        write_refused(&mut out, format, replay, report)?;
+        write_refused(&mut out, format, &stream.file, replay, report)?;
         Ok(keep_going)
     });
     // A read that fails midway still ends the document (with the incidents
     // read so far); the failure is on standard error and exits 2.
     write_incidents(&mut out, format, replay.incidents())?;
     out.flush()?;
+    if fed.is_ok() {
+        say_if_empty(&stream.file, &replay);
+    }
     // The process ends next: freeing a million commands one allocation at a
     // time cost 8% of a replay's instructions, for memory the system takes
     // back at exit anyway.
@@ -52,26 +55,39 @@ pub fn run(
 fn write_refused(
     out: &mut impl Write,
     format: Format,
+    file: &str,
     replay: &Replay,
     report: &LineReport,
 ) -> Result<(), Fatal> {
     match format {
-        Format::Text => {
-            for (i, v) in report.violations.iter().enumerate() {
-                let lead = if i == 0 {
-                    format!("line {}: ", report.line)
-                } else {
-                    "  ".repeat(4)
-                };
-                writeln!(out, "{lead}{v}")?;
-            }
-        }
+        Format::Text => write_text_report(out, Some(file), report.line, &report.violations)?,
         Format::Json => {
             if replay.refused() > 1 {
                 write!(out, ",")?;
             }
             serde_json::to_writer(out, report)?;
         }
+    }
+    Ok(())
+}
+
+/// A refused line for people: `FILE: line N: error[rule]…`, each further
+/// violation on its own indented line.
+pub fn write_text_report(
+    out: &mut impl Write,
+    file: Option<&str>,
+    line: u64,
+    violations: &[Violation],
+) -> Result<(), Fatal> {
+    for (i, v) in violations.iter().enumerate() {
+        if i > 0 {
+            write!(out, "{}", "  ".repeat(4))?;
+        } else if let Some(file) = file {
+            write!(out, "{file}: line {line}: ")?;
+        } else {
+            write!(out, "command: ")?;
+        }
+        writeln!(out, "{}", Painted(v))?;
     }
     Ok(())
 }

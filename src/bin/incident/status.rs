@@ -3,13 +3,14 @@
 
 use std::io::Write;
 
+use incident_playbook::report::human_duration;
 use incident_playbook::{Incident, Playbook, Timestamp, Violation, command::CommandKind};
 use serde_json::{Value, json};
 
 use crate::args::{Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::input::replay_reporting;
-use crate::output::{stdout, write_json_line};
+use crate::output::{painted_rule, stdout, write_json_line};
 use crate::report::now_or_clock;
 
 pub fn run(stream: &StreamArgs, now: Option<&str>, format: Format) -> Result<Verdict, Fatal> {
@@ -76,19 +77,16 @@ fn write_text(
     playbook: &Playbook,
     now: Timestamp,
 ) -> Result<(), Fatal> {
-    writeln!(
-        out,
-        "{} {} ({}, {})",
-        i.id(),
-        i.title(),
-        i.severity(),
-        i.phase()
-    )?;
+    // The title leads: it is what people know an incident by.
+    writeln!(out, "{} ({}, {})", i.title(), i.severity(), i.phase())?;
+    writeln!(out, "  incident {}", i.id())?;
     let due = i.next_update_due();
     match (due, overdue_seconds(due, now)) {
-        (Some(due), Some(late)) => {
-            writeln!(out, "  next update: due {due}, overdue by {}m", late / 60)?
-        }
+        (Some(due), Some(late)) => writeln!(
+            out,
+            "  next update: due {due}, overdue by {}",
+            human_duration(late)
+        )?,
         (Some(due), None) => writeln!(out, "  next update: due {due}")?,
         (None, _) => writeln!(out, "  next update: none due")?,
     }
@@ -106,7 +104,12 @@ fn write_blockers(out: &mut impl Write, kind: &str, blockers: &[Violation]) -> R
         writeln!(out, "  {kind}: nothing blocks it")?;
     }
     for v in blockers {
-        writeln!(out, "  {kind} blocked: {}: {}", v.rule(), v.message())?;
+        writeln!(
+            out,
+            "  {kind} blocked: {}: {}",
+            painted_rule(v),
+            v.message()
+        )?;
     }
     Ok(())
 }
