@@ -57,6 +57,12 @@
     )
 )]
 
+/// Keeping the history in a store, and the reference HTTP service on it: the
+/// repository's `docs/store-and-service.md` (documentation only; nothing to
+/// import). Its Rust example runs as a doctest of this crate.
+#[doc = include_str!("../../docs/store-and-service.md")]
+pub mod guide {}
+
 mod handle;
 mod postgres;
 mod row;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Interop checks: do non-Rust tools speak the same JSON contract as the Rust side?
 
-Run by tests/interop/run.sh inside the venv it installs (target/interop/venv); see there.
+Run by tests/interop/run.sh inside the venv it installs (${CARGO_TARGET_DIR:-target}/interop/venv); see there.
 Prints one line per check group (details only on failure) and ends with 'N passed, N failed'.
 """
 import argparse
@@ -404,7 +404,7 @@ def main():
     if have_command:
         pydantic_checks(command_file, accepted, work, report, bad_severity)
 
-    # -- the README's Python and TypeScript steps, run as written --------------------------
+    # -- docs/other-languages.md's Python and TypeScript steps, run as written --------------------------
     import readme_steps
 
     readme_steps.run_all(a, nm, report)

@@ -1,14 +1,15 @@
-"""The README's Python and TypeScript steps, run as written (driven by interop.py).
+"""The Python and TypeScript steps of docs/other-languages.md, run as written (driven by interop.py).
 
-README.md marks each step's fenced block with an HTML comment just above it:
+docs/other-languages.md marks each step's fenced block with an HTML comment just above it:
 
     <!-- interop: NAME -->
 
 NAME is one of STEPS below. The blocks are written to a scratch folder that holds a copy of
-`schemas/` and a `commands.jsonl` with one valid command and one with a bad severity, and run
+`schemas/` and the repository's `examples/data/commands.jsonl` (one valid command, then one with a
+bad severity), and run
 there with the pinned tools (the venv's bin/ first on PATH, the pinned node_modules linked in).
 The install blocks are not run (they would install again); they are checked to name exactly
-the versions pinned in requirements.txt and package.json, so what the README installs is what
+the versions pinned in requirements.txt and package.json, so what the guide installs is what
 was run.
 """
 import json
@@ -19,7 +20,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-README = os.path.join(HERE, "..", "..", "README.md")
+GUIDE = os.path.join(HERE, "..", "..", "docs", "other-languages.md")
 MARK = re.compile(r"^<!-- interop: ([a-z0-9-]+) -->\s*\n```[a-z]*\n(.*?)^```", re.M | re.S)
 INSTALLS = ("python-install", "js-install", "codegen-install")
 RUNS = {  # step -> (file name, command)
@@ -72,21 +73,22 @@ def check_installs(found):
 
 
 def run_all(a, node_modules, report):
-    with open(README, encoding="utf-8") as f:
+    with open(GUIDE, encoding="utf-8") as f:
         found = blocks(f.read())
     missing = [s for s in list(INSTALLS) + list(RUNS) if s not in found]
-    report.group("README steps marked", len(INSTALLS) + len(RUNS) - len(missing),
-                 [f"no block marked <!-- interop: {s} --> in README.md" for s in missing])
+    report.group("docs/other-languages.md steps marked", len(INSTALLS) + len(RUNS) - len(missing),
+                 [f"no block marked <!-- interop: {s} --> in docs/other-languages.md" for s in missing])
     if missing:
         return
     fails = check_installs(found)
-    report.group("README install steps name the pinned versions", 0 if fails else 1, fails)
+    report.group("docs/other-languages.md install steps name the pinned versions", 0 if fails else 1, fails)
     work = os.path.join(a.scratch, "run", "readme")
     os.makedirs(work)
     shutil.copytree(a.schemas, os.path.join(work, "schemas"))
     os.symlink(node_modules, os.path.join(work, "node_modules"))
-    with open(os.path.join(work, "commands.jsonl"), "w") as f:
-        f.write(json.dumps(GOOD) + "\n" + json.dumps(dict(GOOD, severity="SEV9")) + "\n")
+    os.makedirs(os.path.join(work, "examples", "data"))
+    shutil.copy(os.path.join(HERE, "..", "..", "examples", "data", "commands.jsonl"),
+                os.path.join(work, "examples", "data"))
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("NODE_PATH", None)
     for step, (name, cmd) in RUNS.items():
@@ -100,29 +102,18 @@ def run_all(a, node_modules, report):
         fails = [] if proc.returncode == 0 else [f"exit {proc.returncode}:\n{out.strip()[-1500:]}"]
         if not fails and step in EXPECT and not re.search(EXPECT[step], out):
             fails.append(f"output does not match {EXPECT[step]!r}:\n{out.strip()[-800:]}")
-        report.group(f"README step {step} ({' '.join(cmd)})", 1 - len(fails), fails)
+        report.group(f"guide step {step} ({' '.join(cmd)})", 1 - len(fails), fails)
     tsc = os.path.join(node_modules, ".bin", "tsc")
     proc = subprocess.run([tsc, "--strict", "--noEmit", "--skipLibCheck", "--target", "es2022", "--module", "esnext",
                            "--moduleResolution", "bundler", "--types", "", "use.ts"],
                           cwd=work, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     fails = [] if proc.returncode == 0 else [f"tsc exit {proc.returncode}:\n{(proc.stdout + proc.stderr).strip()[-1500:]}"]
-    report.group("README step ts-models (tsc --strict use.ts)", 1 - len(fails), fails)
+    report.group("guide step ts-models (tsc --strict use.ts)", 1 - len(fails), fails)
 
 
-# What each step must print for commands.jsonl (line 2 has severity SEV9).
+# What each step must print for examples/data/commands.jsonl (line 2 has severity SEV9).
 EXPECT = {
     "python-validate": r"line 2: \$\.severity ",
     "js-validate": r"line 2: /severity ",
     "python-models": r"line 2: 1 error\(s\), first at \('declare', 'severity'\)",
-}
-
-GOOD = {
-    "type": "declare", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
-    "command_id": "8f6383a5-2b74-5d87-8864-571d8340a53b", "at": "2026-05-04T09:05:00Z",
-    "title": "Document uploads failing", "severity": "SEV2",
-    "impact": {"environment": "production", "users": "All tenants uploading documents",
-               "feature": "Document upload", "started_at": "2026-05-04T09:00:00Z"},
-    "roles": {"commander": "Ada"},
-    "update": {"impact": "Uploads fail for all users", "action": "Checking the 09:02 deploy",
-               "next_update": "2026-05-04T09:35:00Z", "owner": "Ada"},
 }

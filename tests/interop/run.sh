@@ -2,9 +2,11 @@
 # Interop check: non-Rust tools read and write the same JSON contract as the Rust side.
 #
 #   bash tests/interop/run.sh [SCHEMAS_DIR] [CASES_DIR] [INCIDENT_BINARY]
-#   (defaults: schemas  tests/conformance/cases  target/debug/incident; run from the repo root)
+#   (defaults: schemas  tests/conformance/cases  ${CARGO_TARGET_DIR:-target}/debug/incident;
+#   run from the repo root)
 #
-# 1. Installs the pinned tools into target/interop/ (re-used while the pins are unchanged):
+# 1. Installs the pinned tools into ${CARGO_TARGET_DIR:-target}/interop/ (re-used while the pins
+#    are unchanged):
 #    npm (package.json + package-lock.json here, `npm ci`): ajv, ajv-formats,
 #    json-schema-to-typescript, typescript; a venv (requirements.txt here): jsonschema,
 #    datamodel-code-generator, pydantic v2.
@@ -24,7 +26,7 @@
 #    $.severity by jsonschema's best_match and by Ajv, and as one error by the pydantic model.
 # 7. Every snapshot the cases' replays print validates against snapshot.schema.json (jsonschema
 #    and Ajv); the first SEV1 one without its scribe does not.
-# 8. README.md's Python and TypeScript steps (blocks marked <!-- interop: NAME -->, see
+# 8. docs/other-languages.md's Python and TypeScript steps (blocks marked <!-- interop: NAME -->, see
 #    readme_steps.py) run as written in a scratch folder with these pinned tools.
 # Prints one line per check group (details only on failure), then 'N passed, N failed'.
 # Exit status: 0 when everything passed, 1 otherwise.
@@ -34,10 +36,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 SCHEMAS="${1:-schemas}"
 CASES="${2:-tests/conformance/cases}"
-BINARY="${3:-target/debug/incident}"
-SCRATCH="${INTEROP_SCRATCH:-$ROOT/target/interop}"   # INTEROP_SCRATCH: only to test this script
-
 abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+# Where cargo builds: CARGO_TARGET_DIR (relative to where cargo runs, here the repo root) or target/.
+TARGET_DIR="$(cd "$ROOT" && abspath "${CARGO_TARGET_DIR:-target}")"
+BINARY="${3:-$TARGET_DIR/debug/incident}"
+SCRATCH="${INTEROP_SCRATCH:-$TARGET_DIR/interop}"   # INTEROP_SCRATCH: only to test this script
+
 SCHEMAS="$(abspath "$SCHEMAS")"
 CASES="$(abspath "$CASES")"
 BINARY="$(abspath "$BINARY")"

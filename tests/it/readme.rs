@@ -1,9 +1,11 @@
-//! The README against the crate: the rule table is `Rule::ALL`, the commands a
-//! newcomer needs are near the top, the CLI and the schemas are all covered,
-//! and the walkthrough example runs its story to the end.
+//! The README and the guides under `docs/` against the crate: the rule table
+//! (`docs/rules.md`) is `Rule::ALL`, the commands a newcomer needs are near the
+//! top of the README, the CLI guide (`docs/cli.md`) and the schemas guide
+//! (`docs/other-languages.md`) cover everything, and the walkthrough example
+//! runs its story to the end.
 //!
-//! The README's Rust blocks are doctests (it is the crate's documentation);
-//! this file checks the parts that are not code.
+//! The guides' Rust blocks are doctests (they are modules of the crate's
+//! documentation); this file checks the parts that are not code.
 
 use crate::fixture::root;
 
@@ -17,10 +19,23 @@ const TABLE_MARKER: &str =
     "<!-- generated from Rule::ALL (id, summary); tests/it/readme.rs checks it -->";
 
 fn readme() -> String {
-    std::fs::read_to_string(root().join("README.md")).unwrap()
+    doc("README.md")
 }
 
-/// The table as it must read, to paste into the README when a rule is added.
+/// A file of the repository, by its path from the root (`docs/cli.md`).
+fn doc(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+fn rules_guide() -> String {
+    doc("docs/rules.md")
+}
+
+fn cli_guide() -> String {
+    doc("docs/cli.md")
+}
+
+/// The table as it must read, to paste into docs/rules.md when a rule is added.
 fn expected_table() -> String {
     let mut out = String::from("| id | rule |\n|---|---|\n");
     for rule in Rule::ALL {
@@ -34,7 +49,7 @@ fn table_rows(readme: &str) -> Vec<(String, String)> {
     let mut lines = readme.lines().skip_while(|l| l.trim() != TABLE_MARKER);
     assert!(
         lines.next().is_some(),
-        "README.md lost the marker line above the rule table:\n{TABLE_MARKER}"
+        "docs/rules.md lost the marker line above the rule table:\n{TABLE_MARKER}"
     );
     let table: Vec<&str> = lines.take_while(|l| l.starts_with('|')).collect();
     assert!(
@@ -60,7 +75,7 @@ fn table_rows(readme: &str) -> Vec<(String, String)> {
 
 #[test]
 fn the_rule_table_is_rule_all_with_its_summaries() {
-    let rows = table_rows(&readme());
+    let rows = table_rows(&rules_guide());
     let expected: Vec<(String, String)> = Rule::ALL
         .iter()
         .map(|r| (r.id().to_owned(), r.summary().to_owned()))
@@ -72,7 +87,7 @@ fn the_rule_table_is_rule_all_with_its_summaries() {
             .position(|(a, b)| a != b)
             .unwrap_or(rows.len().min(expected.len()));
         panic!(
-            "README.md's rule table differs from Rule::ALL at row {}: the README has {:?}, \
+            "docs/rules.md's rule table differs from Rule::ALL at row {}: the guide has {:?}, \
              Rule::ALL has {:?} ({} rows against {}). The table should read:\n{}",
             n + 1,
             rows.get(n),
@@ -86,7 +101,7 @@ fn the_rule_table_is_rule_all_with_its_summaries() {
 
 #[test]
 fn the_table_parser_sees_a_changed_row() {
-    let readme = readme();
+    let readme = rules_guide();
     let row = format!(
         "| `{}` | {} |",
         Rule::MitigateBeforeRca.id(),
@@ -123,8 +138,8 @@ fn the_two_first_commands_are_near_the_top() {
 }
 
 #[test]
-fn the_readme_shows_every_cli_subcommand() {
-    let readme = readme();
+fn the_cli_guide_shows_every_cli_subcommand() {
+    let readme = cli_guide();
     for sub in [
         "replay",
         "check",
@@ -137,11 +152,11 @@ fn the_readme_shows_every_cli_subcommand() {
     ] {
         assert!(
             readme.contains(&format!("incident {sub}")),
-            "README.md does not show `incident {sub}`"
+            "docs/cli.md does not show `incident {sub}`"
         );
     }
     for flag in ["--playbook", "--keep-going", "--format", "--out"] {
-        assert!(readme.contains(flag), "README.md does not mention {flag}");
+        assert!(readme.contains(flag), "docs/cli.md does not mention {flag}");
     }
 }
 
@@ -165,11 +180,11 @@ fn subcommands(path: &[&str]) -> Vec<String> {
 }
 
 /// The subcommands as the binary lists them, nested ones too (`render
-/// updates`), so a new one must reach the README.
+/// updates`), so a new one must reach docs/cli.md.
 #[cfg(feature = "cli")]
 #[test]
-fn the_readme_shows_every_subcommand_the_binary_has() {
-    let readme = readme();
+fn the_cli_guide_shows_every_subcommand_the_binary_has() {
+    let readme = cli_guide();
     let top = subcommands(&[]);
     assert!(top.len() >= 3, "cannot read the subcommands: {top:?}");
     for sub in &top {
@@ -185,7 +200,7 @@ fn the_readme_shows_every_subcommand_the_binary_has() {
         for command in shown {
             assert!(
                 readme.contains(&command),
-                "the binary has `{command}` but README.md does not show it"
+                "the binary has `{command}` but docs/cli.md does not show it"
             );
         }
     }
@@ -193,12 +208,12 @@ fn the_readme_shows_every_subcommand_the_binary_has() {
 
 #[cfg(feature = "schema")]
 #[test]
-fn the_readme_names_every_exported_schema() {
-    let readme = readme();
+fn the_schemas_guide_names_every_exported_schema() {
+    let readme = doc("docs/other-languages.md");
     for schema in incident_playbook::schema::all() {
         assert!(
             readme.contains(&format!("`{}`", schema.name)),
-            "README.md does not name the schema `{}`",
+            "docs/other-languages.md does not name the schema `{}`",
             schema.name
         );
         assert!(
@@ -220,14 +235,14 @@ fn the_walkthrough_tells_its_story_to_the_end() {
 }
 
 #[test]
-fn the_rendered_postmortem_in_the_readme_is_the_golden_one() {
+fn the_rendered_postmortem_in_the_cli_guide_is_the_golden_one() {
     // The golden file is what `incident render postmortem` prints today
-    // (tests/golden.rs holds it to the binary), so the README cannot drift.
+    // (tests/golden.rs holds it to the binary), so docs/cli.md cannot drift.
     let golden =
         std::fs::read_to_string(root().join("tests/golden/happy-sev1.postmortem.md")).unwrap();
     assert!(
-        readme().contains(golden.trim_end()),
-        "paste tests/golden/happy-sev1.postmortem.md into the README again"
+        cli_guide().contains(golden.trim_end()),
+        "paste tests/golden/happy-sev1.postmortem.md into docs/cli.md again"
     );
     let updates =
         std::fs::read_to_string(root().join("tests/golden/happy-sev1.updates.txt")).unwrap();
@@ -239,69 +254,76 @@ fn the_rendered_postmortem_in_the_readme_is_the_golden_one() {
         .join("\n");
     assert!(first.starts_with("Status:"), "{updates}");
     assert!(
-        readme().contains(&first),
-        "the README's update is not the first rendered one"
+        cli_guide().contains(&first),
+        "docs/cli.md's update is not the first rendered one"
     );
 }
 
-/// Marks a text block whose first line is `$ incident ARGS` and whose other
-/// lines are what that prints.
-const OUTPUT_MARKER: &str =
-    "<!-- the output of the command below; tests/it/readme.rs runs it and compares -->";
-
-/// The README's checked blocks: (arguments, the output shown).
-fn checked_blocks(readme: &str) -> Vec<(Vec<String>, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = readme.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() != OUTPUT_MARKER {
-            continue;
+/// The commands of the guide's console transcripts (`$ incident …` lines).
+/// `tests/docs_blocks.py` runs them and compares what they print; this only
+/// holds the guide to showing the outputs a newcomer needs to see.
+fn transcript_commands(guide: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut in_console = false;
+    for line in guide.lines().map(str::trim) {
+        if line.starts_with("```") {
+            in_console = line == "```console";
+        } else if in_console && let Some(command) = line.strip_prefix("$ ") {
+            commands.push(command.to_owned());
         }
-        assert_eq!(
-            lines.next(),
-            Some("```text"),
-            "a checked block is a text block"
-        );
-        let command = lines.next().unwrap();
-        let args = command
-            .strip_prefix("$ incident ")
-            .unwrap_or_else(|| panic!("a checked block starts with `$ incident `: {command}"));
-        let args = args.split_whitespace().map(str::to_owned).collect();
-        let mut shown = String::new();
-        for l in lines.by_ref().take_while(|l| *l != "```") {
-            shown.push_str(l);
-            shown.push('\n');
-        }
-        blocks.push((args, shown));
     }
-    blocks
+    commands
 }
 
-/// The report as of a time and the public updates the README shows are what
-/// the tool prints today.
 #[test]
-fn the_readme_shows_real_output() {
-    let blocks = checked_blocks(&readme());
-    assert!(blocks.len() >= 3, "only {} checked blocks", blocks.len());
-    let shown: Vec<String> = blocks.iter().map(|(a, _)| a.join(" ")).collect();
-    assert!(
-        shown
-            .iter()
-            .any(|a| a.starts_with("report --now") && a.contains("github"))
-    );
-    assert!(shown.iter().any(|a| a.contains("--audience public")));
-    for (args, want) in blocks {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
-            .args(&args)
-            .current_dir(root())
-            .output()
-            .unwrap();
-        let got = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(
-            got,
-            want,
-            "README.md's output of `incident {}` is stale",
-            args.join(" ")
+fn the_cli_guide_shows_real_output() {
+    let commands = transcript_commands(&cli_guide());
+    for (what, wanted) in [
+        (
+            "a report as of a time, of a real incident",
+            &["incident report --now", "github"][..],
+        ),
+        (
+            "public updates",
+            &["incident render updates --audience public"][..],
+        ),
+        (
+            "a refused line and the exit code",
+            &["incident replay --keep-going"][..],
+        ),
+        ("a snapshot checked", &["incident check"][..]),
+    ] {
+        assert!(
+            commands
+                .iter()
+                .any(|c| wanted.iter().all(|w| c.contains(w))),
+            "docs/cli.md has no console transcript of {what} ({wanted:?}); it has {commands:#?}"
+        );
+    }
+}
+
+/// Every guide under `docs/` is linked from the README's table and is a
+/// documentation module of a crate (so that its Rust blocks are doctests and
+/// it reads under rustdoc too).
+#[test]
+fn every_guide_is_linked_and_documented() {
+    let readme = readme();
+    let libs = doc("src/lib.rs") + &doc("store/src/lib.rs");
+    let mut guides: Vec<String> = std::fs::read_dir(root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".md") && n != "README.md")
+        .collect();
+    guides.sort();
+    assert!(guides.len() >= 5, "{guides:?}");
+    for guide in guides {
+        assert!(
+            readme.contains(&format!("](docs/{guide})")),
+            "README.md does not link docs/{guide}"
+        );
+        assert!(
+            libs.contains(&format!("docs/{guide}\")")),
+            "docs/{guide} is no documentation module: include it in src/lib.rs (`guide`)"
         );
     }
 }
