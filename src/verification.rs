@@ -486,7 +486,8 @@ impl Verification {
     }
 
     /// `verification-dependencies`: every affected dependency confirmed
-    /// healthy; each one named is in the playbook's catalogue.
+    /// healthy; each one named is in the playbook's catalogue or in the
+    /// incident's impact.
     fn check_dependencies(
         &self,
         report: &mut Violations,
@@ -503,7 +504,18 @@ impl Verification {
         for (i, d) in deps.iter().enumerate() {
             let p = join(&index(&dep_path, i), "name");
             let n = report.text::<Name, _>(&p, d.name.as_ref(), Rule::FieldEmpty);
-            if let Some(n) = crate::text::judged(n.as_ref(), d.name.as_deref()) {
+            // A dependency the incident's impact names is the incident's
+            // own record: verifying it stays possible after the playbook
+            // dropped it (the impact was accepted naming it).
+            let named = |n: &str| {
+                impact
+                    .affected_dependencies()
+                    .iter()
+                    .any(|a| a.as_str() == n)
+            };
+            if let Some(n) = crate::text::judged(n.as_ref(), d.name.as_deref())
+                && !named(n)
+            {
                 playbook.check_known(report, &p, n);
             }
         }

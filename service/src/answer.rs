@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use incident_playbook::{Rejection, Rule, Violation};
-use incident_store::Error;
+use incident_store::{Error, ErrorKind};
 use serde_json::json;
 
 /// A refusal or failure, as the response it becomes.
@@ -43,22 +43,7 @@ impl IntoResponse for Failure {
                 "no incident under this id",
             ),
             Failure::Store(Error::Rejected(r)) => (refusal_status(&r), Json(r)).into_response(),
-            Failure::Store(e @ Error::Corrupt { .. }) => {
-                tracing::error!(error = %e, "stored history refused");
-                refusal(StatusCode::INTERNAL_SERVER_ERROR, "corrupt", &e.to_string())
-            }
-            Failure::Store(e) => {
-                tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "store unavailable");
-                let mut answer = refusal(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    &e.to_string(),
-                );
-                answer
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                answer
-            }
+            Failure::Store(e) => store_failure(e),
             Failure::Lost => {
                 tracing::error!("a request's blocking task was lost");
                 refusal(
@@ -147,6 +132,44 @@ pub async fn json_refusals(response: Response) -> Response {
     let (new_parts, body) = answer.into_parts();
     parts.headers.extend(new_parts.headers);
     Response::from_parts(parts, body)
+}
+
+/// The store's other errors, by their kind: a database that refused the
+/// data is the sender's mistake (422, in the refusal shape, so that a client
+/// does not retry it); only an unavailable database is 503, with
+/// `Retry-After`; a broken history or any other failure is 500.
+fn store_failure(e: Error) -> Response {
+    match e.kind() {
+        ErrorKind::Refused => {
+            let why = format!("the store cannot keep this command: {e}");
+            let rejection: Rejection = Violation::new(Rule::MalformedInput, why, None).into();
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(rejection)).into_response()
+        }
+        ErrorKind::Unavailable => {
+            tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "store unavailable");
+            let mut answer = refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                &e.to_string(),
+            );
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            answer
+        }
+        ErrorKind::Corrupt => {
+            tracing::error!(error = %e, "stored history refused");
+            refusal(StatusCode::INTERNAL_SERVER_ERROR, "corrupt", &e.to_string())
+        }
+        _ => {
+            tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "store failed");
+            refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &e.to_string(),
+            )
+        }
+    }
 }
 
 /// 404 for a command to an incident never declared, 409 for a stale

@@ -135,16 +135,17 @@ impl Pool {
     ///
     /// # Errors
     ///
-    /// `f`'s, or [`Error::Backend`] when no connection was free in time or
-    /// none could be opened.
+    /// `f`'s, or [`Error::Unavailable`] when no connection was free in time
+    /// or none could be opened.
     pub fn with<T>(&self, f: impl FnOnce(&mut dyn Store) -> Result<T, Error>) -> Result<T, Error> {
         let pool = self
             .inner
             .as_ref()
-            .ok_or_else(|| Error::Backend("the pool is closed".into()))?;
-        let mut conn = pool.get().map_err(|e| Error::Backend(Box::new(e)))?;
+            .ok_or_else(|| Error::Unavailable("the pool is closed".into()))?;
+        // No connection free in time, or none could be opened: retryable.
+        let mut conn = pool.get().map_err(|e| Error::Unavailable(Box::new(e)))?;
         let result = f(conn.store.as_mut());
-        if matches!(result, Err(Error::Backend(_))) {
+        if matches!(&result, Err(e) if e.is_database()) {
             conn.broken = true;
         }
         result

@@ -35,6 +35,19 @@ impl DeliveryIndex {
         self.positions.insert_unique(hash, last, rehash);
     }
 
+    /// Indexes every command of `history` anew: for an incident rebuilt
+    /// from a snapshot.
+    pub(super) fn rebuild(&mut self, history: &[Command]) {
+        self.positions.clear();
+        self.positions
+            .reserve(history.len(), rehash(&self.hasher, history));
+        for (i, cmd) in history.iter().enumerate() {
+            let hash = self.hasher.hash_one(cmd.command_id);
+            self.positions
+                .insert_unique(hash, i, rehash(&self.hasher, history));
+        }
+    }
+
     /// Gives back the table's spare room: for a closed incident, which
     /// takes no more commands.
     pub(super) fn shrink_to_fit(&mut self, history: &[Command]) {

@@ -432,6 +432,94 @@ impl Incident {
         Incident::replay_in(Mode::Trust, history, playbook)
     }
 
+    /// Rebuilds an incident from a snapshot the caller's own store made of
+    /// it and the commands accepted after that snapshot, without judging
+    /// either again: [`Incident::restore`] of the snapshot's history
+    /// followed by `tail`, without replaying the history. For a store that
+    /// keeps a snapshot every so many commands, so that loading an incident
+    /// replays only the commands since.
+    ///
+    /// The snapshot is trusted as [`Incident::restore`] trusts a history:
+    /// only what is cheap to check is (its `version` is the length of its
+    /// `history`, `snapshot-history-mismatch`); its state is taken as it
+    /// is, so it must be one this crate built from that history (a snapshot
+    /// from outside is read with [`Incident::load`]). The `tail` is restored
+    /// command by command, with [`Incident::restore`]'s checks and paths
+    /// under `history[i]`, `i` counting from the snapshot's first command.
+    ///
+    /// ```
+    /// use incident_playbook::{Command, Incident, Playbook};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let history: Vec<Command> =
+    ///     case.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    /// let playbook = Playbook::default();
+    /// let (head, tail) = history.split_at(3);
+    /// let snapshot = Incident::restore(head.to_vec(), &playbook)?.into_snapshot();
+    /// let resumed = Incident::resume(snapshot, tail.to_vec(), &playbook)?;
+    /// assert_eq!(resumed, Incident::restore(history.clone(), &playbook)?);
+    ///
+    /// // A snapshot whose version is not its history's length is refused.
+    /// let mut short = Incident::restore(head.to_vec(), &playbook)?.into_snapshot();
+    /// short.history.pop();
+    /// let refused = Incident::resume(short, tail.to_vec(), &playbook).unwrap_err();
+    /// assert_eq!(refused.rule(), incident_playbook::Rule::SnapshotHistoryMismatch);
+    /// # Ok::<(), incident_playbook::Rejection>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `snapshot-history-mismatch` when the snapshot's version is not the
+    /// length of its history (or it has none); otherwise the first command
+    /// of `tail` that [`Incident::restore`] would refuse.
+    pub fn resume(
+        snapshot: Snapshot,
+        tail: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
+        let length = snapshot.history.len();
+        if length == 0 || snapshot.version != length as u64 {
+            return Err(Violation::new(
+                Rule::SnapshotHistoryMismatch,
+                format!(
+                    "version {} but {length} commands in the history",
+                    snapshot.version
+                ),
+                Some("version"),
+            )
+            .into());
+        }
+        let mut incident = Incident {
+            state: snapshot,
+            ids: Default::default(),
+        };
+        incident.ids.rebuild(&incident.state.history);
+        for (i, cmd) in (length..).zip(tail) {
+            incident.next_in(Mode::Trust, i, cmd, playbook)?;
+        }
+        Ok(incident)
+    }
+
+    /// Replays one more command of a history, at position `i` of it, judged
+    /// in `mode`: a history holds no duplicate.
+    fn next_in(
+        &mut self,
+        mode: Mode,
+        i: usize,
+        cmd: Command,
+        playbook: &Playbook,
+    ) -> Result<(), Rejection> {
+        match self.handle_in(mode, cmd, playbook) {
+            Ok(Outcome::Applied { .. }) => Ok(()),
+            Ok(Outcome::Duplicate { .. }) => Err(Violation::new(
+                Rule::CommandIdReused,
+                "a history holds each accepted command once",
+                Some(&join(&index("history", i), "command_id")),
+            )
+            .into()),
+            Err(r) => Err(r.within(&index("history", i))),
+        }
+    }
+
     /// Replays `history`, each command judged in `mode`.
     fn replay_in(
         mode: Mode,
@@ -450,18 +538,7 @@ impl Incident {
         let mut incident = Incident::declare_in(mode, first, playbook)
             .map_err(|r| r.within(&index("history", 0)))?;
         for (i, cmd) in commands {
-            match incident.handle_in(mode, cmd, playbook) {
-                Ok(Outcome::Applied { .. }) => {}
-                Ok(Outcome::Duplicate { .. }) => {
-                    return Err(Violation::new(
-                        Rule::CommandIdReused,
-                        "a history holds each accepted command once",
-                        Some(&join(&index("history", i), "command_id")),
-                    )
-                    .into());
-                }
-                Err(r) => return Err(r.within(&index("history", i))),
-            }
+            incident.next_in(mode, i, cmd, playbook)?;
         }
         Ok(incident)
     }

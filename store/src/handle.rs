@@ -3,7 +3,7 @@
 
 use incident_playbook::{Command, Incident, Outcome, Playbook, Rejection, Rule, Violation};
 
-use crate::{Append, Error, Store};
+use crate::{Append, Error, Store, StoredSnapshot};
 
 /// How many times [`Store::handle`] lets the crate judge a command before it
 /// gives up with `version-conflict`. Each lost race means another writer
@@ -36,16 +36,19 @@ pub(crate) fn handle<S: Store + ?Sized>(
         // stale `expected_version` is refused by the crate, not papered over.
         let current = store.restore(playbook, command.incident_id)?;
         let (incident, outcome) = decide(current, command, playbook).map_err(Error::Rejected)?;
-        let receipt = |lost_races| Receipt {
+        let receipt = |incident, lost_races| Receipt {
             outcome,
             incident,
             lost_races,
         };
         if let Outcome::Duplicate { .. } = outcome {
-            return Ok(receipt(lost_races));
+            return Ok(receipt(incident, lost_races));
         }
         match store.append(outcome.version(), command, playbook.id())? {
-            Append::Stored => return Ok(receipt(lost_races)),
+            Append::Stored => {
+                let incident = keep_snapshot(store, incident, playbook)?;
+                return Ok(receipt(incident, lost_races));
+            }
             Append::Conflict => {
                 lost_races += 1;
                 if lost_races >= max_attempts {
@@ -54,6 +57,25 @@ pub(crate) fn handle<S: Store + ?Sized>(
             }
         }
     }
+}
+
+/// Keeps a snapshot of `incident`, just stored, if its version is one the
+/// store keeps snapshots at. The command is stored whatever happens here: a
+/// snapshot that could not be kept only means a longer replay, so the
+/// database's error is not the command's (the next call meets it, if it
+/// lasts).
+pub(crate) fn keep_snapshot<S: Store + ?Sized>(
+    store: &mut S,
+    incident: Incident,
+    playbook: &Playbook,
+) -> Result<Incident, Error> {
+    let every = store.snapshot_every();
+    if every == 0 || !incident.version().is_multiple_of(every) {
+        return Ok(incident);
+    }
+    let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
+    let _ = store.save_snapshot(incident.id(), &snapshot);
+    Ok(incident)
 }
 
 /// Lets the crate judge `command` against `current` (`None`: no rows yet).
@@ -74,7 +96,7 @@ fn decide(
 }
 
 /// The crate's `version-conflict`, for a writer that kept losing.
-fn gave_up(command: &Command, lost_races: u32) -> Rejection {
+pub(crate) fn gave_up(command: &Command, lost_races: u32) -> Rejection {
     let path = command.expected_version.map(|_| "expected_version");
     Violation::new(
         Rule::VersionConflict,

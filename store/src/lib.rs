@@ -10,7 +10,7 @@
 //! writers in any number of processes:
 //!
 //! - **idempotent `command_id`**: a redelivered command is an
-//!   [`Outcome::Duplicate`](incident_playbook::Outcome::Duplicate) (the crate sees it in the replayed history) and is
+//!   [`Outcome::Duplicate`] (the crate sees it in the replayed history) and is
 //!   not stored again; the unique key backs that up when two deliveries race.
 //! - **optimistic versions**: a writer reads without a lock, lets the crate
 //!   handle the command (which gives the new version) and inserts the row.
@@ -57,6 +57,7 @@
     )
 )]
 
+mod error;
 /// Keeping the history in a store, and the reference HTTP service on it: the
 /// repository's `docs/store-and-service.md` (documentation only; nothing to
 /// import). Its Rust example runs as a doctest of this crate.
@@ -66,15 +67,20 @@ pub mod guide {}
 mod handle;
 mod postgres;
 mod row;
+mod snapshot;
 mod sqlite;
 pub mod throwaway;
+mod warm;
 
+pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
 pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
-pub use row::{Append, Error, Row};
+pub use row::{Append, Row};
+pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
+pub use warm::{WARM_CAPACITY, Warm};
 
-use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, PlaybookId};
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId};
 
 /// Where incident histories are kept: the four operations a backend
 /// provides, and the ones every adopter needs built on them
@@ -88,7 +94,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails, [`Error::Corrupt`] when a
+    /// A database error ([`Error::kind`] sorts it), [`Error::Corrupt`] when a
     /// row is not a command of this incident.
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error>;
 
@@ -101,7 +107,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails otherwise.
+    /// A database error otherwise ([`Error::kind`] sorts it).
     fn append(
         &mut self,
         version: u64,
@@ -113,7 +119,7 @@ pub trait Store {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the database fails.
+    /// A database error ([`Error::kind`] sorts it).
     fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error>;
 
     /// The row stored under `command_id` in `incident`, if any: what was
@@ -155,6 +161,64 @@ pub trait Store {
         row::checked_history(incident, self.rows(incident)?)
     }
 
+    /// The latest stored version of `incident` (0: no rows): what a
+    /// [`Warm`] store compares with the incident it keeps. The default
+    /// reads every row; both backends ask for the maximum alone.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        Ok(self.rows(incident)?.last().map_or(0, |r| r.version))
+    }
+
+    /// The rows of `incident` after `version`, in version order: what a
+    /// [`Warm`] store reads to catch up. The default reads every row.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::rows`].
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let mut rows = self.rows(incident)?;
+        rows.retain(|r| r.version > version);
+        Ok(rows)
+    }
+
+    /// The latest snapshot kept of `incident`, if any. The default keeps
+    /// none (every load replays the whole history); both backends keep one
+    /// per incident.
+    ///
+    /// # Errors
+    ///
+    /// A database error ([`Error::kind`] sorts it).
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let _ = incident;
+        Ok(None)
+    }
+
+    /// Keeps `snapshot` as the latest of `incident`, unless one of a later
+    /// version in the same format is kept already. The default keeps
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// A database error ([`Error::kind`] sorts it).
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        let _ = (incident, snapshot);
+        Ok(())
+    }
+
+    /// After how many accepted commands [`Store::handle`] keeps a
+    /// snapshot (every version that is a multiple of it); 0: never. The
+    /// default is 0; both backends default to [`SNAPSHOT_EVERY`].
+    fn snapshot_every(&self) -> u64 {
+        0
+    }
+
     /// Rebuilds `incident` from its history with the crate's trusted
     /// [`Incident::restore`]: the rows were accepted when they were stored,
     /// so a playbook changed since (a dependency or health endpoint removed)
@@ -162,6 +226,10 @@ pub trait Store {
     /// loading. `None` if it has no rows. The incident says which playbook
     /// it was declared under ([`Incident::declared_under`]) as the first
     /// row recorded it, not the `playbook` it is restored under.
+    ///
+    /// With a usable [snapshot](Store::snapshot), only the commands after
+    /// it are restored on top of it ([`Incident::resume`]): the same
+    /// incident as a full replay, at the cost of the tail.
     ///
     /// # Errors
     ///
@@ -173,15 +241,17 @@ pub trait Store {
         playbook: &Playbook,
         incident: IncidentId,
     ) -> Result<Option<Incident>, Error> {
+        // The snapshot first: rows only grow, so the rows read after it
+        // include every command it is the state after.
+        let snapshot = self.snapshot(incident)?;
         let rows = self.rows(incident)?;
         let declared_under = rows.first().and_then(|r| r.playbook.clone());
         let history = row::checked_history(incident, rows)?;
         if history.is_empty() {
             return Ok(None);
         }
-        Incident::restore(history, playbook)
+        snapshot::restore(incident, snapshot, history, playbook)
             .map(|i| Some(i.with_declared_under(declared_under)))
-            .map_err(|r| Error::corrupt(incident, r.to_string()))
     }
 
     /// Loads the incident, lets the crate handle `command` and stores it if
@@ -194,6 +264,17 @@ pub trait Store {
     /// losing: `version-conflict`); the store's errors otherwise.
     fn handle(&mut self, playbook: &Playbook, command: &Command) -> Result<Receipt, Error> {
         self.handle_with(playbook, command, MAX_ATTEMPTS)
+    }
+
+    /// [`Store::handle`] for a caller that needs only the outcome (a
+    /// service answering with the new version): a [`Warm`] store then makes
+    /// no copy of the incident, so the cost does not grow with its history.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::handle`].
+    fn submit(&mut self, playbook: &Playbook, command: &Command) -> Result<Outcome, Error> {
+        Ok(self.handle(playbook, command)?.outcome)
     }
 
     /// [`Store::handle`] with another bound on the attempts.

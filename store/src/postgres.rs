@@ -4,8 +4,9 @@ use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
-use crate::Store;
-use crate::row::{self, Append, Error, Row};
+use crate::Error;
+use crate::row::{self, Append, Row};
+use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: its two keys are the two guarantees. The advisory lock makes
 /// the `IF NOT EXISTS` safe when several processes connect at once (two
@@ -13,6 +14,10 @@ use crate::row::{self, Append, Error, Row};
 /// `playbook` is the identity of the playbook that judged the command
 /// (`NULL` when it names itself not); a table from before the store kept
 /// it gets the column, its rows `NULL` (not recorded).
+/// `incident_snapshots` keeps each incident's latest snapshot (the store's
+/// cache, as text: never queried, so not parsed as `jsonb`); a database
+/// from before it gets it, and loads replay in full until the first
+/// snapshot is kept.
 pub const POSTGRES_SCHEMA: &str = "
 BEGIN;
 SELECT pg_advisory_xact_lock(7146329001);
@@ -25,6 +30,11 @@ CREATE TABLE IF NOT EXISTS incident_commands (
   PRIMARY KEY (incident_id, version),
   UNIQUE (incident_id, command_id));
 ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS playbook jsonb;
+CREATE TABLE IF NOT EXISTS incident_snapshots (
+  incident_id uuid   PRIMARY KEY,
+  version     bigint NOT NULL CHECK (version >= 1),
+  format      text   NOT NULL,
+  state       text   NOT NULL);
 COMMIT;
 ";
 
@@ -35,6 +45,7 @@ COMMIT;
 /// commits), so no row is ever read under a lock.
 pub struct PostgresStore {
     client: Client,
+    snapshot_every: u64,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -51,9 +62,9 @@ impl PostgresStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the server cannot be reached or refuses.
+    /// [`Error::Unavailable`] when the server cannot be reached; another database error when it refuses.
     pub fn connect(params: &str) -> Result<Self, Error> {
-        let client = Client::connect(params, NoTls).map_err(Error::backend)?;
+        let client = Client::connect(params, NoTls).map_err(database_error)?;
         Self::with(client)
     }
 
@@ -61,12 +72,23 @@ impl PostgresStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the table cannot be created.
+    /// A database error when the table cannot be created.
     pub fn with(mut client: Client) -> Result<Self, Error> {
         client
             .batch_execute(POSTGRES_SCHEMA)
-            .map_err(Error::backend)?;
-        Ok(PostgresStore { client })
+            .map_err(database_error)?;
+        Ok(PostgresStore {
+            client,
+            snapshot_every: SNAPSHOT_EVERY,
+        })
+    }
+
+    /// The same store keeping a snapshot after every `n`-th accepted
+    /// command (0: none, every load replays the whole history).
+    #[must_use]
+    pub fn with_snapshot_every(mut self, n: u64) -> Self {
+        self.snapshot_every = n;
+        self
     }
 
     /// The client, for what the store does not offer.
@@ -94,7 +116,7 @@ impl PostgresStore {
         sql: &str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> Result<Option<Row>, Error> {
-        let row = self.client.query_opt(sql, params).map_err(Error::backend)?;
+        let row = self.client.query_opt(sql, params).map_err(database_error)?;
         row.map(|r| parse(incident, &r)).transpose()
     }
 }
@@ -107,7 +129,7 @@ impl Store for PostgresStore {
                 select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version"),
                 &[&incident.to_string()],
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         rows.iter().map(|r| parse(incident, r)).collect()
     }
 
@@ -132,7 +154,7 @@ impl Store for PostgresStore {
         match inserted {
             Ok(_) => Ok(Append::Stored),
             Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
-            Err(e) => Err(Error::backend(e)),
+            Err(e) => Err(database_error(e)),
         }
     }
 
@@ -144,12 +166,12 @@ impl Store for PostgresStore {
                  GROUP BY incident_id ORDER BY incident_id::text",
                 &[],
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         rows.iter()
             .map(|r| {
-                let id: String = r.try_get(0).map_err(Error::backend)?;
-                let id: IncidentId = id.parse().map_err(Error::backend)?;
-                let version: i64 = r.try_get(1).map_err(Error::backend)?;
+                let id: String = r.try_get(0).map_err(database_error)?;
+                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
+                let version: i64 = r.try_get(1).map_err(database_error)?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -178,12 +200,136 @@ impl Store for PostgresStore {
         )?;
         Ok(first.and_then(|r| r.playbook))
     }
+
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM incident_commands
+                 WHERE incident_id = $1::text::uuid",
+                &[&incident.to_string()],
+            )
+            .map_err(database_error)?;
+        let version: i64 = row.try_get(0).map_err(database_error)?;
+        u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+    }
+
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let rows = self
+            .client
+            .query(
+                select_rows!(
+                    "WHERE incident_id = $1::text::uuid AND version > $2 ORDER BY version"
+                ),
+                &[&incident.to_string(), &row::sql_version(incident, version)?],
+            )
+            .map_err(database_error)?;
+        rows.iter().map(|r| parse(incident, r)).collect()
+    }
+
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT version, format, state FROM incident_snapshots
+                 WHERE incident_id = $1::text::uuid",
+                &[&incident.to_string()],
+            )
+            .map_err(database_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let version: i64 = row.try_get(0).map_err(database_error)?;
+        Ok(Some(StoredSnapshot {
+            // A version below 1 cannot be stored (CHECK); 0 is never used.
+            version: u64::try_from(version).unwrap_or(0),
+            format: row.try_get(1).map_err(database_error)?,
+            state: row.try_get(2).map_err(database_error)?,
+        }))
+    }
+
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(
+                "INSERT INTO incident_snapshots (incident_id, version, format, state)
+                 VALUES ($1::text::uuid, $2, $3, $4)
+                 ON CONFLICT (incident_id) DO UPDATE
+                 SET version = excluded.version, format = excluded.format, state = excluded.state
+                 WHERE incident_snapshots.version < excluded.version
+                    OR incident_snapshots.format <> excluded.format",
+                &[
+                    &incident.to_string(),
+                    &row::sql_version(incident, snapshot.version)?,
+                    &snapshot.format,
+                    &snapshot.state,
+                ],
+            )
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
+    }
 }
 
 fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
-    let version: i64 = r.try_get(0).map_err(Error::backend)?;
-    let command_id: String = r.try_get(1).map_err(Error::backend)?;
-    let json: String = r.try_get(2).map_err(Error::backend)?;
-    let playbook: Option<String> = r.try_get(3).map_err(Error::backend)?;
+    let version: i64 = r.try_get(0).map_err(database_error)?;
+    let command_id: String = r.try_get(1).map_err(database_error)?;
+    let json: String = r.try_get(2).map_err(database_error)?;
+    let playbook: Option<String> = r.try_get(3).map_err(database_error)?;
     row::parse(incident, version, &command_id, &json, playbook.as_deref())
+}
+
+/// Sorts a PostgreSQL error by what its caller can do about it, by the
+/// server's SQLSTATE class where it sent one.
+fn database_error(e: postgres::Error) -> Error {
+    let retryable = match e.code() {
+        Some(code) => is_transient(code.code()),
+        // No SQLSTATE: the connection failed or closed (I/O), or the client
+        // refused something itself (a value it cannot encode).
+        None => e.is_closed() || has_io_source(&e),
+    };
+    if retryable {
+        Error::Unavailable(Box::new(e))
+    } else if e.code().is_some_and(|c| is_data_refusal(c.code())) {
+        Error::DatabaseRefused(Box::new(e))
+    } else {
+        Error::Backend(Box::new(e))
+    }
+}
+
+/// Connection exceptions (08), too many clients and other resources (53),
+/// the server shutting down or starting (57P01–57P03), serialization
+/// failures and deadlocks (40001, 40P01), a lock not available (55P03) and
+/// the server's own I/O (58).
+fn is_transient(sqlstate: &str) -> bool {
+    ["08", "53", "58"]
+        .iter()
+        .any(|class| sqlstate.starts_with(class))
+        || ["57P01", "57P02", "57P03", "40001", "40P01", "55P03"].contains(&sqlstate)
+}
+
+/// Data exceptions (22: a `\u0000` jsonb cannot keep, a character the
+/// encoding lacks, a value out of range), integrity violations other than
+/// the keys (23) and program limits (54: a value too large).
+fn is_data_refusal(sqlstate: &str) -> bool {
+    ["22", "23", "54"]
+        .iter()
+        .any(|class| sqlstate.starts_with(class))
+}
+
+fn has_io_source(e: &postgres::Error) -> bool {
+    let mut next = std::error::Error::source(e);
+    while let Some(cause) = next {
+        if cause.is::<std::io::Error>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
 }

@@ -1,6 +1,8 @@
 //! What a store keeps (one row per accepted command) and what it can answer.
 
-use incident_playbook::{Command, IncidentId, PlaybookId, Rejection, Rule};
+use incident_playbook::{Command, IncidentId, PlaybookId};
+
+use crate::Error;
 
 /// One stored row: an accepted command and the version it gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,50 +26,6 @@ pub enum Append {
     /// Another writer stored this version or this command id first; nothing
     /// was stored. The caller reloads and lets the crate judge again.
     Conflict,
-}
-
-/// Why a store could not do what was asked.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The crate refused the command (rule ids inside), or it kept losing
-    /// the race (`version-conflict`).
-    #[error("refused: {0}")]
-    Rejected(Rejection),
-    /// The stored rows are not a history the crate accepts: edited by hand,
-    /// with a gap, another incident's command, time going backwards or an id
-    /// twice (histories accepted under another playbook still load).
-    #[error("incident {incident_id}: stored history refused: {why}")]
-    Corrupt {
-        /// The incident whose rows were refused.
-        incident_id: IncidentId,
-        /// What was wrong.
-        why: String,
-    },
-    /// The database failed.
-    #[error("store: {0}")]
-    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
-
-impl Error {
-    /// The first broken rule, if the crate refused the command.
-    pub fn rule(&self) -> Option<Rule> {
-        match self {
-            Error::Rejected(r) => Some(r.rule()),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn corrupt(incident_id: IncidentId, why: impl Into<String>) -> Self {
-        Error::Corrupt {
-            incident_id,
-            why: why.into(),
-        }
-    }
-
-    pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Error::Backend(Box::new(e))
-    }
 }
 
 /// A row as a backend reads it, checked against its keys: the command must

@@ -6,13 +6,17 @@ use std::time::Duration;
 use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::Store;
-use crate::row::{self, Append, Error, Row};
+use crate::Error;
+use crate::row::{self, Append, Row};
+use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
 /// than store a command twice. `playbook` is the identity (JSON) of the
 /// playbook that judged the command, `NULL` when it names itself not.
+/// `incident_snapshots` keeps each incident's latest snapshot (the store's
+/// cache); a file from before it gets it, and loads replay in full until
+/// the first snapshot is kept.
 pub const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS incident_commands (
     incident_id TEXT    NOT NULL,
@@ -22,6 +26,12 @@ CREATE TABLE IF NOT EXISTS incident_commands (
     playbook    TEXT,
     PRIMARY KEY (incident_id, version),
     UNIQUE (incident_id, command_id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS incident_snapshots (
+    incident_id TEXT    PRIMARY KEY,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    format      TEXT    NOT NULL,
+    state       TEXT    NOT NULL
 ) STRICT;
 ";
 
@@ -35,6 +45,7 @@ const SQLITE_MIGRATION: &str = "ALTER TABLE incident_commands ADD COLUMN playboo
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    snapshot_every: u64,
 }
 
 impl SqliteStore {
@@ -46,14 +57,14 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the file cannot be opened or set up.
+    /// A database error when the file cannot be opened or set up.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let conn = Connection::open(path).map_err(Error::backend)?;
+        let conn = Connection::open(path).map_err(database_error)?;
         conn.busy_timeout(Duration::from_secs(30))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         Self::with(conn)
     }
 
@@ -61,16 +72,16 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when SQLite fails.
+    /// A database error when SQLite fails.
     pub fn in_memory() -> Result<Self, Error> {
-        Self::with(Connection::open_in_memory().map_err(Error::backend)?)
+        Self::with(Connection::open_in_memory().map_err(database_error)?)
     }
 
     fn with(mut conn: Connection) -> Result<Self, Error> {
-        conn.execute_batch(SQLITE_SCHEMA).map_err(Error::backend)?;
+        conn.execute_batch(SQLITE_SCHEMA).map_err(database_error)?;
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let has_playbook: bool = tx
             .query_row(
                 "SELECT count(*) > 0 FROM pragma_table_info('incident_commands')
@@ -78,12 +89,23 @@ impl SqliteStore {
                 [],
                 |r| r.get(0),
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         if !has_playbook {
-            tx.execute_batch(SQLITE_MIGRATION).map_err(Error::backend)?;
+            tx.execute_batch(SQLITE_MIGRATION).map_err(database_error)?;
         }
-        tx.commit().map_err(Error::backend)?;
-        Ok(SqliteStore { conn })
+        tx.commit().map_err(database_error)?;
+        Ok(SqliteStore {
+            conn,
+            snapshot_every: SNAPSHOT_EVERY,
+        })
+    }
+
+    /// The same store keeping a snapshot after every `n`-th accepted
+    /// command (0: none, every load replays the whole history).
+    #[must_use]
+    pub fn with_snapshot_every(mut self, n: u64) -> Self {
+        self.snapshot_every = n;
+        self
     }
 
     /// The connection, for what the store does not offer (a read model
@@ -125,7 +147,7 @@ impl SqliteStore {
             .conn
             .query_row(sql, params, read_row)
             .optional()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.map(|raw| parse_raw(incident, raw)).transpose()
     }
 }
@@ -135,12 +157,12 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(select_rows!("WHERE incident_id = ?1 ORDER BY version"))
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let raw = stmt
             .query_map([incident.to_string()], read_row)
-            .map_err(Error::backend)?
+            .map_err(database_error)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.into_iter()
             .map(|raw| parse_raw(incident, raw))
             .collect()
@@ -167,7 +189,7 @@ impl Store for SqliteStore {
         match inserted {
             Ok(_) => Ok(Append::Stored),
             Err(e) if is_unique_violation(&e) => Ok(Append::Conflict),
-            Err(e) => Err(Error::backend(e)),
+            Err(e) => Err(database_error(e)),
         }
     }
 
@@ -178,15 +200,15 @@ impl Store for SqliteStore {
                 "SELECT incident_id, max(version) FROM incident_commands
                  GROUP BY incident_id ORDER BY incident_id",
             )
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         let raw = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .map_err(Error::backend)?
+            .map_err(database_error)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::backend)?;
+            .map_err(database_error)?;
         raw.into_iter()
             .map(|(id, version)| {
-                let id: IncidentId = id.parse().map_err(Error::backend)?;
+                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
                 let version = u64::try_from(version)
                     .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
                 Ok((id, version))
@@ -215,6 +237,87 @@ impl Store for SqliteStore {
         )?;
         Ok(first.and_then(|r| r.playbook))
     }
+
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        let version: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(max(version), 0) FROM incident_commands WHERE incident_id = ?1",
+            )
+            .map_err(database_error)?
+            .query_row([incident.to_string()], |r| r.get(0))
+            .map_err(database_error)?;
+        u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+    }
+
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(select_rows!(
+                "WHERE incident_id = ?1 AND version > ?2 ORDER BY version"
+            ))
+            .map_err(database_error)?;
+        let raw = stmt
+            .query_map(
+                params![incident.to_string(), row::sql_version(incident, version)?],
+                read_row,
+            )
+            .map_err(database_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(database_error)?;
+        raw.into_iter()
+            .map(|raw| parse_raw(incident, raw))
+            .collect()
+    }
+
+    fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        let raw = self
+            .conn
+            .prepare_cached(
+                "SELECT version, format, state FROM incident_snapshots WHERE incident_id = ?1",
+            )
+            .map_err(database_error)?
+            .query_row([incident.to_string()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(database_error)?;
+        Ok(raw.map(|(version, format, state)| StoredSnapshot {
+            // A version below 1 cannot be stored (CHECK); 0 is never used.
+            version: u64::try_from(version).unwrap_or(0),
+            format,
+            state,
+        }))
+    }
+
+    fn save_snapshot(
+        &mut self,
+        incident: IncidentId,
+        snapshot: &StoredSnapshot,
+    ) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO incident_snapshots (incident_id, version, format, state)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (incident_id) DO UPDATE
+                 SET version = excluded.version, format = excluded.format, state = excluded.state
+                 WHERE incident_snapshots.version < excluded.version
+                    OR incident_snapshots.format <> excluded.format",
+            )
+            .map_err(database_error)?
+            .execute(params![
+                incident.to_string(),
+                row::sql_version(incident, snapshot.version)?,
+                snapshot.format,
+                snapshot.state
+            ])
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
+    }
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -222,4 +325,20 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
         e.sqlite_extended_error_code(),
         Some(rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY | rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
     )
+}
+
+/// Sorts an SQLite error by what its caller can do about it: a busy or
+/// locked file (another writer held it past the busy timeout), a full disk
+/// or failing I/O may pass; a value too big or a constraint refuses the data.
+fn database_error(e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked | C::SystemIoFailure | C::DiskFull) => {
+            Error::Unavailable(Box::new(e))
+        }
+        Some(C::TooBig | C::ConstraintViolation | C::TypeMismatch) => {
+            Error::DatabaseRefused(Box::new(e))
+        }
+        _ => Error::Backend(Box::new(e)),
+    }
 }

@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use common::{Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
-use incident_store::{Append, Error, MAX_ATTEMPTS, Row, Store};
+use incident_store::{
+    Append, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store, StoredSnapshot, Warm,
+};
 
 /// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
 /// a fresh empty store.
@@ -54,6 +56,10 @@ cases![
     incidents_are_listed_and_commands_found_by_id,
     the_playbook_declared_under_is_kept,
     a_store_from_before_the_playbook_column_migrates,
+    errors_say_their_kind,
+    a_snapshot_and_its_tail_are_the_full_replay,
+    a_snapshot_is_used_only_when_usable,
+    a_warm_store_is_never_staler_than_the_store,
 ];
 
 /// The throwaway PostgreSQL server of the tests that run at the same time:
@@ -366,4 +372,271 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
     let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [None, today.id().cloned()]);
+}
+
+/// Each error says its kind: the crate's refusals, a database that refuses
+/// the data (PostgreSQL's `jsonb` keeps no U+0000), and a database that is
+/// not there for now (retryable), with the database's own reason kept.
+fn errors_say_their_kind(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open();
+    let incident = id(0x7000);
+    store.handle(&playbook, &declare(incident, id(1))).unwrap();
+    let kind = |r: Result<_, Error>| r.map(|_| ()).unwrap_err().kind();
+    let reused = note(incident, id(1), "not the declaration");
+    assert_eq!(kind(store.handle(&playbook, &reused)), ErrorKind::Duplicate);
+    let stale = note(incident, id(2), "stale").expecting(0);
+    assert_eq!(kind(store.handle(&playbook, &stale)), ErrorKind::Conflict);
+    let empty = note(incident, id(3), "   ");
+    if let Err(e) = store.handle(&playbook, &empty) {
+        assert_eq!(e.kind(), ErrorKind::Refused);
+    }
+    // Stored without the crate's judgement, as a store would if a text
+    // reached it that the crate let through.
+    let nul = note(incident, id(4), "nul \u{0} inside");
+    let appended = store.append(2, &nul, None);
+    if let Some(params) = backend.0.strip_prefix("postgres:") {
+        let e = appended.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        assert!(!e.is_retryable());
+        assert!(
+            e.to_string().contains("\\u0000"),
+            "the server's reason: {e}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        unavailable_postgres(params, &mut *store, incident);
+    } else {
+        assert_eq!(appended.unwrap(), Append::Stored);
+        unavailable_sqlite(backend, incident);
+    }
+}
+
+/// The server ends the store's connection (as a restart would): the next
+/// call fails retryable, and so does connecting where no server listens.
+fn unavailable_postgres(params: &str, store: &mut dyn Store, incident: IncidentId) {
+    let mut admin = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    let e = store.rows(incident).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.is_retryable());
+    let nowhere = common::TempDir::new("no-server");
+    let params = format!("host={} user=incident dbname=x", nowhere.0.display());
+    let e = incident_store::PostgresStore::connect(&params).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+}
+
+/// Another connection holds SQLite's write lock past the busy timeout:
+/// retryable.
+fn unavailable_sqlite(backend: &Backend, incident: IncidentId) {
+    let path = backend.0.strip_prefix("sqlite:").unwrap();
+    let mut store = incident_store::SqliteStore::open(std::path::Path::new(path)).unwrap();
+    store
+        .connection()
+        .busy_timeout(std::time::Duration::ZERO)
+        .unwrap();
+    let holder = rusqlite::Connection::open(path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = store
+        .append(3, &note(incident, id(5), "waits"), None)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.is_retryable());
+}
+
+/// Every this many commands, in the snapshot tests.
+const EVERY: u64 = 5;
+
+/// The property a snapshot must keep: after each accepted command of a
+/// varied history (phase changes, roles, checks, refusals skipped), the
+/// incident loaded from the latest snapshot and the commands after it is
+/// the one a full trusted replay of the rows gives, byte for byte as JSON,
+/// at every length across several snapshot boundaries.
+fn a_snapshot_and_its_tail_are_the_full_replay(backend: &Backend) {
+    let playbook = named("1");
+    let mut store = backend.open_every(EVERY);
+    let i = 7;
+    let incident = common::incident(i);
+    store.handle(&playbook, &common::race_declare(i)).unwrap();
+    let mut checked = 0;
+    for n in 0.. {
+        let Ok(receipt) = store.handle(&playbook, &common::owned_command(i, (n % 4) as usize, n))
+        else {
+            continue;
+        };
+        let version = receipt.incident.version();
+        let loaded = store.restore(&playbook, incident).unwrap().unwrap();
+        let rows = store.history(incident).unwrap();
+        let replayed = incident_playbook::Incident::restore(rows, &playbook).unwrap();
+        assert_eq!(loaded, replayed, "at version {version}");
+        assert_eq!(loaded, receipt.incident, "at version {version}");
+        let json = |i: &incident_playbook::Incident| serde_json::to_string(i).unwrap();
+        assert_eq!(json(&loaded), json(&replayed), "at version {version}");
+        let kept = store.snapshot(incident).unwrap().map(|s| s.version);
+        let expected = (version / EVERY) * EVERY;
+        assert_eq!(
+            kept,
+            (expected > 0).then_some(expected),
+            "at version {version}"
+        );
+        checked += 1;
+        if version >= 4 * EVERY + 2 {
+            break;
+        }
+    }
+    assert!(checked >= 4 * EVERY as usize, "{checked}");
+    // Another store (a process started later) loads the same from it.
+    let mut other = backend.open_every(0);
+    let loaded = other.restore(&playbook, incident).unwrap().unwrap();
+    assert_eq!(loaded, store.restore(&playbook, incident).unwrap().unwrap());
+}
+
+/// A snapshot is what a load starts from (one changed by hand shows), but
+/// only one in this store's format and of a version the rows have; any
+/// other means a full replay.
+fn a_snapshot_is_used_only_when_usable(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut store = backend.open_every(0);
+    let incident = id(0x8000);
+    store.handle(&playbook, &declare(incident, id(1))).unwrap();
+    for n in 2..=4 {
+        store
+            .handle(&playbook, &note(incident, id(n), "queue grows"))
+            .unwrap();
+    }
+    assert_eq!(store.snapshot(incident).unwrap(), None);
+    let full = store.restore(&playbook, incident).unwrap().unwrap();
+    let head = store.history(incident).unwrap()[..2].to_vec();
+    let at_two = incident_playbook::Incident::restore(head, &playbook).unwrap();
+    let (snapshot, _) = StoredSnapshot::of(at_two, &playbook).unwrap();
+    let marked = StoredSnapshot {
+        state: snapshot
+            .state
+            .replace("Slow document processing", "From the snapshot"),
+        ..snapshot.clone()
+    };
+    let load = |store: &mut Box<dyn Store>, s: &StoredSnapshot| {
+        store.save_snapshot(incident, s).unwrap();
+        let loaded = store.restore(&playbook, incident).unwrap().unwrap();
+        (loaded.title().as_str().to_owned(), loaded.version())
+    };
+    assert_eq!(
+        load(&mut store, &marked),
+        ("From the snapshot".to_owned(), 4)
+    );
+    // An older version in the same format does not replace a later one.
+    let mut older = marked.clone();
+    older.version = 1;
+    store.save_snapshot(incident, &older).unwrap();
+    assert_eq!(store.snapshot(incident).unwrap().unwrap().version, 2);
+    // Another format replaces it and is not used.
+    let foreign = StoredSnapshot {
+        format: format!("{SNAPSHOT_FORMAT} (another)"),
+        ..marked.clone()
+    };
+    assert_eq!(load(&mut store, &foreign).0, full.title().as_str());
+    // Nor is one beyond the rows.
+    let beyond = StoredSnapshot {
+        version: 9,
+        ..snapshot.clone()
+    };
+    assert_eq!(load(&mut store, &beyond).0, full.title().as_str());
+    assert_eq!(store.restore(&playbook, incident).unwrap().unwrap(), full);
+}
+
+/// A store that counts the full loads (`rows`) asked of it.
+struct Counting {
+    store: Box<dyn Store>,
+    full_loads: u32,
+}
+
+impl Store for Counting {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.full_loads += 1;
+        self.store.rows(incident)
+    }
+    fn append(&mut self, v: u64, c: &Command, p: Option<&PlaybookId>) -> Result<Append, Error> {
+        self.store.append(v, c, p)
+    }
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.store.incidents()
+    }
+    fn command(&mut self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
+        self.store.command(i, c)
+    }
+    fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
+        self.store.latest_version(incident)
+    }
+    fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        self.store.rows_after(incident, version)
+    }
+}
+
+/// A warm store answers from memory after the first load (no full load
+/// per command), yet sees what another writer stored since (reading only
+/// those rows), and gives the incident a full replay gives.
+fn a_warm_store_is_never_staler_than_the_store(backend: &Backend) {
+    let playbook = Playbook::default();
+    let mut warm = Warm::new(Counting {
+        store: backend.open_every(EVERY),
+        full_loads: 0,
+    });
+    let mut other = backend.open();
+    let incident = id(0x9000);
+    warm.handle(&playbook, &declare(incident, id(1))).unwrap();
+    for n in 2..=12 {
+        let receipt = warm
+            .handle(&playbook, &note(incident, id(n), "queue drains"))
+            .unwrap();
+        assert_eq!(receipt.outcome, Outcome::Applied { version: n as u64 });
+    }
+    assert_eq!(warm.inner().full_loads, 0, "every command answered warm");
+    // Another writer stores two commands; the warm store catches up.
+    for n in 13..=14 {
+        other
+            .handle(&playbook, &note(incident, id(n), "from elsewhere"))
+            .unwrap();
+    }
+    let caught_up = warm.restore(&playbook, incident).unwrap().unwrap();
+    assert_eq!(caught_up.version(), 14);
+    assert_eq!(
+        caught_up,
+        other.restore(&playbook, incident).unwrap().unwrap()
+    );
+    let receipt = warm
+        .handle(&playbook, &note(incident, id(15), "warm again"))
+        .unwrap();
+    assert_eq!(receipt.outcome, Outcome::Applied { version: 15 });
+    // A redelivery of what the other writer stored is a duplicate.
+    let again = note(incident, id(13), "from elsewhere");
+    assert_eq!(
+        warm.handle(&playbook, &again).unwrap().outcome,
+        Outcome::Duplicate { version: 15 }
+    );
+    let submitted = note(incident, id(16), "outcome only");
+    assert_eq!(
+        warm.submit(&playbook, &submitted).unwrap(),
+        Outcome::Applied { version: 16 }
+    );
+    assert_eq!(warm.inner().full_loads, 0);
+    let receipt = warm.handle(&playbook, &submitted).unwrap();
+    assert_eq!(receipt.outcome, Outcome::Duplicate { version: 16 });
+    let full = incident_playbook::Incident::restore(other.history(incident).unwrap(), &playbook);
+    assert_eq!(receipt.incident, full.unwrap());
+    // Without room, every load is full.
+    let mut cold = Warm::with_capacity(
+        Counting {
+            store: backend.open(),
+            full_loads: 0,
+        },
+        0,
+    );
+    cold.restore(&playbook, incident).unwrap();
+    cold.restore(&playbook, incident).unwrap();
+    assert_eq!(cold.inner().full_loads, 2);
 }

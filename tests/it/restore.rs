@@ -188,3 +188,53 @@ fn an_incident_records_the_playbook_it_was_declared_under() {
         .is_err()
     );
 }
+
+/// The seed playbook without "Blob Storage": the dependency the happy
+/// history's impact names has since left the catalogue.
+fn without_blob_storage() -> Playbook {
+    let mut json = serde_json::to_value(Playbook::default()).unwrap();
+    json["dependencies"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["name"] != "Blob Storage");
+    serde_json::from_value(json).unwrap()
+}
+
+/// Playbook change: an incident whose impact names a dependency the
+/// playbook dropped since resolves by verifying it (the impact's own
+/// record), not by an exception; leaving it out is still refused, and a
+/// dependency named neither by the impact nor the playbook is still unknown.
+#[test]
+fn a_dependency_the_playbook_dropped_is_verified_from_the_incidents_impact() {
+    let history = commands(HAPPY_SEV1);
+    let at = history
+        .iter()
+        .position(|c| c.kind().as_str() == "resolve")
+        .unwrap();
+    let today = without_blob_storage();
+    let before = Incident::restore(history[..at].to_vec(), &today).unwrap();
+    let resolve = |edit: &dyn Fn(&mut Value)| {
+        let cmd = edited(&history, at, |c| {
+            edit(&mut c["verification"]["dependencies"])
+        })
+        .swap_remove(at);
+        let mut incident = before.clone();
+        incident.handle(cmd, &today).map(|_| incident)
+    };
+    // As sent: Blob Storage verified healthy.
+    let resolved = resolve(&|_| {}).unwrap();
+    assert_eq!(resolved.version(), at as u64 + 1);
+    // Left out: still required.
+    let refused = resolve(&|deps| *deps = json!([])).unwrap_err();
+    assert_eq!(refused.rule(), Rule::VerificationDependencies, "{refused}");
+    assert!(!refused.breaks(Rule::UnknownDependency), "{refused}");
+    // Another name neither the impact nor the playbook has: unknown.
+    let refused = resolve(&|deps| {
+        deps.as_array_mut()
+            .unwrap()
+            .push(json!({"name": "Queue Service", "ok": true}))
+    })
+    .unwrap_err();
+    assert_eq!(refused.rule(), Rule::UnknownDependency, "{refused}");
+    assert_eq!(refused.iter().count(), 1, "{refused}");
+}

@@ -24,10 +24,23 @@ impl Backend {
     }
 
     pub fn open(&self) -> Box<dyn Store> {
+        self.open_every(incident_store::SNAPSHOT_EVERY)
+    }
+
+    /// A store keeping a snapshot every `n` commands.
+    pub fn open_every(&self, n: u64) -> Box<dyn Store> {
         if let Some(path) = self.0.strip_prefix("sqlite:") {
-            Box::new(SqliteStore::open(&PathBuf::from(path)).unwrap())
+            Box::new(
+                SqliteStore::open(&PathBuf::from(path))
+                    .unwrap()
+                    .with_snapshot_every(n),
+            )
         } else if let Some(params) = self.0.strip_prefix("postgres:") {
-            Box::new(PostgresStore::connect(params).unwrap())
+            Box::new(
+                PostgresStore::connect(params)
+                    .unwrap()
+                    .with_snapshot_every(n),
+            )
         } else {
             panic!("unknown backend {}", self.0)
         }

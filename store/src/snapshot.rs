@@ -1,0 +1,91 @@
+//! Snapshots: an incident's state kept every so many commands, so that
+//! loading it replays only the commands since.
+//!
+//! A snapshot is the store's own cache, never the record: the rows are. It
+//! holds the state without the history (the rows have that), is written
+//! after the row of every [`SNAPSHOT_EVERY`]-th version, and is used only
+//! if the same store layout wrote it ([`SNAPSHOT_FORMAT`]); a missing,
+//! older or unreadable one means a full replay.
+
+use incident_playbook::{Command, Incident, IncidentId, Playbook, Snapshot};
+
+use crate::Error;
+
+/// How often [`Store::handle`](crate::Store::handle) keeps a snapshot by
+/// default: after every 100th accepted command.
+pub const SNAPSHOT_EVERY: u64 = 100;
+
+/// What a snapshot's `format` column says: the store's version and the
+/// layout of the state. A snapshot written under another is ignored (a full
+/// replay, then the next snapshot replaces it), so an upgrade that changes
+/// what the crate builds from a history cannot load a stale state.
+pub const SNAPSHOT_FORMAT: &str =
+    concat!("incident-store ", env!("CARGO_PKG_VERSION"), "; state 1");
+
+/// A snapshot as a backend keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSnapshot {
+    /// The version it is the state after.
+    pub version: u64,
+    /// The [`SNAPSHOT_FORMAT`] it was written in.
+    pub format: String,
+    /// The incident's [`Snapshot`] as JSON, with an empty `history`.
+    pub state: String,
+}
+
+impl StoredSnapshot {
+    /// The snapshot of `incident` as a backend keeps it, and the incident
+    /// back (its history is taken out to write the state without it, and
+    /// put back).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Corrupt`] if the state cannot be written (it always can).
+    pub fn of(incident: Incident, playbook: &Playbook) -> Result<(Self, Incident), Error> {
+        let id = incident.id();
+        let version = incident.version();
+        let mut state = incident.into_snapshot();
+        let history = std::mem::take(&mut state.history);
+        let json = serde_json::to_string(&state);
+        state.history = history;
+        let incident =
+            Incident::resume(state, [], playbook).map_err(|r| Error::corrupt(id, r.to_string()))?;
+        let snapshot = StoredSnapshot {
+            version,
+            format: SNAPSHOT_FORMAT.to_owned(),
+            state: json.map_err(|e| Error::corrupt(id, e.to_string()))?,
+        };
+        Ok((snapshot, incident))
+    }
+}
+
+/// Restores `incident` from its whole `history`: from `snapshot` and the
+/// commands after it when the snapshot is usable, else by replaying all.
+pub(crate) fn restore(
+    incident: IncidentId,
+    snapshot: Option<StoredSnapshot>,
+    mut history: Vec<Command>,
+    playbook: &Playbook,
+) -> Result<Incident, Error> {
+    let corrupt = |r: incident_playbook::Rejection| Error::corrupt(incident, r.to_string());
+    if let Some(mut state) = snapshot.and_then(|s| usable(s, history.len())) {
+        let at = usize::try_from(state.version).map_or(history.len(), |v| v.min(history.len()));
+        let tail = history.split_off(at);
+        state.history = history;
+        return Incident::resume(state, tail, playbook).map_err(corrupt);
+    }
+    Incident::restore(history, playbook).map_err(corrupt)
+}
+
+/// The state of `snapshot` if this store's layout wrote it, it reads, and
+/// it is of a version the history has.
+fn usable(snapshot: StoredSnapshot, length: usize) -> Option<Snapshot> {
+    if snapshot.format != SNAPSHOT_FORMAT
+        || snapshot.version == 0
+        || snapshot.version > length as u64
+    {
+        return None;
+    }
+    let state: Snapshot = serde_json::from_str(&snapshot.state).ok()?;
+    (state.version == snapshot.version && state.history.is_empty()).then_some(state)
+}
