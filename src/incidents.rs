@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::incident::{Command, CommandId, Incident, IncidentId, Outcome, explain_malformed};
 use crate::playbook::Playbook;
+use crate::receiver::Receiver;
 use crate::rule::{Rejection, Rule, Violation};
 use crate::text::excerpt;
 use crate::time::Timestamp;
@@ -126,6 +127,9 @@ fn malformed(line: &str) -> Rejection {
 /// assert!(!v.message().contains("`postmortem`"));
 /// ```
 pub fn parse_command(line: &str) -> Result<Command, Rejection> {
+    if let Some(why) = crate::text::unstorable(line) {
+        return Err(why);
+    }
     serde_json::from_str(line).map_err(|_| malformed(line))
 }
 
@@ -178,14 +182,37 @@ impl Incidents {
     /// `malformed-input` for a line that is not a command, else what
     /// [`Incidents::handle`] refuses, with the line's ids.
     pub fn handle_json(&mut self, line: &str) -> Result<Outcome, LineRejection> {
+        self.handle_json_at(line, None)
+    }
+
+    /// [`Incidents::handle_json`], refusing first a command dated after the
+    /// `receiver`'s clock ([`Receiver::check`]); with `None`, the same.
+    ///
+    /// # Errors
+    ///
+    /// `recorded-in-the-future`, else what [`Incidents::handle_json`] refuses.
+    pub fn handle_json_at(
+        &mut self,
+        line: &str,
+        receiver: Option<&Receiver>,
+    ) -> Result<Outcome, LineRejection> {
+        if let Some(why) = crate::text::unstorable(line) {
+            return Err(LineRejection {
+                rejection: why,
+                ..LineRejection::malformed(line)
+            });
+        }
         let cmd: Command =
             serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))?;
         let (incident_id, command_id) = (cmd.incident_id, cmd.command_id);
-        self.handle(cmd).map_err(|rejection| LineRejection {
-            incident_id: Some(incident_id),
-            command_id: Some(command_id),
-            rejection,
-        })
+        receiver
+            .map_or(Ok(()), |r| r.check(&cmd))
+            .and_then(|()| self.handle(cmd))
+            .map_err(|rejection| LineRejection {
+                incident_id: Some(incident_id),
+                command_id: Some(command_id),
+                rejection,
+            })
     }
 
     /// The incident `id`, if declared.

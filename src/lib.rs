@@ -166,6 +166,7 @@ mod mitigation;
 mod notes;
 mod playbook;
 pub mod postmortem;
+mod receiver;
 mod replay;
 mod roles;
 mod rule;
@@ -196,6 +197,7 @@ pub use incident::{
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::MitigationInput;
 pub use playbook::{Dependency, HealthEndpoint, Playbook, PlaybookError, PlaybookId};
+pub use receiver::Receiver;
 pub use replay::{LineReport, Replay, ReplayOutput};
 pub use roles::RolesInput;
 pub use rule::{Rejection, Rule, UnknownRule, Violation};

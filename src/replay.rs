@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::incident::{CommandId, IncidentId, Outcome, Snapshot};
 use crate::incidents::{Incidents, LineRejection};
 use crate::playbook::Playbook;
+use crate::receiver::Receiver;
 use crate::rule::{Rule, Violation};
 use crate::verdict::Verdict;
 
@@ -94,6 +95,8 @@ pub struct Replay {
     refused: u64,
     verdict: Verdict,
     lines: u64,
+    /// The clock every line is judged against, if any.
+    receiver: Option<Receiver>,
 }
 
 impl Replay {
@@ -106,6 +109,28 @@ impl Replay {
             refused: 0,
             verdict: Verdict::Accepted,
             lines: 0,
+            receiver: None,
+        }
+    }
+
+    /// The same replay, refusing every later line dated after `receiver`'s
+    /// clock ([`Receiver::check`]): what `incident replay --now` does.
+    /// Without one a history keeps its verdicts whatever the day.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Receiver, Replay, Rule};
+    /// let now = "2026-05-04T09:00:00Z".parse().unwrap();
+    /// let mut replay = Replay::new(Playbook::default()).with_receiver(Receiver::new(now));
+    /// let line = r#"{"type": "add_note", "incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632",
+    ///   "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "9999-12-31T23:59:59Z",
+    ///   "text": "From the future"}"#;
+    /// assert_eq!(replay.line(line).unwrap().rule, Rule::RecordedInTheFuture);
+    /// ```
+    #[must_use]
+    pub fn with_receiver(self, receiver: Receiver) -> Self {
+        Replay {
+            receiver: Some(receiver),
+            ..self
         }
     }
 
@@ -126,7 +151,7 @@ impl Replay {
         if crate::text::is_blank(text) {
             return None;
         }
-        match self.incidents.handle_json(text) {
+        match self.incidents.handle_json_at(text, self.receiver.as_ref()) {
             Ok(Outcome::Applied { .. } | Outcome::Duplicate { .. }) => None,
             Err(refused) => self.record(refused),
         }

@@ -68,6 +68,13 @@ rules! {
     NotAllowedInPhase = "not-allowed-in-phase", "The command is not allowed in the current phase.";
     /// A command's `at` is earlier than the incident's last accepted command.
     TimestampRegressed = "timestamp-regressed", "Commands arrive in time order.";
+    /// A command's `at` is more than a bounded skew after the receiver's
+    /// clock ([`Receiver::check`](crate::Receiver::check)). The design notes:
+    /// "Who and when are facts, not claims. … The library … offers a
+    /// judgement of a command's `at` against the receiver's clock (a bounded
+    /// skew), so every embedder can refuse a command dated in the future."
+    /// A history replayed without a receiver is not judged by it.
+    RecordedInTheFuture = "recorded-in-the-future", "A command is not dated after the receiver's clock, beyond a bounded skew.";
     /// `expected_version` is given and differs from the incident's version.
     VersionConflict = "version-conflict", "The sender saw another version of the incident.";
     /// A `command_id` already accepted for this incident comes again with different content.

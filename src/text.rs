@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::rule::{Rule, Violations};
+use crate::rule::{Rejection, Rule, Violation, Violations};
 
 /// The most items any list may hold.
 pub const MAX_LIST: usize = 1_000;
@@ -46,6 +46,45 @@ pub enum TextError {
         /// The length found.
         len: usize,
     },
+}
+
+/// `malformed-input` for a JSON text holding U+0000 (written `\u0000`, the
+/// only way JSON can carry it): no store keeps it (PostgreSQL's `jsonb`
+/// refuses it), so it is refused as input the receiver cannot take, before
+/// any rule judges it, and a sender does not retry it.
+pub(crate) fn unstorable(json: &str) -> Option<Rejection> {
+    holds_nul_escape(json).then(|| {
+        Violation::new(
+            Rule::MalformedInput,
+            "a text holds U+0000 (`\\u0000`), which no store keeps",
+            None,
+        )
+        .into()
+    })
+}
+
+/// Whether the JSON text `json` writes U+0000 in a string (`\u0000`): a raw control character is not JSON, so this is
+/// the only way it can hold one. A backslash escapes the character after
+/// it, so `\\u0000` (a backslash, then `u0000`) is not one.
+pub(crate) fn holds_nul_escape(json: &str) -> bool {
+    let b = json.as_bytes();
+    // Most lines have no escape that could be one: skip the walk.
+    if !json.contains("u0000") {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'\\' {
+            let next = b.get(i + 1).copied();
+            if next == Some(b'u') && b.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Whether a string says nothing: empty, or only white space.
@@ -424,10 +463,12 @@ macro_rules! text_type {
     };
 }
 
-/// The JSON Schema pattern for "not blank": at least one character that is
-/// not white space.
+/// The JSON Schema pattern for "not blank, and no U+0000": a character that
+/// is neither white space nor U+0000, and no U+0000 anywhere. White space,
+/// then one such character, then anything but U+0000: the two classes
+/// before it do not overlap, so a validator that backtracks stays linear.
 #[cfg(feature = "schema")]
-pub(crate) const NON_BLANK_PATTERN: &str = "\\S";
+pub(crate) const NON_BLANK_PATTERN: &str = "^\\s*[^\\s\\u0000][^\\u0000]*$";
 
 /// Schema of a postmortem's text section: a long text that a `draft` or
 /// `in_review` postmortem may leave blank (a `published` one may not:

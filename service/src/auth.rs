@@ -234,9 +234,11 @@ pub(crate) fn refusal(
     path: Option<&str>,
 ) -> Response {
     let violation = json!({"rule": rule, "message": message, "path": path});
+    // The shape of every refusal of the service (`crate::refusal`), with the
+    // path of the field at fault where there is one.
     (
         status,
-        Json(json!({"rule": rule, "violations": [violation]})),
+        Json(json!({"rule": rule, "violations": [violation], "error": message})),
     )
         .into_response()
 }

@@ -4,7 +4,7 @@
 //!
 //! | request | answer |
 //! |---|---|
-//! | `GET /incidents` | `[{"incident_id", "version"}]` |
+//! | `GET /incidents[?limit=N&after=ID]` | `[{"incident_id", "version"}]`, by id, at most `limit` (default 100, at most 1,000) after `after`; a `Link: <…>; rel="next"` header names the next page |
 //! | `POST /incidents/{id}/commands` (a command's JSON) | 200 `{"outcome": "applied"\|"duplicate", "version"}`; 409 `version-conflict`; 422 the violations; 400 malformed; 404 unknown incident |
 //! | `POST /incidents/{id}/commands/{command_id}[?expected_version=N]` (a body without its envelope: `{"type", ...}`) | as above, with `"at"`: the server's time, or the first delivery's for a retry |
 //! | `GET /incidents/{id}` | the snapshot |
@@ -12,7 +12,12 @@
 //! | `GET /incidents/{id}/report?now=T` | the report (`IncidentReport`) at `T` (default: the clock) |
 //! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`), what a `resolve` must verify, the playbook it was declared under (as the store recorded it) and the one the service judges under |
 //!
-//! Refusals are the crate's: `{"rule": ..., "violations": [{"rule", "message", "path"}]}`.
+//! | `GET /health/live`, `GET /health/ready` | 200 `{"status": "live"}`; 200 `{"status": "ready"}` when the store answers, else 503 |
+//!
+//! Refusals are the crate's: `{"rule": ..., "violations": [{"rule", "message", "path"}]}`;
+//! the service's own (no incident, no route, a body too large, load shed, a
+//! timeout) have the same shape with a service-level id, and `error`, the
+//! message ([`refusal`]). [`Limits`] says what a request may cost.
 //!
 //! Behind tokens ([`Auth::Tokens`], `--tokens FILE`), every route but
 //! `/health/…` needs `Authorization: Bearer <token>`, and the service adds
@@ -35,6 +40,8 @@
 
 mod answer;
 pub mod auth;
+mod health;
+mod limits;
 mod pool;
 mod routes;
 
@@ -43,21 +50,36 @@ use std::sync::Arc;
 use incident_playbook::Playbook;
 use incident_store::{Error, PostgresStore, SqliteStore};
 
+pub use answer::refusal;
 pub use auth::{Caller, TokenFileError, Tokens};
-pub use pool::Pool;
+pub use limits::Limits;
+pub use pool::{Pool, PoolLimits};
 pub use routes::router;
 
-/// What the handlers share: the playbook and the store's connections.
+/// What the handlers share: the playbook, the store's connections and the
+/// limits.
 #[derive(Debug)]
 pub struct Service {
     playbook: Playbook,
     pool: Pool,
+    limits: Limits,
 }
 
 impl Service {
-    /// A service judging under `playbook`, storing through `pool`.
+    /// A service judging under `playbook`, storing through `pool`, with the
+    /// default [`Limits`] (but `pool`'s own bound).
     pub fn new(playbook: Playbook, pool: Pool) -> Arc<Self> {
-        Arc::new(Service { playbook, pool })
+        Self::with_limits(playbook, pool, Limits::default())
+    }
+
+    /// A service judging under `playbook`, storing through `pool`, within
+    /// `limits` (`limits.pool` is `pool`'s to keep, not read here).
+    pub fn with_limits(playbook: Playbook, pool: Pool, limits: Limits) -> Arc<Self> {
+        Arc::new(Service {
+            playbook,
+            pool,
+            limits,
+        })
     }
 
     /// A service on the SQLite file at `path` (created if needed).
@@ -66,9 +88,22 @@ impl Service {
     ///
     /// The store's, when the file cannot be opened.
     pub fn sqlite(playbook: Playbook, path: &std::path::Path) -> Result<Arc<Self>, Error> {
+        Self::sqlite_within(playbook, path, Limits::default())
+    }
+
+    /// [`Service::sqlite`] within `limits`.
+    ///
+    /// # Errors
+    ///
+    /// The store's, when the file cannot be opened.
+    pub fn sqlite_within(
+        playbook: Playbook,
+        path: &std::path::Path,
+        limits: Limits,
+    ) -> Result<Arc<Self>, Error> {
         let path = path.to_owned();
-        let pool = Pool::new(move || Ok(Box::new(SqliteStore::open(&path)?)))?;
-        Ok(Self::new(playbook, pool))
+        let pool = Pool::bounded(move || Ok(Box::new(SqliteStore::open(&path)?)), limits.pool)?;
+        Ok(Self::with_limits(playbook, pool, limits))
     }
 
     /// A service on the PostgreSQL database at `params` (a connection string).
@@ -77,9 +112,31 @@ impl Service {
     ///
     /// The store's, when the server cannot be reached.
     pub fn postgres(playbook: Playbook, params: &str) -> Result<Arc<Self>, Error> {
+        Self::postgres_within(playbook, params, Limits::default())
+    }
+
+    /// [`Service::postgres`] within `limits`.
+    ///
+    /// # Errors
+    ///
+    /// The store's, when the server cannot be reached.
+    pub fn postgres_within(
+        playbook: Playbook,
+        params: &str,
+        limits: Limits,
+    ) -> Result<Arc<Self>, Error> {
         let params = params.to_owned();
-        let pool = Pool::new(move || Ok(Box::new(PostgresStore::connect(&params)?)))?;
-        Ok(Self::new(playbook, pool))
+        let pool = Pool::bounded(
+            move || Ok(Box::new(PostgresStore::connect(&params)?)),
+            limits.pool,
+        )?;
+        Ok(Self::with_limits(playbook, pool, limits))
+    }
+
+    /// How many store connections are open now (never more than the pool's
+    /// bound).
+    pub fn open_connections(&self) -> u32 {
+        self.pool.open()
     }
 }
 
@@ -109,8 +166,10 @@ pub fn app(service: Arc<Service>, auth: Auth) -> axum::Router {
 }
 
 /// Serves `service` on `listener`, without authentication
-/// ([`Auth::None`]), until `shutdown` completes; [`serve_with`] takes the
-/// tokens.
+/// ([`Auth::None`]), until `shutdown` completes, within its [`Limits`];
+/// [`serve_with`] takes the tokens. The runtime needs its timers
+/// (`enable_all`, or `enable_io` and `enable_time`): the timeouts run on
+/// them.
 ///
 /// # Errors
 ///
@@ -134,7 +193,6 @@ pub async fn serve_with(
     auth: Auth,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(service, auth))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let header_timeout = service.limits.header_timeout;
+    limits::serve(listener, app(service, auth), header_timeout, shutdown).await
 }

@@ -1,35 +1,37 @@
 //! `incident-service`: the reference service on a store.
 //!
 //! ```text
-//! incident-service --sqlite FILE (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE]
-//! incident-service --postgres PARAMS (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE]
+//! incident-service --sqlite FILE (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
+//! incident-service --postgres PARAMS (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! ```
 //!
 //! It does not start open to anyone by default: either a token file
 //! (`--tokens`) or `--no-auth`, said explicitly.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use clap::{ArgGroup, Parser};
+use clap::Parser;
 use incident_playbook::Playbook;
-use incident_service::{Auth, Service, Tokens};
+use incident_service::{Auth, Limits, PoolLimits, Service, Tokens};
 
 /// The reference HTTP service: post commands, read snapshots, comms,
-/// reports and status, on a SQLite or PostgreSQL store.
+/// reports and status, on a SQLite or PostgreSQL store, within limits.
 #[derive(Parser)]
 #[command(
     name = "incident-service",
     version,
-    group(ArgGroup::new("store").required(true).args(["sqlite", "postgres"])),
+    group(clap::ArgGroup::new("store").required(true).args(["sqlite", "postgres"])),
     after_help = "Examples:\n  incident-service --sqlite incidents.db --tokens tokens.json\n  \
                   incident-service --postgres 'host=localhost user=incidents' --no-auth --listen 0.0.0.0:8080\n\n\
-                  Exit codes: 0 stopped; 2 bad usage, or a store or address that cannot be opened."
+                  Exit codes: 0 stopped; 2 bad usage, or a store (after --start-timeout) or \
+                  address that cannot be opened."
 )]
 struct Args {
     /// Keep the incidents in this SQLite file (made if missing).
     #[arg(long, value_name = "FILE")]
-    sqlite: Option<PathBuf>,
+    sqlite: Option<std::path::PathBuf>,
     /// Keep the incidents in PostgreSQL (libpq connection parameters).
     #[arg(long, value_name = "PARAMS")]
     postgres: Option<String>,
@@ -38,16 +40,42 @@ struct Args {
     listen: String,
     /// A playbook JSON document (default: the seed playbook).
     #[arg(long, value_name = "FILE")]
-    playbook: Option<PathBuf>,
+    playbook: Option<std::path::PathBuf>,
     /// Who may call: a JSON file `{"tokens": [{"name", "sha256", "read_only"}]}`
     /// (the hex SHA-256 of each bearer token, never the token); each
     /// holder's name is stamped as the `by` of the commands they send.
     #[arg(long, value_name = "FILE", conflicts_with = "no_auth")]
-    tokens: Option<PathBuf>,
+    tokens: Option<std::path::PathBuf>,
     /// Serve without authentication: anyone who reaches the port may read
     /// and write, in any name. Without `--tokens`, this must be said.
     #[arg(long)]
     no_auth: bool,
+    /// How many seconds after the server's clock a command may be dated.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    max_skew: u64,
+    /// How many seconds a request may take, its body included (then 408).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    request_timeout: u64,
+    /// How many seconds a client may take to send a request's headers
+    /// (then the connection is closed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout: u64,
+    /// How many requests are served at once; more are answered 503 with
+    /// Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_in_flight: usize,
+    /// The largest request body in bytes (then 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    max_body: usize,
+    /// The most store connections open at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pool_size: u32,
+    /// How long to keep trying to reach the store at start, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    start_timeout: u64,
+    /// Log lines as JSON objects instead of text.
+    #[arg(long)]
+    log_json: bool,
 }
 
 fn main() -> ExitCode {
@@ -58,46 +86,110 @@ fn main() -> ExitCode {
             return ExitCode::from(if usage.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(args) {
+    let logs = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::stderr);
+    if args.log_json {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // Said plainly, not as a log line: it is for the person who
+            // started the service, and nothing was served.
             eprintln!("incident-service: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+impl Args {
+    fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        limits.max_skew = Duration::from_secs(self.max_skew);
+        limits.request_timeout = Duration::from_secs(self.request_timeout);
+        limits.header_timeout = Duration::from_secs(self.header_timeout);
+        limits.max_in_flight = self.max_in_flight;
+        limits.max_body = self.max_body;
+        limits.pool = PoolLimits {
+            size: self.pool_size,
+            ..PoolLimits::default()
+        };
+        limits
+    }
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let auth = auth(args.tokens.as_deref(), args.no_auth)?;
-    let playbook = match &args.playbook {
+    let playbook: Playbook = match &args.playbook {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Playbook::default(),
     };
-    let service = match (&args.sqlite, &args.postgres) {
-        (Some(path), _) => Service::sqlite(playbook, path)?,
-        (None, Some(params)) => Service::postgres(playbook, params)?,
-        (None, None) => return Err("name a store: --sqlite FILE or --postgres PARAMS".into()),
-    };
+    let service = open_with_retry(args, &playbook)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_io()
+        .enable_all()
         .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.listen).await?;
-        eprintln!(
-            "incident-service: listening on http://{}",
-            listener.local_addr()?
-        );
+        tracing::info!(address = %listener.local_addr()?, "listening");
         match &auth {
-            Auth::None => eprintln!(
-                "incident-service: --no-auth: anyone who reaches this port may read and write, in any name"
+            Auth::None => tracing::warn!(
+                "--no-auth: anyone who reaches this port may read and write, in any name"
             ),
-            _ => eprintln!("incident-service: bearer tokens required (--tokens)"),
+            _ => tracing::info!("bearer tokens required (--tokens)"),
         }
         incident_service::serve_with(listener, service, auth, std::future::pending()).await
     })?;
     Ok(())
 }
 
+/// The service on its store, retried with backoff (0.5 s doubling to 8 s)
+/// while the database cannot be reached, for at most `--start-timeout`.
+fn open_with_retry(
+    args: &Args,
+    playbook: &Playbook,
+) -> Result<Arc<Service>, Box<dyn std::error::Error>> {
+    let deadline = Instant::now() + Duration::from_secs(args.start_timeout);
+    let mut wait = Duration::from_millis(500);
+    loop {
+        let opened = match (&args.sqlite, &args.postgres) {
+            (Some(path), _) => Service::sqlite_within(playbook.clone(), path, args.limits()),
+            (None, Some(params)) => {
+                Service::postgres_within(playbook.clone(), params, args.limits())
+            }
+            (None, None) => return Err("name a store: --sqlite FILE or --postgres PARAMS".into()),
+        };
+        match opened {
+            Ok(service) => return Ok(service),
+            Err(e) if Instant::now() + wait < deadline => {
+                tracing::warn!(error = %chain(&e), retry_in = ?wait, "the store cannot be reached yet");
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(8));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "the store could not be reached in {} s: {}",
+                    args.start_timeout,
+                    chain(&e)
+                )
+                .into());
+            }
+        }
+    }
+}
+
+/// An error with its causes, `a: b: c` (the store's own says only "db error").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
+}
 /// Who may call: the token file's holders, or anyone when `--no-auth` says
 /// so; neither given is refused, so that no service starts open by mistake.
 fn auth(

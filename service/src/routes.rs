@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use incident_playbook::{
-    Command, CommandBody, CommandId, Incident, IncidentId, Outcome, Rule, Timestamp,
+    Command, CommandBody, CommandId, Incident, IncidentId, Outcome, Receiver, Rule, Timestamp,
     command::{CommandKind, parse_body},
     parse_command,
     report::IncidentReport,
@@ -25,7 +25,7 @@ use crate::auth::Caller;
 
 /// The service's routes.
 pub fn router(service: Arc<Service>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/incidents", get(list))
         .route("/incidents/{id}", get(snapshot))
         .route("/incidents/{id}/commands", post(command))
@@ -33,10 +33,25 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/incidents/{id}/updates", get(updates))
         .route("/incidents/{id}/report", get(report))
         .route("/incidents/{id}/status", get(status))
-        .with_state(service)
+        .with_state(Arc::clone(&service));
+    let limits = service.limits;
+    crate::limits::observed(
+        crate::limits::limited(routes, &limits)
+            .merge(crate::health::router(service))
+            .fallback(no_route),
+    )
 }
 
 type Answer<T> = Result<T, Failure>;
+
+/// Any other path: 404 in the refusal shape.
+async fn no_route() -> axum::response::Response {
+    crate::answer::refusal(
+        axum::http::StatusCode::NOT_FOUND,
+        "not-found",
+        "no such route",
+    )
+}
 
 /// Runs `f` on a store connection, off the async threads (the store blocks).
 async fn on_store<T: Send + 'static>(
@@ -63,13 +78,70 @@ async fn load(service: &Arc<Service>, id: &str) -> Answer<Incident> {
         .ok_or(Failure::NotFound)
 }
 
-async fn list(State(service): State<Arc<Service>>) -> Answer<Json<Value>> {
-    let incidents = on_store(&service, |_, store| store.incidents()).await?;
-    let list: Vec<Value> = incidents
-        .into_iter()
+/// A page of the incident list: `?limit=N&after=ID`.
+#[derive(Deserialize)]
+struct Page {
+    limit: Option<String>,
+    after: Option<String>,
+}
+
+/// The page size without `limit`, and the largest allowed.
+const PAGE: usize = 100;
+const MAX_PAGE: usize = 1_000;
+
+impl Page {
+    fn limit(&self) -> Answer<usize> {
+        let Some(limit) = &self.limit else {
+            return Ok(PAGE);
+        };
+        limit
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                Failure::malformed(
+                    format!("limit: {limit} is not a number from 1 to {MAX_PAGE}"),
+                    Some("limit"),
+                )
+            })
+    }
+
+    fn after(&self) -> Answer<Option<IncidentId>> {
+        self.after
+            .as_deref()
+            .map(|id| {
+                id.parse()
+                    .map_err(|e| Failure::malformed(format!("after: {e}"), Some("after")))
+            })
+            .transpose()
+    }
+}
+
+/// The incidents by id, a page at a time: ids after `after`, at most
+/// `limit`; a `Link` header with `rel="next"` names the next page while
+/// there is one. Paging by id is stable while incidents are declared.
+async fn list(
+    State(service): State<Arc<Service>>,
+    Query(page): Query<Page>,
+) -> Answer<impl IntoResponse> {
+    let (limit, after) = (page.limit()?, page.after()?);
+    let mut incidents = on_store(&service, |_, store| store.incidents()).await?;
+    incidents.sort_unstable_by_key(|(id, _)| *id);
+    let start = after.map_or(0, |after| incidents.partition_point(|(id, _)| *id <= after));
+    let rest = incidents.get(start..).unwrap_or_default();
+    let shown = rest.get(..limit).unwrap_or(rest);
+    let list: Vec<Value> = shown
+        .iter()
         .map(|(id, version)| json!({"incident_id": id, "version": version}))
         .collect();
-    Ok(Json(Value::Array(list)))
+    let mut headers = axum::http::HeaderMap::new();
+    if let (true, Some((last, _))) = (rest.len() > limit, shown.last()) {
+        let next = format!("</incidents?limit={limit}&after={last}>; rel=\"next\"");
+        if let Ok(value) = next.parse() {
+            headers.insert(header::LINK, value);
+        }
+    }
+    Ok((headers, Json(Value::Array(list))))
 }
 
 async fn command(
@@ -90,6 +162,11 @@ async fn command(
             Some("incident_id"),
         ));
     }
+    // The server's clock judges when the command says it was recorded.
+    Receiver::new(clock())
+        .with_max_skew(service.limits.max_skew)
+        .check(&cmd)
+        .map_err(|r| Failure::Store(Error::Rejected(r)))?;
     let receipt = on_store(&service, move |s, store| store.handle(&s.playbook, &cmd)).await?;
     Ok(Json(answer(receipt.outcome, None)))
 }

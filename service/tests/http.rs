@@ -30,7 +30,7 @@ impl Running {
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
-                .enable_io()
+                .enable_all()
                 .build()
                 .unwrap();
             runtime.block_on(async move {

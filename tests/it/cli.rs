@@ -424,6 +424,63 @@ fn check_reads_every_shape_of_document_alike() {
 }
 
 #[test]
+fn replay_now_judges_every_line_by_the_clock_given() {
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let replay = |extra: &[&str]| {
+        let out = incident()
+            .args(["replay", "--keep-going", "--format", "json"])
+            .args(extra)
+            .arg(&case)
+            .output()
+            .unwrap();
+        // Bad usage prints no document.
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code(), doc)
+    };
+    // Without --now the history keeps its verdict; with a clock after it, too.
+    assert_eq!(replay(&[]).0, Some(0));
+    assert_eq!(replay(&["--now", "2030-01-01T00:00:00Z"]).0, Some(0));
+    // A clock before the declaration: every line is dated in its future.
+    let (code, doc) = replay(&["--now", "2026-01-01T00:00:00Z", "--max-skew", "0"]);
+    assert_eq!(code, Some(1));
+    let rejections = doc["rejections"].as_array().unwrap();
+    assert!(!rejections.is_empty());
+    assert!(
+        rejections
+            .iter()
+            .all(|r| r["rule"] == "recorded-in-the-future" || r["rule"] == "not-declared"),
+        "{doc}"
+    );
+    assert_eq!(rejections[0]["rule"], "recorded-in-the-future");
+    assert_eq!(replay(&["--now", "yesterday"]).0, Some(2));
+    assert_eq!(replay(&["--max-skew", "5"]).0, Some(2));
+}
+
+#[test]
+fn new_to_a_stream_refuses_a_command_dated_after_the_clock() {
+    let dir = std::env::temp_dir().join(format!("incident-new-future-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stream = dir.join("stream.jsonl");
+    let case = root().join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let first = std::fs::read_to_string(case).unwrap();
+    std::fs::write(&stream, format!("{}\n", first.lines().next().unwrap())).unwrap();
+    let before = std::fs::read(&stream).unwrap();
+    let out = incident()
+        .args(["new", "add_note", "--text", "From the future"])
+        .args(["--at", "9999-12-31T23:59:59Z", "--to"])
+        .arg(&stream)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("recorded-in-the-future"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read(&stream).unwrap(), before);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn render_updates_says_who_posted_an_update_where_names_are_shown() {
     let case = root().join("tests/conformance/cases/sender-named.jsonl");
     let render = |args: &[&str]| {

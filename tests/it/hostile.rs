@@ -231,15 +231,33 @@ fn json_nested_ten_thousand_deep_is_malformed_without_overflowing_the_stack() {
 // ---- Bytes and characters ----
 
 #[test]
-fn a_raw_nul_is_malformed_and_an_escaped_one_is_text() {
+fn a_nul_is_malformed_raw_or_escaped_and_a_stored_one_still_loads() {
     let mut desk = desk_upto(6);
     let note = happy()[6].to_string();
     let raw = edit(&note, "Deploy", "De\0ploy");
     let err = desk.handle_json(&raw).unwrap_err();
     assert_eq!(err.rejection.rule(), Rule::MalformedInput);
-    // `\u0000` is a character like any other: kept, and it survives a round trip.
+    // `\u0000` is JSON, but no store keeps it (PostgreSQL's jsonb refuses
+    // it): malformed too, by every reader of lines and bodies.
     let escaped = edit(&note, "Deploy", "De\\u0000ploy");
-    applied(&mut desk, &escaped);
+    let err = desk.handle_json(&escaped).unwrap_err();
+    assert_eq!(err.rejection.rule(), Rule::MalformedInput);
+    assert!(err.rejection.to_string().contains("U+0000"), "{err}");
+    assert_eq!(err.incident_id, desk.iter().next().map(|i| i.id()));
+    assert!(incident_playbook::parse_command(&escaped).is_err());
+    let body = r#"{"type": "add_note", "text": "De\u0000ploy"}"#;
+    assert!(incident_playbook::command::parse_body(body).is_err());
+    // A backslash, then `u0000`: six characters of text.
+    let backslash = edit(&note, "Deploy", "De\\\\u0000ploy");
+    applied(&mut desk, &backslash);
+    // A history holding one (stored before, or built in Rust) still loads.
+    let mut cmd: incident_playbook::Command = serde_json::from_str(&note).unwrap();
+    cmd.command_id = crate::fixture::command_uuid(990);
+    if let incident_playbook::CommandBody::AddNote(n) = &mut cmd.body {
+        n.text = Some("De\0ploy".into());
+    }
+    let mut desk = desk_upto(6);
+    assert!(matches!(desk.handle(cmd), Ok(Outcome::Applied { .. })));
     let incident = desk.iter().next().unwrap();
     assert!(incident.notes()[0].text.contains('\0'));
     let json = serde_json::to_string(incident).unwrap();

@@ -59,6 +59,8 @@ pub enum Cmd {
         #[arg(long)]
         keep_going: bool,
         #[command(flatten)]
+        clock: ClockArgs,
+        #[command(flatten)]
         format: FormatArg,
     },
     /// Load a snapshot, an array of snapshots, or a replay output document,
@@ -227,6 +229,20 @@ pub struct AsOfArgs {
     pub now: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+/// The receiver's clock a stream is judged against (`replay`).
+#[derive(Args)]
+pub struct ClockArgs {
+    /// Judge every line as received at TIME (RFC 3339): a command dated more
+    /// than `--max-skew` after it is refused `recorded-in-the-future`.
+    /// Without it no line is judged by a clock, so a history keeps its
+    /// verdicts whatever the day.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// With `--now`: how many seconds after it a command may be dated.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, requires = "now")]
+    pub max_skew: u64,
 }
 
 /// `--format`: for people or for programs.

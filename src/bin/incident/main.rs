@@ -97,8 +97,9 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Replay {
             stream,
             keep_going,
+            clock,
             format,
-        } => replay::run(&stream, keep_going, format.format),
+        } => replay::run(&stream, keep_going, &clock, format.format),
         Cmd::Check {
             playbook,
             format,

@@ -3,18 +3,30 @@
 
 use std::io::Write;
 
-use incident_playbook::{Incident, Incidents, LineReport, Replay, Violation};
+use incident_playbook::{Incident, Incidents, LineReport, Receiver, Replay, Violation};
 
-use crate::args::{Format, StreamArgs};
+use crate::args::{ClockArgs, Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::input::{feed, open, say_if_empty};
 use crate::output::{Painted, stdout};
 
-pub fn run(stream: &StreamArgs, keep_going: bool, format: Format) -> Result<Verdict, Fatal> {
+pub fn run(
+    stream: &StreamArgs,
+    keep_going: bool,
+    clock: &ClockArgs,
+    format: Format,
+) -> Result<Verdict, Fatal> {
     // Streaming: each refused line is written as it is found and then
     // forgotten, so memory grows with the incidents held, not the lines read.
     // That is why the JSON document lists `rejections` before `incidents`.
     let mut replay = Replay::streaming(stream.playbook.load()?);
+    if let Some(now) = &clock.now {
+        let now = now
+            .parse()
+            .map_err(|e| Fatal(format!("--now {now}: {e}")))?;
+        let skew = std::time::Duration::from_secs(clock.max_skew);
+        replay = replay.with_receiver(Receiver::new(now).with_max_skew(skew));
+    }
     // Opened before the first byte is written: a file that cannot be read
     // leaves nothing on standard output, not the start of a document.
     let input = open(&stream.file)?;

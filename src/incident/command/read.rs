@@ -236,6 +236,9 @@ impl<'de> Deserialize<'de> for CommandBody {
 /// assert!(v.message().contains("a `add_note` body has `type`, `text`, `occurred_at`"), "{v}");
 /// ```
 pub fn parse_body(json: &str) -> Result<CommandBody, Rejection> {
+    if let Some(why) = crate::text::unstorable(json) {
+        return Err(why);
+    }
     serde_json::from_str(json).map_err(|_| {
         let why = explain(json, Shape::Body, Flat::take_lone_body);
         Violation::new(Rule::MalformedInput, why.message, why.path.as_deref()).into()

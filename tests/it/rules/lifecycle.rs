@@ -53,6 +53,33 @@ pub fn incident_closed() -> Rejection {
     r
 }
 
+pub fn recorded_in_the_future() -> Rejection {
+    let mut s = Scenario::declared(Sev3);
+    let mut note = s.add_note();
+    note["at"] = serde_json::json!("9999-12-31T23:59:59Z");
+    let cmd: incident_playbook::Command = serde_json::from_value(note.clone()).unwrap();
+    let receiver = incident_playbook::Receiver::new("2026-05-04T10:00:00Z".parse().unwrap());
+    let r = receiver.check(&cmd).unwrap_err();
+    assert_only(&r, Rule::RecordedInTheFuture, Some("at"));
+    // A stream judged by the receiver refuses it, and nothing changes.
+    let version = s.desk.iter().next().unwrap().version();
+    let refused = s
+        .desk
+        .handle_json_at(&note.to_string(), Some(&receiver))
+        .unwrap_err();
+    assert_only(&refused.rejection, Rule::RecordedInTheFuture, Some("at"));
+    assert_eq!(s.desk.iter().next().unwrap().version(), version);
+    // Up to the skew (two minutes by default) is taken.
+    let mut edge = cmd.clone();
+    edge.at = "2026-05-04T10:02:00Z".parse().unwrap();
+    assert!(receiver.check(&edge).is_ok());
+    edge.at = "2026-05-04T10:02:00.000000001Z".parse().unwrap();
+    assert!(receiver.check(&edge).is_err());
+    // Without a receiver no clock judges a command.
+    assert!(s.desk.handle_json(&note.to_string()).is_ok());
+    r
+}
+
 pub fn not_allowed_in_phase() -> Rejection {
     let mut s = Scenario::triaged(Sev3);
     let early = s.begin_monitoring();

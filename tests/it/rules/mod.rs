@@ -226,6 +226,7 @@ rule_cases! {
     IncidentClosed => incident_closed in lifecycle,
     NotAllowedInPhase => not_allowed_in_phase in lifecycle,
     TimestampRegressed => timestamp_regressed,
+    RecordedInTheFuture => recorded_in_the_future in lifecycle,
     VersionConflict => version_conflict,
     CommandIdReused => command_id_reused in lifecycle,
     FieldEmpty => field_empty,

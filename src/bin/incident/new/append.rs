@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::rc::Rc;
 
 use clap::ArgMatches;
-use incident_playbook::{Incident, Replay, Verdict};
+use incident_playbook::{Incident, Receiver, Replay, Verdict};
 use serde_json::{Map, Value};
 
 use super::{line_of, playbook_of, refused_report, sender, value};
@@ -47,6 +47,10 @@ pub fn run(
         ("expected_version", version.map_or(Value::Null, Value::from)),
         ("by", sender(m)),
     ];
+    // The lines already there keep their verdicts; the new one is judged by
+    // this machine's clock too, as any receiver judges what it is sent.
+    let clock = crate::report::now_or_clock(None)?;
+    let mut replay = replay.with_receiver(Receiver::new(clock));
     let next_line = replay.lines() + 1;
     let line = match line_of(kind, envelope, body)? {
         Ok(line) => line,
