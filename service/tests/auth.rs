@@ -7,13 +7,15 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use incident_playbook::Playbook;
 use incident_service::{Auth, Service, Tokens};
 use incident_store::throwaway::PostgresServer;
 use serde_json::{Value, json};
+
+mod common;
+use common::Running;
 use sha2::{Digest, Sha256};
 
 const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
@@ -33,56 +35,6 @@ fn token_file() -> String {
         {"name": "Sam", "sha256": hex_sha256(READER), "read_only": true},
     ]})
     .to_string()
-}
-
-/// The service behind the tokens on 127.0.0.1 and a free port, stopped when
-/// dropped.
-struct Running {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(service: Arc<Service>) -> Self {
-        let tokens = Arc::new(Tokens::from_json(&token_file()).unwrap());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                incident_service::serve_with(listener, service, Auth::Tokens(tokens), shutdown)
-                    .await
-                    .unwrap();
-            });
-        });
-        Running {
-            base,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 /// One answer: status, `WWW-Authenticate`, body as JSON.
@@ -154,8 +106,10 @@ fn rule(a: &Answer) -> &str {
 
 /// Everything the tokens promise, on `service`.
 fn exercise(service: Arc<Service>) {
-    let running = Running::start(service);
-    let base = running.base.as_str();
+    let tokens = Tokens::from_json(&token_file()).unwrap();
+    let running = Running::start(service, Auth::Tokens(Arc::new(tokens)));
+    let base = running.url("");
+    let base = base.as_str();
     let commands = format!("/incidents/{INCIDENT}/commands");
 
     // 401 without a token and with a wrong one, on reads and writes, in the

@@ -2,65 +2,19 @@
 //! throwaway PostgreSQL server: every answer the service promises.
 
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use incident_playbook::Playbook;
-use incident_service::Service;
+use incident_service::{Auth, Service};
 use incident_store::throwaway::PostgresServer;
 use serde_json::{Value, json};
+
+mod common;
+use common::Running;
 
 const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
 const OTHER: &str = "6f1c1c8e-2b3d-4f5a-8e9f-0a1b2c3d4e5f";
 const BODIES: &str = "0d3b9a1e-5c7f-4e2a-9b8c-1f2e3d4c5b6a";
-
-/// The service on 127.0.0.1 and a free port, stopped when dropped.
-struct Running {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(service: Arc<Service>) -> Self {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                incident_service::serve(listener, service, shutdown)
-                    .await
-                    .unwrap();
-            });
-        });
-        Running {
-            base,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 struct Client {
     base: String,
@@ -149,8 +103,8 @@ fn rules(body: &Value) -> Vec<&str> {
 /// Every answer of the service, in one incident's life, under a playbook
 /// whose identity is `playbook` (`null`: unnamed).
 fn exercise(service: Arc<Service>, playbook: &Value) {
-    let running = Running::start(service);
-    let client = Client::new(&running.base);
+    let running = Running::start(service, Auth::None);
+    let client = Client::new(&running.url(""));
 
     // 200: applied, then a duplicate.
     assert_eq!(
@@ -201,7 +155,7 @@ fn exercise(service: Arc<Service>, playbook: &Value) {
     // Writers side by side: every note stored once, versions 2..=9.
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let base = running.base.clone();
+            let base = running.url("");
             std::thread::spawn(move || {
                 let client = Client::new(&base);
                 (0..2)

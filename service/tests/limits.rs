@@ -7,67 +7,17 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use incident_playbook::Playbook;
-use incident_service::{Limits, PoolLimits, Service};
+use incident_service::{Auth, Limits, PoolLimits, Service};
 use incident_store::throwaway::PostgresServer;
 use serde_json::{Value, json};
 
+mod common;
+use common::Running;
+
 const INCIDENT: &str = "e2181857-7398-5cf2-aad9-acc3150b8632";
-
-/// The service on 127.0.0.1 and a free port, stopped when dropped.
-struct Running {
-    addr: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(service: Arc<Service>) -> Self {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                incident_service::serve(listener, service, shutdown)
-                    .await
-                    .unwrap();
-            });
-        });
-        Running {
-            addr,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -273,7 +223,7 @@ fn on_sqlite() {
     let path =
         std::env::temp_dir().join(format!("incident-service-limits-{}.db", std::process::id()));
     let service = Service::sqlite_within(Playbook::default(), &path, limits(2)).unwrap();
-    let running = Running::start(Arc::clone(&service));
+    let running = Running::start(Arc::clone(&service), Auth::None);
     clock_and_health(&running);
     pool_bounded(&running, &service, 2, None);
     pages(&running);
@@ -288,7 +238,7 @@ fn on_postgres() {
     let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
     let params = server.create_database("limits").unwrap();
     let service = Service::postgres_within(Playbook::default(), &params, limits(3)).unwrap();
-    let running = Running::start(Arc::clone(&service));
+    let running = Running::start(Arc::clone(&service), Auth::None);
     clock_and_health(&running);
     pool_bounded(&running, &service, 3, Some(&params));
     pages(&running);
@@ -338,7 +288,7 @@ fn sqlite_within(name: &str, limits: Limits) -> (Running, std::path::PathBuf) {
         std::process::id()
     ));
     let service = Service::sqlite_within(Playbook::default(), &path, limits).unwrap();
-    (Running::start(service), path)
+    (Running::start(service, Auth::None), path)
 }
 
 fn remove(path: &std::path::Path) {
