@@ -7,12 +7,12 @@ use std::sync::Arc;
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
+use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
     RecordRootCause, Rename, Resolve, Snapshot, StartMitigation, SubmitPostmortem, UpdateImpact,
 };
-use crate::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord};
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
@@ -278,7 +278,10 @@ impl Check<'_> {
             r.push(
                 Rule::ExpectedCompletionNotAfterProgress,
                 "expected_completion",
-                format!("{expected} is not after the progress that states it ({})", self.at),
+                format!(
+                    "{expected} is not after the progress that states it ({})",
+                    self.at
+                ),
             );
         }
         Some(Change::Progress(Progress {
