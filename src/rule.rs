@@ -62,8 +62,10 @@ rules! {
     NotDeclared = "not-declared", "Only `declare` may address an incident that was never declared.";
     /// A second `declare` for the same incident.
     AlreadyDeclared = "already-declared", "An incident is declared once.";
-    /// Any command for a closed incident.
-    IncidentClosed = "incident-closed", "A closed incident takes no more commands.";
+    /// Any command for a closed incident but the amendments
+    /// ([`CommandKind::amends`](crate::command::CommandKind::amends)): later
+    /// findings a closed incident still takes.
+    IncidentClosed = "incident-closed", "A closed incident takes no command but an amendment.";
     /// The command is not allowed in the incident's current phase (the phase table, [`Transition::of`](crate::Transition::of)).
     NotAllowedInPhase = "not-allowed-in-phase", "The command is not allowed in the current phase.";
     /// A command's `at` is earlier than the incident's last accepted command.

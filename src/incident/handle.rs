@@ -471,9 +471,10 @@ impl Incident {
         }
     }
 
-    /// A closed incident takes no more commands, so the room its vectors
-    /// kept for growth (up to half of each) is given back: in a long stream
-    /// most incidents are closed, and that room was a tenth of the memory.
+    /// A closed incident takes only the odd amendment, so the room its
+    /// vectors kept for growth (up to half of each) is given back: in a long
+    /// stream most incidents are closed, and that room was a tenth of the
+    /// memory.
     fn settle(&mut self) {
         let s = &mut self.state;
         s.history.shrink_to_fit();

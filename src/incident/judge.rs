@@ -294,13 +294,14 @@ impl Check<'_> {
     }
 
     /// `correct_impact`: the impact rules of `update_impact`, the floor
-    /// judged against the peak severity (the impact was so all along).
+    /// judged against the current severity, so that every state keeps its
+    /// severity at or above its impact's floor.
     fn correct_impact(&self, r: &mut Violations, b: &CorrectImpact) -> Option<Change> {
         let s = self.state;
         let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
         if let Some(input) = &b.impact {
             let parts = input_parts(input);
-            check_impact_rules(r, "impact.flags", parts, s.declared_at, s.peak_severity);
+            check_impact_rules(r, "impact.flags", parts, s.declared_at, s.severity);
         }
         let reason = r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
         let correction = ImpactCorrection {

@@ -771,8 +771,7 @@ impl Inc {
             }
             "correct_impact" => {
                 impact_rules(&mut r, cmd.get("impact"));
-                // The correction says what was so all along: the peak's floor.
-                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.peak);
+                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.severity);
                 push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
             }
             "link_incident" => {
