@@ -218,6 +218,7 @@ fn roblox_2021_10_28_four_fixes_before_one_that_helped() {
     assert_eq!(ended(&s, 2).1, "no_effect");
     assert_eq!(ended(&s, 3).1, "no_effect");
     assert_eq!(ended(&s, 5), ("2021-10-30T17:00:00Z", "helped"));
+    assert_eq!(ended(&s, 6).1, "helped");
     assert_eq!(s["mitigations"][4]["mitigation"]["kind"], "revert_config");
     // The cause is written down once the failing fixes are behind.
     assert_eq!(history_of(&s, "record_root_cause").len(), 2);
