@@ -167,6 +167,7 @@ mod notes;
 mod playbook;
 pub mod postmortem;
 mod receiver;
+mod records;
 mod replay;
 mod roles;
 mod rule;
@@ -231,6 +232,7 @@ pub mod command {
         Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
         UpdateImpact, parse_body,
     };
+    pub use crate::incident::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
     pub use crate::verification::{
         DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,
     };
@@ -250,6 +252,9 @@ pub mod state {
         Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, RiskLevel,
     };
     pub use crate::notes::{Note, RootCause};
+    pub use crate::records::{
+        Amendment, Fix, ImpactCorrection, Link, LinkRelation, MeasuredDrop, Percent, Progress,
+    };
     pub use crate::roles::{Role, Roles};
     pub use crate::triage::{CheckRecord, TriageCheck};
 }

@@ -240,6 +240,18 @@ rules! {
     /// version, phase, peak severity or any other field differs from what
     /// replaying its `history` gives).
     SnapshotHistoryMismatch = "snapshot-history-mismatch", "A snapshot is exactly what its history produces.";
+
+    // ---- Records and amendments (this crate's additions) ----
+    /// *Addition.* A closed incident still takes later findings as
+    /// amendments (a note, a revised postmortem, a root cause, a correction,
+    /// a link, a fix); a revised postmortem or root cause after close says
+    /// why (`reason`), so the record shows what changed the verdict.
+    AmendmentReasonRequired = "amendment-reason-required", "A postmortem or root cause recorded after close says why.";
+    /// *Addition.* `link_incident` links another incident, not the incident itself.
+    LinkToSelf = "link-to-self", "An incident is linked to another incident, not to itself.";
+    /// *Addition.* `record_progress`'s `expected_completion` is a time to
+    /// come: after the command's `at`.
+    ExpectedCompletionNotAfterProgress = "expected-completion-not-after-progress", "An expected completion is after the progress that states it.";
 }
 
 impl fmt::Display for Rule {

@@ -24,6 +24,7 @@ pub use command::{
     Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
     UpdateImpact, parse_body,
 };
+pub use command::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use handle::Decision;
 pub use id::{CommandId, IncidentId, ParseIdError};
 pub use phase::{Phase, Transition};

@@ -201,9 +201,12 @@ impl UpdateImpact {
 pub struct RecordCheck {
     /// Which check.
     pub check: TriageCheck,
-    /// What it found.
+    /// What it found; with `performed: false`, why it was not done.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub finding: Option<Arc<str>>,
+    /// Whether the check was done (`true` when absent). A check recorded as
+    /// not performed counts as recorded, and no view shows it as done.
+    pub performed: Option<bool>,
 }
 
 impl RecordCheck {
@@ -212,6 +215,22 @@ impl RecordCheck {
         RecordCheck {
             check,
             finding: Some(shared(finding)),
+            performed: None,
+        }
+    }
+
+    /// A triage check that was not done, and why.
+    ///
+    /// ```
+    /// use incident_playbook::{command::RecordCheck, state::TriageCheck};
+    /// let c = RecordCheck::not_performed(TriageCheck::Migrations, "No migration tooling on this cluster");
+    /// assert_eq!(c.performed, Some(false));
+    /// ```
+    pub fn not_performed(check: TriageCheck, reason: impl Into<String>) -> Self {
+        RecordCheck {
+            check,
+            finding: Some(shared(reason)),
+            performed: Some(false),
         }
     }
 }
@@ -251,6 +270,10 @@ pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
     pub text: Option<Arc<str>>,
+    /// Why it is recorded or replaced: optional while the incident is not
+    /// closed, required after close (`amendment-reason-required`).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
+    pub reason: Option<Arc<str>>,
 }
 
 impl RecordRootCause {
@@ -258,9 +281,14 @@ impl RecordRootCause {
     pub fn new(text: impl Into<String>) -> Self {
         RecordRootCause {
             text: Some(shared(text)),
+            reason: None,
         }
     }
 }
+
+setters!(RecordRootCause {
+    reason(text: impl Into<String>) => shared(text);
+});
 
 /// `rename`: change the incident's title, saying why.
 ///

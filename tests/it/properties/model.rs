@@ -666,7 +666,7 @@ impl Inc {
         {
             return Verdict::Duplicate;
         }
-        if self.phase == Phase::Closed {
+        if self.phase == Phase::Closed && !amends(env.kind) {
             return Verdict::rejected("incident-closed");
         }
         if env.kind == "declare" {
@@ -764,6 +764,7 @@ impl Inc {
                 if self.impact.active && !self.lives.iter().any(counts) {
                     r.insert("mitigate-before-rca");
                 }
+                self.amendment_reason(&mut r, cmd);
                 push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
             }
             "start_mitigation" => {
@@ -787,12 +788,20 @@ impl Inc {
                 update_rules(&mut r, update, at, status_after, &self.roles);
             }
             "submit_postmortem" => {
+                self.amendment_reason(&mut r, cmd);
                 postmortem_rules(
                     &mut r,
                     &cmd["postmortem"],
                     self.peak,
                     self.declared_at.date_naive(),
                 );
+                // After close, the postmortem the close demanded stays.
+                if self.phase == Phase::Closed
+                    && self.peak <= 2
+                    && str_of(&cmd["postmortem"], "status") != Some("published")
+                {
+                    r.insert("postmortem-required");
+                }
             }
             "close" => r.extend(self.closing_rules()),
             "end_mitigation" => {
@@ -831,6 +840,16 @@ impl Inc {
     }
 
     /// What closing now would break.
+    /// A `reason`: optional before close, required after (an amendment).
+    fn amendment_reason(&self, r: &mut Rules, cmd: &Value) {
+        let reason = text(cmd.get("reason"), SHORT);
+        if self.phase == Phase::Closed {
+            push_text(r, &reason, "amendment-reason-required");
+        } else if cmd.get("reason").is_some_and(|v| !v.is_null()) {
+            push_text(r, &reason, "field-empty");
+        }
+    }
+
     pub fn closing_rules(&self) -> Rules {
         let mut r = Rules::new();
         let published = self

@@ -341,6 +341,7 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
     use Phase::*;
     let open = phase.is_open();
     match kind {
+        "add_note" | "record_root_cause" if phase == Closed => true,
         "post_update" | "assign_role" | "unassign_role" | "add_note" | "record_root_cause"
         | "lift_block" | "end_mitigation" | "rename" => open || phase == Resolved,
         "change_severity" | "update_impact" | "record_check" | "start_mitigation" | "resolve" => {
@@ -348,9 +349,25 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
         }
         "begin_monitoring" => phase == Mitigating,
         "resume_investigation" => matches!(phase, Mitigating | Monitoring),
-        "reopen" | "submit_postmortem" | "close" => phase == Resolved,
+        "reopen" | "close" => phase == Resolved,
+        "submit_postmortem" => matches!(phase, Resolved | Closed),
+        "correct_impact" | "link_incident" | "record_fix" => true,
+        "record_progress" => open || phase == Resolved,
         _ => false,
     }
+}
+
+/// The commands a closed incident takes, as amendments.
+pub fn amends(kind: &str) -> bool {
+    matches!(
+        kind,
+        "add_note"
+            | "submit_postmortem"
+            | "record_root_cause"
+            | "correct_impact"
+            | "link_incident"
+            | "record_fix"
+    )
 }
 
 /// Where each command takes the incident: the phase table's arrows.

@@ -1,0 +1,253 @@
+//! What the record keeps beside the playbook's steps: how far a restoration
+//! has come, corrections of the impact, links to other incidents, fixes
+//! deployed after the fact, and amendments made after close.
+//!
+//! > Scribe: records timeline, decisions, links, and follow-ups.
+
+use std::fmt;
+
+use serde::de::Error;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::incident::{CommandKind, IncidentId};
+use crate::mitigation::MitigationOutcome;
+use crate::text::{Name, ShortText};
+use crate::time::Timestamp;
+
+/// A share from 0 to 100 (a percent), such as how much of a restoration is
+/// done or how much traffic dropped. Any JSON number in that range: `35`,
+/// `99.5`; anything else is `malformed-input`. A whole share is written back
+/// as a whole number (`35`, not `35.0`).
+///
+/// ```
+/// use incident_playbook::state::Percent;
+/// let p: Percent = serde_json::from_str("99.5")?;
+/// assert_eq!(p.value(), 99.5);
+/// assert_eq!(serde_json::to_string(&serde_json::from_str::<Percent>("35.0")?)?, "35");
+/// assert!(serde_json::from_str::<Percent>("100.5").is_err());
+/// assert!(serde_json::from_str::<Percent>("-1").is_err());
+/// assert_eq!(Percent::new(40.0).map(Percent::value), Some(40.0));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Percent(f64);
+
+// A `Percent` is never NaN (`new` refuses it, and JSON has none), so
+// equality is an equivalence and commands holding one stay `Eq`.
+impl Eq for Percent {}
+
+impl Percent {
+    /// A share from 0 to 100; `None` outside that range (or not a number).
+    pub fn new(value: f64) -> Option<Percent> {
+        // `+ 0.0` turns -0 into 0, so that equal shares are written alike.
+        (0.0..=100.0)
+            .contains(&value)
+            .then_some(Percent(value + 0.0))
+    }
+
+    /// The share, from 0 to 100.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Percent {
+    /// `35%`, `99.5%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+impl Serialize for Percent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 {
+            // Whole and within 0..=100: the cast is exact.
+            serializer.serialize_u64(self.0 as u64)
+        } else {
+            serializer.serialize_f64(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        n.as_f64()
+            .and_then(Percent::new)
+            .ok_or_else(|| D::Error::custom(format!("a percent is a number from 0 to 100, not {n}")))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Percent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percent".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "number", "minimum": 0, "maximum": 100})
+    }
+}
+
+/// One `record_progress`: how far the restoration or repair had come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Progress {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// When the share was measured, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
+    /// The share done, from 0 to 100.
+    pub percent: Percent,
+    /// When the rest is expected to be done, if said (after `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_completion: Option<Timestamp>,
+    /// What was restored, or how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<ShortText>,
+}
+
+impl Progress {
+    /// The true time: when measured if the sender said, else when recorded.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
+}
+
+/// One `correct_impact`: when the impact was corrected, and why. The
+/// impact itself is the incident's current impact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ImpactCorrection {
+    /// When it was corrected.
+    pub at: Timestamp,
+    /// Why (what showed the earlier figure wrong).
+    pub reason: ShortText,
+}
+
+crate::wire::wire_enum! {
+    /// How another incident relates to this one (`link_incident`).
+    #[non_exhaustive]
+    pub enum LinkRelation {
+        /// This incident was caused by the other.
+        CausedBy = "caused_by",
+        /// This incident caused the other.
+        Causes = "causes",
+        /// This incident follows on from the other (a second phase, a recurrence).
+        FollowOnOf = "follow_on_of",
+        /// This incident is the other one, recorded twice.
+        DuplicateOf = "duplicate_of",
+        /// Related otherwise.
+        RelatedTo = "related_to",
+    }
+}
+
+impl LinkRelation {
+    /// The relation in words: "caused by", "follow-on of".
+    pub fn words(self) -> &'static str {
+        match self {
+            LinkRelation::CausedBy => "caused by",
+            LinkRelation::Causes => "causes",
+            LinkRelation::FollowOnOf => "follow-on of",
+            LinkRelation::DuplicateOf => "duplicate of",
+            LinkRelation::RelatedTo => "related to",
+        }
+    }
+}
+
+/// One `link_incident`: another incident and how it relates to this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Link {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// The other incident.
+    pub incident: IncidentId,
+    /// How it relates to this one.
+    pub relation: LinkRelation,
+    /// What links them, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<ShortText>,
+}
+
+/// One `record_fix`: a permanent fix (or other follow-up change) deployed.
+/// Not a mitigation: it moves no phase and counts toward no target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Fix {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// When it was really deployed, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
+    /// What was changed.
+    pub description: ShortText,
+    /// How it went, once known (unknown while absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<MitigationOutcome>,
+}
+
+impl Fix {
+    /// The true time: when deployed if the sender said, else when recorded.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
+}
+
+/// A command accepted after the incident closed: what it was, when, why,
+/// and who sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Amendment {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// The command's type.
+    #[serde(rename = "type")]
+    pub kind: CommandKind,
+    /// Why, where the command says (its `reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ShortText>,
+    /// Who sent it, if the envelope said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Name>,
+}
+
+/// A drop that was measured (`impact.measured_drop`): a share of something,
+/// such as "35% of API requests". It does not count users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct MeasuredDrop {
+    /// The share that dropped, from 0 to 100.
+    pub percent: Percent,
+    /// Of what ("API requests", "checkout traffic").
+    pub of: ShortText,
+}
+
+impl MeasuredDrop {
+    /// A drop of `percent` of `of`.
+    pub fn new(percent: Percent, of: ShortText) -> Self {
+        MeasuredDrop { percent, of }
+    }
+}
+
+impl fmt::Display for MeasuredDrop {
+    /// "35% of API requests".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} of {}", self.percent, self.of)
+    }
+}
