@@ -425,7 +425,10 @@ fn the_phase_table_reads_as_the_handling_does() {
         );
     }
     assert_eq!(phase_cell(CommandKind::AddNote, Phase::Closed), "amends");
-    assert_eq!(phase_cell(CommandKind::PostUpdate, Phase::Closed), "refused");
+    assert_eq!(
+        phase_cell(CommandKind::PostUpdate, Phase::Closed),
+        "refused"
+    );
 }
 
 // ---- The hand-written parts ----

@@ -777,7 +777,10 @@ impl Scenario {
         };
         // After close, a revised postmortem or root cause says why.
         if self.phase() == Some(Phase::Closed)
-            && matches!(kind, CommandKind::SubmitPostmortem | CommandKind::RecordRootCause)
+            && matches!(
+                kind,
+                CommandKind::SubmitPostmortem | CommandKind::RecordRootCause
+            )
         {
             cmd["reason"] = json!("The second incident showed more");
         }

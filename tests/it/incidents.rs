@@ -248,6 +248,21 @@ fn atlassian_2022_04_05_restored_in_batches_over_two_weeks() {
     for share in ["45%", "55%", "78%", "99%"] {
         assert!(said.iter().any(|t| t.contains(share)), "{share}");
     }
+    // And the record keeps the share restored as data, day by day.
+    let progress: Vec<u64> = s["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["percent"].as_u64().unwrap())
+        .collect();
+    assert_eq!(progress, [35, 45, 55, 78, 99, 100]);
+    // The review counted 775 customers, about twice the 400 said then.
+    assert_eq!(s["impact"]["affected"]["tenants"], 775);
+    assert_eq!(s["impact_corrections"][0]["at"], "2022-04-29T12:00:00Z");
+    assert_eq!(
+        s["title"],
+        "Cloud sites of 775 customers deleted by a maintenance script"
+    );
     assert_eq!(
         exceptions(&s),
         vec![(
@@ -266,7 +281,8 @@ fn okta_2023_10_20_disclosed_in_stages() {
     assert_eq!(s["detected_at"], "2023-10-02T18:00:00Z");
     assert_eq!(s["impact"]["started_at"], "2023-09-28T15:06:00Z");
     assert_eq!(ended(&s, 1), ("2023-10-17T18:00:00Z", "helped"));
-    assert_eq!(s["impact"]["affected"]["tenants"], 134);
+    let at_resolve = history_of(&s, "update_impact").last().unwrap()["impact"].clone();
+    assert_eq!(at_resolve["affected"]["tenants"], 134);
     // The first public word came 18 days after the customer's report.
     assert_eq!(
         updates_for(&s, "public"),
@@ -278,6 +294,21 @@ fn okta_2023_10_20_disclosed_in_stages() {
             "data.no_unauthorized_access".to_owned(),
             "Okta security IC (placeholder)".to_owned()
         )]
+    );
+    // Closed on 11-03; on 11-29 the scope grew to every support-system
+    // user, recorded as amendments after close.
+    let amendments: Vec<&str> = s["amendments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(amendments, ["correct_impact", "add_note"]);
+    assert!(
+        s["impact"]["users"]
+            .as_str()
+            .unwrap()
+            .starts_with("Every user of Okta's customer support system")
     );
 }
 

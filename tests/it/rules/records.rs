@@ -12,17 +12,26 @@ fn snap(s: &Scenario) -> Value {
 
 pub fn amendment_reason_required() -> Rejection {
     let mut s = Scenario::in_phase(Sev1, Phase::Closed);
-    let revised = s.command(
-        "submit_postmortem",
-        json!({"postmortem": postmortem(Sev1)}),
-    );
+    let revised = s.command("submit_postmortem", json!({"postmortem": postmortem(Sev1)}));
     let r = s.reject(&revised);
     assert_only(&r, Rule::AmendmentReasonRequired, Some("reason"));
     let blank = with(&revised, "reason", json!("  "));
-    assert_only(&s.reject(&blank), Rule::AmendmentReasonRequired, Some("reason"));
-    s.accept(&with(&revised, "reason", json!("A second incident showed access")));
+    assert_only(
+        &s.reject(&blank),
+        Rule::AmendmentReasonRequired,
+        Some("reason"),
+    );
+    s.accept(&with(
+        &revised,
+        "reason",
+        json!("A second incident showed access"),
+    ));
     let cause = s.command("record_root_cause", json!({"text": "A leaked token"}));
-    assert_only(&s.reject(&cause), Rule::AmendmentReasonRequired, Some("reason"));
+    assert_only(
+        &s.reject(&cause),
+        Rule::AmendmentReasonRequired,
+        Some("reason"),
+    );
     // Before close the reason is optional.
     let mut open = Scenario::in_phase(Sev3, Phase::Resolved);
     open.run(Scenario::submit_postmortem);
@@ -91,7 +100,10 @@ fn a_closed_incident_takes_amendments_and_says_so() {
     );
     assert_eq!(amendments[0]["by"], "Grace");
     assert!(amendments[0].get("reason").is_none());
-    assert_eq!(amendments[1]["reason"], "The postmortem counted the users again");
+    assert_eq!(
+        amendments[1]["reason"],
+        "The postmortem counted the users again"
+    );
     assert_eq!(amendments[4]["reason"], "The second incident showed more");
     // Every other command is still refused.
     for kind in [CommandKind::PostUpdate, CommandKind::RecordProgress] {
@@ -101,17 +113,30 @@ fn a_closed_incident_takes_amendments_and_says_so() {
     // A revision after close keeps the published postmortem the close needed.
     let draft = with(&revised, "postmortem.status", json!("draft"));
     let draft = with(&draft, "command_id", json!(command_id(9_000)));
-    assert_at(&s.reject(&draft), Rule::PostmortemRequired, Some("postmortem.status"));
+    assert_at(
+        &s.reject(&draft),
+        Rule::PostmortemRequired,
+        Some("postmortem.status"),
+    );
     // The snapshot loads back, amendments and all.
     let loaded: Snapshot = serde_json::from_value(state.clone()).unwrap();
-    assert_eq!(Incident::load(loaded, &Playbook::default()).unwrap(), *s.incident());
+    assert_eq!(
+        Incident::load(loaded, &Playbook::default()).unwrap(),
+        *s.incident()
+    );
 }
 
 #[test]
 fn without_amendments_a_snapshot_has_no_new_fields() {
     let s = Scenario::in_phase(Sev1, Phase::Closed);
     let state = snap(&s);
-    for field in ["progress", "impact_corrections", "links", "fixes", "amendments"] {
+    for field in [
+        "progress",
+        "impact_corrections",
+        "links",
+        "fixes",
+        "amendments",
+    ] {
         assert!(state.get(field).is_none(), "{field}");
     }
     for check in state["checks"].as_array().unwrap() {
@@ -155,10 +180,7 @@ fn a_correction_replaces_the_impact_and_says_when_and_why() {
         state["impact_corrections"][0]["reason"],
         "The postmortem counted the users again"
     );
-    let without_reason = s.command(
-        "correct_impact",
-        json!({"impact": state["impact"].clone()}),
-    );
+    let without_reason = s.command("correct_impact", json!({"impact": state["impact"].clone()}));
     assert_only(&s.reject(&without_reason), Rule::FieldEmpty, Some("reason"));
 }
 
@@ -210,7 +232,12 @@ fn links_and_fixes_are_kept_and_move_no_phase() {
 #[test]
 fn a_check_not_performed_counts_as_recorded_and_is_never_done() {
     let mut s = Scenario::declared(Severity::Sev2);
-    for check in ["recent_deploys", "provider_status", "logs", "health_endpoints"] {
+    for check in [
+        "recent_deploys",
+        "provider_status",
+        "logs",
+        "health_endpoints",
+    ] {
         let cmd = s.record_check(check);
         s.accept(&cmd);
     }
