@@ -72,9 +72,9 @@ impl Serialize for Percent {
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = serde_json::Number::deserialize(d)?;
-        n.as_f64()
-            .and_then(Percent::new)
-            .ok_or_else(|| D::Error::custom(format!("a percent is a number from 0 to 100, not {n}")))
+        n.as_f64().and_then(Percent::new).ok_or_else(|| {
+            D::Error::custom(format!("a percent is a number from 0 to 100, not {n}"))
+        })
     }
 }
 

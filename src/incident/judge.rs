@@ -12,11 +12,11 @@ use crate::incident::{
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
     RecordRootCause, Rename, Resolve, Snapshot, StartMitigation, SubmitPostmortem, UpdateImpact,
 };
-use crate::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord};
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, PostmortemStatus};
+use crate::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
 use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
@@ -278,7 +278,10 @@ impl Check<'_> {
             r.push(
                 Rule::ExpectedCompletionNotAfterProgress,
                 "expected_completion",
-                format!("{expected} is not after the progress that states it ({})", self.at),
+                format!(
+                    "{expected} is not after the progress that states it ({})",
+                    self.at
+                ),
             );
         }
         Some(Change::Progress(Progress {
