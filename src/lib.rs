@@ -232,6 +232,7 @@ pub mod command {
         Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
         UpdateImpact, parse_body,
     };
+    pub use crate::impact::MeasuredDropInput;
     pub use crate::incident::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
     pub use crate::verification::{
         DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,

@@ -251,3 +251,53 @@ impl fmt::Display for MeasuredDrop {
         write!(f, "{} of {}", self.percent, self.of)
     }
 }
+
+impl fmt::Display for Progress {
+    /// "T: 40% done, expected complete T2 (Batches 1 to 3)", at its true time.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} done", self.happened_at(), self.percent)?;
+        if let Some(expected) = self.expected_completion {
+            write!(f, ", expected complete {expected}")?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Link {
+    /// "caused by ID: note (linked T)".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.relation.words(), self.incident)?;
+        if let Some(note) = &self.note {
+            write!(f, ": {note}")?;
+        }
+        write!(f, " (linked {})", self.at)
+    }
+}
+
+impl fmt::Display for Fix {
+    /// "T: what, outcome helped" (or "outcome unknown"), at its true time.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}, outcome ", self.happened_at(), self.description)?;
+        match self.outcome {
+            Some(o) => f.write_str(&o.as_str().replace('_', " ")),
+            None => f.write_str("unknown"),
+        }
+    }
+}
+
+impl fmt::Display for Amendment {
+    /// "T: submit_postmortem by NAME: reason".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.kind)?;
+        if let Some(by) = &self.by {
+            write!(f, " by {by}")?;
+        }
+        if let Some(reason) = &self.reason {
+            write!(f, ": {reason}")?;
+        }
+        Ok(())
+    }
+}

@@ -32,6 +32,8 @@ mod messages;
 mod msrv;
 mod properties;
 mod readme;
+#[cfg(feature = "cli")]
+mod records;
 mod renderings;
 mod restore;
 mod rules;

@@ -175,8 +175,9 @@ pub enum RenderCmd {
         /// `internal` ones, or `all`.
         #[arg(long, value_enum, default_value_t = AudienceArg::All)]
         audience: AudienceArg,
-        /// With `--audience public`, keep each update's `Owner:` line: left
-        /// out by default, so no internal name reaches a status page.
+        /// With `--audience public` or `customers`, keep each update's
+        /// `Owner:` line: left out by default, so no internal name reaches a
+        /// status page or a customer.
         #[arg(long)]
         with_names: bool,
     },
@@ -198,6 +199,9 @@ pub enum AudienceArg {
     Public,
     /// Only the internal updates.
     Internal,
+    /// What the affected customers were told: the public updates and the
+    /// notices to customers.
+    Customers,
     /// Every update, as before audiences existed.
     All,
 }

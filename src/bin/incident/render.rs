@@ -28,7 +28,8 @@ pub fn updates(
 ) -> Result<Verdict, Fatal> {
     let (replay, verdict) = stream.replay()?;
     let mut out = stdout();
-    let hide_owner = audience == AudienceArg::Public && !with_names;
+    let hide_owner =
+        matches!(audience, AudienceArg::Public | AudienceArg::Customers) && !with_names;
     for (i, incident) in replay.incidents().iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -59,6 +60,8 @@ fn is_for(update: &CommsUpdate, audience: AudienceArg) -> bool {
         AudienceArg::All => true,
         AudienceArg::Public => update.audience() == Audience::Public,
         AudienceArg::Internal => update.audience() == Audience::Internal,
+        // Customers see the status page as well as what was sent to them.
+        AudienceArg::Customers => update.audience().is_external(),
     }
 }
 

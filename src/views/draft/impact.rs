@@ -21,9 +21,23 @@ pub(super) fn at_resolve(incident: &Incident) -> (Impact, Option<Timestamp>) {
         })
         .flatten();
     match resolved.and_then(|(i, c)| Some((moments::after(incident, i)?, c.at))) {
+        // A correction after the resolve says what the impact was all along.
+        Some((_, at)) if incident.snapshot().impact_corrections.iter().any(|c| c.at > at) => {
+            (incident.impact().clone(), Some(at))
+        }
         Some((then, at)) => (then.impact().clone(), Some(at)),
         None => (incident.impact().clone(), None),
     }
+}
+
+/// One line per correction of the impact: "- Corrected T: reason".
+pub(super) fn corrections(incident: &Incident) -> String {
+    incident
+        .snapshot()
+        .impact_corrections
+        .iter()
+        .map(|c| format!("\n- Corrected {}: {}", c.at, c.reason))
+        .collect()
 }
 
 /// The impact as a list, one line per part. A resolved incident's users are
@@ -50,7 +64,14 @@ pub(super) fn text(impact: &Impact, resolved_at: Option<Timestamp>) -> String {
     let endpoints = impact.affected_endpoints().iter().map(|e| e.as_str());
     let dependencies = impact.affected_dependencies().iter().map(|d| d.as_str());
     let regions = impact.regions().iter().map(|r| r.as_str());
-    format!(
+    // Said only when given, so that drafts of incidents without them read as before.
+    let lost = impact
+        .lost()
+        .map_or(String::new(), |l| format!("\n- Lost: {l}"));
+    let drop = impact
+        .measured_drop()
+        .map_or(String::new(), |d| format!("\n- Measured drop: {d}"));
+    let text = format!(
         "- Environment: {}\n- Users: {}\n- Feature: {}\n- Started: {}\n- User impact active: {active}\n- Flags: {}\n- Surfaces: {}\n- Affected endpoints: {}\n- Affected dependencies: {}\n- Regions: {}\n- Affected: {}",
         impact.environment(),
         impact.users(),
@@ -62,7 +83,8 @@ pub(super) fn text(impact: &Impact, resolved_at: Option<Timestamp>) -> String {
         list(dependencies.collect()),
         list(regions.collect()),
         counts(impact.affected()),
-    )
+    );
+    text + &lost + &drop
 }
 
 /// `1200 users, 3 tenants, 5400 failed requests`, or `—`.

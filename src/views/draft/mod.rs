@@ -80,7 +80,7 @@ impl Postmortem {
             date,
             incident.peak_severity(),
             draft_owners(&terms),
-            long(&impact::text(&impact, resolved_at)),
+            long(&(impact::text(&impact, resolved_at) + &impact::corrections(incident))),
             timeline::entries(incident, &impact, &terms),
             incident.root_cause().map(|r| r.text.clone()),
         )

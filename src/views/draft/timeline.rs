@@ -52,10 +52,17 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
         severity: None,
         title: None,
     };
+    let mut closed = false;
     for (i, cmd) in incident.history().iter().enumerate() {
         if let Some((at, event)) = walk.event(cmd) {
+            let event = if closed {
+                format!("Amended after close: {event}")
+            } else {
+                event
+            };
             push(at, sent_by(event, cmd));
         }
+        closed |= cmd.kind() == crate::incident::CommandKind::Close;
         for change in roles::changes_at(terms, i) {
             push(cmd.at, sent_by(change, cmd));
         }
@@ -105,11 +112,33 @@ impl HistoryWalk<'_> {
                     or_dash(b.reason.as_ref())
                 )
             }
+            CommandBody::RecordCheck(b) if b.performed == Some(false) => format!(
+                "Check of {} not performed: {}",
+                b.check.as_str().replace('_', " "),
+                or_dash(b.finding.as_ref())
+            ),
             CommandBody::RecordCheck(b) => format!(
                 "Checked {}: {}",
                 b.check.as_str().replace('_', " "),
                 or_dash(b.finding.as_ref())
             ),
+            CommandBody::RecordProgress(b) => return Some(progress(cmd.at, b)),
+            CommandBody::CorrectImpact(b) => {
+                format!("Impact corrected: {}", or_dash(b.reason.as_ref()))
+            }
+            CommandBody::LinkIncident(b) => {
+                let note = b.note.as_ref().map_or(String::new(), |n| format!(": {n}"));
+                format!("Linked: {} {}{note}", b.relation.words(), b.incident)
+            }
+            CommandBody::RecordFix(b) => {
+                let outcome = b.outcome.map_or("outcome unknown", outcome_words);
+                let at = b.occurred_at.unwrap_or(cmd.at);
+                let what = or_dash(b.description.as_ref());
+                return Some((at, format!("Fix deployed: {what} ({outcome})")));
+            }
+            CommandBody::SubmitPostmortem(b) if b.reason.is_some() => {
+                format!("Postmortem revised: {}", or_dash(b.reason.as_ref()))
+            }
             CommandBody::AddNote(b) => {
                 let at = b.occurred_at.unwrap_or(cmd.at);
                 return Some((at, note(cmd.at, at, or_dash(b.text.as_ref()))));
@@ -196,6 +225,19 @@ fn sent_by(event: String, cmd: &Command) -> String {
         Some(by) => format!("{event} (by {by})"),
         None => event,
     }
+}
+
+/// A progress entry, at the time the share was measured: "Progress: 40%
+/// done, expected complete T (Batches 1 to 3)".
+fn progress(recorded: Timestamp, b: &crate::incident::RecordProgress) -> (Timestamp, String) {
+    let mut event = format!("Progress: {} done", b.percent);
+    if let Some(expected) = b.expected_completion {
+        event.push_str(&format!(", expected complete {expected}"));
+    }
+    if let Some(note) = &b.note {
+        event.push_str(&format!(" ({note})"));
+    }
+    (b.occurred_at.unwrap_or(recorded), event)
 }
 
 /// A note's entry; one recorded after it happened says when it was recorded.

@@ -45,6 +45,7 @@ mod first_minutes;
 mod follow_ups;
 mod mitigations;
 mod phase_span;
+mod record;
 mod targets;
 mod text;
 mod timeliness;
@@ -57,6 +58,7 @@ pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
 pub use follow_ups::FollowUp;
 pub use mitigations::MitigationReport;
 pub use phase_span::PhaseSpan;
+pub use record::RecordReport;
 pub use targets::TargetReport;
 pub use text::human_duration;
 pub use timeliness::Timeliness;
@@ -126,6 +128,11 @@ pub struct IncidentReport {
     /// The failing verification checks accepted at a `resolve`: which, who
     /// accepted it and why.
     pub accepted_exceptions: Vec<AcceptedException>,
+    /// What the record keeps beside the playbook's steps: progress,
+    /// corrections, links, fixes, amendments after close (left out of the
+    /// JSON when there is none).
+    #[serde(skip_serializing_if = "RecordReport::is_empty")]
+    pub record: RecordReport,
 }
 
 impl IncidentReport {
@@ -154,6 +161,7 @@ impl IncidentReport {
                 .collect(),
             mitigations,
             accepted_exceptions: incident.accepted_exceptions().to_vec(),
+            record: RecordReport::of(incident),
         }
     }
 

@@ -65,15 +65,21 @@ impl fmt::Display for IncidentReport {
         writeln!(f)?;
         write_durations(f, &self.durations)?;
         writeln!(f)?;
-        write_follow_ups(f, &self.open_follow_ups)
+        write_follow_ups(f, &self.open_follow_ups)?;
+        if !self.record.is_empty() {
+            writeln!(f)?;
+            write!(f, "{}", self.record)?;
+        }
+        Ok(())
     }
 }
 
 fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[StepReport]) -> fmt::Result {
     writeln!(f, "First 15 minutes")?;
     for s in steps {
-        let when = match (s.done_at, s.after_seconds) {
-            (Some(t), Some(after)) => format!("{t}  +{}", human_duration(after)),
+        let when = match (s.done_at, s.after_seconds, &s.not_performed) {
+            (Some(t), Some(after), _) => format!("{t}  +{}", human_duration(after)),
+            (_, _, Some(why)) => format!("not performed: {why}"),
             _ => "not done".to_owned(),
         };
         writeln!(
@@ -122,7 +128,11 @@ fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
     // With one audience only, its rhythm is the one above: say it once.
     let both = u.public.count > 0 && u.internal.count > 0;
     write_audience(f, "public", &u.public, both)?;
-    write_audience(f, "internal", &u.internal, both)
+    write_audience(f, "internal", &u.internal, both)?;
+    if !u.customers.is_empty() {
+        write_audience(f, "customers", &u.customers, true)?;
+    }
+    Ok(())
 }
 
 fn write_late(f: &mut fmt::Formatter<'_>, lead: &str, l: &LateUpdate) -> fmt::Result {

@@ -129,6 +129,64 @@ impl Gen {
         self.with_update(v, inc, inc.phase.status())
     }
 
+    /// `record_progress`: a share done, sometimes with a note and an
+    /// expected completion (after `at`, or rarely not).
+    pub fn record_progress(&mut self) -> Value {
+        let mut v = self.envelope("record_progress");
+        v["percent"] = if self.rng.chance(20) {
+            json!(self.rng.range(0, 1000) as f64 / 10.0)
+        } else {
+            json!(self.rng.range(0, 100))
+        };
+        if self.rng.chance(50) {
+            v["note"] = self.short().into();
+        }
+        if self.rng.chance(30) {
+            let minutes = if self.rare(100) { 0 } else { self.rng.range(1, 3000) };
+            let at = time_at(&v["at"]).expect("a generated time");
+            v["expected_completion"] = json!(
+                (at + chrono::Duration::minutes(minutes))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+        }
+        v
+    }
+
+    /// `correct_impact`: a new impact, as `update_impact` sends it, and why.
+    pub fn correct_impact(&mut self, inc: &Inc) -> Value {
+        let mut v = self.update_impact(inc);
+        v["type"] = "correct_impact".into();
+        v["reason"] = self.short().into();
+        v
+    }
+
+    /// `link_incident`: another incident (rarely this one).
+    pub fn link(&mut self) -> Value {
+        let mut v = self.envelope("link_incident");
+        v["incident"] = if self.rare(50) {
+            v["incident_id"].clone()
+        } else {
+            json!("0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c")
+        };
+        let relations = ["caused_by", "causes", "follow_on_of", "duplicate_of", "related_to"];
+        v["relation"] = (*self.rng.pick(&relations)).into();
+        if self.rng.chance(50) {
+            v["note"] = self.short().into();
+        }
+        v
+    }
+
+    /// `record_fix`: a fix deployed, its outcome sometimes known.
+    pub fn fix(&mut self) -> Value {
+        let mut v = self.envelope("record_fix");
+        v["description"] = self.short().into();
+        if self.rng.chance(60) {
+            let outcomes = ["helped", "no_effect", "made_worse"];
+            v["outcome"] = (*self.rng.pick(&outcomes)).into();
+        }
+        v
+    }
+
     pub fn note(&mut self) -> Value {
         let mut v = self.envelope("add_note");
         v["text"] = self.long().into();
@@ -558,7 +616,17 @@ impl Gen {
     /// Any command the incident allows now, valid.
     pub fn wander(&mut self, inc: &Inc) -> Value {
         let open = inc.phase.is_open();
-        let mut choices: Vec<&str> = vec!["post_update", "assign_role", "add_note"];
+        let mut choices: Vec<&str> = vec![
+            "post_update",
+            "assign_role",
+            "add_note",
+            "correct_impact",
+            "link_incident",
+            "record_fix",
+        ];
+        if inc.phase != Phase::Closed {
+            choices.push("record_progress");
+        }
         if open {
             choices.extend([
                 "change_severity",
@@ -619,6 +687,10 @@ impl Gen {
                 self.postmortem(inc, status)
             }
             "close" => self.close(),
+            "record_progress" => self.record_progress(),
+            "correct_impact" => self.correct_impact(inc),
+            "link_incident" => self.link(),
+            "record_fix" => self.fix(),
             other => panic!("not a command type: {other}"),
         })
     }

@@ -328,6 +328,13 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
 /// The impact rules that depend on the incident, checked from the start and
 /// the flags as given: the contract wants every rule that can be checked, and
 /// these can be whatever else the impact lacks.
+/// A short text that may be absent (or `null`) but, when given, is valid.
+fn optional_text(r: &mut Rules, v: Option<&Value>) {
+    if v.is_some_and(|v| !v.is_null()) {
+        push_text(r, &text(v, SHORT), "field-empty");
+    }
+}
+
 fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, declared_at: Time, sev: u8) {
     let Some(impact) = impact.filter(|v| !v.is_null()) else {
         return;
@@ -755,6 +762,26 @@ impl Inc {
                 impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.severity);
             }
             "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
+            "record_progress" => {
+                optional_text(&mut r, cmd.get("note"));
+                let expected = str_of(cmd, "expected_completion").and_then(parse_ts);
+                if expected.is_some_and(|t| t <= at) {
+                    r.insert("expected-completion-not-after-progress");
+                }
+            }
+            "correct_impact" => {
+                impact_rules(&mut r, cmd.get("impact"));
+                // The correction says what was so all along: the peak's floor.
+                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.peak);
+                push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
+            }
+            "link_incident" => {
+                if str_of(cmd, "incident").is_some_and(|i| i.eq_ignore_ascii_case(&self.id)) {
+                    r.insert("link-to-self");
+                }
+                optional_text(&mut r, cmd.get("note"));
+            }
+            "record_fix" => push_text(&mut r, &text(cmd.get("description"), SHORT), "field-empty"),
             "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
             "record_root_cause" => {
                 // Only one in effect or one that helped counts.
@@ -900,7 +927,7 @@ impl Inc {
             "unassign_role" => {
                 self.roles.remove(str_of(cmd, "role").expect("a role"));
             }
-            "update_impact" => {
+            "update_impact" | "correct_impact" => {
                 self.impact = impact_rules(&mut scratch, cmd.get("impact")).expect("usable");
             }
             "record_check" => {

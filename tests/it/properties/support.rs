@@ -266,7 +266,7 @@ pub fn dependency(name: &str) -> Option<bool> {
 /// Names close to the catalogue's that are not in it.
 pub const UNKNOWN_DEPENDENCIES: [&str; 4] = ["Redis", "azure openai", "Blob Storage ", "Kafka"];
 
-pub const COMMAND_TYPES: [&str; 17] = [
+pub const COMMAND_TYPES: [&str; 21] = [
     "declare",
     "post_update",
     "change_severity",
@@ -284,6 +284,10 @@ pub const COMMAND_TYPES: [&str; 17] = [
     "reopen",
     "submit_postmortem",
     "close",
+    "record_progress",
+    "correct_impact",
+    "link_incident",
+    "record_fix",
 ];
 
 /// The phases of an incident.
