@@ -226,13 +226,13 @@ pub use verification::Verification;
 /// assert_eq!(text.as_deref(), Some("Paged the DBA"));
 /// ```
 pub mod command {
+    pub use crate::impact::MeasuredDropInput;
     pub use crate::incident::{
         AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, CommandKind, Declare,
         EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
         Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
         UpdateImpact, parse_body,
     };
-    pub use crate::impact::MeasuredDropInput;
     pub use crate::incident::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
     pub use crate::verification::{
         DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,

@@ -75,7 +75,10 @@ fn status_json(i: &Incident, playbook: &Playbook, now: Timestamp) -> Value {
     let extra = [
         ("progress", s.progress.last().map(|p| json!(p))),
         ("links", (!s.links.is_empty()).then(|| json!(s.links))),
-        ("amendments", (!s.amendments.is_empty()).then(|| json!(s.amendments))),
+        (
+            "amendments",
+            (!s.amendments.is_empty()).then(|| json!(s.amendments)),
+        ),
     ];
     for (key, value) in extra {
         if let (Some(value), Some(map)) = (value, status.as_object_mut()) {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::seconds;
 use super::timeliness::Timeliness;
 use crate::incident::Incident;
-use crate::time::Timestamp;
 use crate::text::ShortText;
+use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 
 /// The playbook's "First 15 Minutes", in seconds.
