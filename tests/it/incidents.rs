@@ -258,6 +258,10 @@ fn atlassian_2022_04_05_restored_in_batches_over_two_weeks() {
     assert_eq!(progress, [35, 45, 55, 78, 99, 100]);
     // The review counted 775 customers, about twice the 400 said then.
     assert_eq!(s["impact"]["affected"]["tenants"], 775);
+    assert_eq!(
+        s["impact"]["lost"],
+        "Up to 5 minutes of data from before the deletion, for some restored customers"
+    );
     assert_eq!(s["impact_corrections"][0]["at"], "2022-04-29T12:00:00Z");
     assert_eq!(
         s["title"],
@@ -283,6 +287,8 @@ fn okta_2023_10_20_disclosed_in_stages() {
     assert_eq!(ended(&s, 1), ("2023-10-17T18:00:00Z", "helped"));
     let at_resolve = history_of(&s, "update_impact").last().unwrap()["impact"].clone();
     assert_eq!(at_resolve["affected"]["tenants"], 134);
+    // The affected customers were told a day before the public.
+    assert_eq!(updates_for(&s, "customers"), ["2023-10-19T12:00:00Z"]);
     // The first public word came 18 days after the customer's report.
     assert_eq!(
         updates_for(&s, "public"),

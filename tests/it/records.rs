@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-use incident_playbook::{Incident, Playbook, Replay, postmortem::Postmortem, report::IncidentReport};
+use incident_playbook::{
+    Incident, Playbook, Replay, postmortem::Postmortem, report::IncidentReport,
+};
 
 use crate::fixture::root;
 
@@ -39,16 +41,33 @@ fn amendments_after_close_are_said_in_every_view() {
         .filter(|e| e.starts_with("Amended after close: "))
         .collect();
     assert_eq!(amended.len(), 6, "{events:#?}");
-    assert!(events.iter().any(|e| e
-        == "Amended after close: Linked: causes 0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c"));
-    assert!(events.iter().any(|e| e.contains("Fix deployed: Tokens rotated (helped)")));
-    assert!(events.iter().any(|e| e.ends_with("(by Grace)") && e.contains("Note:")));
+    assert!(
+        events.iter().any(
+            |e| e == "Amended after close: Linked: causes 0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c"
+        )
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("Fix deployed: Tokens rotated (helped)"))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.ends_with("(by Grace)") && e.contains("Note:"))
+    );
     let draft = Postmortem::draft_from(incident);
     let impact = draft.impact().unwrap().as_str();
     assert!(impact.contains("- Affected: 10400 users"), "{impact}");
-    assert!(impact.contains("- Corrected 2026-05-10T10:20:00Z: Counted again"), "{impact}");
+    assert!(
+        impact.contains("- Corrected 2026-05-10T10:20:00Z: Counted again"),
+        "{impact}"
+    );
     let text = report_text(incident);
-    assert!(text.contains("Amended after close\n  2026-05-10T09:00:00Z: add_note by Grace\n"), "{text}");
+    assert!(
+        text.contains("Amended after close\n  2026-05-10T09:00:00Z: add_note by Grace\n"),
+        "{text}"
+    );
     assert!(text.contains("submit_postmortem: The follow-on incident showed the token was used"));
     assert!(text.contains("Linked incidents\n  causes 0b5e3a4c"));
     assert!(text.contains("Fixes\n  2026-05-10T11:00:00Z: Tokens rotated, outcome helped"));
@@ -58,7 +77,10 @@ fn amendments_after_close_are_said_in_every_view() {
         incident.last_command_at(),
     ))
     .unwrap();
-    assert_eq!(json["record"]["amendments"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        json["record"]["amendments"].as_array().map(Vec::len),
+        Some(6)
+    );
 }
 
 #[test]
@@ -69,8 +91,14 @@ fn progress_shows_in_the_timeline_and_the_report() {
         == "Progress: 20% done, expected complete 2026-05-04T09:45:00Z (Rollback on 2 of 10 nodes)"));
     assert!(events.iter().any(|e| e == "Progress: 60.5% done"));
     let text = report_text(incident);
-    assert!(text.contains("Progress\n  2026-05-04T09:25:00Z: 20% done"), "{text}");
-    assert!(text.contains("  2026-05-04T09:31:00Z: 60.5% done\n"), "{text}");
+    assert!(
+        text.contains("Progress\n  2026-05-04T09:25:00Z: 20% done"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  2026-05-04T09:31:00Z: 60.5% done\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -86,7 +114,11 @@ fn a_check_not_performed_is_never_shown_as_done() {
     let health = steps.last().unwrap();
     assert_eq!(health.done_at, None);
     assert!(health.not_performed.is_some());
-    assert!(timeline(incident).iter().any(|e| e.starts_with("Check of health endpoints not performed: ")));
+    assert!(
+        timeline(incident)
+            .iter()
+            .any(|e| e.starts_with("Check of health endpoints not performed: "))
+    );
 }
 
 #[test]
@@ -116,7 +148,10 @@ fn render(case: &str, audience: &str) -> String {
 #[test]
 fn a_notice_to_customers_is_for_them_and_not_for_the_status_page() {
     let customers = render("customers-audience", "customers");
-    assert!(customers.contains("Impact: Uploads fail for your tenant"), "{customers}");
+    assert!(
+        customers.contains("Impact: Uploads fail for your tenant"),
+        "{customers}"
+    );
     assert!(!customers.contains("Owner:"), "{customers}");
     let public = render("customers-audience", "public");
     assert!(!public.contains("your tenant"), "{public}");

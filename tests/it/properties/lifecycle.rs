@@ -142,7 +142,11 @@ impl Gen {
             v["note"] = self.short().into();
         }
         if self.rng.chance(30) {
-            let minutes = if self.rare(100) { 0 } else { self.rng.range(1, 3000) };
+            let minutes = if self.rare(100) {
+                0
+            } else {
+                self.rng.range(1, 3000)
+            };
             let at = time_at(&v["at"]).expect("a generated time");
             v["expected_completion"] = json!(
                 (at + chrono::Duration::minutes(minutes))
@@ -168,7 +172,13 @@ impl Gen {
         } else {
             json!("0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c")
         };
-        let relations = ["caused_by", "causes", "follow_on_of", "duplicate_of", "related_to"];
+        let relations = [
+            "caused_by",
+            "causes",
+            "follow_on_of",
+            "duplicate_of",
+            "related_to",
+        ];
         v["relation"] = (*self.rng.pick(&relations)).into();
         if self.rng.chance(50) {
             v["note"] = self.short().into();

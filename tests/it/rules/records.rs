@@ -264,15 +264,25 @@ fn lost_data_and_a_measured_drop_touch_no_count() {
     s.accept(&update);
     let kept = &snap(&s)["impact"];
     assert_eq!(kept["lost"], "6 hours of rows in orders");
-    assert_eq!(kept["measured_drop"], json!({"percent": 35, "of": "API requests"}));
+    assert_eq!(
+        kept["measured_drop"],
+        json!({"percent": 35, "of": "API requests"})
+    );
     assert!(kept.get("affected").is_none());
     let draft = incident_playbook::postmortem::Postmortem::draft_from(s.incident());
     let text = draft.impact().unwrap().as_str().to_owned();
     assert!(text.contains("- Lost: 6 hours of rows in orders"), "{text}");
-    assert!(text.contains("- Measured drop: 35% of API requests"), "{text}");
+    assert!(
+        text.contains("- Measured drop: 35% of API requests"),
+        "{text}"
+    );
     impact["measured_drop"] = json!({"percent": 35, "of": " "});
     let blank = s.command("update_impact", json!({"impact": impact.clone()}));
-    assert_only(&s.reject(&blank), Rule::FieldEmpty, Some("impact.measured_drop.of"));
+    assert_only(
+        &s.reject(&blank),
+        Rule::FieldEmpty,
+        Some("impact.measured_drop.of"),
+    );
     impact["measured_drop"] = json!({"percent": 135, "of": "API requests"});
     let beyond = s.command("update_impact", json!({"impact": impact}));
     let refused = s.reject_line(&beyond.to_string()).rejection;
