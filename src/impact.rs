@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use crate::percent::{MeasuredDrop, Percent};
 use crate::playbook::Playbook;
-use crate::records::{MeasuredDrop, Percent};
 use crate::rule::{Rule, Violations, index, join};
 use crate::severity::Severity;
 use crate::text::{Name, ShortText, WireText, WireTexts, limited_list};

@@ -164,10 +164,10 @@ mod incident;
 mod incidents;
 mod mitigation;
 mod notes;
+mod percent;
 mod playbook;
 pub mod postmortem;
 mod receiver;
-mod records;
 mod replay;
 mod roles;
 mod rule;
@@ -249,13 +249,14 @@ pub mod state {
     };
     pub use crate::exception::AcceptedException;
     pub use crate::impact::{AffectedCounts, Impact, ImpactFlag, Surface};
+    pub use crate::incident::records::{
+        Amendment, Fix, ImpactCorrection, Link, LinkRelation, Progress,
+    };
     pub use crate::mitigation::{
         Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, RiskLevel,
     };
     pub use crate::notes::{Note, RootCause};
-    pub use crate::records::{
-        Amendment, Fix, ImpactCorrection, Link, LinkRelation, MeasuredDrop, Percent, Progress,
-    };
+    pub use crate::percent::{MeasuredDrop, Percent};
     pub use crate::roles::{Role, Roles};
     pub use crate::triage::{CheckRecord, TriageCheck};
 }

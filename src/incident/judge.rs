@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
+use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,

@@ -13,6 +13,7 @@ mod handle;
 mod id;
 mod judge;
 mod phase;
+pub(crate) mod records;
 mod snapshot;
 
 use serde::{Deserialize, Serialize, Serializer};

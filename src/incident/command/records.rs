@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use crate::impact::ImpactInput;
 use crate::incident::id::IncidentId;
+use crate::incident::records::LinkRelation;
 use crate::mitigation::MitigationOutcome;
-use crate::records::{LinkRelation, Percent};
+use crate::percent::Percent;
 #[cfg(feature = "schema")]
 use crate::text::ShortText;
 use crate::time::Timestamp;

@@ -88,6 +88,10 @@ struct HistoryWalk<'a> {
 impl HistoryWalk<'_> {
     /// The timeline's entry for `cmd`, if it gets one, with its true time.
     fn event(&mut self, cmd: &Command) -> Option<(Timestamp, String)> {
+        // The record's additions carry no update: they take none from the walk.
+        if let Some(entry) = record_entry(cmd) {
+            return Some(entry);
+        }
         // Each accepted command that carries an update added one, in order.
         let update = cmd.body.update().and_then(|_| self.updates.next());
         let action = update.map_or(String::new(), |u| u.action().to_string());
@@ -112,33 +116,11 @@ impl HistoryWalk<'_> {
                     or_dash(b.reason.as_ref())
                 )
             }
-            CommandBody::RecordCheck(b) if b.performed == Some(false) => format!(
-                "Check of {} not performed: {}",
-                b.check.as_str().replace('_', " "),
-                or_dash(b.finding.as_ref())
-            ),
             CommandBody::RecordCheck(b) => format!(
                 "Checked {}: {}",
                 b.check.as_str().replace('_', " "),
                 or_dash(b.finding.as_ref())
             ),
-            CommandBody::RecordProgress(b) => return Some(progress(cmd.at, b)),
-            CommandBody::CorrectImpact(b) => {
-                format!("Impact corrected: {}", or_dash(b.reason.as_ref()))
-            }
-            CommandBody::LinkIncident(b) => {
-                let note = b.note.as_ref().map_or(String::new(), |n| format!(": {n}"));
-                format!("Linked: {} {}{note}", b.relation.words(), b.incident)
-            }
-            CommandBody::RecordFix(b) => {
-                let outcome = b.outcome.map_or("outcome unknown", outcome_words);
-                let at = b.occurred_at.unwrap_or(cmd.at);
-                let what = or_dash(b.description.as_ref());
-                return Some((at, format!("Fix deployed: {what} ({outcome})")));
-            }
-            CommandBody::SubmitPostmortem(b) if b.reason.is_some() => {
-                format!("Postmortem revised: {}", or_dash(b.reason.as_ref()))
-            }
             CommandBody::AddNote(b) => {
                 let at = b.occurred_at.unwrap_or(cmd.at);
                 return Some((at, note(cmd.at, at, or_dash(b.text.as_ref()))));
@@ -215,6 +197,38 @@ impl HistoryWalk<'_> {
             )
         }
     }
+}
+
+/// The entry of a command that keeps the record beside the playbook's steps
+/// (progress, a correction, a link, a fix, a check not performed, a revised
+/// postmortem), at its true time; `None` for any other command.
+fn record_entry(cmd: &Command) -> Option<(Timestamp, String)> {
+    let event = match &cmd.body {
+        CommandBody::RecordCheck(b) if b.performed == Some(false) => format!(
+            "Check of {} not performed: {}",
+            b.check.as_str().replace('_', " "),
+            or_dash(b.finding.as_ref())
+        ),
+        CommandBody::RecordProgress(b) => return Some(progress(cmd.at, b)),
+        CommandBody::CorrectImpact(b) => {
+            format!("Impact corrected: {}", or_dash(b.reason.as_ref()))
+        }
+        CommandBody::LinkIncident(b) => {
+            let note = b.note.as_ref().map_or(String::new(), |n| format!(": {n}"));
+            format!("Linked: {} {}{note}", b.relation.words(), b.incident)
+        }
+        CommandBody::RecordFix(b) => {
+            let outcome = b.outcome.map_or("outcome unknown", outcome_words);
+            let at = b.occurred_at.unwrap_or(cmd.at);
+            let what = or_dash(b.description.as_ref());
+            return Some((at, format!("Fix deployed: {what} ({outcome})")));
+        }
+        CommandBody::SubmitPostmortem(b) if b.reason.is_some() => {
+            format!("Postmortem revised: {}", or_dash(b.reason.as_ref()))
+        }
+        _ => return None,
+    };
+    Some((cmd.at, event))
 }
 
 /// An entry with who sent its command, when the envelope says: "Mitigation

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::incident::Incident;
-use crate::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
+use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 
 /// The record's additions, each in the order recorded.
 ///
