@@ -17,7 +17,6 @@ use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, Miti
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, PostmortemStatus};
-use crate::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
 use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
