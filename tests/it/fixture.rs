@@ -66,11 +66,14 @@ pub fn conformance_cases() -> Vec<PathBuf> {
 
 /// The real-incident streams of `tests/incidents`, by file stem: each
 /// follows a public account and has its own playbook beside it.
-pub const REAL_INCIDENTS: [&str; 4] = [
+pub const REAL_INCIDENTS: [&str; 7] = [
     "github-2018-10-21",
     "gitlab-2017-01-31",
     "cloudflare-2019-07-02",
     "circleci-2023-01-04",
+    "roblox-2021-10-28",
+    "atlassian-2022-04-05",
+    "okta-2023-10-20",
 ];
 
 /// A real incident's stream and its playbook's JSON, by file stem.

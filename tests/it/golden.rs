@@ -359,11 +359,14 @@ fn statuses() {
 }
 
 /// The real incidents of `tests/incidents`, by file stem.
-const REAL: [&str; 4] = [
+const REAL: [&str; 7] = [
     "github-2018-10-21",
     "gitlab-2017-01-31",
     "cloudflare-2019-07-02",
     "circleci-2023-01-04",
+    "roblox-2021-10-28",
+    "atlassian-2022-04-05",
+    "okta-2023-10-20",
 ];
 
 /// `ARGS --playbook PLAYBOOK STREAM` for the real incident `name`.
