@@ -75,7 +75,10 @@ fn key_column(line: &str, field: &str) -> Option<usize> {
                 }
                 let raw = line.get(start..=i)?;
                 let is_key = line.get(i + 1..)?.trim_start().starts_with(':');
-                if depth == 1 && is_key && serde_json::from_str::<String>(raw).ok().as_deref() == Some(field) {
+                if depth == 1
+                    && is_key
+                    && serde_json::from_str::<String>(raw).ok().as_deref() == Some(field)
+                {
                     return Some(i + 1);
                 }
             }
@@ -224,8 +227,14 @@ mod tests {
     #[test]
     fn a_key_is_found_at_the_top_only() {
         let line = r#"{"a": {"text": 1}, "b\"c": "text", "text": 2}"#;
-        assert_eq!(key_column(line, "text"), Some(line.rfind("\"text\"").unwrap() + 6));
-        assert_eq!(key_column(line, "b\"c"), Some(line.find(": \"text\"").unwrap()));
+        assert_eq!(
+            key_column(line, "text"),
+            Some(line.rfind("\"text\"").unwrap() + 6)
+        );
+        assert_eq!(
+            key_column(line, "b\"c"),
+            Some(line.find(": \"text\"").unwrap())
+        );
         assert_eq!(key_column(line, "zzz"), None);
         assert_eq!(key_column(r#"{"te"#, "te"), None);
     }
