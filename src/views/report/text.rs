@@ -228,13 +228,21 @@ fn write_target(f: &mut fmt::Formatter<'_>, t: &TargetReport) -> fmt::Result {
     let (Some(deadline), Some(judged)) = (t.deadline, t.timeliness) else {
         return writeln!(f, "  {}", t.target);
     };
-    writeln!(f, "  {}: {}", t.target, target_word(judged))?;
+    writeln!(
+        f,
+        "  {}: {}",
+        t.target,
+        target_word(judged, t.outcome_pending)
+    )?;
     write!(
         f,
         "  clock started {} ({}); due {}",
         t.since, t.severity, deadline
     )?;
     match t.mitigated_at {
+        Some(m) if t.outcome_pending => {
+            writeln!(f, "; mitigation started {m} (outcome pending)")
+        }
         Some(m) => writeln!(f, "; mitigated {m}"),
         None => writeln!(f, "; not mitigated"),
     }
@@ -310,9 +318,12 @@ fn write_follow_ups(f: &mut fmt::Formatter<'_>, follow_ups: &[FollowUp]) -> fmt:
     Ok(())
 }
 
-fn target_word(t: Timeliness) -> &'static str {
+/// The target's verdict. Until a mitigation's outcome is known, it was
+/// started, not known to have mitigated: a late one says so.
+fn target_word(t: Timeliness, outcome_pending: bool) -> &'static str {
     match t {
         Timeliness::OnTime => "met",
+        Timeliness::Late if outcome_pending => "MISSED (mitigation started late, outcome pending)",
         Timeliness::Late => "MISSED (mitigated late)",
         Timeliness::Missed => "MISSED (not mitigated)",
         Timeliness::Pending => "pending",
