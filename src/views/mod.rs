@@ -10,6 +10,7 @@ pub mod cdevents;
 pub(crate) mod draft;
 pub(crate) mod markdown;
 pub(crate) mod moments;
+pub mod public;
 pub mod report;
 
 /// The first incident of a stream under `tests/`, for the views' unit

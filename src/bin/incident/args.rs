@@ -179,6 +179,10 @@ pub enum RenderCmd {
         /// out by default, so no internal name reaches a status page.
         #[arg(long)]
         with_names: bool,
+        /// With `--audience public`, keep each update's `Severity:` line: left
+        /// out by default, for a team that does not publish its severities.
+        #[arg(long)]
+        with_severity: bool,
     },
     /// Each incident's submitted postmortem as Markdown, with a Mermaid chart
     /// of its phases.

@@ -112,8 +112,9 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
                     stream,
                     audience,
                     with_names,
+                    with_severity,
                 },
-        } => render::updates(&stream, audience, with_names),
+        } => render::updates(&stream, audience, with_names, with_severity),
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),
