@@ -122,6 +122,12 @@ pub enum Cmd {
         /// `urn:uuid:<incident id>`).
         #[arg(long, value_name = "URL")]
         ticket_base: Option<String>,
+        /// `public`: only what the public was told (events from the public
+        /// updates, the titles they went out under, no severity, no impact
+        /// figures), for a feed that leaves the company; `all` (default):
+        /// the whole history.
+        #[arg(long, value_enum, default_value_t = ExportAudience::All)]
+        audience: ExportAudience,
         #[command(flatten)]
         stream: StreamArgs,
     },
@@ -203,6 +209,15 @@ pub enum AudienceArg {
     /// Only the internal updates.
     Internal,
     /// Every update, as before audiences existed.
+    All,
+}
+
+/// `export --audience`: what the export tells.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportAudience {
+    /// Only what the public was told.
+    Public,
+    /// The whole history.
     All,
 }
 

@@ -127,8 +127,9 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
             cdevents: _,
             source,
             ticket_base,
+            audience,
             stream,
-        } => export::cdevents_of(&stream, &source, ticket_base.as_deref()),
+        } => export::cdevents_of(&stream, &source, ticket_base.as_deref(), audience),
         Cmd::New { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(Verdict::Accepted),
     }
 }
