@@ -35,7 +35,9 @@ pub struct PublicPost {
     pub command_index: usize,
     /// The incident's title when it was posted: made public by this post.
     pub title: ShortText,
-    /// The status the public was told ([`told_status`]).
+    /// The status the public was told: the one the update states, else the
+    /// phase, "mitigating" only while a mitigation relieving users was under
+    /// way.
     pub status: Status,
     /// The update as posted.
     pub update: CommsUpdate,

@@ -61,30 +61,28 @@ pub(super) fn explain<T>(
 /// `field` of the line's top-level object: where serde stands when it
 /// reports that key. `None` if the line has no such key.
 fn key_column(line: &str, field: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let raw = line.get(start..=i)?;
-                let is_key = line.get(i + 1..)?.trim_start().starts_with(':');
-                if depth == 1
-                    && is_key
-                    && serde_json::from_str::<String>(raw).ok().as_deref() == Some(field)
-                {
-                    return Some(i + 1);
+    let mut depth = 0usize;
+    let mut chars = line.char_indices();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' => {
+                let mut escaped = false;
+                let (end, _) = chars.by_ref().find(|&(_, c)| {
+                    let closes = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    closes
+                })?;
+                let raw = line.get(start..=end)?;
+                let is_key = line.get(end + 1..)?.trim_start().starts_with(':');
+                let key = serde_json::from_str::<String>(raw).ok();
+                if depth == 1 && is_key && key.as_deref() == Some(field) {
+                    return Some(end + 1);
                 }
             }
             _ => {}
         }
-        i += 1;
     }
     None
 }

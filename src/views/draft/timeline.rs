@@ -70,7 +70,9 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
         if let Some(update) = update {
             push(cmd.at, sent_by(update_entry(update), cmd));
         }
-        if let Some([(_, before), (_, after)]) = changes.next_if(|w| w[1].0 == i) {
+        if let Some([(_, before), (_, after)]) =
+            changes.next_if(|w| w.get(1).is_some_and(|(j, _)| *j == i))
+        {
             push(cmd.at, sent_by(super::impact::change(before, after), cmd));
         }
         for change in roles::changes_at(terms, i) {
