@@ -185,7 +185,7 @@ mod views;
 mod whole;
 mod wire;
 
-pub use views::{cdevents, report};
+pub use views::{cdevents, public, report};
 
 pub use comms::UpdateInput;
 pub use exception::ExceptionInput;

@@ -122,6 +122,12 @@ pub enum Cmd {
         /// `urn:uuid:<incident id>`).
         #[arg(long, value_name = "URL")]
         ticket_base: Option<String>,
+        /// `public`: only what the public was told (events from the public
+        /// updates, the titles they went out under, no severity, no impact
+        /// figures), for a feed that leaves the company; `all` (default):
+        /// the whole history.
+        #[arg(long, value_enum, default_value_t = ExportAudience::All)]
+        audience: ExportAudience,
         #[command(flatten)]
         stream: StreamArgs,
     },
@@ -180,6 +186,10 @@ pub enum RenderCmd {
         /// status page or a customer.
         #[arg(long)]
         with_names: bool,
+        /// With `--audience public`, keep each update's `Severity:` line: left
+        /// out by default, for a team that does not publish its severities.
+        #[arg(long)]
+        with_severity: bool,
     },
     /// Each incident's submitted postmortem as Markdown, with a Mermaid chart
     /// of its phases.
@@ -203,6 +213,15 @@ pub enum AudienceArg {
     /// notices to customers.
     Customers,
     /// Every update, as before audiences existed.
+    All,
+}
+
+/// `export --audience`: what the export tells.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportAudience {
+    /// Only what the public was told.
+    Public,
+    /// The whole history.
     All,
 }
 

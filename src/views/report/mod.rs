@@ -37,9 +37,14 @@
 //!   the incident is resolved or closed (a reopened incident is not resolved).
 //! - *Updates* are also counted per audience, public and internal, each
 //!   audience's promises held against its own next update.
+//! - *Disclosure*: an incident whose impact is flagged `data_exposure`,
+//!   `security_incident` or `data_loss` owes the public a word; the time
+//!   from its detection (else its declaration) to the first public update
+//!   is measured, or, while there is none, the time waited until `now`.
 //! - *Open follow-ups*: the postmortem's action items not `done` whose due
 //!   day has passed at `now` in the playbook's time zone.
 
+mod disclosure;
 mod durations;
 mod first_minutes;
 mod follow_ups;
@@ -53,6 +58,7 @@ mod updates;
 
 use serde::Serialize;
 
+pub use disclosure::{DISCLOSURE_FLAGS, Disclosure};
 pub use durations::Durations;
 pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
 pub use follow_ups::FollowUp;
@@ -112,6 +118,11 @@ pub struct IncidentReport {
     pub first_15_minutes: Vec<StepReport>,
     /// The comms rhythm.
     pub updates: UpdatesReport,
+    /// For an incident with a duty to disclose (data exposed or lost, a
+    /// security incident): how long the public waited for the first word.
+    /// Left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<Disclosure>,
     /// The response target of each severity the incident had.
     pub targets: Vec<TargetReport>,
     /// The durations.
@@ -151,6 +162,7 @@ impl IncidentReport {
             now,
             first_15_minutes: StepReport::first_fifteen_minutes(incident, now),
             updates: UpdatesReport::of(incident, now),
+            disclosure: Disclosure::of(incident, now),
             targets: TargetReport::all(incident, playbook, now),
             durations: Durations::of(incident),
             open_follow_ups: FollowUp::overdue(incident, playbook, now),
