@@ -37,7 +37,7 @@ pub struct AsyncPostgresStore {
 impl std::fmt::Debug for AsyncPostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncPostgresStore")
-            .field("open", &self.open_connections())
+            .field("open", &self.pool.status().size)
             .finish_non_exhaustive()
     }
 }
@@ -97,12 +97,6 @@ impl AsyncPostgresStore {
     pub fn with_snapshot_every(mut self, n: u64) -> Self {
         self.snapshot_every = n;
         self
-    }
-
-    /// How many connections are open now, busy or idle (never more than
-    /// the pool's bound).
-    pub fn open_connections(&self) -> usize {
-        self.pool.status().size
     }
 
     /// A connection from the pool, for what the store does not offer.
@@ -245,5 +239,9 @@ impl AsyncStore for AsyncPostgresStore {
 
     fn snapshot_every(&self) -> u64 {
         self.snapshot_every
+    }
+
+    fn open_connections(&self) -> Option<usize> {
+        Some(self.pool.status().size)
     }
 }

@@ -26,7 +26,7 @@ pub struct AsyncSqliteStore {
 impl std::fmt::Debug for AsyncSqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncSqliteStore")
-            .field("open", &self.open_connections())
+            .field("open", &self.pool.status().size)
             .finish_non_exhaustive()
     }
 }
@@ -100,12 +100,6 @@ impl AsyncSqliteStore {
     pub fn with_snapshot_every(mut self, n: u64) -> Self {
         self.snapshot_every = n;
         self
-    }
-
-    /// How many connections are open now, busy or idle (never more than
-    /// the pool's bound).
-    pub fn open_connections(&self) -> usize {
-        self.pool.status().size
     }
 
     async fn connection(&self) -> Result<Object<Opener>, Error> {
@@ -189,5 +183,9 @@ impl AsyncStore for AsyncSqliteStore {
 
     fn snapshot_every(&self) -> u64 {
         self.snapshot_every
+    }
+
+    fn open_connections(&self) -> Option<usize> {
+        Some(self.pool.status().size)
     }
 }

@@ -162,6 +162,13 @@ pub trait AsyncStore: Send + Sync {
         0
     }
 
+    /// How many database connections the store holds open now, busy or
+    /// idle (never more than its pool's bound); `None` for a store that
+    /// keeps no pool.
+    fn open_connections(&self) -> Option<usize> {
+        None
+    }
+
     /// As [`Store::restore`](crate::Store::restore): the snapshot, if
     /// usable, and the commands after it.
     ///
@@ -346,6 +353,10 @@ macro_rules! delegating_async_store {
                 let $s = self;
                 $inner.snapshot_every()
             }
+            fn open_connections(&self) -> Option<usize> {
+                let $s = self;
+                $inner.open_connections()
+            }
             $($extra)*
         }
     };
@@ -381,7 +392,6 @@ delegating_async_store!([] Box<dyn AsyncStore>, |s| s.as_ref(), {
 
 /// How an async store's pool is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct PoolLimits {
     /// The most connections open at once.
     pub size: u32,
@@ -471,4 +481,12 @@ pub(crate) fn close_idle<M: deadpool::managed::Manager + 'static>(
             pool.retain(|_, metrics| metrics.last_used() < idle);
         }
     });
+}
+
+impl std::fmt::Debug for dyn AsyncStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("dyn AsyncStore")
+            .field("open_connections", &self.open_connections())
+            .finish_non_exhaustive()
+    }
 }
