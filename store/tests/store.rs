@@ -671,3 +671,115 @@ fn a_warm_store_is_never_staler_than_the_store(backend: &Backend) {
     cold.restore(&playbook, incident).unwrap();
     assert_eq!(cold.inner().full_loads, 2);
 }
+
+/// An async store counting the full loads (`rows`) asked of it.
+struct CountingAsync {
+    store: Box<dyn incident_store::AsyncStore>,
+    full_loads: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl incident_store::AsyncStore for CountingAsync {
+    async fn rows(&self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.full_loads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.store.rows(incident).await
+    }
+    async fn append(&self, v: u64, c: &Command, p: Option<&PlaybookId>) -> Result<Append, Error> {
+        self.store.append(v, c, p).await
+    }
+    async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.store.incidents().await
+    }
+    async fn command(&self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
+        self.store.command(i, c).await
+    }
+    async fn latest_version(&self, incident: IncidentId) -> Result<u64, Error> {
+        self.store.latest_version(incident).await
+    }
+    async fn rows_after(&self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        self.store.rows_after(incident, version).await
+    }
+}
+
+/// Many tasks of one process send commands to one incident at once
+/// through one warm async store: they take turns on the kept incident, so
+/// none loses a race, every command is applied once at its own version,
+/// and after the declaration nothing is loaded whole; a read lends the
+/// incident a full replay gives.
+fn tasks_of_one_process_take_turns(backend: &Backend) {
+    use incident_store::{AsyncStore, AsyncWarm};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store: Box<dyn AsyncStore> = match backend.sqlite_path() {
+            Some(path) => Box::new(
+                incident_store::AsyncSqliteStore::open(std::path::Path::new(path))
+                    .await
+                    .unwrap(),
+            ),
+            None => Box::new(
+                incident_store::AsyncPostgresStore::connect(backend.postgres_params().unwrap())
+                    .await
+                    .unwrap(),
+            ),
+        };
+        let warm = std::sync::Arc::new(AsyncWarm::new(CountingAsync {
+            store,
+            full_loads: Default::default(),
+        }));
+        let playbook = std::sync::Arc::new(Playbook::default());
+        let incident = id(0xA5_0000);
+        warm.submit(&playbook, &declare(incident, id(1)))
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..8_u128)
+            .map(|t| {
+                let (warm, playbook) = (warm.clone(), playbook.clone());
+                tokio::spawn(async move {
+                    for n in 0..10 {
+                        let cmd = note(incident, id(0x100 + t * 100 + n), "in turn");
+                        let outcome = warm.submit(&playbook, &cmd).await.unwrap();
+                        assert!(matches!(outcome, Outcome::Applied { .. }), "{outcome:?}");
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let loads = warm
+            .inner()
+            .full_loads
+            .load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(loads, 1, "only the declaration's load was full");
+        let version = warm
+            .read(&playbook, incident, |i| i.version())
+            .await
+            .unwrap();
+        assert_eq!(version, Some(81));
+        let history = warm.history(incident).await.unwrap();
+        let full = incident_playbook::Incident::restore(history, &playbook).unwrap();
+        let kept = warm
+            .read(&playbook, incident, |i| i == &full)
+            .await
+            .unwrap();
+        assert_eq!(kept, Some(true));
+    });
+}
+
+#[test]
+fn sqlite_tasks_of_one_process_take_turns() {
+    let dir = TempDir::new("take-turns");
+    tasks_of_one_process_take_turns(&Backend::sqlite(&dir.0.join("store.db")));
+}
+
+#[test]
+fn postgres_tasks_of_one_process_take_turns() {
+    let server = server();
+    let params = server.create_database("take_turns").unwrap();
+    tasks_of_one_process_take_turns(&Backend::postgres(&params));
+}
