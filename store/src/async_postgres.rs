@@ -124,6 +124,35 @@ impl AsyncPostgresStore {
         settle(client, result.map_err(database_error))
     }
 
+    /// A row inserted with `statement` ([`sql::APPEND`] or
+    /// [`sql::APPEND_NEXT`]).
+    async fn insert(
+        &self,
+        statement: &str,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
+        let incident = command.incident_id;
+        let (version, json) = (row::sql_version(incident, version)?, row::to_json(command)?);
+        let playbook = row::playbook_json(incident, playbook)?;
+        let client = self.client().await?;
+        let inserted = match client.prepare_cached(statement).await {
+            Ok(statement) => {
+                let params: [&(dyn ToSql + Sync); 5] = [
+                    &incident.to_string(),
+                    &version,
+                    &command.command_id.to_string(),
+                    &json,
+                    &playbook,
+                ];
+                client.execute(&statement, &params).await
+            }
+            Err(e) => Err(e),
+        };
+        settle(client, appended(inserted))
+    }
+
     async fn one_row(
         &self,
         incident: IncidentId,
@@ -163,24 +192,17 @@ impl AsyncStore for AsyncPostgresStore {
         command: &Command,
         playbook: Option<&PlaybookId>,
     ) -> Result<Append, Error> {
-        let incident = command.incident_id;
-        let (version, json) = (row::sql_version(incident, version)?, row::to_json(command)?);
-        let playbook = row::playbook_json(incident, playbook)?;
-        let client = self.client().await?;
-        let inserted = match client.prepare_cached(sql::APPEND).await {
-            Ok(statement) => {
-                let params: [&(dyn ToSql + Sync); 5] = [
-                    &incident.to_string(),
-                    &version,
-                    &command.command_id.to_string(),
-                    &json,
-                    &playbook,
-                ];
-                client.execute(&statement, &params).await
-            }
-            Err(e) => Err(e),
-        };
-        settle(client, appended(inserted))
+        self.insert(sql::APPEND, version, command, playbook).await
+    }
+
+    async fn append_next(
+        &self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
+        self.insert(sql::APPEND_NEXT, version, command, playbook)
+            .await
     }
 
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {

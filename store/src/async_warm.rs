@@ -13,11 +13,15 @@ use crate::{Append, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, WARM_CAPA
 type Slot = Arc<tokio::sync::Mutex<Option<Incident>>>;
 
 /// The async twin of [`Warm`](crate::Warm): the incidents it loaded or
-/// changed are kept in memory, and each use asks the store for the latest
+/// changed are kept in memory. A read asks the store for the latest
 /// version first (the same: the kept incident is used; later: only the
 /// rows after it are read and restored on top; anything else: a full
-/// load). It is never staler than the store, and several processes may
-/// each keep one.
+/// load). A command is decided on the kept incident and stored only if
+/// the store's latest version is still the kept one
+/// ([`AsyncStore::append_next`]: one statement on PostgreSQL), else it is
+/// brought up to date and judged again; a refusal or a duplicate is
+/// confirmed against the latest version before it is answered. So it is
+/// never staler than the store, and several processes may each keep one.
 ///
 /// It takes `&self` and is shared by every task: each kept incident has a
 /// lock of its own, so commands and reads of one incident in this process
@@ -176,8 +180,16 @@ impl<S: AsyncStore> AsyncWarm<S> {
         let slot = self.slot(id);
         let mut kept = slot.lock().await;
         let mut lost_races = 0;
+        // A kept incident is decided on as it is: an applied command is
+        // stored only if the store's latest version is the kept one
+        // (`append_next`), so it needs no version check first; a refusal
+        // or a duplicate is confirmed against the latest version before it
+        // is answered.
+        let mut check = kept.is_none();
         loop {
-            self.bring_up_to_date(playbook, id, &mut kept).await?;
+            if check {
+                self.bring_up_to_date(playbook, id, &mut kept).await?;
+            }
             let Some(incident) = kept.as_mut() else {
                 let receipt =
                     crate::asynchronous::handle(&self.store, playbook, command, max_attempts)
@@ -185,16 +197,26 @@ impl<S: AsyncStore> AsyncWarm<S> {
                 *kept = Some(receipt.incident.clone());
                 return Ok((receipt.outcome, receipt.lost_races, Some(receipt.incident)));
             };
-            let decision = incident
-                .decide(command, playbook)
-                .map_err(Error::Rejected)?;
+            let decided = incident.decide(command, playbook);
+            let applies =
+                matches!(&decided, Ok(d) if matches!(d.outcome(), Outcome::Applied { .. }));
+            if !applies && !check {
+                check = true;
+                continue;
+            }
+            let decision = decided.map_err(Error::Rejected)?;
             let outcome = decision.outcome();
             if let Outcome::Applied { version } = outcome {
-                if self.store.append(version, command, playbook.id()).await? == Append::Conflict {
+                let stored = self
+                    .store
+                    .append_next(version, command, playbook.id())
+                    .await?;
+                if stored == Append::Conflict {
                     lost_races += 1;
                     if lost_races >= max_attempts {
                         return Err(Error::Rejected(gave_up(command, lost_races)));
                     }
+                    check = true;
                     continue;
                 }
                 let _applied = incident.apply(decision).map_err(Error::Rejected)?;

@@ -72,6 +72,29 @@ pub trait AsyncStore: Send + Sync {
         playbook: Option<&PlaybookId>,
     ) -> Result<Append, Error>;
 
+    /// [`AsyncStore::append`] only if the latest stored version of the
+    /// command's incident is `version - 1` ([`Append::Conflict`] if not,
+    /// nothing stored): what a writer that keeps the incident uses, so that
+    /// a command on it costs the insert alone when no one else wrote, and a
+    /// stale kept incident can neither be written over nor leave a gap.
+    /// The default asks for the latest version first; PostgreSQL does both
+    /// in one statement.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::append`](crate::Store::append).
+    async fn append_next(
+        &self,
+        version: u64,
+        command: &Command,
+        playbook: Option<&PlaybookId>,
+    ) -> Result<Append, Error> {
+        if self.latest_version(command.incident_id).await? + 1 != version {
+            return Ok(Append::Conflict);
+        }
+        self.append(version, command, playbook).await
+    }
+
     /// As [`Store::incidents`](crate::Store::incidents).
     ///
     /// # Errors
@@ -302,6 +325,15 @@ macro_rules! delegating_async_store {
             ) -> Result<Append, Error> {
                 let $s = self;
                 $inner.append(version, command, playbook).await
+            }
+            async fn append_next(
+                &self,
+                version: u64,
+                command: &Command,
+                playbook: Option<&PlaybookId>,
+            ) -> Result<Append, Error> {
+                let $s = self;
+                $inner.append_next(version, command, playbook).await
             }
             async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
                 let $s = self;

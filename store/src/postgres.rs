@@ -116,6 +116,13 @@ pub(crate) mod sql {
     pub const APPEND: &str =
         "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
          VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb, $5::text::jsonb)";
+    /// [`APPEND`] only when the row before it is the latest: one statement
+    /// for a writer that believes it knows the latest version.
+    pub const APPEND_NEXT: &str =
+        "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+         SELECT $1::text::uuid, $2::bigint, $3::text::uuid, $4::text::jsonb, $5::text::jsonb
+         WHERE (SELECT coalesce(max(version), 0) FROM incident_commands
+                WHERE incident_id = $1::text::uuid) = $2::bigint - 1";
     pub const INCIDENTS: &str = "SELECT incident_id::text, max(version) FROM incident_commands
          GROUP BY incident_id ORDER BY incident_id::text";
     pub const COMMAND: &str =
@@ -259,6 +266,9 @@ impl Store for PostgresStore {
 /// What an `INSERT` of a row came to: a key taken is a lost race.
 pub(crate) fn appended(inserted: Result<u64, postgres::Error>) -> Result<Append, Error> {
     match inserted {
+        // `APPEND_NEXT` inserts nothing when the row before is not the
+        // latest: another writer stored since.
+        Ok(0) => Ok(Append::Conflict),
         Ok(_) => Ok(Append::Stored),
         Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
         Err(e) => Err(database_error(e)),
