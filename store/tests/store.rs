@@ -733,9 +733,8 @@ fn tasks_of_one_process_take_turns(backend: &Backend) {
         }));
         let playbook = std::sync::Arc::new(Playbook::default());
         let incident = id(0xA5_0000);
-        warm.submit(&playbook, &declare(incident, id(1)))
-            .await
-            .unwrap();
+        let declared = warm.submit(&playbook, &declare(incident, id(1))).await;
+        assert_eq!(declared.unwrap(), Outcome::Applied { version: 1 });
         let tasks: Vec<_> = (0..8_u128)
             .map(|t| {
                 let (warm, playbook) = (warm.clone(), playbook.clone());
