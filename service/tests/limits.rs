@@ -368,6 +368,7 @@ fn load_is_shed_with_503() {
         .as_bytes(),
     )
     .unwrap();
+    held.flush().unwrap();
     // Once the server has taken it, every other request is shed at once.
     let shed = (0..1000)
         .map(|_| call(&running, "GET", "/incidents", None))

@@ -26,12 +26,14 @@ pub fn block<T>(future: impl std::future::Future<Output = T>) -> T {
     runtime().block_on(future)
 }
 
-/// The service behind `auth`, served on [`runtime`], stopped when dropped.
+/// The service behind `auth`, served on a runtime of its own (its store
+/// opened on [`runtime`]), stopped when dropped.
 pub struct Running {
     /// `127.0.0.1:PORT`, for a raw TCP client.
     pub addr: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    runtime: Option<Runtime>,
 }
 
 impl Running {
@@ -40,7 +42,14 @@ impl Running {
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap().to_string();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = runtime().spawn(async move {
+        // A runtime of its own, as a service process has: the requests of
+        // other tests do not queue behind it.
+        let own = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let task = own.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             let shutdown = async move {
                 let _ = stopped.await;
@@ -53,6 +62,7 @@ impl Running {
             addr,
             stop: Some(stop),
             task: Some(task),
+            runtime: Some(own),
         }
     }
 
@@ -67,8 +77,9 @@ impl Drop for Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _ = block(task);
+        if let (Some(task), Some(runtime)) = (self.task.take(), self.runtime.take()) {
+            let _ = runtime.block_on(task);
+            runtime.shutdown_background();
         }
     }
 }
