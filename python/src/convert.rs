@@ -2,7 +2,7 @@
 //! by `json.dumps`), the crate's values out (their JSON, read by
 //! `json.loads`), and timestamps both ways.
 
-use incident_playbook::{Command, Timestamp, parse_command};
+use incident_playbook::{Command, Rule, Timestamp, Violation, parse_command};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -31,7 +31,18 @@ pub fn json_text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
 ///
 /// Raises `Rejected` (`malformed-input`, with the JSON path of what is
 /// wrong) for what is not a command.
+///
+/// A str with lone surrogates has no UTF-8 form: it is refused as
+/// `malformed-input` too, as the escapes `json.dumps` writes for them in a
+/// dict (`\ud800`) are by the crate's reader.
 pub fn command(value: &Bound<'_, PyAny>) -> PyResult<Command> {
+    if let Ok(text) = value.cast::<PyString>()
+        && let Err(e) = text.to_str()
+    {
+        let why = format!("the command is not valid Unicode: {e}");
+        let violation = Violation::new(Rule::MalformedInput, why, None);
+        return Err(rejected(value.py(), vec![violation]));
+    }
     let text = json_text(value, "a command")?;
     parse_command(&text).map_err(|r| rejected(value.py(), r.into_violations()))
 }
