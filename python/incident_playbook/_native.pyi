@@ -7,6 +7,17 @@ from typing import Any, Literal, TypedDict, final
 
 from typing_extensions import NotRequired
 
+__all__ = [
+    "Incident",
+    "Playbook",
+    "Rejected",
+    "Replay",
+    "Violation",
+    "__version__",
+    "replay",
+    "schema",
+    "schemas",
+]
 __version__: str
 
 Command = dict[str, Any] | str
@@ -48,7 +59,7 @@ class Violation:
     rule: str
     message: str
     path: str | None
-    def __init__(self, rule: str, message: str, path: str | None = None) -> None: ...
+    def __new__(cls, rule: str, message: str, path: str | None = None) -> Violation: ...
     def to_dict(self) -> ViolationDict: ...
     def __hash__(self) -> int: ...
 
@@ -57,7 +68,7 @@ class Rejected(Exception):
     """A command or snapshot that breaks rules: every one, in the rule
     catalogue's order."""
 
-    def __init__(self, violations: list[Violation]) -> None: ...
+    def __new__(cls, violations: list[Violation]) -> Rejected: ...
     @property
     def violations(self) -> list[Violation]: ...
     @property
@@ -71,7 +82,7 @@ class Rejected(Exception):
 class Playbook:
     """The playbook commands are judged under; ``Playbook()`` is the seed one."""
 
-    def __init__(self) -> None: ...
+    def __new__(cls) -> Playbook: ...
     @staticmethod
     def from_json(document: dict[str, Any] | str) -> Playbook:
         """A playbook document; raises ValueError for one that is not."""
@@ -129,7 +140,7 @@ class Incident:
 class Replay:
     """A replay in progress, as ``incident replay`` reads a stream."""
 
-    def __init__(self, playbook: Playbook | None = None) -> None: ...
+    def __new__(cls, playbook: Playbook | None = None) -> Replay: ...
     def line(self, line: str) -> LineReport | None: ...
     def feed(self, lines: str | Iterable[str]) -> None: ...
     def output(self) -> ReplayDocument: ...

@@ -91,7 +91,7 @@ def test_deep_and_odd_python_values() -> None:
     with pytest.raises(TypeError):
         ip.Incident.declare({"type": "declare", "at": object()})
     with pytest.raises(TypeError):
-        ip.Incident.declare({("tuple", "key"): 1})
+        ip.Incident.declare({("tuple", "key"): 1})  # type: ignore[dict-item]
     with pytest.raises(TypeError):
         ip.replay([b"{}"])  # type: ignore[list-item]
     with pytest.raises(TypeError):
