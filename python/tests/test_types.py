@@ -38,16 +38,22 @@ def test_the_readme_and_the_guide_have_python_blocks() -> None:
     assert any(p.startswith("docs/other-languages.md") for p in places)
 
 
-def test_mypy_strict_on_the_package_and_the_tests() -> None:
-    mypy("incident_playbook", "tests")
+def test_mypy_strict(tmp_path: Path) -> None:
+    """One run (mypy's start-up is most of its time): the package, the tests and each block, as a
+    module of its own, from the package's folder so that its stubs are the ones read."""
+    blocks = []
+    for n, (where, body) in enumerate(python_blocks()):
+        block = tmp_path / f"docs_block_{n}.py"
+        block.write_text(f"# {where}\n{body}", encoding="utf-8")
+        blocks.append(str(block))
+    mypy("incident_playbook", "tests", *blocks)
 
 
-@pytest.mark.parametrize("where,body", python_blocks(), ids=[w for w, _ in python_blocks()])
-def test_mypy_strict_on_the_docs_blocks(where: str, body: str, tmp_path: Path) -> None:
-    block = tmp_path / "block.py"
-    block.write_text(body, encoding="utf-8")
-    # From the package's folder, so that its stubs are the ones read.
-    mypy(str(block))
+def test_mypy_sees_a_wrong_call_in_a_block(tmp_path: Path) -> None:
+    block = tmp_path / "wrong.py"
+    block.write_text("import incident_playbook as ip\nip.Incident.declare(42)\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="arg-type"):
+        mypy(str(block))
 
 
 def test_stubtest_holds_the_stubs_to_the_module() -> None:
