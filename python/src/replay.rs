@@ -4,7 +4,7 @@
 use incident_playbook::{Replay, Verdict};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyList, PyString};
 
 use crate::convert::{json_loads, to_python};
 use crate::playbook::{PyPlaybook, or_default};
@@ -49,24 +49,37 @@ impl PyReplay {
     /// reads a file) or any iterable of str, such as an open file.
     fn feed(&mut self, lines: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = lines.py();
-        if let Ok(text) = lines.cast::<PyString>() {
-            for line in split_lines(text.to_str()?) {
-                self.line(PyString::new(py, line).as_any())?;
+        let lines = if lines.is_instance_of::<PyString>() {
+            // Split by Python, so that a line with a lone surrogate is one
+            // malformed line, not a text that cannot be read at all; as in
+            // a file, nothing follows the last newline.
+            let parts = lines
+                .call_method1("split", ("\n",))?
+                .cast_into::<PyList>()?;
+            let last = parts.len().saturating_sub(1);
+            if parts
+                .get_item(last)?
+                .cast::<PyString>()?
+                .to_str()
+                .is_ok_and(str::is_empty)
+            {
+                parts.del_item(last)?;
             }
-            return Ok(());
-        }
+            parts.into_any()
+        } else {
+            lines.clone()
+        };
         for (i, line) in lines.try_iter()?.enumerate() {
             let line = line?;
             // The CLI skips a byte-order mark before the first line.
-            match line.cast::<PyString>() {
-                Ok(s) if i == 0 && s.to_str().is_ok_and(|t| t.starts_with('\u{feff}')) => {
-                    let rest = s.to_str()?.trim_start_matches('\u{feff}').to_owned();
-                    self.line(PyString::new(py, &rest).as_any())?;
-                }
-                _ => {
-                    self.line(&line)?;
-                }
+            if i == 0
+                && let Ok(text) = line.cast::<PyString>()
+                && let Ok(Some(rest)) = text.to_str().map(|t| t.strip_prefix('\u{feff}'))
+            {
+                self.line(PyString::new(py, rest).as_any())?;
+                continue;
             }
+            self.line(&line)?;
         }
         Ok(())
     }
@@ -129,11 +142,4 @@ fn json(value: &impl serde::Serialize) -> PyResult<String> {
 fn strip_newline(line: &str) -> &str {
     let line = line.strip_suffix('\n').unwrap_or(line);
     line.strip_suffix('\r').unwrap_or(line)
-}
-
-/// The lines of a whole text as the CLI reads a file: split after each
-/// newline, a byte-order mark skipped, no empty line after the last newline.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.split_inclusive('\n')
 }

@@ -66,6 +66,10 @@ def test_lone_surrogates_are_malformed_input() -> None:
     report = replay.line("\ud800")
     assert report is not None and report["rule"] == "malformed-input"
     assert replay.verdict == "malformed"
+    declare = (CASES / "happy-sev1-full-lifecycle.jsonl").read_text().splitlines()[0]
+    document = ip.replay(f"{declare}\n\ud800\n")  # one line of a text, not the whole text
+    assert [(r["line"], r["rule"]) for r in document["rejections"]] == [(2, "malformed-input")]
+    assert len(document["incidents"]) == 1
 
 
 @pytest.mark.parametrize("text", [
