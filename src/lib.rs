@@ -65,7 +65,7 @@
 //! - [`guide::library`]: the API in one page.
 //! - [`guide::cli`]: the `incident` command-line tool, and what it prints.
 //! - [`guide::cli_writing`]: writing commands with `incident new`.
-//! - [`guide::other_languages`]: the JSON Schemas from Python and TypeScript.
+//! - [`guide::other_languages`]: the crate as a Python package; the JSON Schemas from Python and TypeScript.
 //! - [`guide::real_incidents`]: four public incidents replayed as command streams.
 //! - [`guide::rules`]: every rule id, and what the crate added to its contract.
 //! - [`contract`]: the contract: commands, fields, phases, rules, wire shapes,
@@ -123,7 +123,8 @@ pub mod guide {
     #[doc = include_str!("../docs/cli-writing.md")]
     pub mod cli_writing {}
 
-    /// The JSON Schemas from Python and TypeScript (`docs/other-languages.md`).
+    /// The crate as a Python package; the JSON Schemas from Python and
+    /// TypeScript (`docs/other-languages.md`).
     #[doc = include_str!("../docs/other-languages.md")]
     pub mod other_languages {}
 
