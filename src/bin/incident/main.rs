@@ -21,6 +21,7 @@ mod render;
 mod replay;
 mod report;
 mod schema;
+mod shelf;
 mod snapshot_list;
 mod status;
 

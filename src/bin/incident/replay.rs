@@ -7,8 +7,9 @@ use incident_playbook::{Incident, Incidents, LineReport, Receiver, Replay, Viola
 
 use crate::args::{ClockArgs, Format, StreamArgs};
 use crate::exit::{Fatal, Verdict};
-use crate::input::{feed, open, say_if_empty};
+use crate::input::{feed_with, open, say_if_empty};
 use crate::output::{Painted, stdout};
+use crate::shelf::Shelf;
 
 pub fn run(
     stream: &StreamArgs,
@@ -34,15 +35,23 @@ pub fn run(
     if format == Format::Json {
         write!(out, "{{\"rejections\":[")?;
     }
-    let fed = feed(&stream.file, input, &mut replay, |replay, report| {
+    // Closed incidents wait for the end compressed, not whole (`shelf`).
+    let mut shelf = Shelf::new(format == Format::Text);
+    let judge = |replay: &mut Replay, line: &str| {
+        let report = replay.line_with(line, |incidents, id| shelf.before(incidents, id));
+        shelf.after(replay.incidents_mut(), summary);
+        shelf.check()?;
+        Ok(report)
+    };
+    let fed = feed_with(&stream.file, input, &mut replay, judge, |replay, report| {
         write_refused(&mut out, format, &stream.file, replay, report)?;
         Ok(keep_going)
     });
     // A read that fails midway still ends the document (with the incidents
     // read so far); the failure is on standard error and exits 2.
-    write_incidents(&mut out, format, replay.incidents())?;
+    write_incidents(&mut out, format, &shelf, replay.incidents())?;
     out.flush()?;
-    if fed.is_ok() {
+    if fed.is_ok() && shelf.declared() == 0 {
         say_if_empty(&stream.file, &replay);
     }
     // The process ends next: freeing a million commands one allocation at a
@@ -95,19 +104,16 @@ pub fn write_text_report(
 fn write_incidents(
     out: &mut impl Write,
     format: Format,
+    shelf: &Shelf,
     incidents: &Incidents,
 ) -> Result<(), Fatal> {
     match format {
         Format::Json => {
             write!(out, "],\"incidents\":")?;
-            serde_json::to_writer(&mut *out, incidents)?;
+            shelf.write_json(out, incidents)?;
             writeln!(out, "}}")?;
         }
-        Format::Text => {
-            for incident in incidents {
-                writeln!(out, "{}", summary(incident))?;
-            }
-        }
+        Format::Text => shelf.write_text(out, incidents, summary)?,
     }
     Ok(())
 }
