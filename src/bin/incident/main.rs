@@ -17,6 +17,8 @@ mod input;
 mod lint;
 mod new;
 mod output;
+#[cfg(test)]
+mod peak;
 mod render;
 mod replay;
 mod report;
