@@ -17,10 +17,13 @@ mod input;
 mod lint;
 mod new;
 mod output;
+#[cfg(test)]
+mod peak;
 mod render;
 mod replay;
 mod report;
 mod schema;
+mod shelf;
 mod snapshot_list;
 mod status;
 
