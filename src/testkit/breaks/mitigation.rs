@@ -1,0 +1,95 @@
+//! Mitigations and temporary blocks.
+
+use serde_json::{Value, json};
+
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
+
+impl Writer {
+    /// A command breaking `rule` alone, one of `mitigate-before-rca`, `rollback-same-tag`,
+    /// `dependency-not-optional`, `block-endpoint-risk-not-higher`, `unknown-dependency`,
+    /// `no-such-block`.
+    pub(super) fn break_mitigation(&mut self, inc: &View, rule: &str) -> Option<Value> {
+        let open = inc.phase.is_open();
+        let resolved = inc.phase == Phase::Resolved;
+        let mut v;
+        match rule {
+            "mitigate-before-rca" => {
+                if !(open || resolved) || !inc.impact.active || inc.mitigations > 0 {
+                    return None;
+                }
+                v = self.root_cause();
+            }
+            "rollback-same-tag" | "dependency-not-optional" | "block-endpoint-risk-not-higher" => {
+                if !open {
+                    return None;
+                }
+                v = self.start_mitigation(inc);
+                v["mitigation"] = match rule {
+                    "rollback-same-tag" => {
+                        let tag = self.rng.pick(&TAGS).to_string();
+                        json!({"kind": "rollback_image", "from_tag": tag, "to_tag": tag})
+                    }
+                    "dependency-not-optional" => {
+                        let required: Vec<String> = self
+                            .deps
+                            .iter()
+                            .filter(|(_, o)| !*o)
+                            .map(|(n, _)| n.clone())
+                            .collect();
+                        if required.is_empty() {
+                            return None;
+                        }
+                        json!({"kind": "disable_dependency", "dependency": self.rng.pick(&required)})
+                    }
+                    _ => {
+                        let sec = self.rng.below(4);
+                        let avail = sec + self.rng.below(4 - sec);
+                        json!({"kind": "block_endpoint", "endpoint": self.rng.pick(&ENDPOINTS),
+                           "security_risk": RISKS[sec], "availability_impact": RISKS[avail]})
+                    }
+                };
+            }
+            "unknown-dependency" => {
+                if !open {
+                    return None;
+                }
+                let unknown = self.unknown_dependency()?;
+                let resolvable = Self::may_resolve(inc) && Self::ready_to_resolve(inc);
+                if resolvable && self.rng.chance(40) {
+                    // Confirming a dependency the catalogue does not know.
+                    v = self.resolve(inc);
+                    let entry = json!({"name": unknown, "ok": true});
+                    match v["verification"]["dependencies"].as_array_mut() {
+                        Some(list) => list.push(entry),
+                        None => v["verification"]["dependencies"] = json!([entry]),
+                    }
+                } else if self.rng.chance(50) {
+                    v = self.start_mitigation(inc);
+                    v["mitigation"] = json!({"kind": "disable_dependency", "dependency": unknown});
+                } else {
+                    v = self.update_impact(inc);
+                    v["impact"]["affected_dependencies"] = json!([unknown]);
+                }
+            }
+            "no-such-block" => {
+                if !(open || resolved) {
+                    return None;
+                }
+                let free: Vec<&str> = ENDPOINTS
+                    .iter()
+                    .copied()
+                    .filter(|e| !inc.blocked.iter().any(|b| b == e))
+                    .collect();
+                if free.is_empty() {
+                    return None;
+                }
+                v = self.envelope("lift_block");
+                v["endpoint"] = self.rng.pick(&free).to_string().into();
+            }
+            _ => return None,
+        }
+        Some(v)
+    }
+}
