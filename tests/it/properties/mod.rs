@@ -2,9 +2,10 @@
 //! sequences (proptest).
 //!
 //! - Scripts of realistic lifecycles for one incident at a time and for
-//!   several interleaved ones (`properties/scenario.rs`, the commands in
-//!   `properties/lifecycle.rs`), with a controlled share of commands that
-//!   break exactly one named rule (`properties/breaks.rs`), chaos commands
+//!   several interleaved ones (`properties/scenario.rs`; the commands are
+//!   written by the test kit, `incident_playbook::testkit`, feature
+//!   `proptest`), with a controlled share of commands that break exactly one
+//!   named rule (the test kit's `BREAKABLE`), chaos commands
 //!   that break several at once (`properties/chaos.rs`), redeliveries, and
 //!   garbage: random JSON, random field mutations, structural corruptions
 //!   (`properties/garbage.rs`).

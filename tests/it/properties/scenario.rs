@@ -1,10 +1,13 @@
 //! Scripts: what proptest draws. A script is a list of steps, each an intent
 //! (move the incident on, wander, break one rule, redeliver, send garbage)
 //! with a seed for the details; the [`Scene`] turns a step into a concrete
-//! JSON command by looking at the model's view of the incident, so that the
-//! commands form realistic lifecycles. The commands themselves are built in
-//! `lifecycle.rs` (valid ones), `breaks.rs` (one rule broken) and
-//! `garbage.rs` (malformed and random ones).
+//! JSON command by looking at the incident, so that the commands form
+//! realistic lifecycles. Valid commands and those that break one rule are
+//! written by the test kit's `Writer` (`incident_playbook::testkit`, feature
+//! `proptest`), for the incident as the crate keeps it; chaos commands
+//! (`chaos.rs`) and malformed and random ones (`garbage.rs`) are written here
+//! on the same writer. Which incidents exist, which closed, and when, the
+//! scene reads off the model.
 
 use std::ops::{Range, RangeInclusive};
 
