@@ -530,10 +530,10 @@ impl Writer {
                         Some(v) => v,
                         None => self.note(),
                     }
-                } else if let Some(v) = self.end_temporary(inc) {
-                    v
                 } else if !Self::postmortem_done(inc) {
                     self.postmortem(inc, "published")
+                } else if let Some(v) = self.end_temporary(inc) {
+                    v
                 } else if self.rng.chance(90) {
                     self.close()
                 } else {

@@ -9,7 +9,7 @@ use crate::testkit::writer::Writer;
 impl Writer {
     /// A command breaking `rule` alone, one of `mitigate-before-rca`, `rollback-same-tag`,
     /// `dependency-not-optional`, `block-endpoint-risk-not-higher`, `unknown-dependency`,
-    /// `no-such-block`.
+    /// `no-such-block`, `no-such-mitigation`, `mitigation-already-ended`.
     pub(super) fn break_mitigation(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
@@ -87,6 +87,25 @@ impl Writer {
                 }
                 v = self.envelope("lift_block");
                 v["endpoint"] = self.rng.pick(&free).to_string().into();
+            }
+            "no-such-mitigation" | "mitigation-already-ended" => {
+                if !(open || resolved) {
+                    return None;
+                }
+                let n = if rule == "no-such-mitigation" {
+                    inc.mitigations + 1 + self.rng.below(3)
+                } else {
+                    let ended: Vec<usize> = (0..inc.lives.len())
+                        .filter(|&i| inc.lives[i].2.is_some())
+                        .collect();
+                    if ended.is_empty() {
+                        return None;
+                    }
+                    self.rng.pick(&ended) + 1
+                };
+                v = self.envelope("end_mitigation");
+                v["number"] = n.into();
+                v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
             }
             _ => return None,
         }

@@ -52,6 +52,9 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::BlockEndpointRiskNotHigher,
     Rule::BlockNotLifted,
     Rule::NoSuchBlock,
+    Rule::NoSuchMitigation,
+    Rule::MitigationAlreadyEnded,
+    Rule::TemporaryMeasureInEffect,
     Rule::ResolveFromMonitoring,
     Rule::VerificationApiHealth,
     Rule::VerificationEndpoints,
@@ -64,6 +67,8 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::PostmortemIncomplete,
     Rule::PostmortemSeverityMismatch,
     Rule::PostmortemTimelineUnordered,
+    Rule::PostmortemDatedBeforeIncident,
+    Rule::TimelineAfterPostmortem,
     Rule::ActionItemIncomplete,
     Rule::ActionItemDueBeforeIncident,
     Rule::GuardrailActionMissing,
@@ -128,7 +133,12 @@ impl Writer {
             }
         }
         if inc.phase == Phase::Resolved {
-            out.extend(["block-not-lifted", "postmortem-required"]);
+            out.extend([
+                "block-not-lifted",
+                "postmortem-required",
+                "temporary-measure-in-effect",
+                "mitigation-already-ended",
+            ]);
             if !Self::postmortem_done(inc) {
                 out.extend([
                     "postmortem-incomplete",
@@ -136,6 +146,8 @@ impl Writer {
                     "postmortem-timeline-unordered",
                     "action-item-incomplete",
                     "action-item-due-before-incident",
+                    "postmortem-dated-before-incident",
+                    "timeline-after-postmortem",
                     "guardrail-action-missing",
                 ]);
             }
@@ -354,12 +366,15 @@ impl Writer {
             | "dependency-not-optional"
             | "block-endpoint-risk-not-higher"
             | "unknown-dependency"
-            | "no-such-block" => self.break_mitigation(inc, rule),
+            | "no-such-block"
+            | "no-such-mitigation"
+            | "mitigation-already-ended" => self.break_mitigation(inc, rule),
             "block-not-lifted"
             | "postmortem-required"
             | "resolve-from-monitoring"
             | "triage-checks-missing"
-            | "notes-required" => self.break_closing(inc, rule),
+            | "notes-required"
+            | "temporary-measure-in-effect" => self.break_closing(inc, rule),
             "verification-api-health"
             | "verification-endpoints"
             | "verification-frontend"
@@ -370,7 +385,9 @@ impl Writer {
             | "postmortem-timeline-unordered"
             | "action-item-incomplete"
             | "action-item-due-before-incident"
-            | "guardrail-action-missing" => self.break_postmortem(inc, rule),
+            | "guardrail-action-missing"
+            | "postmortem-dated-before-incident"
+            | "timeline-after-postmortem" => self.break_postmortem(inc, rule),
             _ => None,
         }
     }

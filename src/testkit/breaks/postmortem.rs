@@ -9,7 +9,8 @@ use crate::testkit::writer::Writer;
 impl Writer {
     /// A command breaking `rule` alone, one of `postmortem-incomplete`,
     /// `postmortem-severity-mismatch`, `postmortem-timeline-unordered`, `action-item-incomplete`,
-    /// `action-item-due-before-incident`, `guardrail-action-missing`.
+    /// `action-item-due-before-incident`, `guardrail-action-missing`,
+    /// `postmortem-dated-before-incident`, `timeline-after-postmortem`.
     pub(super) fn break_postmortem(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let resolved = inc.phase == Phase::Resolved;
         let mut v;
@@ -19,7 +20,9 @@ impl Writer {
             | "postmortem-timeline-unordered"
             | "action-item-incomplete"
             | "action-item-due-before-incident"
-            | "guardrail-action-missing" => {
+            | "guardrail-action-missing"
+            | "postmortem-dated-before-incident"
+            | "timeline-after-postmortem" => {
                 if !resolved {
                     return None;
                 }
@@ -31,7 +34,7 @@ impl Writer {
                 }
                 v = self.postmortem(inc, "published");
                 let pm = &mut v["postmortem"];
-                if rule.starts_with("postmortem-") {
+                if rule.starts_with("postmortem-") || rule == "timeline-after-postmortem" {
                     self.break_postmortem_text(inc, rule, pm)?;
                 } else {
                     self.break_action_items(inc, rule, pm)?;
@@ -82,6 +85,23 @@ impl Writer {
                     {"at": ts(t), "event": "Alert fired"},
                     {"at": ts(t - secs(self.rng.range(1, 3_600))), "event": "Deploy went out"},
                 ]);
+            }
+            "postmortem-dated-before-incident" => {
+                // A draft, so that it needs no timeline (whose entries would
+                // then be after its date).
+                let days = self.rng.range(1, 30) as u64;
+                pm["date"] = (t_date(inc) - chrono::Days::new(days)).to_string().into();
+                pm["status"] = "draft".into();
+                pm.as_object_mut()?.remove("timeline");
+            }
+            "timeline-after-postmortem" => {
+                pm["date"] = t_date(inc).to_string().into();
+                let later = inc.declared_at + secs(self.rng.range(2, 5) * 86_400);
+                let event = json!({"at": ts(later), "event": "Follow-up deploy"});
+                match pm.get_mut("timeline").and_then(Value::as_array_mut) {
+                    Some(list) => list.push(event),
+                    None => pm["timeline"] = json!([event]),
+                }
             }
             _ => return None,
         }
