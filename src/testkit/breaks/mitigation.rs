@@ -55,23 +55,7 @@ impl Writer {
                 if !open {
                     return None;
                 }
-                let unknown = self.unknown_dependency()?;
-                let resolvable = Self::may_resolve(inc) && Self::ready_to_resolve(inc);
-                if resolvable && self.rng.chance(40) {
-                    // Confirming a dependency the catalogue does not know.
-                    v = self.resolve(inc);
-                    let entry = json!({"name": unknown, "ok": true});
-                    match v["verification"]["dependencies"].as_array_mut() {
-                        Some(list) => list.push(entry),
-                        None => v["verification"]["dependencies"] = json!([entry]),
-                    }
-                } else if self.rng.chance(50) {
-                    v = self.start_mitigation(inc);
-                    v["mitigation"] = json!({"kind": "disable_dependency", "dependency": unknown});
-                } else {
-                    v = self.update_impact(inc);
-                    v["impact"]["affected_dependencies"] = json!([unknown]);
-                }
+                v = self.naming_unknown_dependency(inc)?;
             }
             "no-such-block" => {
                 if !(open || resolved) {
@@ -92,23 +76,53 @@ impl Writer {
                 if !(open || resolved) {
                     return None;
                 }
-                let n = if rule == "no-such-mitigation" {
-                    inc.mitigations + 1 + self.rng.below(3)
-                } else {
-                    let ended: Vec<usize> = (0..inc.lives.len())
-                        .filter(|&i| inc.lives[i].2.is_some())
-                        .collect();
-                    if ended.is_empty() {
-                        return None;
-                    }
-                    self.rng.pick(&ended) + 1
-                };
-                v = self.envelope("end_mitigation");
-                v["number"] = n.into();
-                v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
+                v = self.break_ending(inc, rule)?;
             }
             _ => return None,
         }
+        Some(v)
+    }
+
+    /// A resolve, a mitigation or an impact naming a dependency the
+    /// catalogue does not know.
+    fn naming_unknown_dependency(&mut self, inc: &View) -> Option<Value> {
+        let unknown = self.unknown_dependency()?;
+        let resolvable = Self::may_resolve(inc) && Self::ready_to_resolve(inc);
+        let mut v;
+        if resolvable && self.rng.chance(40) {
+            // Confirming a dependency the catalogue does not know.
+            v = self.resolve(inc);
+            let entry = json!({"name": unknown, "ok": true});
+            match v["verification"]["dependencies"].as_array_mut() {
+                Some(list) => list.push(entry),
+                None => v["verification"]["dependencies"] = json!([entry]),
+            }
+        } else if self.rng.chance(50) {
+            v = self.start_mitigation(inc);
+            v["mitigation"] = json!({"kind": "disable_dependency", "dependency": unknown});
+        } else {
+            v = self.update_impact(inc);
+            v["impact"]["affected_dependencies"] = json!([unknown]);
+        }
+        Some(v)
+    }
+
+    /// An `end_mitigation` of a mitigation never started, or of one ended.
+    fn break_ending(&mut self, inc: &View, rule: &str) -> Option<Value> {
+        let n = if rule == "no-such-mitigation" {
+            inc.mitigations + 1 + self.rng.below(3)
+        } else {
+            let ended: Vec<usize> = (0..inc.lives.len())
+                .filter(|&i| inc.lives[i].2.is_some())
+                .collect();
+            if ended.is_empty() {
+                return None;
+            }
+            self.rng.pick(&ended) + 1
+        };
+        let mut v = self.envelope("end_mitigation");
+        v["number"] = n.into();
+        v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
         Some(v)
     }
 }
