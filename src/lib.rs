@@ -81,6 +81,9 @@
 //! - `schema` (default): the [`schema`] module, every JSON Schema of the
 //!   contract.
 //! - `cli`: the `incident` binary.
+//! - `proptest`: the [`testkit`] module, proptest strategies (valid
+//!   histories, the next valid command, commands that break a chosen rule)
+//!   for testing code built on the crate.
 //!
 //! The minimum supported Rust version is 1.89.
 #![forbid(unsafe_code)]
@@ -176,6 +179,8 @@ mod rule;
 pub mod schema;
 mod severity;
 mod strict;
+#[cfg(feature = "proptest")]
+pub mod testkit;
 mod text;
 mod time;
 mod time_zone;

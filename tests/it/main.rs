@@ -43,3 +43,5 @@ mod senders;
 mod sharing;
 mod tamper;
 mod targets;
+#[cfg(feature = "proptest")]
+mod testkit;

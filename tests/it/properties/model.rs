@@ -41,10 +41,6 @@ pub struct ImpactM {
 }
 
 impl ImpactM {
-    pub fn floor(&self) -> u8 {
-        floor(self.flags.iter().map(String::as_str))
-    }
-
     pub fn concerns_data(&self) -> bool {
         self.surfaces.iter().any(|s| s == "data")
             || self.flags.iter().any(|f| DATA_FLAGS.contains(&f.as_str()))
@@ -1090,13 +1086,6 @@ impl Inc {
             latest.is_some_and(|id| self.accepted.contains_key(&id)),
         );
         out
-    }
-
-    pub fn holders(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.roles.values().cloned().collect();
-        v.sort();
-        v.dedup();
-        v
     }
 }
 

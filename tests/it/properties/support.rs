@@ -49,15 +49,6 @@ impl Dice {
         &items[self.below(items.len())]
     }
 
-    /// A random subset, in the order of `items`.
-    pub fn subset<T: Clone>(&mut self, items: &[T], percent: u64) -> Vec<T> {
-        items
-            .iter()
-            .filter(|_| self.chance(percent))
-            .cloned()
-            .collect()
-    }
-
     pub fn uuid(&mut self) -> String {
         let hi = self.next_u64();
         let lo = self.next_u64();
@@ -78,13 +69,6 @@ pub type Time = DateTime<Utc>;
 /// The wire form: RFC 3339 in UTC, fractions only when there are any.
 pub fn ts(t: Time) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// The same instant written with another offset, as another sender might.
-pub fn ts_with_offset(t: Time, offset_minutes: i32) -> String {
-    let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
-    t.with_timezone(&offset)
-        .to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 pub fn parse_ts(s: &str) -> Option<Time> {
@@ -190,10 +174,6 @@ pub fn sev_num(s: &str) -> u8 {
         "SEV4" => 4,
         other => panic!("not a severity: {other}"),
     }
-}
-
-pub fn sev_name(n: u8) -> &'static str {
-    SEVERITIES[usize::from(n - 1)]
 }
 
 pub const FLAGS: [(&str, u8); 7] = [

@@ -14,64 +14,76 @@ mod verification;
 
 use serde_json::{Value, json};
 
-use super::model::Inc;
-use super::scenario::*;
-use super::support::*;
+use crate::Rule;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-/// Every rule a generated command can be made to break alone, by id.
-pub const BREAKS: &[&str] = &[
-    "not-declared",
-    "already-declared",
-    "incident-closed",
-    "not-allowed-in-phase",
-    "timestamp-regressed",
-    "version-conflict",
-    "command-id-reused",
-    "field-empty",
-    "field-too-long",
-    "impact-incomplete",
-    "impact-start-after-declaration",
-    "severity-below-floor",
-    "severity-unchanged",
-    "update-required",
-    "commander-required",
-    "sev1-needs-scribe",
-    "sev1-scribe-not-commander",
-    "sev1-comms-by-engineering-lead",
-    "update-needs-next-update",
-    "next-update-not-after-update",
-    "update-owner-not-assigned",
-    "update-status-mismatch",
-    "mitigate-before-rca",
-    "rollback-same-tag",
-    "unknown-dependency",
-    "dependency-not-optional",
-    "block-endpoint-risk-not-higher",
-    "block-not-lifted",
-    "no-such-block",
-    "resolve-from-monitoring",
-    "verification-api-health",
-    "verification-endpoints",
-    "verification-frontend",
-    "verification-data",
-    "verification-dependencies",
-    "triage-checks-missing",
-    "notes-required",
-    "postmortem-required",
-    "postmortem-incomplete",
-    "postmortem-severity-mismatch",
-    "postmortem-timeline-unordered",
-    "action-item-incomplete",
-    "action-item-due-before-incident",
-    "guardrail-action-missing",
+/// Every rule a [`Writer`] can break alone (in some state), in the order
+/// of the rule catalogue's concerns. A rule that only a document (a
+/// snapshot, a playbook) or a malformed line breaks is not here.
+pub const BREAKABLE: &[Rule] = &[
+    Rule::NotDeclared,
+    Rule::AlreadyDeclared,
+    Rule::IncidentClosed,
+    Rule::NotAllowedInPhase,
+    Rule::TimestampRegressed,
+    Rule::VersionConflict,
+    Rule::CommandIdReused,
+    Rule::FieldEmpty,
+    Rule::FieldTooLong,
+    Rule::ImpactIncomplete,
+    Rule::ImpactStartAfterDeclaration,
+    Rule::SeverityBelowFloor,
+    Rule::SeverityUnchanged,
+    Rule::UpdateRequired,
+    Rule::CommanderRequired,
+    Rule::Sev1NeedsScribe,
+    Rule::Sev1ScribeNotCommander,
+    Rule::Sev1CommsByEngineeringLead,
+    Rule::UpdateNeedsNextUpdate,
+    Rule::NextUpdateNotAfterUpdate,
+    Rule::UpdateOwnerNotAssigned,
+    Rule::UpdateStatusMismatch,
+    Rule::MitigateBeforeRca,
+    Rule::RollbackSameTag,
+    Rule::UnknownDependency,
+    Rule::DependencyNotOptional,
+    Rule::BlockEndpointRiskNotHigher,
+    Rule::BlockNotLifted,
+    Rule::NoSuchBlock,
+    Rule::NoSuchMitigation,
+    Rule::MitigationAlreadyEnded,
+    Rule::TemporaryMeasureInEffect,
+    Rule::ResolveFromMonitoring,
+    Rule::VerificationApiHealth,
+    Rule::VerificationEndpoints,
+    Rule::VerificationFrontend,
+    Rule::VerificationData,
+    Rule::VerificationDependencies,
+    Rule::TriageChecksMissing,
+    Rule::NotesRequired,
+    Rule::PostmortemRequired,
+    Rule::PostmortemIncomplete,
+    Rule::PostmortemSeverityMismatch,
+    Rule::PostmortemTimelineUnordered,
+    Rule::PostmortemDatedBeforeIncident,
+    Rule::TimelineAfterPostmortem,
+    Rule::ActionItemIncomplete,
+    Rule::ActionItemDueBeforeIncident,
+    Rule::GuardrailActionMissing,
 ];
 
-impl Gen {
+impl Writer {
     /// A command that breaks `BREAKS[n]` alone or, when that rule cannot be
     /// broken alone in this state, another one: first those of the step
     /// the incident is about to take (a resolve, a postmortem, a close).
-    pub fn breakage(&mut self, inc: Option<&Inc>, n: usize) -> Option<(Value, &'static str)> {
-        let mut order = vec![BREAKS[n % BREAKS.len()]];
+    pub(crate) fn breakage(
+        &mut self,
+        inc: Option<&View>,
+        n: usize,
+    ) -> Option<(Value, &'static str)> {
+        let mut order = vec![BREAKABLE[n % BREAKABLE.len()].id()];
         if let Some(inc) = inc {
             let near = Self::near(inc);
             for _ in 0..2 {
@@ -81,9 +93,9 @@ impl Gen {
             }
         }
         for _ in 0..8 {
-            order.push(*self.rng.pick(BREAKS));
+            order.push(self.rng.pick(BREAKABLE).id());
         }
-        order.extend((0..BREAKS.len()).map(|k| BREAKS[(n + k) % BREAKS.len()]));
+        order.extend((0..BREAKABLE.len()).map(|k| BREAKABLE[(n + k) % BREAKABLE.len()].id()));
         for rule in order {
             let made = match inc {
                 None => self.break_declare(rule),
@@ -100,7 +112,7 @@ impl Gen {
     }
 
     /// The rules the incident's next steps can break.
-    pub fn near(inc: &Inc) -> Vec<&'static str> {
+    pub(crate) fn near(inc: &View) -> Vec<&'static str> {
         let mut out = Vec::new();
         if inc.phase.is_open() {
             if Self::may_resolve(inc) && Self::ready_to_resolve(inc) {
@@ -121,7 +133,12 @@ impl Gen {
             }
         }
         if inc.phase == Phase::Resolved {
-            out.extend(["block-not-lifted", "postmortem-required"]);
+            out.extend([
+                "block-not-lifted",
+                "postmortem-required",
+                "temporary-measure-in-effect",
+                "mitigation-already-ended",
+            ]);
             if !Self::postmortem_done(inc) {
                 out.extend([
                     "postmortem-incomplete",
@@ -129,6 +146,8 @@ impl Gen {
                     "postmortem-timeline-unordered",
                     "action-item-incomplete",
                     "action-item-due-before-incident",
+                    "postmortem-dated-before-incident",
+                    "timeline-after-postmortem",
                     "guardrail-action-missing",
                 ]);
             }
@@ -137,7 +156,7 @@ impl Gen {
     }
 
     /// A `declare` that breaks `rule` alone, or `None` when it cannot.
-    pub fn break_declare(&mut self, rule: &str) -> Option<Value> {
+    pub(crate) fn break_declare(&mut self, rule: &str) -> Option<Value> {
         let sev = self.rng.range(1, 4) as u8;
         let mut v = self.declare_at(sev);
         let at = self.at(&v);
@@ -201,8 +220,7 @@ impl Gen {
             | "update-owner-not-assigned"
             | "update-status-mismatch" => self.break_declared_update(&mut v, at, rule)?,
             "unknown-dependency" => {
-                v["impact"]["affected_dependencies"] =
-                    json!([self.rng.pick(&UNKNOWN_DEPENDENCIES)]);
+                v["impact"]["affected_dependencies"] = json!([self.unknown_dependency()?]);
             }
             _ => return None,
         }
@@ -278,9 +296,19 @@ impl Gen {
         Some(())
     }
 
+    /// A dependency name the playbook's catalogue does not know.
+    pub(crate) fn unknown_dependency(&mut self) -> Option<String> {
+        let unknown: Vec<&str> = UNKNOWN_DEPENDENCIES
+            .iter()
+            .copied()
+            .filter(|u| !self.deps.iter().any(|(n, _)| n == u))
+            .collect();
+        (!unknown.is_empty()).then(|| self.rng.pick(&unknown).to_string())
+    }
+
     /// After the roles were changed, an owner who still holds one (false
     /// when nobody does).
-    pub fn owner_from_roles(&mut self, v: &mut Value) -> bool {
+    pub(crate) fn owner_from_roles(&mut self, v: &mut Value) -> bool {
         let holders: Vec<String> = v["roles"]
             .as_object()
             .map(|m| {
@@ -301,7 +329,7 @@ impl Gen {
     }
 
     /// A valid command for an open (or resolved) incident whose type carries an update.
-    pub fn updating(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn updating(&mut self, inc: &View) -> Value {
         match inc.phase {
             Phase::Mitigating if self.rng.chance(40) => self.begin_monitoring(inc),
             Phase::Investigating if self.rng.chance(40) => self.start_mitigation(inc),
@@ -312,7 +340,7 @@ impl Gen {
 
     /// A command for `inc` that breaks `rule` alone, or `None` when this
     /// state cannot: each concern's rules are broken in a file of their own.
-    pub fn break_incident(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(crate) fn break_incident(&mut self, inc: &View, rule: &str) -> Option<Value> {
         match rule {
             "already-declared"
             | "timestamp-regressed"
@@ -338,12 +366,15 @@ impl Gen {
             | "dependency-not-optional"
             | "block-endpoint-risk-not-higher"
             | "unknown-dependency"
-            | "no-such-block" => self.break_mitigation(inc, rule),
+            | "no-such-block"
+            | "no-such-mitigation"
+            | "mitigation-already-ended" => self.break_mitigation(inc, rule),
             "block-not-lifted"
             | "postmortem-required"
             | "resolve-from-monitoring"
             | "triage-checks-missing"
-            | "notes-required" => self.break_closing(inc, rule),
+            | "notes-required"
+            | "temporary-measure-in-effect" => self.break_closing(inc, rule),
             "verification-api-health"
             | "verification-endpoints"
             | "verification-frontend"
@@ -354,7 +385,9 @@ impl Gen {
             | "postmortem-timeline-unordered"
             | "action-item-incomplete"
             | "action-item-due-before-incident"
-            | "guardrail-action-missing" => self.break_postmortem(inc, rule),
+            | "guardrail-action-missing"
+            | "postmortem-dated-before-incident"
+            | "timeline-after-postmortem" => self.break_postmortem(inc, rule),
             _ => None,
         }
     }

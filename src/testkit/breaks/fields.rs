@@ -2,14 +2,14 @@
 
 use serde_json::{Value, json};
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `field-empty`, `field-too-long`:
     /// a text of a command the incident's phase allows.
-    pub(super) fn break_fields(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_fields(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
         let empty = match rule {
@@ -47,7 +47,7 @@ impl Gen {
     }
 
     /// The command whose `field` (one of the options above) is blank or too long.
-    fn bad_field(&mut self, inc: &Inc, field: &str, empty: bool) -> Value {
+    fn bad_field(&mut self, inc: &View, field: &str, empty: bool) -> Value {
         let mut v;
         match field {
             "list" => {
@@ -112,7 +112,7 @@ impl Gen {
     }
 
     /// A `resolve` confirming an endpoint whose path is blank or too long.
-    fn bad_verification(&mut self, inc: &Inc, empty: bool) -> Value {
+    fn bad_verification(&mut self, inc: &View, empty: bool) -> Value {
         let mut v = self.resolve(inc);
         let mut entry = json!({"ok": true});
         if !empty || self.rng.chance(50) {
@@ -126,7 +126,7 @@ impl Gen {
     }
 
     /// A published postmortem with a blank or overlong title, owner or event.
-    fn bad_postmortem_text(&mut self, inc: &Inc, empty: bool) -> Value {
+    fn bad_postmortem_text(&mut self, inc: &View, empty: bool) -> Value {
         let mut v = self.postmortem(inc, "published");
         match self.rng.below(3) {
             0 => v["postmortem"]["title"] = self.bad_text(empty, 'x', SHORT),

@@ -2,14 +2,14 @@
 
 use serde_json::{Value, json};
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `impact-incomplete`,
     /// `impact-start-after-declaration`, `severity-below-floor`, `severity-unchanged`.
-    pub(super) fn break_impact(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_impact(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let mut v;
         match rule {

@@ -2,17 +2,18 @@
 
 use serde_json::Value;
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `block-not-lifted`, `postmortem-required`,
-    /// `resolve-from-monitoring`, `triage-checks-missing`, `notes-required`.
-    pub(super) fn break_closing(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    /// `resolve-from-monitoring`, `triage-checks-missing`, `notes-required`,
+    /// `temporary-measure-in-effect`.
+    pub(super) fn break_closing(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let resolved = inc.phase == Phase::Resolved;
         let v = match rule {
-            "block-not-lifted" | "postmortem-required" => {
+            "block-not-lifted" | "postmortem-required" | "temporary-measure-in-effect" => {
                 let mut rules = inc.closing_rules();
                 if !resolved || !rules.remove(rule) || !rules.is_empty() {
                     return None;

@@ -4,15 +4,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::garbage::body_fields;
-use super::model::Inc;
-use super::scenario::*;
-use super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A comms update that every rule accepts, posted by someone who holds a
     /// role after the command.
-    pub fn update(&mut self, at: Time, status: &str, holders: &[String]) -> Value {
+    pub(crate) fn update(&mut self, at: Time, status: &str, holders: &[String]) -> Value {
         let owner = self.rng.pick(holders).clone();
         let mut u = json!({"impact": self.short(), "action": self.short(), "owner": owner});
         if status != "resolved" || self.rng.chance(40) {
@@ -25,13 +24,13 @@ impl Gen {
         u
     }
 
-    pub fn with_update(&mut self, mut v: Value, inc: &Inc, status: &str) -> Value {
+    pub(crate) fn with_update(&mut self, mut v: Value, inc: &View, status: &str) -> Value {
         let at = self.at(&v);
         v["update"] = self.update(at, status, &inc.holders());
         v
     }
 
-    pub fn flags_within(&mut self, sev: u8) -> Vec<&'static str> {
+    pub(crate) fn flags_within(&mut self, sev: u8) -> Vec<&'static str> {
         let mut flags: Vec<&'static str> = FLAGS
             .iter()
             .filter(|(_, f)| *f >= sev)
@@ -52,8 +51,8 @@ impl Gen {
         flags
     }
 
-    pub fn impact(&mut self, sev: u8, declared_at: Time) -> Value {
-        let deps: Vec<&str> = DEPENDENCIES.iter().map(|(n, _)| *n).collect();
+    pub(crate) fn impact(&mut self, sev: u8, declared_at: Time) -> Value {
+        let deps: Vec<String> = self.deps.iter().map(|(n, _)| n.clone()).collect();
         let start = declared_at - secs(self.rng.range(0, 3_600));
         let mut i = json!({
             "environment": self.rng.pick(&["production", "staging", "eu-west production"]).to_string(),
@@ -77,12 +76,12 @@ impl Gen {
         i
     }
 
-    pub fn declare(&mut self) -> Value {
+    pub(crate) fn declare(&mut self) -> Value {
         let sev = self.rng.range(1, 4) as u8;
         self.declare_at(sev)
     }
 
-    pub fn declare_at(&mut self, sev: u8) -> Value {
+    pub(crate) fn declare_at(&mut self, sev: u8) -> Value {
         let mut v = self.envelope("declare");
         let at = self.at(&v);
         v["title"] = self.short().into();
@@ -124,14 +123,14 @@ impl Gen {
         self.expecting(v, None)
     }
 
-    pub fn post_update(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn post_update(&mut self, inc: &View) -> Value {
         let v = self.envelope("post_update");
         self.with_update(v, inc, inc.phase.status())
     }
 
     /// `record_progress`: a share done, sometimes with a note and an
     /// expected completion (after `at`, or rarely not).
-    pub fn record_progress(&mut self) -> Value {
+    pub(crate) fn record_progress(&mut self) -> Value {
         let mut v = self.envelope("record_progress");
         v["percent"] = if self.rng.chance(20) {
             json!(self.rng.range(0, 1000) as f64 / 10.0)
@@ -157,7 +156,7 @@ impl Gen {
     }
 
     /// `correct_impact`: a new impact, as `update_impact` sends it, and why.
-    pub fn correct_impact(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn correct_impact(&mut self, inc: &View) -> Value {
         let mut v = self.update_impact(inc);
         v["type"] = "correct_impact".into();
         v["reason"] = self.short().into();
@@ -165,7 +164,7 @@ impl Gen {
     }
 
     /// `link_incident`: another incident (rarely this one).
-    pub fn link(&mut self) -> Value {
+    pub(crate) fn link(&mut self) -> Value {
         let mut v = self.envelope("link_incident");
         v["incident"] = if self.rare(50) {
             v["incident_id"].clone()
@@ -187,7 +186,7 @@ impl Gen {
     }
 
     /// `record_fix`: a fix deployed, its outcome sometimes known.
-    pub fn fix(&mut self) -> Value {
+    pub(crate) fn fix(&mut self) -> Value {
         let mut v = self.envelope("record_fix");
         v["description"] = self.short().into();
         if self.rng.chance(60) {
@@ -197,13 +196,13 @@ impl Gen {
         v
     }
 
-    pub fn note(&mut self) -> Value {
+    pub(crate) fn note(&mut self) -> Value {
         let mut v = self.envelope("add_note");
         v["text"] = self.long().into();
         v
     }
 
-    pub fn check(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn check(&mut self, inc: &View) -> Value {
         let missing: Vec<&str> = CHECKS
             .iter()
             .copied()
@@ -220,14 +219,14 @@ impl Gen {
         v
     }
 
-    pub fn root_cause(&mut self) -> Value {
+    pub(crate) fn root_cause(&mut self) -> Value {
         let mut v = self.envelope("record_root_cause");
         v["text"] = self.long().into();
         v
     }
 
     /// The roles a move to `target` needs, named in the same command.
-    pub fn roles_for(&mut self, inc: &Inc, target: u8) -> Map<String, Value> {
+    pub(crate) fn roles_for(&mut self, inc: &View, target: u8) -> Map<String, Value> {
         let mut given = Map::new();
         let commander = inc.roles.get("commander").cloned().unwrap_or_default();
         if target == 1 {
@@ -257,13 +256,13 @@ impl Gen {
         given
     }
 
-    pub fn change_severity(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn change_severity(&mut self, inc: &View) -> Value {
         let others: Vec<u8> = (1..=4).filter(|s| *s != inc.severity).collect();
         let target = *self.rng.pick(&others);
         self.change_severity_to(inc, target)
     }
 
-    pub fn change_severity_to(&mut self, inc: &Inc, target: u8) -> Value {
+    pub(crate) fn change_severity_to(&mut self, inc: &View, target: u8) -> Value {
         let mut v = self.envelope("change_severity");
         v["severity"] = sev_name(target).into();
         v["reason"] = self.short().into();
@@ -292,7 +291,7 @@ impl Gen {
     }
 
     /// A role and a person that keep the role rules at the current severity.
-    pub fn assign(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn assign(&mut self, inc: &View) -> Value {
         let role = *self.rng.pick(&ROLES);
         let get = |r: &str| inc.roles.get(r).cloned();
         let person = if inc.severity == 1 {
@@ -324,7 +323,7 @@ impl Gen {
         v
     }
 
-    pub fn unassign(&mut self, inc: &Inc) -> Option<Value> {
+    pub(crate) fn unassign(&mut self, inc: &View) -> Option<Value> {
         let demanded: &[&str] = if inc.severity == 1 {
             &[
                 "commander",
@@ -349,7 +348,7 @@ impl Gen {
         Some(v)
     }
 
-    pub fn update_impact(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn update_impact(&mut self, inc: &View) -> Value {
         let mut v = self.envelope("update_impact");
         let mut impact = self.impact(inc.severity, inc.declared_at);
         if self.rng.chance(50) {
@@ -365,18 +364,19 @@ impl Gen {
         v
     }
 
-    pub fn mitigation(&mut self, kind: &str) -> Value {
+    pub(crate) fn mitigation(&mut self, kind: &str) -> Value {
         match kind {
             "rollback_image" => {
                 let from = self.rng.below(TAGS.len());
                 let to = (from + 1 + self.rng.below(TAGS.len() - 1)) % TAGS.len();
                 json!({"kind": kind, "from_tag": TAGS[from], "to_tag": TAGS[to]})
             }
-            "disable_dependency" => {
-                let optional: Vec<&str> = DEPENDENCIES
+            "disable_dependency" if self.deps.iter().any(|(_, o)| *o) => {
+                let optional: Vec<String> = self
+                    .deps
                     .iter()
                     .filter(|(_, o)| *o)
-                    .map(|(n, _)| *n)
+                    .map(|(n, _)| n.clone())
                     .collect();
                 json!({"kind": kind, "dependency": self.rng.pick(&optional)})
             }
@@ -392,7 +392,7 @@ impl Gen {
         }
     }
 
-    pub fn start_mitigation(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn start_mitigation(&mut self, inc: &View) -> Value {
         let kind = *self.rng.pick(&[
             "rollback_image",
             "disable_dependency",
@@ -407,18 +407,18 @@ impl Gen {
         self.with_update(v, inc, "mitigating")
     }
 
-    pub fn begin_monitoring(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn begin_monitoring(&mut self, inc: &View) -> Value {
         let v = self.envelope("begin_monitoring");
         self.with_update(v, inc, "monitoring")
     }
 
-    pub fn resume(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn resume(&mut self, inc: &View) -> Value {
         let mut v = self.envelope("resume_investigation");
         v["reason"] = "The error rate climbed again".into();
         self.with_update(v, inc, "investigating")
     }
 
-    pub fn lift(&mut self, inc: &Inc) -> Option<Value> {
+    pub(crate) fn lift(&mut self, inc: &View) -> Option<Value> {
         if inc.blocked.is_empty() {
             return None;
         }
@@ -428,7 +428,7 @@ impl Gen {
     }
 
     /// `end_mitigation` of the first temporary measure in effect, if any.
-    pub fn end_temporary(&mut self, inc: &Inc) -> Option<Value> {
+    pub(crate) fn end_temporary(&mut self, inc: &View) -> Option<Value> {
         let n = inc
             .lives
             .iter()
@@ -441,9 +441,14 @@ impl Gen {
 
     /// A verification that passes everything the impact demands, with
     /// harmless extras now and then.
-    pub fn verification(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn verification(&mut self, inc: &View) -> Value {
         let i = &inc.impact;
-        let mut v = json!({"health": {"live": true, "ready": true, "status": true}});
+        let health: serde_json::Map<String, Value> = self
+            .health
+            .iter()
+            .map(|h| (h.clone(), true.into()))
+            .collect();
+        let mut v = json!({ "health": health });
         let mut endpoints: Vec<Value> = i
             .endpoints
             .iter()
@@ -484,19 +489,19 @@ impl Gen {
         v
     }
 
-    pub fn resolve(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn resolve(&mut self, inc: &View) -> Value {
         let mut v = self.envelope("resolve");
         v["verification"] = self.verification(inc);
         self.with_update(v, inc, "resolved")
     }
 
-    pub fn reopen(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn reopen(&mut self, inc: &View) -> Value {
         let mut v = self.envelope("reopen");
         v["reason"] = "Uploads failing again".into();
         self.with_update(v, inc, "investigating")
     }
 
-    pub fn postmortem(&mut self, inc: &Inc, status: &str) -> Value {
+    pub(crate) fn postmortem(&mut self, inc: &View, status: &str) -> Value {
         let declared = inc.declared_at;
         let due = |days: i64| {
             (declared + secs(days * 86_400))
@@ -564,20 +569,20 @@ impl Gen {
         v
     }
 
-    pub fn close(&mut self) -> Value {
+    pub(crate) fn close(&mut self) -> Value {
         self.envelope("close")
     }
 
-    pub fn ready_to_resolve(inc: &Inc) -> bool {
+    pub(crate) fn ready_to_resolve(inc: &View) -> bool {
         inc.peak > 2 || (inc.checks.len() == CHECKS.len() && inc.notes > 0)
     }
 
-    pub fn may_resolve(inc: &Inc) -> bool {
+    pub(crate) fn may_resolve(inc: &View) -> bool {
         inc.phase == Phase::Monitoring || (inc.phase.is_open() && !inc.impact.active)
     }
 
     /// Whether the postmortem is what closing needs.
-    pub fn postmortem_done(inc: &Inc) -> bool {
+    pub(crate) fn postmortem_done(inc: &View) -> bool {
         match &inc.postmortem {
             None => inc.peak > 2,
             Some((status, sev)) => *sev == inc.peak && (inc.peak > 2 || status == "published"),
@@ -585,15 +590,18 @@ impl Gen {
     }
 
     /// The next step towards closing.
-    pub fn progress(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn progress(&mut self, inc: &View) -> Value {
         let v = match inc.phase {
             Phase::Resolved => {
                 if !inc.blocked.is_empty() {
-                    self.lift(inc).expect("a block")
-                } else if let Some(v) = self.end_temporary(inc) {
-                    v
+                    match self.lift(inc) {
+                        Some(v) => v,
+                        None => self.note(),
+                    }
                 } else if !Self::postmortem_done(inc) {
                     self.postmortem(inc, "published")
+                } else if let Some(v) = self.end_temporary(inc) {
+                    v
                 } else if self.rng.chance(90) {
                     self.close()
                 } else {
@@ -624,7 +632,7 @@ impl Gen {
     }
 
     /// Any command the incident allows now, valid.
-    pub fn wander(&mut self, inc: &Inc) -> Value {
+    pub(crate) fn wander(&mut self, inc: &View) -> Value {
         let open = inc.phase.is_open();
         let mut choices: Vec<&str> = vec![
             "post_update",
@@ -675,7 +683,7 @@ impl Gen {
     }
 
     /// A command of type `kind` with a body that suits the incident.
-    pub fn build(&mut self, kind: &str, inc: &Inc) -> Option<Value> {
+    pub(crate) fn build(&mut self, kind: &str, inc: &View) -> Option<Value> {
         Some(match kind {
             "declare" => self.declare(),
             "post_update" => self.post_update(inc),
@@ -701,12 +709,12 @@ impl Gen {
             "correct_impact" => self.correct_impact(inc),
             "link_incident" => self.link(),
             "record_fix" => self.fix(),
-            other => panic!("not a command type: {other}"),
+            _ => return None,
         })
     }
 
     /// Any command type, the body built for the state, the phase ignored.
-    pub fn anything(&mut self, inc: Option<&Inc>) -> Value {
+    pub(crate) fn anything(&mut self, inc: Option<&View>) -> Value {
         let Some(inc) = inc else {
             return self.declare();
         };
@@ -721,7 +729,7 @@ impl Gen {
         }
     }
 
-    pub fn fallback(&mut self, inc: Option<&Inc>) -> Value {
+    pub(crate) fn fallback(&mut self, inc: Option<&View>) -> Value {
         match inc {
             None => self.declare(),
             Some(inc) => self.progress(inc),
@@ -803,7 +811,8 @@ fn fields_of(key: &str, m: &Map<String, Value>, kind: &str) -> Vec<&'static str>
         ],
         "roles" => &ROLES,
         "verification" => &["health", "endpoints", "frontend", "data", "dependencies"],
-        "health" => &HEALTH,
+        // A playbook names its own health endpoints.
+        "health" => &[],
         "frontend" => &FRONTEND,
         "data" => &DATA_CHECKS,
         "endpoints" => &["path", "ok"],

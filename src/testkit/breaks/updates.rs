@@ -2,14 +2,14 @@
 
 use serde_json::Value;
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `update-required`, `update-needs-next-update`,
     /// `next-update-not-after-update`, `update-owner-not-assigned`, `update-status-mismatch`.
-    pub(super) fn break_updates(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_updates(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
         let mut v;

@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `already-declared`, `timestamp-regressed`,
     /// `version-conflict`, `command-id-reused`, `not-allowed-in-phase`.
-    pub(super) fn break_envelope(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_envelope(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let mut v;
         match rule {
             "already-declared" => v = self.declare(),
@@ -31,7 +31,7 @@ impl Gen {
             }
             "command-id-reused" => {
                 v = self.wander(inc);
-                let mut ids: Vec<&String> = inc.accepted.keys().collect();
+                let mut ids: Vec<&String> = inc.accepted.iter().collect();
                 ids.sort();
                 v["command_id"] = self.rng.pick(&ids).to_string().into();
             }

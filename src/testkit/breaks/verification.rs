@@ -2,13 +2,13 @@
 
 use serde_json::{Value, json};
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A `resolve` breaking `rule` alone, one of the `verification-*` rules.
-    pub(super) fn break_verification(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_verification(&mut self, inc: &View, rule: &str) -> Option<Value> {
         if !Self::may_resolve(inc) || !Self::ready_to_resolve(inc) {
             return None;
         }
@@ -17,7 +17,11 @@ impl Gen {
         let i = &inc.impact;
         match rule {
             "verification-api-health" => {
-                let key = *self.rng.pick(&HEALTH);
+                if self.health.is_empty() {
+                    return None;
+                }
+                let key = self.rng.pick(&self.health).clone();
+                let key = key.as_str();
                 if self.rng.chance(50) {
                     ver["health"][key] = false.into();
                 } else {

@@ -2,15 +2,16 @@
 
 use serde_json::{Value, json};
 
-use super::super::model::{Inc, Rules};
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::{Rules, View};
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `postmortem-incomplete`,
     /// `postmortem-severity-mismatch`, `postmortem-timeline-unordered`, `action-item-incomplete`,
-    /// `action-item-due-before-incident`, `guardrail-action-missing`.
-    pub(super) fn break_postmortem(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    /// `action-item-due-before-incident`, `guardrail-action-missing`,
+    /// `postmortem-dated-before-incident`, `timeline-after-postmortem`.
+    pub(super) fn break_postmortem(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let resolved = inc.phase == Phase::Resolved;
         let mut v;
         match rule {
@@ -19,7 +20,9 @@ impl Gen {
             | "postmortem-timeline-unordered"
             | "action-item-incomplete"
             | "action-item-due-before-incident"
-            | "guardrail-action-missing" => {
+            | "guardrail-action-missing"
+            | "postmortem-dated-before-incident"
+            | "timeline-after-postmortem" => {
                 if !resolved {
                     return None;
                 }
@@ -31,7 +34,7 @@ impl Gen {
                 }
                 v = self.postmortem(inc, "published");
                 let pm = &mut v["postmortem"];
-                if rule.starts_with("postmortem-") {
+                if rule.starts_with("postmortem-") || rule == "timeline-after-postmortem" {
                     self.break_postmortem_text(inc, rule, pm)?;
                 } else {
                     self.break_action_items(inc, rule, pm)?;
@@ -43,7 +46,7 @@ impl Gen {
     }
 
     /// The postmortem's own parts: a section left out, the severity, the timeline's order.
-    fn break_postmortem_text(&mut self, inc: &Inc, rule: &str, pm: &mut Value) -> Option<()> {
+    fn break_postmortem_text(&mut self, inc: &View, rule: &str, pm: &mut Value) -> Option<()> {
         match rule {
             "postmortem-incomplete" => {
                 let key = *self.rng.pick(&[
@@ -83,13 +86,30 @@ impl Gen {
                     {"at": ts(t - secs(self.rng.range(1, 3_600))), "event": "Deploy went out"},
                 ]);
             }
+            "postmortem-dated-before-incident" => {
+                // A draft, so that it needs no timeline (whose entries would
+                // then be after its date).
+                let days = self.rng.range(1, 30) as u64;
+                pm["date"] = (t_date(inc) - chrono::Days::new(days)).to_string().into();
+                pm["status"] = "draft".into();
+                pm.as_object_mut()?.remove("timeline");
+            }
+            "timeline-after-postmortem" => {
+                pm["date"] = t_date(inc).to_string().into();
+                let later = inc.declared_at + secs(self.rng.range(2, 5) * 86_400);
+                let event = json!({"at": ts(later), "event": "Follow-up deploy"});
+                match pm.get_mut("timeline").and_then(Value::as_array_mut) {
+                    Some(list) => list.push(event),
+                    None => pm["timeline"] = json!([event]),
+                }
+            }
             _ => return None,
         }
         Some(())
     }
 
     /// The action items: one incomplete, one due before the incident, a guardrail missing.
-    fn break_action_items(&mut self, inc: &Inc, rule: &str, pm: &mut Value) -> Option<()> {
+    fn break_action_items(&mut self, inc: &View, rule: &str, pm: &mut Value) -> Option<()> {
         match rule {
             "action-item-incomplete" => {
                 let mut item = json!({"action": "Add a dashboard", "owner": "Grace",
@@ -122,6 +142,6 @@ impl Gen {
     }
 }
 
-fn t_date(inc: &Inc) -> chrono::NaiveDate {
+fn t_date(inc: &View) -> chrono::NaiveDate {
     inc.declared_at.date_naive()
 }

@@ -2,14 +2,14 @@
 
 use serde_json::Value;
 
-use super::super::model::Inc;
-use super::super::scenario::*;
-use super::super::support::*;
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
 
-impl Gen {
+impl Writer {
     /// A command breaking `rule` alone, one of `commander-required`, `sev1-needs-scribe`,
     /// `sev1-scribe-not-commander`, `sev1-comms-by-engineering-lead`.
-    pub(super) fn break_roles(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    pub(super) fn break_roles(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
         let sev1 = inc.severity == 1;
@@ -39,7 +39,7 @@ impl Gen {
     }
 
     /// In a SEV1: a role reassigned or unassigned so that `rule` breaks.
-    fn reassign_in_sev1(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    fn reassign_in_sev1(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let commander = inc.roles.get("commander")?.clone();
         let scribe = inc.roles.get("scribe")?.clone();
         let lead = inc.roles.get("engineering_lead")?.clone();
@@ -77,7 +77,7 @@ impl Gen {
     }
 
     /// Escalating to SEV1 without bringing the role `rule` asks for along.
-    fn escalate_without_roles(&mut self, inc: &Inc, rule: &str) -> Option<Value> {
+    fn escalate_without_roles(&mut self, inc: &View, rule: &str) -> Option<Value> {
         // Escalating to SEV1 without bringing the role along.
         let mut v = self.change_severity_to(inc, 1);
         let roles = v.get_mut("roles").and_then(Value::as_object_mut);
