@@ -27,7 +27,7 @@ What each fenced block gets, by its language and by an HTML comment on the line 
   cannot import incident_playbook (`pip install ./python` into it).
 - ```rust: a doctest; the file must be a documentation module (`include_str!` in a lib.rs),
   and no line may be hidden with `# ` (it would show on the repository page).
-- ```toml starting with `[dependencies]`: a new package beside the copy takes the lines as its
+- ```toml starting with `[dependencies]` or `[dev-dependencies]`: a new package beside the copy takes the lines as its
   dependencies, and `cargo metadata --offline` must resolve them.
 - ```sql: each statement (comments dropped) is in the store's source, so the schema shown is
   the one created.
@@ -221,8 +221,9 @@ def check_rust(block, doc_modules):
 
 
 def check_toml(block, scratch, env):
-    if not block.body.startswith("[dependencies]"):
-        return ["a toml block the runner does not know how to check (it checks [dependencies])"]
+    if not block.body.startswith(("[dependencies]", "[dev-dependencies]")):
+        return ["a toml block the runner does not know how to check "
+                "(it checks [dependencies] and [dev-dependencies])"]
     app = os.path.join(os.path.dirname(scratch), "my-app")
     shutil.rmtree(app, ignore_errors=True)
     os.makedirs(os.path.join(app, "src"))
