@@ -250,6 +250,7 @@ mod tests {
         let scale = Scale::new(
             t("2026-05-04T09:00:00Z"),
             t("2026-05-04T10:00:00Z"),
+            &[],
             0.0,
             1000.0,
         );
@@ -266,6 +267,7 @@ mod tests {
         let scale = Scale::new(
             t("2021-10-28T21:00:00Z"),
             t("2021-10-31T22:00:00Z"),
+            &[],
             0.0,
             1000.0,
         );
@@ -305,9 +307,9 @@ mod tests {
         // The week less a margin on either side.
         assert!(breaks[0].seconds > 7 * 86_400, "{breaks:?}");
         assert!(scale.x(b) > 800.0, "{}", scale.x(b));
-        let hour = |from: &str, to: &str| scale.x(t(to)) - scale.x(t(from));
-        let before = hour("2018-10-22T10:00:00Z", "2018-10-22T11:00:00Z");
-        let after = hour("2018-10-30T10:00:00Z", "2018-10-30T11:00:00Z");
+        let ten_minutes = |from: &str, to: &str| scale.x(t(to)) - scale.x(t(from));
+        let before = ten_minutes("2018-10-22T10:00:00Z", "2018-10-22T10:10:00Z");
+        let after = ten_minutes("2018-10-30T11:45:00Z", "2018-10-30T11:55:00Z");
         assert!((before - after).abs() < 1e-6, "{before} {after}");
         assert!(
             scale
