@@ -212,3 +212,60 @@ fn every_case_draws_and_text_is_escaped() {
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
     check(&svg, "hostile title");
 }
+
+/// `render timeline` writes the picture where `--out` says, and `render
+/// postmortem --timeline-image` links it under `## Timeline`, each
+/// incident's id put in; the linked draft still passes the postmortem lint.
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_writes_the_picture_and_the_draft_links_it() {
+    use std::process::Command;
+    let root = crate::fixture::root();
+    let case = root.join("tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    let dir = std::env::temp_dir().join(format!("timeline-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("timeline.svg");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let case = case.to_str().unwrap();
+    let printed = run(&["render", "timeline", "--now", "2030-01-01T00:00:00Z", case]);
+    run(&[
+        "render",
+        "timeline",
+        "--now",
+        "2030-01-01T00:00:00Z",
+        "--out",
+        svg.to_str().unwrap(),
+        case,
+    ]);
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), printed);
+    check(&printed, "cli");
+    let md = run(&[
+        "render",
+        "postmortem",
+        "--draft",
+        "--timeline-image",
+        "pictures/{id}.svg",
+        case,
+    ]);
+    let link = "## Timeline\n\n![Timeline of the incident](pictures/e2181857-7398-5cf2-aad9-acc3150b8632.svg)\n\n";
+    assert!(md.contains(link), "{md}");
+    let draft = dir.join("draft.md");
+    std::fs::write(&draft, &md).unwrap();
+    run(&["lint-postmortem", draft.to_str().unwrap()]);
+    // Two incidents and no --incident: which one is not guessed.
+    let two = root.join("tests/conformance/cases/two-incidents-interleaved.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_incident"))
+        .args(["render", "timeline", two.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --incident"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
