@@ -138,8 +138,13 @@ impl Picture<'_> {
         let i = self.incident;
         let title = format!("Timeline: {}", cut(i.title().as_str(), 90));
         svg.text(16.0, 30.0, r#" font-size="20" font-weight="bold""#, &title);
+        let unknown = if super::impact_times(i).0.is_none() {
+            " · impact start unknown"
+        } else {
+            ""
+        };
         let sub = format!(
-            "Incident {} · {} · peak {} · as of {} · times in UTC",
+            "Incident {} · {} · peak {} · as of {}{unknown} · times in UTC",
             i.id(),
             i.phase().as_str(),
             i.peak_severity(),
