@@ -310,7 +310,9 @@ impl JwtVerifier {
     pub fn verify(&self, token: &str) -> Result<Verified, JwtRefusal> {
         let (alg, kid) = header_of(token)?;
         let keys = self.keys();
-        let key = keys.find(kid.as_deref(), alg).ok_or(JwtRefusal::UnknownKey)?;
+        let key = keys
+            .find(kid.as_deref(), alg)
+            .ok_or(JwtRefusal::UnknownKey)?;
         let mut validation = Validation::new(alg);
         validation.leeway = self.config.leeway;
         validation.validate_nbf = true;
@@ -334,7 +336,9 @@ impl JwtVerifier {
         let (claim, text) = candidates
             .iter()
             .find_map(|c| Some((*c, claims.get(*c)?.as_str()?)))
-            .ok_or_else(|| JwtRefusal::Name(format!("no string claim {}", candidates.join(", "))))?;
+            .ok_or_else(|| {
+                JwtRefusal::Name(format!("no string claim {}", candidates.join(", ")))
+            })?;
         let name =
             Name::new(text).map_err(|e| JwtRefusal::Name(format!("its `{claim}` claim {e}")))?;
         Ok(Arc::clone(name.as_shared()))
@@ -445,10 +449,7 @@ mod tests {
             KeySet::from_json(r#"{"keys": []}"#),
             Err(KeySetError::NoSigningKey(_))
         ));
-        assert!(matches!(
-            KeySet::from_json("[]"),
-            Err(KeySetError::Json(_))
-        ));
+        assert!(matches!(KeySet::from_json("[]"), Err(KeySetError::Json(_))));
     }
 
     #[test]
@@ -475,7 +476,10 @@ mod tests {
     fn scopes_are_read_from_scope_and_scp() {
         let claims = |v: Value| v.as_object().cloned().unwrap();
         let c = claims(json!({"scope": "openid incidents:write"}));
-        assert_eq!(scopes(&c).collect::<Vec<_>>(), ["openid", "incidents:write"]);
+        assert_eq!(
+            scopes(&c).collect::<Vec<_>>(),
+            ["openid", "incidents:write"]
+        );
         let c = claims(json!({"scp": ["incidents:write"]}));
         assert_eq!(scopes(&c).collect::<Vec<_>>(), ["incidents:write"]);
         assert_eq!(scopes(&claims(json!({"scope": 3}))).count(), 0);

@@ -54,8 +54,8 @@ use incident_store::{AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm
 
 pub use answer::{refusal, refusal_at};
 pub use auth::{Caller, TokenFileError, Tokens};
-pub use jwt::{JwtConfig, JwtVerifier, KeySet};
 pub use incident_store::PoolLimits;
+pub use jwt::{JwtConfig, JwtVerifier, KeySet};
 pub use limits::Limits;
 pub use routes::router;
 
