@@ -23,7 +23,7 @@
 use std::sync::Arc;
 
 use crate::answer::refusal_at;
-use crate::jwt::JwtVerifier;
+use crate::jwt::{JwtRefusal, JwtVerifier};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -224,7 +224,14 @@ impl Gate {
             Some(jwt) => jwt
                 .verify(token)
                 .map(|v| (v.name, v.read_only))
-                .map_err(|refusal| refusal.to_string()),
+                .map_err(|refusal| match refusal {
+                    // Most likely a static token mistyped or revoked: say so
+                    // rather than speak of JWTs to its holder.
+                    JwtRefusal::Malformed if self.tokens.is_some() => {
+                        "the bearer token is not one this service accepts (nor a JWT)".into()
+                    }
+                    refusal => refusal.to_string(),
+                }),
             None => Err("the bearer token is not one this service accepts".into()),
         }
     }

@@ -272,7 +272,10 @@ fn exercise(service: Arc<Service>) {
             forged("HS256", &claims(), &[7; 32]),
             "algorithm is not accepted",
         ),
-        ("not-a-listed-token".to_owned(), "not a JWT"),
+        (
+            "not-a-listed-token".to_owned(),
+            "not one this service accepts",
+        ),
         (
             sign(
                 &rsa(),
