@@ -247,7 +247,8 @@ pub mod state {
     pub use crate::exception::AcceptedException;
     pub use crate::impact::{AffectedCounts, Impact, ImpactFlag, Surface};
     pub use crate::mitigation::{
-        Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, RiskLevel,
+        Mitigation, MitigationEnd, MitigationOutcome, MitigationPurpose, MitigationRecord,
+        OutcomeRevision, RiskLevel,
     };
     pub use crate::notes::{Note, RootCause};
     pub use crate::roles::{Role, Roles};

@@ -22,7 +22,7 @@ use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
 use crate::incident::command::CommandKind;
 use crate::incident::id::{CommandId, IncidentId};
-use crate::mitigation::{MitigationInput, MitigationOutcome};
+use crate::mitigation::{MitigationInput, MitigationOutcome, MitigationPurpose};
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
 use crate::severity::Severity;
@@ -153,6 +153,8 @@ flat! {
     note "note": Arc<str> = Shared,
     detected_at "detected_at": Timestamp = Present,
     occurred_at "occurred_at": Timestamp = Present,
+    purpose "purpose": MitigationPurpose = Present,
+    temporary "temporary": bool = Present,
 }
 
 // Duplicate keys are found with one bit per field.

@@ -114,7 +114,8 @@ impl Transition {
                 | K::RecordRootCause
                 | K::LiftBlock
                 | K::EndMitigation
-                | K::Rename,
+                | K::Rename
+                | K::ReviseOutcome,
             ) => T::To(open),
             // Open only.
             (

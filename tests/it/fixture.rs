@@ -658,6 +658,14 @@ impl Scenario {
         )
     }
 
+    /// `revise_outcome` of mitigation `number` (from 1) to `outcome`, with a reason.
+    pub fn revise_outcome(&mut self, number: u64, outcome: &str) -> Value {
+        self.command(
+            "revise_outcome",
+            json!({"number": number, "outcome": outcome, "reason": "Hindsight: the error rate rose after it"}),
+        )
+    }
+
     /// `end_mitigation` of the first mitigation, which helped.
     pub fn end_first_mitigation(&mut self) -> Value {
         self.end_mitigation(1, "helped")
@@ -757,6 +765,7 @@ impl Scenario {
             CommandKind::Close => self.close(),
             CommandKind::EndMitigation => self.end_first_mitigation(),
             CommandKind::Rename => self.rename(),
+            CommandKind::ReviseOutcome => self.revise_outcome(1, "made_worse"),
             other => panic!("the fixture has no command of type {other}"),
         }
     }

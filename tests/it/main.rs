@@ -41,3 +41,4 @@ mod senders;
 mod sharing;
 mod tamper;
 mod targets;
+mod times;

@@ -79,7 +79,7 @@ pub(crate) use explain::explain_malformed;
 pub use read::parse_body;
 use read::{NotACommand, Wire};
 pub use recovery::{
-    BeginMonitoring, EndMitigation, LiftBlock, Reopen, Resolve, ResumeInvestigation,
+    BeginMonitoring, EndMitigation, LiftBlock, Reopen, Resolve, ResumeInvestigation, ReviseOutcome,
     StartMitigation, SubmitPostmortem,
 };
 
@@ -258,9 +258,9 @@ commands! {
     /// Add a note.
     AddNote = "add_note", AddNote { text, occurred_at };
     /// Record the root cause.
-    RecordRootCause = "record_root_cause", RecordRootCause { text };
+    RecordRootCause = "record_root_cause", RecordRootCause { text, occurred_at };
     /// Start a mitigation.
-    StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at };
+    StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at, purpose, temporary };
     /// Watch a mitigation in place.
     BeginMonitoring = "begin_monitoring", Box<BeginMonitoring> { update };
     /// Go back to investigating.
@@ -281,9 +281,12 @@ commands! {
     AssignRoles = "assign_roles", Box<AssignRoles> { roles };
     /// End a mitigation with how it went; ending a temporary measure undoes
     /// it (an addition to the wire contract).
-    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note };
+    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note, occurred_at };
     /// Change the title, with a reason (an addition to the wire contract).
     Rename = "rename", Rename { title, reason };
+    /// Revise an ended mitigation's outcome, with a reason (an addition to
+    /// the wire contract).
+    ReviseOutcome = "revise_outcome", ReviseOutcome { number, outcome, reason };
 }
 
 impl fmt::Display for CommandKind {

@@ -42,10 +42,11 @@ pub(super) fn text(impact: &Impact, resolved_at: Option<Timestamp>) -> String {
         Surface::Frontend => "frontend",
         Surface::Data => "data",
     });
-    let active = match resolved_at {
-        Some(at) => format!("no (resolved {at})"),
-        None if impact.user_impact_active() => "yes".to_owned(),
-        None => "no".to_owned(),
+    let active = match (impact.ended_at(), resolved_at) {
+        (Some(ended), _) => format!("no (ended {ended})"),
+        (None, Some(at)) => format!("no (resolved {at})"),
+        (None, None) if impact.user_impact_active() => "yes".to_owned(),
+        (None, None) => "no".to_owned(),
     };
     let endpoints = impact.affected_endpoints().iter().map(|e| e.as_str());
     let dependencies = impact.affected_dependencies().iter().map(|d| d.as_str());
@@ -55,7 +56,7 @@ pub(super) fn text(impact: &Impact, resolved_at: Option<Timestamp>) -> String {
         impact.environment(),
         impact.users(),
         impact.feature(),
-        impact.started_at(),
+        started(impact.started_at()),
         list(impact.flags().iter().map(|f| f.as_str()).collect()),
         list(surfaces.collect()),
         list(endpoints.collect()),
@@ -63,6 +64,11 @@ pub(super) fn text(impact: &Impact, resolved_at: Option<Timestamp>) -> String {
         list(regions.collect()),
         counts(impact.affected()),
     )
+}
+
+/// When users were first hit, or `unknown` while nobody knows.
+pub(super) fn started(at: Option<Timestamp>) -> String {
+    at.map_or_else(|| "unknown".to_owned(), |at| at.to_string())
 }
 
 /// `1200 users, 3 tenants, 5400 failed requests`, or `—`.

@@ -108,10 +108,10 @@ impl StepReport {
             .into_iter()
             .map(|step| {
                 let done_at = match step {
-                    // All three are part of an accepted `declare`.
-                    Step::ImpactConfirmed
-                    | Step::SeverityAndRolesAssigned
-                    | Step::ThreadStarted => Some(declared),
+                    // Confirmed once its start time is known too.
+                    Step::ImpactConfirmed => start_confirmed_at(incident),
+                    // Both are part of an accepted `declare`.
+                    Step::SeverityAndRolesAssigned | Step::ThreadStarted => Some(declared),
                     Step::Check(check) => incident
                         .checks()
                         .iter()
@@ -127,4 +127,20 @@ impl StepReport {
             })
             .collect()
     }
+}
+
+/// When the impact was first recorded with its start time: the playbook's
+/// "Confirm impact: affected environment, users, feature, and start time"
+/// is not done while the start is unknown, however early the rest came.
+fn start_confirmed_at(incident: &Incident) -> Option<Timestamp> {
+    use crate::incident::CommandBody;
+    incident.history().iter().find_map(|cmd| {
+        let impact = match &cmd.body {
+            CommandBody::Declare(b) => b.impact.as_ref(),
+            CommandBody::UpdateImpact(b) => b.impact.as_ref(),
+            CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
+            _ => None,
+        };
+        impact.and_then(|i| i.started_at).map(|_| cmd.at)
+    })
 }

@@ -30,7 +30,7 @@ pub const BREAKS: &[&str] = &[
     "field-empty",
     "field-too-long",
     "impact-incomplete",
-    "impact-start-after-declaration",
+    "occurred-after-recorded",
     "severity-below-floor",
     "severity-unchanged",
     "update-required",
@@ -165,16 +165,14 @@ impl Gen {
                 }
             }
             "impact-incomplete" => {
-                let key = *self
-                    .rng
-                    .pick(&["environment", "users", "feature", "started_at", "all"]);
+                let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
                 if key == "all" {
                     v.as_object_mut()?.remove("impact");
                 } else {
                     v["impact"][key] = self.blank();
                 }
             }
-            "impact-start-after-declaration" => {
+            "occurred-after-recorded" => {
                 let t = at + secs(self.rng.range(1, 3_600));
                 v["impact"]["started_at"] = self.stamp(t);
             }
@@ -326,7 +324,7 @@ impl Gen {
             | "update-status-mismatch" => self.break_updates(inc, rule),
             "field-empty" | "field-too-long" => self.break_fields(inc, rule),
             "impact-incomplete"
-            | "impact-start-after-declaration"
+            | "occurred-after-recorded"
             | "severity-below-floor"
             | "severity-unchanged" => self.break_impact(inc, rule),
             "commander-required"
