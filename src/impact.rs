@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use crate::percent::{MeasuredDrop, Percent};
 use crate::playbook::Playbook;
 use crate::rule::{Rule, Violations, index, join};
 use crate::severity::Severity;
@@ -224,6 +225,53 @@ pub struct ImpactInput {
     /// How many users, tenants and requests were hurt, as far as known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected: Option<AffectedCounts>,
+    /// What was lost ("6 hours of rows in orders"), a short text; it does
+    /// not count users.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "WireText::<ShortText>"
+    )]
+    pub lost: Option<Arc<str>>,
+    /// A drop that was measured ("35% of API requests"); it does not count users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_drop: Option<MeasuredDropInput>,
+}
+
+/// `impact.measured_drop` as sent: a share (0 to 100) of something.
+///
+/// ```
+/// use incident_playbook::ImpactInput;
+/// let i: ImpactInput = serde_json::from_str(
+///     r#"{"measured_drop": {"percent": 35, "of": "API requests"}, "lost": "6 hours of orders"}"#,
+/// ).unwrap();
+/// assert_eq!(i.measured_drop.unwrap().percent.value(), 35.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct MeasuredDropInput {
+    /// The share that dropped, from 0 to 100.
+    pub percent: Percent,
+    /// Of what ("API requests").
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "WireText::<ShortText>"
+    )]
+    #[cfg_attr(feature = "schema", schemars(required))]
+    pub of: Option<Arc<str>>,
+}
+
+impl MeasuredDropInput {
+    /// A drop of `percent` of `of`.
+    pub fn new(percent: Percent, of: impl Into<String>) -> Self {
+        MeasuredDropInput {
+            percent,
+            of: Some(shared(of)),
+        }
+    }
 }
 
 /// A confirmed impact: environment, users and feature are known; when users
@@ -265,6 +313,10 @@ pub struct Impact {
     regions: Vec<ShortText>,
     #[serde(default, skip_serializing_if = "AffectedCounts::is_empty")]
     affected: AffectedCounts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lost: Option<ShortText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    measured_drop: Option<MeasuredDrop>,
 }
 
 impl Impact {
@@ -318,6 +370,14 @@ impl Impact {
     /// How many users, tenants and requests were hurt, as far as known.
     pub fn affected(&self) -> AffectedCounts {
         self.affected
+    }
+    /// What was lost, if said.
+    pub fn lost(&self) -> Option<&ShortText> {
+        self.lost.as_ref()
+    }
+    /// The drop that was measured, if said.
+    pub fn measured_drop(&self) -> Option<&MeasuredDrop> {
+        self.measured_drop.as_ref()
     }
     /// The least severe level the flags allow.
     pub fn floor(&self) -> Severity {
@@ -387,6 +447,7 @@ impl Impact {
                 playbook.check_known(report, &index(&deps_path, i), d);
             }
         }
+        let (lost, measured_drop) = measures(report, path, input);
         Some(Impact {
             environment: environment?,
             users: users?,
@@ -400,8 +461,31 @@ impl Impact {
             affected_dependencies: dependencies?,
             regions: regions?,
             affected: input.affected.unwrap_or_default(),
+            lost: lost?,
+            measured_drop: measured_drop?,
         })
     }
+}
+
+/// The impact's `lost` and `measured_drop`, each optional and, when given,
+/// a valid short text (`field-empty`, `field-too-long`); `None` for a part
+/// that breaks a rule.
+fn measures(
+    report: &mut Violations,
+    path: &str,
+    input: &ImpactInput,
+) -> (Option<Option<ShortText>>, Option<Option<MeasuredDrop>>) {
+    let lost = report.optional_text::<ShortText, _>(&join(path, "lost"), input.lost.as_ref());
+    let drop = match &input.measured_drop {
+        None => Some(None),
+        Some(d) => {
+            let of_path = join(&join(path, "measured_drop"), "of");
+            report
+                .text::<ShortText, _>(&of_path, d.of.as_ref(), Rule::FieldEmpty)
+                .map(|of| Some(MeasuredDrop::new(d.percent, of)))
+        }
+    };
+    (lost, drop)
 }
 
 /// `severity-below-floor`: `severity` is at least the floor of `flags`.
@@ -496,6 +580,8 @@ setters!(ImpactInput {
     affected_dependencies(names: impl IntoIterator<Item = impl Into<String>>) => texts(names);
     regions(regions: impl IntoIterator<Item = impl Into<String>>) => texts(regions);
     affected(counts: AffectedCounts) => counts;
+    lost(what: impl Into<String>) => shared(what);
+    measured_drop(drop: MeasuredDropInput) => drop;
 });
 
 #[cfg(test)]

@@ -196,6 +196,43 @@ impl Incidents {
         line: &str,
         receiver: Option<&Receiver>,
     ) -> Result<Outcome, LineRejection> {
+        self.handle_json_with(line, receiver, |_, _| {})
+    }
+
+    /// [`Incidents::handle_json_at`], calling `before` with the incidents
+    /// and the line's incident id once the line is read as a command and
+    /// before it is judged: a caller that took an incident out (say, a
+    /// closed one kept compactly elsewhere) puts it back there.
+    ///
+    /// ```
+    /// use incident_playbook::{Incidents, Playbook};
+    /// let case = include_str!("../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut desk = Incidents::new(Playbook::default());
+    /// let mut lines = case.lines();
+    /// desk.handle_json(lines.next().unwrap()).unwrap();
+    /// let id = desk.iter().next().unwrap().id();
+    /// let aside = desk.remove(id).unwrap();
+    /// let mut aside = Some(aside);
+    /// for line in lines {
+    ///     desk.handle_json_with(line, None, |desk, line_id| {
+    ///         if line_id == id && let Some(incident) = aside.take() {
+    ///             desk.insert(incident);
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// }
+    /// assert_eq!(desk.get(id).unwrap().phase(), incident_playbook::Phase::Closed);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What [`Incidents::handle_json_at`] refuses.
+    pub fn handle_json_with(
+        &mut self,
+        line: &str,
+        receiver: Option<&Receiver>,
+        before: impl FnOnce(&mut Incidents, IncidentId),
+    ) -> Result<Outcome, LineRejection> {
         if let Some(why) = crate::text::unstorable(line) {
             return Err(LineRejection {
                 rejection: why,
@@ -205,6 +242,7 @@ impl Incidents {
         let cmd: Command =
             serde_json::from_str(line).map_err(|_| LineRejection::malformed(line))?;
         let (incident_id, command_id) = (cmd.incident_id, cmd.command_id);
+        before(self, incident_id);
         receiver
             .map_or(Ok(()), |r| r.check(&cmd))
             .and_then(|()| self.handle(cmd))

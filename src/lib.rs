@@ -65,7 +65,7 @@
 //! - [`guide::library`]: the API in one page.
 //! - [`guide::cli`]: the `incident` command-line tool, and what it prints.
 //! - [`guide::cli_writing`]: writing commands with `incident new`.
-//! - [`guide::other_languages`]: the JSON Schemas from Python and TypeScript.
+//! - [`guide::other_languages`]: the crate as a Python package; the JSON Schemas from Python and TypeScript.
 //! - [`guide::real_incidents`]: four public incidents replayed as command streams.
 //! - [`guide::rules`]: every rule id, and what the crate added to its contract.
 //! - [`contract`]: the contract: commands, fields, phases, rules, wire shapes,
@@ -81,6 +81,9 @@
 //! - `schema` (default): the [`schema`] module, every JSON Schema of the
 //!   contract.
 //! - `cli`: the `incident` binary.
+//! - `proptest`: the [`testkit`] module, proptest strategies (valid
+//!   histories, the next valid command, commands that break a chosen rule)
+//!   for testing code built on the crate.
 //!
 //! The minimum supported Rust version is 1.89.
 #![forbid(unsafe_code)]
@@ -123,7 +126,8 @@ pub mod guide {
     #[doc = include_str!("../docs/cli-writing.md")]
     pub mod cli_writing {}
 
-    /// The JSON Schemas from Python and TypeScript (`docs/other-languages.md`).
+    /// The crate as a Python package; the JSON Schemas from Python and
+    /// TypeScript (`docs/other-languages.md`).
     #[doc = include_str!("../docs/other-languages.md")]
     pub mod other_languages {}
 
@@ -164,6 +168,7 @@ mod incident;
 mod incidents;
 mod mitigation;
 mod notes;
+mod percent;
 mod playbook;
 pub mod postmortem;
 mod receiver;
@@ -174,6 +179,8 @@ mod rule;
 pub mod schema;
 mod severity;
 mod strict;
+#[cfg(feature = "proptest")]
+pub mod testkit;
 mod text;
 mod time;
 mod time_zone;
@@ -184,7 +191,7 @@ mod views;
 mod whole;
 mod wire;
 
-pub use views::{cdevents, report};
+pub use views::{cdevents, public, report};
 
 pub use comms::UpdateInput;
 pub use exception::ExceptionInput;
@@ -225,11 +232,15 @@ pub use verification::Verification;
 /// assert_eq!(text.as_deref(), Some("Paged the DBA"));
 /// ```
 pub mod command {
+    pub use crate::impact::MeasuredDropInput;
     pub use crate::incident::{
         AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, CommandKind, Declare,
         EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause, Rename, Reopen,
         Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
         UpdateImpact, parse_body,
+    };
+    pub use crate::incident::{
+        CorrectImpact, LinkIncident, RecordFix, RecordProgress, ReviseOutcome,
     };
     pub use crate::verification::{
         DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,
@@ -246,11 +257,15 @@ pub mod state {
     };
     pub use crate::exception::AcceptedException;
     pub use crate::impact::{AffectedCounts, Impact, ImpactFlag, Surface};
+    pub use crate::incident::records::{
+        Amendment, Fix, ImpactCorrection, Link, LinkRelation, Progress,
+    };
     pub use crate::mitigation::{
         Mitigation, MitigationEnd, MitigationOutcome, MitigationPurpose, MitigationRecord,
         OutcomeRevision, RiskLevel,
     };
     pub use crate::notes::{Note, RootCause};
+    pub use crate::percent::{MeasuredDrop, Percent};
     pub use crate::roles::{Role, Roles};
     pub use crate::triage::{CheckRecord, TriageCheck};
 }

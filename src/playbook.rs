@@ -159,7 +159,7 @@ pub struct Playbook {
 /// The command tags a permission may name: every command's `type`
 /// (`tests/it/senders.rs` holds it equal to `CommandKind::ALL`; the
 /// playbook is below the commands, which read it).
-const COMMAND_TAGS: [&str; 21] = [
+const COMMAND_TAGS: [&str; 25] = [
     "declare",
     "post_update",
     "change_severity",
@@ -181,6 +181,10 @@ const COMMAND_TAGS: [&str; 21] = [
     "end_mitigation",
     "rename",
     "revise_outcome",
+    "record_progress",
+    "correct_impact",
+    "link_incident",
+    "record_fix",
 ];
 
 /// Reads an optional field whose absence has a default: `null` means the

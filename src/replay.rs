@@ -147,11 +147,25 @@ impl Replay {
     /// Applies the next line of the stream (of any length; see [`Replay`]).
     /// Returns the report of the line if it was refused.
     pub fn line(&mut self, text: &str) -> Option<LineReport> {
+        self.line_with(text, |_, _| {})
+    }
+
+    /// [`Replay::line`], calling `before` with the incidents and the line's
+    /// incident id before the line is judged
+    /// ([`Incidents::handle_json_with`]): for a caller that keeps some
+    /// incidents outside the replay ([`Replay::incidents_mut`]) and puts
+    /// one back when a line names it. Not called for a blank line or one
+    /// that is not a command.
+    pub fn line_with(
+        &mut self,
+        text: &str,
+        before: impl FnOnce(&mut Incidents, IncidentId),
+    ) -> Option<LineReport> {
         self.lines += 1;
         if crate::text::is_blank(text) {
             return None;
         }
-        match self.incidents.handle_json_at(text, self.receiver.as_ref()) {
+        match (self.incidents).handle_json_with(text, self.receiver.as_ref(), before) {
             Ok(Outcome::Applied { .. } | Outcome::Duplicate { .. }) => None,
             Err(refused) => self.record(refused),
         }
@@ -177,6 +191,16 @@ impl Replay {
     /// The incidents so far.
     pub fn incidents(&self) -> &Incidents {
         &self.incidents
+    }
+
+    /// The incidents so far, to take some out or put them back: the lines
+    /// after are judged against the incidents the replay holds then (one
+    /// taken out is `not-declared`, and may be declared anew), so a caller
+    /// that takes one out puts it back before a line names it
+    /// ([`Replay::line_with`]). `incident replay` keeps its closed incidents
+    /// this way, as compressed snapshot documents.
+    pub fn incidents_mut(&mut self) -> &mut Incidents {
+        &mut self.incidents
     }
 
     /// The refused lines so far (none when [`Replay::streaming`]).

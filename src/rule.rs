@@ -88,8 +88,10 @@ rules! {
     NotDeclared = "not-declared", "Only `declare` may address an incident that was never declared.";
     /// A second `declare` for the same incident.
     AlreadyDeclared = "already-declared", "An incident is declared once.";
-    /// Any command for a closed incident.
-    IncidentClosed = "incident-closed", "A closed incident takes no more commands.";
+    /// Any command for a closed incident but the amendments
+    /// ([`CommandKind::amends`](crate::command::CommandKind::amends)): later
+    /// findings a closed incident still takes.
+    IncidentClosed = "incident-closed", "A closed incident takes no command but an amendment.";
     /// The command is not allowed in the incident's current phase (the phase table, [`Transition::of`](crate::Transition::of)).
     NotAllowedInPhase = "not-allowed-in-phase", "The command is not allowed in the current phase.";
     /// A command's `at` is earlier than the incident's last accepted command.
@@ -290,6 +292,18 @@ rules! {
     /// version, phase, peak severity or any other field differs from what
     /// replaying its `history` gives).
     SnapshotHistoryMismatch = "snapshot-history-mismatch", "A snapshot is exactly what its history produces.";
+
+    // ---- Records and amendments (this crate's additions) ----
+    /// *Addition.* A closed incident still takes later findings as
+    /// amendments (a note, a revised postmortem, a root cause, a correction,
+    /// a link, a fix); a revised postmortem or root cause after close says
+    /// why (`reason`), so the record shows what changed the verdict.
+    AmendmentReasonRequired = "amendment-reason-required", "A postmortem or root cause recorded after close says why.";
+    /// *Addition.* `link_incident` links another incident, not the incident itself.
+    LinkToSelf = "link-to-self", "An incident is linked to another incident, not to itself.";
+    /// *Addition.* `record_progress`'s `expected_completion` is a time to
+    /// come: after the command's `at`.
+    ExpectedCompletionNotAfterProgress = "expected-completion-not-after-progress", "An expected completion is after the progress that states it.";
 }
 
 impl fmt::Display for Rule {

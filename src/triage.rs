@@ -25,7 +25,8 @@ crate::wire::wire_enum! {
     }
 }
 
-/// A triage check done, with what it found.
+/// A triage check recorded: done, with what it found, or not performed,
+/// with why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -35,6 +36,20 @@ pub struct CheckRecord {
     pub at: Timestamp,
     /// Which check.
     pub check: TriageCheck,
-    /// What it found.
+    /// What it found; when not performed, why not.
     pub finding: ShortText,
+    /// Whether the check was done (left out when it was).
+    #[serde(default = "performed", skip_serializing_if = "is_performed")]
+    #[cfg_attr(feature = "schema", schemars(default = "performed"))]
+    pub performed: bool,
+}
+
+fn performed() -> bool {
+    true
+}
+
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_performed(performed: &bool) -> bool {
+    *performed
 }

@@ -20,9 +20,14 @@ What each fenced block gets, by its language and by an HTML comment on the line 
 - <!-- interop: NAME -->: run by tests/interop/run.sh with its pinned tools; listed.
 - <!-- background: HOST:PORT -->: a shell block started in the background; the runner waits
   until HOST:PORT accepts connections, runs the file's later blocks, then stops it.
+- ```python: run with the Python package's interpreter (--python, default the venv .ci/run makes,
+  ${CARGO_TARGET_DIR:-target}/python/venv/bin/python); it must exit 0. A ```text block marked
+  <!-- printed: ... --> right after it is what it must print (standard output), compared exactly.
+  Without --python, python blocks are skipped, with a notice, while the default interpreter
+  cannot import incident_playbook (`pip install ./python` into it).
 - ```rust: a doctest; the file must be a documentation module (`include_str!` in a lib.rs),
   and no line may be hidden with `# ` (it would show on the repository page).
-- ```toml starting with `[dependencies]`: a new package beside the copy takes the lines as its
+- ```toml starting with `[dependencies]` or `[dev-dependencies]`: a new package beside the copy takes the lines as its
   dependencies, and `cargo metadata --offline` must resolve them.
 - ```sql: each statement (comments dropped) is in the store's source, so the schema shown is
   the one created.
@@ -46,7 +51,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([A-Za-z0-9_+-]*)[^`]*$")
-MARKER = re.compile(r"^\s*<!--\s*(not run|interop|background):\s*(.*?)\s*-->\s*$")
+MARKER = re.compile(r"^\s*<!--\s*(not run|interop|background|printed):\s*(.*?)\s*-->\s*$")
 SHELLS = {"sh", "bash", "shell"}
 SHOWN = {"text", "markdown", "mermaid"}
 SEP = "\x1e"
@@ -143,6 +148,36 @@ def run_shell(block, cwd, env):
     return []
 
 
+def run_python(block, cwd, env, python):
+    """Runs a python block; returns (failures, what it printed on standard output)."""
+    proc = subprocess.run([python, "-c", block.body], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        return [f"exit {proc.returncode}:\n{(proc.stdout + proc.stderr).strip()[-2000:]}"], None
+    return [], proc.stdout
+
+
+def check_printed(block, printed):
+    if printed is None:
+        return ["a <!-- printed --> block not right after a python block that ran"]
+    if printed != block.body:
+        return [f"--- shown\n{block.body}--- printed\n{printed}"]
+    return []
+
+
+def package_python(path, explicit):
+    """The interpreter python blocks run with, or None (with why) where it cannot import the
+    package; an explicit one that cannot is an error."""
+    probe = subprocess.run([path, "-c", "import incident_playbook"], capture_output=True, text=True) \
+        if os.access(path, os.X_OK) else None
+    if probe is not None and probe.returncode == 0:
+        return path, None
+    why = f"{path} cannot import incident_playbook (pip install ./python into it)"
+    if explicit:
+        sys.exit(f"docs_blocks.py: --python {why}")
+    return None, why
+
+
 def start_background(block, cwd, env):
     host, _, port = block.marker[1].rpartition(":")
     log = open(os.path.join(os.path.dirname(cwd), "background.log"), "w+")
@@ -186,8 +221,9 @@ def check_rust(block, doc_modules):
 
 
 def check_toml(block, scratch, env):
-    if not block.body.startswith("[dependencies]"):
-        return ["a toml block the runner does not know how to check (it checks [dependencies])"]
+    if not block.body.startswith(("[dependencies]", "[dev-dependencies]")):
+        return ["a toml block the runner does not know how to check "
+                "(it checks [dependencies] and [dev-dependencies])"]
     app = os.path.join(os.path.dirname(scratch), "my-app")
     shutil.rmtree(app, ignore_errors=True)
     os.makedirs(os.path.join(app, "src"))
@@ -255,8 +291,11 @@ def main():
     target = os.path.abspath(os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR") or "target"))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin-dir", default=os.path.join(target, "debug"))
+    ap.add_argument("--python", help="the interpreter python blocks run with (see above)")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
+    python, no_python = package_python(os.path.abspath(a.python or os.path.join(target, "python", "venv", "bin", "python")),
+                                       a.python is not None)
     files = a.files or [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
     bin_dir = os.path.abspath(a.bin_dir)
     if not os.access(os.path.join(bin_dir, "incident"), os.X_OK):
@@ -271,19 +310,31 @@ def main():
     for path in files:
         name = os.path.relpath(path, ROOT).replace("/", "_").removesuffix(".md")
         scratch = os.path.join(target, "docs-blocks", name, "incident-playbook")
-        copied, background = False, []
+        copied, background, printed = False, [], None
         try:
             for block in blocks(path):
                 kind = block.marker[0] if block.marker else None
-                fails = None
+                fails, ran_python = None, False
                 if block.lang == "":
                     fails = ["a block without a language (rustdoc would compile it as Rust)"]
                 elif kind == "not run":
                     not_run.append(f"{block.where()} ({block.lang}): {block.marker[1]}")
                 elif kind == "interop":
                     elsewhere.append(f"{block.where()} ({block.lang}): tests/interop/run.sh step {block.marker[1]}")
+                elif kind == "printed" and python is None:
+                    skipped.append(f"{block.where()}: what the python block above prints: {no_python}")
+                elif kind == "printed":
+                    fails = check_printed(block, printed)
                 elif block.lang in SHOWN:
                     counts["shown"] = counts.get("shown", 0) + 1
+                elif block.lang == "python" and python is None:
+                    skipped.append(f"{block.where()}: {no_python}")
+                elif block.lang == "python":
+                    if not copied:
+                        scratch_copy(scratch, tracked)
+                        copied = True
+                    fails, printed = run_python(block, scratch, env, python)
+                    ran_python = True
                 elif block.lang == "rust":
                     fails = check_rust(block, doc_modules)
                 elif block.lang == "json":
@@ -308,6 +359,8 @@ def main():
                         fails = run_shell(block, scratch, env)
                 else:
                     fails = [f"no way to run or check a ```{block.lang} block: mark it or teach tests/docs_blocks.py"]
+                if not ran_python:
+                    printed = None
                 if fails is None:
                     continue
                 counts[block.lang] = counts.get(block.lang, 0) + 1
@@ -321,7 +374,7 @@ def main():
     checked = ", ".join(f"{n} {lang}" for lang, n in sorted(counts.items()))
     print(f"docs blocks: {checked} in {len(files)} files ({time.time() - started:.0f} s)")
     for title, rows in (("not run", not_run), ("run by tests/interop/run.sh", elsewhere),
-                        ("skipped until `incident new` exists", skipped)):
+                        ("skipped (no `incident new`, or no Python package)", skipped)):
         if rows:
             print(f"{title} ({len(rows)}):")
             for row in rows:

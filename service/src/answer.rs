@@ -16,8 +16,8 @@ pub enum Failure {
     NotFound,
     /// The store's error (refusals included).
     Store(Error),
-    /// The blocking task was lost (a panic in it): 500.
-    Lost,
+    /// The service failed itself (an answer it could not write): 500.
+    Internal(String),
     /// The command's `by` names someone other than the authenticated
     /// caller: 403 `by-not-caller`.
     NotCaller {
@@ -52,15 +52,11 @@ impl IntoResponse for Failure {
             ),
             Failure::Store(Error::Rejected(r)) => (refusal_status(&r), Json(r)).into_response(),
             Failure::Store(e) => store_failure(e),
-            Failure::Lost => {
-                tracing::error!("a request's blocking task was lost");
-                refusal(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "the request's task was lost",
-                )
+            Failure::Internal(why) => {
+                tracing::error!(error = %why, "internal failure");
+                refusal(StatusCode::INTERNAL_SERVER_ERROR, "internal", &why)
             }
-            Failure::NotCaller { by, caller } => crate::auth::refusal(
+            Failure::NotCaller { by, caller } => refusal_at(
                 StatusCode::FORBIDDEN,
                 "by-not-caller",
                 &format!("the command says it is by {by}, but the token is {caller}'s"),
@@ -82,13 +78,25 @@ impl IntoResponse for Failure {
 /// assert_eq!(answer.status(), 413);
 /// ```
 pub fn refusal(status: StatusCode, rule: &str, message: &str) -> Response {
+    refusal_at(status, rule, message, None)
+}
+
+/// [`refusal`] naming `path`, the field at fault, in its violation (as the
+/// crate's refusals do; no `path` without one).
+///
+/// ```
+/// use incident_service::refusal_at;
+/// let answer = refusal_at(axum::http::StatusCode::FORBIDDEN, "by-not-caller", "not yours", Some("by"));
+/// assert_eq!(answer.status(), 403);
+/// ```
+pub fn refusal_at(status: StatusCode, rule: &str, message: &str, path: Option<&str>) -> Response {
+    let mut violation = json!({"rule": rule, "message": message});
+    if let (Some(path), Some(fields)) = (path, violation.as_object_mut()) {
+        fields.insert("path".into(), json!(path));
+    }
     (
         status,
-        Json(json!({
-            "rule": rule,
-            "violations": [{"rule": rule, "message": message}],
-            "error": message,
-        })),
+        Json(json!({"rule": rule, "violations": [violation], "error": message})),
     )
         .into_response()
 }

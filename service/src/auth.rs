@@ -17,14 +17,13 @@
 
 use std::sync::Arc;
 
-use axum::Json;
+use crate::answer::refusal_at;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use incident_playbook::Name;
 use serde::Deserialize;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -196,14 +195,14 @@ pub async fn require_token(
             None => "this service needs `Authorization: Bearer <token>`",
             Some(_) => "the bearer token is not one this service accepts",
         };
-        let mut answer = refusal(StatusCode::UNAUTHORIZED, "unauthenticated", why, None);
+        let mut answer = refusal_at(StatusCode::UNAUTHORIZED, "unauthenticated", why, None);
         answer
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return answer;
     };
     if read_only && !reads_only(request.method()) {
-        return refusal(
+        return refusal_at(
             StatusCode::FORBIDDEN,
             "read-only-token",
             &format!("{name}'s token may read but not write"),
@@ -223,24 +222,6 @@ fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// The service's refusal shape for a rule of its own (not the crate's):
-/// `{"rule", "violations": [{"rule", "message", "path"}]}`.
-pub(crate) fn refusal(
-    status: StatusCode,
-    rule: &str,
-    message: &str,
-    path: Option<&str>,
-) -> Response {
-    let violation = json!({"rule": rule, "message": message, "path": path});
-    // The shape of every refusal of the service (`crate::refusal`), with the
-    // path of the field at fault where there is one.
-    (
-        status,
-        Json(json!({"rule": rule, "violations": [violation], "error": message})),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

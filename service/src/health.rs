@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::{Json, Router};
 use incident_playbook::{CommandId, IncidentId, Uuid};
+use incident_store::AsyncStore;
 use serde_json::{Value, json};
 
 use crate::Service;
@@ -32,11 +33,8 @@ async fn ready(
     // One indexed lookup of an id no command has: as cheap as a round trip.
     let nil = IncidentId::from(Uuid::nil());
     let none = CommandId::from(Uuid::nil());
-    let pooled = Arc::clone(&service);
-    tokio::task::spawn_blocking(move || pooled.pool.with(|store| store.command(nil, none)))
-        .await
-        .map_err(|_| Failure::Lost)??;
+    service.store.command(nil, none).await?;
     Ok(Json(
-        json!({"status": "ready", "connections": service.pool.open()}),
+        json!({"status": "ready", "connections": service.open_connections()}),
     ))
 }

@@ -42,42 +42,49 @@ mod answer;
 pub mod auth;
 mod health;
 mod limits;
-mod pool;
 mod routes;
 
 use std::sync::Arc;
 
 use incident_playbook::Playbook;
-use incident_store::{Error, PostgresStore, SqliteStore};
+use incident_store::{AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm, Error};
 
-pub use answer::refusal;
+pub use answer::{refusal, refusal_at};
 pub use auth::{Caller, TokenFileError, Tokens};
+pub use incident_store::PoolLimits;
 pub use limits::Limits;
-pub use pool::{Pool, PoolLimits};
 pub use routes::router;
 
-/// What the handlers share: the playbook, the store's connections and the
-/// limits.
+/// What the handlers share: the playbook, the store and the limits.
+///
+/// The store is async ([`AsyncStore`], on a bounded pool) and kept warm
+/// ([`AsyncWarm`]): a command or a read of an incident the service has
+/// seen costs a version check and the rows stored since, not a replay of
+/// its history, and a read lends the kept incident rather than copy it.
 #[derive(Debug)]
 pub struct Service {
     playbook: Playbook,
-    pool: Pool,
+    store: AsyncWarm<Box<dyn AsyncStore>>,
     limits: Limits,
 }
 
 impl Service {
-    /// A service judging under `playbook`, storing through `pool`, with the
-    /// default [`Limits`] (but `pool`'s own bound).
-    pub fn new(playbook: Playbook, pool: Pool) -> Arc<Self> {
-        Self::with_limits(playbook, pool, Limits::default())
+    /// A service judging under `playbook`, storing in `store`, with the
+    /// default [`Limits`] (whose pool bound is `store`'s own business).
+    pub fn new(playbook: Playbook, store: Box<dyn AsyncStore>) -> Arc<Self> {
+        Self::with_limits(playbook, store, Limits::default())
     }
 
-    /// A service judging under `playbook`, storing through `pool`, within
-    /// `limits` (`limits.pool` is `pool`'s to keep, not read here).
-    pub fn with_limits(playbook: Playbook, pool: Pool, limits: Limits) -> Arc<Self> {
+    /// A service judging under `playbook`, storing in `store`, within
+    /// `limits` (`limits.pool` is for the stores the service opens itself).
+    pub fn with_limits(
+        playbook: Playbook,
+        store: Box<dyn AsyncStore>,
+        limits: Limits,
+    ) -> Arc<Self> {
         Arc::new(Service {
             playbook,
-            pool,
+            store: AsyncWarm::new(store),
             limits,
         })
     }
@@ -87,8 +94,8 @@ impl Service {
     /// # Errors
     ///
     /// The store's, when the file cannot be opened.
-    pub fn sqlite(playbook: Playbook, path: &std::path::Path) -> Result<Arc<Self>, Error> {
-        Self::sqlite_within(playbook, path, Limits::default())
+    pub async fn sqlite(playbook: Playbook, path: &std::path::Path) -> Result<Arc<Self>, Error> {
+        Self::sqlite_within(playbook, path, Limits::default()).await
     }
 
     /// [`Service::sqlite`] within `limits`.
@@ -96,23 +103,23 @@ impl Service {
     /// # Errors
     ///
     /// The store's, when the file cannot be opened.
-    pub fn sqlite_within(
+    pub async fn sqlite_within(
         playbook: Playbook,
         path: &std::path::Path,
         limits: Limits,
     ) -> Result<Arc<Self>, Error> {
-        let path = path.to_owned();
-        let pool = Pool::bounded(move || Ok(Box::new(SqliteStore::open(&path)?)), limits.pool)?;
-        Ok(Self::with_limits(playbook, pool, limits))
+        let store = AsyncSqliteStore::open_within(path, limits.pool).await?;
+        Ok(Self::with_limits(playbook, Box::new(store), limits))
     }
 
-    /// A service on the PostgreSQL database at `params` (a connection string).
+    /// A service on the PostgreSQL database at `params` (a connection
+    /// string).
     ///
     /// # Errors
     ///
     /// The store's, when the server cannot be reached.
-    pub fn postgres(playbook: Playbook, params: &str) -> Result<Arc<Self>, Error> {
-        Self::postgres_within(playbook, params, Limits::default())
+    pub async fn postgres(playbook: Playbook, params: &str) -> Result<Arc<Self>, Error> {
+        Self::postgres_within(playbook, params, Limits::default()).await
     }
 
     /// [`Service::postgres`] within `limits`.
@@ -120,23 +127,25 @@ impl Service {
     /// # Errors
     ///
     /// The store's, when the server cannot be reached.
-    pub fn postgres_within(
+    pub async fn postgres_within(
         playbook: Playbook,
         params: &str,
         limits: Limits,
     ) -> Result<Arc<Self>, Error> {
-        let params = params.to_owned();
-        let pool = Pool::bounded(
-            move || Ok(Box::new(PostgresStore::connect(&params)?)),
-            limits.pool,
-        )?;
-        Ok(Self::with_limits(playbook, pool, limits))
+        let store = AsyncPostgresStore::connect_within(params, limits.pool).await?;
+        Ok(Self::with_limits(playbook, Box::new(store), limits))
     }
 
     /// How many store connections are open now (never more than the pool's
-    /// bound).
+    /// bound; 0 for a store without a pool).
     pub fn open_connections(&self) -> u32 {
-        self.pool.open()
+        let open = self.store.open_connections().unwrap_or(0);
+        u32::try_from(open).unwrap_or(u32::MAX)
+    }
+
+    /// How many incidents the service keeps warm now.
+    pub fn kept_incidents(&self) -> usize {
+        self.store.kept()
     }
 }
 

@@ -20,7 +20,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, Tr
 use tracing::Level;
 
 use crate::answer::refusal;
-use crate::pool::PoolLimits;
+use incident_store::PoolLimits;
 
 /// The service's limits; [`Limits::default`] gives the values
 /// `incident-service` starts with.

@@ -127,11 +127,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Playbook::default(),
     };
-    let service = open_with_retry(args, &playbook)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        let service = open_with_retry(args, &playbook).await?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await?;
         tracing::info!(address = %listener.local_addr()?, "listening");
         match &auth {
@@ -140,14 +140,14 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             ),
             _ => tracing::info!("bearer tokens required (--tokens)"),
         }
-        incident_service::serve_with(listener, service, auth, std::future::pending()).await
-    })?;
-    Ok(())
+        incident_service::serve_with(listener, service, auth, std::future::pending()).await?;
+        Ok(())
+    })
 }
 
 /// The service on its store, retried with backoff (0.5 s doubling to 8 s)
 /// while the database cannot be reached, for at most `--start-timeout`.
-fn open_with_retry(
+async fn open_with_retry(
     args: &Args,
     playbook: &Playbook,
 ) -> Result<Arc<Service>, Box<dyn std::error::Error>> {
@@ -155,9 +155,9 @@ fn open_with_retry(
     let mut wait = Duration::from_millis(500);
     loop {
         let opened = match (&args.sqlite, &args.postgres) {
-            (Some(path), _) => Service::sqlite_within(playbook.clone(), path, args.limits()),
+            (Some(path), _) => Service::sqlite_within(playbook.clone(), path, args.limits()).await,
             (None, Some(params)) => {
-                Service::postgres_within(playbook.clone(), params, args.limits())
+                Service::postgres_within(playbook.clone(), params, args.limits()).await
             }
             (None, None) => return Err("name a store: --sqlite FILE or --postgres PARAMS".into()),
         };
@@ -165,7 +165,7 @@ fn open_with_retry(
             Ok(service) => return Ok(service),
             Err(e) if Instant::now() + wait < deadline => {
                 tracing::warn!(error = %chain(&e), retry_in = ?wait, "the store cannot be reached yet");
-                std::thread::sleep(wait);
+                tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(8));
             }
             Err(e) => {

@@ -15,7 +15,7 @@ use incident_playbook::{
     parse_command,
     report::IncidentReport,
 };
-use incident_store::{Error, Store};
+use incident_store::{AsyncStore, Error};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -53,27 +53,18 @@ async fn no_route() -> axum::response::Response {
     )
 }
 
-/// Runs `f` on a store connection, off the async threads (the store blocks).
-async fn on_store<T: Send + 'static>(
-    service: &Arc<Service>,
-    f: impl FnOnce(&Service, &mut dyn Store) -> Result<T, Error> + Send + 'static,
-) -> Answer<T> {
-    let service = Arc::clone(service);
-    tokio::task::spawn_blocking(move || service.pool.with(|store| f(&service, store)))
-        .await
-        .map_err(|_| Failure::Lost)?
-        .map_err(Failure::from)
-}
-
 fn incident_id(id: &str) -> Answer<IncidentId> {
     id.parse()
         .map_err(|e| Failure::malformed(format!("the incident id in the URL: {e}"), None))
 }
 
-/// The incident `id`, replayed from the store; 404 if it has no rows.
-async fn load(service: &Arc<Service>, id: &str) -> Answer<Incident> {
+/// What `f` makes of the incident `id` as the store has it now (kept
+/// warm: lent, not copied, and not replayed); 404 if it has no rows.
+async fn load<T>(service: &Service, id: &str, f: impl FnOnce(&Incident) -> T + Send) -> Answer<T> {
     let id = incident_id(id)?;
-    on_store(service, move |s, store| store.restore(&s.playbook, id))
+    service
+        .store
+        .read(&service.playbook, id, f)
         .await?
         .ok_or(Failure::NotFound)
 }
@@ -125,7 +116,7 @@ async fn list(
     Query(page): Query<Page>,
 ) -> Answer<impl IntoResponse> {
     let (limit, after) = (page.limit()?, page.after()?);
-    let mut incidents = on_store(&service, |_, store| store.incidents()).await?;
+    let mut incidents = service.store.incidents().await?;
     incidents.sort_unstable_by_key(|(id, _)| *id);
     let start = after.map_or(0, |after| incidents.partition_point(|(id, _)| *id <= after));
     let rest = incidents.get(start..).unwrap_or_default();
@@ -167,8 +158,8 @@ async fn command(
         .with_max_skew(service.limits.max_skew)
         .check(&cmd)
         .map_err(|r| Failure::Store(Error::Rejected(r)))?;
-    let receipt = on_store(&service, move |s, store| store.handle(&s.playbook, &cmd)).await?;
-    Ok(Json(answer(receipt.outcome, None)))
+    let outcome = service.store.submit(&service.playbook, &cmd).await?;
+    Ok(Json(answer(outcome, None)))
 }
 
 /// Who sent a command: the authenticated caller, whose name is stamped as
@@ -231,10 +222,9 @@ async fn command_body(
         expected_version,
         by: stamp(caller, None)?,
     };
-    let (outcome, at) = on_store(&service, move |s, store| {
-        envelope.handle(store, &s.playbook, body)
-    })
-    .await?;
+    let (outcome, at) = envelope
+        .handle(&service.store, &service.playbook, body)
+        .await?;
     Ok(Json(answer(outcome, Some(at))))
 }
 
@@ -252,35 +242,38 @@ impl Envelope {
     /// command id again) gets the time stored with the first delivery, so
     /// that the crate sees a duplicate, or `command-id-reused` if the body
     /// differs; a retry racing the first delivery is judged once more.
-    fn handle(
+    async fn handle(
         &self,
-        store: &mut dyn Store,
+        store: &impl AsyncStore,
         playbook: &incident_playbook::Playbook,
         body: CommandBody,
     ) -> Result<(Outcome, Timestamp), Error> {
         let mut first = true;
         loop {
-            let stored = store.command(self.incident, self.command_id)?;
+            let stored = store.command(self.incident, self.command_id).await?;
             let fresh = stored.is_none();
             let at = stored.map_or_else(clock, |row| row.command.at);
             let mut cmd = Command::new(self.incident, self.command_id, at, body.clone());
             cmd.expected_version = self.expected_version;
             cmd.by = self.by.clone();
-            match store.handle(playbook, &cmd) {
+            match store.submit(playbook, &cmd).await {
                 Err(Error::Rejected(r)) if first && fresh && r.breaks(Rule::CommandIdReused) => {
                     first = false;
                 }
-                result => return result.map(|receipt| (receipt.outcome, at)),
+                result => return result.map(|outcome| (outcome, at)),
             }
         }
     }
 }
 
+/// The snapshot, written while the incident is lent (no copy of it).
 async fn snapshot(
     State(service): State<Arc<Service>>,
     Path(id): Path<String>,
-) -> Answer<Json<Incident>> {
-    Ok(Json(load(&service, &id).await?))
+) -> Answer<impl IntoResponse> {
+    let json = load(&service, &id, serde_json::to_vec).await?;
+    let json = json.map_err(|e| Failure::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
 /// The comms updates as `incident render updates` prints them.
@@ -288,12 +281,15 @@ async fn updates(
     State(service): State<Arc<Service>>,
     Path(id): Path<String>,
 ) -> Answer<impl IntoResponse> {
-    let incident = load(&service, &id).await?;
-    let mut text = format!("Incident {}: {}\n", incident.id(), incident.title());
-    for update in incident.updates() {
-        // Writing to a String cannot fail.
-        let _ = write!(text, "\nPosted {}\n{update}\n", update.at());
-    }
+    let text = load(&service, &id, |incident| {
+        let mut text = format!("Incident {}: {}\n", incident.id(), incident.title());
+        for update in incident.updates() {
+            // Writing to a String cannot fail.
+            let _ = write!(text, "\nPosted {}\n{update}\n", update.at());
+        }
+        text
+    })
+    .await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text))
 }
 
@@ -325,8 +321,11 @@ async fn report(
     Query(at): Query<At>,
 ) -> Answer<Json<IncidentReport>> {
     let now = now(&at)?;
-    let incident = load(&service, &id).await?;
-    Ok(Json(IncidentReport::new(&incident, &service.playbook, now)))
+    let report = load(&service, &id, |incident| {
+        IncidentReport::new(incident, &service.playbook, now)
+    })
+    .await?;
+    Ok(Json(report))
 }
 
 /// What the crate offers today about where an incident stands: a thin view
@@ -337,10 +336,15 @@ async fn status(
     Query(at): Query<At>,
 ) -> Answer<Json<Value>> {
     let now = now(&at)?;
-    let incident = load(&service, &id).await?;
+    let status = load(&service, &id, |incident| status_of(incident, &service, now)).await?;
+    Ok(Json(status))
+}
+
+/// The status answer of `incident` at `now`.
+fn status_of(incident: &Incident, service: &Service, now: Timestamp) -> Value {
     let last = incident.updates().last();
     let next_update = incident.next_update_due();
-    Ok(Json(json!({
+    json!({
         "incident_id": incident.id(),
         "version": incident.version(),
         "phase": incident.phase().as_str(),
@@ -359,5 +363,5 @@ async fn status(
         "declared_under": incident.declared_under(),
         "judged_under": service.playbook.id(),
         "now": now,
-    })))
+    })
 }

@@ -198,7 +198,7 @@ fn exercise(service: Arc<Service>) {
 fn tokens_on_sqlite() {
     let path = std::env::temp_dir().join(format!("incident-auth-test-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    exercise(Service::sqlite(Playbook::default(), &path).unwrap());
+    exercise(common::block(Service::sqlite(Playbook::default(), &path)).unwrap());
     let _ = std::fs::remove_file(&path);
 }
 
@@ -206,7 +206,7 @@ fn tokens_on_sqlite() {
 fn tokens_on_postgres() {
     let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
     let params = server.create_database("auth").unwrap();
-    exercise(Service::postgres(Playbook::default(), &params).unwrap());
+    exercise(common::block(Service::postgres(Playbook::default(), &params)).unwrap());
 }
 
 /// Starts the binary with `args` on a scratch SQLite file; its first line

@@ -308,7 +308,7 @@ fn on_sqlite() {
         std::env::temp_dir().join(format!("incident-service-test-{}.db", std::process::id()));
     let playbook = json!({"name": "Acme incidents", "version": "2026.2"});
     let named = Playbook::default().with_id(serde_json::from_value(playbook.clone()).unwrap());
-    let service = Service::sqlite(named, &path).unwrap();
+    let service = common::block(Service::sqlite(named, &path)).unwrap();
     exercise(service, &playbook);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -318,10 +318,10 @@ fn on_sqlite() {
 #[test]
 fn on_postgres() {
     let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
-    let service = Service::postgres(
+    let service = common::block(Service::postgres(
         Playbook::default(),
         &server.create_database("service").unwrap(),
-    )
+    ))
     .unwrap();
     exercise(service, &Value::Null);
 }

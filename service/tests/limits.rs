@@ -222,7 +222,12 @@ fn limits(pool: u32) -> Limits {
 fn on_sqlite() {
     let path =
         std::env::temp_dir().join(format!("incident-service-limits-{}.db", std::process::id()));
-    let service = Service::sqlite_within(Playbook::default(), &path, limits(2)).unwrap();
+    let service = common::block(Service::sqlite_within(
+        Playbook::default(),
+        &path,
+        limits(2),
+    ))
+    .unwrap();
     let running = Running::start(Arc::clone(&service), Auth::None);
     clock_and_health(&running);
     pool_bounded(&running, &service, 2, None);
@@ -237,7 +242,12 @@ fn on_sqlite() {
 fn on_postgres() {
     let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
     let params = server.create_database("limits").unwrap();
-    let service = Service::postgres_within(Playbook::default(), &params, limits(3)).unwrap();
+    let service = common::block(Service::postgres_within(
+        Playbook::default(),
+        &params,
+        limits(3),
+    ))
+    .unwrap();
     let running = Running::start(Arc::clone(&service), Auth::None);
     clock_and_health(&running);
     pool_bounded(&running, &service, 3, Some(&params));
@@ -287,7 +297,8 @@ fn sqlite_within(name: &str, limits: Limits) -> (Running, std::path::PathBuf) {
         "incident-service-limits-{name}-{}.db",
         std::process::id()
     ));
-    let service = Service::sqlite_within(Playbook::default(), &path, limits).unwrap();
+    let service =
+        common::block(Service::sqlite_within(Playbook::default(), &path, limits)).unwrap();
     (Running::start(service, Auth::None), path)
 }
 
@@ -357,6 +368,7 @@ fn load_is_shed_with_503() {
         .as_bytes(),
     )
     .unwrap();
+    held.flush().unwrap();
     // Once the server has taken it, every other request is shed at once.
     let shed = (0..1000)
         .map(|_| call(&running, "GET", "/incidents", None))

@@ -1,5 +1,6 @@
-//! Who an update is for: the responders (`internal`) or everyone who follows
-//! the incident from outside (`public`, a status page).
+//! Who an update is for: the responders (`internal`), everyone who follows
+//! the incident from outside (`public`, a status page), or the affected
+//! customers only (`customers`, a notice sent to them).
 //!
 //! > Communications owner: posts status updates to stakeholders.
 //! > SEV1 … engineering lead owns comms
@@ -24,6 +25,9 @@ crate::wire::wire_enum! {
         Internal = "internal",
         /// Everyone: what may be pasted on a status page.
         Public = "public",
+        /// The affected customers only: a notice sent to them, external but
+        /// not for the status page.
+        Customers = "customers",
     }
 }
 
@@ -32,10 +36,23 @@ impl Audience {
     pub fn is_internal(&self) -> bool {
         *self == Audience::Internal
     }
+
+    /// Whether it goes outside the company (`public` or `customers`): the
+    /// communications owner posts it.
+    ///
+    /// ```
+    /// use incident_playbook::state::Audience;
+    /// assert!(Audience::Customers.is_external());
+    /// assert!(!Audience::Internal.is_external());
+    /// ```
+    pub fn is_external(&self) -> bool {
+        matches!(self, Audience::Public | Audience::Customers)
+    }
 }
 
-/// `public-update-not-by-comms-owner`: a public update is posted by the
-/// incident's communications owner (at SEV1 the engineering lead, by
+/// `public-update-not-by-comms-owner`: an external update (`public`, or
+/// `customers`: external communication too) is posted by the incident's
+/// communications owner (at SEV1 the engineering lead, by
 /// `sev1-comms-by-engineering-lead`).
 pub(crate) fn check_owner(
     report: &mut Violations,
@@ -44,9 +61,13 @@ pub(crate) fn check_owner(
     owner: &str,
     roles: &PartialRoles,
 ) {
-    if audience != Audience::Public {
+    if !audience.is_external() {
         return;
     }
+    let what = match audience {
+        Audience::Customers => "an update to customers",
+        _ => "a public update",
+    };
     // A name over its limit still holds the role it was given for this
     // comparison: it is `field-too-long` once, and judged by every other rule.
     match roles.named(Role::CommunicationsOwner) {
@@ -55,7 +76,7 @@ pub(crate) fn check_owner(
             Rule::PublicUpdateNotByCommsOwner,
             path,
             format!(
-                "a public update is posted by the communications owner ({}), not {}",
+                "{what} is posted by the communications owner ({}), not {}",
                 crate::text::excerpt(comms, 200),
                 crate::text::excerpt(owner, 200)
             ),
@@ -63,7 +84,7 @@ pub(crate) fn check_owner(
         None => report.push(
             Rule::PublicUpdateNotByCommsOwner,
             path,
-            "a public update is posted by the communications owner: assign one first",
+            format!("{what} is posted by the communications owner: assign one first"),
         ),
     }
 }

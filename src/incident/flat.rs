@@ -22,7 +22,9 @@ use crate::exception::ExceptionInput;
 use crate::impact::ImpactInput;
 use crate::incident::command::CommandKind;
 use crate::incident::id::{CommandId, IncidentId};
+use crate::incident::records::LinkRelation;
 use crate::mitigation::{MitigationInput, MitigationOutcome, MitigationPurpose};
+use crate::percent::Percent;
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
 use crate::severity::Severity;
@@ -155,10 +157,16 @@ flat! {
     occurred_at "occurred_at": Timestamp = Present,
     purpose "purpose": MitigationPurpose = Present,
     temporary "temporary": bool = Present,
+    percent "percent": Percent = Present,
+    expected_completion "expected_completion": Timestamp = Present,
+    incident "incident": IncidentId = Present,
+    relation "relation": LinkRelation = Present,
+    description "description": Arc<str> = Shared,
+    performed "performed": bool = Present,
 }
 
 // Duplicate keys are found with one bit per field.
-const _: () = assert!(FIELDS.len() <= 32);
+const _: () = assert!(FIELDS.len() <= 64);
 
 impl Flat {
     /// Fills `self` from a JSON object, in the shapes of the schema only,
@@ -180,9 +188,9 @@ impl<'de> Visitor<'de> for Fill<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = 0u32;
+        let mut seen = 0u64;
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let bit = 1u32 << (key as u32);
+            let bit = 1u64 << (key as u32);
             if seen & bit != 0 {
                 return Err(A::Error::duplicate_field(key.name()));
             }

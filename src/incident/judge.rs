@@ -7,9 +7,11 @@ use std::sync::Arc;
 use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
+use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::incident::{
-    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, Declare, EndMitigation,
-    LiftBlock, Phase, RecordRootCause, Rename, Resolve, ReviseOutcome, Snapshot, StartMitigation,
+    AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
+    EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
+    RecordRootCause, Rename, Resolve, ReviseOutcome, Snapshot, StartMitigation, SubmitPostmortem,
     UpdateImpact,
 };
 use crate::mitigation::{
@@ -17,7 +19,7 @@ use crate::mitigation::{
 };
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
-use crate::postmortem::Postmortem;
+use crate::postmortem::{Postmortem, PostmortemStatus};
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
 use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
@@ -51,6 +53,13 @@ pub(super) enum Change {
     /// The resolve's update and the exceptions it accepts.
     Resolve(CommsUpdate, Vec<AcceptedException>),
     Close,
+    Progress(Progress),
+    /// The impact as corrected, and when and why.
+    Correction(Box<Impact>, ImpactCorrection),
+    Link(Link),
+    Fix(Fix),
+    /// A change accepted after close, and its record as an amendment.
+    Amended(Box<Change>, Amendment),
 }
 
 /// The impact rules that depend on the command and the incident: users were
@@ -131,7 +140,8 @@ struct Check<'a> {
 
 impl Snapshot {
     /// Checks the body of `cmd` against this state, `after` being the phase
-    /// it leads to; `None` when a rule is broken.
+    /// it leads to; `None` when a rule is broken. After close, an accepted
+    /// command is an amendment, and its change says so.
     pub(super) fn check_body(
         &self,
         r: &mut Violations,
@@ -146,61 +156,207 @@ impl Snapshot {
             status_after: after.status().unwrap_or(Status::Resolved),
             playbook,
         };
-        match &cmd.body {
-            CommandBody::Declare(_) => None,
-            CommandBody::PostUpdate(b) => c.update(r, b.update.as_ref()).map(Change::Update),
-            CommandBody::ChangeSeverity(b) => c.change_severity(r, b),
-            CommandBody::AssignRole(b) => c.assign_role(r, b),
-            CommandBody::AssignRoles(b) => c.assign_roles(r, b),
-            CommandBody::UnassignRole(b) => c.roles(r, |roles| roles.set(b.role, None)),
-            CommandBody::UpdateImpact(b) => c.update_impact(r, b),
-            CommandBody::RecordCheck(b) => {
-                let finding =
-                    r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
-                Some(Change::Check(CheckRecord {
-                    at: c.at,
-                    check: b.check,
-                    finding,
-                }))
-            }
-            CommandBody::AddNote(b) => {
-                c.true_time(r, b.occurred_at);
-                let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
-                Some(Change::Note(Note {
-                    at: c.at,
-                    occurred_at: b.occurred_at,
-                    text,
-                }))
-            }
-            CommandBody::RecordRootCause(b) => c.record_root_cause(r, b),
-            CommandBody::StartMitigation(b) => c.start_mitigation(r, b),
-            CommandBody::BeginMonitoring(b) => c.update(r, b.update.as_ref()).map(Change::Update),
-            CommandBody::ResumeInvestigation(b) => {
-                c.with_reason(r, b.reason.as_ref(), b.update.as_ref())
-            }
-            CommandBody::Reopen(b) => c.with_reason(r, b.reason.as_ref(), b.update.as_ref()),
-            CommandBody::LiftBlock(b) => c.lift_block(r, b),
-            CommandBody::EndMitigation(b) => c.end_mitigation(r, b),
-            CommandBody::ReviseOutcome(b) => c.revise_outcome(r, b),
-            CommandBody::Rename(b) => rename(r, b),
-            CommandBody::Resolve(b) => c.resolve(r, b),
-            CommandBody::SubmitPostmortem(b) => Postmortem::check(
-                r,
-                "postmortem",
-                &b.postmortem,
-                self.peak_severity,
-                self.declared_at.date(),
-            )
-            .map(|p| Change::Postmortem(Box::new(p))),
-            CommandBody::Close => {
-                self.check_closable(r);
-                Some(Change::Close)
-            }
+        let change = c.body(r, &cmd.body)?;
+        if self.phase != Phase::Closed {
+            return Some(change);
         }
+        let amendment = Amendment {
+            at: cmd.at,
+            kind: cmd.kind(),
+            reason: amendment_reason(&cmd.body).and_then(|why| ShortText::new(why).ok()),
+            by: cmd.by.as_deref().and_then(|by| Name::new(by).ok()),
+        };
+        Some(Change::Amended(Box::new(change), amendment))
+    }
+}
+
+/// The `reason` an amendment gives, for the commands that carry one.
+fn amendment_reason(body: &CommandBody) -> Option<&str> {
+    match body {
+        CommandBody::SubmitPostmortem(b) => b.reason.as_deref(),
+        CommandBody::RecordRootCause(b) => b.reason.as_deref(),
+        CommandBody::CorrectImpact(b) => b.reason.as_deref(),
+        CommandBody::ReviseOutcome(b) => b.reason.as_deref(),
+        _ => None,
     }
 }
 
 impl Check<'_> {
+    /// What `body` demands of itself and of the incident as it stands.
+    fn body(&self, r: &mut Violations, body: &CommandBody) -> Option<Change> {
+        match body {
+            CommandBody::Declare(_) => None,
+            CommandBody::PostUpdate(b) => self.update(r, b.update.as_ref()).map(Change::Update),
+            CommandBody::ChangeSeverity(b) => self.change_severity(r, b),
+            CommandBody::AssignRole(b) => self.assign_role(r, b),
+            CommandBody::AssignRoles(b) => self.assign_roles(r, b),
+            CommandBody::UnassignRole(b) => self.roles(r, |roles| roles.set(b.role, None)),
+            CommandBody::UpdateImpact(b) => self.update_impact(r, b),
+            CommandBody::RecordCheck(b) => self.record_check(r, b),
+            CommandBody::AddNote(b) => {
+                self.true_time(r, b.occurred_at);
+                let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
+                Some(Change::Note(Note {
+                    at: self.at,
+                    occurred_at: b.occurred_at,
+                    text,
+                }))
+            }
+            CommandBody::RecordRootCause(b) => self.record_root_cause(r, b),
+            CommandBody::StartMitigation(b) => self.start_mitigation(r, b),
+            CommandBody::BeginMonitoring(b) => {
+                self.update(r, b.update.as_ref()).map(Change::Update)
+            }
+            CommandBody::ResumeInvestigation(b) => {
+                self.with_reason(r, b.reason.as_ref(), b.update.as_ref())
+            }
+            CommandBody::Reopen(b) => self.with_reason(r, b.reason.as_ref(), b.update.as_ref()),
+            CommandBody::LiftBlock(b) => self.lift_block(r, b),
+            CommandBody::EndMitigation(b) => self.end_mitigation(r, b),
+            CommandBody::ReviseOutcome(b) => self.revise_outcome(r, b),
+            CommandBody::Rename(b) => rename(r, b),
+            CommandBody::Resolve(b) => self.resolve(r, b),
+            CommandBody::SubmitPostmortem(b) => self.submit_postmortem(r, b),
+            CommandBody::Close => {
+                self.state.check_closable(r);
+                Some(Change::Close)
+            }
+            CommandBody::RecordProgress(b) => self.record_progress(r, b),
+            CommandBody::CorrectImpact(b) => self.correct_impact(r, b),
+            CommandBody::LinkIncident(b) => self.link_incident(r, b),
+            CommandBody::RecordFix(b) => self.record_fix(r, b),
+        }
+    }
+
+    /// Whether the incident is closed: the command is an amendment.
+    fn amending(&self) -> bool {
+        self.state.phase == Phase::Closed
+    }
+
+    /// The `reason` of a command that gives one optionally but must after
+    /// close (`amendment-reason-required`).
+    fn amendment_reason(&self, r: &mut Violations, reason: Option<&Arc<str>>) -> Option<()> {
+        if self.amending() {
+            r.text::<ShortText, _>("reason", reason, Rule::AmendmentReasonRequired)
+                .map(drop)
+        } else {
+            r.optional_text::<ShortText, _>("reason", reason).map(drop)
+        }
+    }
+
+    fn record_check(&self, r: &mut Violations, b: &RecordCheck) -> Option<Change> {
+        let finding = r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
+        Some(Change::Check(CheckRecord {
+            at: self.at,
+            check: b.check,
+            finding,
+            performed: b.performed.unwrap_or(true),
+        }))
+    }
+
+    /// `submit_postmortem`: the postmortem's own rules; after close, a
+    /// revision says why and keeps the postmortem the close demanded.
+    fn submit_postmortem(&self, r: &mut Violations, b: &SubmitPostmortem) -> Option<Change> {
+        let s = self.state;
+        let reason = self.amendment_reason(r, b.reason.as_ref());
+        let checked = Postmortem::check(
+            r,
+            "postmortem",
+            &b.postmortem,
+            s.peak_severity,
+            s.declared_at.date(),
+        );
+        if self.amending()
+            && s.peak_severity.requires_postmortem()
+            && b.postmortem.status != PostmortemStatus::Published
+        {
+            r.push(
+                Rule::PostmortemRequired,
+                "postmortem.status",
+                format!(
+                    "a closed {} incident keeps a published postmortem: a revision after close is published too",
+                    s.peak_severity
+                ),
+            );
+        }
+        reason?;
+        checked.map(|p| Change::Postmortem(Box::new(p)))
+    }
+
+    /// `record_progress`: a share done, with an expected completion to come.
+    fn record_progress(&self, r: &mut Violations, b: &RecordProgress) -> Option<Change> {
+        self.true_time(r, b.occurred_at);
+        let note = r.optional_text::<ShortText, _>("note", b.note.as_ref());
+        if let Some(expected) = b.expected_completion
+            && expected <= self.at
+        {
+            r.push(
+                Rule::ExpectedCompletionNotAfterProgress,
+                "expected_completion",
+                format!(
+                    "{expected} is not after the progress that states it ({})",
+                    self.at
+                ),
+            );
+        }
+        Some(Change::Progress(Progress {
+            at: self.at,
+            occurred_at: b.occurred_at,
+            percent: b.percent,
+            expected_completion: b.expected_completion,
+            note: note?,
+        }))
+    }
+
+    /// `correct_impact`: the impact rules of `update_impact`, the floor
+    /// judged against the current severity, so that every state keeps its
+    /// severity at or above its impact's floor.
+    fn correct_impact(&self, r: &mut Violations, b: &CorrectImpact) -> Option<Change> {
+        let s = self.state;
+        let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
+        if let Some(input) = &b.impact {
+            let parts = input_parts(input);
+            check_impact_rules(r, "impact.flags", parts, self.at, s.severity);
+        }
+        let reason = r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
+        let correction = ImpactCorrection {
+            at: self.at,
+            reason: reason?,
+        };
+        Some(Change::Correction(Box::new(impact?), correction))
+    }
+
+    /// `link_incident`: another incident.
+    fn link_incident(&self, r: &mut Violations, b: &LinkIncident) -> Option<Change> {
+        if b.incident == self.state.incident_id {
+            r.push(
+                Rule::LinkToSelf,
+                "incident",
+                format!("{} is this incident: link another one", b.incident),
+            );
+        }
+        let note = r.optional_text::<ShortText, _>("note", b.note.as_ref());
+        Some(Change::Link(Link {
+            at: self.at,
+            incident: b.incident,
+            relation: b.relation,
+            note: note?,
+        }))
+    }
+
+    /// `record_fix`: what was changed, when, and how it went.
+    fn record_fix(&self, r: &mut Violations, b: &RecordFix) -> Option<Change> {
+        self.true_time(r, b.occurred_at);
+        let description =
+            r.text::<ShortText, _>("description", b.description.as_ref(), Rule::FieldEmpty);
+        Some(Change::Fix(Fix {
+            at: self.at,
+            occurred_at: b.occurred_at,
+            description: description?,
+            outcome: b.outcome,
+        }))
+    }
+
     /// The command's update, at `severity` with `roles`.
     fn update_with(
         &self,
@@ -332,7 +488,9 @@ impl Check<'_> {
     fn record_root_cause(&self, r: &mut Violations, b: &RecordRootCause) -> Option<Change> {
         self.state.check_mitigated(r);
         self.true_time(r, b.occurred_at);
+        let reason = self.amendment_reason(r, b.reason.as_ref());
         let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
+        reason?;
         Some(Change::RootCause(RootCause {
             at: self.at,
             occurred_at: b.occurred_at,

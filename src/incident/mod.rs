@@ -13,6 +13,7 @@ mod handle;
 mod id;
 mod judge;
 mod phase;
+pub(crate) mod records;
 mod snapshot;
 
 use serde::{Deserialize, Serialize, Serializer};
@@ -24,6 +25,7 @@ pub use command::{
     Rename, Reopen, Resolve, ResumeInvestigation, ReviseOutcome, StartMitigation, SubmitPostmortem,
     UnassignRole, UpdateImpact, parse_body,
 };
+pub use command::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use handle::Decision;
 pub use id::{CommandId, IncidentId, ParseIdError};
 pub use phase::{Phase, Transition};

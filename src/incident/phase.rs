@@ -20,7 +20,9 @@ crate::wire::wire_enum! {
         Monitoring = "monitoring",
         /// Verified and resolved; follow-up (postmortem) goes on.
         Resolved = "resolved",
-        /// Done. No command is accepted any more.
+        /// Done. Only amendments are accepted: later findings (a note, a
+        /// revised postmortem or root cause, a correction, a link, a fix),
+        /// each recorded as an amendment.
         Closed = "closed",
     }
 }
@@ -71,8 +73,13 @@ impl From<Status> for Phase {
 ///     Transition::NotAllowed
 /// );
 /// assert_eq!(
-///     Transition::of(Phase::Closed, CommandKind::AddNote),
+///     Transition::of(Phase::Closed, CommandKind::PostUpdate),
 ///     Transition::Refused(Rule::IncidentClosed)
+/// );
+/// // After close, later findings are amendments.
+/// assert_eq!(
+///     Transition::of(Phase::Closed, CommandKind::AddNote),
+///     Transition::To(Phase::Closed)
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +108,7 @@ impl Transition {
         use Phase as P;
         use Transition as T;
         match (phase, kind) {
+            (P::Closed, k) if k.amends() => T::To(P::Closed),
             (P::Closed, _) => T::Refused(Rule::IncidentClosed),
             (_, K::Declare) => T::Refused(Rule::AlreadyDeclared),
             // Open or resolved: the record keeps growing.
@@ -115,7 +123,11 @@ impl Transition {
                 | K::LiftBlock
                 | K::EndMitigation
                 | K::Rename
-                | K::ReviseOutcome,
+                | K::ReviseOutcome
+                | K::RecordProgress
+                | K::CorrectImpact
+                | K::LinkIncident
+                | K::RecordFix,
             ) => T::To(open),
             // Open only.
             (
@@ -147,6 +159,31 @@ impl Transition {
 }
 
 impl CommandKind {
+    /// Whether a closed incident takes this command, as an amendment: the
+    /// later findings a record needs after close (a note, a revised
+    /// postmortem or root cause, a correction, a revised outcome, a link, a
+    /// fix). Every other
+    /// command is `incident-closed` there.
+    ///
+    /// ```
+    /// use incident_playbook::{Phase, command::CommandKind};
+    /// assert!(CommandKind::AddNote.amends());
+    /// assert!(CommandKind::AddNote.allowed_in(Phase::Closed));
+    /// assert!(!CommandKind::PostUpdate.amends());
+    /// ```
+    pub fn amends(self) -> bool {
+        matches!(
+            self,
+            CommandKind::AddNote
+                | CommandKind::SubmitPostmortem
+                | CommandKind::RecordRootCause
+                | CommandKind::CorrectImpact
+                | CommandKind::ReviseOutcome
+                | CommandKind::LinkIncident
+                | CommandKind::RecordFix
+        )
+    }
+
     /// Whether the phase table allows this command in `phase`.
     ///
     /// `resolve` from `investigating` or `mitigating` is allowed here; the
@@ -157,7 +194,7 @@ impl CommandKind {
     /// use incident_playbook::{Phase, command::CommandKind};
     /// assert!(CommandKind::BeginMonitoring.allowed_in(Phase::Mitigating));
     /// assert!(!CommandKind::BeginMonitoring.allowed_in(Phase::Investigating));
-    /// assert!(!CommandKind::AddNote.allowed_in(Phase::Closed));
+    /// assert!(!CommandKind::PostUpdate.allowed_in(Phase::Closed));
     /// ```
     pub fn allowed_in(self, phase: Phase) -> bool {
         Transition::of(phase, self).to().is_some()

@@ -7,6 +7,7 @@ use crate::comms::{CommsUpdate, next_update_problem};
 use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
 use crate::incident::handle::Mode;
+use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 use crate::incident::{Command, Incident, IncidentId, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
@@ -97,6 +98,22 @@ pub struct Snapshot {
     /// The postmortem, once submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Postmortem>,
+    /// Every `record_progress`, in order (omitted when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<Progress>,
+    /// Every `correct_impact`, in order: when and why the impact was
+    /// corrected (omitted when none). `impact` is the impact as corrected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impact_corrections: Vec<ImpactCorrection>,
+    /// Every other incident linked, in order (omitted when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Every fix recorded, in order (omitted when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
+    /// One entry per command accepted after close, in order (omitted when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
     /// The playbook the incident was declared under, when that playbook
     /// names itself (omitted otherwise). Not judged on loading: a reader
     /// compares it with the playbook it judges under.
@@ -138,6 +155,16 @@ struct SnapshotDoc {
     #[serde(default)]
     postmortem: Option<Postmortem>,
     #[serde(default)]
+    progress: Vec<Progress>,
+    #[serde(default)]
+    impact_corrections: Vec<ImpactCorrection>,
+    #[serde(default)]
+    links: Vec<Link>,
+    #[serde(default)]
+    fixes: Vec<Fix>,
+    #[serde(default)]
+    amendments: Vec<Amendment>,
+    #[serde(default)]
     playbook: Option<PlaybookId>,
     history: Vec<Command>,
 }
@@ -172,6 +199,11 @@ impl Snapshot {
             root_cause,
             blocked_endpoints,
             postmortem,
+            progress,
+            impact_corrections,
+            links,
+            fixes,
+            amendments,
             // Not derived from the history: the label of the playbook
             // declared under, kept as the snapshot gives it.
             playbook: _,
@@ -203,6 +235,14 @@ impl Snapshot {
                 *blocked_endpoints == other.blocked_endpoints,
             ),
             ("postmortem", *postmortem == other.postmortem),
+            ("progress", *progress == other.progress),
+            (
+                "impact_corrections",
+                *impact_corrections == other.impact_corrections,
+            ),
+            ("links", *links == other.links),
+            ("fixes", *fixes == other.fixes),
+            ("amendments", *amendments == other.amendments),
         ]
         .into_iter()
         .filter(|(_, same)| !same)

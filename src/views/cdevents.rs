@@ -37,6 +37,7 @@ use crate::incident::{Command, CommandBody, CommandId, Incident, IncidentId};
 use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
+use crate::views::public::PublicPost;
 
 /// The CDEvents specification version the events follow.
 pub const CDEVENTS_SPEC_VERSION: &str = "0.4.1";
@@ -90,6 +91,8 @@ pub enum CdEventsError {
 pub struct CdEventsExport {
     source: String,
     ticket_base: Option<String>,
+    /// Only what the public was told ([`CdEventsExport::public_only`]).
+    public_only: bool,
 }
 
 impl Default for CdEventsExport {
@@ -98,6 +101,7 @@ impl Default for CdEventsExport {
         CdEventsExport {
             source: DEFAULT_SOURCE.to_owned(),
             ticket_base: None,
+            public_only: false,
         }
     }
 }
@@ -129,7 +133,36 @@ impl CdEventsExport {
         Ok(CdEventsExport {
             source: source.to_owned(),
             ticket_base: ticket_base.map(str::to_owned),
+            public_only: false,
         })
+    }
+
+    /// The same export, limited to what the public was told, for a feed
+    /// that leaves the company: `incident reported` when the first public
+    /// update went out (not at the declaration, which the public did not
+    /// see) and at each `reopen` posted in public, `incident resolved` at
+    /// each `resolve` posted in public; the title is the one the public
+    /// update went out under (never an internal title before disclosure),
+    /// and `customData` carries no severity and no impact figures, which the
+    /// public was not told.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, cdevents::{CdEventsExport, cdevents}};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// // Every update of this incident was internal: nothing to publish.
+    /// assert!(cdevents(incident, &CdEventsExport::default().public_only()).is_empty());
+    /// ```
+    pub fn public_only(mut self) -> Self {
+        self.public_only = true;
+        self
+    }
+
+    /// Whether it is limited to what the public was told.
+    pub fn is_public_only(&self) -> bool {
+        self.public_only
     }
 
     /// The events' `source`.
@@ -255,11 +288,14 @@ pub struct CdEnvironment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CustomData {
-    /// The severity at the time.
-    pub severity: Severity,
+    /// The severity at the time; `None` (left out) in a public export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
     /// The most severe level the incident had up to then: on `resolved`,
-    /// what the response was held to, even after a downgrade.
-    pub peak_severity: Severity,
+    /// what the response was held to, even after a downgrade; `None` (left
+    /// out) in a public export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_severity: Option<Severity>,
     /// The incident's title at the time (a later `rename` does not change
     /// an event already sent).
     pub title: String,
@@ -317,7 +353,7 @@ impl From<&Impact> for CdImpact {
 /// let declare = incident.history()[0].command_id;
 /// assert_eq!(events[0].id, event_id(incident.id(), declare).to_string());
 /// assert_eq!(events[1].time.to_string(), "2026-05-04T10:05:00Z");
-/// assert_eq!(events[1].data.custom_data.peak_severity, Severity::Sev1);
+/// assert_eq!(events[1].data.custom_data.peak_severity, Some(Severity::Sev1));
 /// assert_eq!(events, cdevents(incident, &CdEventsExport::default())); // same history, same events
 /// ```
 pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent> {
@@ -325,6 +361,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
         incident,
         export,
         then: states_at_events(incident),
+        public: export.public_only.then(|| PublicPost::all(incident)),
     };
     let mut environment = incident.impact().environment().to_string();
     let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
@@ -394,6 +431,9 @@ struct Export<'a> {
     /// The impact and title right after each command that makes an event,
     /// by the command's position.
     then: BTreeMap<usize, (CdImpact, String)>,
+    /// In a public export, the public posts: only their commands make
+    /// events.
+    public: Option<Vec<PublicPost>>,
 }
 
 /// Whether a command makes an event.
@@ -427,21 +467,33 @@ impl Export<'_> {
         update: Option<&CommsUpdate>,
         at: &Moment<'_>,
     ) -> Option<CloudEvent> {
-        if !makes_event(&cmd.body) {
-            return None;
-        }
         let then = self.then.get(&at.index);
-        let title = then.map_or_else(|| self.incident.title().to_string(), |(_, t)| t.clone());
-        let (kind, description, ticket_uri) = match &cmd.body {
-            CommandBody::Declare(_) | CommandBody::Reopen(_) => (
-                INCIDENT_REPORTED,
-                title.clone(),
-                Some(ticket_uri(self.incident.id(), self.export.ticket_base())),
+        let (title, reported) = match &self.public {
+            Some(public) => {
+                let post = public.iter().find(|p| p.command_index == at.index)?;
+                let first = public.first().map(|p| p.command_index) == Some(at.index);
+                let reported = first || matches!(cmd.body, CommandBody::Reopen(_));
+                if !reported && !matches!(cmd.body, CommandBody::Resolve(_)) {
+                    return None;
+                }
+                (post.title.to_string(), reported)
+            }
+            None if makes_event(&cmd.body) => (
+                then.map_or_else(|| self.incident.title().to_string(), |(_, t)| t.clone()),
+                !matches!(cmd.body, CommandBody::Resolve(_)),
             ),
+            None => return None,
+        };
+        let (kind, description, ticket_uri) = match &cmd.body {
             CommandBody::Resolve(_) => (
                 INCIDENT_RESOLVED,
                 update.map_or_else(|| title.clone(), |u| u.impact().to_string()),
                 None,
+            ),
+            _ if reported => (
+                INCIDENT_REPORTED,
+                title.clone(),
+                Some(ticket_uri(self.incident.id(), self.export.ticket_base())),
             ),
             _ => return None,
         };
@@ -452,13 +504,14 @@ impl Export<'_> {
             },
             ticket_uri,
         };
+        let public = self.export.public_only;
         let custom_data = CustomData {
-            severity: update.map_or(at.severity, CommsUpdate::severity),
-            peak_severity: at.peak,
+            severity: (!public).then(|| update.map_or(at.severity, CommsUpdate::severity)),
+            peak_severity: (!public).then_some(at.peak),
             title,
             command: cmd.kind().as_str(),
             command_id: cmd.command_id,
-            impact: then.map(|(impact, _)| impact.clone()),
+            impact: then.filter(|_| !public).map(|(impact, _)| impact.clone()),
         };
         Some(self.cloud_event(cmd, kind, content, custom_data))
     }

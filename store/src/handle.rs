@@ -69,8 +69,7 @@ pub(crate) fn keep_snapshot<S: Store + ?Sized>(
     incident: Incident,
     playbook: &Playbook,
 ) -> Result<Incident, Error> {
-    let every = store.snapshot_every();
-    if every == 0 || !incident.version().is_multiple_of(every) {
+    if !snapshot_due(store.snapshot_every(), incident.version()) {
         return Ok(incident);
     }
     let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
@@ -78,8 +77,14 @@ pub(crate) fn keep_snapshot<S: Store + ?Sized>(
     Ok(incident)
 }
 
+/// Whether a store keeping a snapshot every `every` commands keeps one at
+/// `version`.
+pub(crate) fn snapshot_due(every: u64, version: u64) -> bool {
+    every > 0 && version.is_multiple_of(every)
+}
+
 /// Lets the crate judge `command` against `current` (`None`: no rows yet).
-fn decide(
+pub(crate) fn decide(
     current: Option<Incident>,
     command: &Command,
     playbook: &Playbook,

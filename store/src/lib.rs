@@ -57,6 +57,10 @@
     )
 )]
 
+mod async_postgres;
+mod async_sqlite;
+mod async_warm;
+mod asynchronous;
 mod error;
 /// Keeping the history in a store, and the reference HTTP service on it: the
 /// repository's `docs/store-and-service.md` (documentation only; nothing to
@@ -72,6 +76,10 @@ mod sqlite;
 pub mod throwaway;
 mod warm;
 
+pub use async_postgres::AsyncPostgresStore;
+pub use async_sqlite::AsyncSqliteStore;
+pub use async_warm::AsyncWarm;
+pub use asynchronous::{AsyncStore, PoolLimits};
 pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
 pub use postgres::{POSTGRES_SCHEMA, PostgresStore};

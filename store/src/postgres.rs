@@ -108,6 +108,42 @@ macro_rules! select_rows {
     };
 }
 
+/// The statements both PostgreSQL stores run, the sync one and
+/// [`AsyncPostgresStore`](crate::AsyncPostgresStore): one text each, so
+/// that the two cannot drift apart.
+pub(crate) mod sql {
+    pub const ROWS: &str = select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version");
+    pub const APPEND: &str =
+        "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+         VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb, $5::text::jsonb)";
+    /// [`APPEND`] only when the row before it is the latest: one statement
+    /// for a writer that believes it knows the latest version.
+    pub const APPEND_NEXT: &str =
+        "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+         SELECT $1::text::uuid, $2::bigint, $3::text::uuid, $4::text::jsonb, $5::text::jsonb
+         WHERE (SELECT coalesce(max(version), 0) FROM incident_commands
+                WHERE incident_id = $1::text::uuid) = $2::bigint - 1";
+    pub const INCIDENTS: &str = "SELECT incident_id::text, max(version) FROM incident_commands
+         GROUP BY incident_id ORDER BY incident_id::text";
+    pub const COMMAND: &str =
+        select_rows!("WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid");
+    pub const FIRST: &str =
+        select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version LIMIT 1");
+    pub const LATEST: &str = "SELECT coalesce(max(version), 0) FROM incident_commands
+         WHERE incident_id = $1::text::uuid";
+    pub const ROWS_AFTER: &str =
+        select_rows!("WHERE incident_id = $1::text::uuid AND version > $2 ORDER BY version");
+    pub const SNAPSHOT: &str = "SELECT version, format, state FROM incident_snapshots
+         WHERE incident_id = $1::text::uuid";
+    pub const SAVE_SNAPSHOT: &str =
+        "INSERT INTO incident_snapshots (incident_id, version, format, state)
+         VALUES ($1::text::uuid, $2, $3, $4)
+         ON CONFLICT (incident_id) DO UPDATE
+         SET version = excluded.version, format = excluded.format, state = excluded.state
+         WHERE incident_snapshots.version < excluded.version
+            OR incident_snapshots.format <> excluded.format";
+}
+
 impl PostgresStore {
     /// The row `sql` (a [`select_rows!`] query) selects, if any.
     fn one_row(
@@ -125,10 +161,7 @@ impl Store for PostgresStore {
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let rows = self
             .client
-            .query(
-                select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version"),
-                &[&incident.to_string()],
-            )
+            .query(sql::ROWS, &[&incident.to_string()])
             .map_err(database_error)?;
         rows.iter().map(|r| parse(incident, r)).collect()
     }
@@ -141,8 +174,7 @@ impl Store for PostgresStore {
     ) -> Result<Append, Error> {
         let incident = command.incident_id;
         let inserted = self.client.execute(
-            "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
-             VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb, $5::text::jsonb)",
+            sql::APPEND,
             &[
                 &incident.to_string(),
                 &row::sql_version(incident, version)?,
@@ -151,32 +183,15 @@ impl Store for PostgresStore {
                 &row::playbook_json(incident, playbook)?,
             ],
         );
-        match inserted {
-            Ok(_) => Ok(Append::Stored),
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
-            Err(e) => Err(database_error(e)),
-        }
+        appended(inserted)
     }
 
     fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let rows = self
             .client
-            .query(
-                "SELECT incident_id::text, max(version) FROM incident_commands
-                 GROUP BY incident_id ORDER BY incident_id::text",
-                &[],
-            )
+            .query(sql::INCIDENTS, &[])
             .map_err(database_error)?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0).map_err(database_error)?;
-                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
-                let version: i64 = r.try_get(1).map_err(database_error)?;
-                let version = u64::try_from(version)
-                    .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
-                Ok((id, version))
-            })
-            .collect()
+        rows.iter().map(parse_listed).collect()
     }
 
     fn command(
@@ -186,41 +201,30 @@ impl Store for PostgresStore {
     ) -> Result<Option<Row>, Error> {
         self.one_row(
             incident,
-            select_rows!("WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid"),
+            sql::COMMAND,
             &[&incident.to_string(), &command_id.to_string()],
         )
     }
 
     /// One query for the first row, rather than the default's every row.
     fn declared_under(&mut self, incident: IncidentId) -> Result<Option<PlaybookId>, Error> {
-        let first = self.one_row(
-            incident,
-            select_rows!("WHERE incident_id = $1::text::uuid ORDER BY version LIMIT 1"),
-            &[&incident.to_string()],
-        )?;
+        let first = self.one_row(incident, sql::FIRST, &[&incident.to_string()])?;
         Ok(first.and_then(|r| r.playbook))
     }
 
     fn latest_version(&mut self, incident: IncidentId) -> Result<u64, Error> {
         let row = self
             .client
-            .query_one(
-                "SELECT coalesce(max(version), 0) FROM incident_commands
-                 WHERE incident_id = $1::text::uuid",
-                &[&incident.to_string()],
-            )
+            .query_one(sql::LATEST, &[&incident.to_string()])
             .map_err(database_error)?;
-        let version: i64 = row.try_get(0).map_err(database_error)?;
-        u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+        parse_latest(incident, &row)
     }
 
     fn rows_after(&mut self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
         let rows = self
             .client
             .query(
-                select_rows!(
-                    "WHERE incident_id = $1::text::uuid AND version > $2 ORDER BY version"
-                ),
+                sql::ROWS_AFTER,
                 &[&incident.to_string(), &row::sql_version(incident, version)?],
             )
             .map_err(database_error)?;
@@ -230,22 +234,9 @@ impl Store for PostgresStore {
     fn snapshot(&mut self, incident: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
         let row = self
             .client
-            .query_opt(
-                "SELECT version, format, state FROM incident_snapshots
-                 WHERE incident_id = $1::text::uuid",
-                &[&incident.to_string()],
-            )
+            .query_opt(sql::SNAPSHOT, &[&incident.to_string()])
             .map_err(database_error)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let version: i64 = row.try_get(0).map_err(database_error)?;
-        Ok(Some(StoredSnapshot {
-            // A version below 1 cannot be stored (CHECK); 0 is never used.
-            version: u64::try_from(version).unwrap_or(0),
-            format: row.try_get(1).map_err(database_error)?,
-            state: row.try_get(2).map_err(database_error)?,
-        }))
+        row.as_ref().map(parse_snapshot).transpose()
     }
 
     fn save_snapshot(
@@ -255,12 +246,7 @@ impl Store for PostgresStore {
     ) -> Result<(), Error> {
         self.client
             .execute(
-                "INSERT INTO incident_snapshots (incident_id, version, format, state)
-                 VALUES ($1::text::uuid, $2, $3, $4)
-                 ON CONFLICT (incident_id) DO UPDATE
-                 SET version = excluded.version, format = excluded.format, state = excluded.state
-                 WHERE incident_snapshots.version < excluded.version
-                    OR incident_snapshots.format <> excluded.format",
+                sql::SAVE_SNAPSHOT,
                 &[
                     &incident.to_string(),
                     &row::sql_version(incident, snapshot.version)?,
@@ -277,7 +263,46 @@ impl Store for PostgresStore {
     }
 }
 
-fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
+/// What an `INSERT` of a row came to: a key taken is a lost race.
+pub(crate) fn appended(inserted: Result<u64, postgres::Error>) -> Result<Append, Error> {
+    match inserted {
+        // `APPEND_NEXT` inserts nothing when the row before is not the
+        // latest: another writer stored since.
+        Ok(0) => Ok(Append::Conflict),
+        Ok(_) => Ok(Append::Stored),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Append::Conflict),
+        Err(e) => Err(database_error(e)),
+    }
+}
+
+/// A row of [`sql::INCIDENTS`].
+pub(crate) fn parse_listed(r: &postgres::Row) -> Result<(IncidentId, u64), Error> {
+    let id: String = r.try_get(0).map_err(database_error)?;
+    let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
+    let version: i64 = r.try_get(1).map_err(database_error)?;
+    let version =
+        u64::try_from(version).map_err(|_| Error::corrupt(id, format!("version {version}")))?;
+    Ok((id, version))
+}
+
+/// The row of [`sql::LATEST`].
+pub(crate) fn parse_latest(incident: IncidentId, row: &postgres::Row) -> Result<u64, Error> {
+    let version: i64 = row.try_get(0).map_err(database_error)?;
+    u64::try_from(version).map_err(|_| Error::corrupt(incident, format!("version {version}")))
+}
+
+/// A row of [`sql::SNAPSHOT`].
+pub(crate) fn parse_snapshot(row: &postgres::Row) -> Result<StoredSnapshot, Error> {
+    let version: i64 = row.try_get(0).map_err(database_error)?;
+    Ok(StoredSnapshot {
+        // A version below 1 cannot be stored (CHECK); 0 is never used.
+        version: u64::try_from(version).unwrap_or(0),
+        format: row.try_get(1).map_err(database_error)?,
+        state: row.try_get(2).map_err(database_error)?,
+    })
+}
+
+pub(crate) fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
     let version: i64 = r.try_get(0).map_err(database_error)?;
     let command_id: String = r.try_get(1).map_err(database_error)?;
     let json: String = r.try_get(2).map_err(database_error)?;
@@ -287,7 +312,7 @@ fn parse(incident: IncidentId, r: &postgres::Row) -> Result<Row, Error> {
 
 /// Sorts a PostgreSQL error by what its caller can do about it, by the
 /// server's SQLSTATE class where it sent one.
-fn database_error(e: postgres::Error) -> Error {
+pub(crate) fn database_error(e: postgres::Error) -> Error {
     let retryable = match e.code() {
         Some(code) => is_transient(code.code()),
         // No SQLSTATE: the connection failed or closed (I/O), or the client

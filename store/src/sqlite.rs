@@ -1,7 +1,7 @@
 //! The SQLite backend: one file, any number of processes.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS incident_snapshots (
 /// two processes opening an old file at once add it once.
 const SQLITE_MIGRATION: &str = "ALTER TABLE incident_commands ADD COLUMN playbook TEXT";
 
+/// How long a writer waits for SQLite's single write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Incident histories in an SQLite database.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -59,9 +62,25 @@ impl SqliteStore {
     ///
     /// A database error when the file cannot be opened or set up.
     pub fn open(path: &Path) -> Result<Self, Error> {
+        let deadline = Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match Self::open_once(path) {
+                Err(Error::Unavailable(e)) if is_busy(&e) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    /// One try at opening. SQLite answers busy at once, without calling
+    /// the busy handler, where waiting could deadlock: switching the file
+    /// to WAL while another process reads it, or opening while the last
+    /// connection of another process checkpoints and removes the WAL on
+    /// close. Those answers pass in milliseconds, so `open` tries again.
+    fn open_once(path: &Path) -> Result<Self, Error> {
         let conn = Connection::open(path).map_err(database_error)?;
-        conn.busy_timeout(Duration::from_secs(30))
-            .map_err(database_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(database_error)?;
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(database_error)?;
@@ -318,6 +337,16 @@ impl Store for SqliteStore {
     fn snapshot_every(&self) -> u64 {
         self.snapshot_every
     }
+}
+
+/// Whether an error is SQLite's busy or locked answer.
+fn is_busy(e: &crate::error::Cause) -> bool {
+    e.downcast_ref::<rusqlite::Error>().is_some_and(|e| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    })
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {

@@ -70,6 +70,7 @@ pub struct PostgresServer {
     dir: PathBuf,
     bin: PathBuf,
     run_as: Option<(u32, u32)>,
+    durable: bool,
 }
 
 impl PostgresServer {
@@ -83,6 +84,20 @@ impl PostgresServer {
         Self::start_from(&find_binaries().ok_or(ServerError::NotInstalled)?)
     }
 
+    /// [`PostgresServer::start`] as a production server runs: `fsync`,
+    /// `synchronous_commit` and `full_page_writes` on (the default server
+    /// turns them off, for speed), so that a commit is on disk when it
+    /// returns and survives [`PostgresServer::kill`]; and what a
+    /// throughput figure is measured against.
+    ///
+    /// # Errors
+    ///
+    /// As [`PostgresServer::start`].
+    pub fn start_durable() -> Result<Self, ServerError> {
+        let bin = find_binaries().ok_or(ServerError::NotInstalled)?;
+        Self::start_as(&bin, true)
+    }
+
     /// [`PostgresServer::start`] with the server binaries in `bin`.
     ///
     /// # Errors
@@ -90,6 +105,10 @@ impl PostgresServer {
     /// [`ServerError::NotInstalled`] when `bin` lacks `initdb` or `pg_ctl`;
     /// the failing step otherwise.
     pub fn start_from(bin: &Path) -> Result<Self, ServerError> {
+        Self::start_as(bin, false)
+    }
+
+    fn start_as(bin: &Path, durable: bool) -> Result<Self, ServerError> {
         if !has_tools(bin) {
             return Err(ServerError::NotInstalled);
         }
@@ -112,7 +131,12 @@ impl PostgresServer {
                 .map_err(|e| failed("hand the folder to the postgres user")(e.to_string()))?;
         }
         // From here on, dropping `server` cleans up whatever was made.
-        let server = PostgresServer { dir, bin, run_as };
+        let server = PostgresServer {
+            dir,
+            bin,
+            run_as,
+            durable,
+        };
         server.run("initdb", &server.initdb_args())?;
         server.run("pg_ctl start", &server.start_args())?;
         Ok(server)
@@ -149,6 +173,55 @@ impl PostgresServer {
         self.dir.join("data")
     }
 
+    /// Kills the server with SIGKILL, as a crash would (no shutdown, no
+    /// checkpoint: the next start recovers from the write-ahead log), and
+    /// waits until its processes are gone.
+    ///
+    /// # Errors
+    ///
+    /// When the server is not running or cannot be killed.
+    pub fn kill(&self) -> Result<(), ServerError> {
+        let pid_file = self.data().join("postmaster.pid");
+        let pid = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+            .ok_or_else(|| failed("kill")("no postmaster.pid".to_owned()))?;
+        let killed = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .map_err(|e| failed("kill")(e.to_string()))?;
+        if !killed.success() {
+            return Err(failed("kill")(format!("kill -KILL {pid}: {killed}")));
+        }
+        // The backends notice their postmaster is gone and exit; a new one
+        // cannot start while they hold its shared memory.
+        let proc = Path::new("/proc").join(pid.to_string());
+        while proc.exists() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    /// Starts the server again after [`PostgresServer::kill`], retrying
+    /// while the killed server's backends are still leaving.
+    ///
+    /// # Errors
+    ///
+    /// The last failure of `pg_ctl start` after about 30 s of tries.
+    pub fn restart(&self) -> Result<(), ServerError> {
+        let mut tries = 0;
+        loop {
+            match self.run("pg_ctl start", &self.start_args()) {
+                Ok(_) => return Ok(()),
+                Err(e) if tries >= 60 => return Err(e),
+                Err(_) => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+            }
+        }
+    }
+
     fn initdb_args(&self) -> Vec<String> {
         let data = self.data().display().to_string();
         [
@@ -168,10 +241,14 @@ impl PostgresServer {
 
     fn start_args(&self) -> Vec<String> {
         // No TCP, a socket in our folder; durability is not what a throwaway
-        // server is for.
+        // server is for, unless asked.
+        let durability = if self.durable {
+            "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let options = format!(
-            "-k {} -p {PORT} -c listen_addresses='' -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=60",
+            "-k {} -p {PORT} -c listen_addresses='' {durability} -c max_connections=60",
             self.dir.display()
         );
         let log = self.dir.join("server.log").display().to_string();
@@ -247,6 +324,7 @@ fn stop_abandoned(bin: &Path, run_as: Option<(u32, u32)>) {
             dir: entry.path(),
             bin: bin.to_owned(),
             run_as,
+            durable: false,
         });
     }
 }

@@ -1,7 +1,10 @@
-//! One suite, two backends: every case is a test of its own against SQLite
-//! (`sqlite::<case>`) and against a real PostgreSQL server that the tests
-//! start (and stop) themselves (`postgres::<case>`), so that one failure
-//! does not hide the others.
+//! One suite, two backends, three APIs: every case is a test of its own
+//! against SQLite (`sqlite::<case>`) and against a real PostgreSQL server
+//! that the tests start (and stop) themselves (`postgres::<case>`), so that
+//! one failure does not hide the others; and the same again through the
+//! async store (`async_sqlite::<case>`, `async_postgres::<case>`) and the
+//! async store kept warm (`warm_sqlite::<case>`, `warm_postgres::<case>`),
+//! each driven from the cases' blocking code by `common::Blocking`.
 //!
 //! The race of writer processes is a target of its own (`tests/race/`).
 
@@ -15,7 +18,7 @@ mod example;
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use common::{Backend, TempDir, declare, id, note};
+use common::{Api, Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{
@@ -26,22 +29,29 @@ use incident_store::{
 /// a fresh empty store.
 macro_rules! cases {
     ($($case:ident),* $(,)?) => {
-        mod sqlite {
+        cases!(@api sqlite, postgres, Blocking; $($case),*);
+        cases!(@api async_sqlite, async_postgres, Async; $($case),*);
+        cases!(@api warm_sqlite, warm_postgres, AsyncWarm; $($case),*);
+    };
+    (@api $sqlite:ident, $postgres:ident, $api:ident; $($case:ident),*) => {
+        mod $sqlite {
             $(
                 #[test]
                 fn $case() {
-                    let dir = super::TempDir::new(concat!("sqlite-", stringify!($case)));
-                    super::$case(&super::Backend::sqlite(&dir.0.join("store.db")));
+                    let dir = super::TempDir::new(concat!(stringify!($sqlite), "-", stringify!($case)));
+                    let backend = super::Backend::sqlite(&dir.0.join("store.db"));
+                    super::$case(&backend.through(super::Api::$api));
                 }
             )*
         }
-        mod postgres {
+        mod $postgres {
             $(
                 #[test]
                 fn $case() {
                     let server = super::server();
-                    let params = server.create_database(stringify!($case)).unwrap();
-                    super::$case(&super::Backend::postgres(&params));
+                    let name = concat!(stringify!($postgres), "_", stringify!($case));
+                    let params = server.create_database(name).unwrap();
+                    super::$case(&super::Backend::postgres(&params).through(super::Api::$api));
                 }
             )*
         }
@@ -345,7 +355,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     let incident: IncidentId = id(0x6000);
     let old = declare(incident, id(1));
     let json = serde_json::to_string(&old).unwrap();
-    if let Some(path) = backend.0.strip_prefix("sqlite:") {
+    if let Some(path) = backend.sqlite_path() {
         let conn = rusqlite::Connection::open(path).unwrap();
         conn.execute_batch(OLD_SQLITE).unwrap();
         conn.execute(
@@ -353,7 +363,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
             [incident.to_string(), old.command_id.to_string(), json],
         )
         .unwrap();
-    } else if let Some(params) = backend.0.strip_prefix("postgres:") {
+    } else if let Some(params) = backend.postgres_params() {
         let mut client = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
         client.batch_execute(OLD_POSTGRES).unwrap();
         client
@@ -395,7 +405,7 @@ fn errors_say_their_kind(backend: &Backend) {
     // reached it that the crate let through.
     let nul = note(incident, id(4), "nul \u{0} inside");
     let appended = store.append(2, &nul, None);
-    if let Some(params) = backend.0.strip_prefix("postgres:") {
+    if let Some(params) = backend.postgres_params() {
         let e = appended.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
         assert!(!e.is_retryable());
@@ -404,7 +414,7 @@ fn errors_say_their_kind(backend: &Backend) {
             "the server's reason: {e}"
         );
         assert!(std::error::Error::source(&e).is_some());
-        unavailable_postgres(params, &mut *store, incident);
+        unavailable_postgres(params, backend.api(), &mut *store, incident);
     } else {
         assert_eq!(appended.unwrap(), Append::Stored);
         unavailable_sqlite(backend, incident);
@@ -412,8 +422,10 @@ fn errors_say_their_kind(backend: &Backend) {
 }
 
 /// The server ends the store's connection (as a restart would): the next
-/// call fails retryable, and so does connecting where no server listens.
-fn unavailable_postgres(params: &str, store: &mut dyn Store, incident: IncidentId) {
+/// call fails retryable (an async store's pool may find the connection
+/// closed first and open another: then it succeeds, and the one after it
+/// does in any case), and so does connecting where no server listens.
+fn unavailable_postgres(params: &str, api: Api, store: &mut dyn Store, incident: IncidentId) {
     let mut admin = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
     admin
         .execute(
@@ -422,19 +434,37 @@ fn unavailable_postgres(params: &str, store: &mut dyn Store, incident: IncidentI
             &[],
         )
         .unwrap();
-    let e = store.rows(incident).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
-    assert!(e.is_retryable());
-    let nowhere = common::TempDir::new("no-server");
+    match store.rows(incident) {
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+            assert!(e.is_retryable());
+        }
+        Ok(_) => assert_ne!(api, Api::Blocking, "a closed connection answered"),
+    }
+    if api != Api::Blocking {
+        assert_eq!(
+            store.rows(incident).unwrap().len(),
+            1,
+            "the pool reconnects"
+        );
+    }
+    let nowhere = common::TempDir::new(&format!("no-server-{api:?}"));
     let params = format!("host={} user=incident dbname=x", nowhere.0.display());
-    let e = incident_store::PostgresStore::connect(&params).unwrap_err();
+    let e = match api {
+        Api::Blocking => incident_store::PostgresStore::connect(&params).unwrap_err(),
+        _ => {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let connect = incident_store::AsyncPostgresStore::connect(&params);
+            runtime.block_on(connect).unwrap_err()
+        }
+    };
     assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
 }
 
 /// Another connection holds SQLite's write lock past the busy timeout:
 /// retryable.
 fn unavailable_sqlite(backend: &Backend, incident: IncidentId) {
-    let path = backend.0.strip_prefix("sqlite:").unwrap();
+    let path = backend.sqlite_path().unwrap();
     let mut store = incident_store::SqliteStore::open(std::path::Path::new(path)).unwrap();
     store
         .connection()
@@ -500,6 +530,7 @@ fn a_snapshot_and_its_tail_are_the_full_replay(backend: &Backend) {
 /// only one in this store's format and of a version the rows have; any
 /// other means a full replay.
 fn a_snapshot_is_used_only_when_usable(backend: &Backend) {
+    let backend = &backend.cold();
     let playbook = Playbook::default();
     let mut store = backend.open_every(0);
     let incident = id(0x8000);
@@ -639,4 +670,115 @@ fn a_warm_store_is_never_staler_than_the_store(backend: &Backend) {
     cold.restore(&playbook, incident).unwrap();
     cold.restore(&playbook, incident).unwrap();
     assert_eq!(cold.inner().full_loads, 2);
+}
+
+/// An async store counting the full loads (`rows`) asked of it.
+struct CountingAsync {
+    store: Box<dyn incident_store::AsyncStore>,
+    full_loads: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl incident_store::AsyncStore for CountingAsync {
+    async fn rows(&self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.full_loads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.store.rows(incident).await
+    }
+    async fn append(&self, v: u64, c: &Command, p: Option<&PlaybookId>) -> Result<Append, Error> {
+        self.store.append(v, c, p).await
+    }
+    async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.store.incidents().await
+    }
+    async fn command(&self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
+        self.store.command(i, c).await
+    }
+    async fn latest_version(&self, incident: IncidentId) -> Result<u64, Error> {
+        self.store.latest_version(incident).await
+    }
+    async fn rows_after(&self, incident: IncidentId, version: u64) -> Result<Vec<Row>, Error> {
+        self.store.rows_after(incident, version).await
+    }
+}
+
+/// Many tasks of one process send commands to one incident at once
+/// through one warm async store: they take turns on the kept incident, so
+/// none loses a race, every command is applied once at its own version,
+/// and after the declaration nothing is loaded whole; a read lends the
+/// incident a full replay gives.
+fn tasks_of_one_process_take_turns(backend: &Backend) {
+    use incident_store::{AsyncStore, AsyncWarm};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store: Box<dyn AsyncStore> = match backend.sqlite_path() {
+            Some(path) => Box::new(
+                incident_store::AsyncSqliteStore::open(std::path::Path::new(path))
+                    .await
+                    .unwrap(),
+            ),
+            None => Box::new(
+                incident_store::AsyncPostgresStore::connect(backend.postgres_params().unwrap())
+                    .await
+                    .unwrap(),
+            ),
+        };
+        let warm = std::sync::Arc::new(AsyncWarm::new(CountingAsync {
+            store,
+            full_loads: Default::default(),
+        }));
+        let playbook = std::sync::Arc::new(Playbook::default());
+        let incident = id(0xA5_0000);
+        let declared = warm.submit(&playbook, &declare(incident, id(1))).await;
+        assert_eq!(declared.unwrap(), Outcome::Applied { version: 1 });
+        let tasks: Vec<_> = (0..8_u128)
+            .map(|t| {
+                let (warm, playbook) = (warm.clone(), playbook.clone());
+                tokio::spawn(async move {
+                    for n in 0..10 {
+                        let cmd = note(incident, id(0x100 + t * 100 + n), "in turn");
+                        let outcome = warm.submit(&playbook, &cmd).await.unwrap();
+                        assert!(matches!(outcome, Outcome::Applied { .. }), "{outcome:?}");
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let loads = warm
+            .inner()
+            .full_loads
+            .load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(loads, 1, "only the declaration's load was full");
+        let version = warm
+            .read(&playbook, incident, |i| i.version())
+            .await
+            .unwrap();
+        assert_eq!(version, Some(81));
+        let history = warm.history(incident).await.unwrap();
+        let full = incident_playbook::Incident::restore(history, &playbook).unwrap();
+        let kept = warm
+            .read(&playbook, incident, |i| i == &full)
+            .await
+            .unwrap();
+        assert_eq!(kept, Some(true));
+    });
+}
+
+#[test]
+fn sqlite_tasks_of_one_process_take_turns() {
+    let dir = TempDir::new("take-turns");
+    tasks_of_one_process_take_turns(&Backend::sqlite(&dir.0.join("store.db")));
+}
+
+#[test]
+fn postgres_tasks_of_one_process_take_turns() {
+    let server = server();
+    let params = server.create_database("take_turns").unwrap();
+    tasks_of_one_process_take_turns(&Backend::postgres(&params));
 }

@@ -69,7 +69,7 @@ fn a_report_as_of_a_time_before_the_declaration_is_none() {
 /// At every command time of the real incidents, the report's new parts agree
 /// with the record as of then: one entry per mitigation started by then,
 /// the temporary measures in effect those the incident says are, public
-/// plus internal updates the updates, and the true-time durations chained
+/// plus internal plus customers updates the updates, and the true-time durations chained
 /// (detect + declare = impact start → declaration; nothing mitigated
 /// before the impact started).
 #[test]
@@ -89,7 +89,7 @@ fn the_report_shows_mitigations_updates_and_true_durations_as_of_every_time() {
                 .collect();
             assert_eq!(r.temporary_measures_in_effect, in_effect, "{ctx}");
             assert_eq!(
-                r.updates.public.count + r.updates.internal.count,
+                r.updates.public.count + r.updates.internal.count + r.updates.customers.count,
                 r.updates.count,
                 "{ctx}"
             );

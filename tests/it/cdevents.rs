@@ -156,9 +156,12 @@ fn the_resolved_event_names_the_peak_severity() {
     let events = cdevents(incident, &CdEventsExport::default());
     let last = events.last().unwrap();
     assert_eq!(last.kind, INCIDENT_RESOLVED);
-    assert_eq!(last.data.custom_data.peak_severity, Severity::Sev1);
+    assert_eq!(last.data.custom_data.peak_severity, Some(Severity::Sev1));
     // Before the escalation, the peak was the declared SEV2.
-    assert_eq!(events[0].data.custom_data.peak_severity, Severity::Sev2);
+    assert_eq!(
+        events[0].data.custom_data.peak_severity,
+        Some(Severity::Sev2)
+    );
 }
 
 /// Each event of the real incidents states the impact (start, regions,
@@ -209,4 +212,60 @@ fn each_event_states_the_impact_at_its_time_and_passes_the_schemas() {
     assert!(first.impact.unwrap().affected.is_empty());
     assert_eq!(last.impact.unwrap().affected.users, Some(707));
     assert_ne!(first.title, last.title);
+}
+
+/// `--audience public`: only what the public was told. Events come from
+/// public updates only, under the title each went out under; no severity,
+/// no impact figures; and they pass the official schemas. CircleCI's
+/// internal titles (before the breach was disclosed) never go out, nor its
+/// internal resolution.
+#[test]
+fn a_public_export_tells_only_what_the_public_was_told() {
+    let (cloud, reported, resolved) = validators();
+    let public = CdEventsExport::default().public_only();
+    let mut events_seen = 0;
+    for (name, _, incident) in real_incidents() {
+        let posts = incident_playbook::public::PublicPost::all(&incident);
+        for event in cdevents(&incident, &public) {
+            let custom = &event.data.custom_data;
+            let post = posts
+                .iter()
+                .find(|p| incident.history()[p.command_index].command_id == custom.command_id)
+                .unwrap_or_else(|| panic!("{name}: an event without a public post"));
+            assert_eq!(custom.title, post.title.as_str(), "{name}");
+            assert_eq!(custom.severity, None, "{name}");
+            assert_eq!(custom.peak_severity, None, "{name}");
+            assert!(custom.impact.is_none(), "{name}");
+            let line: Value = serde_json::to_value(&event).unwrap();
+            let cd = if event.kind == INCIDENT_REPORTED {
+                &reported
+            } else {
+                &resolved
+            };
+            assert!(cloud.is_valid(&line), "{name}: {line}");
+            assert!(cd.is_valid(&line["data"]), "{name}: {line}");
+            events_seen += 1;
+        }
+    }
+    assert!(events_seen >= 5, "only {events_seen} public events");
+    let (_, _, circleci) = real_incidents()
+        .into_iter()
+        .find(|(n, _, _)| *n == "circleci-2023-01-04")
+        .unwrap();
+    let circleci = &circleci;
+    let events = cdevents(circleci, &public);
+    assert_eq!(
+        events.len(),
+        1,
+        "one public word before an internal resolve"
+    );
+    assert_eq!(events[0].kind, INCIDENT_REPORTED);
+    assert_eq!(events[0].time.to_string(), "2023-01-05T02:30:00Z");
+    let all = cdevents(circleci, &CdEventsExport::default());
+    assert_ne!(
+        all[0].data.custom_data.title,
+        events[0].data.custom_data.title
+    );
+    let text = serde_json::to_string(&events).unwrap();
+    assert!(!text.contains(all[0].data.custom_data.title.as_str()));
 }

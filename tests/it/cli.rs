@@ -513,3 +513,71 @@ fn render_updates_says_who_posted_an_update_where_names_are_shown() {
         "{named}"
     );
 }
+
+/// `incident replay` keeps closed incidents aside, compressed, and puts one
+/// back when a line names it: its document is byte for byte the one the
+/// library's replay writes, lines after a close (redeliveries, refused
+/// commands, a second declaration) are judged as if it had never left, and
+/// the incidents keep the order declared.
+#[test]
+fn replay_judges_lines_for_closed_incidents_and_writes_the_same_bytes() {
+    let cases = root().join("tests/conformance/cases");
+    let read = |case: &str| std::fs::read_to_string(cases.join(format!("{case}.jsonl"))).unwrap();
+    let closed = read("happy-sev1-full-lifecycle");
+    let mut late_note: serde_json::Value = closed
+        .lines()
+        .find(|l| l.contains("\"add_note\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .unwrap();
+    late_note["command_id"] = command_id(7001).into();
+    // Closed first; then every line again (redeliveries, the declaration
+    // too), a note after the close, and another incident's lines.
+    let stream = format!(
+        "{closed}{closed}{}\n{}{}",
+        late_note,
+        read("two-incidents-interleaved"),
+        read("command-after-close")
+    );
+    let dir = std::env::temp_dir().join(format!("incident-shelf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("stream.jsonl");
+    std::fs::write(&path, &stream).unwrap();
+
+    let mut replay = incident_playbook::Replay::new(incident_playbook::Playbook::default());
+    for line in stream.lines() {
+        replay.line(line);
+    }
+    let expected = format!(
+        "{{\"rejections\":{},\"incidents\":{}}}\n",
+        serde_json::to_string(replay.rejections()).unwrap(),
+        serde_json::to_string(replay.incidents()).unwrap()
+    );
+    assert!(replay.refused() > 0 && replay.incidents().len() == 2);
+    let out = incident()
+        .args(["replay", "--keep-going", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+
+    let out = incident()
+        .args(["replay", "--keep-going"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summaries: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("incident "))
+        .collect();
+    let ids: Vec<String> = replay
+        .incidents()
+        .iter()
+        .map(|i| i.id().to_string())
+        .collect();
+    assert_eq!(summaries.len(), ids.len(), "{text}");
+    for (line, id) in summaries.iter().zip(&ids) {
+        assert!(line.starts_with(&format!("incident {id}: ")), "{text}");
+    }
+    assert!(summaries[0].contains("SEV1 closed"), "{text}");
+}

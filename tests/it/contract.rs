@@ -96,6 +96,7 @@ fn phase_cell(kind: CommandKind, phase: Phase) -> String {
         return "refused".to_owned();
     }
     match kind.phase_after(phase) {
+        Phase::Closed if phase == Phase::Closed => "amends".to_owned(),
         after if after == phase => "stays".to_owned(),
         after => format!("→ {after}"),
     }
@@ -429,12 +430,18 @@ fn the_phase_table_reads_as_the_handling_does() {
     );
     assert_eq!(phase_cell(CommandKind::Close, Phase::Resolved), "→ closed");
     for kind in CommandKind::ALL {
+        let expected = if kind.amends() { "amends" } else { "refused" };
         assert_eq!(
             phase_cell(kind, Phase::Closed),
-            "refused",
+            expected,
             "{kind} in a closed incident"
         );
     }
+    assert_eq!(phase_cell(CommandKind::AddNote, Phase::Closed), "amends");
+    assert_eq!(
+        phase_cell(CommandKind::PostUpdate, Phase::Closed),
+        "refused"
+    );
 }
 
 // ---- The hand-written parts ----

@@ -66,11 +66,14 @@ pub fn conformance_cases() -> Vec<PathBuf> {
 
 /// The real-incident streams of `tests/incidents`, by file stem: each
 /// follows a public account and has its own playbook beside it.
-pub const REAL_INCIDENTS: [&str; 4] = [
+pub const REAL_INCIDENTS: [&str; 7] = [
     "github-2018-10-21",
     "gitlab-2017-01-31",
     "cloudflare-2019-07-02",
     "circleci-2023-01-04",
+    "roblox-2021-10-28",
+    "atlassian-2022-04-05",
+    "okta-2023-10-20",
 ];
 
 /// A real incident's stream and its playbook's JSON, by file stem.
@@ -732,7 +735,7 @@ impl Scenario {
     /// A command of type `kind` whose body breaks no rule in a phase that
     /// allows it (for `declare`: this incident's declaration again, with a new id).
     pub fn valid(&mut self, kind: CommandKind) -> Value {
-        match kind {
+        let mut cmd = match kind {
             CommandKind::Declare => self.declare(),
             CommandKind::PostUpdate => self.post_update(),
             CommandKind::ChangeSeverity => {
@@ -766,8 +769,41 @@ impl Scenario {
             CommandKind::EndMitigation => self.end_first_mitigation(),
             CommandKind::Rename => self.rename(),
             CommandKind::ReviseOutcome => self.revise_outcome(1, "made_worse"),
+            CommandKind::RecordProgress => self.command(
+                "record_progress",
+                json!({"percent": 40, "note": "Batches 1 to 3 of 8 restored"}),
+            ),
+            CommandKind::CorrectImpact => self.correct_impact(),
+            CommandKind::LinkIncident => self.command(
+                "link_incident",
+                json!({"incident": "0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c", "relation": "follow_on_of"}),
+            ),
+            CommandKind::RecordFix => self.command(
+                "record_fix",
+                json!({"description": "Chunk size pinned in the upload client", "outcome": "helped"}),
+            ),
             other => panic!("the fixture has no command of type {other}"),
+        };
+        // After close, a revised postmortem or root cause says why.
+        if self.phase() == Some(Phase::Closed)
+            && matches!(
+                kind,
+                CommandKind::SubmitPostmortem | CommandKind::RecordRootCause
+            )
+        {
+            cmd["reason"] = json!("The second incident showed more");
         }
+        cmd
+    }
+
+    /// `correct_impact`: the current impact with a corrected count of users.
+    pub fn correct_impact(&mut self) -> Value {
+        let mut impact = serde_json::to_value(self.incident().impact()).unwrap();
+        impact["affected"] = json!({"users": 5200});
+        self.command(
+            "correct_impact",
+            json!({"impact": impact, "reason": "The postmortem counted the users again"}),
+        )
     }
 }
 

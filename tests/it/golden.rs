@@ -79,7 +79,8 @@ fn updates() {
 }
 
 /// `render updates --audience`: the public rendering is fit to paste on a
-/// status page (the public update only, no `Owner:` name unless asked for);
+/// status page (the public update only, no `Owner:` name and no `Severity:`
+/// line unless asked for);
 /// the internal one leaves the public update out. The stream's line 2 is
 /// refused, so the exit is 1.
 #[test]
@@ -96,6 +97,16 @@ fn updates_by_audience() {
         PUBLIC,
     ];
     check("public-update.public-with-names.txt", &named, 1);
+    // A team that publishes its severities keeps the line.
+    let severity = [
+        "render",
+        "updates",
+        "--audience",
+        "public",
+        "--with-severity",
+        PUBLIC,
+    ];
+    check("public-update.public-with-severity.txt", &severity, 1);
     let internal = ["render", "updates", "--audience", "internal", PUBLIC];
     check("public-update.internal.txt", &internal, 1);
     check("public-update.all.txt", &["render", "updates", PUBLIC], 1);
@@ -359,11 +370,14 @@ fn statuses() {
 }
 
 /// The real incidents of `tests/incidents`, by file stem.
-const REAL: [&str; 4] = [
+const REAL: [&str; 7] = [
     "github-2018-10-21",
     "gitlab-2017-01-31",
     "cloudflare-2019-07-02",
     "circleci-2023-01-04",
+    "roblox-2021-10-28",
+    "atlassian-2022-04-05",
+    "okta-2023-10-20",
 ];
 
 /// `ARGS --playbook PLAYBOOK STREAM` for the real incident `name`.
@@ -425,5 +439,17 @@ fn real_incident_drafts() {
     for name in REAL {
         let args = real(name, &["render", "postmortem", "--draft"]);
         check_owned(&format!("incidents/{name}.draft.md"), &args, 0);
+    }
+}
+
+/// What the status page of each real incident showed: only the public
+/// posts, each under the title it was posted under (GitLab's first posts
+/// under "Database load from spam users", CircleCI's internal titles never),
+/// each status the one the public was told, no severity, no names.
+#[test]
+fn real_incident_public_updates() {
+    for name in REAL {
+        let args = real(name, &["render", "updates", "--audience", "public"]);
+        check_owned(&format!("incidents/{name}.public.txt"), &args, 0);
     }
 }

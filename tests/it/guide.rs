@@ -55,7 +55,13 @@ fn next(incident: &Incident, kind: CommandKind, playbook: &Playbook) -> Command 
             body["update"] =
                 json!({"impact": "None any more", "action": "Verified", "owner": owner});
         }
-        CommandKind::RecordRootCause => body["text"] = json!("A bad deploy"),
+        CommandKind::RecordRootCause => {
+            body["text"] = json!("A bad deploy");
+            // After close, an amendment's body says why: not the state's matter.
+            if incident.phase() == incident_playbook::Phase::Closed {
+                body["reason"] = json!("Found later");
+            }
+        }
         _ => {}
     }
     serde_json::from_value(body).unwrap()

@@ -1,6 +1,7 @@
-//! The real-incident streams of `tests/incidents`: four public accounts
+//! The real-incident streams of `tests/incidents`: seven public accounts
 //! (GitHub 2018-10-21, GitLab 2017-01-31, Cloudflare 2019-07-02, CircleCI
-//! 2023-01-04), each replayed with its playbook to `closed`. Each test pins the
+//! 2023-01-04, Roblox 2021-10-28, Atlassian 2022-04-05, Okta 2023-10-20),
+//! each replayed with its playbook to `closed`. Each test pins the
 //! facts that were false before issue 10 (a mitigation that made things
 //! worse, a verification accepted with an exception, a renamed title, private
 //! then public updates, true times), so that a change which forces a false
@@ -201,6 +202,119 @@ fn circleci_2023_01_04_private_then_public() {
             "data.no_unauthorized_access".to_owned(),
             "CircleCI security IC (placeholder)".to_owned()
         )]
+    );
+}
+
+#[test]
+fn roblox_2021_10_28_four_fixes_before_one_that_helped() {
+    let s = closed("roblox-2021-10-28");
+    names_its_source("roblox-2021-10-28");
+    // 73 hours from the first user impact to full restoration.
+    assert_eq!(s["impact"]["started_at"], "2021-10-28T21:00:00Z");
+    assert_eq!(history_of(&s, "resolve")[0]["at"], "2021-10-31T22:00:00Z");
+    // A node, bigger machines and a snapshot restore did nothing; disabling
+    // streaming helped; scaling services down gave hours of relief only.
+    assert_eq!(ended(&s, 1).1, "no_effect");
+    assert_eq!(ended(&s, 2).1, "no_effect");
+    assert_eq!(ended(&s, 3).1, "no_effect");
+    assert_eq!(ended(&s, 5), ("2021-10-30T17:00:00Z", "helped"));
+    assert_eq!(ended(&s, 6).1, "helped");
+    assert_eq!(s["mitigations"][4]["mitigation"]["kind"], "revert_config");
+    // The cause is written down once the failing fixes are behind.
+    assert_eq!(history_of(&s, "record_root_cause").len(), 2);
+    assert_eq!(
+        s["title"],
+        "Consul cluster down: Roblox offline for every player"
+    );
+    assert_eq!(updates_for(&s, "public"), ["2021-10-31T22:00:00Z"]);
+}
+
+#[test]
+fn atlassian_2022_04_05_restored_in_batches_over_two_weeks() {
+    let s = closed("atlassian-2022-04-05");
+    names_its_source("atlassian-2022-04-05");
+    assert_eq!(s["impact"]["started_at"], "2022-04-05T07:38:00Z");
+    // One restoration, ended when the last site was back on the 18th.
+    assert_eq!(ended(&s, 1), ("2022-04-18T23:57:00Z", "helped"));
+    // The public heard the share restored rise day by day.
+    let public = updates_for(&s, "public");
+    assert_eq!(public.len(), 7);
+    let said: Vec<&str> = s["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["impact"].as_str())
+        .collect();
+    for share in ["45%", "55%", "78%", "99%"] {
+        assert!(said.iter().any(|t| t.contains(share)), "{share}");
+    }
+    // And the record keeps the share restored as data, day by day.
+    let progress: Vec<u64> = s["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["percent"].as_u64().unwrap())
+        .collect();
+    assert_eq!(progress, [35, 45, 55, 78, 99, 100]);
+    // The review counted 775 customers, about twice the 400 said then.
+    assert_eq!(s["impact"]["affected"]["tenants"], 775);
+    assert_eq!(
+        s["impact"]["lost"],
+        "Up to 5 minutes of data from before the deletion, for some restored customers"
+    );
+    assert_eq!(s["impact_corrections"][0]["at"], "2022-04-29T12:00:00Z");
+    assert_eq!(
+        s["title"],
+        "Cloud sites of 775 customers deleted by a maintenance script"
+    );
+    assert_eq!(
+        exceptions(&s),
+        vec![(
+            "data.no_partial_delete".to_owned(),
+            "Atlassian major incident manager (placeholder)".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn okta_2023_10_20_disclosed_in_stages() {
+    let s = closed("okta-2023-10-20");
+    names_its_source("okta-2023-10-20");
+    // Reported by a customer on 10-02; the attacker's first report ran on
+    // 09-28 at 15:06; the cause was found on 10-17.
+    assert_eq!(s["detected_at"], "2023-10-02T18:00:00Z");
+    assert_eq!(s["impact"]["started_at"], "2023-09-28T15:06:00Z");
+    assert_eq!(ended(&s, 1), ("2023-10-17T18:00:00Z", "helped"));
+    let at_resolve = history_of(&s, "update_impact").last().unwrap()["impact"].clone();
+    assert_eq!(at_resolve["affected"]["tenants"], 134);
+    // The affected customers were told a day before the public.
+    assert_eq!(updates_for(&s, "customers"), ["2023-10-19T12:00:00Z"]);
+    // The first public word came 18 days after the customer's report.
+    assert_eq!(
+        updates_for(&s, "public"),
+        ["2023-10-20T18:00:00Z", "2023-11-03T12:00:00Z"]
+    );
+    assert_eq!(
+        exceptions(&s),
+        vec![(
+            "data.no_unauthorized_access".to_owned(),
+            "Okta security IC (placeholder)".to_owned()
+        )]
+    );
+    // Closed on 11-03; on 11-29 the scope grew to every support-system
+    // user, recorded as amendments after close.
+    let amendments: Vec<&str> = s["amendments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(amendments, ["correct_impact", "add_note"]);
+    assert!(
+        s["impact"]["users"]
+            .as_str()
+            .unwrap()
+            .starts_with("Every user of Okta's customer support system")
     );
 }
 

@@ -32,6 +32,8 @@ mod messages;
 mod msrv;
 mod properties;
 mod readme;
+#[cfg(feature = "cli")]
+mod records;
 mod renderings;
 mod restore;
 mod rules;
@@ -41,4 +43,6 @@ mod senders;
 mod sharing;
 mod tamper;
 mod targets;
+#[cfg(feature = "proptest")]
+mod testkit;
 mod times;

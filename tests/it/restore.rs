@@ -65,8 +65,9 @@ fn the_happy_history_is_refused_by_replay_and_restored_without_blob_storage() {
     let incident = Incident::restore(history.clone(), &stripped()).unwrap();
     assert_eq!(incident.version(), history.len() as u64);
     // Restored, it takes new commands under today's playbook and rules:
-    // this one is refused only for being after the close.
-    let mut after = history[6].clone();
+    // this one (a triage check, no amendment) is refused only for being
+    // after the close.
+    let mut after = history[1].clone();
     after.command_id = crate::fixture::command_uuid(900);
     let mut incident = incident;
     let refused = incident.handle(after, &stripped()).unwrap_err();
@@ -140,13 +141,13 @@ fn restore_still_refuses_a_broken_structure() {
         c["command_id"] = json!("00000000-0000-0000-0000-000000000002")
     });
     refuses(redeclared, Rule::AlreadyDeclared, "history[1]");
-    // A command after the close.
+    // A command after the close that is no amendment (a triage check).
     let mut late = happy.clone();
     late.push(
-        edited(&happy, 6, |c| {
+        edited(&happy, 1, |c| {
             c["command_id"] = json!("00000000-0000-0000-0000-000000000003");
             c["at"] = json!("2026-05-06T00:00:00Z")
-        })[6]
+        })[1]
             .clone(),
     );
     refuses(late, Rule::IncidentClosed, "history[13]");

@@ -230,3 +230,60 @@ fn an_impact_ended_at_its_true_time_is_shown() {
         .unwrap();
     assert_eq!(entry.at, at("2026-05-04T14:25:00Z"));
 }
+
+/// A containment step posted in public without a stated status leaves the
+/// status page at "investigating": nothing relieved users yet. The relief
+/// started later reads "mitigating".
+#[test]
+fn the_status_page_does_not_say_mitigating_for_containment() {
+    use incident_playbook::{public::PublicPost, state::Status};
+    let lines: String = CONTAIN
+        .lines()
+        .filter(|l| !l.contains("\"purpose\": \"shield\""))
+        .map(|l| {
+            l.replace("\"status\": \"mitigating\", ", "")
+                .replace(
+                    "\"owner\": \"Grace\"",
+                    "\"owner\": \"Grace\", \"audience\": \"public\"",
+                )
+                .replace(
+                    "\"commander\": \"Grace\"",
+                    "\"commander\": \"Grace\", \"communications_owner\": \"Grace\"",
+                )
+                + "\n"
+        })
+        .collect();
+    let incident = &replay(&lines)[0];
+    let posts = PublicPost::all(incident);
+    let told: Vec<Status> = posts.iter().map(|p| p.status).collect();
+    assert_eq!(
+        told,
+        [
+            Status::Investigating,
+            Status::Investigating,
+            Status::Mitigating
+        ]
+    );
+}
+
+/// After close, a revised outcome is an amendment: accepted, recorded with
+/// its reason, and the mitigation keeps what it replaced.
+#[test]
+fn a_revised_outcome_after_close_is_an_amendment_with_its_reason() {
+    let incident = &replay(include_str!(
+        "../conformance/cases/revise-outcome-after-close.jsonl"
+    ))[0];
+    assert_eq!(incident.phase(), incident_playbook::Phase::Closed);
+    let end = incident.mitigations()[0].ended.as_ref().unwrap();
+    assert_eq!(end.outcome, MitigationOutcome::Partial);
+    assert_eq!(end.revisions[0].previous, MitigationOutcome::Helped);
+    let amendments = &incident.snapshot().amendments;
+    let [amendment] = amendments.as_slice() else {
+        panic!("one amendment: {amendments:?}")
+    };
+    assert_eq!(amendment.kind.as_str(), "revise_outcome");
+    assert_eq!(
+        amendment.reason.as_ref().map(|r| r.as_str()),
+        Some("Retries resumed for a day after the rollback")
+    );
+}

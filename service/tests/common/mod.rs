@@ -1,18 +1,39 @@
 //! The reference service on 127.0.0.1 and a free port, for the tests over
 //! real HTTP: one way to start and stop it, whatever each test asks of it.
 
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::{Arc, LazyLock};
 
 use incident_service::{Auth, Service};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
 
-/// The service behind `auth`, on its own runtime (with timers, which the
-/// limits need), stopped when dropped.
+/// The runtime the tests' services are opened and served on (with timers,
+/// which the limits need): the store's pool and its connections live on
+/// the runtime that opened them.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    &RUNTIME
+}
+
+/// `future` run to its end on [`runtime`], from a test's own thread.
+pub fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+    runtime().block_on(future)
+}
+
+/// The service behind `auth`, served on a runtime of its own (its store
+/// opened on [`runtime`]), stopped when dropped.
 pub struct Running {
     /// `127.0.0.1:PORT`, for a raw TCP client.
     pub addr: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    task: Option<JoinHandle<()>>,
+    runtime: Option<Runtime>,
 }
 
 impl Running {
@@ -21,26 +42,27 @@ impl Running {
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap().to_string();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
+        // A runtime of its own, as a service process has: the requests of
+        // other tests do not queue behind it.
+        let own = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let task = own.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            incident_service::serve_with(listener, service, auth, shutdown)
+                .await
                 .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                incident_service::serve_with(listener, service, auth, shutdown)
-                    .await
-                    .unwrap();
-            });
         });
         Running {
             addr,
             stop: Some(stop),
-            thread: Some(thread),
+            task: Some(task),
+            runtime: Some(own),
         }
     }
 
@@ -55,8 +77,9 @@ impl Drop for Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let (Some(task), Some(runtime)) = (self.task.take(), self.runtime.take()) {
+            let _ = runtime.block_on(task);
+            runtime.shutdown_background();
         }
     }
 }

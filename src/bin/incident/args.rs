@@ -122,6 +122,12 @@ pub enum Cmd {
         /// `urn:uuid:<incident id>`).
         #[arg(long, value_name = "URL")]
         ticket_base: Option<String>,
+        /// `public`: only what the public was told (events from the public
+        /// updates, the titles they went out under, no severity, no impact
+        /// figures), for a feed that leaves the company; `all` (default):
+        /// the whole history.
+        #[arg(long, value_enum, default_value_t = ExportAudience::All)]
+        audience: ExportAudience,
         #[command(flatten)]
         stream: StreamArgs,
     },
@@ -175,10 +181,15 @@ pub enum RenderCmd {
         /// `internal` ones, or `all`.
         #[arg(long, value_enum, default_value_t = AudienceArg::All)]
         audience: AudienceArg,
-        /// With `--audience public`, keep each update's `Owner:` line: left
-        /// out by default, so no internal name reaches a status page.
+        /// With `--audience public` or `customers`, keep each update's
+        /// `Owner:` line: left out by default, so no internal name reaches a
+        /// status page or a customer.
         #[arg(long)]
         with_names: bool,
+        /// With `--audience public`, keep each update's `Severity:` line: left
+        /// out by default, for a team that does not publish its severities.
+        #[arg(long)]
+        with_severity: bool,
     },
     /// Each incident's submitted postmortem as Markdown, with a Mermaid chart
     /// of its phases.
@@ -198,7 +209,19 @@ pub enum AudienceArg {
     Public,
     /// Only the internal updates.
     Internal,
+    /// What the affected customers were told: the public updates and the
+    /// notices to customers.
+    Customers,
     /// Every update, as before audiences existed.
+    All,
+}
+
+/// `export --audience`: what the export tells.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportAudience {
+    /// Only what the public was told.
+    Public,
+    /// The whole history.
     All,
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use incident_playbook::cdevents::{CdEventsError, CdEventsExport, cdevents};
 
-use crate::args::StreamArgs;
+use crate::args::{ExportAudience, StreamArgs};
 use crate::exit::{Fatal, Verdict};
 use crate::output::{stdout, write_json_line};
 
@@ -13,6 +13,7 @@ pub fn cdevents_of(
     stream: &StreamArgs,
     source: &str,
     ticket_base: Option<&str>,
+    audience: ExportAudience,
 ) -> Result<Verdict, Fatal> {
     // Refused before the stream is read: every event would fail the schemas.
     let export = CdEventsExport::new(source, ticket_base).map_err(|e| {
@@ -22,6 +23,10 @@ pub fn cdevents_of(
         };
         Fatal(format!("{option}: {e}"))
     })?;
+    let export = match audience {
+        ExportAudience::Public => export.public_only(),
+        ExportAudience::All => export,
+    };
     let (replay, verdict) = stream.replay()?;
     let mut out = stdout();
     for incident in replay.incidents() {

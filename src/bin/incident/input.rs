@@ -103,6 +103,24 @@ pub fn feed(
     file: &str,
     input: Box<dyn Read>,
     replay: &mut Replay,
+    on_refused: impl FnMut(&Replay, &LineReport) -> Result<bool, Fatal>,
+) -> Result<Verdict, Fatal> {
+    feed_with(
+        file,
+        input,
+        replay,
+        |replay, line| Ok(replay.line(line)),
+        on_refused,
+    )
+}
+
+/// [`feed`], judging each line that is text with `judge` (which calls
+/// [`Replay::line`] or [`Replay::line_with`]) and stopping where it fails.
+pub fn feed_with(
+    file: &str,
+    input: Box<dyn Read>,
+    replay: &mut Replay,
+    mut judge: impl FnMut(&mut Replay, &str) -> Result<Option<LineReport>, Fatal>,
     mut on_refused: impl FnMut(&Replay, &LineReport) -> Result<bool, Fatal>,
 ) -> Result<Verdict, Fatal> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
@@ -124,7 +142,7 @@ pub fn feed(
             replay.unreadable_line(&format!("the line is longer than {MAX_LINE_BYTES} bytes"))
         } else {
             match std::str::from_utf8(&buf) {
-                Ok(line) => replay.line(line),
+                Ok(line) => judge(replay, line)?,
                 Err(e) => replay.unreadable_line(&format!("the line is not UTF-8: {e}")),
             }
         };

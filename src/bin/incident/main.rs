@@ -17,10 +17,13 @@ mod input;
 mod lint;
 mod new;
 mod output;
+#[cfg(test)]
+mod peak;
 mod render;
 mod replay;
 mod report;
 mod schema;
+mod shelf;
 mod snapshot_list;
 mod status;
 
@@ -112,8 +115,9 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
                     stream,
                     audience,
                     with_names,
+                    with_severity,
                 },
-        } => render::updates(&stream, audience, with_names),
+        } => render::updates(&stream, audience, with_names, with_severity),
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),
@@ -126,8 +130,9 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
             cdevents: _,
             source,
             ticket_base,
+            audience,
             stream,
-        } => export::cdevents_of(&stream, &source, ticket_base.as_deref()),
+        } => export::cdevents_of(&stream, &source, ticket_base.as_deref(), audience),
         Cmd::New { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(Verdict::Accepted),
     }
 }

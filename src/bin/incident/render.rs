@@ -7,6 +7,7 @@ use std::io::Write;
 use incident_playbook::{
     Incident,
     postmortem::Postmortem,
+    public::PublicPost,
     report::PhaseSpan,
     state::{Audience, CommsUpdate},
 };
@@ -16,22 +17,26 @@ use crate::exit::{Fatal, Verdict};
 use crate::output::stdout;
 
 /// Every update of every incident for `audience`. A public rendering is
-/// pasted on a status page: without `with_names` it leaves out the `Owner:`
-/// line, the one line that names a responder. Who posted an update (the
-/// envelope's `by`) follows its time ("Posted T by Grace") where it is not
-/// the update's owner, and, naming a responder too, only where the owner is
-/// shown.
+/// pasted on a status page, so it says what the public was told
+/// ([`public_updates`]). Who posted an update (the envelope's `by`) follows
+/// its time ("Posted T by Grace") where it is not the update's owner.
 pub fn updates(
     stream: &StreamArgs,
     audience: AudienceArg,
     with_names: bool,
+    with_severity: bool,
 ) -> Result<Verdict, Fatal> {
     let (replay, verdict) = stream.replay()?;
     let mut out = stdout();
-    let hide_owner = audience == AudienceArg::Public && !with_names;
+    // Customers' notices leave the names out as a public rendering does.
+    let hide_owner = audience == AudienceArg::Customers && !with_names;
     for (i, incident) in replay.incidents().iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
+        }
+        if audience == AudienceArg::Public {
+            public_updates(&mut out, incident, with_names, with_severity)?;
+            continue;
         }
         writeln!(out, "Incident {}: {}", incident.id(), incident.title())?;
         let updates = incident.updates_by().filter(|(u, _)| is_for(u, audience));
@@ -41,11 +46,10 @@ pub fn updates(
                 Some((head, _)) if hide_owner => head.to_owned(),
                 _ => text,
             };
-            // Who posted it, where that is not its owner; never where the
-            // owner is hidden, since it names a responder too.
-            let poster = match by {
-                Some(by) if !hide_owner && by != update.owner().as_str() => format!(" by {by}"),
-                _ => String::new(),
+            let poster = if hide_owner {
+                String::new()
+            } else {
+                poster(update, by)
             };
             writeln!(out, "\nPosted {}{poster}\n{text}", update.at())?;
         }
@@ -54,11 +58,56 @@ pub fn updates(
     Ok(verdict)
 }
 
+/// " by NAME" where someone other than the update's owner posted it.
+fn poster(update: &CommsUpdate, by: Option<&str>) -> String {
+    match by {
+        Some(by) if by != update.owner().as_str() => format!(" by {by}"),
+        _ => String::new(),
+    }
+}
+
+/// One incident's public updates as its status page showed them: headed by
+/// the title of its first public post (none while nothing was public), and
+/// `Title: NEW` before a post made under another title than the one before;
+/// each post's status the one the public was told; no `Severity:` line
+/// without `with_severity`, and no `Owner:` line nor poster's name without
+/// `with_names` (both name a responder).
+fn public_updates(
+    out: &mut impl Write,
+    incident: &Incident,
+    with_names: bool,
+    with_severity: bool,
+) -> Result<(), Fatal> {
+    let posts = PublicPost::all(incident);
+    match posts.first() {
+        Some(first) => writeln!(out, "Incident {}: {}", incident.id(), first.title)?,
+        None => writeln!(out, "Incident {}", incident.id())?,
+    }
+    let mut title = posts.first().map(|p| &p.title);
+    for post in &posts {
+        let retitled = title != Some(&post.title);
+        title = Some(&post.title);
+        let poster = match (&post.by, with_names) {
+            (Some(by), true) => poster(&post.update, Some(by)),
+            _ => String::new(),
+        };
+        write!(out, "\nPosted {}{poster}\n", post.update.at())?;
+        if retitled {
+            writeln!(out, "Title: {}", post.title)?;
+        }
+        writeln!(out, "{}", post.text(with_severity, with_names))?;
+    }
+    Ok(())
+}
+
 fn is_for(update: &CommsUpdate, audience: AudienceArg) -> bool {
     match audience {
         AudienceArg::All => true,
+        // Public updates are rendered by `public_updates`.
         AudienceArg::Public => update.audience() == Audience::Public,
         AudienceArg::Internal => update.audience() == Audience::Internal,
+        // Customers see the status page as well as what was sent to them.
+        AudienceArg::Customers => update.audience().is_external(),
     }
 }
 

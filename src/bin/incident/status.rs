@@ -56,7 +56,7 @@ fn overdue_seconds(due: Option<Timestamp>, now: Timestamp) -> Option<i64> {
 
 fn status_json(i: &Incident, playbook: &Playbook, now: Timestamp) -> Value {
     let due = i.next_update_due();
-    json!({
+    let mut status = json!({
         "incident_id": i.id(),
         "title": i.title(),
         "phase": i.phase(),
@@ -68,7 +68,40 @@ fn status_json(i: &Incident, playbook: &Playbook, now: Timestamp) -> Value {
             "evidence": i.resolve_evidence(playbook),
         },
         "close": { "blockers": i.blockers(CommandKind::Close) },
-    })
+    });
+    // The record's additions, only where there are some (older readers'
+    // output is unchanged).
+    let s = i.snapshot();
+    let extra = [
+        ("progress", s.progress.last().map(|p| json!(p))),
+        ("links", (!s.links.is_empty()).then(|| json!(s.links))),
+        (
+            "amendments",
+            (!s.amendments.is_empty()).then(|| json!(s.amendments)),
+        ),
+    ];
+    for (key, value) in extra {
+        if let (Some(value), Some(map)) = (value, status.as_object_mut()) {
+            map.insert(key.to_owned(), value);
+        }
+    }
+    status
+}
+
+/// The record's additions, a line each: the latest progress, the links, the
+/// amendments after close.
+fn write_record(out: &mut impl Write, i: &Incident) -> Result<(), Fatal> {
+    let s = i.snapshot();
+    if let Some(p) = s.progress.last() {
+        writeln!(out, "  progress: {p}")?;
+    }
+    for l in &s.links {
+        writeln!(out, "  linked: {l}")?;
+    }
+    for a in &s.amendments {
+        writeln!(out, "  amended after close: {a}")?;
+    }
+    Ok(())
 }
 
 fn write_text(
@@ -96,7 +129,7 @@ fn write_text(
         writeln!(out, "  resolve must verify: {}", evidence.join(", "))?;
     }
     write_blockers(out, "close", &i.blockers(CommandKind::Close))?;
-    Ok(())
+    write_record(out, i)
 }
 
 fn write_blockers(out: &mut impl Write, kind: &str, blockers: &[Violation]) -> Result<(), Fatal> {

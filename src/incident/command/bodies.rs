@@ -201,9 +201,12 @@ impl UpdateImpact {
 pub struct RecordCheck {
     /// Which check.
     pub check: TriageCheck,
-    /// What it found.
+    /// What it found; with `performed: false`, why it was not done.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
     pub finding: Option<Arc<str>>,
+    /// Whether the check was done (`true` when absent). A check recorded as
+    /// not performed counts as recorded, and no view shows it as done.
+    pub performed: Option<bool>,
 }
 
 impl RecordCheck {
@@ -212,6 +215,22 @@ impl RecordCheck {
         RecordCheck {
             check,
             finding: Some(shared(finding)),
+            performed: None,
+        }
+    }
+
+    /// A triage check that was not done, and why.
+    ///
+    /// ```
+    /// use incident_playbook::{command::RecordCheck, state::TriageCheck};
+    /// let c = RecordCheck::not_performed(TriageCheck::Migrations, "No migration tooling on this cluster");
+    /// assert_eq!(c.performed, Some(false));
+    /// ```
+    pub fn not_performed(check: TriageCheck, reason: impl Into<String>) -> Self {
+        RecordCheck {
+            check,
+            finding: Some(shared(reason)),
+            performed: Some(false),
         }
     }
 }
@@ -255,6 +274,10 @@ pub struct RecordRootCause {
     /// snapshot taken hours earlier): no later than `at`, and often before
     /// the impact started.
     pub occurred_at: Option<Timestamp>,
+    /// Why it is recorded or replaced: optional while the incident is not
+    /// closed, required after close (`amendment-reason-required`).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
+    pub reason: Option<Arc<str>>,
 }
 
 impl RecordRootCause {
@@ -263,12 +286,14 @@ impl RecordRootCause {
         RecordRootCause {
             text: Some(shared(text)),
             occurred_at: None,
+            reason: None,
         }
     }
 }
 
 setters!(RecordRootCause {
     occurred_at(at: Timestamp) => at;
+    reason(text: impl Into<String>) => shared(text);
 });
 
 /// `rename`: change the incident's title, saying why.

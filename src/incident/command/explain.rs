@@ -43,10 +43,48 @@ pub(super) fn explain<T>(
         Err(e) => e,
         Ok(_) => NotACommand::whole("the line is not a command"),
     };
+    // Said as serde says an unknown field, with the column of its key, so
+    // that a field of another command type reads like one of no type.
+    let message = match e.field.and_then(|f| key_column(line, f)) {
+        Some(column) if e.message.starts_with("unknown field `") => {
+            format!("{} at column {column}", e.message)
+        }
+        _ => e.message,
+    };
     Malformed {
         path: e.field.map(str::to_owned),
-        message: e.message,
+        message,
     }
+}
+
+/// The column (1-based, in bytes, as serde counts) just past the key
+/// `field` of the line's top-level object: where serde stands when it
+/// reports that key. `None` if the line has no such key.
+fn key_column(line: &str, field: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = line.char_indices();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' => {
+                let mut escaped = false;
+                let (end, _) = chars.by_ref().find(|&(_, c)| {
+                    let closes = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    closes
+                })?;
+                let raw = line.get(start..=end)?;
+                let is_key = line.get(end + 1..)?.trim_start().starts_with(':');
+                let key = serde_json::from_str::<String>(raw).ok();
+                if depth == 1 && is_key && key.as_deref() == Some(field) {
+                    return Some(end + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// serde's message without its "line 1": serde counts lines inside the one
@@ -143,4 +181,59 @@ fn with_suggestion(message: String) -> String {
         break;
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{explain_malformed, key_column};
+
+    const ENVELOPE: &str = r#""incident_id": "e2181857-7398-5cf2-aad9-acc3150b8632", "command_id": "32803c2f-c9a4-5f3e-ad4f-66079c55a576", "at": "2026-05-04T09:12:00Z""#;
+
+    /// A field of no command type and a field of another type are said
+    /// the same way, both with the column of their key.
+    #[test]
+    fn unknown_fields_say_their_column_whatever_the_type() {
+        for (kind, field) in [
+            ("add_note", "zzz"),
+            ("add_note", "reason"),
+            ("close", "text"),
+            ("lift_block", "note"),
+            ("declare", "zzz"),
+        ] {
+            let line = format!(r#"{{"type": "{kind}", {ENVELOPE}, "{field}": "a"}}"#);
+            let column = line.find(&format!("\"{field}\"")).unwrap() + field.len() + 2;
+            let m = explain_malformed(&line);
+            assert_eq!(m.path.as_deref(), Some(field), "{line}");
+            assert!(
+                m.message.starts_with(&format!("unknown field `{field}`")),
+                "{}",
+                m.message
+            );
+            assert!(
+                m.message.contains(&format!(": a `{kind}` command has ")),
+                "{}",
+                m.message
+            );
+            assert!(
+                m.message.ends_with(&format!(" at column {column}")),
+                "{}",
+                m.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_is_found_at_the_top_only() {
+        let line = r#"{"a": {"text": 1}, "b\"c": "text", "text": 2}"#;
+        assert_eq!(
+            key_column(line, "text"),
+            Some(line.rfind("\"text\"").unwrap() + 6)
+        );
+        assert_eq!(
+            key_column(line, "b\"c"),
+            Some(line.find(": \"text\"").unwrap())
+        );
+        assert_eq!(key_column(line, "zzz"), None);
+        assert_eq!(key_column(r#"{"te"#, "te"), None);
+    }
 }

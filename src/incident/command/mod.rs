@@ -56,6 +56,7 @@
 mod bodies;
 mod explain;
 mod read;
+mod records;
 mod recovery;
 #[cfg(feature = "schema")]
 mod schema;
@@ -78,6 +79,7 @@ pub use bodies::{
 pub(crate) use explain::explain_malformed;
 pub use read::parse_body;
 use read::{NotACommand, Wire};
+pub use records::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use recovery::{
     BeginMonitoring, EndMitigation, LiftBlock, Reopen, Resolve, ResumeInvestigation, ReviseOutcome,
     StartMitigation, SubmitPostmortem,
@@ -254,11 +256,11 @@ commands! {
     /// Replace the impact.
     UpdateImpact = "update_impact", Box<UpdateImpact> { impact };
     /// Record a triage check.
-    RecordCheck = "record_check", RecordCheck { check, finding };
+    RecordCheck = "record_check", RecordCheck { check, finding, performed };
     /// Add a note.
     AddNote = "add_note", AddNote { text, occurred_at };
     /// Record the root cause.
-    RecordRootCause = "record_root_cause", RecordRootCause { text, occurred_at };
+    RecordRootCause = "record_root_cause", RecordRootCause { text, occurred_at, reason };
     /// Start a mitigation.
     StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at, purpose, temporary };
     /// Watch a mitigation in place.
@@ -272,7 +274,7 @@ commands! {
     /// Reopen a resolved incident.
     Reopen = "reopen", Box<Reopen> { reason, update };
     /// Submit (or replace) the postmortem.
-    SubmitPostmortem = "submit_postmortem", Box<SubmitPostmortem> { postmortem };
+    SubmitPostmortem = "submit_postmortem", Box<SubmitPostmortem> { postmortem, reason };
     /// Close a resolved incident.
     Close = "close";
     /// Give several roles at once (an addition to the wire contract: handing
@@ -287,6 +289,14 @@ commands! {
     /// Revise an ended mitigation's outcome, with a reason (an addition to
     /// the wire contract).
     ReviseOutcome = "revise_outcome", ReviseOutcome { number, outcome, reason };
+    /// Record how much of a restoration is done (an addition to the wire contract).
+    RecordProgress = "record_progress", RecordProgress { percent, note, expected_completion, occurred_at };
+    /// Correct the impact: what it was all along, and why (an addition to the wire contract).
+    CorrectImpact = "correct_impact", Box<CorrectImpact> { impact, reason };
+    /// Link another incident (an addition to the wire contract).
+    LinkIncident = "link_incident", LinkIncident { incident, relation, note };
+    /// Record a fix deployed (an addition to the wire contract).
+    RecordFix = "record_fix", RecordFix { description, outcome, occurred_at };
 }
 
 impl fmt::Display for CommandKind {

@@ -156,7 +156,7 @@ impl Flat {
             Some(field) => Err(NotACommand {
                 field: Some(field),
                 message: format!(
-                    "unknown field `{field}`{} for a `{kind}` {}, which has {}",
+                    "unknown field `{field}`{}: a `{kind}` {} has {}",
                     did_you_mean(nearest(field, shape.names(kind))),
                     shape.noun(),
                     shape.fields(kind)

@@ -265,11 +265,22 @@ setters!(Reopen {
 pub struct SubmitPostmortem {
     /// The postmortem.
     pub postmortem: PostmortemInput,
+    /// Why it is revised: optional while the incident is not closed,
+    /// required after close (`amendment-reason-required`).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
+    pub reason: Option<Arc<str>>,
 }
 
 impl SubmitPostmortem {
     /// The postmortem submitted.
     pub fn new(postmortem: PostmortemInput) -> Self {
-        SubmitPostmortem { postmortem }
+        SubmitPostmortem {
+            postmortem,
+            reason: None,
+        }
     }
 }
+
+setters!(SubmitPostmortem {
+    reason(text: impl Into<String>) => shared(text);
+});

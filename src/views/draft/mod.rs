@@ -44,8 +44,10 @@ impl Postmortem {
     ///   (`- Commander: Ada (until …), Ken`), so that a handover does not
     ///   erase the first shift;
     /// - the impact as it stood at the last resolve (for a resolved or
-    ///   closed incident, "User impact active: no (resolved …)"), with
-    ///   regions and affected counts;
+    ///   closed incident, "User impact active: no (resolved …)", unless an
+    ///   exception accepted then says the exposure continues:
+    ///   `data.no_unauthorized_access` failing), with regions and affected
+    ///   counts;
     /// - a timeline ordered by true time ("The postmortem timeline is in
     ///   time order"): impact start, detection, declaration, severity and
     ///   title changes, role changes, checks, notes and mitigations at their
@@ -80,7 +82,13 @@ impl Postmortem {
             date,
             incident.peak_severity(),
             draft_owners(&terms),
-            long(&impact::text(&impact, resolved_at)),
+            long(
+                &(impact::text(
+                    &impact,
+                    resolved_at,
+                    impact::exposure_continues(incident, resolved_at),
+                ) + &impact::corrections(incident)),
+            ),
             timeline::entries(incident, &impact, &terms),
             incident.root_cause().map(|r| r.text.clone()),
         )

@@ -39,11 +39,17 @@ fn ended_at(
 
 /// The timeline: the impact's start, the detection when it came before the
 /// declaration, then one entry per command that says something a reader of
-/// the postmortem wants to know, and the role changes. Each entry is at its
-/// true time (`detected_at`, a note's or mitigation's `occurred_at`), so the
+/// the postmortem wants to know, each comms update with its audience, each
+/// change of the impact, and the role changes. Each entry is at its true
+/// time (`detected_at`, a note's or mitigation's `occurred_at`), so the
 /// timeline is ordered by when things happened; entries at the same time
 /// keep the order they were recorded in. An entry whose command says who
 /// sent it (`by`) ends with "(by NAME)".
+///
+/// The start's entry tells the impact as first recorded (at the start time
+/// as it now stands): a later text, written when more was known or things
+/// got worse, is not what was so at the start; it is an entry of its own, at
+/// the time it was recorded.
 pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> Vec<TimelineEntry> {
     let mut timeline: Vec<TimelineEntry> = Vec::new();
     let mut push = |at: Timestamp, event: String| {
@@ -51,12 +57,15 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
             timeline.push(TimelineEntry { at, event });
         }
     };
+    let changes = impact_changes(incident);
+    let first = changes.first().map_or(impact, |(_, i)| i);
     // An impact whose start is not known has no place on the timeline
-    // yet; the draft's impact section says "Started: unknown".
+    // yet; the draft's impact section says "Started: unknown", and the
+    // change that gives the start later says so at its time.
     if let Some(started) = impact.started_at() {
         push(
             started,
-            format!("Impact started: {} ({})", impact.feature(), impact.users()),
+            format!("Impact started: {} ({})", first.feature(), first.users()),
         );
     }
     if let Some(ended) = impact.ended_at() {
@@ -73,16 +82,59 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
         severity: None,
         title: None,
     };
+    let mut changes = changes.windows(2).peekable();
+    let mut closed = false;
     for (i, cmd) in incident.history().iter().enumerate() {
-        if let Some((at, event)) = walk.event(cmd) {
+        // Each accepted command that carries an update added one, in order.
+        let update = cmd.body.update().and_then(|_| walk.updates.next());
+        if let Some((at, event)) = walk.event(cmd, update) {
+            let event = if closed {
+                format!("Amended after close: {event}")
+            } else {
+                event
+            };
             push(at, sent_by(event, cmd));
         }
+        if let Some(update) = update {
+            push(cmd.at, sent_by(update_entry(update), cmd));
+        }
+        if let Some([(_, before), (_, after)]) =
+            changes.next_if(|w| w.get(1).is_some_and(|(j, _)| *j == i))
+        {
+            push(cmd.at, sent_by(super::impact::change(before, after), cmd));
+        }
+        closed |= cmd.kind() == crate::incident::CommandKind::Close;
         for change in roles::changes_at(terms, i) {
             push(cmd.at, sent_by(change, cmd));
         }
     }
     timeline.sort_by_key(|e| e.at);
     timeline
+}
+
+/// The impact as first recorded (at the declaration, index 0), then each
+/// time a command changed it, with that command's index: one pass over the
+/// history.
+fn impact_changes(incident: &Incident) -> Vec<(usize, Impact)> {
+    let mut changes: Vec<(usize, Impact)> = Vec::new();
+    incident.each_state(|i, then| {
+        if changes.last().is_none_or(|(_, last)| last != then.impact()) {
+            changes.push((i, then.impact().clone()));
+        }
+    });
+    changes
+}
+
+/// A comms update's entry: its audience, status and what it said.
+/// `Update (public, investigating): Uploads fail. Action: Rolling back`.
+fn update_entry(u: &CommsUpdate) -> String {
+    format!(
+        "Update ({}, {}): {}. Action: {}",
+        u.audience().as_str(),
+        u.status(),
+        u.impact(),
+        u.action()
+    )
 }
 
 /// Walks the history, pairing each command with the update and mitigation
@@ -101,9 +153,15 @@ struct HistoryWalk<'a> {
 
 impl HistoryWalk<'_> {
     /// The timeline's entry for `cmd`, if it gets one, with its true time.
-    fn event(&mut self, cmd: &Command) -> Option<(Timestamp, String)> {
-        // Each accepted command that carries an update added one, in order.
-        let update = cmd.body.update().and_then(|_| self.updates.next());
+    fn event(
+        &mut self,
+        cmd: &Command,
+        update: Option<&CommsUpdate>,
+    ) -> Option<(Timestamp, String)> {
+        // The record's additions carry no update.
+        if let Some(entry) = record_entry(cmd) {
+            return Some(entry);
+        }
         let action = update.map_or(String::new(), |u| u.action().to_string());
         let event = match &cmd.body {
             CommandBody::Declare(d) => {
@@ -222,6 +280,38 @@ impl HistoryWalk<'_> {
     }
 }
 
+/// The entry of a command that keeps the record beside the playbook's steps
+/// (progress, a correction, a link, a fix, a check not performed, a revised
+/// postmortem), at its true time; `None` for any other command.
+fn record_entry(cmd: &Command) -> Option<(Timestamp, String)> {
+    let event = match &cmd.body {
+        CommandBody::RecordCheck(b) if b.performed == Some(false) => format!(
+            "Check of {} not performed: {}",
+            b.check.as_str().replace('_', " "),
+            or_dash(b.finding.as_ref())
+        ),
+        CommandBody::RecordProgress(b) => return Some(progress(cmd.at, b)),
+        CommandBody::CorrectImpact(b) => {
+            format!("Impact corrected: {}", or_dash(b.reason.as_ref()))
+        }
+        CommandBody::LinkIncident(b) => {
+            let note = b.note.as_ref().map_or(String::new(), |n| format!(": {n}"));
+            format!("Linked: {} {}{note}", b.relation.words(), b.incident)
+        }
+        CommandBody::RecordFix(b) => {
+            let outcome = b.outcome.map_or("outcome unknown", outcome_words);
+            let at = b.occurred_at.unwrap_or(cmd.at);
+            let what = or_dash(b.description.as_ref());
+            return Some((at, format!("Fix deployed: {what} ({outcome})")));
+        }
+        CommandBody::SubmitPostmortem(b) if b.reason.is_some() => {
+            format!("Postmortem revised: {}", or_dash(b.reason.as_ref()))
+        }
+        _ => return None,
+    };
+    Some((cmd.at, event))
+}
+
 /// An entry with who sent its command, when the envelope says: "Mitigation
 /// 2 started: … (by Grace)". Who acted is a fact of its own, beside the role
 /// holders the entry may name.
@@ -232,11 +322,75 @@ fn sent_by(event: String, cmd: &Command) -> String {
     }
 }
 
+/// A progress entry, at the time the share was measured: "Progress: 40%
+/// done, expected complete T (Batches 1 to 3)".
+fn progress(recorded: Timestamp, b: &crate::incident::RecordProgress) -> (Timestamp, String) {
+    let mut event = format!("Progress: {} done", b.percent);
+    if let Some(expected) = b.expected_completion {
+        event.push_str(&format!(", expected complete {expected}"));
+    }
+    if let Some(note) = &b.note {
+        event.push_str(&format!(" ({note})"));
+    }
+    (b.occurred_at.unwrap_or(recorded), event)
+}
+
 /// A note's entry; one recorded after it happened says when it was recorded.
 fn note(recorded: Timestamp, happened: Timestamp, text: &str) -> String {
     if recorded == happened {
         format!("Note: {text}")
     } else {
         format!("Note (recorded {recorded}): {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::postmortem::Postmortem;
+
+    fn draft(case: &str) -> Vec<(String, String)> {
+        Postmortem::draft_from(&crate::views::test_incident(case))
+            .timeline()
+            .iter()
+            .map(|e| (e.at.to_string(), e.event.to_string()))
+            .collect()
+    }
+
+    /// The start tells the impact as first recorded; the later, larger
+    /// impact is an entry at the time it was recorded.
+    #[test]
+    fn the_start_tells_the_first_impact_and_each_change_its_time() {
+        let t = draft("incidents/gitlab-2017-01-31.jsonl");
+        assert_eq!(
+            t[0].1,
+            "Impact started: Comments, and writes under database load (GitLab.com users posting comments on issues and merge requests)"
+        );
+        let change = t
+            .iter()
+            .find(|(_, e)| e.starts_with("Impact changed: The whole site"))
+            .unwrap();
+        assert_eq!(change.0, "2017-01-31T23:28:00Z");
+        assert!(
+            change.1.contains("flags: broad_outage, data_loss"),
+            "{}",
+            change.1
+        );
+    }
+
+    /// Every comms update is an entry, with its audience and status.
+    #[test]
+    fn updates_are_entries_with_their_audience() {
+        let t = draft("incidents/gitlab-2017-01-31.jsonl");
+        let updates: Vec<&str> = t
+            .iter()
+            .filter(|(_, e)| e.starts_with("Update ("))
+            .map(|(_, e)| e.as_str())
+            .collect();
+        assert_eq!(updates.len(), 11, "{updates:#?}");
+        assert_eq!(
+            updates[0],
+            "Update (public, investigating): High database load from spam users. Action: Investigating; removing spam users"
+        );
+        assert!(updates[1].starts_with("Update (internal, mitigating): "));
     }
 }

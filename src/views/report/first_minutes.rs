@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::seconds;
 use super::timeliness::Timeliness;
 use crate::incident::Incident;
+use crate::text::ShortText;
 use crate::time::Timestamp;
 use crate::triage::TriageCheck;
 
@@ -85,6 +86,10 @@ pub struct StepReport {
     pub after_seconds: Option<i64>,
     /// Within 15 minutes of the declaration or not.
     pub timeliness: Timeliness,
+    /// For a triage check recorded as not performed (and never done): why
+    /// not. Such a check is never shown as done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_performed: Option<ShortText>,
 }
 
 impl StepReport {
@@ -107,22 +112,19 @@ impl StepReport {
         Step::ALL
             .into_iter()
             .map(|step| {
-                let done_at = match step {
+                let (done_at, not_performed) = match step {
                     // Confirmed once its start time is known too.
-                    Step::ImpactConfirmed => start_confirmed_at(incident),
+                    Step::ImpactConfirmed => (start_confirmed_at(incident), None),
                     // Both are part of an accepted `declare`.
-                    Step::SeverityAndRolesAssigned | Step::ThreadStarted => Some(declared),
-                    Step::Check(check) => incident
-                        .checks()
-                        .iter()
-                        .find(|r| r.check == check)
-                        .map(|r| r.at),
+                    Step::SeverityAndRolesAssigned | Step::ThreadStarted => (Some(declared), None),
+                    Step::Check(check) => check_done(incident, check),
                 };
                 StepReport {
                     step,
                     done_at,
                     after_seconds: done_at.map(|t| seconds(declared, t)),
                     timeliness: Timeliness::judge(done_at, deadline, now),
+                    not_performed,
                 }
             })
             .collect()
@@ -139,8 +141,19 @@ fn start_confirmed_at(incident: &Incident) -> Option<Timestamp> {
             CommandBody::Declare(b) => b.impact.as_ref(),
             CommandBody::UpdateImpact(b) => b.impact.as_ref(),
             CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
+            CommandBody::CorrectImpact(b) => b.impact.as_ref(),
             _ => None,
         };
         impact.and_then(|i| i.started_at).map(|_| cmd.at)
     })
+}
+
+/// When `check` was first done; if it never was but was recorded as not
+/// performed, why not.
+fn check_done(incident: &Incident, check: TriageCheck) -> (Option<Timestamp>, Option<ShortText>) {
+    let mut records = incident.checks().iter().filter(|r| r.check == check);
+    match records.clone().find(|r| r.performed) {
+        Some(done) => (Some(done.at), None),
+        None => (None, records.next().map(|r| r.finding.clone())),
+    }
 }

@@ -37,14 +37,20 @@
 //!   the incident is resolved or closed (a reopened incident is not resolved).
 //! - *Updates* are also counted per audience, public and internal, each
 //!   audience's promises held against its own next update.
+//! - *Disclosure*: an incident whose impact is flagged `data_exposure`,
+//!   `security_incident` or `data_loss` owes the public a word; the time
+//!   from its detection (else its declaration) to the first public update
+//!   is measured, or, while there is none, the time waited until `now`.
 //! - *Open follow-ups*: the postmortem's action items not `done` whose due
 //!   day has passed at `now` in the playbook's time zone.
 
+mod disclosure;
 mod durations;
 mod first_minutes;
 mod follow_ups;
 mod mitigations;
 mod phase_span;
+mod record;
 mod targets;
 mod text;
 mod timeliness;
@@ -52,11 +58,13 @@ mod updates;
 
 use serde::Serialize;
 
+pub use disclosure::{DISCLOSURE_FLAGS, Disclosure};
 pub use durations::Durations;
 pub use first_minutes::{FIRST_MINUTES, Step, StepReport};
 pub use follow_ups::FollowUp;
 pub use mitigations::MitigationReport;
 pub use phase_span::PhaseSpan;
+pub use record::RecordReport;
 pub use targets::TargetReport;
 pub use text::human_duration;
 pub use timeliness::Timeliness;
@@ -110,6 +118,11 @@ pub struct IncidentReport {
     pub first_15_minutes: Vec<StepReport>,
     /// The comms rhythm.
     pub updates: UpdatesReport,
+    /// For an incident with a duty to disclose (data exposed or lost, a
+    /// security incident): how long the public waited for the first word.
+    /// Left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<Disclosure>,
     /// The response target of each severity the incident had.
     pub targets: Vec<TargetReport>,
     /// The durations.
@@ -130,6 +143,11 @@ pub struct IncidentReport {
     /// (`impact.ended_at`); left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_impact_ended_at: Option<Timestamp>,
+    /// What the record keeps beside the playbook's steps: progress,
+    /// corrections, links, fixes, amendments after close (left out of the
+    /// JSON when there is none).
+    #[serde(skip_serializing_if = "RecordReport::is_empty")]
+    pub record: RecordReport,
 }
 
 impl IncidentReport {
@@ -148,6 +166,7 @@ impl IncidentReport {
             now,
             first_15_minutes: StepReport::first_fifteen_minutes(incident, now),
             updates: UpdatesReport::of(incident, now),
+            disclosure: Disclosure::of(incident, now),
             targets: TargetReport::all(incident, playbook, now),
             durations: Durations::of(incident),
             open_follow_ups: FollowUp::overdue(incident, playbook, now),
@@ -159,6 +178,7 @@ impl IncidentReport {
             mitigations,
             accepted_exceptions: incident.accepted_exceptions().to_vec(),
             user_impact_ended_at: incident.impact().ended_at(),
+            record: RecordReport::of(incident),
         }
     }
 

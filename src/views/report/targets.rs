@@ -28,6 +28,12 @@ pub struct TargetReport {
     /// When the mitigation that counts started, or `since` for one already
     /// in effect then (see [`TargetReport::all`]).
     pub mitigated_at: Option<Timestamp>,
+    /// Whether the mitigation at `mitigated_at` is under way with no
+    /// outcome known yet, while the incident is open: it was started, not
+    /// (yet) known to have mitigated anything. Left out of the JSON when
+    /// false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub outcome_pending: bool,
     /// Met (`on_time`), `late`, `missed`, `pending`; `None` without a time target.
     pub timeliness: Option<Timeliness>,
 }
@@ -70,6 +76,7 @@ impl TargetReport {
                 since: incident.declared_at(),
                 deadline: None,
                 mitigated_at: None,
+                outcome_pending: false,
                 timeliness: None,
             }];
         }
@@ -77,7 +84,8 @@ impl TargetReport {
         with_target
             .into_iter()
             .map(|(severity, since, target)| {
-                let mitigated_at = mitigated_since(incident, &spans, since);
+                let counted = mitigated_since(incident, &spans, since);
+                let mitigated_at = counted.map(|c| c.at);
                 TargetReport {
                     severity,
                     response: severity.response(),
@@ -85,6 +93,7 @@ impl TargetReport {
                     since,
                     deadline: Some(target.deadline),
                     mitigated_at,
+                    outcome_pending: counted.is_some_and(|c| outcome_pending(incident, c)),
                     timeliness: Some(target.judge(mitigated_at, now)),
                 }
             })
@@ -138,42 +147,115 @@ fn severities_reached(incident: &Incident) -> Vec<(Severity, Timestamp)> {
     reached
 }
 
+/// What counted as the mitigation for a target: when, and whether its
+/// outcome was recorded (an ended mitigation, or the resolution itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counted {
+    at: Timestamp,
+    outcome_known: bool,
+}
+
+/// Whether a target's mitigation is only started: its outcome not known
+/// and the incident still open. A resolution is the record that users are
+/// no longer affected, so a resolved incident's mitigation is not pending.
+fn outcome_pending(incident: &Incident, counted: Counted) -> bool {
+    !counted.outcome_known
+        && matches!(
+            incident.phase(),
+            Phase::Investigating | Phase::Mitigating | Phase::Monitoring
+        )
+}
+
 /// When the mitigation that counts from `since` started: one that did not
 /// end as `no_effect` or `made_worse` ([`MitigationRecord::counts`]). One
 /// already in effect when the severity began (the incident mitigating or
 /// monitoring then) counts from `since`, not from its own start: a severity
 /// is not met before its clock starts, and a step that failed is no
 /// mitigation at all.
-fn mitigated_since(
-    incident: &Incident,
-    spans: &[PhaseSpan],
-    since: Timestamp,
-) -> Option<Timestamp> {
+fn mitigated_since(incident: &Incident, spans: &[PhaseSpan], since: Timestamp) -> Option<Counted> {
     let phase_then = spans
         .iter()
         .rev()
         .find(|s| s.from <= since)
         .map(|s| s.phase);
     let counting = || incident.mitigations().iter().filter(|m| m.counts());
+    let under_way = || counting().filter(|m| m.happened_at() <= since && in_effect_at(m, since));
     if matches!(phase_then, Some(Phase::Mitigating | Phase::Monitoring))
-        && counting().any(|m| m.happened_at() <= since && in_effect_at(m, since))
+        && under_way().next().is_some()
     {
-        return Some(since);
+        // Known once any of those under way then has its outcome.
+        return Some(Counted {
+            at: since,
+            outcome_known: under_way().any(|m| m.ended.is_some()),
+        });
     }
     counting()
-        .map(MitigationRecord::happened_at)
-        .filter(|at| *at >= since)
-        .min()
+        .filter(|m| m.happened_at() >= since)
+        .min_by_key(|m| m.happened_at())
+        .map(|m| Counted {
+            at: m.happened_at(),
+            outcome_known: m.ended.is_some(),
+        })
         .or_else(|| {
             incident
                 .history()
                 .iter()
                 .find(|c| c.kind() == CommandKind::Resolve && c.at >= since)
-                .map(|c| c.at)
+                .map(|c| Counted {
+                    at: c.at,
+                    outcome_known: true,
+                })
         })
 }
 
 /// Whether `m` was in effect at `t`: not ended by then.
 fn in_effect_at(m: &MitigationRecord, t: Timestamp) -> bool {
     m.ended.as_ref().is_none_or(|end| end.at > t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TargetReport;
+    use crate::Playbook;
+    use crate::views::test_incident;
+
+    fn target_as_of(at: &str) -> TargetReport {
+        let incident = test_incident("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+        let at = at.parse().unwrap();
+        let then = incident.as_of(at, &Playbook::default()).unwrap();
+        TargetReport::all(&then, &Playbook::default(), at).remove(0)
+    }
+
+    /// Mid-incident, a rollback under way with no outcome is a mitigation
+    /// started, not a mitigation; once resolved, the resolution is the
+    /// record that it mitigated.
+    #[test]
+    fn a_mitigation_under_way_is_only_started() {
+        let monitoring = target_as_of("2026-05-04T09:50:00Z");
+        assert_eq!(
+            monitoring.mitigated_at,
+            Some("2026-05-04T09:20:00Z".parse().unwrap())
+        );
+        assert!(monitoring.outcome_pending);
+        let resolved = target_as_of("2026-05-04T10:05:00Z");
+        assert!(!resolved.outcome_pending);
+        let before = target_as_of("2026-05-04T09:15:00Z");
+        assert_eq!(before.mitigated_at, None);
+        assert!(!before.outcome_pending);
+    }
+
+    /// The report's text says so.
+    #[test]
+    fn the_report_says_mitigation_started() {
+        let incident = test_incident("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+        let at = "2026-05-04T09:50:00Z".parse().unwrap();
+        let report = crate::report::IncidentReport::as_of(&incident, &Playbook::default(), at)
+            .unwrap()
+            .to_string();
+        assert!(
+            report.contains("; mitigation started 2026-05-04T09:20:00Z (outcome pending)"),
+            "{report}"
+        );
+        assert!(!report.contains("; mitigated "), "{report}");
+    }
 }

@@ -4,8 +4,8 @@ use std::fmt;
 
 use super::timeliness::Timeliness;
 use super::{
-    AudienceUpdates, Durations, FollowUp, IncidentReport, LateUpdate, MitigationReport, StepReport,
-    TargetReport, UpdatesReport,
+    AudienceUpdates, Disclosure, Durations, FollowUp, IncidentReport, LateUpdate, MitigationReport,
+    StepReport, TargetReport, UpdatesReport,
 };
 use crate::exception::AcceptedException;
 
@@ -56,8 +56,12 @@ impl fmt::Display for IncidentReport {
         writeln!(f)?;
         write_steps(f, &self.first_15_minutes)?;
         writeln!(f)?;
-        write_updates(f, &self.updates)?;
+        write_updates(f, &self.updates, self.disclosure.is_some())?;
         writeln!(f)?;
+        if let Some(d) = &self.disclosure {
+            write_disclosure(f, d)?;
+            writeln!(f)?;
+        }
         for t in &self.targets {
             write_target(f, t)?;
         }
@@ -68,15 +72,21 @@ impl fmt::Display for IncidentReport {
         writeln!(f)?;
         write_durations(f, &self.durations)?;
         writeln!(f)?;
-        write_follow_ups(f, &self.open_follow_ups)
+        write_follow_ups(f, &self.open_follow_ups)?;
+        if !self.record.is_empty() {
+            writeln!(f)?;
+            write!(f, "{}", self.record)?;
+        }
+        Ok(())
     }
 }
 
 fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[StepReport]) -> fmt::Result {
     writeln!(f, "First 15 minutes")?;
     for s in steps {
-        let when = match (s.done_at, s.after_seconds) {
-            (Some(t), Some(after)) => format!("{t}  +{}", human_duration(after)),
+        let when = match (s.done_at, s.after_seconds, &s.not_performed) {
+            (Some(t), Some(after), _) => format!("{t}  +{}", human_duration(after)),
+            (_, _, Some(why)) => format!("not performed: {why}"),
             _ => "not done".to_owned(),
         };
         writeln!(
@@ -90,7 +100,51 @@ fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[StepReport]) -> fmt::Result 
     Ok(())
 }
 
-fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
+/// The wait for the first public word of an incident with a duty to
+/// disclose.
+fn write_disclosure(f: &mut fmt::Formatter<'_>, d: &Disclosure) -> fmt::Result {
+    let duties: Vec<&str> = d.duties.iter().map(|f| f.as_str()).collect();
+    writeln!(f, "Disclosure ({})", duties.join(", "))?;
+    match (
+        d.first_public_at,
+        d.to_first_public_seconds,
+        d.waiting_seconds,
+    ) {
+        (Some(at), Some(after), _) => writeln!(
+            f,
+            "  first public word {at}, {} after detection ({})",
+            human_duration(after),
+            d.since
+        ),
+        (_, _, Some(waiting)) => writeln!(
+            f,
+            "  NO PUBLIC WORD YET: {} since detection ({})",
+            human_duration(waiting),
+            d.since
+        ),
+        _ => writeln!(f, "  no public word"),
+    }
+}
+
+/// The line saying no update came late, when none did. With a duty to
+/// disclose and no public word at all, it says that first: "no update came
+/// later than promised" would be read as the public having been kept
+/// informed.
+fn none_late_line(u: &UpdatesReport, disclosure_due: bool) -> Option<&'static str> {
+    match (u.late.is_empty(), disclosure_due && u.public.count == 0) {
+        (false, _) => None,
+        (true, true) => Some("no public word; no internal update came later than promised"),
+        (true, false) => Some("no update came later than promised"),
+    }
+}
+
+/// The comms rhythm. With a duty to disclose and no public word at all, no
+/// line says that no update came late: the public got none to be late.
+fn write_updates(
+    f: &mut fmt::Formatter<'_>,
+    u: &UpdatesReport,
+    disclosure_due: bool,
+) -> fmt::Result {
     writeln!(f, "Updates")?;
     write!(f, "  {} posted", u.count)?;
     if let Some(last) = u.last_at {
@@ -105,8 +159,8 @@ fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
         (Some(due), None) => writeln!(f, "; next due {due}")?,
         (None, _) => writeln!(f, "; no next update due")?,
     }
-    if u.late.is_empty() {
-        writeln!(f, "  no update came later than promised")?;
+    if let Some(line) = none_late_line(u, disclosure_due) {
+        writeln!(f, "  {line}")?;
     }
     for l in &u.late {
         write_late(f, "  update", l)?;
@@ -125,7 +179,11 @@ fn write_updates(f: &mut fmt::Formatter<'_>, u: &UpdatesReport) -> fmt::Result {
     // With one audience only, its rhythm is the one above: say it once.
     let both = u.public.count > 0 && u.internal.count > 0;
     write_audience(f, "public", &u.public, both)?;
-    write_audience(f, "internal", &u.internal, both)
+    write_audience(f, "internal", &u.internal, both)?;
+    if !u.customers.is_empty() {
+        write_audience(f, "customers", &u.customers, true)?;
+    }
+    Ok(())
 }
 
 fn write_late(f: &mut fmt::Formatter<'_>, lead: &str, l: &LateUpdate) -> fmt::Result {
@@ -245,13 +303,21 @@ fn write_target(f: &mut fmt::Formatter<'_>, t: &TargetReport) -> fmt::Result {
     let (Some(deadline), Some(judged)) = (t.deadline, t.timeliness) else {
         return writeln!(f, "  {}", t.target);
     };
-    writeln!(f, "  {}: {}", t.target, target_word(judged))?;
+    writeln!(
+        f,
+        "  {}: {}",
+        t.target,
+        target_word(judged, t.outcome_pending)
+    )?;
     write!(
         f,
         "  clock started {} ({}); due {}",
         t.since, t.severity, deadline
     )?;
     match t.mitigated_at {
+        Some(m) if t.outcome_pending => {
+            writeln!(f, "; mitigation started {m} (outcome pending)")
+        }
         Some(m) => writeln!(f, "; mitigated {m}"),
         None => writeln!(f, "; not mitigated"),
     }
@@ -347,11 +413,38 @@ fn write_follow_ups(f: &mut fmt::Formatter<'_>, follow_ups: &[FollowUp]) -> fmt:
     Ok(())
 }
 
-fn target_word(t: Timeliness) -> &'static str {
+/// The target's verdict. Until a mitigation's outcome is known, it was
+/// started, not known to have mitigated: a late one says so.
+fn target_word(t: Timeliness, outcome_pending: bool) -> &'static str {
     match t {
         Timeliness::OnTime => "met",
+        Timeliness::Late if outcome_pending => "MISSED (mitigation started late, outcome pending)",
         Timeliness::Late => "MISSED (mitigated late)",
         Timeliness::Missed => "MISSED (not mitigated)",
         Timeliness::Pending => "pending",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::none_late_line;
+    use crate::report::UpdatesReport;
+    use crate::views::test_incident;
+
+    /// An incident none of whose updates was late: said plainly, unless it
+    /// owes the public a word and gave none.
+    #[test]
+    fn no_late_update_is_not_said_of_no_public_word() {
+        let incident = test_incident("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+        let u = UpdatesReport::of(&incident, incident.last_command_at());
+        assert!(u.late.is_empty() && u.public.count == 0);
+        assert_eq!(
+            none_late_line(&u, false),
+            Some("no update came later than promised")
+        );
+        assert_eq!(
+            none_late_line(&u, true),
+            Some("no public word; no internal update came later than promised")
+        );
     }
 }

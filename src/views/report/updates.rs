@@ -67,6 +67,10 @@ pub struct UpdatesReport {
     pub public: AudienceUpdates,
     /// The internal updates, their rhythm on its own.
     pub internal: AudienceUpdates,
+    /// The notices to the affected customers, their rhythm on its own; left
+    /// out of the JSON when there is none.
+    #[serde(skip_serializing_if = "AudienceUpdates::is_empty")]
+    pub customers: AudienceUpdates,
     /// Who posted each update whose command said (`by`); left out of the
     /// JSON when no command did.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -89,6 +93,11 @@ pub struct AudienceUpdates {
 }
 
 impl AudienceUpdates {
+    /// Whether the audience had no update.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     fn of(updates: &[CommsUpdate], audience: Audience) -> AudienceUpdates {
         let mine: Vec<(usize, &CommsUpdate)> = updates
             .iter()
@@ -153,6 +162,7 @@ impl UpdatesReport {
             late,
             public: AudienceUpdates::of(updates, Audience::Public),
             internal: AudienceUpdates::of(updates, Audience::Internal),
+            customers: AudienceUpdates::of(updates, Audience::Customers),
             posted_by: incident
                 .updates_by()
                 .enumerate()

@@ -2,19 +2,75 @@
 
 use std::path::PathBuf;
 
-use incident_playbook::{Command, CommandId, IncidentId, Uuid};
-use incident_store::{PostgresStore, SqliteStore, Store};
+use incident_playbook::PlaybookId;
+use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, Uuid};
+use incident_store::{
+    Append, AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm, Error, PostgresStore,
+    Receipt, Row, SqliteStore, Store, StoredSnapshot,
+};
 use serde_json::json;
 
 pub const AT: &str = "2026-05-04T09:10:00Z";
 pub const NEXT: &str = "2026-05-04T10:10:00Z";
 
 /// Where a store lives, as a string a child process can be handed:
-/// `sqlite:PATH` or `postgres:PARAMS`.
+/// `sqlite:PATH` or `postgres:PARAMS`, behind `async+` for the async store
+/// and `warm+` for the async store kept warm (run through [`Blocking`]).
 #[derive(Debug, Clone)]
 pub struct Backend(pub String);
 
+/// Which API a [`Backend`] is used through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Blocking,
+    Async,
+    AsyncWarm,
+}
+
 impl Backend {
+    /// The same place, through `api`.
+    pub fn through(self, api: Api) -> Self {
+        match api {
+            Api::Blocking => self,
+            Api::Async => Backend(format!("async+{}", self.0)),
+            Api::AsyncWarm => Backend(format!("warm+{}", self.0)),
+        }
+    }
+
+    /// The API and the place (`sqlite:PATH`, `postgres:PARAMS`).
+    fn parts(&self) -> (Api, &str) {
+        if let Some(place) = self.0.strip_prefix("async+") {
+            (Api::Async, place)
+        } else if let Some(place) = self.0.strip_prefix("warm+") {
+            (Api::AsyncWarm, place)
+        } else {
+            (Api::Blocking, &self.0)
+        }
+    }
+
+    /// The same place through the async store not kept warm, for a case
+    /// about what a load reads (a warm store reads only what changed).
+    pub fn cold(&self) -> Self {
+        match self.0.strip_prefix("warm+") {
+            Some(place) => Backend(format!("async+{place}")),
+            None => self.clone(),
+        }
+    }
+
+    pub fn api(&self) -> Api {
+        self.parts().0
+    }
+
+    /// The SQLite file, if the store is one.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        self.parts().1.strip_prefix("sqlite:")
+    }
+
+    /// The PostgreSQL connection string, if the store is one.
+    pub fn postgres_params(&self) -> Option<&str> {
+        self.parts().1.strip_prefix("postgres:")
+    }
+
     pub fn sqlite(path: &std::path::Path) -> Self {
         Backend(format!("sqlite:{}", path.display()))
     }
@@ -29,6 +85,9 @@ impl Backend {
 
     /// A store keeping a snapshot every `n` commands.
     pub fn open_every(&self, n: u64) -> Box<dyn Store> {
+        if self.api() != Api::Blocking {
+            return Box::new(Blocking::open(self, n));
+        }
         if let Some(path) = self.0.strip_prefix("sqlite:") {
             Box::new(
                 SqliteStore::open(&PathBuf::from(path))
@@ -44,6 +103,85 @@ impl Backend {
         } else {
             panic!("unknown backend {}", self.0)
         }
+    }
+}
+
+/// An async store driven from blocking code, each call awaited on a
+/// runtime of its own: so that every case of the blocking store's suite
+/// runs against the async API too. The operations built on the backend's
+/// (`restore`, `handle`, `submit`, …) are the async store's, not the
+/// blocking trait's defaults.
+pub struct Blocking {
+    runtime: tokio::runtime::Runtime,
+    store: Box<dyn AsyncStore>,
+}
+
+impl Blocking {
+    pub fn open(backend: &Backend, every: u64) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let store: Box<dyn AsyncStore> = runtime.block_on(async {
+            if let Some(path) = backend.sqlite_path() {
+                let store = AsyncSqliteStore::open(std::path::Path::new(path)).await;
+                Box::new(store.unwrap().with_snapshot_every(every)) as Box<dyn AsyncStore>
+            } else {
+                let params = backend.postgres_params().unwrap();
+                let store = AsyncPostgresStore::connect(params).await;
+                Box::new(store.unwrap().with_snapshot_every(every))
+            }
+        });
+        let store = match backend.api() {
+            Api::AsyncWarm => Box::new(AsyncWarm::new(store)),
+            _ => store,
+        };
+        Blocking { runtime, store }
+    }
+}
+
+impl Store for Blocking {
+    fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
+        self.runtime.block_on(self.store.rows(incident))
+    }
+    fn append(&mut self, v: u64, c: &Command, p: Option<&PlaybookId>) -> Result<Append, Error> {
+        self.runtime.block_on(self.store.append(v, c, p))
+    }
+    fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
+        self.runtime.block_on(self.store.incidents())
+    }
+    fn command(&mut self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
+        self.runtime.block_on(self.store.command(i, c))
+    }
+    fn declared_under(&mut self, i: IncidentId) -> Result<Option<PlaybookId>, Error> {
+        self.runtime.block_on(self.store.declared_under(i))
+    }
+    fn history(&mut self, i: IncidentId) -> Result<Vec<Command>, Error> {
+        self.runtime.block_on(self.store.history(i))
+    }
+    fn latest_version(&mut self, i: IncidentId) -> Result<u64, Error> {
+        self.runtime.block_on(self.store.latest_version(i))
+    }
+    fn rows_after(&mut self, i: IncidentId, v: u64) -> Result<Vec<Row>, Error> {
+        self.runtime.block_on(self.store.rows_after(i, v))
+    }
+    fn snapshot(&mut self, i: IncidentId) -> Result<Option<StoredSnapshot>, Error> {
+        self.runtime.block_on(self.store.snapshot(i))
+    }
+    fn save_snapshot(&mut self, i: IncidentId, s: &StoredSnapshot) -> Result<(), Error> {
+        self.runtime.block_on(self.store.save_snapshot(i, s))
+    }
+    fn snapshot_every(&self) -> u64 {
+        self.store.snapshot_every()
+    }
+    fn restore(&mut self, p: &Playbook, i: IncidentId) -> Result<Option<Incident>, Error> {
+        self.runtime.block_on(self.store.restore(p, i))
+    }
+    fn handle_with(&mut self, p: &Playbook, c: &Command, n: u32) -> Result<Receipt, Error> {
+        self.runtime.block_on(self.store.handle_with(p, c, n))
+    }
+    fn submit(&mut self, p: &Playbook, c: &Command) -> Result<Outcome, Error> {
+        self.runtime.block_on(self.store.submit(p, c))
     }
 }
 

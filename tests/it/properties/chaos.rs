@@ -7,7 +7,9 @@
 use serde_json::{Value, json};
 
 use super::garbage::{PathPart, paths, pointer_mut, remove};
-use super::model::Inc;
+use incident_playbook::testkit::Writer;
+use incident_playbook::{Incident, Phase as CratePhase, Timestamp};
+
 use super::scenario::*;
 use super::support::*;
 
@@ -25,28 +27,44 @@ fn class(key: &str, parent: Option<&str>) -> Option<usize> {
     })
 }
 
-impl Gen {
+/// Chaos commands, written with the test kit's writer.
+pub trait Chaos {
     /// A well-formed command for the incident with one to four random
     /// changes to its fields.
-    pub fn chaos(&mut self, inc: Option<&Inc>) -> Value {
+    fn chaos(&mut self, inc: Option<&Incident>) -> Value;
+    fn perturb(&mut self, v: &mut Value, declared: Time, version: u64);
+    fn change(&mut self, v: &mut Value, path: &[PathPart], declared: Time, version: u64) -> bool;
+    fn stamp_at(&mut self, t: Time) -> Value;
+}
+
+impl Chaos for Writer {
+    fn chaos(&mut self, inc: Option<&Incident>) -> Value {
         let mut v = match inc {
-            None => self.declare(),
-            Some(inc) if inc.phase != Phase::Closed && self.rng.chance(50) => self.wander(inc),
-            Some(inc) => self.anything(Some(inc)),
+            None => self.next_step(None),
+            Some(inc) if inc.phase() != CratePhase::Closed && self.dice().chance(50) => {
+                self.any_valid(inc)
+            }
+            Some(inc) => self.any_type(Some(inc)),
         };
-        let declared = inc.map_or_else(|| self.at, |i| i.declared_at);
-        for _ in 0..self.rng.range(1, 4) {
-            self.perturb(&mut v, declared, inc.map_or(0, |i| i.version));
+        let declared = inc
+            .map_or_else(|| self.time(), |i| i.declared_at())
+            .as_datetime();
+        for _ in 0..self.dice().range(1, 4) {
+            self.perturb(&mut v, declared, inc.map_or(0, |i| i.version()));
         }
         v
+    }
+
+    fn stamp_at(&mut self, t: Time) -> Value {
+        self.timestamp(Timestamp::from(t))
     }
 
     fn perturb(&mut self, v: &mut Value, declared: Time, version: u64) {
         let all = paths(v);
         for _ in 0..8 {
-            let path = self.rng.pick(&all).clone();
+            let path = self.dice().pick(&all).clone();
             if self.change(v, &path, declared, version) {
-                if self.rng.chance(40) {
+                if self.dice().chance(40) {
                     // A sibling too (another item of the same list, another
                     // field of the same object): several faults in one place
                     // are where a check is most tempted to stop early.
@@ -56,7 +74,7 @@ impl Gen {
                         .filter(|p| p.len() == path.len() && p.starts_with(parent) && *p != path)
                         .collect();
                     if !siblings.is_empty() {
-                        let sibling = self.rng.pick(&siblings).clone();
+                        let sibling = self.dice().pick(&siblings).clone();
                         self.change(v, &sibling, declared, version);
                     }
                 }
@@ -81,20 +99,21 @@ impl Gen {
         let parent = keys.len().checked_sub(2).map(|i| keys[i]);
         let item = matches!(path.last(), Some(PathPart::Index(_)));
         let node = pointer_mut(v, path).clone();
-        let choice = self.rng.below(100);
+        let choice = self.dice().below(100);
         let new: Option<Value> = match (key, item) {
             ("type" | "incident_id" | "command_id" | "kind" | "mitigation" | "postmortem", _) => {
                 return false;
             }
             ("at", false) | ("at", true) if node.is_string() => {
-                let t = time_at(&node).unwrap_or(declared) + secs(self.rng.range(-10_800, 10_800));
-                Some(self.stamp(t))
+                let t =
+                    time_at(&node).unwrap_or(declared) + secs(self.dice().range(-10_800, 10_800));
+                Some(self.stamp_at(t))
             }
             ("started_at" | "next_update", false) => match choice {
                 0..=59 => {
-                    let t =
-                        time_at(&node).unwrap_or(declared) + secs(self.rng.range(-10_800, 10_800));
-                    Some(self.stamp(t))
+                    let t = time_at(&node).unwrap_or(declared)
+                        + secs(self.dice().range(-10_800, 10_800));
+                    Some(self.stamp_at(t))
                 }
                 60..=74 => Some(Value::Null),
                 75..=84 => Some(" ".into()),
@@ -103,7 +122,7 @@ impl Gen {
             ("date" | "due", false) => match choice {
                 0..=59 => {
                     let day = declared.date_naive() + chrono::Days::new(30);
-                    let day = day - chrono::Days::new(self.rng.range(0, 60) as u64);
+                    let day = day - chrono::Days::new(self.dice().range(0, 60) as u64);
                     Some(day.to_string().into())
                 }
                 60..=74 => Some(Value::Null),
@@ -111,28 +130,28 @@ impl Gen {
                 _ => None,
             },
             ("severity", false) if parent.is_none() => {
-                Some(self.rng.pick(&SEVERITIES).to_string().into())
+                Some(self.dice().pick(&SEVERITIES).to_string().into())
             }
             ("severity", false) => match choice {
-                0..=69 => Some(self.rng.pick(&SEVERITIES).to_string().into()),
+                0..=69 => Some(self.dice().pick(&SEVERITIES).to_string().into()),
                 70..=84 => Some(Value::Null),
                 _ => None,
             },
             ("status", false) if node.is_string() => match parent {
                 Some("postmortem") => Some(
-                    self.rng
+                    self.dice()
                         .pick(&["draft", "in_review", "published"])
                         .to_string()
                         .into(),
                 ),
                 Some("update") => match choice {
-                    0..=69 => Some(self.rng.pick(&STATUSES).to_string().into()),
+                    0..=69 => Some(self.dice().pick(&STATUSES).to_string().into()),
                     70..=84 => Some(Value::Null),
                     _ => None,
                 },
                 _ => match choice {
                     0..=69 => Some(
-                        self.rng
+                        self.dice()
                             .pick(&["open", "in_progress", "done"])
                             .to_string()
                             .into(),
@@ -141,27 +160,27 @@ impl Gen {
                     _ => None,
                 },
             },
-            ("role", false) => Some(self.rng.pick(&ROLES).to_string().into()),
-            ("check", false) => Some(self.rng.pick(&CHECKS).to_string().into()),
+            ("role", false) => Some(self.dice().pick(&ROLES).to_string().into()),
+            ("check", false) => Some(self.dice().pick(&CHECKS).to_string().into()),
             ("security_risk" | "availability_impact", false) => {
-                Some(self.rng.pick(&RISKS).to_string().into())
+                Some(self.dice().pick(&RISKS).to_string().into())
             }
             ("guardrail", false) => match choice {
-                0..=59 => Some(self.rng.pick(&GUARDRAILS).to_string().into()),
+                0..=59 => Some(self.dice().pick(&GUARDRAILS).to_string().into()),
                 60..=79 => Some(Value::Null),
                 _ => None,
             },
             ("expected_version", false) => match choice {
-                0..=69 => Some(self.rng.range(0, version as i64 + 2).into()),
+                0..=69 => Some(self.dice().range(0, version as i64 + 2).into()),
                 70..=84 => Some(Value::Null),
                 _ => None,
             },
-            ("flags", true) => Some(self.rng.pick(&FLAGS).0.into()),
-            ("surfaces", true) => Some(self.rng.pick(&SURFACES).to_string().into()),
+            ("flags", true) => Some(self.dice().pick(&FLAGS).0.into()),
+            ("surfaces", true) => Some(self.dice().pick(&SURFACES).to_string().into()),
             ("affected_dependencies", true) => match choice {
-                0..=49 => Some(self.rng.pick(&DEPENDENCIES).0.into()),
-                50..=69 => Some(self.rng.pick(&UNKNOWN_DEPENDENCIES).to_string().into()),
-                70..=84 => Some(self.rng.pick(&BLANKS).to_string().into()),
+                0..=49 => Some(self.dice().pick(&DEPENDENCIES).0.into()),
+                50..=69 => Some(self.dice().pick(&UNKNOWN_DEPENDENCIES).to_string().into()),
+                70..=84 => Some(self.dice().pick(&BLANKS).to_string().into()),
                 _ => None,
             },
             // Whole entries of a list of objects: dropped, or kept once more.
@@ -181,20 +200,20 @@ impl Gen {
             (k, _) if node.is_string() && class(k, parent).is_some() => {
                 let max = class(k, parent).unwrap_or(SHORT);
                 match choice {
-                    0..=29 => Some(self.rng.pick(&BLANKS).to_string().into()),
+                    0..=29 => Some(self.dice().pick(&BLANKS).to_string().into()),
                     // A list item is a string: `null` there is malformed.
                     30..=44 if !item => Some(Value::Null),
                     45..=54 => Some("ü".repeat(max + 1).into()),
                     55..=79 if max == NAME => {
-                        let who = if self.rng.chance(70) {
-                            *self.rng.pick(&PEOPLE)
+                        let who = if self.dice().chance(70) {
+                            *self.dice().pick(&PEOPLE)
                         } else {
-                            *self.rng.pick(&OUTSIDERS)
+                            *self.dice().pick(&OUTSIDERS)
                         };
                         Some(who.into())
                     }
                     55..=79 if k == "path" || k == "endpoint" || k == "affected_endpoints" => {
-                        Some(self.rng.pick(&ENDPOINTS).to_string().into())
+                        Some(self.dice().pick(&ENDPOINTS).to_string().into())
                     }
                     55..=79 => Some(self.short().into()),
                     _ => None,
@@ -216,16 +235,16 @@ impl Gen {
             // A list: one more (valid) item of its kind, or none at all.
             (k, false) if node.is_array() => {
                 let extra: Option<Value> = match k {
-                    "flags" => Some(self.rng.pick(&FLAGS).0.into()),
-                    "surfaces" => Some(self.rng.pick(&SURFACES).to_string().into()),
-                    "affected_endpoints" => Some(self.rng.pick(&ENDPOINTS).to_string().into()),
-                    "affected_dependencies" => Some(self.rng.pick(&DEPENDENCIES).0.into()),
+                    "flags" => Some(self.dice().pick(&FLAGS).0.into()),
+                    "surfaces" => Some(self.dice().pick(&SURFACES).to_string().into()),
+                    "affected_endpoints" => Some(self.dice().pick(&ENDPOINTS).to_string().into()),
+                    "affected_dependencies" => Some(self.dice().pick(&DEPENDENCIES).0.into()),
                     "owners" => Some(self.person().into()),
-                    "endpoints" => {
-                        Some(json!({"path": self.rng.pick(&ENDPOINTS), "ok": self.rng.chance(70)}))
-                    }
+                    "endpoints" => Some(
+                        json!({"path": self.dice().pick(&ENDPOINTS), "ok": self.dice().chance(70)}),
+                    ),
                     "dependencies" => Some(
-                        json!({"name": self.rng.pick(&DEPENDENCIES).0, "ok": self.rng.chance(70)}),
+                        json!({"name": self.dice().pick(&DEPENDENCIES).0, "ok": self.dice().chance(70)}),
                     ),
                     _ => None,
                 };

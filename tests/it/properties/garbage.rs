@@ -4,6 +4,8 @@
 
 use serde_json::{Value, json};
 
+use incident_playbook::testkit::{Dice, Writer};
+
 use super::scenario::*;
 use super::support::*;
 
@@ -18,8 +20,13 @@ pub const CORRUPTIONS: &[&str] = &[
     "bad-version",
 ];
 
-impl Gen {
-    pub fn garbage(&mut self, garbage: &Garbage, base: Value, incident: String) -> Generated {
+/// Garbage, written with the test kit's writer.
+pub trait Trash {
+    fn garbage(&mut self, garbage: &Garbage, base: Value, incident: String) -> Generated;
+}
+
+impl Trash for Writer {
+    fn garbage(&mut self, garbage: &Garbage, base: Value, incident: String) -> Generated {
         let raw = |line: String, value: Option<Value>, kind, malformed, schema| Generated {
             line,
             value,
@@ -41,12 +48,12 @@ impl Gen {
                 raw(v.to_string(), Some(v), "random-json", false, false)
             }
             Garbage::Text(s) => {
-                let line = if self.rng.chance(50) {
+                let line = if self.dice().chance(50) {
                     let full = base.to_string();
                     let cut = full
                         .char_indices()
                         .map(|(i, _)| i)
-                        .nth(self.rng.below(full.chars().count()))
+                        .nth(self.dice().below(full.chars().count()))
                         .unwrap_or(0);
                     full[..cut].to_owned()
                 } else {
@@ -67,8 +74,8 @@ impl Gen {
                             .is_some_and(|o| o.as_object().is_some_and(|m| !m.is_empty()))
                     })
                     .collect();
-                let line = if !nested.is_empty() && self.rng.chance(50) {
-                    let key = *self.rng.pick(&nested);
+                let line = if !nested.is_empty() && self.dice().chance(50) {
+                    let key = *self.dice().pick(&nested);
                     let (k, x) = base[key]
                         .as_object()
                         .and_then(|m| m.iter().next())
@@ -76,7 +83,7 @@ impl Gen {
                     let open = format!("\"{key}\":{{");
                     s.replacen(&open, &format!("{open}{}:{x},", Value::from(k.as_str())), 1)
                 } else {
-                    let key = *self.rng.pick(&["type", "at", "command_id"]);
+                    let key = *self.dice().pick(&["type", "at", "command_id"]);
                     s.replacen('{', &format!("{{\"{key}\":{},", base[key]), 1)
                 };
                 raw(line, Some(base), "duplicate-key", true, false)
@@ -84,7 +91,7 @@ impl Gen {
             Garbage::Mutate(value) => {
                 let mut v = base;
                 let paths = paths(&v);
-                let path = self.rng.pick(&paths).clone();
+                let path = self.dice().pick(&paths).clone();
                 match value {
                     Some(new) => *pointer_mut(&mut v, &path) = new.clone(),
                     None => remove(&mut v, &path),
@@ -93,7 +100,7 @@ impl Gen {
             }
             Garbage::Corrupt(n) => {
                 let mut v = base;
-                let kind = corrupt(&mut self.rng, &mut v, usize::from(*n));
+                let kind = corrupt(self.dice(), &mut v, usize::from(*n));
                 raw(v.to_string(), Some(v), kind, true, true)
             }
         }
@@ -168,12 +175,17 @@ pub fn body_fields(kind: &str) -> &'static [&'static str] {
         "unassign_role" => &["role"],
         "update_impact" => &["impact"],
         "record_check" => &["check", "finding"],
-        "add_note" | "record_root_cause" => &["text"],
+        "add_note" => &["text"],
+        "record_root_cause" => &["text", "reason"],
         "start_mitigation" => &["mitigation", "update"],
         "resume_investigation" | "reopen" => &["reason", "update"],
         "lift_block" => &["endpoint"],
         "resolve" => &["verification", "update"],
-        "submit_postmortem" => &["postmortem"],
+        "submit_postmortem" => &["postmortem", "reason"],
+        "record_progress" => &["percent"],
+        "correct_impact" => &["impact", "reason"],
+        "link_incident" => &["incident", "relation"],
+        "record_fix" => &["description"],
         _ => &[],
     }
 }

@@ -387,7 +387,9 @@ fn history_rules(c: &mut Check, history: &[Value]) {
     for (i, h) in history.iter().enumerate() {
         let kind = str_of(h, "type").unwrap_or_default();
         match kind {
-            "declare" | "update_impact" => impact = Some(read_impact(&h["impact"])),
+            "declare" | "update_impact" | "correct_impact" => {
+                impact = Some(read_impact(&h["impact"]))
+            }
             "change_severity" if !absent(h.get("impact")) => {
                 impact = Some(read_impact(&h["impact"]))
             }

@@ -2,9 +2,10 @@
 //! sequences (proptest).
 //!
 //! - Scripts of realistic lifecycles for one incident at a time and for
-//!   several interleaved ones (`properties/scenario.rs`, the commands in
-//!   `properties/lifecycle.rs`), with a controlled share of commands that
-//!   break exactly one named rule (`properties/breaks.rs`), chaos commands
+//!   several interleaved ones (`properties/scenario.rs`; the commands are
+//!   written by the test kit, `incident_playbook::testkit`, feature
+//!   `proptest`), with a controlled share of commands that break exactly one
+//!   named rule (the test kit's `BREAKABLE`), chaos commands
 //!   that break several at once (`properties/chaos.rs`), redeliveries, and
 //!   garbage: random JSON, random field mutations, structural corruptions
 //!   (`properties/garbage.rs`).
@@ -25,11 +26,9 @@
 //! Cases per property: `PROPTEST_CASES` (default 256, what CI runs). Failures
 //! are kept in `proptest-regressions/properties.txt` and replayed first.
 
-mod breaks;
 mod chaos;
 mod garbage;
 mod invariants;
-mod lifecycle;
 mod model;
 mod scenario;
 #[cfg(feature = "schema")]
@@ -47,7 +46,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use serde_json::Value;
 
-use breaks::BREAKS;
+use incident_playbook::testkit::BREAKABLE;
 use model::{Verdict, World};
 use scenario::{Intent, Mix, Scene, Script, script};
 
@@ -162,7 +161,7 @@ impl Harness {
     fn run(script: &Script, checks: Checks) -> Result<Harness, TestCaseError> {
         let mut h = Harness::new(script, checks);
         for step in &script.steps {
-            let g = h.scene.build(&h.world, step);
+            let g = h.scene.build(&h.world, &h.incidents, step);
             h.send(&g.line, g.value.as_ref(), &g.intent)?;
             h.scene.sent.push((g.incident, g.line, g.intent.readable()));
         }
@@ -527,9 +526,9 @@ proptest! {
         for (step, n) in s.steps.iter().zip(corruptions) {
             let mut corrupt = step.clone();
             corrupt.action = scenario::Action::Garbage(scenario::Garbage::Corrupt(n));
-            let bad = h.scene.build(&h.world, &corrupt);
+            let bad = h.scene.build(&h.world, &h.incidents, &corrupt);
             h.send(&bad.line, bad.value.as_ref(), &bad.intent)?;
-            let good = h.scene.build(&h.world, step);
+            let good = h.scene.build(&h.world, &h.incidents, step);
             h.send(&good.line, good.value.as_ref(), &good.intent)?;
             h.scene.sent.push((good.incident, good.line, true));
         }
@@ -709,10 +708,13 @@ fn the_rules_errors_are_only_those_of_texts_lists_and_missing_parts() {
 /// the crate to the model): what happens to a script's lines.
 fn simulate(script: &Script) -> Stats {
     let mut world = World::default();
+    // The crate's incidents, for the writers only: they write for the state
+    // the crate keeps (which the properties hold to the model's).
+    let mut incidents = Incidents::new(Playbook::default());
     let mut scene = Scene::new(script);
     let mut stats = Stats::default();
     for step in &script.steps {
-        let g = scene.build(&world, step);
+        let g = scene.build(&world, &incidents, step);
         stats.steps += 1;
         if let (true, Some(v)) = (g.intent.readable(), &g.value) {
             let verdict = world.predict(v);
@@ -727,6 +729,7 @@ fn simulate(script: &Script) -> Stats {
             match verdict {
                 Verdict::Applied => {
                     world.apply(v);
+                    let _ = incidents.handle_json(&g.line);
                     stats.accepted += 1;
                 }
                 Verdict::Duplicate => stats.duplicates += 1,
@@ -748,10 +751,11 @@ fn simulate(script: &Script) -> Stats {
     stats
 }
 
-/// The model, the invariant checker and the generators judge and build from
-/// the JSON alone, so that they cannot agree with the crate by calling it:
-/// none of them names the crate, nor the fixture of the other suites (which
-/// calls it).
+/// The model and the invariant checker judge from the JSON alone, so that
+/// they cannot agree with the crate by calling it: none of them names the
+/// crate, nor the fixture of the other suites (which calls it). The
+/// generators are the test kit's (`incident_playbook::testkit`, feature
+/// `proptest`): they write for the state the crate keeps, and judge nothing.
 #[test]
 fn the_model_is_written_without_the_crate() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/properties");
@@ -763,8 +767,12 @@ fn the_model_is_written_without_the_crate() {
                 folders.push(path);
                 continue;
             }
-            // This file, the suite's driver, calls the crate.
-            if path == dir.join("mod.rs") {
+            // This file, the suite's driver, calls the crate; the scenes,
+            // chaos and garbage write with the test kit.
+            if ["mod.rs", "scenario.rs", "chaos.rs", "garbage.rs"]
+                .iter()
+                .any(|f| path == dir.join(f))
+            {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
@@ -776,7 +784,7 @@ fn the_model_is_written_without_the_crate() {
 }
 
 /// The generator does what it says: over scripts drawn from a fixed seed,
-/// every rule of `BREAKS` is broken alone at least once, breaks that break
+/// every rule of the test kit's `BREAKABLE` is broken alone at least once, breaks that break
 /// another rule as well are rare, and lifecycles reach `closed`. (Run with
 /// `--nocapture` to see the counts.)
 #[test]
@@ -794,7 +802,7 @@ fn the_generator_breaks_every_rule_alone() {
     let strategy = script(1..=3, 60..100, mix);
     let mut total = Stats::default();
     let mut scripts = 0;
-    while BREAKS.iter().any(|r| !total.exact.contains_key(r)) && scripts < 2_000 {
+    while BREAKABLE.iter().any(|r| !total.exact.contains_key(r.id())) && scripts < 2_000 {
         let s = strategy.new_tree(&mut runner).expect("a script").current();
         let stats = simulate(&s);
         scripts += 1;
@@ -818,7 +826,7 @@ fn the_generator_breaks_every_rule_alone() {
         total.steps, total.accepted, total.duplicates, total.closed
     );
     println!("breaks aimed at one rule (alone / with others):");
-    for rule in BREAKS {
+    for rule in BREAKABLE.iter().map(|r| r.id()) {
         println!(
             "  {rule:34} {:5} / {}",
             total.exact.get(rule).unwrap_or(&0),
@@ -829,9 +837,10 @@ fn the_generator_breaks_every_rule_alone() {
         "rejections by rule ({} naming several rules): {:?}",
         total.multi, total.rejected
     );
-    let missing: Vec<&&str> = BREAKS
+    let missing: Vec<&str> = BREAKABLE
         .iter()
-        .filter(|r| !total.exact.contains_key(*r))
+        .map(|r| r.id())
+        .filter(|r| !total.exact.contains_key(r))
         .collect();
     assert!(missing.is_empty(), "never broken alone: {missing:?}");
     let (good, bad): (usize, usize) = (total.exact.values().sum(), total.inexact.values().sum());
@@ -850,7 +859,10 @@ fn the_generator_breaks_every_rule_alone() {
         .collect();
     assert!(!retired.is_empty());
     for id in &retired {
-        assert!(!BREAKS.contains(id), "the generator aims at retired {id}");
+        assert!(
+            !BREAKABLE.iter().any(|r| r.id() == *id),
+            "the generator aims at retired {id}"
+        );
         assert!(
             !total.rejected.contains_key(*id),
             "retired {id} was reported"

@@ -42,10 +42,6 @@ pub struct ImpactM {
 }
 
 impl ImpactM {
-    pub fn floor(&self) -> u8 {
-        floor(self.flags.iter().map(String::as_str))
-    }
-
     pub fn concerns_data(&self) -> bool {
         self.surfaces.iter().any(|s| s == "data")
             || self.flags.iter().any(|f| DATA_FLAGS.contains(&f.as_str()))
@@ -322,6 +318,13 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
             .unwrap_or(true),
         started_at: started.map(|s| parse_ts(s).expect("a generated timestamp")),
     })
+}
+
+/// A short text that may be absent (or `null`) but, when given, is valid.
+fn optional_text(r: &mut Rules, v: Option<&Value>) {
+    if v.is_some_and(|v| !v.is_null()) {
+        push_text(r, &text(v, SHORT), "field-empty");
+    }
 }
 
 /// The impact rules that depend on the command and the incident, checked
@@ -666,7 +669,7 @@ impl Inc {
         {
             return Verdict::Duplicate;
         }
-        if self.phase == Phase::Closed {
+        if self.phase == Phase::Closed && !amends(env.kind) {
             return Verdict::rejected("incident-closed");
         }
         if env.kind == "declare" {
@@ -757,12 +760,32 @@ impl Inc {
                 impact_vs_incident(&mut r, cmd.get("impact"), at, self.severity);
             }
             "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
+            "record_progress" => {
+                optional_text(&mut r, cmd.get("note"));
+                let expected = str_of(cmd, "expected_completion").and_then(parse_ts);
+                if expected.is_some_and(|t| t <= at) {
+                    r.insert("expected-completion-not-after-progress");
+                }
+            }
+            "correct_impact" => {
+                impact_rules(&mut r, cmd.get("impact"));
+                impact_vs_incident(&mut r, cmd.get("impact"), at, self.severity);
+                push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
+            }
+            "link_incident" => {
+                if str_of(cmd, "incident").is_some_and(|i| i.eq_ignore_ascii_case(&self.id)) {
+                    r.insert("link-to-self");
+                }
+                optional_text(&mut r, cmd.get("note"));
+            }
+            "record_fix" => push_text(&mut r, &text(cmd.get("description"), SHORT), "field-empty"),
             "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
             "record_root_cause" => {
                 // Any mitigation started counts, whatever its outcome.
                 if self.impact.active && self.mitigations == 0 {
                     r.insert("mitigate-before-rca");
                 }
+                self.amendment_reason(&mut r, cmd);
                 push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
             }
             "start_mitigation" => {
@@ -786,12 +809,20 @@ impl Inc {
                 update_rules(&mut r, update, at, status_after, &self.roles);
             }
             "submit_postmortem" => {
+                self.amendment_reason(&mut r, cmd);
                 postmortem_rules(
                     &mut r,
                     &cmd["postmortem"],
                     self.peak,
                     self.declared_at.date_naive(),
                 );
+                // After close, the postmortem the close demanded stays.
+                if self.phase == Phase::Closed
+                    && self.peak <= 2
+                    && str_of(&cmd["postmortem"], "status") != Some("published")
+                {
+                    r.insert("postmortem-required");
+                }
             }
             "close" => r.extend(self.closing_rules()),
             "end_mitigation" => {
@@ -830,6 +861,16 @@ impl Inc {
     }
 
     /// What closing now would break.
+    /// A `reason`: optional before close, required after (an amendment).
+    fn amendment_reason(&self, r: &mut Rules, cmd: &Value) {
+        let reason = text(cmd.get("reason"), SHORT);
+        if self.phase == Phase::Closed {
+            push_text(r, &reason, "amendment-reason-required");
+        } else if cmd.get("reason").is_some_and(|v| !v.is_null()) {
+            push_text(r, &reason, "field-empty");
+        }
+    }
+
     pub fn closing_rules(&self) -> Rules {
         let mut r = Rules::new();
         let published = self
@@ -880,7 +921,7 @@ impl Inc {
             "unassign_role" => {
                 self.roles.remove(str_of(cmd, "role").expect("a role"));
             }
-            "update_impact" => {
+            "update_impact" | "correct_impact" => {
                 self.impact = impact_rules(&mut scratch, cmd.get("impact")).expect("usable");
             }
             "record_check" => {
@@ -1044,13 +1085,6 @@ impl Inc {
             latest.is_some_and(|id| self.accepted.contains_key(&id)),
         );
         out
-    }
-
-    pub fn holders(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.roles.values().cloned().collect();
-        v.sort();
-        v.dedup();
-        v
     }
 }
 

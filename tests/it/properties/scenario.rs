@@ -1,17 +1,24 @@
 //! Scripts: what proptest draws. A script is a list of steps, each an intent
 //! (move the incident on, wander, break one rule, redeliver, send garbage)
 //! with a seed for the details; the [`Scene`] turns a step into a concrete
-//! JSON command by looking at the model's view of the incident, so that the
-//! commands form realistic lifecycles. The commands themselves are built in
-//! `lifecycle.rs` (valid ones), `breaks.rs` (one rule broken) and
-//! `garbage.rs` (malformed and random ones).
+//! JSON command by looking at the incident, so that the commands form
+//! realistic lifecycles. Valid commands and those that break one rule are
+//! written by the test kit's `Writer` (`incident_playbook::testkit`, feature
+//! `proptest`), for the incident as the crate keeps it; chaos commands
+//! (`chaos.rs`) and malformed and random ones (`garbage.rs`) are written here
+//! on the same writer. Which incidents exist, which closed, and when, the
+//! scene reads off the model.
 
 use std::ops::{Range, RangeInclusive};
 
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::breaks::BREAKS;
+use incident_playbook::testkit::{BREAKABLE, Writer};
+use incident_playbook::{Incident, IncidentId, Incidents, Playbook, Rule, Timestamp};
+
+use super::chaos::Chaos;
+use super::garbage::Trash;
 use super::model::{Inc, World};
 use super::support::*;
 
@@ -37,7 +44,7 @@ pub enum Action {
     Progress,
     /// Any command the incident allows now, valid.
     Wander,
-    /// A command that breaks one rule: `BREAKS[n % BREAKS.len()]` (or the
+    /// A command that breaks one rule: `BREAKABLE[n % BREAKABLE.len()]` (or the
     /// next one that can be broken in the incident's state).
     Break(u8),
     /// Any command type with a body built for the state, whatever the phase.
@@ -304,18 +311,7 @@ pub const ENDPOINTS: [&str; 5] = [
     "/api/upload",
     "/app/login",
 ];
-pub const SHORTS: [&str; 8] = [
-    "Uploads fail for all users",
-    "Checking the 09:02 deploy",
-    "OCR is slow for tenants on the EU cluster",
-    "Rolling back to 2026.05.03-2",
-    "Error rate back to baseline; watching",
-    "Søk feiler for noen brukere",
-    "  leading and trailing space  ",
-    "Multi\nline\ttext with \"quotes\" and \\ backslashes 🚨",
-];
 pub const BLANKS: [&str; 6] = ["", " ", "\t\n", "\u{a0}", "\u{2003}", "\u{feff}"];
-pub const TAGS: [&str; 4] = ["2026.05.04-1", "2026.05.03-2", "2026.04.28-7", "latest"];
 
 /// What a generator needs to know besides the model: which incident each
 /// slot is working on, when the next one starts, and every line sent so far.
@@ -350,8 +346,11 @@ impl Scene {
     }
 
     /// Turns a step into a line, looking at the model's view of the world.
-    pub fn build(&mut self, world: &World, step: &Step) -> Generated {
-        let mut g = self.compose(world, step);
+    /// `incidents` are the crate's: the writers write for an incident's
+    /// state as the crate keeps it (the model, which predicts the verdicts,
+    /// keeps its own).
+    pub fn build(&mut self, world: &World, incidents: &Incidents, step: &Step) -> Generated {
+        let mut g = self.compose(world, incidents, step);
         let mut dice = Dice::new(step.seed ^ 0xa11);
         if let (true, Some(v)) = (g.intent.readable(), g.value.as_mut()) {
             let mut changed = false;
@@ -371,11 +370,7 @@ impl Scene {
                 }
             }
             if dice.chance(8) {
-                let mut writer = Gen {
-                    rng: dice,
-                    id: String::new(),
-                    at: self.starts[0],
-                };
+                let mut writer = Writer::new(&Playbook::default(), dice.next_u64());
                 writer.nullify(v);
                 changed = true;
             }
@@ -386,7 +381,7 @@ impl Scene {
         g
     }
 
-    fn compose(&mut self, world: &World, step: &Step) -> Generated {
+    fn compose(&mut self, world: &World, incidents: &Incidents, step: &Step) -> Generated {
         let slot = usize::from(step.target) % self.slots.len();
         let mut dice = Dice::new(step.seed ^ 0x5107);
         if let Some(inc) = world.get(&self.slots[slot])
@@ -398,15 +393,14 @@ impl Scene {
             self.starts[slot] = inc.last_at + secs(dice.range(0, 86_400));
         }
         let id = self.slots[slot].clone();
-        let inc = world.get(&id);
-        let mut g = Gen {
-            rng: Dice::new(step.seed),
-            id: id.clone(),
-            at: match inc {
-                Some(inc) => inc.last_at + secs(i64::from(step.gap)),
-                None => self.starts[slot] + secs(i64::from(step.gap)),
-            },
-        };
+        let model = world.get(&id);
+        let inc = crate_incident(incidents, &id);
+        let mut g = Writer::new(&Playbook::default(), step.seed);
+        g.set_incident(&id);
+        g.set_time(Timestamp::from(match model {
+            Some(inc) => inc.last_at + secs(i64::from(step.gap)),
+            None => self.starts[slot] + secs(i64::from(step.gap)),
+        }));
         let made = |value: Value, intent: Intent| Generated {
             line: value.to_string(),
             value: Some(value),
@@ -414,7 +408,7 @@ impl Scene {
             incident: id.clone(),
         };
         if let Action::Break(n) = step.action
-            && BREAKS[usize::from(n) % BREAKS.len()] == "incident-closed"
+            && BREAKABLE[usize::from(n) % BREAKABLE.len()] == Rule::IncidentClosed
         {
             let closed: Vec<&Inc> = world
                 .incidents
@@ -422,10 +416,10 @@ impl Scene {
                 .filter(|i| i.phase == Phase::Closed)
                 .collect();
             if !closed.is_empty() {
-                let inc = *g.rng.pick(&closed);
-                g.id = inc.id.clone();
-                g.at = inc.last_at + secs(i64::from(step.gap));
-                let v = g.anything(Some(inc));
+                let inc = *g.dice().pick(&closed);
+                g.set_incident(&inc.id);
+                g.set_time(Timestamp::from(inc.last_at + secs(i64::from(step.gap))));
+                let v = g.any_type(crate_incident(incidents, &inc.id));
                 return Generated {
                     line: v.to_string(),
                     value: Some(v),
@@ -439,7 +433,7 @@ impl Scene {
                 let mine: Vec<&(String, String, bool)> =
                     self.sent.iter().filter(|(i, _, _)| *i == id).collect();
                 if mine.is_empty() {
-                    return made(g.fallback(inc), Intent::Valid);
+                    return made(g.next_step(inc), Intent::Valid);
                 }
                 let (_, line, readable) = mine[mine.len() - 1 - usize::from(*back) % mine.len()];
                 let value: Option<Value> = serde_json::from_str(line).ok();
@@ -458,134 +452,37 @@ impl Scene {
                 }
             }
             (Action::Stranger, _) => {
-                let stranger = g.rng.pick(&self.strangers).clone();
-                let mut v = g.anything(inc);
+                let stranger = g.dice().pick(&self.strangers).clone();
+                let mut v = g.any_type(inc);
                 if v["type"] == "declare" {
-                    v = g.note();
+                    v = g.envelope("add_note");
+                    v["text"] = g.short().into();
                 }
                 v["incident_id"] = stranger.into();
                 made(v, Intent::Stranger)
             }
             (Action::Garbage(garbage), _) => {
-                let base = g.fallback(inc);
+                let base = g.next_step(inc);
                 g.garbage(garbage, base, id.clone())
             }
-            (Action::Break(n), _) => match g.breakage(inc, usize::from(*n)) {
-                Some((v, rule)) => made(v, Intent::Break(rule)),
-                None => made(g.fallback(inc), Intent::Valid),
+            (Action::Break(n), _) => match g.breaking_any(inc, usize::from(*n)) {
+                Some((v, rule)) => made(v, Intent::Break(rule.id())),
+                None => made(g.next_step(inc), Intent::Valid),
             },
-            (Action::Anything, Some(inc)) => made(g.anything(Some(inc)), Intent::Anything),
+            (Action::Anything, Some(inc)) => made(g.any_type(Some(inc)), Intent::Anything),
             (Action::Chaos, _) => made(g.chaos(inc), Intent::Chaos),
-            (Action::Wander, Some(inc)) if inc.phase != Phase::Closed => {
-                made(g.wander(inc), Intent::Valid)
+            (Action::Wander, Some(inc)) if inc.phase() != incident_playbook::Phase::Closed => {
+                made(g.any_valid(inc), Intent::Valid)
             }
-            (_, Some(inc)) if inc.phase == Phase::Closed => {
-                made(g.anything(Some(inc)), Intent::Anything)
+            (_, Some(inc)) if inc.phase() == incident_playbook::Phase::Closed => {
+                made(g.any_type(Some(inc)), Intent::Anything)
             }
-            _ => made(g.fallback(inc), Intent::Valid),
+            _ => made(g.next_step(inc), Intent::Valid),
         }
     }
 }
 
-pub struct Gen {
-    pub rng: Dice,
-    pub id: String,
-    pub at: Time,
-}
-
-impl Gen {
-    pub fn envelope(&mut self, kind: &str) -> Value {
-        let mut v = json!({
-            "type": kind,
-            "incident_id": self.id,
-            "command_id": self.rng.uuid(),
-        });
-        let mut at = self.at;
-        if self.rng.chance(3) {
-            // Fractions of a second, as some senders write them.
-            at += chrono::Duration::milliseconds(self.rng.range(1, 999));
-        }
-        v["at"] = self.stamp(at);
-        v
-    }
-
-    /// A time as senders write it: mostly `…Z`, sometimes in another
-    /// offset, in lower case, or with more fraction digits than a
-    /// nanosecond holds; each is the same instant.
-    pub fn stamp(&mut self, t: Time) -> Value {
-        let offsets = [120, -330, 840, -720, 0, 59];
-        match self.rng.below(100) {
-            0..=2 => ts_with_offset(t, *self.rng.pick(&offsets)),
-            3 => ts(t).replace('T', "t").replace('Z', "z"),
-            4 => format!(
-                "{}.{:09}17Z",
-                t.format("%Y-%m-%dT%H:%M:%S"),
-                t.timestamp_subsec_nanos()
-            ),
-            _ => ts(t),
-        }
-        .into()
-    }
-
-    /// Adds `expected_version` now and then, as a careful sender would
-    /// (sometimes written `3.0`, which is the same whole number).
-    pub fn expecting(&mut self, mut v: Value, inc: Option<&Inc>) -> Value {
-        if self.rng.chance(20) {
-            let version = inc.map_or(0, |i| i.version);
-            v["expected_version"] = if self.rng.chance(15) {
-                (version as f64).into()
-            } else {
-                version.into()
-            };
-        }
-        v
-    }
-
-    pub fn at(&self, v: &Value) -> Time {
-        time_at(&v["at"]).expect("a generated time")
-    }
-
-    /// True `per_mille` times in a thousand: texts at their length limit are
-    /// long, and every later snapshot carries them, so they are rare.
-    pub fn rare(&mut self, per_mille: u64) -> bool {
-        self.rng.next_u64() % 1000 < per_mille
-    }
-
-    pub fn short(&mut self) -> String {
-        if self.rare(1) {
-            // Exactly at the limit, in two-byte characters.
-            return "é".repeat(SHORT);
-        }
-        self.rng.pick(&SHORTS).to_string()
-    }
-
-    pub fn long(&mut self) -> String {
-        if self.rare(1) {
-            return "ø".repeat(LONG);
-        }
-        let n = self.rng.range(1, 4) as usize;
-        (0..n)
-            .map(|_| self.rng.pick(&SHORTS).to_string())
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    }
-
-    pub fn person(&mut self) -> String {
-        if self.rng.chance(1) {
-            return "Å".repeat(NAME);
-        }
-        self.rng.pick(&PEOPLE).to_string()
-    }
-
-    pub fn blank(&mut self) -> Value {
-        if self.rng.chance(15) {
-            Value::Null
-        } else {
-            self.rng.pick(&BLANKS).to_string().into()
-        }
-    }
-
-    pub fn blank_string(&mut self) -> String {
-        self.rng.pick(&BLANKS).to_string()
-    }
+/// The crate's incident with the model's id (lower-case hex), if declared.
+fn crate_incident<'a>(incidents: &'a Incidents, id: &str) -> Option<&'a Incident> {
+    incidents.get(id.parse::<IncidentId>().ok()?)
 }

@@ -49,15 +49,6 @@ impl Dice {
         &items[self.below(items.len())]
     }
 
-    /// A random subset, in the order of `items`.
-    pub fn subset<T: Clone>(&mut self, items: &[T], percent: u64) -> Vec<T> {
-        items
-            .iter()
-            .filter(|_| self.chance(percent))
-            .cloned()
-            .collect()
-    }
-
     pub fn uuid(&mut self) -> String {
         let hi = self.next_u64();
         let lo = self.next_u64();
@@ -78,13 +69,6 @@ pub type Time = DateTime<Utc>;
 /// The wire form: RFC 3339 in UTC, fractions only when there are any.
 pub fn ts(t: Time) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// The same instant written with another offset, as another sender might.
-pub fn ts_with_offset(t: Time, offset_minutes: i32) -> String {
-    let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
-    t.with_timezone(&offset)
-        .to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 pub fn parse_ts(s: &str) -> Option<Time> {
@@ -192,10 +176,6 @@ pub fn sev_num(s: &str) -> u8 {
     }
 }
 
-pub fn sev_name(n: u8) -> &'static str {
-    SEVERITIES[usize::from(n - 1)]
-}
-
 pub const FLAGS: [(&str, u8); 7] = [
     ("broad_outage", 1),
     ("data_exposure", 1),
@@ -266,7 +246,7 @@ pub fn dependency(name: &str) -> Option<bool> {
 /// Names close to the catalogue's that are not in it.
 pub const UNKNOWN_DEPENDENCIES: [&str; 4] = ["Redis", "azure openai", "Blob Storage ", "Kafka"];
 
-pub const COMMAND_TYPES: [&str; 17] = [
+pub const COMMAND_TYPES: [&str; 21] = [
     "declare",
     "post_update",
     "change_severity",
@@ -284,6 +264,10 @@ pub const COMMAND_TYPES: [&str; 17] = [
     "reopen",
     "submit_postmortem",
     "close",
+    "record_progress",
+    "correct_impact",
+    "link_incident",
+    "record_fix",
 ];
 
 /// The phases of an incident.
@@ -341,6 +325,7 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
     use Phase::*;
     let open = phase.is_open();
     match kind {
+        "add_note" | "record_root_cause" if phase == Closed => true,
         "post_update" | "assign_role" | "unassign_role" | "add_note" | "record_root_cause"
         | "lift_block" | "end_mitigation" | "rename" => open || phase == Resolved,
         "change_severity" | "update_impact" | "record_check" | "start_mitigation" | "resolve" => {
@@ -348,9 +333,26 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
         }
         "begin_monitoring" => phase == Mitigating,
         "resume_investigation" => matches!(phase, Mitigating | Monitoring),
-        "reopen" | "submit_postmortem" | "close" => phase == Resolved,
+        "reopen" | "close" => phase == Resolved,
+        "submit_postmortem" => matches!(phase, Resolved | Closed),
+        "correct_impact" | "revise_outcome" | "link_incident" | "record_fix" => true,
+        "record_progress" => open || phase == Resolved,
         _ => false,
     }
+}
+
+/// The commands a closed incident takes, as amendments.
+pub fn amends(kind: &str) -> bool {
+    matches!(
+        kind,
+        "add_note"
+            | "submit_postmortem"
+            | "record_root_cause"
+            | "correct_impact"
+            | "revise_outcome"
+            | "link_incident"
+            | "record_fix"
+    )
 }
 
 /// Where each command takes the incident: the phase table's arrows.

@@ -45,11 +45,13 @@ pub fn already_declared() -> Rejection {
 
 pub fn incident_closed() -> Rejection {
     let mut s = Scenario::in_phase(Sev3, Phase::Closed);
-    let note = s.add_note();
-    let r = s.reject(&note);
+    let update = s.post_update();
+    let r = s.reject(&update);
     assert_only(&r, Rule::IncidentClosed, None);
     let mut resolved = Scenario::in_phase(Sev3, Phase::Resolved);
-    resolved.run(Scenario::add_note);
+    resolved.run(Scenario::post_update);
+    // A note is a later finding: a closed incident takes it as an amendment.
+    s.run(Scenario::add_note);
     r
 }
 

@@ -119,6 +119,7 @@ mod order;
 mod peak;
 mod phases;
 mod postmortem;
+mod records;
 mod reporting;
 mod resolving;
 mod roles;
@@ -280,6 +281,9 @@ rule_cases! {
     ActionItemDueBeforeIncident => action_item_due_before_incident,
     GuardrailActionMissing => guardrail_action_missing,
     SnapshotHistoryMismatch => snapshot_history_mismatch in snapshots,
+    AmendmentReasonRequired => amendment_reason_required in records,
+    LinkToSelf => link_to_self in records,
+    ExpectedCompletionNotAfterProgress => expected_completion_not_after_progress in records,
 }
 
 /// The command (or snapshot) that breaks `rule`, played and checked; `None`

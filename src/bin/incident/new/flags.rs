@@ -44,9 +44,27 @@ pub struct Flag {
 impl Flag {
     /// The flag's long name: the path with hyphens for underscores, dotted.
     pub fn long(&self) -> String {
-        self.path.join(".").replace('_', "-")
+        let long = self.path.join(".").replace('_', "-");
+        // A body field named as one of `new`'s own options (`link_incident`'s
+        // `incident`) is `--body.NAME`, so that both can be given.
+        if ENVELOPE_OPTIONS.contains(&long.as_str()) {
+            format!("body.{long}")
+        } else {
+            long
+        }
     }
 }
+
+/// The options every `incident new TYPE` has besides the body's fields.
+const ENVELOPE_OPTIONS: [&str; 7] = [
+    "to",
+    "incident",
+    "at",
+    "expected-version",
+    "playbook",
+    "by",
+    "owner",
+];
 
 /// A command type as the schema describes it.
 pub struct TypeSchema {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Peak resident memory of `incident replay` against the size of its input,
+# for generated streams of N incidents × 100 commands (arguments: the Ns).
+# A harness, not a test: it prints figures; docs/performance.md quotes them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T="${CARGO_TARGET_DIR:-target}"
+cargo build -q --release --features cli --example generate --bin incident
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+printf '%8s %12s %12s %7s\n' lines input_bytes peak_rss_kb ratio
+for n in "${@:-200 1000 4000}"; do
+  for m in $n; do
+    "$T"/release/examples/generate --incidents "$m" --commands-per-incident 100 > "$dir/s.jsonl"
+    kb=$(/usr/bin/time -f %M "$T"/release/incident replay --format json "$dir/s.jsonl" 2>&1 >/dev/null | tail -1)
+    bytes=$(stat -c %s "$dir/s.jsonl")
+    lines=$(wc -l < "$dir/s.jsonl")
+    python3 -c "print(f'{$lines:8d} {$bytes:12d} {$kb:12d} {$kb*1024/$bytes:7.2f}')"
+  done
+done

@@ -1,0 +1,380 @@
+//! The service's ratios, each beside its floor measured in the same run on
+//! a throwaway PostgreSQL server run durably (`fsync`, `synchronous_commit`
+//! on: `PostgresServer::start_durable`):
+//!
+//! ```text
+//! cargo run --release -p incident-service --example ratios -- [COMMANDS_PER_WRITER] [HISTORY]
+//! ```
+//!
+//! 1. **Writers**: 16 concurrent writers on 4 incidents through the async
+//!    store kept warm (`AsyncWarm<AsyncPostgresStore>`, a pool of 16: what
+//!    the service runs on), each command a note, every 5th delivered twice
+//!    (a redelivery) and every 7th with a stale `expected_version`;
+//!    applied commands per second and p50 / p99 latency, against the
+//!    floor: the rows they stored, inserted again by 16 connections with
+//!    plain `INSERT`s (tokio-postgres, no crate) into the same table in
+//!    another database of the same server.
+//! 2. **Memory**: the service binary's resident memory (`VmRSS`) after 16
+//!    concurrent reads of an incident of HISTORY commands (default
+//!    100,000), against before them (the incident read once already, so
+//!    kept warm: the cache is not what is measured).
+//! 3. The CLI's replay peak RSS against its input is measured elsewhere
+//!    (docs/performance.md).
+//!
+//! Not a test: the figures depend on the machine.
+
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use incident_playbook::{Command, Incident, IncidentId, Playbook, Uuid};
+use incident_store::throwaway::PostgresServer;
+use incident_store::{
+    AsyncPostgresStore, AsyncStore, AsyncWarm, PoolLimits, PostgresStore, Store, StoredSnapshot,
+};
+use serde_json::json;
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+const WRITERS: u64 = 16;
+const INCIDENTS: u64 = 4;
+
+fn main() -> Result<(), Failure> {
+    let mut args = std::env::args().skip(1);
+    let per_writer: u64 = args.next().map_or(Ok(100), |s| s.parse())?;
+    let history: u64 = args.next().map_or(Ok(100_000), |s| s.parse())?;
+    let server = PostgresServer::start_durable()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // The databases first: the throwaway server's client blocks.
+    let (writing, inserting) = (
+        server.create_database("writers")?,
+        server.create_database("floor")?,
+    );
+    runtime.block_on(writers(&writing, &inserting, per_writer))?;
+    memory(&server, history)?;
+    println!("3. replay peak RSS / input: see docs/performance.md (incident replay)");
+    Ok(())
+}
+
+/// Ratio 1: the store's applied commands per second against the floor's.
+async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<(), Failure> {
+    let store = AsyncPostgresStore::connect_within(params, PoolLimits::of_size(16)).await?;
+    let store = Arc::new(AsyncWarm::new(store));
+    let playbook = Arc::new(Playbook::default());
+    for i in 0..INCIDENTS {
+        let _declared = store.submit(&playbook, &declare(incident(i))).await?;
+    }
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (store, playbook) = (Arc::clone(&store), Arc::clone(&playbook));
+            tokio::spawn(async move { write(&store, &playbook, w, per_writer).await })
+        })
+        .collect();
+    let (mut applied, mut latencies) = (0_u64, Vec::new());
+    for task in tasks {
+        let (n, times) = task.await??;
+        applied += n;
+        latencies.extend(times);
+    }
+    let elapsed = start.elapsed();
+    let rate = applied as f64 / elapsed.as_secs_f64();
+    let rows = rows_of(store.inner()).await?;
+    let floor = floor(floor_params, rows).await?;
+    println!(
+        "1. {WRITERS} writers on {INCIDENTS} incidents: {applied} applied of {} sent in {:.2} s: \
+         {rate:.0} applied/s, p50 {}, p99 {}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        ms(percentile(&mut latencies, 50)),
+        ms(percentile(&mut latencies, 99)),
+    );
+    println!(
+        "   floor: the same {} rows by {WRITERS} connections, plain INSERTs: {floor:.0} rows/s; \
+         ratio {:.2} (target >= 0.5)",
+        applied,
+        rate / floor
+    );
+    Ok(())
+}
+
+/// Writer `w`'s commands, each timed; how many were applied.
+async fn write(
+    store: &AsyncWarm<AsyncPostgresStore>,
+    playbook: &Playbook,
+    w: u64,
+    n: u64,
+) -> Result<(u64, Vec<Duration>), Failure> {
+    let (mut applied, mut times) = (0, Vec::new());
+    for k in 0..n {
+        let mut cmd = note(incident(w % INCIDENTS), (w << 32) | k);
+        if k % 7 == 3 {
+            cmd.expected_version = Some(1);
+        }
+        let deliveries = if k % 5 == 0 { 2 } else { 1 };
+        for _ in 0..deliveries {
+            let start = Instant::now();
+            let outcome = store.submit(playbook, &cmd).await;
+            times.push(start.elapsed());
+            match outcome {
+                Ok(incident_playbook::Outcome::Applied { .. }) => applied += 1,
+                Ok(_) => {}
+                Err(e) if e.kind() == incident_store::ErrorKind::Conflict => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok((applied, times))
+}
+
+/// Every stored row but the declarations, as (incident, version, command).
+async fn rows_of(store: &AsyncPostgresStore) -> Result<Vec<(IncidentId, u64, Command)>, Failure> {
+    let mut all = Vec::new();
+    for i in 0..INCIDENTS {
+        let rows = store.rows(incident(i)).await?;
+        all.extend(
+            rows.into_iter()
+                .skip(1)
+                .map(|r| (incident(i), r.version, r.command)),
+        );
+    }
+    Ok(all)
+}
+
+/// `rows` inserted by 16 connections at once, plain: rows per second.
+async fn floor(params: &str, rows: Vec<(IncidentId, u64, Command)>) -> Result<f64, Failure> {
+    // The same table, made by the store.
+    drop(AsyncPostgresStore::connect(params).await?);
+    let mut shares: Vec<Vec<_>> = (0..WRITERS).map(|_| Vec::new()).collect();
+    for (k, row) in rows.into_iter().enumerate() {
+        if let Some(share) = shares.get_mut(k % WRITERS as usize) {
+            share.push(row);
+        }
+    }
+    let total: usize = shares.iter().map(Vec::len).sum();
+    let mut clients = Vec::new();
+    for _ in 0..WRITERS {
+        let (client, connection) = tokio_postgres::connect(params, tokio_postgres::NoTls).await?;
+        tokio::spawn(connection);
+        clients.push(client);
+    }
+    let start = Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .zip(shares)
+        .map(|(client, share)| tokio::spawn(insert_all(client, share)))
+        .collect();
+    for task in tasks {
+        task.await??;
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+async fn insert_all(
+    client: tokio_postgres::Client,
+    rows: Vec<(IncidentId, u64, Command)>,
+) -> Result<(), Failure> {
+    let insert = client
+        .prepare(
+            "INSERT INTO incident_commands (incident_id, version, command_id, command)
+             VALUES ($1::text::uuid, $2, $3::text::uuid, $4::text::jsonb)",
+        )
+        .await?;
+    for (id, version, command) in rows {
+        let json = serde_json::to_string(&command)?;
+        let version = i64::try_from(version)?;
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [
+            &id.to_string(),
+            &version,
+            &command.command_id.to_string(),
+            &json,
+        ];
+        client.execute(&insert, &params).await?;
+    }
+    Ok(())
+}
+
+/// Ratio 2: the service's resident memory after 16 concurrent reads of a
+/// long incident, against before them.
+fn memory(server: &PostgresServer, history: u64) -> Result<(), Failure> {
+    let params = server.create_database("memory")?;
+    let id = incident(100);
+    let setup = Instant::now();
+    prepare(&params, id, history)?;
+    let setup = setup.elapsed();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut service = Service::start(&params, port)?;
+    let url = format!("http://127.0.0.1:{port}/incidents/{id}");
+    let started = rss(service.pid())?;
+    let size = read(&url)?; // warms the incident: kept from here on
+    let before = rss(service.pid())?;
+    let readers: Vec<_> = (0..16)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || read(&url))
+        })
+        .collect();
+    for reader in readers {
+        reader.join().map_err(|_| "a reader panicked")??;
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let after = rss(service.pid())?;
+    service.stop();
+    println!(
+        "2. service RSS, an incident of {history} commands ({} MB as JSON; set up in {:.1} s): \
+         {} MB at start, {} MB after one read (kept warm), {} MB after 16 concurrent reads; \
+         ratio {:.2} (target <= 1.5)",
+        size / 1_000_000,
+        setup.as_secs_f64(),
+        started / 1024,
+        before / 1024,
+        after / 1024,
+        after as f64 / before as f64
+    );
+    Ok(())
+}
+
+/// A GET of the snapshot: its size in bytes.
+fn read(url: &str) -> Result<usize, Failure> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(600)))
+        .build()
+        .into();
+    let mut resp = agent.get(url).call()?;
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()?;
+    Ok(body.len())
+}
+
+/// A `declare` and `size - 1` notes in one transaction, and the snapshot a
+/// store keeping one every 100 commands would hold.
+fn prepare(params: &str, id: IncidentId, size: u64) -> Result<(), Failure> {
+    let mut store = PostgresStore::connect(params)?;
+    let history: Vec<Command> = std::iter::once(declare(id))
+        .chain((2..=size).map(|n| note(id, n)))
+        .collect();
+    store.client().batch_execute("BEGIN")?;
+    for (version, cmd) in (1..).zip(&history) {
+        let _ = store.append(version, cmd, None)?;
+    }
+    store.client().batch_execute("COMMIT")?;
+    let kept = (size / 100) * 100;
+    if kept > 0 {
+        let head = history.into_iter().take(usize::try_from(kept)?);
+        let restored = Incident::restore(head, &Playbook::default())?;
+        let (snapshot, _) = StoredSnapshot::of(restored, &Playbook::default())?;
+        store.save_snapshot(id, &snapshot)?;
+    }
+    Ok(())
+}
+
+/// The service binary (beside this example in the target folder).
+struct Service(Child);
+
+impl Service {
+    fn start(params: &str, port: u16) -> Result<Self, Failure> {
+        let exe = std::env::current_exe()?;
+        let bin = exe
+            .parent()
+            .and_then(|examples| examples.parent())
+            .map(|dir| dir.join("incident-service"))
+            .ok_or("no target folder")?;
+        let child = Process::new(&bin)
+            .args(["--postgres", params, "--no-auth", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "{}: {e} (build it: cargo build -p incident-service)",
+                    bin.display()
+                )
+            })?;
+        let service = Service(child);
+        let ready = format!("http://127.0.0.1:{port}/health/ready");
+        for _ in 0..600 {
+            if ureq::get(&ready).call().is_ok() {
+                return Ok(service);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("the service did not become ready".into())
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A process's resident memory in KiB.
+fn rss(pid: u32) -> Result<u64, Failure> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .ok_or("no VmRSS")?;
+    let kib = line.split_whitespace().nth(1).ok_or("no VmRSS value")?;
+    Ok(kib.parse()?)
+}
+
+fn incident(n: u64) -> IncidentId {
+    IncidentId::from(Uuid::from_u128(0xD000 + u128::from(n)))
+}
+
+const AT: &str = "2026-05-04T09:10:00Z";
+
+fn declare(incident: IncidentId) -> Command {
+    command(json!({
+        "type": "declare", "incident_id": incident, "command_id": Uuid::from_u128(1), "at": AT,
+        "title": "Slow document processing", "severity": "SEV3",
+        "impact": {"environment": "production", "users": "Tenants using OCR",
+            "feature": "Document processing", "started_at": "2026-05-04T08:30:00Z",
+            "flags": ["degraded_feature"]},
+        "roles": {"commander": "Ada"},
+        "update": {"impact": "OCR is slow", "action": "Checking provider status",
+            "owner": "Ada", "next_update": "2026-05-04T10:10:00Z"}
+    }))
+}
+
+/// The note with id `n`.
+fn note(incident: IncidentId, n: u64) -> Command {
+    command(json!({
+        "type": "add_note", "incident_id": incident,
+        "command_id": Uuid::from_u128(u128::from(n) + 2), "at": AT,
+        "text": format!("Queue depth sample {n}: still draining")
+    }))
+}
+
+fn command(value: serde_json::Value) -> Command {
+    serde_json::from_value(value).unwrap_or_else(|e| unreachable!("a valid command: {e}"))
+}
+
+fn percentile(times: &mut [Duration], p: usize) -> Duration {
+    times.sort();
+    let i = (times.len().saturating_sub(1) * p).div_ceil(100);
+    times.get(i).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}

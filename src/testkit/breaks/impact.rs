@@ -1,0 +1,66 @@
+//! The impact and the severity it allows.
+
+use serde_json::{Value, json};
+
+use crate::testkit::view::View;
+use crate::testkit::words::*;
+use crate::testkit::writer::Writer;
+
+impl Writer {
+    /// A command breaking `rule` alone, one of `impact-incomplete`,
+    /// `occurred-after-recorded` (users hit after the command that says so),
+    /// `severity-below-floor`, `severity-unchanged`.
+    pub(super) fn break_impact(&mut self, inc: &View, rule: &str) -> Option<Value> {
+        let open = inc.phase.is_open();
+        let mut v;
+        match rule {
+            "impact-incomplete" | "occurred-after-recorded" => {
+                if !open {
+                    return None;
+                }
+                v = self.update_impact(inc);
+                if rule == "impact-incomplete" {
+                    let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
+                    if key == "all" {
+                        v.as_object_mut()?.remove("impact");
+                    } else {
+                        v["impact"][key] = self.blank();
+                    }
+                } else {
+                    let t = self.at(&v) + secs(self.rng.range(1, 3_600));
+                    v["impact"]["started_at"] = self.stamp(t);
+                }
+            }
+            "severity-below-floor" => {
+                if !open {
+                    return None;
+                }
+                let floor = inc.impact.floor();
+                let lower: Vec<u8> = (floor + 1..=4).filter(|s| *s != inc.severity).collect();
+                if !lower.is_empty() && self.rng.chance(50) {
+                    let target = *self.rng.pick(&lower);
+                    v = self.change_severity_to(inc, target);
+                    v.as_object_mut()?.remove("impact");
+                } else if inc.severity > 1 {
+                    v = self.update_impact(inc);
+                    let above: Vec<&str> = FLAGS
+                        .iter()
+                        .filter(|(_, f)| *f < inc.severity)
+                        .map(|(n, _)| *n)
+                        .collect();
+                    v["impact"]["flags"] = json!([self.rng.pick(&above)]);
+                } else {
+                    return None;
+                }
+            }
+            "severity-unchanged" => {
+                if !open {
+                    return None;
+                }
+                v = self.change_severity_to(inc, inc.severity);
+            }
+            _ => return None,
+        }
+        Some(v)
+    }
+}
