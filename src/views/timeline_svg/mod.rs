@@ -177,7 +177,8 @@ fn milestones(incident: &Incident, phases: &[PhaseSpan]) -> Vec<(Milestone, Time
 /// When users were first hit and when that ended, where known: a picture
 /// without an impact start says it is unknown rather than guess one.
 fn impact_times(incident: &Incident) -> (Option<Timestamp>, Option<Timestamp>) {
-    (Some(incident.impact().started_at()), None)
+    let impact = incident.impact();
+    (impact.started_at(), impact.ended_at())
 }
 
 /// The severity from the declaration on, and at each change: read from the
