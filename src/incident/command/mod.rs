@@ -121,7 +121,7 @@ macro_rules! commands {
                 [$(CommandKind::$kind),*];
 
             /// The wire tag.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $( CommandKind::$kind => $name, )* }
             }
 
