@@ -206,7 +206,8 @@ fn without_a_stream_a_declare_is_judged_and_printed_and_others_need_an_incident(
     // sends the command: every type takes `--by`, only those with an update
     // `--owner`).
     let id = "3f2c8a61-5b7e-4c1d-9a0f-2e6b7d8c9a10";
-    let cases: [(&[&str], i32, &[(&str, &str)]); 5] = [
+    type Case<'a> = (&'a [&'a str], i32, &'a [(&'a str, &'a str)]);
+    let cases: [Case; 5] = [
         (&["add_note", "--text", "x"], 2, &[("stderr", "--incident")]),
         (
             &["add_note", "--incident", id, "--text", "x"],
