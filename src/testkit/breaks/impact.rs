@@ -10,9 +10,7 @@ impl Writer {
     /// Leaves one required part of `v`'s impact blank, or the impact out
     /// (`impact-incomplete`, on a declaration or an impact update).
     pub(super) fn blank_impact(&mut self, v: &mut Value) -> Option<()> {
-        let key = *self
-            .rng
-            .pick(&["environment", "users", "feature", "started_at", "all"]);
+        let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
         if key == "all" {
             v.as_object_mut()?.remove("impact");
         } else {
@@ -22,12 +20,13 @@ impl Writer {
     }
 
     /// A command breaking `rule` alone, one of `impact-incomplete`,
-    /// `impact-start-after-declaration`, `severity-below-floor`, `severity-unchanged`.
+    /// `occurred-after-recorded` (users hit after the command that says so),
+    /// `severity-below-floor`, `severity-unchanged`.
     pub(super) fn break_impact(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let mut v;
         match rule {
-            "impact-incomplete" | "impact-start-after-declaration" => {
+            "impact-incomplete" | "occurred-after-recorded" => {
                 if !open {
                     return None;
                 }
@@ -35,7 +34,7 @@ impl Writer {
                 if rule == "impact-incomplete" {
                     self.blank_impact(&mut v)?;
                 } else {
-                    let t = inc.declared_at + secs(self.rng.range(1, 3_600));
+                    let t = self.at(&v) + secs(self.rng.range(1, 3_600));
                     v["impact"]["started_at"] = self.stamp(t);
                 }
             }
