@@ -50,7 +50,7 @@ fn note(w: u32, k: u32) -> Value {
 
 /// How many times a note is sent: each 3rd twice (a redelivery).
 fn deliveries(k: u32) -> u32 {
-    if k % 3 == 0 { 2 } else { 1 }
+    if k.is_multiple_of(3) { 2 } else { 1 }
 }
 
 /// What a writer sent and was answered: the command, the status, the body.
