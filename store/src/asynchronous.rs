@@ -104,8 +104,9 @@ pub trait AsyncStore: Send + Sync {
     /// its previous commit was in flight.
     ///
     /// The default stores them one by one with
-    /// [`AsyncStore::append_next`], so it may stop part way;
-    /// PostgreSQL stores all or none, in one statement (one commit).
+    /// [`AsyncStore::append_next`], so it may stop part way; PostgreSQL
+    /// stores all or none in one statement, SQLite in one transaction
+    /// (one commit each).
     ///
     /// # Errors
     ///
