@@ -332,7 +332,23 @@ impl<S: AsyncStore> AsyncWarm<S> {
         let slot = self.slot(command.incident_id);
         let mut answered = slot.enqueue(playbook, command, max_attempts, copy);
         loop {
-            let mut kept = slot.kept.lock().await;
+            // The answer, if a leader gives it first: then the lock is not
+            // waited for (the next leader does not queue behind callers
+            // that only pick up their answers).
+            let turn = tokio::select! {
+                biased;
+                answer = &mut answered => Err(answer.ok()),
+                kept = slot.kept.lock() => Ok(kept),
+            };
+            let mut kept = match turn {
+                Ok(kept) => kept,
+                Err(Some(answer)) => return answer,
+                // Its leader went away before answering (as below).
+                Err(None) => {
+                    answered = slot.enqueue(playbook, command, max_attempts, copy);
+                    continue;
+                }
+            };
             match answered.try_recv() {
                 Ok(answer) => return answer,
                 // The leader that took it was dropped (its caller went
