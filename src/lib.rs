@@ -191,7 +191,7 @@ mod views;
 mod whole;
 mod wire;
 
-pub use views::{cdevents, public, report};
+pub use views::{cdevents, public, report, timeline_svg};
 
 pub use comms::UpdateInput;
 pub use exception::ExceptionInput;

@@ -14,6 +14,7 @@ use incident_playbook::{
     command::{CommandKind, parse_body},
     parse_command,
     report::IncidentReport,
+    timeline_svg,
 };
 use incident_store::{AsyncStore, Error};
 use serde::Deserialize;
@@ -33,6 +34,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/incidents/{id}/updates", get(updates))
         .route("/incidents/{id}/report", get(report))
         .route("/incidents/{id}/status", get(status))
+        .route("/incidents/{id}/timeline.svg", get(timeline))
         .route("/status", get(crate::status::page))
         .route("/status/feed.atom", get(crate::status::feed))
         .with_state(Arc::clone(&service));
@@ -328,6 +330,35 @@ async fn report(
     })
     .await?;
     Ok(Json(report))
+}
+
+/// The incident's timeline as an SVG picture, as it stood at `?now=T`
+/// (else the clock). Served so that a browser draws it and runs nothing:
+/// the picture has no script, and the policy forbids any, as well as any
+/// load from elsewhere; `nosniff` keeps it an image. 404 for an incident
+/// not yet declared at that time, as for one never declared.
+async fn timeline(
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    Query(at): Query<At>,
+) -> Answer<impl IntoResponse> {
+    let now = now(&at)?;
+    let svg = load(&service, &id, |incident| {
+        timeline_svg::as_of(incident, &service.playbook, now)
+    })
+    .await?
+    .ok_or(Failure::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        svg,
+    ))
 }
 
 /// What the crate offers today about where an incident stands: a thin view

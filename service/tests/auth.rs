@@ -126,6 +126,12 @@ fn exercise(service: Arc<Service>) {
             assert_eq!(a.body["violations"][0]["rule"], "unauthenticated");
         }
     }
+    // The timeline picture is for readers with a token too.
+    let picture = format!("/incidents/{INCIDENT}/timeline.svg");
+    for token in [None, Some("guess")] {
+        let a = send(base, "GET", &picture, token, None);
+        assert_eq!((a.status, rule(&a)), (401, "unauthenticated"), "{token:?}");
+    }
     // A read-only token reads, and may not write.
     assert_eq!(
         send(base, "GET", "/incidents", Some(READER), None).status,
@@ -192,6 +198,9 @@ fn exercise(service: Arc<Service>) {
         .map(|c| &c["by"])
         .collect();
     assert_eq!(senders, [&json!("Ada"); 3]);
+    let a = send(base, "GET", &picture, Some(READER), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.as_str().is_some_and(|s| s.starts_with("<svg ")));
 }
 
 #[test]

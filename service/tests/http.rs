@@ -59,6 +59,24 @@ impl Client {
         )
     }
 
+    /// A GET's status, the headers named in `headers`, and the body.
+    fn get_with(&self, path: &str, headers: &[&str]) -> (u16, Vec<String>, String) {
+        let mut resp = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .call()
+            .unwrap();
+        let values = headers
+            .iter()
+            .map(|h| {
+                let v = resp.headers().get(*h).and_then(|v| v.to_str().ok());
+                v.unwrap_or_default().to_owned()
+            })
+            .collect();
+        let body = resp.body_mut().read_to_string().unwrap();
+        (resp.status().as_u16(), values, body)
+    }
+
     fn json(&self, path: &str) -> (u16, Value) {
         let (status, body) = self.get(path);
         (status, serde_json::from_str(&body).unwrap())
@@ -231,11 +249,45 @@ fn exercise(service: Arc<Service>, playbook: &Value) {
     );
     assert_eq!(snapshot.get("playbook").unwrap_or(&Value::Null), playbook);
 
+    timeline(&client);
     assert_eq!(
         client.json("/incidents"),
         (200, json!([{"incident_id": INCIDENT, "version": 9}]))
     );
     bodies(&client);
+}
+
+/// The timeline as a picture: an SVG image that runs nothing, as the
+/// incident stood at `?now=`; 404 before the declaration, 400 for a bad time.
+fn timeline(client: &Client) {
+    let path = format!("/incidents/{INCIDENT}/timeline.svg?now=2026-05-04T11:00:00Z");
+    let headers = [
+        "content-type",
+        "content-security-policy",
+        "x-content-type-options",
+    ];
+    let (status, got, svg) = client.get_with(&path, &headers);
+    assert_eq!(status, 200, "{svg}");
+    assert_eq!(got[0], "image/svg+xml; charset=utf-8");
+    assert!(got[1].contains("default-src 'none'"), "{got:?}");
+    assert!(got[1].contains("sandbox"), "{got:?}");
+    assert_eq!(got[2], "nosniff");
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert!(svg.contains("Timeline: Slow document processing"), "{svg}");
+    // Still investigating at 11:00: drawn up to then.
+    assert!(svg.contains("As of 11:00"), "{svg}");
+    assert!(!svg.contains("<script"));
+    let before = format!("/incidents/{INCIDENT}/timeline.svg?now=2026-05-04T09:00:00Z");
+    assert_eq!(client.get(&before).0, 404);
+    let bad = format!("/incidents/{INCIDENT}/timeline.svg?now=soon");
+    assert_eq!(client.get(&bad).0, 400);
+    assert_eq!(
+        client.get(&format!("/incidents/{OTHER}/timeline.svg")).0,
+        404
+    );
 }
 
 /// Bodies posted without their envelope: the ids from the URL, the time

@@ -12,6 +12,7 @@ pub(crate) mod markdown;
 pub(crate) mod moments;
 pub mod public;
 pub mod report;
+pub mod timeline_svg;
 
 /// The first incident of a stream under `tests/`, for the views' unit
 /// tests: `incidents/NAME.jsonl` replayed with its playbook beside it,

@@ -200,6 +200,23 @@ pub enum RenderCmd {
         #[command(flatten)]
         stream: StreamArgs,
     },
+    /// One incident's timeline as an SVG picture: phases, severity,
+    /// mitigations by outcome, updates by audience, milestones, on a true
+    /// time axis (UTC), as the incident stood at `--now`.
+    Timeline {
+        #[command(flatten)]
+        stream: StreamArgs,
+        /// The incident to draw; needed when the stream has more than one.
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        /// Draw the incident as it stood at TIME, RFC 3339 (default: the
+        /// current time); what is still going on is drawn up to it.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// Write the SVG into FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `render updates --audience`: which updates are printed.

@@ -121,6 +121,15 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
         Cmd::Render {
             what: RenderCmd::Postmortem { draft, stream },
         } => render::postmortems(&stream, draft),
+        Cmd::Render {
+            what:
+                RenderCmd::Timeline {
+                    stream,
+                    incident,
+                    now,
+                    out,
+                },
+        } => render::timeline(&stream, incident.as_deref(), now.as_deref(), out.as_deref()),
         Cmd::Report(a) => report::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::Status(a) => status::run(&a.stream, a.now.as_deref(), a.format.format),
         Cmd::LintPostmortem { peak, format, file } => {

@@ -5,11 +5,12 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use incident_playbook::{
-    Incident,
+    Incident, IncidentId,
     postmortem::Postmortem,
     public::PublicPost,
     report::PhaseSpan,
     state::{Audience, CommsUpdate},
+    timeline_svg,
 };
 
 use crate::args::{AudienceArg, StreamArgs};
@@ -142,5 +143,60 @@ fn postmortem_of(incident: &Incident, draft: bool) -> Option<Cow<'_, Postmortem>
         Some(Cow::Owned(Postmortem::draft_from(incident)))
     } else {
         incident.postmortem().map(Cow::Borrowed)
+    }
+}
+
+/// One incident's timeline as SVG, as it stood at `now` (default: the
+/// clock), on standard output or into `out`. The stream's only incident,
+/// or the one `--incident` names.
+pub fn timeline(
+    stream: &StreamArgs,
+    incident: Option<&str>,
+    now: Option<&str>,
+    out: Option<&std::path::Path>,
+) -> Result<Verdict, Fatal> {
+    let now = crate::report::now_or_clock(now)?;
+    let (replay, verdict) = stream.replay()?;
+    let incidents = replay.incidents();
+    let chosen = match incident {
+        Some(id) => {
+            let id: IncidentId = id.parse().map_err(|e| Fatal(format!("--incident: {e}")))?;
+            incidents
+                .get(id)
+                .ok_or_else(|| Fatal(format!("no incident {id} in {}", stream.file)))?
+        }
+        None => only_incident(incidents.iter().as_slice(), &stream.file)?,
+    };
+    let svg = timeline_svg::as_of(chosen, incidents.playbook(), now).ok_or_else(|| {
+        Fatal(format!(
+            "incident {} was not yet declared at {now}",
+            chosen.id()
+        ))
+    })?;
+    match out {
+        Some(path) => std::fs::write(path, svg)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
+        None => {
+            let mut out = stdout();
+            out.write_all(svg.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(verdict)
+}
+
+/// The stream's one incident; with none or several, says how to choose.
+fn only_incident<'a>(all: &'a [Incident], file: &str) -> Result<&'a Incident, Fatal> {
+    match all {
+        [one] => Ok(one),
+        [] => Err(Fatal(format!("no incident in {file}"))),
+        many => {
+            let ids: Vec<String> = many.iter().map(|i| i.id().to_string()).collect();
+            Err(Fatal(format!(
+                "{} incidents in {file}: choose one with --incident ({})",
+                many.len(),
+                ids.join(", ")
+            )))
+        }
     }
 }
