@@ -18,13 +18,13 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use incident_playbook::Replay;
 use incident_playbook::public::PublicIncident;
-use incident_service::{Auth, StatusOptions};
+use incident_service::StatusOptions;
 use serde_json::{Value, json};
 
 mod common;
 mod public;
 use common::block;
-use public::{database, internal_strings, leaks, real_incidents, serve_streams};
+use public::{TOKEN, database, internal_strings, leaks, real_incidents, serve_streams, tokens};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -163,10 +163,18 @@ async fn screenshot(client: &Client, width: u32, height: Option<u32>, name: &str
         .as_u64()
         .unwrap();
     let whole = u32::try_from(whole).unwrap().clamp(200, 12_000);
-    client
-        .set_window_size(width, height.unwrap_or(whole))
+    let height = height.unwrap_or(whole);
+    client.set_window_size(width, height).await.unwrap();
+    // The window's size holds the browser's own frame: grow it until the
+    // page's viewport is `height` tall.
+    let inner = client
+        .execute("return window.innerHeight", vec![])
         .await
+        .unwrap()
+        .as_u64()
         .unwrap();
+    let frame = height.saturating_sub(u32::try_from(inner).unwrap());
+    client.set_window_size(width, height + frame).await.unwrap();
     let png = client.screenshot().await.unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
@@ -197,7 +205,8 @@ fn the_status_page_as_a_person_sees_it() {
     let streams: Vec<(&str, &incident_playbook::Playbook)> =
         incidents.iter().map(|(_, s, p)| (s.as_str(), p)).collect();
     let path = database("browser");
-    let running = serve_streams(&path, &streams, Auth::None, StatusOptions::default());
+    // Behind tokens: the status page needs none, the timeline does.
+    let running = serve_streams(&path, &streams, tokens(), StatusOptions::default());
     let status_url = running.url("/status");
 
     block(async {
@@ -218,12 +227,79 @@ fn the_status_page_as_a_person_sees_it() {
         screenshot(&client, DESKTOP.0, None, "status-desktop").await;
         let shot = screenshot(&client, DESKTOP.0, Some(DESKTOP.1), "status-page").await;
         update_readme_copy(&shot, "status-page");
+        let timeline = look_at_timeline(&client, &running.url(""), GITLAB).await;
         client.close().await.unwrap();
+
+        // The timeline's visible labels: the title, the rows, the milestones.
+        for label in [
+            "Timeline: GitLab.com database incident: production data removed",
+            "Milestones",
+            "Declared 01-31 21:34",
+            "Mitigations",
+            "Updates: public",
+        ] {
+            assert!(timeline.contains(label), "{label}: {timeline}");
+        }
 
         for seen in [&phone, &desktop] {
             assert_public_text_shown(&seen.text, &incidents);
         }
     });
+}
+
+/// GitLab's incident (its id in the stream).
+const GITLAB: &str = "676aa49b-d8d1-5e80-8c8f-3988dcb5c44e";
+
+/// The timeline of `incident` as a reader with a token sees it: a browser
+/// sends no `Authorization` header on its own, so the SVG is fetched with
+/// the token from a page of the service (after checking that it is refused
+/// without), and shown as a document of its own. Returns its text (the
+/// labels) and writes `timeline.png` (the README's copy on request).
+async fn look_at_timeline(client: &Client, base: &str, incident: &str) -> String {
+    // A page of the same origin whose policy lets a script fetch.
+    client.goto(&format!("{base}/health/live")).await.unwrap();
+    // As the incident stood after its close, so the picture is the same
+    // on every run.
+    let url = format!("{base}/incidents/{incident}/timeline.svg?now=2017-02-11T00:00:00Z");
+    let fetch = "const [url, token, done] = arguments; \
+        const headers = token ? {Authorization: 'Bearer ' + token} : {}; \
+        fetch(url, {headers}).then(r => r.text().then(t => done([r.status, t, \
+        r.headers.get('content-type')])))";
+    let refused = client
+        .execute_async(fetch, vec![json!(url), json!(null)])
+        .await
+        .unwrap();
+    assert_eq!(refused[0], 401);
+    let answer = client
+        .execute_async(fetch, vec![json!(url), json!(TOKEN)])
+        .await
+        .unwrap();
+    assert_eq!(
+        (&answer[0], &answer[2]),
+        (&json!(200), &json!("image/svg+xml; charset=utf-8"))
+    );
+    let blob = client
+        .execute(
+            "return URL.createObjectURL(new Blob([arguments[0]], {type: 'image/svg+xml'}))",
+            vec![answer[1].clone()],
+        )
+        .await
+        .unwrap();
+    client.goto(blob.as_str().unwrap()).await.unwrap();
+    let seen = client
+        .execute(
+            "const svg = document.documentElement; \
+             return [svg.localName, Array.from(svg.querySelectorAll('text'), t => t.textContent).join('\\n'), \
+             svg.getAttribute('height')]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen[0], "svg");
+    let height: u32 = seen[2].as_str().unwrap().parse().unwrap();
+    let shot = screenshot(client, 1200, Some(height), "timeline").await;
+    update_readme_copy(&shot, "timeline");
+    seen[1].as_str().unwrap().to_owned()
 }
 
 /// `text` shows every real incident's public title and each of its public

@@ -3,18 +3,16 @@
 //! leak test's detector is shown to fire: the same stream with one
 //! internal update made public is caught.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
-
 use incident_playbook::Playbook;
-use incident_service::{Auth, StatusOptions, Tokens};
+use incident_service::{Auth, StatusOptions};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 mod common;
 mod public;
 use public::{
     case, database, feed_texts, get, internal_strings, leaks, page_texts, post_lines,
-    real_incident, serve_streams,
+    real_incident, serve_streams, tokens,
 };
 
 const OKTA: &str = "okta-2023-10-20";
@@ -27,13 +25,6 @@ const CUSTOMERS_NOTICE: &str = "A security incident in Okta's support system tou
 const PUBLIC_TITLE: &str = "Unauthorized access to files in Okta's customer support system";
 /// An incident never made public.
 const NEVER_PUBLIC: &str = "happy-sev1-full-lifecycle";
-
-fn tokens() -> Auth {
-    // The SHA-256 of "test".
-    let digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    let file = format!(r#"{{"tokens": [{{"name": "Ada", "sha256": "{digest}"}}]}}"#);
-    Auth::Tokens(Arc::new(Tokens::from_json(&file).unwrap()))
-}
 
 /// Every internal string of Okta's stream and of the never-public one.
 fn internal(okta: &str, playbook: &Playbook) -> BTreeSet<String> {

@@ -43,6 +43,19 @@ pub fn real_incidents() -> Vec<(String, String, Playbook)> {
         .collect()
 }
 
+/// The token the tests' token file accepts (its holder is Ada).
+pub const TOKEN: &str = "test";
+
+/// Bearer tokens: [`TOKEN`], held by Ada.
+pub fn tokens() -> Auth {
+    // The SHA-256 of "test".
+    let digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let file = format!(r#"{{"tokens": [{{"name": "Ada", "sha256": "{digest}"}}]}}"#);
+    Auth::Tokens(Arc::new(
+        incident_service::Tokens::from_json(&file).unwrap(),
+    ))
+}
+
 /// A conformance case's stream (judged under the default playbook).
 pub fn case(name: &str) -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/cases/");
