@@ -33,6 +33,38 @@ fn internal(okta: &str, playbook: &Playbook) -> BTreeSet<String> {
     internal
 }
 
+/// `xml` is valid by RFC 4287's RELAX NG schema (`tests/schemas/atom.rnc`),
+/// as jing reads it: Debian's `jing`, which `.ci/run` installs. Without it
+/// the test fails, unless `INCIDENT_SKIP_JING=1` says to skip loudly.
+fn assert_valid_atom(xml: &str, name: &str) {
+    let jing = std::path::Path::new("/usr/bin/jing");
+    if !jing.exists() {
+        let why = "/usr/bin/jing is missing: `apt-get install jing`";
+        assert!(
+            std::env::var_os("INCIDENT_SKIP_JING").is_some(),
+            "{why} (INCIDENT_SKIP_JING=1 skips the schema check)"
+        );
+        eprintln!("\n!!! SKIPPED: the feed was not checked by RFC 4287's schema: {why} !!!\n");
+        return;
+    }
+    let file = std::env::temp_dir().join(format!("status-feed-{name}-{}.xml", std::process::id()));
+    std::fs::write(&file, xml).unwrap();
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemas/atom.rnc");
+    let out = std::process::Command::new(jing)
+        .arg("-c")
+        .arg(schema)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        out.status.success(),
+        "{}{}\n{xml}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The page and the feed, fetched without a token.
 fn page_and_feed(base: &str) -> (String, String) {
     let (status, kind, page) = get(&format!("{base}/status"), None);
@@ -92,6 +124,7 @@ fn the_status_page_and_feed_show_nothing_internal() {
 
     // The feed: one entry per public post, newest first, each with the id
     // of the command that posted it.
+    assert_valid_atom(&feed, "okta");
     let parsed = feed_rs::parser::parse(feed.as_bytes()).unwrap();
     let ids: Vec<&str> = parsed.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(
@@ -161,7 +194,9 @@ fn the_page_follows_the_store_and_shows_owners_only_when_asked() {
     options.show_owner = true;
     options.title = "Example & Co <status>".to_owned();
     let running = serve_streams(&path, &[(&never, &default)], Auth::None, options);
-    let (page, _) = page_and_feed(&running.url(""));
+    let (page, feed) = page_and_feed(&running.url(""));
+    // A feed without entries is still a feed.
+    assert_valid_atom(&feed, "empty");
     let text = page_texts(&page).swap_remove(1);
     assert!(text.contains("All systems operational"));
     assert!(!text.contains("Recently resolved"));
