@@ -25,7 +25,7 @@ pub(crate) fn feed(
         })
         .collect();
     // Newest first; the same time keeps the page's order.
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     let feed = Feed {
         title: Text::plain(options.title.as_str()),
         id: url.to_owned(),
