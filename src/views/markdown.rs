@@ -65,6 +65,32 @@ fn mermaid(phases: &[PhaseSpan]) -> String {
     out
 }
 
+/// A link destination for Markdown: as it is when plain, else in angle
+/// brackets (spaces and parentheses allowed), with the brackets and line
+/// breaks it cannot hold percent-encoded.
+fn destination(path: &str) -> String {
+    let plain = !path.is_empty()
+        && !path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "()<>".contains(c));
+    if plain {
+        return path.to_owned();
+    }
+    let mut out = String::from("<");
+    for c in path.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    out
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -89,22 +115,49 @@ impl Postmortem {
     /// assert!(md.contains("| Add upload smoke test to deploy gate | Grace | 2026-05-20 | open | test |"));
     /// ```
     pub fn to_markdown(&self) -> String {
-        self.render(None)
+        self.render(None, None)
     }
 
     /// The postmortem as Markdown, with a Mermaid Gantt chart of `phases`
     /// (see [`PhaseSpan::of`]) under `## Timeline`.
     pub fn to_markdown_with_phases(&self, phases: &[PhaseSpan]) -> String {
-        self.render(Some(phases))
+        self.render(Some(phases), None)
     }
 
-    fn render(&self, phases: Option<&[PhaseSpan]>) -> String {
+    /// [`Postmortem::to_markdown_with_phases`], with a link to the picture
+    /// of the timeline (`image`, a path or URL, as
+    /// [`timeline_svg`](crate::timeline_svg) draws it and `incident render
+    /// timeline --out` writes it) first under `## Timeline`. Linked, not
+    /// inlined: Markdown renderers show an image link everywhere and drop
+    /// inline SVG, and the picture stays a file of its own to redraw.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, report::PhaseSpan};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let pm = incident.postmortem().unwrap();
+    /// let md = pm.to_markdown_with_timeline_image(&PhaseSpan::of(incident), "timeline one.svg");
+    /// assert!(md.contains("## Timeline\n\n![Timeline of the incident](<timeline one.svg>)\n\n"));
+    /// ```
+    pub fn to_markdown_with_timeline_image(&self, phases: &[PhaseSpan], image: &str) -> String {
+        self.render(Some(phases), Some(image))
+    }
+
+    fn render(&self, phases: Option<&[PhaseSpan]>, image: Option<&str>) -> String {
         let mut md = String::new();
         self.render_header(&mut md);
         for section in Section::ALL {
             let _ = writeln!(md, "## {}\n", section.heading());
             match section {
-                Section::Timeline => self.render_timeline(&mut md, phases),
+                Section::Timeline => {
+                    if let Some(image) = image {
+                        let _ =
+                            writeln!(md, "![Timeline of the incident]({})\n", destination(image));
+                    }
+                    self.render_timeline(&mut md, phases);
+                }
                 Section::ActionItems => self.render_action_items(&mut md),
                 text => {
                     if let Some(body) = self.section_text(text) {

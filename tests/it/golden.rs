@@ -453,3 +453,25 @@ fn real_incident_public_updates() {
         check_owned(&format!("incidents/{name}.public.txt"), &args, 0);
     }
 }
+
+/// The timelines of the real incidents as SVG pictures, whole (Roblox's
+/// spans four days, its three months to the closing cut out of the axis),
+/// and GitHub's as of 17:00 on the 22nd (monitoring, measures still in
+/// effect drawn up to the moment).
+#[test]
+fn real_incident_timelines() {
+    for name in REAL {
+        let args = real(
+            name,
+            &["render", "timeline", "--now", "2030-01-01T00:00:00Z"],
+        );
+        check_owned(&format!("incidents/{name}.timeline.svg"), &args, 0);
+    }
+    let name = "github-2018-10-21";
+    let mid = ["render", "timeline", "--now", "2018-10-22T17:00:00Z"];
+    check_owned(
+        &format!("incidents/{name}.as-of.timeline.svg"),
+        &real(name, &mid),
+        0,
+    );
+}

@@ -45,3 +45,4 @@ mod tamper;
 mod targets;
 #[cfg(feature = "proptest")]
 mod testkit;
+mod timeline_svg;

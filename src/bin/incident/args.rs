@@ -197,6 +197,11 @@ pub enum RenderCmd {
         /// Print a draft filled from the history instead.
         #[arg(long)]
         draft: bool,
+        /// Link the timeline's picture (as `render timeline --out` writes
+        /// it) first under `## Timeline`: PATH as given, with `{id}`
+        /// replaced by each incident's id.
+        #[arg(long, value_name = "PATH")]
+        timeline_image: Option<String>,
         #[command(flatten)]
         stream: StreamArgs,
     },

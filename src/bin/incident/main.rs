@@ -119,8 +119,13 @@ fn run_reading(command: Cmd) -> Result<Verdict, Fatal> {
                 },
         } => render::updates(&stream, audience, with_names, with_severity),
         Cmd::Render {
-            what: RenderCmd::Postmortem { draft, stream },
-        } => render::postmortems(&stream, draft),
+            what:
+                RenderCmd::Postmortem {
+                    draft,
+                    timeline_image,
+                    stream,
+                },
+        } => render::postmortems(&stream, draft, timeline_image.as_deref()),
         Cmd::Render {
             what:
                 RenderCmd::Timeline {

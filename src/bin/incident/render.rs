@@ -113,8 +113,13 @@ fn is_for(update: &CommsUpdate, audience: AudienceArg) -> bool {
 }
 
 /// Every incident's postmortem (or a draft of it) as Markdown; an incident
-/// without one breaks a rule.
-pub fn postmortems(stream: &StreamArgs, draft: bool) -> Result<Verdict, Fatal> {
+/// without one breaks a rule. With `image`, each links its timeline's
+/// picture (`{id}` in it replaced by the incident's id).
+pub fn postmortems(
+    stream: &StreamArgs,
+    draft: bool,
+    image: Option<&str>,
+) -> Result<Verdict, Fatal> {
     let (replay, mut verdict) = stream.replay()?;
     let mut out = stdout();
     let mut first = true;
@@ -132,7 +137,14 @@ pub fn postmortems(stream: &StreamArgs, draft: bool) -> Result<Verdict, Fatal> {
         }
         first = false;
         let phases = PhaseSpan::of(incident);
-        write!(out, "{}", postmortem.to_markdown_with_phases(&phases))?;
+        let md = match image {
+            Some(image) => {
+                let image = image.replace("{id}", &incident.id().to_string());
+                postmortem.to_markdown_with_timeline_image(&phases, &image)
+            }
+            None => postmortem.to_markdown_with_phases(&phases),
+        };
+        write!(out, "{md}")?;
     }
     out.flush()?;
     Ok(verdict)

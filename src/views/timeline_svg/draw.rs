@@ -12,7 +12,7 @@ use crate::comms::Audience;
 use crate::incident::Phase;
 use crate::severity::Severity;
 use crate::time::Timestamp;
-use crate::views::report::MitigationReport;
+use crate::views::report::{MitigationReport, human_duration};
 
 /// The picture's width, and where the plot runs: the labels of the rows
 /// on the left, room on the right for the word after the last bar.
@@ -56,7 +56,7 @@ const AUDIENCES: [Audience; 3] = [Audience::Internal, Audience::Public, Audience
 impl Picture<'_> {
     /// The whole document.
     pub(super) fn svg(&self) -> String {
-        let scale = Scale::new(self.start, self.end, PLOT_X0, PLOT_X1);
+        let scale = Scale::new(self.start, self.end, &self.drawn, PLOT_X0, PLOT_X1);
         let placed = self.place_milestones(&scale);
         let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(1);
         let axis = 78.0;
@@ -79,10 +79,12 @@ impl Picture<'_> {
         axis_and_grid(&mut svg, &scale, &lanes);
         self.phase_lane(&mut svg, &scale, lanes.phases);
         self.severity_lane(&mut svg, &scale, lanes.severity);
-        draw_milestones(&mut svg, &placed, &lanes);
+        draw_breaks(&mut svg, &scale, &lanes);
         self.mitigation_rows(&mut svg, &scale, lanes.mitigations);
         self.update_rows(&mut svg, &scale, lanes.updates);
-        let height = legend::draw(&mut svg, lanes.bottom + 24.0);
+        draw_milestones(&mut svg, &placed, &lanes);
+        let cut = !scale.breaks().is_empty();
+        let height = legend::draw(&mut svg, lanes.bottom + 24.0, cut);
         self.document(&svg.out, height)
     }
 
@@ -234,8 +236,10 @@ impl Picture<'_> {
             let attrs = r##" fill="#555555" font-style="italic""##;
             svg.text(PLOT_X0 + 4.0, y + ROW / 2.0 + 4.0, attrs, "none recorded");
         }
-        let kinds = self.incident.mitigations().iter();
-        let kinds = kinds.map(|r| legend::kind_word(&r.mitigation));
+        // The kind, or for a mitigation of no listed kind what it is.
+        let kinds = self.incident.mitigations().iter().map(|r| {
+            legend::kind_word(&r.mitigation).map_or_else(|| r.mitigation.describe(), str::to_owned)
+        });
         for (row, (m, kind)) in self.mitigations.iter().zip(kinds).enumerate() {
             let top = y + row as f64 * ROW + 4.0;
             let style = legend::style(m);
@@ -313,6 +317,41 @@ fn axis_and_grid(svg: &mut Svg, scale: &Scale, lanes: &Lanes) {
         if let Some(time) = &tick.time {
             svg.text(tick.x, lanes.axis, &attrs, time);
         }
+    }
+}
+
+/// Each gap cut out of the axis: the phase and severity bands faded over
+/// it between two zigzags (drawn before the bars and ticks, which stay
+/// whole), and how long it was written above it, so that nobody reads the
+/// axis as continuous there.
+fn draw_breaks(svg: &mut Svg, scale: &Scale, lanes: &Lanes) {
+    for b in scale.breaks() {
+        let (x0, x1) = (b.x0 + 8.0, b.x1 - 8.0);
+        let (top, bottom) = (lanes.phases - 4.0, lanes.bottom + 4.0);
+        let tip = format!("Axis cut: {} with nothing drawn", human_duration(b.seconds));
+        svg.raw("<g>");
+        svg.title(&tip);
+        let fade = r##" fill="#ffffff" fill-opacity="0.9""##;
+        svg.rect(x0, top, x1 - x0, bottom - top, fade, None);
+        for x in [x0, x1] {
+            let mut d = format!("M{} {}", num(x), num(top));
+            let mut y = top;
+            let mut side = 1.0;
+            while y < bottom {
+                y = (y + 6.0).min(bottom);
+                let _ = write!(d, " L{} {}", num(x + 3.0 * side), num(y));
+                side = -side;
+            }
+            let _ = write!(
+                svg.out,
+                r##"<path d="{d}" fill="none" stroke="#555555" stroke-width="1.2"/>"##
+            );
+        }
+        let attrs = format!(r##" text-anchor="middle" font-size="{SMALL}" fill="#333333""##);
+        let mid = (b.x0 + b.x1) / 2.0;
+        svg.text(mid, lanes.axis - 14.0, &attrs, "axis cut");
+        svg.text(mid, lanes.axis, &attrs, &human_duration(b.seconds));
+        svg.raw("</g>\n");
     }
 }
 

@@ -48,16 +48,17 @@ pub(super) fn style(m: &MitigationReport) -> OutcomeStyle {
     }
 }
 
-/// The kind of a mitigation, in two words at most, for its row's label.
-pub(super) fn kind_word(m: &Mitigation) -> &'static str {
-    match m {
+/// The kind of a mitigation, in two words at most, for its row's label;
+/// `None` for `other`, whose description says more than its kind.
+pub(super) fn kind_word(m: &Mitigation) -> Option<&'static str> {
+    Some(match m {
         Mitigation::RollbackImage { .. } => "rollback",
         Mitigation::DisableDependency { .. } => "disable dependency",
         Mitigation::RevertConfig { .. } => "revert config",
         Mitigation::PauseRollout { .. } => "pause rollout",
         Mitigation::BlockEndpoint { .. } => "block endpoint",
-        Mitigation::Other { .. } => "other",
-    }
+        Mitigation::Other { .. } => return None,
+    })
 }
 
 /// The patterns the fills name: hatching for "no effect", a cross-hatch
@@ -123,8 +124,9 @@ pub(super) fn shape(audience: Audience, x: f64, y: f64) -> String {
 }
 
 /// The legend from `y` down: the outcomes' looks and words, the audiences'
-/// shapes, the phases' tints. Returns the picture's full height.
-pub(super) fn draw(svg: &mut Svg, y: f64) -> f64 {
+/// shapes, the phases' tints, and what a cut in the axis means where it
+/// has one. Returns the picture's full height.
+pub(super) fn draw(svg: &mut Svg, y: f64, cut: bool) -> f64 {
     let bold = r#" font-weight="bold""#;
     svg.text(16.0, y + 12.0, bold, "Mitigation outcome");
     let mut x = 170.0;
@@ -166,7 +168,10 @@ pub(super) fn draw(svg: &mut Svg, y: f64) -> f64 {
         svg.text(x + 34.0, y + 13.0, "", phase.as_str());
         x += 50.0 + text_width(phase.as_str(), 12.0);
     }
-    let note = "Dashed lines: milestones. Hover any mark for its details.";
-    svg.text(16.0, y + 40.0, r##" font-size="11" fill="#333333""##, note);
+    let mut note = "Dashed lines: milestones. Hover any mark for its details.".to_owned();
+    if cut {
+        note.push_str(" Zigzags: a long stretch with nothing drawn is cut out of the axis; its length is written above it.");
+    }
+    svg.text(16.0, y + 40.0, r##" font-size="11" fill="#333333""##, &note);
     y + 54.0
 }

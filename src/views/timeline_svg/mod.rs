@@ -101,6 +101,8 @@ struct Picture<'a> {
     severities: Vec<(Timestamp, Severity)>,
     mitigations: Vec<MitigationReport>,
     milestones: Vec<(Milestone, Timestamp)>,
+    /// Every time something is drawn at: where the axis may be cut.
+    drawn: Vec<Timestamp>,
     /// The first and last times drawn; what is still going on is drawn to
     /// `end`.
     start: Timestamp,
@@ -112,26 +114,19 @@ impl<'a> Picture<'a> {
         let phases = PhaseSpan::of(incident);
         let mitigations = MitigationReport::all(incident);
         let mut milestones = milestones(incident, &phases);
-        let drawn = milestones
-            .iter()
-            .map(|(_, t)| *t)
-            .chain(
-                mitigations
-                    .iter()
-                    .flat_map(|m| [Some(m.started_at), m.ended_at])
-                    .flatten(),
-            )
-            .chain(incident.updates().iter().map(CommsUpdate::at))
-            .chain(phases.iter().map(|p| p.from));
-        let (mut start, mut end) = (incident.declared_at(), incident.declared_at());
-        for t in drawn {
-            start = start.min(t);
-            end = end.max(t);
-        }
         if incident.phase() != Phase::Closed {
-            end = end.max(at);
             milestones.push((Milestone::AsOf, at));
         }
+        let mut drawn: Vec<Timestamp> = milestones.iter().map(|(_, t)| *t).collect();
+        let ends = mitigations
+            .iter()
+            .flat_map(|m| [Some(m.started_at), m.ended_at]);
+        drawn.extend(ends.flatten());
+        drawn.extend(incident.updates().iter().map(CommsUpdate::at));
+        drawn.extend(phases.iter().map(|p| p.from));
+        let declared = incident.declared_at();
+        let start = drawn.iter().copied().fold(declared, Timestamp::min);
+        let end = drawn.iter().copied().fold(declared, Timestamp::max);
         Picture {
             incident,
             at,
@@ -139,6 +134,7 @@ impl<'a> Picture<'a> {
             severities: severities(incident),
             mitigations,
             milestones,
+            drawn,
             start,
             end,
         }
