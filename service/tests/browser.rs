@@ -254,7 +254,7 @@ const GITLAB: &str = "676aa49b-d8d1-5e80-8c8f-3988dcb5c44e";
 /// sends no `Authorization` header on its own, so the SVG is fetched with
 /// the token from a page of the service (after checking that it is refused
 /// without), and shown as a document of its own. Returns its text (the
-/// labels) and writes `timeline.png` (the README's copy on request).
+/// labels) and writes `timeline.png` (`gitlab-timeline.png`, the README's copy on request).
 async fn look_at_timeline(client: &Client, base: &str, incident: &str) -> String {
     // A page of the same origin whose policy lets a script fetch.
     client.goto(&format!("{base}/health/live")).await.unwrap();
@@ -298,7 +298,7 @@ async fn look_at_timeline(client: &Client, base: &str, incident: &str) -> String
     assert_eq!(seen[0], "svg");
     let height: u32 = seen[2].as_str().unwrap().parse().unwrap();
     let shot = screenshot(client, 1200, Some(height), "timeline").await;
-    update_readme_copy(&shot, "timeline");
+    update_readme_copy(&shot, "gitlab-timeline");
     seen[1].as_str().unwrap().to_owned()
 }
 
