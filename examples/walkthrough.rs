@@ -491,7 +491,8 @@ impl Walkthrough {
         }
         println!(
             "  durations    {} to declare; then {} to mitigate, {} to resolve, {} to close",
-            human_duration(d.impact_to_declaration_seconds),
+            d.impact_to_declaration_seconds
+                .map_or_else(|| "unknown".to_owned(), human_duration),
             after(d.declaration_to_mitigation_seconds),
             after(d.declaration_to_resolved_seconds),
             after(d.declaration_to_closed_seconds)

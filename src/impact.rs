@@ -175,17 +175,24 @@ pub struct ImpactInput {
         with = "WireText::<ShortText>"
     )]
     pub feature: Option<Arc<str>>,
-    /// When the impact started.
+    /// When users were first hit; missing or `null` while not known yet.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::time::blank_as_none"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::time::BlankableTimestamp>")
+    )]
     pub started_at: Option<Timestamp>,
     /// Whether users are hurt right now; `true` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_impact_active: Option<bool>,
+    /// When user impact really ended (a true time), with
+    /// `user_impact_active: false`; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<Timestamp>,
     /// Kinds of harm; each sets a severity floor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
@@ -267,7 +274,8 @@ impl MeasuredDropInput {
     }
 }
 
-/// A confirmed impact: environment, users, feature and start time are all known.
+/// A confirmed impact: environment, users and feature are known; when users
+/// were first hit may not be known yet.
 ///
 /// Built only from an [`ImpactInput`] that passes the rules.
 // Read back from JSON (in a snapshot) only within the same limits: the texts
@@ -279,8 +287,14 @@ pub struct Impact {
     environment: ShortText,
     users: ShortText,
     feature: ShortText,
-    started_at: Timestamp,
+    // Absent while not known (a breach found weeks later); a snapshot of an
+    // impact with a start writes it where it always stood.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<Timestamp>,
     user_impact_active: bool,
+    // When user impact ended, if the sender said; left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended_at: Option<Timestamp>,
     #[serde(deserialize_with = "limited_list")]
     flags: Vec<ImpactFlag>,
     #[serde(deserialize_with = "limited_list")]
@@ -318,13 +332,20 @@ impl Impact {
     pub fn feature(&self) -> &ShortText {
         &self.feature
     }
-    /// When the impact started.
-    pub fn started_at(&self) -> Timestamp {
+    /// When users were first hit, if known. It can be after the declaration
+    /// (the first sign came earlier) and is `None` until someone learns it.
+    pub fn started_at(&self) -> Option<Timestamp> {
         self.started_at
     }
     /// Whether users are hurt right now.
     pub fn user_impact_active(&self) -> bool {
         self.user_impact_active
+    }
+    /// When user impact really ended, if the sender said (only with
+    /// [`Impact::user_impact_active`] false): recovery can begin minutes
+    /// after a fix and be called hours later.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        self.ended_at
     }
     /// Kinds of harm.
     pub fn flags(&self) -> &[ImpactFlag] {
@@ -368,7 +389,7 @@ impl Impact {
         self.surfaces.contains(&Surface::Data) || self.flags.iter().any(|f| f.concerns_data())
     }
 
-    /// Checks an impact from the wire: `impact-incomplete` for a missing part,
+    /// Checks an impact from the wire: `impact-incomplete` for a missing text,
     /// `unknown-dependency` for a dependency outside the playbook's catalogue,
     /// length limits. `None` if anything is broken.
     pub(crate) fn check(
@@ -381,7 +402,7 @@ impl Impact {
             report.push(
                 Rule::ImpactIncomplete,
                 path,
-                "confirm impact: affected environment, users, feature, and start time",
+                "confirm impact: affected environment, users and feature",
             );
             return None;
         };
@@ -400,13 +421,8 @@ impl Impact {
             input.feature.as_ref(),
             Rule::ImpactIncomplete,
         );
-        if input.started_at.is_none() {
-            report.push(
-                Rule::ImpactIncomplete,
-                &join(path, "started_at"),
-                "the impact's start time is required",
-            );
-        }
+        let active = input.user_impact_active.unwrap_or(true);
+        check_end(report, path, input.started_at, input.ended_at, active);
         let flags = input.flags.clone().unwrap_or_default();
         let flags_ok = report.list_len(&join(path, "flags"), flags.len());
         let surfaces = input.surfaces.clone().unwrap_or_default();
@@ -436,8 +452,9 @@ impl Impact {
             environment: environment?,
             users: users?,
             feature: feature?,
-            started_at: input.started_at?,
-            user_impact_active: input.user_impact_active.unwrap_or(true),
+            started_at: input.started_at,
+            user_impact_active: active,
+            ended_at: input.ended_at,
             flags: flags_ok.then_some(flags)?,
             surfaces: surfaces_ok.then_some(surfaces)?,
             affected_endpoints: endpoints?,
@@ -497,20 +514,41 @@ pub(crate) fn check_floor(
     }
 }
 
-/// `impact-start-after-declaration`, for the impact at `path`.
+/// `occurred-after-recorded` for the impact at `path`: users were hit no
+/// later than the command (`recorded`) that says so. The start may be after
+/// the declaration: the first sign can come hours before users are hit.
 pub(crate) fn check_start(
     report: &mut Violations,
     path: &str,
     started_at: Timestamp,
-    declared_at: Timestamp,
+    recorded: Timestamp,
 ) {
-    if started_at > declared_at {
+    crate::notes::check_true_time(report, &join(path, "started_at"), started_at, recorded);
+}
+
+/// `impact-ended-while-active`, `impact-ended-before-started`: an end goes
+/// with an impact no longer active, and not before its start.
+fn check_end(
+    report: &mut Violations,
+    path: &str,
+    started_at: Option<Timestamp>,
+    ended_at: Option<Timestamp>,
+    active: bool,
+) {
+    let Some(ended) = ended_at else { return };
+    let at = join(path, "ended_at");
+    if active {
         report.push(
-            Rule::ImpactStartAfterDeclaration,
-            &join(path, "started_at"),
-            format!(
-                "the impact cannot start ({started_at}) after the incident was declared ({declared_at})"
-            ),
+            Rule::ImpactEndedWhileActive,
+            &at,
+            "an impact that ended is not active: set user_impact_active to false",
+        );
+    }
+    if let Some(started) = started_at.filter(|s| ended < *s) {
+        report.push(
+            Rule::ImpactEndedBeforeStarted,
+            &at,
+            format!("{ended} is before the impact started ({started})"),
         );
     }
 }
@@ -535,6 +573,7 @@ impl ImpactInput {
 setters!(ImpactInput {
     started_at(at: Timestamp) => at;
     user_impact_active(active: bool) => active;
+    ended_at(at: Timestamp) => at;
     flags(flags: impl IntoIterator<Item = ImpactFlag>) => flags.into_iter().collect();
     surfaces(surfaces: impl IntoIterator<Item = Surface>) => surfaces.into_iter().collect();
     affected_endpoints(paths: impl IntoIterator<Item = impl Into<String>>) => texts(paths);

@@ -239,7 +239,9 @@ pub mod command {
         Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
         UpdateImpact, parse_body,
     };
-    pub use crate::incident::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
+    pub use crate::incident::{
+        CorrectImpact, LinkIncident, RecordFix, RecordProgress, ReviseOutcome,
+    };
     pub use crate::verification::{
         DataChecks, DependencyCheck, EndpointCheck, FrontendChecks, HealthChecks,
     };
@@ -259,7 +261,8 @@ pub mod state {
         Amendment, Fix, ImpactCorrection, Link, LinkRelation, Progress,
     };
     pub use crate::mitigation::{
-        Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, RiskLevel,
+        Mitigation, MitigationEnd, MitigationOutcome, MitigationPurpose, MitigationRecord,
+        OutcomeRevision, RiskLevel,
     };
     pub use crate::notes::{Note, RootCause};
     pub use crate::percent::{MeasuredDrop, Percent};

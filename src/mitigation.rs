@@ -367,6 +367,33 @@ impl Mitigation {
 }
 
 crate::wire::wire_enum! {
+    /// What a mitigation is for (`start_mitigation`'s `purpose`).
+    ///
+    /// ```
+    /// use incident_playbook::state::MitigationPurpose;
+    /// assert_eq!(MitigationPurpose::default(), MitigationPurpose::Relieve);
+    /// ```
+    #[derive(Default)]
+    #[non_exhaustive]
+    pub enum MitigationPurpose {
+        /// Started to relieve users (the default).
+        #[default]
+        Relieve = "relieve",
+        /// Stops the incident spreading or getting worse (pausing deploys, a
+        /// lock) without relieving users: containment, not mitigation of
+        /// the user impact.
+        Contain = "contain",
+    }
+}
+
+impl MitigationPurpose {
+    /// Whether it is the default, `relieve` (left out of a snapshot).
+    pub fn is_relieve(&self) -> bool {
+        *self == MitigationPurpose::Relieve
+    }
+}
+
+crate::wire::wire_enum! {
     /// How a mitigation went, as `end_mitigation` records it.
     #[non_exhaustive]
     pub enum MitigationOutcome {
@@ -376,7 +403,38 @@ crate::wire::wire_enum! {
         NoEffect = "no_effect",
         /// It made the impact worse.
         MadeWorse = "made_worse",
+        /// It relieved users in part or for a while (temporary relief).
+        Partial = "partial",
+        /// Nobody can say yet (or any more) what it did.
+        Unknown = "unknown",
     }
+}
+
+impl MitigationOutcome {
+    /// Whether it failed: no effect, or worse. A partial or unknown
+    /// outcome is not a failure: it still counts as mitigating.
+    pub fn failed(self) -> bool {
+        matches!(
+            self,
+            MitigationOutcome::NoEffect | MitigationOutcome::MadeWorse
+        )
+    }
+}
+
+/// A change of a mitigation's outcome in hindsight (`revise_outcome`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OutcomeRevision {
+    /// When it was revised (the command's `at`).
+    pub at: Timestamp,
+    /// The outcome from then on.
+    pub outcome: MitigationOutcome,
+    /// Why: what hindsight showed.
+    pub reason: ShortText,
+    /// The outcome it replaced.
+    pub previous: MitigationOutcome,
 }
 
 /// The end of a mitigation: when, and how it went.
@@ -392,6 +450,24 @@ pub struct MitigationEnd {
     /// What was seen, if the sender said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<ShortText>,
+    /// When it really ended, if the sender said (no later than `at`, not
+    /// before the mitigation's true start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
+    /// Each revision of the outcome, oldest first; `outcome` is the latest.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::text::limited_list"
+    )]
+    pub revisions: Vec<OutcomeRevision>,
+}
+
+impl MitigationEnd {
+    /// The true end: `occurred_at` if the sender said, else `at`.
+    pub fn happened_at(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
+    }
 }
 
 /// A mitigation, when it started and, once it ended, how it went.
@@ -411,6 +487,14 @@ pub struct MitigationRecord {
     pub occurred_at: Option<Timestamp>,
     /// What it is.
     pub mitigation: Mitigation,
+    /// What it is for: relief (the default, left out) or containment.
+    #[serde(default, skip_serializing_if = "MitigationPurpose::is_relieve")]
+    pub purpose: MitigationPurpose,
+    /// Whether the sender said it is a temporary measure, to undo before
+    /// closing (left out when not); the temporary kinds are so anyway
+    /// ([`MitigationRecord::is_temporary`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub temporary: bool,
     /// How it ended; absent while it is in effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended: Option<MitigationEnd>,
@@ -427,12 +511,19 @@ impl MitigationRecord {
         self.ended.is_none()
     }
 
-    /// Whether it counts as mitigating the impact: in effect, or ended as
-    /// `helped` (`mitigate-before-rca`).
+    /// Whether it counts as mitigating the impact (for the response
+    /// targets and the time to mitigate): started to relieve users (not
+    /// containment), and in effect or ended with an outcome that is no
+    /// failure (`helped`, `partial`, `unknown`).
     pub fn counts(&self) -> bool {
-        self.ended
-            .as_ref()
-            .is_none_or(|end| end.outcome == MitigationOutcome::Helped)
+        self.purpose.is_relieve() && self.ended.as_ref().is_none_or(|end| !end.outcome.failed())
+    }
+
+    /// Whether it is a temporary measure, undone before closing: one of the
+    /// temporary kinds ([`Mitigation::is_temporary`]) or one the sender
+    /// said is (`temporary: true`).
+    pub fn is_temporary(&self) -> bool {
+        self.temporary || self.mitigation.is_temporary()
     }
 
     /// The endpoint it blocks now: a block in effect.
@@ -488,6 +579,59 @@ pub(crate) fn check_end(
     None
 }
 
+/// `no-such-mitigation`, `mitigation-not-ended`: the position of the
+/// mitigation numbered `number` (from 1), if it is one and has ended (only
+/// an ended mitigation has an outcome to revise).
+pub(crate) fn check_ended(
+    report: &mut Violations,
+    path: &str,
+    records: &[MitigationRecord],
+    number: u64,
+) -> Option<usize> {
+    let found = usize::try_from(number)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| Some((i, records.get(i)?)));
+    match found {
+        None => report.push(
+            Rule::NoSuchMitigation,
+            path,
+            format!(
+                "the incident has no mitigation {number}: its mitigations are numbered 1 to {}",
+                records.len()
+            ),
+        ),
+        Some((_, record)) if record.in_effect() => report.push(
+            Rule::MitigationNotEnded,
+            path,
+            format!(
+                "mitigation {number} ({}) is still in effect: end it (end_mitigation) with its outcome",
+                record.mitigation.describe()
+            ),
+        ),
+        Some((i, _)) => return Some(i),
+    }
+    None
+}
+
+/// `ended-before-started`: a mitigation's true end (`occurred_at`) is not
+/// before its true start.
+pub(crate) fn check_end_time(
+    report: &mut Violations,
+    path: &str,
+    record: &MitigationRecord,
+    ended: Timestamp,
+) {
+    let started = record.happened_at();
+    if ended < started {
+        report.push(
+            Rule::EndedBeforeStarted,
+            path,
+            format!("{ended} is before the mitigation started ({started})"),
+        );
+    }
+}
+
 /// `temporary-measure-in-effect`: a disabled dependency or a paused rollout
 /// is ended before closing (blocks are `block-not-lifted`'s).
 pub(crate) fn check_temporary_ended(
@@ -499,9 +643,7 @@ pub(crate) fn check_temporary_ended(
         .iter()
         .zip(1..)
         .filter(|(m, _)| {
-            m.in_effect()
-                && m.mitigation.is_temporary()
-                && m.mitigation.blocked_endpoint().is_none()
+            m.in_effect() && m.is_temporary() && m.mitigation.blocked_endpoint().is_none()
         })
         .map(|(m, n)| format!("{n} ({})", m.mitigation.describe()))
         .collect();

@@ -30,34 +30,25 @@ impl Note {
     }
 }
 
-/// `occurred-after-recorded`, `occurred-before-impact`: a true time
-/// (`detected_at`, `occurred_at`) lies between the impact's start and the
-/// command that records it.
+/// `occurred-after-recorded`: a true time (`detected_at`, `occurred_at`,
+/// `impact.started_at`, …) is no later than the command that records it.
 ///
 /// Responders record what they did after doing it (a deploy lock at 23:07,
 /// declared at 23:09); commands stay in the order they are recorded, and the
-/// true time goes beside `at`.
+/// true time goes beside `at`. A true time may be before the impact started:
+/// causes come first (a configuration change the day before), and so can the
+/// first sign.
 pub(crate) fn check_true_time(
     report: &mut Violations,
     path: &str,
     occurred: Timestamp,
     recorded: Timestamp,
-    impact_start: Option<Timestamp>,
 ) {
     if occurred > recorded {
         report.push(
             Rule::OccurredAfterRecorded,
             path,
             format!("{occurred} is after the command that records it ({recorded})"),
-        );
-    }
-    if let Some(start) = impact_start
-        && occurred < start
-    {
-        report.push(
-            Rule::OccurredBeforeImpact,
-            path,
-            format!("{occurred} is before the impact started ({start})"),
         );
     }
 }
@@ -70,6 +61,9 @@ pub(crate) fn check_true_time(
 pub struct RootCause {
     /// When it was recorded.
     pub at: Timestamp,
+    /// When the cause happened, if the sender said (no later than `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// What it is.
     pub text: LongText,
 }

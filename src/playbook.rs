@@ -159,7 +159,7 @@ pub struct Playbook {
 /// The command tags a permission may name: every command's `type`
 /// (`tests/it/senders.rs` holds it equal to `CommandKind::ALL`; the
 /// playbook is below the commands, which read it).
-const COMMAND_TAGS: [&str; 24] = [
+const COMMAND_TAGS: [&str; 25] = [
     "declare",
     "post_update",
     "change_severity",
@@ -180,6 +180,7 @@ const COMMAND_TAGS: [&str; 24] = [
     "assign_roles",
     "end_mitigation",
     "rename",
+    "revise_outcome",
     "record_progress",
     "correct_impact",
     "link_incident",

@@ -11,7 +11,7 @@ use arrayvec::ArrayString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! rules {
-    ($( $(#[doc = $doc:literal])* $variant:ident = $id:literal, $summary:literal; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $id:literal, $summary:literal $(, $retired:ident)?; )*) => {
         /// A rule of the playbook, named by its stable id.
         ///
         /// ```
@@ -35,9 +35,33 @@ macro_rules! rules {
                 match self { $( Rule::$variant => $id, )* }
             }
 
-            /// One line saying what the rule demands.
+            /// One line saying what the rule demands (for a retired rule:
+            /// what it demanded).
             pub const fn summary(self) -> &'static str {
                 match self { $( Rule::$variant => $summary, )* }
+            }
+
+            /// Whether the rule is retired: kept in the catalogue, so that its
+            /// id is never reused and a reader that matches on it still
+            /// compiles, but never reported any more (a better reading of the
+            /// playbook replaced it; its doc says which).
+            ///
+            /// ```
+            /// use incident_playbook::Rule;
+            /// assert!(Rule::OccurredBeforeImpact.is_retired());
+            /// assert!(!Rule::Sev1NeedsScribe.is_retired());
+            /// assert!(Rule::active().all(|r| !r.is_retired()));
+            /// ```
+            pub const fn is_retired(self) -> bool {
+                match self { $( Rule::$variant => rules!(@retired $($retired)?), )* }
+            }
+        }
+
+        impl Rule {
+            /// Every rule that can still be reported (`ALL` without the retired ones), in
+            /// catalogue order.
+            pub fn active() -> impl Iterator<Item = Rule> {
+                Rule::ALL.iter().copied().filter(|r| !r.is_retired())
             }
         }
 
@@ -51,6 +75,8 @@ macro_rules! rules {
             }
         }
     };
+    (@retired) => { false };
+    (@retired retired) => { true };
 }
 
 rules! {
@@ -89,18 +115,36 @@ rules! {
 
     // ---- Declaring: first 15 minutes ----
     /// > Confirm impact: affected environment, users, feature, and start time.
-    ImpactIncomplete = "impact-incomplete", "Impact confirms environment, users, feature and start time.";
-    /// The impact cannot start after the incident was declared.
-    ImpactStartAfterDeclaration = "impact-start-after-declaration", "Impact starts no later than the declaration.";
-    /// A true time (`detected_at` of `declare`, `occurred_at` of `add_note`
-    /// and `start_mitigation`) says when something really happened; it cannot
-    /// be after the command that records it.
+    ///
+    /// (reading: the start time is confirmed once known; an impact may be
+    /// recorded without it, and the report says the step is not done until
+    /// it is)
+    ImpactIncomplete = "impact-incomplete", "Impact confirms environment, users and feature.";
+    /// Retired in 0.2: never reported. It refused an impact that started
+    /// after the declaration, but a first sign (a slow internal component)
+    /// can come hours before users are hit, and `impact.started_at` is when
+    /// users were hit. The start is now a true time like the others
+    /// (`occurred-after-recorded`).
+    ImpactStartAfterDeclaration = "impact-start-after-declaration", "Impact starts no later than the declaration.", retired;
+    /// A true time (`detected_at` of `declare`, `impact.started_at`,
+    /// `occurred_at` of `add_note`, `record_root_cause` and
+    /// `start_mitigation`) says when something really happened; it cannot be
+    /// after the command that records it. It may be before the impact
+    /// started, and the impact may start after the declaration.
     OccurredAfterRecorded = "occurred-after-recorded", "A true time is no later than the command that records it.";
     /// > Confirm impact: affected environment, users, feature, and start time.
     ///
-    /// (reading: what responders detected or did for this incident happened
-    /// once its impact had started)
-    OccurredBeforeImpact = "occurred-before-impact", "A true time is not before the impact started.";
+    /// Retired in 0.2: never reported. It read this as "what responders
+    /// detected or did happened once the impact had started", but causes
+    /// come before the impact (a configuration change the day before,
+    /// malware planted days earlier), and a first sign can precede it.
+    OccurredBeforeImpact = "occurred-before-impact", "A true time is not before the impact started.", retired;
+    /// *Addition.* `impact.ended_at` (when user impact ended, a true time)
+    /// goes with `user_impact_active: false`: an impact still active has not
+    /// ended.
+    ImpactEndedWhileActive = "impact-ended-while-active", "An impact that ended is no longer active.";
+    /// *Addition.* `impact.ended_at` is not before `impact.started_at`.
+    ImpactEndedBeforeStarted = "impact-ended-before-started", "User impact does not end before it started.";
     /// > SEV1: Broad outage, active data exposure, data loss, or security incident.
     /// > SEV2: Major feature broken for many users or important environment blocked.
     /// > SEV3: Degraded feature, workaround exists, limited impact.
@@ -180,6 +224,12 @@ rules! {
     NoSuchMitigation = "no-such-mitigation", "Only a mitigation the incident started can be ended.";
     /// `end_mitigation` names a mitigation that has ended already.
     MitigationAlreadyEnded = "mitigation-already-ended", "A mitigation ends once.";
+    /// *Addition.* `end_mitigation`'s `occurred_at` (when it really ended)
+    /// is not before the mitigation's own true start.
+    EndedBeforeStarted = "ended-before-started", "A mitigation does not end before it started.";
+    /// *Addition.* `revise_outcome` names a mitigation still in effect: it
+    /// has no outcome yet to revise (`end_mitigation` gives one).
+    MitigationNotEnded = "mitigation-not-ended", "Only an ended mitigation's outcome can be revised.";
 
     // ---- Resolving: verification ----
     /// > Mitigate before root-cause analysis when user impact is active.

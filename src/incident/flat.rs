@@ -23,7 +23,7 @@ use crate::impact::ImpactInput;
 use crate::incident::command::CommandKind;
 use crate::incident::id::{CommandId, IncidentId};
 use crate::incident::records::LinkRelation;
-use crate::mitigation::{MitigationInput, MitigationOutcome};
+use crate::mitigation::{MitigationInput, MitigationOutcome, MitigationPurpose};
 use crate::percent::Percent;
 use crate::postmortem::PostmortemInput;
 use crate::roles::{Role, RolesInput};
@@ -155,6 +155,8 @@ flat! {
     note "note": Arc<str> = Shared,
     detected_at "detected_at": Timestamp = Present,
     occurred_at "occurred_at": Timestamp = Present,
+    purpose "purpose": MitigationPurpose = Present,
+    temporary "temporary": bool = Present,
     percent "percent": Percent = Present,
     expected_completion "expected_completion": Timestamp = Present,
     incident "incident": IncidentId = Present,

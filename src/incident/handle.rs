@@ -523,6 +523,12 @@ fn change_state(s: &mut Snapshot, change: Change) {
             }
             s.blocked_endpoints = blocked_now(&s.mitigations);
         }
+        Change::ReviseOutcome(i, revision) => {
+            if let Some(end) = s.mitigations.get_mut(i).and_then(|m| m.ended.as_mut()) {
+                end.outcome = revision.outcome;
+                end.revisions.push(revision);
+            }
+        }
         Change::Postmortem(postmortem) => s.postmortem = Some(*postmortem),
         Change::Title(title) => s.title = title,
         Change::Resolve(update, exceptions) => {

@@ -11,9 +11,12 @@ use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress}
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
-    RecordRootCause, Rename, Resolve, Snapshot, StartMitigation, SubmitPostmortem, UpdateImpact,
+    RecordRootCause, Rename, Resolve, ReviseOutcome, Snapshot, StartMitigation, SubmitPostmortem,
+    UpdateImpact,
 };
-use crate::mitigation::{self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord};
+use crate::mitigation::{
+    self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, OutcomeRevision,
+};
 use crate::notes::{Note, RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, PostmortemStatus};
@@ -43,6 +46,8 @@ pub(super) enum Change {
     Mitigation(Box<MitigationRecord>, CommsUpdate),
     /// Ends the mitigations at these positions.
     EndMitigations(Vec<usize>, MitigationEnd),
+    /// Revises the outcome of the ended mitigation at this position.
+    ReviseOutcome(usize, OutcomeRevision),
     Postmortem(Box<Postmortem>),
     Title(ShortText),
     /// The resolve's update and the exceptions it accepts.
@@ -57,8 +62,9 @@ pub(super) enum Change {
     Amended(Box<Change>, Amendment),
 }
 
-/// The impact rules that depend on the incident: the start is not after the
-/// declaration, and the severity is at least the flags' floor.
+/// The impact rules that depend on the command and the incident: users were
+/// hit no later than the command (`at`), and the severity is at least the
+/// flags' floor.
 ///
 /// They read only the start time and the flags, so they are checked from the
 /// input even when another part of the impact is missing or invalid: every
@@ -66,19 +72,27 @@ pub(super) enum Change {
 fn check_impact_rules(
     report: &mut Violations,
     severity_path: &str,
-    (started_at, flags): (Option<Timestamp>, &[ImpactFlag]),
-    declared_at: Timestamp,
+    (times, flags): ([Option<Timestamp>; 2], &[ImpactFlag]),
+    at: Timestamp,
     severity: Severity,
 ) {
+    let [started_at, ended_at] = times;
     if let Some(started_at) = started_at {
-        impact::check_start(report, "impact", started_at, declared_at);
+        impact::check_start(report, "impact", started_at, at);
+    }
+    if let Some(ended_at) = ended_at {
+        check_true_time(report, "impact.ended_at", ended_at, at);
     }
     impact::check_floor(report, severity_path, flags, severity);
 }
 
-/// What the impact rules read of an impact as sent.
-fn input_parts(input: &ImpactInput) -> (Option<Timestamp>, &[ImpactFlag]) {
-    (input.started_at, input.flags.as_deref().unwrap_or_default())
+/// What the impact rules read of an impact as sent: its true times (start,
+/// end) and its flags.
+fn input_parts(input: &ImpactInput) -> ([Option<Timestamp>; 2], &[ImpactFlag]) {
+    (
+        [input.started_at, input.ended_at],
+        input.flags.as_deref().unwrap_or_default(),
+    )
 }
 
 /// What a `declare` demands: a title, a confirmed impact at or under the
@@ -95,8 +109,7 @@ pub(super) fn judge_declaration(
         check_impact_rules(r, "severity", input_parts(input), at, d.severity);
     }
     if let Some(detected_at) = d.detected_at {
-        let start = d.impact.as_ref().and_then(|i| i.started_at);
-        check_true_time(r, "detected_at", detected_at, at, start);
+        check_true_time(r, "detected_at", detected_at, at);
     }
     let mut roles = PartialRoles::default();
     let blank = match &d.roles {
@@ -163,6 +176,7 @@ fn amendment_reason(body: &CommandBody) -> Option<&str> {
         CommandBody::SubmitPostmortem(b) => b.reason.as_deref(),
         CommandBody::RecordRootCause(b) => b.reason.as_deref(),
         CommandBody::CorrectImpact(b) => b.reason.as_deref(),
+        CommandBody::ReviseOutcome(b) => b.reason.as_deref(),
         _ => None,
     }
 }
@@ -199,6 +213,7 @@ impl Check<'_> {
             CommandBody::Reopen(b) => self.with_reason(r, b.reason.as_ref(), b.update.as_ref()),
             CommandBody::LiftBlock(b) => self.lift_block(r, b),
             CommandBody::EndMitigation(b) => self.end_mitigation(r, b),
+            CommandBody::ReviseOutcome(b) => self.revise_outcome(r, b),
             CommandBody::Rename(b) => rename(r, b),
             CommandBody::Resolve(b) => self.resolve(r, b),
             CommandBody::SubmitPostmortem(b) => self.submit_postmortem(r, b),
@@ -301,7 +316,7 @@ impl Check<'_> {
         let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
         if let Some(input) = &b.impact {
             let parts = input_parts(input);
-            check_impact_rules(r, "impact.flags", parts, s.declared_at, s.severity);
+            check_impact_rules(r, "impact.flags", parts, self.at, s.severity);
         }
         let reason = r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
         let correction = ImpactCorrection {
@@ -400,10 +415,11 @@ impl Check<'_> {
             .as_ref()
             .map(|input| Impact::check(r, "impact", Some(input), self.playbook));
         let parts = match &b.impact {
-            None => (Some(s.impact.started_at()), s.impact.flags()),
+            // The start as it stands was judged when it was recorded.
+            None => ([None, None], s.impact.flags()),
             Some(input) => input_parts(input),
         };
-        check_impact_rules(r, "severity", parts, s.declared_at, b.severity);
+        check_impact_rules(r, "severity", parts, self.at, b.severity);
         let update = self.update_with(r, b.update.as_ref(), b.severity, &roles);
         let impact = match new_impact {
             None => None,
@@ -464,24 +480,28 @@ impl Check<'_> {
         let impact = Impact::check(r, "impact", b.impact.as_ref(), self.playbook);
         if let Some(input) = &b.impact {
             let parts = input_parts(input);
-            check_impact_rules(r, "impact.flags", parts, s.declared_at, s.severity);
+            check_impact_rules(r, "impact.flags", parts, self.at, s.severity);
         }
         impact.map(|i| Change::Impact(Box::new(i)))
     }
 
     fn record_root_cause(&self, r: &mut Violations, b: &RecordRootCause) -> Option<Change> {
         self.state.check_mitigated(r);
+        self.true_time(r, b.occurred_at);
         let reason = self.amendment_reason(r, b.reason.as_ref());
         let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
         reason?;
-        Some(Change::RootCause(RootCause { at: self.at, text }))
+        Some(Change::RootCause(RootCause {
+            at: self.at,
+            occurred_at: b.occurred_at,
+            text,
+        }))
     }
 
     /// The true time the command carries (`occurred_at`), if any.
     fn true_time(&self, r: &mut Violations, occurred_at: Option<Timestamp>) {
         if let Some(occurred_at) = occurred_at {
-            let start = Some(self.state.impact.started_at());
-            check_true_time(r, "occurred_at", occurred_at, self.at, start);
+            check_true_time(r, "occurred_at", occurred_at, self.at);
         }
     }
 
@@ -494,6 +514,8 @@ impl Check<'_> {
                 at: self.at,
                 occurred_at: b.occurred_at,
                 mitigation: mitigation?,
+                purpose: b.purpose.unwrap_or_default(),
+                temporary: b.temporary.unwrap_or(false),
                 ended: None,
             }),
             update?,
@@ -521,6 +543,8 @@ impl Check<'_> {
             at: self.at,
             outcome: MitigationOutcome::Helped,
             note: None,
+            occurred_at: None,
+            revisions: Vec::new(),
         };
         Some(Change::EndMitigations(blocks, end))
     }
@@ -528,12 +552,35 @@ impl Check<'_> {
     fn end_mitigation(&self, r: &mut Violations, b: &EndMitigation) -> Option<Change> {
         let note = r.optional_text::<ShortText, _>("note", b.note.as_ref());
         let i = mitigation::check_end(r, "number", &self.state.mitigations, b.number);
+        self.true_time(r, b.occurred_at);
+        let record = i.and_then(|i| self.state.mitigations.get(i));
+        if let (Some(record), Some(ended)) = (record, b.occurred_at) {
+            mitigation::check_end_time(r, "occurred_at", record, ended);
+        }
         let end = MitigationEnd {
             at: self.at,
             outcome: b.outcome,
             note: note?,
+            occurred_at: b.occurred_at,
+            revisions: Vec::new(),
         };
         Some(Change::EndMitigations(vec![i?], end))
+    }
+
+    /// `revise_outcome`: an ended mitigation, a reason.
+    fn revise_outcome(&self, r: &mut Violations, b: &ReviseOutcome) -> Option<Change> {
+        let reason = r.text::<ShortText, _>("reason", b.reason.as_ref(), Rule::FieldEmpty);
+        let i = mitigation::check_ended(r, "number", &self.state.mitigations, b.number)?;
+        let previous = self.state.mitigations.get(i)?.ended.as_ref()?.outcome;
+        Some(Change::ReviseOutcome(
+            i,
+            OutcomeRevision {
+                at: self.at,
+                outcome: b.outcome,
+                reason: reason?,
+                previous,
+            },
+        ))
     }
 
     /// `resolve`: the verification the impact demands, every failing check
@@ -566,16 +613,17 @@ impl Check<'_> {
 
 impl Snapshot {
     /// `mitigate-before-rca`: while users are affected, a root cause waits
-    /// for a mitigation that counts. `record_root_cause` checks it, and so
-    /// does [`Incident::blockers`](crate::Incident::blockers).
+    /// until a mitigation has been started. Any one counts, whatever its
+    /// outcome: the playbook orders the work (mitigate first), it does not
+    /// forbid writing down a cause found while fixes were failing, often the
+    /// one that made a working fix possible. `record_root_cause` checks it,
+    /// and so does [`Incident::blockers`](crate::Incident::blockers).
     pub(super) fn check_mitigated(&self, r: &mut Violations) {
-        if self.impact.user_impact_active()
-            && !self.mitigations.iter().any(MitigationRecord::counts)
-        {
+        if self.impact.user_impact_active() && self.mitigations.is_empty() {
             r.push(
                 Rule::MitigateBeforeRca,
                 "type",
-                "mitigate before root-cause analysis when user impact is active: start a mitigation (one in effect or one that helped) first",
+                "mitigate before root-cause analysis when user impact is active: start a mitigation first",
             );
         }
     }

@@ -22,8 +22,8 @@ pub(crate) use command::explain_malformed;
 pub use command::{
     AddNote, AssignRole, AssignRoles, BeginMonitoring, ChangeSeverity, Command, CommandBody,
     CommandKind, Declare, EndMitigation, LiftBlock, PostUpdate, RecordCheck, RecordRootCause,
-    Rename, Reopen, Resolve, ResumeInvestigation, StartMitigation, SubmitPostmortem, UnassignRole,
-    UpdateImpact, parse_body,
+    Rename, Reopen, Resolve, ResumeInvestigation, ReviseOutcome, StartMitigation, SubmitPostmortem,
+    UnassignRole, UpdateImpact, parse_body,
 };
 pub use command::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use handle::Decision;

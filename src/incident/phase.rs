@@ -123,6 +123,7 @@ impl Transition {
                 | K::LiftBlock
                 | K::EndMitigation
                 | K::Rename
+                | K::ReviseOutcome
                 | K::RecordProgress
                 | K::CorrectImpact
                 | K::LinkIncident
@@ -160,7 +161,8 @@ impl Transition {
 impl CommandKind {
     /// Whether a closed incident takes this command, as an amendment: the
     /// later findings a record needs after close (a note, a revised
-    /// postmortem or root cause, a correction, a link, a fix). Every other
+    /// postmortem or root cause, a correction, a revised outcome, a link, a
+    /// fix). Every other
     /// command is `incident-closed` there.
     ///
     /// ```
@@ -176,6 +178,7 @@ impl CommandKind {
                 | CommandKind::SubmitPostmortem
                 | CommandKind::RecordRootCause
                 | CommandKind::CorrectImpact
+                | CommandKind::ReviseOutcome
                 | CommandKind::LinkIncident
                 | CommandKind::RecordFix
         )

@@ -276,7 +276,9 @@ impl Snapshot {
     fn check_state(&self, r: &mut Violations) {
         PartialRoles::from(&self.roles).check(r, "roles", self.severity, &[]);
         impact::check_floor(r, "severity", self.impact.flags(), self.severity);
-        impact::check_start(r, "impact", self.impact.started_at(), self.declared_at);
+        if let Some(started_at) = self.impact.started_at() {
+            impact::check_start(r, "impact", started_at, self.last_command_at);
+        }
         if !self.peak_severity.is_at_least(self.severity) {
             r.push(
                 Rule::SnapshotHistoryMismatch,

@@ -318,8 +318,9 @@ pub struct CustomData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CdImpact {
-    /// When the impact started.
-    pub started_at: Timestamp,
+    /// When the impact started; `None` while not known (then not written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
     /// The regions affected (empty when not said).
     pub regions: Vec<ShortText>,
     /// How many users, tenants and failed requests; only the counts known

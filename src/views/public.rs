@@ -281,11 +281,11 @@ fn relief_under_way(mitigations: &[MitigationRecord], at: Timestamp) -> bool {
 }
 
 /// Whether a mitigation was started to relieve users rather than to
-/// contain the incident. Every mitigation the record has today is one; a
-/// mitigation recorded as containment (pausing deploys, a lock) is not, and
-/// this is the one place that says so.
-fn relieves(_m: &MitigationRecord) -> bool {
-    true
+/// contain the incident: one recorded with `purpose: contain` (pausing
+/// deploys, a lock) stops it spreading but relieves no one, so the status
+/// page does not read "mitigating" for it.
+fn relieves(m: &MitigationRecord) -> bool {
+    m.purpose.is_relieve()
 }
 
 #[cfg(test)]

@@ -72,9 +72,22 @@ fn phases() -> [Phase; 5] {
 fn rules_section() -> String {
     let mut out = String::from("| id | summary |\n|---|---|\n");
     for rule in Rule::ALL {
-        out.push_str(&format!("| `{}` | {} |\n", rule.id(), rule.summary()));
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            rule.id(),
+            catalogue_summary(*rule)
+        ));
     }
     out
+}
+
+/// A rule's summary as the catalogue shows it: a retired rule is marked.
+pub fn catalogue_summary(rule: Rule) -> String {
+    if rule.is_retired() {
+        format!("*Retired: never reported.* {}", rule.summary())
+    } else {
+        rule.summary().to_owned()
+    }
 }
 
 /// What the phase table says of `kind` in `phase`.

@@ -661,6 +661,14 @@ impl Scenario {
         )
     }
 
+    /// `revise_outcome` of mitigation `number` (from 1) to `outcome`, with a reason.
+    pub fn revise_outcome(&mut self, number: u64, outcome: &str) -> Value {
+        self.command(
+            "revise_outcome",
+            json!({"number": number, "outcome": outcome, "reason": "Hindsight: the error rate rose after it"}),
+        )
+    }
+
     /// `end_mitigation` of the first mitigation, which helped.
     pub fn end_first_mitigation(&mut self) -> Value {
         self.end_mitigation(1, "helped")
@@ -760,6 +768,7 @@ impl Scenario {
             CommandKind::Close => self.close(),
             CommandKind::EndMitigation => self.end_first_mitigation(),
             CommandKind::Rename => self.rename(),
+            CommandKind::ReviseOutcome => self.revise_outcome(1, "made_worse"),
             CommandKind::RecordProgress => self.command(
                 "record_progress",
                 json!({"percent": 40, "note": "Batches 1 to 3 of 8 restored"}),

@@ -46,3 +46,4 @@ mod targets;
 #[cfg(feature = "proptest")]
 mod testkit;
 mod timeline_svg;
+mod times;

@@ -62,7 +62,7 @@ fn ts(s: &str) -> Timestamp {
 #[test]
 fn happy_sev1_figures_by_hand() {
     let d = Durations::of(&happy());
-    assert_eq!(d.impact_to_declaration_seconds, 5 * 60); // 09:00 → 09:05
+    assert_eq!(d.impact_to_declaration_seconds, Some(5 * 60)); // 09:00 → 09:05
     assert_eq!(d.declaration_to_mitigation_seconds, Some(15 * 60)); // 09:05 → 09:20
     assert_eq!(d.declaration_to_monitoring_seconds, Some(35 * 60)); // 09:05 → 09:40
     assert_eq!(d.declaration_to_resolved_seconds, Some(60 * 60)); // 09:05 → 10:05

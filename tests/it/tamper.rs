@@ -286,11 +286,13 @@ fn removing_the_next_update_of_an_open_phase_update() {
 }
 
 #[test]
-fn moving_the_impact_start_after_the_declaration() {
+fn moving_the_impact_start_after_the_last_command() {
+    // After the declaration is a true start now; after every command that
+    // could have said so is not.
     refused(
         sev1_closed(),
-        |s| s["impact"]["started_at"] = json!("2026-05-04T09:30:00Z"),
-        Rule::ImpactStartAfterDeclaration,
+        |s| s["impact"]["started_at"] = json!("2027-05-04T09:30:00Z"),
+        Rule::OccurredAfterRecorded,
         "impact.started_at",
     );
 }

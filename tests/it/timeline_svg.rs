@@ -172,7 +172,7 @@ fn outcomes_have_words_and_patterns() {
     let (titles, texts) = check(&then, "github mid-incident");
     let in_effect = titles
         .iter()
-        .filter(|t| t.ends_with("; still in effect"))
+        .filter(|t| t.contains("; still in effect"))
         .count();
     assert!(in_effect >= 2, "{titles:#?}");
     assert!(texts.iter().any(|t| t == "As of 10-22 17:00"), "{texts:?}");
@@ -268,4 +268,49 @@ fn the_cli_writes_the_picture_and_the_draft_links_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --incident"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The texts of the first incident of conformance case `name`, as of its
+/// first command (`first`) or whole.
+fn case_texts(name: &str, first: bool) -> (String, Vec<String>) {
+    let path = crate::fixture::root().join(format!("tests/conformance/cases/{name}.jsonl"));
+    let mut replay = Replay::new(Playbook::default());
+    for line in std::fs::read_to_string(&path).unwrap().lines() {
+        replay.line(line);
+    }
+    let incident = replay.incidents().iter().next().unwrap();
+    let svg = if first {
+        let at = incident.declared_at();
+        timeline_svg::as_of(incident, &Playbook::default(), at).unwrap()
+    } else {
+        timeline_svg::of(incident)
+    };
+    let (_, texts) = check(&svg, name);
+    (svg, texts)
+}
+
+/// Partial and unknown outcomes, containment, the end of the impact, an
+/// impact start nobody knows yet: each said in words.
+#[test]
+fn the_times_are_drawn() {
+    let (_, texts) = case_texts("end-mitigation-true-end", false);
+    let words = |texts: &[String], w: &str| texts.iter().filter(|t| t.contains(w)).count();
+    // Once in the legend, once after a bar.
+    assert!(
+        words(&texts, "partial") + words(&texts, "outcome unknown") > 2,
+        "{texts:?}"
+    );
+    let (_, texts) = case_texts("containment-not-relief", false);
+    assert!(words(&texts, "· containment") > 0, "{texts:?}");
+    let (_, texts) = case_texts("impact-ended", false);
+    assert!(
+        texts.iter().any(|t| t.starts_with("Impact end ")),
+        "{texts:?}"
+    );
+    let (svg, texts) = case_texts("impact-start-unknown", true);
+    assert!(svg.contains("impact start unknown"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("Impact start ")),
+        "{texts:?}"
+    );
 }

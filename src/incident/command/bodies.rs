@@ -244,7 +244,7 @@ pub struct AddNote {
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
     pub text: Option<Arc<str>>,
     /// When what it tells really happened, if before `at`: no later than
-    /// `at`, not before the impact started.
+    /// `at` (it may be before the impact started: a cause comes first).
     pub occurred_at: Option<Timestamp>,
 }
 
@@ -270,6 +270,10 @@ pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
     pub text: Option<Arc<str>>,
+    /// When the cause happened (a configuration change the day before, a
+    /// snapshot taken hours earlier): no later than `at`, and often before
+    /// the impact started.
+    pub occurred_at: Option<Timestamp>,
     /// Why it is recorded or replaced: optional while the incident is not
     /// closed, required after close (`amendment-reason-required`).
     #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
@@ -281,12 +285,14 @@ impl RecordRootCause {
     pub fn new(text: impl Into<String>) -> Self {
         RecordRootCause {
             text: Some(shared(text)),
+            occurred_at: None,
             reason: None,
         }
     }
 }
 
 setters!(RecordRootCause {
+    occurred_at(at: Timestamp) => at;
     reason(text: impl Into<String>) => shared(text);
 });
 

@@ -81,7 +81,7 @@ pub use read::parse_body;
 use read::{NotACommand, Wire};
 pub use records::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use recovery::{
-    BeginMonitoring, EndMitigation, LiftBlock, Reopen, Resolve, ResumeInvestigation,
+    BeginMonitoring, EndMitigation, LiftBlock, Reopen, Resolve, ResumeInvestigation, ReviseOutcome,
     StartMitigation, SubmitPostmortem,
 };
 
@@ -260,9 +260,9 @@ commands! {
     /// Add a note.
     AddNote = "add_note", AddNote { text, occurred_at };
     /// Record the root cause.
-    RecordRootCause = "record_root_cause", RecordRootCause { text, reason };
+    RecordRootCause = "record_root_cause", RecordRootCause { text, occurred_at, reason };
     /// Start a mitigation.
-    StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at };
+    StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at, purpose, temporary };
     /// Watch a mitigation in place.
     BeginMonitoring = "begin_monitoring", Box<BeginMonitoring> { update };
     /// Go back to investigating.
@@ -283,9 +283,12 @@ commands! {
     AssignRoles = "assign_roles", Box<AssignRoles> { roles };
     /// End a mitigation with how it went; ending a temporary measure undoes
     /// it (an addition to the wire contract).
-    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note };
+    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note, occurred_at };
     /// Change the title, with a reason (an addition to the wire contract).
     Rename = "rename", Rename { title, reason };
+    /// Revise an ended mitigation's outcome, with a reason (an addition to
+    /// the wire contract).
+    ReviseOutcome = "revise_outcome", ReviseOutcome { number, outcome, reason };
     /// Record how much of a restoration is done (an addition to the wire contract).
     RecordProgress = "record_progress", RecordProgress { percent, note, expected_completion, occurred_at };
     /// Correct the impact: what it was all along, and why (an addition to the wire contract).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::comms::UpdateInput;
 use crate::exception::ExceptionInput;
-use crate::mitigation::{MitigationInput, MitigationOutcome};
+use crate::mitigation::{MitigationInput, MitigationOutcome, MitigationPurpose};
 use crate::postmortem::PostmortemInput;
 #[cfg(feature = "schema")]
 use crate::text::ShortText;
@@ -23,9 +23,16 @@ pub struct StartMitigation {
     /// The comms update announcing it.
     #[cfg_attr(feature = "schema", schemars(required))]
     pub update: Option<UpdateInput>,
-    /// When it really started, if before `at`: no later than `at`, not
-    /// before the impact started.
+    /// When it really started, if before `at`: no later than `at` (it may
+    /// be before the impact started).
     pub occurred_at: Option<Timestamp>,
+    /// What it is for: `relieve` users (when absent) or `contain` the
+    /// incident; only relief counts toward the response targets and the
+    /// time to mitigate.
+    pub purpose: Option<MitigationPurpose>,
+    /// A temporary measure, to undo (`end_mitigation`) before closing, of
+    /// any kind; the temporary kinds are so without it.
+    pub temporary: Option<bool>,
 }
 
 impl StartMitigation {
@@ -35,6 +42,8 @@ impl StartMitigation {
             mitigation,
             update: None,
             occurred_at: None,
+            purpose: None,
+            temporary: None,
         }
     }
 }
@@ -42,6 +51,8 @@ impl StartMitigation {
 setters!(StartMitigation {
     update(update: UpdateInput) => update;
     occurred_at(at: Timestamp) => at;
+    purpose(purpose: MitigationPurpose) => purpose;
+    temporary(temporary: bool) => temporary;
 });
 
 /// `begin_monitoring`: the mitigation is in place; watch it.
@@ -126,6 +137,9 @@ pub struct EndMitigation {
     /// What was seen, optional.
     #[cfg_attr(feature = "schema", schemars(with = "Option<ShortText>"))]
     pub note: Option<Arc<str>>,
+    /// When it really ended, if before `at`: no later than `at`, not
+    /// before the mitigation's true start.
+    pub occurred_at: Option<Timestamp>,
 }
 
 impl EndMitigation {
@@ -135,13 +149,49 @@ impl EndMitigation {
             number,
             outcome,
             note: None,
+            occurred_at: None,
         }
     }
 }
 
 setters!(EndMitigation {
     note(text: impl Into<String>) => shared(text);
+    occurred_at(at: Timestamp) => at;
 });
+
+/// `revise_outcome`: change the outcome of an ended mitigation in
+/// hindsight, saying why (the bigger machines made things worse after all).
+/// The mitigation keeps every revision with the outcome it replaced.
+///
+/// ```
+/// use incident_playbook::{command::ReviseOutcome, state::MitigationOutcome};
+/// let revise = ReviseOutcome::new(2, MitigationOutcome::MadeWorse, "Load tests showed it");
+/// assert_eq!(revise.number, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ReviseOutcome {
+    /// The mitigation's number in its incident: 1 for the first started.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub number: u64,
+    /// The outcome from now on.
+    pub outcome: MitigationOutcome,
+    /// Why it is revised.
+    #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
+    pub reason: Option<Arc<str>>,
+}
+
+impl ReviseOutcome {
+    /// Mitigation `number` (from 1) went as `outcome` after all, because of `reason`.
+    pub fn new(number: u64, outcome: MitigationOutcome, reason: impl Into<String>) -> Self {
+        ReviseOutcome {
+            number,
+            outcome,
+            reason: Some(shared(reason)),
+        }
+    }
+}
 
 /// `resolve`: resolve, with the verification that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,28 +8,26 @@ use crate::testkit::writer::Writer;
 
 impl Writer {
     /// A command breaking `rule` alone, one of `impact-incomplete`,
-    /// `impact-start-after-declaration`, `severity-below-floor`, `severity-unchanged`.
+    /// `occurred-after-recorded` (users hit after the command that says so),
+    /// `severity-below-floor`, `severity-unchanged`.
     pub(super) fn break_impact(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let mut v;
         match rule {
-            "impact-incomplete" | "impact-start-after-declaration" => {
+            "impact-incomplete" | "occurred-after-recorded" => {
                 if !open {
                     return None;
                 }
                 v = self.update_impact(inc);
                 if rule == "impact-incomplete" {
-                    let key =
-                        *self
-                            .rng
-                            .pick(&["environment", "users", "feature", "started_at", "all"]);
+                    let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
                     if key == "all" {
                         v.as_object_mut()?.remove("impact");
                     } else {
                         v["impact"][key] = self.blank();
                     }
                 } else {
-                    let t = inc.declared_at + secs(self.rng.range(1, 3_600));
+                    let t = self.at(&v) + secs(self.rng.range(1, 3_600));
                     v["impact"]["started_at"] = self.stamp(t);
                 }
             }

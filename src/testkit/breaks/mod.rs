@@ -33,7 +33,7 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::FieldEmpty,
     Rule::FieldTooLong,
     Rule::ImpactIncomplete,
-    Rule::ImpactStartAfterDeclaration,
+    Rule::OccurredAfterRecorded,
     Rule::SeverityBelowFloor,
     Rule::SeverityUnchanged,
     Rule::UpdateRequired,
@@ -184,16 +184,14 @@ impl Writer {
                 }
             }
             "impact-incomplete" => {
-                let key = *self
-                    .rng
-                    .pick(&["environment", "users", "feature", "started_at", "all"]);
+                let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
                 if key == "all" {
                     v.as_object_mut()?.remove("impact");
                 } else {
                     v["impact"][key] = self.blank();
                 }
             }
-            "impact-start-after-declaration" => {
+            "occurred-after-recorded" => {
                 let t = at + secs(self.rng.range(1, 3_600));
                 v["impact"]["started_at"] = self.stamp(t);
             }
@@ -354,7 +352,7 @@ impl Writer {
             | "update-status-mismatch" => self.break_updates(inc, rule),
             "field-empty" | "field-too-long" => self.break_fields(inc, rule),
             "impact-incomplete"
-            | "impact-start-after-declaration"
+            | "occurred-after-recorded"
             | "severity-below-floor"
             | "severity-unchanged" => self.break_impact(inc, rule),
             "commander-required"

@@ -69,20 +69,22 @@ pub(super) fn exposure_continues(
 /// no longer affected, whatever the last impact recorded said: the
 /// resolution is the record that they are not; unless an exception
 /// accepted at that resolve says the exposure continues, when "no" would
-/// be false.
+/// be false. When the impact says when users stopped being affected, that
+/// time is the one given.
 fn active_words(
     impact: &Impact,
     resolved_at: Option<Timestamp>,
     exposure: Option<&AcceptedException>,
 ) -> String {
-    match (resolved_at, exposure) {
-        (Some(at), Some(e)) => format!(
+    match (resolved_at, exposure, impact.ended_at()) {
+        (Some(at), Some(e), _) => format!(
             "exposure may continue (resolved {at} with {} accepted failing)",
             e.check()
         ),
-        (Some(at), None) => format!("no (resolved {at})"),
-        (None, _) if impact.user_impact_active() => "yes".to_owned(),
-        (None, _) => "no".to_owned(),
+        (_, _, Some(ended)) => format!("no (ended {ended})"),
+        (Some(at), None, None) => format!("no (resolved {at})"),
+        (None, _, None) if impact.user_impact_active() => "yes".to_owned(),
+        (None, _, None) => "no".to_owned(),
     }
 }
 
@@ -138,7 +140,7 @@ pub(super) fn text(
         impact.environment(),
         impact.users(),
         impact.feature(),
-        impact.started_at(),
+        started(impact.started_at()),
         active_words(impact, resolved_at, exposure),
         flags(impact),
         surfaces(impact),
@@ -169,7 +171,7 @@ pub(super) fn change(before: &Impact, after: &Impact) -> String {
         &|| format!("{} ({})", after.feature(), after.users()),
     );
     differs(before.started_at() != after.started_at(), &|| {
-        format!("started {}", after.started_at())
+        format!("started {}", started(after.started_at()))
     });
     differs(
         before.user_impact_active() != after.user_impact_active(),
@@ -196,6 +198,11 @@ pub(super) fn change(before: &Impact, after: &Impact) -> String {
         format!("affected: {}", counts(after.affected()))
     });
     format!("Impact changed: {}", parts.join("; "))
+}
+
+/// When users were first hit, or `unknown` while nobody knows.
+pub(super) fn started(at: Option<Timestamp>) -> String {
+    at.map_or_else(|| "unknown".to_owned(), |at| at.to_string())
 }
 
 /// `1200 users, 3 tenants, 5400 failed requests`, or `—`.

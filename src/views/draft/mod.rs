@@ -130,9 +130,11 @@ fn outcomes(incident: &Incident) -> (Option<LongText>, Option<LongText>) {
             m.mitigation.describe(),
             timeline::outcome_words(end.outcome)
         );
+        // Partial relief worked, in part; an unknown outcome is neither.
         match end.outcome {
-            MitigationOutcome::Helped => worked.push(line),
-            MitigationOutcome::NoEffect | MitigationOutcome::MadeWorse => not.push(line),
+            MitigationOutcome::Helped | MitigationOutcome::Partial => worked.push(line),
+            outcome if outcome.failed() => not.push(line),
+            _ => {}
         }
     }
     let list = |lines: Vec<String>| (!lines.is_empty()).then(|| lines.join("\n"));

@@ -20,6 +20,20 @@ pub(super) fn outcome_words(outcome: MitigationOutcome) -> &'static str {
         MitigationOutcome::Helped => "helped",
         MitigationOutcome::NoEffect => "had no effect",
         MitigationOutcome::MadeWorse => "made it worse",
+        MitigationOutcome::Partial => "gave partial relief",
+        MitigationOutcome::Unknown => "outcome unknown",
+    }
+}
+
+/// An end at its true time, saying when it was recorded if later.
+fn ended_at(
+    recorded: Timestamp,
+    occurred: Option<Timestamp>,
+    event: String,
+) -> (Timestamp, String) {
+    match occurred.filter(|t| *t != recorded) {
+        Some(t) => (t, format!("{event} (recorded {recorded})")),
+        None => (recorded, event),
     }
 }
 
@@ -45,10 +59,18 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
     };
     let changes = impact_changes(incident);
     let first = changes.first().map_or(impact, |(_, i)| i);
-    push(
-        impact.started_at(),
-        format!("Impact started: {} ({})", first.feature(), first.users()),
-    );
+    // An impact whose start is not known has no place on the timeline
+    // yet; the draft's impact section says "Started: unknown", and the
+    // change that gives the start later says so at its time.
+    if let Some(started) = impact.started_at() {
+        push(
+            started,
+            format!("Impact started: {} ({})", first.feature(), first.users()),
+        );
+    }
+    if let Some(ended) = impact.ended_at() {
+        push(ended, "User impact ended".to_owned());
+    }
     if incident.detected_at() != incident.declared_at() {
         push(incident.detected_at(), "Problem detected".to_owned());
     }
@@ -171,26 +193,33 @@ impl HistoryWalk<'_> {
                 let at = b.occurred_at.unwrap_or(cmd.at);
                 return Some((at, note(cmd.at, at, or_dash(b.text.as_ref()))));
             }
-            CommandBody::RecordRootCause(_) => "Root cause recorded".to_owned(),
+            CommandBody::RecordRootCause(b) => match b.occurred_at {
+                Some(t) => format!("Root cause recorded (the cause happened {t})"),
+                None => "Root cause recorded".to_owned(),
+            },
             CommandBody::StartMitigation(b) => {
                 return Some(self.mitigation_started(cmd, b.occurred_at));
             }
             CommandBody::EndMitigation(b) => {
-                let what = self
-                    .incident
-                    .mitigations()
-                    .get(usize::try_from(b.number).ok()?.checked_sub(1)?)
-                    .map_or(String::new(), |m| m.mitigation.describe());
+                let what = self.described(b.number)?;
                 let said = match &b.note {
                     Some(n) => format!("{what}: {n}"),
                     None => what,
                 };
-                format!(
+                let event = format!(
                     "Mitigation {} {}: {said}",
                     b.number,
                     outcome_words(b.outcome)
-                )
+                );
+                return Some(ended_at(cmd.at, b.occurred_at, event));
             }
+            CommandBody::ReviseOutcome(b) => format!(
+                "Mitigation {} ({}) revised: {}: {}",
+                b.number,
+                self.described(b.number)?,
+                outcome_words(b.outcome),
+                or_dash(b.reason.as_ref())
+            ),
             CommandBody::BeginMonitoring(_) => format!("Monitoring: {action}"),
             CommandBody::ResumeInvestigation(b) => {
                 format!("Back to investigating: {}", or_dash(b.reason.as_ref()))
@@ -203,6 +232,12 @@ impl HistoryWalk<'_> {
             _ => return None,
         };
         Some((cmd.at, event))
+    }
+
+    /// Mitigation `number` (from 1), described.
+    fn described(&self, number: u64) -> Option<String> {
+        let i = usize::try_from(number).ok()?.checked_sub(1)?;
+        Some(self.incident.mitigations().get(i)?.mitigation.describe())
     }
 
     fn mitigation_started(

@@ -113,10 +113,10 @@ impl StepReport {
             .into_iter()
             .map(|step| {
                 let (done_at, not_performed) = match step {
-                    // All three are part of an accepted `declare`.
-                    Step::ImpactConfirmed
-                    | Step::SeverityAndRolesAssigned
-                    | Step::ThreadStarted => (Some(declared), None),
+                    // Confirmed once its start time is known too.
+                    Step::ImpactConfirmed => (start_confirmed_at(incident), None),
+                    // Both are part of an accepted `declare`.
+                    Step::SeverityAndRolesAssigned | Step::ThreadStarted => (Some(declared), None),
                     Step::Check(check) => check_done(incident, check),
                 };
                 StepReport {
@@ -129,6 +129,23 @@ impl StepReport {
             })
             .collect()
     }
+}
+
+/// When the impact was first recorded with its start time: the playbook's
+/// "Confirm impact: affected environment, users, feature, and start time"
+/// is not done while the start is unknown, however early the rest came.
+fn start_confirmed_at(incident: &Incident) -> Option<Timestamp> {
+    use crate::incident::CommandBody;
+    incident.history().iter().find_map(|cmd| {
+        let impact = match &cmd.body {
+            CommandBody::Declare(b) => b.impact.as_ref(),
+            CommandBody::UpdateImpact(b) => b.impact.as_ref(),
+            CommandBody::ChangeSeverity(b) => b.impact.as_ref(),
+            CommandBody::CorrectImpact(b) => b.impact.as_ref(),
+            _ => None,
+        };
+        impact.and_then(|i| i.started_at).map(|_| cmd.at)
+    })
 }
 
 /// When `check` was first done; if it never was but was recorded as not

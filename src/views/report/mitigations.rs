@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::incident::{CommandBody, Incident};
-use crate::mitigation::{MitigationOutcome, MitigationRecord};
+use crate::mitigation::{MitigationOutcome, MitigationRecord, OutcomeRevision};
 use crate::text::ShortText;
 use crate::time::Timestamp;
 
@@ -18,21 +18,31 @@ pub struct MitigationReport {
     /// What it is, for people.
     pub description: String,
     /// A temporary measure, to be undone before closing
-    /// ([`Mitigation::is_temporary`](crate::state::Mitigation::is_temporary)).
+    /// ([`MitigationRecord::is_temporary`]).
     pub temporary: bool,
+    /// Started to contain the incident (`purpose: contain`), not to relieve
+    /// users: it counts toward no response target (left out when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub containment: bool,
     /// When it was recorded.
     pub recorded_at: Timestamp,
     /// When it really started (`occurred_at`, else when recorded).
     pub started_at: Timestamp,
-    /// When it ended, if it did.
+    /// When it ended, if it did: its true end (`end_mitigation`'s
+    /// `occurred_at`), else when recorded.
     pub ended_at: Option<Timestamp>,
     /// How it went, once ended.
     pub outcome: Option<MitigationOutcome>,
     /// What was seen at its end, if the sender said.
     pub note: Option<ShortText>,
+    /// How its outcome was revised in hindsight (`revise_outcome`), oldest
+    /// first; `outcome` is the latest (left out when never revised).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<OutcomeRevision>,
     /// Whether it is still in effect.
     pub in_effect: bool,
-    /// Whether it counts as mitigating: in effect, or ended as `helped`.
+    /// Whether it counts as mitigating ([`MitigationRecord::counts`]):
+    /// relief, in effect or not ended as a failure.
     pub counts: bool,
     /// Who started it, if the `start_mitigation` said (its `by`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,12 +98,18 @@ impl MitigationReport {
         MitigationReport {
             number,
             description: m.mitigation.describe(),
-            temporary: m.mitigation.is_temporary(),
+            temporary: m.is_temporary(),
+            containment: !m.purpose.is_relieve(),
             recorded_at: m.at,
             started_at: m.happened_at(),
-            ended_at: m.ended.as_ref().map(|e| e.at),
+            ended_at: m.ended.as_ref().map(|e| e.happened_at()),
             outcome: m.ended.as_ref().map(|e| e.outcome),
             note: m.ended.as_ref().and_then(|e| e.note.clone()),
+            revisions: m
+                .ended
+                .as_ref()
+                .map(|e| e.revisions.clone())
+                .unwrap_or_default(),
             in_effect: m.in_effect(),
             counts: m.counts(),
             started_by: None,

@@ -139,6 +139,10 @@ pub struct IncidentReport {
     /// The failing verification checks accepted at a `resolve`: which, who
     /// accepted it and why.
     pub accepted_exceptions: Vec<AcceptedException>,
+    /// When user impact really ended, if the impact says
+    /// (`impact.ended_at`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_impact_ended_at: Option<Timestamp>,
     /// What the record keeps beside the playbook's steps: progress,
     /// corrections, links, fixes, amendments after close (left out of the
     /// JSON when there is none).
@@ -173,6 +177,7 @@ impl IncidentReport {
                 .collect(),
             mitigations,
             accepted_exceptions: incident.accepted_exceptions().to_vec(),
+            user_impact_ended_at: incident.impact().ended_at(),
             record: RecordReport::of(incident),
         }
     }

@@ -50,6 +50,9 @@ impl fmt::Display for IncidentReport {
             "  {} (peak {}), {}; declared {}; as of {}",
             self.severity, self.peak_severity, self.phase, self.declared_at, self.now
         )?;
+        if let Some(ended) = self.user_impact_ended_at {
+            writeln!(f, "  User impact ended {ended}")?;
+        }
         writeln!(f)?;
         write_steps(f, &self.first_15_minutes)?;
         writeln!(f)?;
@@ -220,7 +223,12 @@ fn write_mitigations(f: &mut fmt::Formatter<'_>, all: &[MitigationReport]) -> fm
         writeln!(f, "  none started")?;
     }
     for m in all {
-        let temporary = if m.temporary { " (temporary)" } else { "" };
+        let temporary = match (m.temporary, m.containment) {
+            (true, true) => " (temporary; containment)",
+            (true, false) => " (temporary)",
+            (false, true) => " (containment)",
+            (false, false) => "",
+        };
         write!(
             f,
             "  {}. {}{temporary}: started {}",
@@ -241,6 +249,15 @@ fn write_mitigations(f: &mut fmt::Formatter<'_>, all: &[MitigationReport]) -> fm
                 write!(f, ": {}", outcome.as_str().replace('_', " "))?;
                 if let Some(note) = &m.note {
                     write!(f, " ({note})")?;
+                }
+                for r in &m.revisions {
+                    write!(
+                        f,
+                        "; revised {} from {}: {}",
+                        r.at,
+                        r.previous.as_str().replace('_', " "),
+                        r.reason
+                    )?;
                 }
                 writeln!(f)?;
             }
@@ -307,51 +324,71 @@ fn write_target(f: &mut fmt::Formatter<'_>, t: &TargetReport) -> fmt::Result {
 }
 
 fn write_durations(f: &mut fmt::Formatter<'_>, d: &Durations) -> fmt::Result {
+    // Only the impact start can be unknown, and the declaration always is:
+    // a duration from the start to the declaration is missing only then.
+    let start_known = d.impact_to_declaration_seconds.is_some();
+    let from_start = |seconds: Option<i64>| {
+        if start_known {
+            opt_duration(seconds)
+        } else {
+            "unknown (impact start not known)".to_owned()
+        }
+    };
     writeln!(f, "Durations by true times")?;
     let rows = [
         (
             "to detect (impact start → detected)",
-            Some(d.impact_to_detection_seconds),
+            from_start(d.impact_to_detection_seconds),
         ),
         (
             "to declare (detected → declared)",
-            Some(d.detection_to_declaration_seconds),
+            opt_duration(Some(d.detection_to_declaration_seconds)),
         ),
         (
             "to mitigate (impact start → mitigation)",
-            d.impact_to_mitigation_seconds,
+            from_start(d.impact_to_mitigation_seconds),
         ),
         (
             "to resolve (impact start → resolved)",
-            d.impact_to_resolved_seconds,
+            from_start(d.impact_to_resolved_seconds),
         ),
         (
             "to close (impact start → closed)",
-            d.impact_to_closed_seconds,
+            from_start(d.impact_to_closed_seconds),
         ),
     ];
-    for (label, seconds) in rows {
-        writeln!(f, "  {label:<42}{}", opt_duration(seconds))?;
+    for (label, value) in rows {
+        writeln!(f, "  {label:<42}{value}")?;
+    }
+    if let Some(seconds) = d.impact_to_impact_end_seconds {
+        let label = "to end user impact (impact start → ended)";
+        writeln!(f, "  {label:<42}{}", human_duration(seconds))?;
     }
     writeln!(f, "Durations as recorded")?;
     let rows = [
         (
             "impact start → declaration",
-            Some(d.impact_to_declaration_seconds),
+            from_start(d.impact_to_declaration_seconds),
         ),
         (
             "declaration → mitigation",
-            d.declaration_to_mitigation_seconds,
+            opt_duration(d.declaration_to_mitigation_seconds),
         ),
         (
             "declaration → monitoring",
-            d.declaration_to_monitoring_seconds,
+            opt_duration(d.declaration_to_monitoring_seconds),
         ),
-        ("declaration → resolved", d.declaration_to_resolved_seconds),
-        ("declaration → closed", d.declaration_to_closed_seconds),
+        (
+            "declaration → resolved",
+            opt_duration(d.declaration_to_resolved_seconds),
+        ),
+        (
+            "declaration → closed",
+            opt_duration(d.declaration_to_closed_seconds),
+        ),
     ];
-    for (label, seconds) in rows {
-        writeln!(f, "  {label:<42}{}", opt_duration(seconds))?;
+    for (label, value) in rows {
+        writeln!(f, "  {label:<42}{value}")?;
     }
     Ok(())
 }

@@ -138,8 +138,13 @@ impl Picture<'_> {
         let i = self.incident;
         let title = format!("Timeline: {}", cut(i.title().as_str(), 90));
         svg.text(16.0, 30.0, r#" font-size="20" font-weight="bold""#, &title);
+        let unknown = if super::impact_times(i).0.is_none() {
+            " · impact start unknown"
+        } else {
+            ""
+        };
         let sub = format!(
-            "Incident {} · {} · peak {} · as of {} · times in UTC",
+            "Incident {} · {} · peak {} · as of {}{unknown} · times in UTC",
             i.id(),
             i.phase().as_str(),
             i.peak_severity(),
@@ -269,12 +274,20 @@ impl Picture<'_> {
                 );
                 after += 9.0;
             }
-            svg.text(
-                after,
-                top + 12.0,
-                &format!(r#" font-size="{SMALL}""#),
-                style.word,
-            );
+            let word = outcome_words(m, style);
+            // After the bar; else before it; else on it, on a white ground.
+            let w = text_width(&word, SMALL);
+            let (x, anchor) = if after + w <= WIDTH - 8.0 {
+                (after, "start")
+            } else if x0 - 4.0 - w >= PLOT_X0 {
+                (x0 - 4.0, "end")
+            } else {
+                let ground = r##" fill="#ffffff" fill-opacity="0.9""##;
+                svg.rect(x1 - 9.0 - w, top + 1.0, w + 6.0, 14.0, ground, None);
+                (x1 - 6.0, "end")
+            };
+            let attrs = format!(r#" font-size="{SMALL}" text-anchor="{anchor}""#);
+            svg.text(x, top + 12.0, &attrs, &word);
             svg.raw("</g>\n");
         }
     }
@@ -403,6 +416,19 @@ fn short_time(at: Timestamp, days: bool) -> String {
     at.as_datetime().format(format).to_string()
 }
 
+/// The words after a bar: the outcome, and whether it was containment
+/// (stops the spread, relieves no one) or a temporary measure.
+fn outcome_words(m: &MitigationReport, style: OutcomeStyle) -> String {
+    let mut words = style.word.to_owned();
+    if m.containment {
+        words.push_str(" · containment");
+    }
+    if m.temporary {
+        words.push_str(" · temporary");
+    }
+    words
+}
+
 fn mitigation_tip(m: &MitigationReport, style: OutcomeStyle) -> String {
     let mut tip = format!(
         "Mitigation {}: {}; started {}",
@@ -411,7 +437,7 @@ fn mitigation_tip(m: &MitigationReport, style: OutcomeStyle) -> String {
     if let Some(end) = m.ended_at {
         let _ = write!(tip, "; ended {end}");
     }
-    let _ = write!(tip, "; {}", style.word);
+    let _ = write!(tip, "; {}", outcome_words(m, style));
     if let Some(note) = &m.note {
         let _ = write!(tip, " ({note})");
     }

@@ -31,12 +31,20 @@ const MADE_WORSE: OutcomeStyle = OutcomeStyle {
     fill: "url(#tl-made-worse)",
     word: "made worse",
 };
+const PARTIAL: OutcomeStyle = OutcomeStyle {
+    fill: "url(#tl-partial)",
+    word: "partial",
+};
+const UNKNOWN: OutcomeStyle = OutcomeStyle {
+    fill: "url(#tl-unknown)",
+    word: "outcome unknown",
+};
 const IN_EFFECT: OutcomeStyle = OutcomeStyle {
     fill: "url(#tl-in-effect)",
     word: "still in effect",
 };
 /// Every look, in the legend's order.
-const STYLES: [OutcomeStyle; 4] = [HELPED, NO_EFFECT, MADE_WORSE, IN_EFFECT];
+const STYLES: [OutcomeStyle; 6] = [HELPED, PARTIAL, NO_EFFECT, MADE_WORSE, UNKNOWN, IN_EFFECT];
 
 /// How `m`'s bar looks.
 pub(super) fn style(m: &MitigationReport) -> OutcomeStyle {
@@ -45,6 +53,8 @@ pub(super) fn style(m: &MitigationReport) -> OutcomeStyle {
         Some(MitigationOutcome::Helped) => HELPED,
         Some(MitigationOutcome::NoEffect) => NO_EFFECT,
         Some(MitigationOutcome::MadeWorse) => MADE_WORSE,
+        Some(MitigationOutcome::Partial) => PARTIAL,
+        Some(MitigationOutcome::Unknown) => UNKNOWN,
     }
 }
 
@@ -62,7 +72,8 @@ pub(super) fn kind_word(m: &Mitigation) -> Option<&'static str> {
 }
 
 /// The patterns the fills name: hatching for "no effect", a cross-hatch
-/// on vermillion for "made worse", stripes on blue for "still in effect".
+/// on vermillion for "made worse", dots on orange for "partial", dashes on
+/// grey for "outcome unknown", stripes on blue for "still in effect".
 pub(super) fn defs() -> String {
     let pattern = |id: &str, ground: &str, ink: &str, lines: &str| {
         format!(
@@ -71,10 +82,14 @@ pub(super) fn defs() -> String {
     };
     let vertical = r#"<line x1="1" y1="0" x2="1" y2="6"/>"#;
     let cross = r#"<line x1="1" y1="0" x2="1" y2="6"/><line x1="0" y1="4" x2="6" y2="4"/>"#;
+    let dots = r#"<line x1="3" y1="2" x2="3" y2="4"/>"#;
+    let dashes = r#"<line x1="0" y1="3" x2="3" y2="3"/>"#;
     format!(
-        "<defs>\n{}\n{}\n{}\n</defs>\n",
+        "<defs>\n{}\n{}\n{}\n{}\n{}\n</defs>\n",
         pattern("tl-no-effect", "#ffffff", "#666666", vertical),
         pattern("tl-made-worse", "#D55E00", "#ffffff", cross),
+        pattern("tl-partial", "#E69F00", "#ffffff", dots),
+        pattern("tl-unknown", "#dddddd", "#777777", dashes),
         pattern("tl-in-effect", "#56B4E9", "#0072B2", vertical),
     )
 }

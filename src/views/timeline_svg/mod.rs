@@ -68,6 +68,7 @@ pub fn of(incident: &Incident) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Milestone {
     ImpactStarted,
+    ImpactEnded,
     Detected,
     Declared,
     Resolved,
@@ -81,6 +82,7 @@ impl Milestone {
     fn label(self) -> &'static str {
         match self {
             Milestone::ImpactStarted => "Impact start",
+            Milestone::ImpactEnded => "Impact end",
             Milestone::Detected => "Detected",
             Milestone::Declared => "Declared",
             Milestone::Resolved => "Resolved",
@@ -141,11 +143,15 @@ impl<'a> Picture<'a> {
     }
 }
 
-/// The moments marked: when users were first hit, the detection when it
+/// The moments marked: when users were first hit and when that ended
+/// (where known), the detection when it
 /// came before the declaration, the declaration, each resolution and
 /// reopening, the closing.
 fn milestones(incident: &Incident, phases: &[PhaseSpan]) -> Vec<(Milestone, Timestamp)> {
-    let mut marks = vec![(Milestone::ImpactStarted, incident.impact().started_at())];
+    let (started, ended) = impact_times(incident);
+    let mut marks: Vec<(Milestone, Timestamp)> = Vec::new();
+    marks.extend(started.map(|t| (Milestone::ImpactStarted, t)));
+    marks.extend(ended.map(|t| (Milestone::ImpactEnded, t)));
     if incident.detected_at() != incident.declared_at() {
         marks.push((Milestone::Detected, incident.detected_at()));
     }
@@ -166,6 +172,13 @@ fn milestones(incident: &Incident, phases: &[PhaseSpan]) -> Vec<(Milestone, Time
     }
     marks.sort_by_key(|(_, t)| *t);
     marks
+}
+
+/// When users were first hit and when that ended, where known: a picture
+/// without an impact start says it is unknown rather than guess one.
+fn impact_times(incident: &Incident) -> (Option<Timestamp>, Option<Timestamp>) {
+    let impact = incident.impact();
+    (impact.started_at(), impact.ended_at())
 }
 
 /// The severity from the declaration on, and at each change: read from the

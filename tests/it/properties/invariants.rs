@@ -140,9 +140,16 @@ pub fn broken(s: &Value) -> Vec<String> {
             format!("impact.{key} blank")
         });
     }
-    c.that(time_at(&impact["started_at"]) <= declared_at, || {
-        "the impact starts after the declaration".into()
+    // Users may be hit after the declaration (the first sign came first),
+    // never after the last command: someone recorded it. Unknown is absent.
+    let last_at = time_at(&s["last_command_at"]);
+    c.that(time_at(&impact["started_at"]) <= last_at, || {
+        "the impact starts after the last command".into()
     });
+    c.that(
+        impact.get("ended_at").is_none() || impact["user_impact_active"] == false,
+        || "the impact ended but is active".into(),
+    );
     for d in list(impact, "affected_dependencies") {
         c.that(d.as_str().and_then(dependency).is_some(), || {
             format!("unknown dependency {d}")

@@ -851,6 +851,23 @@ fn the_generator_breaks_every_rule_alone() {
         total.inexact
     );
     assert!(total.closed > 0, "no script closed an incident");
+    // A retired rule is never aimed at, and never reported.
+    let retired: Vec<&str> = incident_playbook::Rule::ALL
+        .iter()
+        .filter(|r| r.is_retired())
+        .map(|r| r.id())
+        .collect();
+    assert!(!retired.is_empty());
+    for id in &retired {
+        assert!(
+            !BREAKABLE.iter().any(|r| r.id() == *id),
+            "the generator aims at retired {id}"
+        );
+        assert!(
+            !total.rejected.contains_key(*id),
+            "retired {id} was reported"
+        );
+    }
 }
 
 // ---- Crate bugs the properties found, kept as plain tests ----
@@ -955,7 +972,7 @@ fn an_incomplete_impact_still_has_its_floor_and_start_checked() {
         refused(&line),
         set(&[
             "impact-incomplete",
-            "impact-start-after-declaration",
+            "occurred-after-recorded",
             "severity-below-floor"
         ])
     );

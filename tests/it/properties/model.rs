@@ -37,7 +37,8 @@ pub struct ImpactM {
     pub endpoints: Vec<String>,
     pub deps: Vec<String>,
     pub active: bool,
-    pub started_at: Time,
+    /// `None` while not known.
+    pub started_at: Option<Time>,
 }
 
 impl ImpactM {
@@ -50,7 +51,7 @@ impl ImpactM {
         serde_json::json!({
             "flags": self.flags, "surfaces": self.surfaces,
             "affected_endpoints": self.endpoints, "affected_dependencies": self.deps,
-            "user_impact_active": self.active, "started_at": ts(self.started_at),
+            "user_impact_active": self.active, "started_at": self.started_at.map(ts),
         })
     }
 }
@@ -284,10 +285,8 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
     for key in ["environment", "users", "feature"] {
         push_text(&mut own, &text(v.get(key), SHORT), "impact-incomplete");
     }
+    // A missing or blank start is not known yet, which is no rule's.
     let started = str_of(v, "started_at").filter(|s| !is_blank(s));
-    if started.is_none() {
-        own.insert("impact-incomplete");
-    }
     for key in [
         "flags",
         "surfaces",
@@ -317,13 +316,10 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
         active: field(v, "user_impact_active")
             .and_then(Value::as_bool)
             .unwrap_or(true),
-        started_at: parse_ts(started.unwrap_or_default()).expect("a generated timestamp"),
+        started_at: started.map(|s| parse_ts(s).expect("a generated timestamp")),
     })
 }
 
-/// The impact rules that depend on the incident, checked from the start and
-/// the flags as given: the contract wants every rule that can be checked, and
-/// these can be whatever else the impact lacks.
 /// A short text that may be absent (or `null`) but, when given, is valid.
 fn optional_text(r: &mut Rules, v: Option<&Value>) {
     if v.is_some_and(|v| !v.is_null()) {
@@ -331,15 +327,19 @@ fn optional_text(r: &mut Rules, v: Option<&Value>) {
     }
 }
 
-fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, declared_at: Time, sev: u8) {
+/// The impact rules that depend on the command and the incident, checked
+/// from the start and the flags as given: the contract wants every rule that
+/// can be checked, and these can be whatever else the impact lacks. The
+/// start is a true time: no later than the command (`at`) that records it.
+fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, at: Time, sev: u8) {
     let Some(impact) = impact.filter(|v| !v.is_null()) else {
         return;
     };
     let started = str_of(impact, "started_at")
         .filter(|s| !is_blank(s))
         .and_then(parse_ts);
-    if started.is_some_and(|t| t > declared_at) {
-        r.insert("impact-start-after-declaration");
+    if started.is_some_and(|t| t > at) {
+        r.insert("occurred-after-recorded");
     }
     if sev > floor(list(impact, "flags").iter().filter_map(Value::as_str)) {
         r.insert("severity-below-floor");
@@ -721,14 +721,16 @@ impl Inc {
                 let mut roles = self.roles.clone();
                 let merged = merge_roles(&mut r, &mut roles, cmd.get("roles"));
                 role_rules(&mut r, &roles, sev, &merged.blank);
-                let current = self.impact.to_json();
+                // The start as it stands was judged when it was recorded.
+                let mut current = self.impact.to_json();
+                current["started_at"] = Value::Null;
                 let effective = if absent(cmd.get("impact")) {
                     Some(&current)
                 } else {
                     impact_rules(&mut r, cmd.get("impact"));
                     cmd.get("impact")
                 };
-                impact_vs_incident(&mut r, effective, self.declared_at, sev);
+                impact_vs_incident(&mut r, effective, at, sev);
                 update_rules(&mut r, update, at, status_after, &roles);
             }
             "assign_role" => match text(cmd.get("person"), NAME) {
@@ -755,7 +757,7 @@ impl Inc {
             }
             "update_impact" => {
                 impact_rules(&mut r, cmd.get("impact"));
-                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.severity);
+                impact_vs_incident(&mut r, cmd.get("impact"), at, self.severity);
             }
             "record_check" => push_text(&mut r, &text(cmd.get("finding"), SHORT), "field-empty"),
             "record_progress" => {
@@ -767,7 +769,7 @@ impl Inc {
             }
             "correct_impact" => {
                 impact_rules(&mut r, cmd.get("impact"));
-                impact_vs_incident(&mut r, cmd.get("impact"), self.declared_at, self.severity);
+                impact_vs_incident(&mut r, cmd.get("impact"), at, self.severity);
                 push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
             }
             "link_incident" => {
@@ -779,11 +781,8 @@ impl Inc {
             "record_fix" => push_text(&mut r, &text(cmd.get("description"), SHORT), "field-empty"),
             "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
             "record_root_cause" => {
-                // Only one in effect or one that helped counts.
-                let counts = |l: &(bool, Option<String>, Option<String>)| {
-                    l.2.as_deref().is_none_or(|o| o == "helped")
-                };
-                if self.impact.active && !self.lives.iter().any(counts) {
+                // Any mitigation started counts, whatever its outcome.
+                if self.impact.active && self.mitigations == 0 {
                     r.insert("mitigate-before-rca");
                 }
                 self.amendment_reason(&mut r, cmd);
@@ -1020,7 +1019,7 @@ impl Inc {
                 endpoints: strings(impact, "affected_endpoints"),
                 deps: strings(impact, "affected_dependencies"),
                 active: impact["user_impact_active"].as_bool().expect("a bool"),
-                started_at: time_at(&impact["started_at"]).expect("a time"),
+                started_at: time_at(&impact["started_at"]),
             },
             blocked: strings(s, "blocked_endpoints"),
             check_count: checks.len(),

@@ -335,7 +335,7 @@ pub fn allowed(kind: &str, phase: Phase) -> bool {
         "resume_investigation" => matches!(phase, Mitigating | Monitoring),
         "reopen" | "close" => phase == Resolved,
         "submit_postmortem" => matches!(phase, Resolved | Closed),
-        "correct_impact" | "link_incident" | "record_fix" => true,
+        "correct_impact" | "revise_outcome" | "link_incident" | "record_fix" => true,
         "record_progress" => open || phase == Resolved,
         _ => false,
     }
@@ -349,6 +349,7 @@ pub fn amends(kind: &str) -> bool {
             | "submit_postmortem"
             | "record_root_cause"
             | "correct_impact"
+            | "revise_outcome"
             | "link_incident"
             | "record_fix"
     )

@@ -16,30 +16,12 @@ pub fn triplets() -> Vec<Triplet> {
             fix: None,
         },
         Triplet {
-            rule: Rule::OccurredBeforeImpact,
-            given: || Scenario::declared(Sev3),
-            command: note_of_earlier,
-            // The SEV3 impact started 35 minutes before the declaration.
-            breaks: Set("occurred_at", json!(time(-36))),
-            at: "occurred_at",
-            fix: Some(Set("occurred_at", json!(time(-35)))),
-        },
-        Triplet {
             rule: Rule::ImpactIncomplete,
             given: || Scenario::new(Sev3),
             command: Scenario::declare,
             breaks: Remove("impact.feature"),
             at: "impact.feature",
             fix: None,
-        },
-        Triplet {
-            rule: Rule::ImpactStartAfterDeclaration,
-            given: || Scenario::new(Sev3),
-            command: Scenario::declare,
-            breaks: Set("impact.started_at", json!(time(1))),
-            at: "impact.started_at",
-            // Starting at the very moment of the declaration is not after it.
-            fix: Some(Set("impact.started_at", json!(time(0)))),
         },
         Triplet {
             rule: Rule::SeverityBelowFloor,
@@ -61,6 +43,30 @@ pub fn triplets() -> Vec<Triplet> {
             fix: None,
         },
     ]
+}
+
+pub fn impact_ended_while_active() -> Rejection {
+    let mut s = Scenario::declared(Sev3);
+    let update = with(&s.update_impact(), "impact.ended_at", json!(time(0)));
+    let r = s.reject(&update);
+    assert_only(&r, Rule::ImpactEndedWhileActive, Some("impact.ended_at"));
+    s.accept(&with(&update, "impact.user_impact_active", json!(false)));
+    r
+}
+
+pub fn impact_ended_before_started() -> Rejection {
+    let mut s = Scenario::declared(Sev3);
+    let update = with(
+        &s.update_impact(),
+        "impact.user_impact_active",
+        json!(false),
+    );
+    // The SEV3 impact started 35 minutes before the declaration.
+    let update = with(&update, "impact.ended_at", json!(time(-36)));
+    let r = s.reject(&update);
+    assert_only(&r, Rule::ImpactEndedBeforeStarted, Some("impact.ended_at"));
+    s.accept(&with(&update, "impact.ended_at", json!(time(-35))));
+    r
 }
 
 pub fn severity_unchanged() -> Rejection {
@@ -93,19 +99,77 @@ fn the_severity_floor_holds_in_update_impact_and_change_severity() {
     s.accept(&down);
 }
 
+/// Users can be hit after the declaration (the team declared on a first
+/// sign): the start is a true time, no later than the command that says so.
 #[test]
-fn an_updated_impact_starts_no_later_than_the_declaration() {
+fn an_impact_may_start_after_the_declaration_but_not_after_its_command() {
     let mut s = Scenario::declared(Severity::Sev3);
     s.clock = 30;
-    // Before this command, but after the declaration.
-    let late = with(&s.update_impact(), "impact.started_at", json!(time(10)));
+    let late = with(&s.update_impact(), "impact.started_at", json!(time(31)));
     let r = s.reject(&late);
+    assert_only(&r, Rule::OccurredAfterRecorded, Some("impact.started_at"));
+    // After the declaration, before this command: accepted.
+    s.accept(&with(&late, "impact.started_at", json!(time(10))));
+    assert_eq!(
+        s.incident().impact().started_at().map(|t| t.to_string()),
+        Some(time(10))
+    );
+    // And at declaration, a start after the declaring command is the same rule.
+    let mut s = Scenario::new(Sev3);
+    let declare = with(&s.declare(), "impact.started_at", json!(time(1)));
     assert_only(
-        &r,
-        Rule::ImpactStartAfterDeclaration,
+        &s.reject(&declare),
+        Rule::OccurredAfterRecorded,
         Some("impact.started_at"),
     );
-    s.accept(&with(&late, "impact.started_at", json!(time(-90))));
+}
+
+/// The start can be unknown at declaration (a breach found weeks later):
+/// missing or `null`, it is not yet known, and given later.
+#[test]
+fn an_impact_start_may_be_unknown_and_given_later() {
+    for unknown in [None, Some(json!(null))] {
+        let mut s = Scenario::new(Sev3);
+        let declare = match &unknown {
+            None => without(&s.declare(), "impact.started_at"),
+            Some(v) => with(&s.declare(), "impact.started_at", v.clone()),
+        };
+        s.accept(&declare);
+        assert_eq!(s.incident().impact().started_at(), None);
+        let snapshot = serde_json::to_value(s.incident()).unwrap();
+        assert!(snapshot["impact"].get("started_at").is_none());
+        assert!(load(&snapshot).is_ok());
+        s.clock = 20;
+        let learned = with(&s.update_impact(), "impact.started_at", json!(time(-600)));
+        s.accept(&learned);
+        assert_eq!(
+            s.incident().impact().started_at().map(|t| t.to_string()),
+            Some(time(-600))
+        );
+    }
+}
+
+/// The two readings that replaced `impact-start-after-declaration` and
+/// `occurred-before-impact`: their old triggers are accepted now, and the
+/// rules are in the catalogue, retired.
+#[test]
+fn retired_rules_are_kept_and_never_reported() {
+    for rule in [
+        Rule::ImpactStartAfterDeclaration,
+        Rule::OccurredBeforeImpact,
+    ] {
+        assert!(rule.is_retired());
+        assert!(Rule::ALL.contains(&rule));
+        assert!(!Rule::active().any(|r| r == rule));
+    }
+    let mut s = Scenario::declared(Sev3);
+    // The SEV3 impact started 35 minutes before the declaration: a note of
+    // a cause an hour before that.
+    let note = with(&s.add_note(), "occurred_at", json!(time(-95)));
+    s.accept(&note);
+    let mut s = Scenario::new(Sev3);
+    let declare = s.declare();
+    s.accept(&with(&declare, "detected_at", json!(time(-36))));
 }
 
 // ---- True times and titles (issue 10 §3) ----
@@ -119,13 +183,12 @@ fn note_of_earlier(s: &mut Scenario) -> Value {
 fn a_declaration_says_when_the_problem_was_detected() {
     let mut s = Scenario::new(Sev3);
     let declare = s.declare();
-    for (detected, rule) in [
-        (time(1), Rule::OccurredAfterRecorded),
-        (time(-36), Rule::OccurredBeforeImpact),
-    ] {
-        let late = with(&declare, "detected_at", json!(detected));
-        assert_only(&s.reject(&late), rule, Some("detected_at"));
-    }
+    let late = with(&declare, "detected_at", json!(time(1)));
+    assert_only(
+        &s.reject(&late),
+        Rule::OccurredAfterRecorded,
+        Some("detected_at"),
+    );
     s.accept(&with(&declare, "detected_at", json!(time(-2))));
     assert_eq!(s.incident().detected_at().to_string(), time(-2));
     let snapshot = serde_json::to_value(s.incident()).unwrap();

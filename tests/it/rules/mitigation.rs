@@ -16,6 +16,32 @@ pub fn mitigate_before_rca() -> Rejection {
     r
 }
 
+pub fn ended_before_started() -> Rejection {
+    let mut s = Scenario::triaged(Sev3);
+    s.run(Scenario::rollback);
+    let end = with(
+        &s.end_mitigation(1, "helped"),
+        "occurred_at",
+        json!(time(-100)),
+    );
+    let r = s.reject(&end);
+    assert_only(&r, Rule::EndedBeforeStarted, Some("occurred_at"));
+    let started = s.incident().mitigations()[0].happened_at().to_string();
+    s.accept(&with(&end, "occurred_at", json!(started)));
+    r
+}
+
+pub fn mitigation_not_ended() -> Rejection {
+    let mut s = Scenario::triaged(Sev3);
+    s.run(Scenario::rollback);
+    let revise = s.revise_outcome(1, "made_worse");
+    let r = s.reject(&revise);
+    assert_only(&r, Rule::MitigationNotEnded, Some("number"));
+    s.run(|s| s.end_mitigation(1, "helped"));
+    s.run(|s| s.revise_outcome(1, "made_worse"));
+    r
+}
+
 /// The triggers of this section that have the usual shape (see [`Triplet`]).
 pub fn triplets() -> Vec<Triplet> {
     vec![
@@ -235,25 +261,24 @@ pub fn mitigation_already_ended() -> Rejection {
     r
 }
 
+/// A cause found while fixes were failing can be written down: any
+/// mitigation started, whatever its outcome, lets a root cause be recorded
+/// while users are hurt; none started does not.
 #[test]
-fn a_root_cause_waits_while_every_mitigation_failed_and_users_are_hurt() {
-    for outcome in ["no_effect", "made_worse"] {
+fn a_root_cause_may_follow_any_mitigation_started_even_one_that_failed() {
+    for outcome in ["no_effect", "made_worse", "helped", "partial", "unknown"] {
         let mut s = Scenario::triaged(Sev3);
-        s.run(Scenario::rollback);
-        s.run(|s| s.end_mitigation(1, "made_worse"));
-        s.run(pause);
-        let end = s.end_mitigation(2, outcome);
-        s.accept(&end);
         let rca = s.record_root_cause();
         assert_only(&s.reject(&rca), Rule::MitigateBeforeRca, Some("type"));
-        // One in effect counts.
         s.run(Scenario::rollback);
+        let end = s.end_mitigation(1, outcome);
+        s.accept(&end);
+        assert!(s.incident().impact().user_impact_active());
         s.run(Scenario::record_root_cause);
     }
-    // One that ended as helped counts too.
+    // One still in effect counts too.
     let mut s = Scenario::triaged(Sev3);
     s.run(Scenario::rollback);
-    s.run(|s| s.end_mitigation(1, "helped"));
     s.run(Scenario::record_root_cause);
 }
 

@@ -233,9 +233,9 @@ rule_cases! {
     FieldEmpty => field_empty,
     FieldTooLong => field_too_long,
     ImpactIncomplete => impact_incomplete,
-    ImpactStartAfterDeclaration => impact_start_after_declaration,
     OccurredAfterRecorded => occurred_after_recorded,
-    OccurredBeforeImpact => occurred_before_impact,
+    ImpactEndedWhileActive => impact_ended_while_active in declaring,
+    ImpactEndedBeforeStarted => impact_ended_before_started in declaring,
     SeverityBelowFloor => severity_below_floor,
     SeverityUnchanged => severity_unchanged in declaring,
     UpdateRequired => update_required,
@@ -260,6 +260,8 @@ rule_cases! {
     TemporaryMeasureInEffect => temporary_measure_in_effect in mitigation,
     NoSuchMitigation => no_such_mitigation in mitigation,
     MitigationAlreadyEnded => mitigation_already_ended in mitigation,
+    EndedBeforeStarted => ended_before_started in mitigation,
+    MitigationNotEnded => mitigation_not_ended in mitigation,
     ResolveFromMonitoring => resolve_from_monitoring in resolving,
     VerificationApiHealth => verification_api_health,
     VerificationEndpoints => verification_endpoints,
@@ -296,7 +298,8 @@ fn trigger(rule: Rule) -> Option<Rejection> {
 #[test]
 fn every_rule_of_the_catalogue_has_a_trigger() {
     let mut untested = Vec::new();
-    for &rule in Rule::ALL {
+    // A retired rule has none: it is never reported.
+    for rule in Rule::active() {
         match trigger(rule) {
             Some(rejection) => assert!(
                 rejection.breaks(rule),

@@ -455,7 +455,7 @@ fn a_declaration_lists_every_rule_it_breaks() {
         &[
             (Rule::FieldEmpty, Some("title")),
             (Rule::VersionConflict, Some("expected_version")),
-            (Rule::ImpactStartAfterDeclaration, Some("impact.started_at")),
+            (Rule::OccurredAfterRecorded, Some("impact.started_at")),
             (Rule::Sev1ScribeNotCommander, Some("roles.scribe")),
             (
                 Rule::Sev1CommsByEngineeringLead,
@@ -492,7 +492,7 @@ fn the_severity_floor_is_checked_even_when_the_impact_is_incomplete() {
         &s.reject(&declare),
         &[
             (Rule::ImpactIncomplete, Some("impact.feature")),
-            (Rule::ImpactStartAfterDeclaration, Some("impact.started_at")),
+            (Rule::OccurredAfterRecorded, Some("impact.started_at")),
             (Rule::SeverityBelowFloor, Some("severity")),
         ],
     );

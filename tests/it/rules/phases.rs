@@ -26,6 +26,7 @@ close                | resolved                                      | closed
 assign_roles         | investigating mitigating monitoring resolved  | same
 end_mitigation       | investigating mitigating monitoring resolved  | same
 rename               | investigating mitigating monitoring resolved  | same
+revise_outcome       | investigating mitigating monitoring resolved closed | same
 record_progress      | investigating mitigating monitoring resolved  | same
 correct_impact       | investigating mitigating monitoring resolved closed | same
 link_incident        | investigating mitigating monitoring resolved closed | same
@@ -85,7 +86,9 @@ fn the_phase_table_for_every_command_in_all_5_phases() {
         for user_impact_active in [true, false] {
             for phase in phases {
                 let mut s = in_phase_with_block(phase, user_impact_active);
-                if kind == CommandKind::Close && phase != Phase::Closed {
+                // Closing, and revising an outcome, need the block ended.
+                let needs_end = matches!(kind, CommandKind::Close | CommandKind::ReviseOutcome);
+                if needs_end && phase != Phase::Closed {
                     s.run(Scenario::lift_block);
                 }
                 let cmd = s.valid(kind);
