@@ -9,7 +9,8 @@
 //! ```
 //!
 //! A request carries `Authorization: Bearer <token>`. Without a valid one,
-//! every route but the service's own health (`/health/…`) answers 401
+//! every route but the service's own health (`/health/…`) and the public
+//! status page (`/status`, `/status/feed.atom`) answers 401
 //! (`unauthenticated`, with `WWW-Authenticate: Bearer`); a read-only token
 //! may read, and a write with it answers 403 (`read-only-token`). The
 //! holder's name reaches the routes as a [`Caller`], which stamps it as the
@@ -175,10 +176,13 @@ fn reads_only(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// The service's own health routes, open to all: a load balancer probing
-/// them holds no token.
-fn is_health(path: &str) -> bool {
-    path == "/health" || path.starts_with("/health/")
+/// The routes open to all: the service's own health (a load balancer
+/// probing it holds no token) and the public status page and its feed
+/// (they show only what was posted in public).
+fn is_open_to_all(path: &str) -> bool {
+    ["/health", "/status"]
+        .iter()
+        .any(|open| path == *open || path.strip_prefix(open).is_some_and(|r| r.starts_with('/')))
 }
 
 /// The middleware: lets a request through with its [`Caller`] in its
@@ -239,7 +243,7 @@ impl Gate {
 
 /// Lets `request` through with its [`Caller`], or refuses it.
 async fn admit(gate: &Gate, mut request: Request, next: Next) -> Response {
-    if is_health(request.uri().path()) {
+    if is_open_to_all(request.uri().path()) {
         return next.run(request).await;
     }
     let presented = request

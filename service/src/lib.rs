@@ -11,6 +11,8 @@
 //! | `GET /incidents/{id}/updates` | the comms updates in the playbook's six-line format (text) |
 //! | `GET /incidents/{id}/report?now=T` | the report (`IncidentReport`) at `T` (default: the clock) |
 //! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`), what a `resolve` must verify, the playbook it was declared under (as the store recorded it) and the one the service judges under |
+//! | `GET /status` | the public status page (HTML, no token needed): each incident with a public update, open ones first, then the [`StatusOptions::recent`] latest resolved; its public title, the status it was last told, its public updates newest first; "All systems operational" when none is open. Never an internal update, a notice to customers, a title before it was posted in public, or a name unless [`StatusOptions::show_owner`] |
+//! | `GET /status/feed.atom` | the same as an Atom feed (RFC 4287): one entry per public update, id `urn:uuid:` the command that posted it |
 //!
 //! | `GET /health/live`, `GET /health/ready` | 200 `{"status": "live"}`; 200 `{"status": "ready"}` when the store answers, else 503 |
 //!
@@ -20,7 +22,7 @@
 //! message ([`refusal`]). [`Limits`] says what a request may cost.
 //!
 //! Behind tokens ([`Auth::Tokens`], `--tokens FILE`), every route but
-//! `/health/…` needs `Authorization: Bearer <token>`, and the service adds
+//! `/health/…` and `/status…` needs `Authorization: Bearer <token>`, and the service adds
 //! three refusals of its own in the same shape: 401 `unauthenticated` (no
 //! token, or one not in the file; with `WWW-Authenticate: Bearer`), 403
 //! `read-only-token` (a write with a read-only token) and 403
@@ -46,6 +48,9 @@ mod health;
 pub mod jwt;
 mod limits;
 mod routes;
+mod status;
+mod status_feed;
+mod status_html;
 
 use std::sync::Arc;
 
@@ -70,6 +75,38 @@ pub struct Service {
     playbook: Playbook,
     store: AsyncWarm<Box<dyn AsyncStore>>,
     limits: Limits,
+    status: StatusOptions,
+    status_cache: tokio::sync::Mutex<status::StatusCache>,
+}
+
+/// How the status page presents itself: what a team chooses to publish.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StatusOptions {
+    /// The page's and the feed's title (default "Service status").
+    pub title: String,
+    /// Whether each post shows its `Owner:` (a person's name): off by
+    /// default, so no name reaches the public unless the team publishes
+    /// names (`--status-show-owner`).
+    pub show_owner: bool,
+    /// How many resolved incidents are shown under "Recently resolved",
+    /// the latest first (default 10). Every open one is shown.
+    pub recent: usize,
+    /// The page's public address (`https://status.example.com/status`),
+    /// for the feed's id and links; without it, `http://` and the request's
+    /// `Host`. Set it behind a proxy, so that the feed's id stays the same.
+    pub url: Option<String>,
+}
+
+impl Default for StatusOptions {
+    fn default() -> Self {
+        StatusOptions {
+            title: "Service status".to_owned(),
+            show_owner: false,
+            recent: 10,
+            url: None,
+        }
+    }
 }
 
 impl Service {
@@ -86,10 +123,24 @@ impl Service {
         store: Box<dyn AsyncStore>,
         limits: Limits,
     ) -> Arc<Self> {
+        Self::with_status(playbook, store, limits, StatusOptions::default())
+    }
+
+    /// A service judging under `playbook`, storing in `store`, within
+    /// `limits`, whose public status page (`GET /status`) shows what
+    /// `status` chooses.
+    pub fn with_status(
+        playbook: Playbook,
+        store: Box<dyn AsyncStore>,
+        limits: Limits,
+        status: StatusOptions,
+    ) -> Arc<Self> {
         Arc::new(Service {
             playbook,
             store: AsyncWarm::new(store),
             limits,
+            status,
+            status_cache: tokio::sync::Mutex::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 //! ```text
 //! incident-service --sqlite FILE (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! incident-service --postgres PARAMS (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
+//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-url URL]
 //! ```
 //!
 //! It does not start open to anyone by default: a token file (`--tokens`),
@@ -16,7 +17,8 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use incident_playbook::Playbook;
 use incident_service::jwt::{JwtConfig, JwtVerifier, KeySet};
-use incident_service::{Auth, Limits, PoolLimits, Service, Tokens};
+use incident_service::{Auth, Limits, PoolLimits, Service, StatusOptions, Tokens};
+use incident_store::{AsyncPostgresStore, AsyncSqliteStore, AsyncStore};
 
 /// The reference HTTP service: post commands, read snapshots, comms,
 /// reports and status, on a SQLite or PostgreSQL store, within limits.
@@ -98,6 +100,20 @@ struct Args {
     /// How long to keep trying to reach the store at start, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     start_timeout: u64,
+    /// The public status page's title.
+    #[arg(long, value_name = "TEXT", default_value = "Service status")]
+    status_title: String,
+    /// Show each public update's owner (a person's name) on the status
+    /// page and its feed: off unless the team publishes names.
+    #[arg(long)]
+    status_show_owner: bool,
+    /// How many resolved incidents the status page shows, the latest first.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    status_recent: usize,
+    /// The status page's public address (e.g. https://status.example.com/status),
+    /// for the feed's id and links; default: http:// and the request's Host.
+    #[arg(long, value_name = "URL")]
+    status_url: Option<String>,
     /// Log lines as JSON objects instead of text.
     #[arg(long)]
     log_json: bool,
@@ -143,6 +159,15 @@ impl Args {
             ..PoolLimits::default()
         };
         limits
+    }
+
+    fn status(&self) -> StatusOptions {
+        let mut status = StatusOptions::default();
+        status.title.clone_from(&self.status_title);
+        status.show_owner = self.status_show_owner;
+        status.recent = self.status_recent;
+        status.url.clone_from(&self.status_url);
+        status
     }
 }
 
@@ -191,15 +216,26 @@ async fn open_with_retry(
     let deadline = Instant::now() + Duration::from_secs(args.start_timeout);
     let mut wait = Duration::from_millis(500);
     loop {
-        let opened = match (&args.sqlite, &args.postgres) {
-            (Some(path), _) => Service::sqlite_within(playbook.clone(), path, args.limits()).await,
-            (None, Some(params)) => {
-                Service::postgres_within(playbook.clone(), params, args.limits()).await
-            }
+        let pool = args.limits().pool;
+        let opened: Result<Box<dyn AsyncStore>, _> = match (&args.sqlite, &args.postgres) {
+            (Some(path), _) => AsyncSqliteStore::open_within(path, pool)
+                .await
+                .map(|s| Box::new(s) as _),
+            (None, Some(params)) => AsyncPostgresStore::connect_within(params, pool)
+                .await
+                .map(|s| Box::new(s) as _),
             (None, None) => return Err("name a store: --sqlite FILE or --postgres PARAMS".into()),
         };
         match opened {
-            Ok(service) => return Ok(service),
+            Ok(store) => {
+                let playbook = playbook.clone();
+                return Ok(Service::with_status(
+                    playbook,
+                    store,
+                    args.limits(),
+                    args.status(),
+                ));
+            }
             Err(e) if Instant::now() + wait < deadline => {
                 tracing::warn!(error = %chain(&e), retry_in = ?wait, "the store cannot be reached yet");
                 tokio::time::sleep(wait).await;

@@ -35,6 +35,8 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/incidents/{id}/report", get(report))
         .route("/incidents/{id}/status", get(status))
         .route("/incidents/{id}/timeline.svg", get(timeline))
+        .route("/status", get(crate::status::page))
+        .route("/status/feed.atom", get(crate::status::feed))
         .with_state(Arc::clone(&service));
     let limits = service.limits;
     crate::limits::observed(

@@ -20,7 +20,7 @@
 use std::sync::Arc;
 
 use crate::comms::{Audience, CommsUpdate, Status};
-use crate::incident::{CommandBody, Incident};
+use crate::incident::{CommandBody, CommandId, Incident, IncidentId};
 use crate::mitigation::MitigationRecord;
 use crate::text::ShortText;
 use crate::time::Timestamp;
@@ -33,6 +33,9 @@ pub struct PublicPost {
     pub index: usize,
     /// The position in the history of the command that posted it.
     pub command_index: usize,
+    /// The id of the command that posted it: unique and stable, and says
+    /// nothing of the updates around it (a status feed's entry id).
+    pub command_id: CommandId,
     /// The incident's title when it was posted: made public by this post.
     pub title: ShortText,
     /// The status the public was told: the one the update states, else the
@@ -84,6 +87,7 @@ impl PublicPost {
             posts.push(PublicPost {
                 index,
                 command_index,
+                command_id: cmd.command_id,
                 title: title
                     .as_deref()
                     .and_then(|t| ShortText::new(t).ok())
@@ -120,6 +124,134 @@ impl PublicPost {
 /// (the title is internal until then).
 pub fn public_title(incident: &Incident) -> Option<ShortText> {
     PublicPost::all(incident).pop().map(|p| p.title)
+}
+
+/// One incident as a status page shows it: what was posted in public,
+/// and nothing else. Built by [`PublicIncident::of`], `None` for an
+/// incident never made public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PublicIncident {
+    /// The incident's id (a stable anchor for links; it says nothing).
+    pub incident_id: IncidentId,
+    /// The title of its latest public post: the title the public knows.
+    pub title: ShortText,
+    /// The status its latest public post told.
+    pub status: Status,
+    /// Its public posts, oldest first (never empty).
+    pub posts: Vec<PublicPost>,
+}
+
+impl PublicIncident {
+    /// `incident` as the public saw it; `None` while it has no public post.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, public::PublicIncident};
+    /// let case = include_str!("../../tests/conformance/cases/public-update-not-by-comms-owner.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let shown = PublicIncident::of(incident).unwrap();
+    /// assert_eq!(shown.title.as_str(), "Document uploads failing");
+    /// assert!(shown.is_open());
+    /// ```
+    pub fn of(incident: &Incident) -> Option<PublicIncident> {
+        let posts = PublicPost::all(incident);
+        let last = posts.last()?;
+        Some(PublicIncident {
+            incident_id: incident.id(),
+            title: last.title.clone(),
+            status: last.status,
+            posts,
+        })
+    }
+
+    /// Whether the public was last told anything but "resolved": the page
+    /// says only what was posted, so an incident stays open on it until a
+    /// public update says it is resolved.
+    pub fn is_open(&self) -> bool {
+        self.status != Status::Resolved
+    }
+
+    /// When its latest public post went out.
+    pub fn last_posted(&self) -> Option<Timestamp> {
+        self.posts.last().map(|p| p.update.at())
+    }
+
+    /// Its public posts, newest first, as a status page lists them.
+    pub fn newest_first(&self) -> impl Iterator<Item = &PublicPost> {
+        self.posts.iter().rev()
+    }
+}
+
+/// What a public status page shows: every incident the public was told of
+/// and was not told is resolved, then the most recently resolved ones, at
+/// most `recent` of them. Built from [`PublicIncident`]s, so from anything
+/// that holds incidents (a replay, a store), without a clock: "recent" is
+/// a count, not a window.
+///
+/// ```
+/// use incident_playbook::{Replay, public::{PublicIncident, StatusPage}};
+/// let case = include_str!("../../tests/incidents/gitlab-2017-01-31.jsonl");
+/// let mut replay = Replay::new(serde_json::from_str(
+///     include_str!("../../tests/incidents/gitlab-2017-01-31.playbook.json")).unwrap());
+/// case.lines().for_each(|l| { replay.line(l); });
+/// let shown = replay.incidents().iter().filter_map(PublicIncident::of);
+/// let page = StatusPage::new(shown, 10);
+/// // GitLab posted that it was resolved: nothing open, one past incident.
+/// assert!(page.all_operational());
+/// assert_eq!(page.recent.len(), 1);
+/// assert_eq!(StatusPage::new(Vec::new(), 10).updated(), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StatusPage {
+    /// The open ones, the latest post first.
+    pub open: Vec<PublicIncident>,
+    /// The resolved ones, the latest post first, at most `recent`.
+    pub recent: Vec<PublicIncident>,
+}
+
+impl StatusPage {
+    /// The page of `incidents` (those never made public are not given:
+    /// [`PublicIncident::of`] has none for them), with at most `recent`
+    /// resolved incidents. Ties in time go by incident id, so the page is
+    /// the same whatever order the incidents come in.
+    pub fn new(incidents: impl IntoIterator<Item = PublicIncident>, recent: usize) -> StatusPage {
+        let (mut open, mut resolved): (Vec<_>, Vec<_>) =
+            incidents.into_iter().partition(PublicIncident::is_open);
+        let latest_first = |a: &PublicIncident, b: &PublicIncident| {
+            b.last_posted()
+                .cmp(&a.last_posted())
+                .then(a.incident_id.cmp(&b.incident_id))
+        };
+        open.sort_by(latest_first);
+        resolved.sort_by(latest_first);
+        resolved.truncate(recent);
+        StatusPage {
+            open,
+            recent: resolved,
+        }
+    }
+
+    /// "All systems operational": no incident the public was told of is
+    /// open.
+    pub fn all_operational(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// Every incident shown, the open ones first.
+    pub fn incidents(&self) -> impl Iterator<Item = &PublicIncident> {
+        self.open.iter().chain(&self.recent)
+    }
+
+    /// When the newest post shown went out (a feed's `updated`); `None`
+    /// for a page that shows no incident.
+    pub fn updated(&self) -> Option<Timestamp> {
+        self.incidents()
+            .filter_map(PublicIncident::last_posted)
+            .max()
+    }
 }
 
 /// The status the public was told by an update posted with `posted` (the
@@ -222,5 +354,45 @@ mod tests {
         let incident = test_incident("conformance/cases/happy-sev1-full-lifecycle.jsonl");
         assert!(PublicPost::all(&incident).is_empty());
         assert!(super::public_title(&incident).is_none());
+    }
+
+    /// Okta's stream has a pre-disclosure internal title, internal updates
+    /// and a notice to customers: the page's model holds only the public
+    /// posts, under the title they went out under.
+    #[test]
+    fn a_status_page_holds_only_public_posts() {
+        use super::{PublicIncident, StatusPage};
+        let incident = test_incident("incidents/okta-2023-10-20.jsonl");
+        let shown = PublicIncident::of(&incident).unwrap();
+        assert!(
+            shown
+                .posts
+                .iter()
+                .all(|p| p.update.audience().is_external())
+        );
+        assert!(
+            shown
+                .posts
+                .iter()
+                .all(|p| p.update.audience() == crate::comms::Audience::Public)
+        );
+        let internal_title = "Customer reports a session hijack";
+        assert!(
+            shown
+                .posts
+                .iter()
+                .all(|p| !p.title.as_str().contains(internal_title))
+        );
+        assert_eq!(shown.posts.len(), 2);
+        let newest: Vec<_> = shown.newest_first().map(|p| p.update.at()).collect();
+        assert!(newest.windows(2).all(|w| w[0] >= w[1]));
+        let none = test_incident("conformance/cases/happy-sev1-full-lifecycle.jsonl");
+        assert!(PublicIncident::of(&none).is_none());
+        // Resolved ones beyond the count are left out; open ones never are.
+        let mut open = shown.clone();
+        open.status = Status::Monitoring;
+        let page = StatusPage::new([shown.clone(), open.clone()], 0);
+        assert_eq!(page.open, [open]);
+        assert!(page.recent.is_empty() && !page.all_operational());
     }
 }
