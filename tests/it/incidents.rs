@@ -215,9 +215,22 @@ fn roblox_2021_10_28_four_fixes_before_one_that_helped() {
     // A node, bigger machines and a snapshot restore did nothing; disabling
     // streaming helped; scaling services down gave hours of relief only.
     assert_eq!(ended(&s, 1).1, "no_effect");
-    assert_eq!(ended(&s, 2).1, "no_effect");
     assert_eq!(ended(&s, 3).1, "no_effect");
+    assert_eq!(ended(&s, 4), ("2021-10-31T06:00:00Z", "partial"));
     assert_eq!(ended(&s, 5), ("2021-10-30T17:00:00Z", "helped"));
+    // The bigger machines: no effect then, worse in hindsight (the report).
+    assert_eq!(ended(&s, 2).1, "made_worse");
+    let revision = &s["mitigations"][1]["ended"]["revisions"][0];
+    assert_eq!(revision["previous"], "no_effect");
+    assert_eq!(revision["at"], "2022-01-20T17:00:00Z");
+    // Streaming was enabled for more services the day before the impact.
+    assert!(
+        s["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["occurred_at"] == "2021-10-27T21:00:00Z")
+    );
     assert_eq!(ended(&s, 6).1, "helped");
     assert_eq!(s["mitigations"][4]["mitigation"]["kind"], "revert_config");
     // The cause is written down once the failing fixes are behind.
