@@ -249,6 +249,8 @@ fn atlassian_2022_04_05_restored_in_batches_over_two_weeks() {
     assert_eq!(s["impact"]["started_at"], "2022-04-05T07:38:00Z");
     // One restoration, ended when the last site was back on the 18th.
     assert_eq!(ended(&s, 1), ("2022-04-18T23:57:00Z", "helped"));
+    // Users were whole again when the last site was back.
+    assert_eq!(s["impact"]["ended_at"], "2022-04-18T23:57:00Z");
     // The public heard the share restored rise day by day.
     let public = updates_for(&s, "public");
     assert_eq!(public.len(), 7);
