@@ -299,6 +299,13 @@ fn okta_2023_10_20_disclosed_in_stages() {
     // 09-28 at 15:06; the cause was found on 10-17.
     assert_eq!(s["detected_at"], "2023-10-02T18:00:00Z");
     assert_eq!(s["impact"]["started_at"], "2023-09-28T15:06:00Z");
+    // Not known at the declaration: first given when the downloads were found.
+    let declared = &history_of(&s, "declare")[0]["impact"];
+    assert!(declared.get("started_at").is_none(), "{declared}");
+    assert_eq!(
+        history_of(&s, "update_impact")[0]["impact"]["started_at"],
+        "2023-09-28T15:06:00Z"
+    );
     assert_eq!(ended(&s, 1), ("2023-10-17T18:00:00Z", "helped"));
     let at_resolve = history_of(&s, "update_impact").last().unwrap()["impact"].clone();
     assert_eq!(at_resolve["affected"]["tenants"], 134);
