@@ -14,10 +14,16 @@
 //! may read, and a write with it answers 403 (`read-only-token`). The
 //! holder's name reaches the routes as a [`Caller`], which stamps it as the
 //! command's `by`.
+//!
+//! Beside (or instead of) the file, JWTs from an OpenID Connect provider
+//! are accepted when a key set is configured ([`crate::jwt`]): a token the
+//! file does not list is verified as a JWT, and its refusal says which
+//! check failed (still 401 `unauthenticated`).
 
 use std::sync::Arc;
 
 use crate::answer::refusal_at;
+use crate::jwt::{JwtRefusal, JwtVerifier};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -179,9 +185,60 @@ fn is_health(path: &str) -> bool {
 /// extensions, or answers 401/403 in the JSON refusal shape.
 pub async fn require_token(
     State(tokens): State<Arc<Tokens>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    let gate = Gate {
+        tokens: Some(tokens),
+        jwt: None,
+    };
+    admit(&gate, request, next).await
+}
+
+/// What a bearer token is checked against: the token file's digests, then
+/// (for a token that is not listed) the JWT key set.
+#[derive(Debug, Clone)]
+pub(crate) struct Gate {
+    pub(crate) tokens: Option<Arc<Tokens>>,
+    pub(crate) jwt: Option<Arc<JwtVerifier>>,
+}
+
+/// The middleware for static tokens beside JWTs: as [`require_token`].
+pub(crate) async fn require_bearer(
+    State(gate): State<Arc<Gate>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    admit(&gate, request, next).await
+}
+
+impl Gate {
+    /// The caller `token` speaks for and whether it is read-only, or why it
+    /// is refused (a message that never repeats the token).
+    fn check(&self, token: &str) -> Result<(Arc<str>, bool), String> {
+        let listed = self.tokens.as_ref().and_then(|t| t.holder(token));
+        if let Some((name, read_only)) = listed {
+            return Ok((Arc::clone(name), read_only));
+        }
+        match &self.jwt {
+            Some(jwt) => jwt
+                .verify(token)
+                .map(|v| (v.name, v.read_only))
+                .map_err(|refusal| match refusal {
+                    // Most likely a static token mistyped or revoked: say so
+                    // rather than speak of JWTs to its holder.
+                    JwtRefusal::Malformed if self.tokens.is_some() => {
+                        "the bearer token is not one this service accepts (nor a JWT)".into()
+                    }
+                    refusal => refusal.to_string(),
+                }),
+            None => Err("the bearer token is not one this service accepts".into()),
+        }
+    }
+}
+
+/// Lets `request` through with its [`Caller`], or refuses it.
+async fn admit(gate: &Gate, mut request: Request, next: Next) -> Response {
     if is_health(request.uri().path()) {
         return next.run(request).await;
     }
@@ -190,16 +247,19 @@ pub async fn require_token(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer);
-    let Some((name, read_only)) = presented.and_then(|t| tokens.holder(t)) else {
-        let why = match presented {
-            None => "this service needs `Authorization: Bearer <token>`",
-            Some(_) => "the bearer token is not one this service accepts",
-        };
-        let mut answer = refusal_at(StatusCode::UNAUTHORIZED, "unauthenticated", why, None);
-        answer
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return answer;
+    let checked = match presented {
+        None => Err("this service needs `Authorization: Bearer <token>`".to_owned()),
+        Some(token) => gate.check(token),
+    };
+    let (name, read_only) = match checked {
+        Ok(caller) => caller,
+        Err(why) => {
+            let mut answer = refusal_at(StatusCode::UNAUTHORIZED, "unauthenticated", &why, None);
+            answer
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return answer;
+        }
     };
     if read_only && !reads_only(request.method()) {
         return refusal_at(
@@ -209,10 +269,7 @@ pub async fn require_token(
             None,
         );
     }
-    let caller = Caller {
-        name: Arc::clone(name),
-    };
-    request.extensions_mut().insert(caller);
+    request.extensions_mut().insert(Caller { name });
     next.run(request).await
 }
 

@@ -26,6 +26,8 @@
 //! `read-only-token` (a write with a read-only token) and 403
 //! `by-not-caller` (a command whose `by` names someone other than the
 //! token's holder). The holder's name is stamped as every command's `by`.
+//! With a JWT key set ([`Auth::Jwt`], `--jwks FILE`), OpenID Connect
+//! tokens are accepted too ([`jwt`]), beside the file's or alone.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -41,6 +43,7 @@
 mod answer;
 pub mod auth;
 mod health;
+pub mod jwt;
 mod limits;
 mod routes;
 
@@ -52,6 +55,7 @@ use incident_store::{AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm
 pub use answer::{refusal, refusal_at};
 pub use auth::{Caller, TokenFileError, Tokens};
 pub use incident_store::PoolLimits;
+pub use jwt::{JwtConfig, JwtVerifier, KeySet};
 pub use limits::Limits;
 pub use routes::router;
 
@@ -157,6 +161,16 @@ pub enum Auth {
     /// (401), a write with a read-only one too (403), and the holder's name
     /// is stamped as every command's `by`.
     Tokens(Arc<Tokens>),
+    /// JWTs verified by `verifier` ([`jwt`]), and the token file's tokens
+    /// beside them when `tokens` is given: a token the file lists is its
+    /// holder's; any other must be a valid JWT. Refusals as for
+    /// [`Auth::Tokens`]; a JWT's names the check that failed.
+    Jwt {
+        /// The key set and what a token must carry.
+        verifier: Arc<JwtVerifier>,
+        /// Static tokens accepted beside the JWTs.
+        tokens: Option<Arc<Tokens>>,
+    },
     /// Anyone who reaches the port may read and write, in any name: for a
     /// service behind its own gate, chosen explicitly (`--no-auth`).
     None,
@@ -170,6 +184,16 @@ pub fn app(service: Arc<Service>, auth: Auth) -> axum::Router {
             tokens,
             auth::require_token,
         )),
+        Auth::Jwt { verifier, tokens } => {
+            let gate = auth::Gate {
+                tokens,
+                jwt: Some(verifier),
+            };
+            routes.layer(axum::middleware::from_fn_with_state(
+                Arc::new(gate),
+                auth::require_bearer,
+            ))
+        }
         Auth::None => routes,
     }
 }

@@ -1,12 +1,13 @@
 //! `incident-service`: the reference service on a store.
 //!
 //! ```text
-//! incident-service --sqlite FILE (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
-//! incident-service --postgres PARAMS (--tokens FILE | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
+//! incident-service --sqlite FILE (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
+//! incident-service --postgres PARAMS (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! ```
 //!
-//! It does not start open to anyone by default: either a token file
-//! (`--tokens`) or `--no-auth`, said explicitly.
+//! It does not start open to anyone by default: a token file (`--tokens`),
+//! a JWT key set (`--jwks`, with `--jwt-issuer` and `--jwt-audience`), both,
+//! or `--no-auth`, said explicitly. SIGHUP re-reads the key set file.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use incident_playbook::Playbook;
+use incident_service::jwt::{JwtConfig, JwtVerifier, KeySet};
 use incident_service::{Auth, Limits, PoolLimits, Service, Tokens};
 
 /// The reference HTTP service: post commands, read snapshots, comms,
@@ -46,8 +48,31 @@ struct Args {
     /// holder's name is stamped as the `by` of the commands they send.
     #[arg(long, value_name = "FILE", conflicts_with = "no_auth")]
     tokens: Option<std::path::PathBuf>,
+    /// Accept JWTs from an OpenID Connect provider, verified against this
+    /// JSON Web Key Set file (what the provider publishes at its jwks_uri;
+    /// re-read on SIGHUP). Beside `--tokens` or alone.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_auth", requires_all = ["jwt_issuer", "jwt_audience"])]
+    jwks: Option<std::path::PathBuf>,
+    /// The `iss` a JWT must carry (the provider's issuer URL).
+    #[arg(long, value_name = "ISSUER", requires = "jwks")]
+    jwt_issuer: Option<String>,
+    /// The `aud` a JWT must carry (this service's client id).
+    #[arg(long, value_name = "AUDIENCE", requires = "jwks")]
+    jwt_audience: Option<String>,
+    /// The claim naming the caller (default: `name`, else
+    /// `preferred_username`, else `sub`).
+    #[arg(long, value_name = "CLAIM", requires = "jwks")]
+    jwt_name_claim: Option<String>,
+    /// The scope (in `scope` or `scp`) a JWT needs to write; without it,
+    /// the token may only read.
+    #[arg(long, value_name = "SCOPE", default_value = "incidents:write")]
+    jwt_write_scope: String,
+    /// How many seconds a JWT's `exp` and `nbf` may be off the clock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    jwt_leeway: u64,
     /// Serve without authentication: anyone who reaches the port may read
-    /// and write, in any name. Without `--tokens`, this must be said.
+    /// and write, in any name. Without `--tokens` or `--jwks`, this must be
+    /// said.
     #[arg(long)]
     no_auth: bool,
     /// How many seconds after the server's clock a command may be dated.
@@ -122,7 +147,7 @@ impl Args {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let auth = auth(args.tokens.as_deref(), args.no_auth)?;
+    let auth = auth(args)?;
     let playbook: Playbook = match &args.playbook {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Playbook::default(),
@@ -138,6 +163,18 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             Auth::None => tracing::warn!(
                 "--no-auth: anyone who reaches this port may read and write, in any name"
             ),
+            Auth::Jwt { verifier, tokens } => {
+                let keys = verifier.keys().len();
+                let also = if tokens.is_some() {
+                    " and --tokens"
+                } else {
+                    ""
+                };
+                tracing::info!(keys, "bearer tokens required (--jwks{also})");
+                if let Some(path) = &args.jwks {
+                    reload_on_hangup(path.clone(), Arc::clone(verifier))?;
+                }
+            }
             _ => tracing::info!("bearer tokens required (--tokens)"),
         }
         incident_service::serve_with(listener, service, auth, std::future::pending()).await?;
@@ -190,24 +227,91 @@ fn chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
-/// Who may call: the token file's holders, or anyone when `--no-auth` says
-/// so; neither given is refused, so that no service starts open by mistake.
-fn auth(
-    tokens: Option<&std::path::Path>,
-    no_auth: bool,
-) -> Result<Auth, Box<dyn std::error::Error>> {
-    match (tokens, no_auth) {
-        (Some(_), true) => Err("--tokens and --no-auth exclude each other".into()),
-        (Some(path), false) => {
-            let shown = path.display();
-            let json = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
-            let tokens = Tokens::from_json(&json).map_err(|e| format!("{shown}: {e}"))?;
-            Ok(Auth::Tokens(std::sync::Arc::new(tokens)))
+
+/// Who may call: the token file's holders, the JWT key set's tokens, both,
+/// or anyone when `--no-auth` says so; none given is refused, so that no
+/// service starts open by mistake.
+fn auth(args: &Args) -> Result<Auth, Box<dyn std::error::Error>> {
+    let tokens = args.tokens.as_deref().map(read_tokens).transpose()?;
+    let jwt = args
+        .jwks
+        .as_deref()
+        .map(|path| jwt(args, path))
+        .transpose()?;
+    match (tokens, jwt, args.no_auth) {
+        (Some(_), _, true) | (_, Some(_), true) => {
+            Err("--tokens and --jwks exclude --no-auth".into())
         }
-        (None, true) => Ok(Auth::None),
-        (None, false) => Err(
-            "no --tokens FILE: the service does not start open to anyone unless told --no-auth"
+        (tokens, Some(verifier), false) => Ok(Auth::Jwt { verifier, tokens }),
+        (Some(tokens), None, false) => Ok(Auth::Tokens(tokens)),
+        (None, None, true) => Ok(Auth::None),
+        (None, None, false) => Err(
+            "no --tokens FILE nor --jwks FILE: the service does not start open to anyone unless told --no-auth"
                 .into(),
         ),
     }
+}
+
+/// The token file at `path`.
+fn read_tokens(path: &std::path::Path) -> Result<Arc<Tokens>, Box<dyn std::error::Error>> {
+    let shown = path.display();
+    let json = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let tokens = Tokens::from_json(&json).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(Arc::new(tokens))
+}
+
+/// The key set at `path`, with the keys it leaves out logged.
+fn read_keys(path: &std::path::Path) -> Result<KeySet, String> {
+    let shown = path.display();
+    let json = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let keys = KeySet::from_json(&json).map_err(|e| format!("{shown}: {e}"))?;
+    for why in keys.skipped() {
+        tracing::warn!(file = %shown, "key left out: {why}");
+    }
+    Ok(keys)
+}
+
+/// The JWT verifier the arguments describe.
+fn jwt(
+    args: &Args,
+    path: &std::path::Path,
+) -> Result<Arc<JwtVerifier>, Box<dyn std::error::Error>> {
+    let (Some(issuer), Some(audience)) = (&args.jwt_issuer, &args.jwt_audience) else {
+        return Err("--jwks needs --jwt-issuer and --jwt-audience".into());
+    };
+    let mut config = JwtConfig::new(issuer, audience);
+    config.name_claim.clone_from(&args.jwt_name_claim);
+    config.write_scope.clone_from(&args.jwt_write_scope);
+    config.leeway = args.jwt_leeway;
+    Ok(Arc::new(JwtVerifier::new(config, read_keys(path)?)))
+}
+
+#[cfg(unix)]
+/// Re-reads the key set at `path` on every SIGHUP (after the operator has
+/// fetched the provider's rotated keys into it); a file that cannot be
+/// read or holds no signing key is logged and the keys in use are kept.
+fn reload_on_hangup(path: std::path::PathBuf, verifier: Arc<JwtVerifier>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangups = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            match read_keys(&path) {
+                Ok(keys) => {
+                    let count = keys.len();
+                    verifier.replace_keys(keys);
+                    tracing::info!(keys = count, "key set re-read (SIGHUP)");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "key set not re-read; the keys in use are kept")
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Without SIGHUP the key set is read at start only.
+#[cfg(not(unix))]
+fn reload_on_hangup(_: std::path::PathBuf, _: Arc<JwtVerifier>) -> std::io::Result<()> {
+    Ok(())
 }
