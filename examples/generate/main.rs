@@ -5,21 +5,21 @@
 //! ```
 //!
 //! Every line is accepted by `incident replay`; the same seed gives the same
-//! stream, byte for byte.
+//! stream, byte for byte. With `--open` no incident resolves or closes.
 
 mod stream;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: generate --incidents N --commands-per-incident M [--seed S] [--max-concurrent K]";
+const USAGE: &str = "usage: generate --incidents N --commands-per-incident M [--seed S] [--max-concurrent K] [--open]";
 
 fn parse_args() -> Result<stream::Config, String> {
     let mut incidents = None;
     let mut commands = None;
     let mut seed = 1u64;
     let mut max_concurrent = None;
+    let mut open = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| -> Result<u64, String> {
@@ -33,6 +33,7 @@ fn parse_args() -> Result<stream::Config, String> {
             "--commands-per-incident" => commands = Some(value("--commands-per-incident")?),
             "--seed" => seed = value("--seed")?,
             "--max-concurrent" => max_concurrent = Some(value("--max-concurrent")?),
+            "--open" => open = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -40,6 +41,7 @@ fn parse_args() -> Result<stream::Config, String> {
     let incidents = incidents.ok_or("--incidents is required")?;
     let commands = commands.ok_or("--commands-per-incident is required")?;
     let mut config = stream::Config::new(incidents as usize, commands as usize, seed);
+    config.open = open;
     if let Some(k) = max_concurrent {
         config.max_concurrent = (k as usize).max(1);
     }

@@ -379,6 +379,15 @@ impl IncidentGen {
         }
     }
 
+    /// Drops the lifecycle from `resolve` on, so that the incident stays
+    /// open: the lines it loses become filler.
+    pub fn stay_open(&mut self) {
+        if let Some(resolve) = self.steps.iter().position(|s| *s == Step::Resolve) {
+            self.steps.truncate(resolve);
+        }
+        self.filler = self.remaining.saturating_sub(self.steps.len());
+    }
+
     /// Whether every line was written.
     pub fn done(&self) -> bool {
         self.remaining == 0
@@ -396,7 +405,9 @@ impl IncidentGen {
             .steps
             .iter()
             .position(|s| *s == Step::Resolve)
-            .unwrap_or(0) as u64;
+            // No resolve to come: only an open incident's spine is left
+            // (once resolved, `open` below is false).
+            .unwrap_or(self.steps.len()) as u64;
         let spine_left = self.steps.len() as u64;
         let open = self.phase != Phase::Resolved && self.phase != Phase::Closed;
         let use_filler = self.filler > 0
@@ -883,6 +894,9 @@ pub struct Config {
     pub seed: u64,
     /// The most incidents open at once.
     pub max_concurrent: usize,
+    /// Every incident stops short of `resolve` and stays open: its lines
+    /// are its lifecycle up to a root cause, with filler for the rest.
+    pub open: bool,
 }
 
 impl Config {
@@ -892,6 +906,7 @@ impl Config {
             commands_per_incident,
             seed,
             max_concurrent: 16,
+            open: false,
         }
     }
 }
@@ -931,10 +946,11 @@ impl Iterator for Stream {
             return None;
         }
         while self.active.len() < self.window && self.started < self.config.incidents {
-            self.active.push(IncidentGen::new(
-                &mut self.rng,
-                self.config.commands_per_incident,
-            ));
+            let mut incident = IncidentGen::new(&mut self.rng, self.config.commands_per_incident);
+            if self.config.open {
+                incident.stay_open();
+            }
+            self.active.push(incident);
             self.started += 1;
         }
         if self.active.is_empty() {

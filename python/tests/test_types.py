@@ -32,10 +32,10 @@ def mypy(*args: str, cwd: Path = PYTHON) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_the_readme_and_the_guide_have_python_blocks() -> None:
+def test_the_guide_has_python_blocks() -> None:
+    # The README shows only the install line; the guide has the examples (and the bot).
     places = [where for where, _ in python_blocks()]
-    assert any(p.startswith("README.md") for p in places)
-    assert any(p.startswith("docs/other-languages.md") for p in places)
+    assert sum(p.startswith("docs/other-languages.md") for p in places) >= 2
 
 
 def test_mypy_strict(tmp_path: Path) -> None:

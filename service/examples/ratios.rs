@@ -13,11 +13,13 @@
 //!    applied commands per second and p50 / p99 latency, against the
 //!    floor: the rows they stored, inserted again by 16 connections with
 //!    plain `INSERT`s (tokio-postgres, no crate) into the same table in
-//!    another database of the same server.
+//!    another database of the same server. Then the same again over HTTP
+//!    (1b): 16 threads POSTing the same commands to the service binary,
+//!    against a floor of their own rows.
 //! 2. **Memory**: the service binary's resident memory (`VmRSS`) after 16
 //!    concurrent reads of an incident of HISTORY commands (default
-//!    100,000), against before them (the incident read once already, so
-//!    kept warm: the cache is not what is measured).
+//!    100,000; 0 skips it), against before them (the incident read once
+//!    already, so kept warm: the cache is not what is measured).
 //! 3. The CLI's replay peak RSS against its input is measured elsewhere
 //!    (docs/performance.md).
 //!
@@ -53,7 +55,10 @@ fn main() -> Result<(), Failure> {
         server.create_database("floor")?,
     );
     runtime.block_on(writers(&writing, &inserting, per_writer))?;
-    memory(&server, history)?;
+    writers_over_http(&server, &runtime, per_writer)?;
+    if history > 0 {
+        memory(&server, history)?;
+    }
     println!("3. replay peak RSS / input: see docs/performance.md (incident replay)");
     Ok(())
 }
@@ -65,6 +70,12 @@ async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<()
     let playbook = Arc::new(Playbook::default());
     for i in 0..INCIDENTS {
         let _declared = store.submit(&playbook, &declare(incident(i))).await?;
+    }
+    // The pool's connections opened before the clock starts, as the
+    // floor's are (and a running service's are).
+    let opening = (0..WRITERS).map(|_| store.incidents());
+    for listed in futures_util::future::join_all(opening).await {
+        let _listed = listed?;
     }
     let start = Instant::now();
     let tasks: Vec<_> = (0..WRITERS)
@@ -80,24 +91,143 @@ async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<()
         latencies.extend(times);
     }
     let elapsed = start.elapsed();
-    let rate = applied as f64 / elapsed.as_secs_f64();
     let rows = rows_of(store.inner()).await?;
     let floor = floor(floor_params, rows).await?;
-    println!(
-        "1. {WRITERS} writers on {INCIDENTS} incidents: {applied} applied of {} sent in {:.2} s: \
-         {rate:.0} applied/s, p50 {}, p99 {}",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        ms(percentile(&mut latencies, 50)),
-        ms(percentile(&mut latencies, 99)),
-    );
-    println!(
-        "   floor: the same {} rows by {WRITERS} connections, plain INSERTs: {floor:.0} rows/s; \
-         ratio {:.2} (target >= 0.5)",
+    report(
+        "1.",
+        "through the store",
         applied,
-        rate / floor
+        &mut latencies,
+        elapsed,
+        floor,
     );
     Ok(())
+}
+
+/// Ratio 1's figures: applied per second, latencies, against the floor.
+fn report(
+    n: &str,
+    how: &str,
+    applied: u64,
+    latencies: &mut [Duration],
+    elapsed: Duration,
+    floor: f64,
+) {
+    let rate = applied as f64 / elapsed.as_secs_f64();
+    println!(
+        "{n} {WRITERS} writers on {INCIDENTS} incidents, {how}: {applied} applied of {} sent \
+         in {:.2} s: {rate:.0} applied/s, p50 {}, p99 {}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        ms(percentile(latencies, 50)),
+        ms(percentile(latencies, 99)),
+    );
+    println!(
+        "   floor: the same {applied} rows by {WRITERS} connections, plain INSERTs: \
+         {floor:.0} rows/s; ratio {:.2} (target >= 0.5)",
+        rate / floor
+    );
+}
+
+/// Ratio 1 again, the writers sending their commands over HTTP to the
+/// service binary (16 threads, one connection each): the whole path a
+/// client's command takes.
+fn writers_over_http(
+    server: &PostgresServer,
+    runtime: &tokio::runtime::Runtime,
+    per_writer: u64,
+) -> Result<(), Failure> {
+    let (params, floor_params) = (
+        server.create_database("http")?,
+        server.create_database("http_floor")?,
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut service = Service::start(&params, port)?;
+    let base = format!("http://127.0.0.1:{port}");
+    for i in 0..INCIDENTS {
+        let _declared = post(&agent(), &base, &declare(incident(i)))?;
+    }
+    // The service's pool opened first, by as many lists at once.
+    let listing: Vec<_> = (0..WRITERS)
+        .map(|_| {
+            let url = format!("{base}/incidents");
+            std::thread::spawn(move || agent().get(&url).call().map(|_| ()))
+        })
+        .collect();
+    for list in listing {
+        list.join().map_err(|_| "a list panicked")??;
+    }
+    let start = Instant::now();
+    let threads: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let base = base.clone();
+            std::thread::spawn(move || write_over_http(&base, w, per_writer))
+        })
+        .collect();
+    let (mut applied, mut latencies) = (0_u64, Vec::new());
+    for thread in threads {
+        let (n, times) = thread.join().map_err(|_| "a writer panicked")??;
+        applied += n;
+        latencies.extend(times);
+    }
+    let elapsed = start.elapsed();
+    service.stop();
+    let mut store = PostgresStore::connect(&params)?;
+    let mut rows = Vec::new();
+    for i in 0..INCIDENTS {
+        let stored = store.rows(incident(i))?.into_iter().skip(1);
+        rows.extend(stored.map(|r| (incident(i), r.version, r.command)));
+    }
+    let floor = runtime.block_on(floor(&floor_params, rows))?;
+    report("1b.", "over HTTP", applied, &mut latencies, elapsed, floor);
+    Ok(())
+}
+
+/// Writer `w`'s commands over HTTP, as [`write`] sends them: how many
+/// were applied, and each call's time.
+fn write_over_http(base: &str, w: u64, n: u64) -> Result<(u64, Vec<Duration>), Failure> {
+    let agent = agent();
+    let (mut applied, mut times) = (0, Vec::new());
+    for k in 0..n {
+        let cmd = writers_command(w, k);
+        let deliveries = if k % 5 == 0 { 2 } else { 1 };
+        for _ in 0..deliveries {
+            let start = Instant::now();
+            let (status, answer) = post(&agent, base, &cmd)?;
+            times.push(start.elapsed());
+            match (status, answer["outcome"].as_str()) {
+                (200, Some("applied")) => applied += 1,
+                (200, _) | (409, _) => {}
+                _ => return Err(format!("{status}: {answer}").into()),
+            }
+        }
+    }
+    Ok((applied, times))
+}
+
+/// A command POSTed: the status and the JSON answer.
+fn post(
+    agent: &ureq::Agent,
+    base: &str,
+    cmd: &Command,
+) -> Result<(u16, serde_json::Value), Failure> {
+    let mut resp = agent
+        .post(format!("{base}/incidents/{}/commands", cmd.incident_id))
+        .content_type("application/json")
+        .send(serde_json::to_string(cmd)?)?;
+    let status = resp.status().as_u16();
+    let answer = serde_json::from_str(&resp.body_mut().read_to_string()?)?;
+    Ok((status, answer))
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
 }
 
 /// Writer `w`'s commands, each timed; how many were applied.
@@ -109,10 +239,7 @@ async fn write(
 ) -> Result<(u64, Vec<Duration>), Failure> {
     let (mut applied, mut times) = (0, Vec::new());
     for k in 0..n {
-        let mut cmd = note(incident(w % INCIDENTS), (w << 32) | k);
-        if k % 7 == 3 {
-            cmd.expected_version = Some(1);
-        }
+        let cmd = writers_command(w, k);
         let deliveries = if k % 5 == 0 { 2 } else { 1 };
         for _ in 0..deliveries {
             let start = Instant::now();
@@ -127,6 +254,16 @@ async fn write(
         }
     }
     Ok((applied, times))
+}
+
+/// Writer `w`'s `k`-th command: a note, every 7th with a stale
+/// `expected_version`.
+fn writers_command(w: u64, k: u64) -> Command {
+    let mut cmd = note(incident(w % INCIDENTS), (w << 32) | k);
+    if k % 7 == 3 {
+        cmd.expected_version = Some(1);
+    }
+    cmd
 }
 
 /// Every stored row but the declarations, as (incident, version, command).

@@ -2,10 +2,14 @@
 //! vocabulary, its length classes, its phase table, and the people, texts and
 //! tags generated commands are made of. Written down here rather than taken
 //! from the crate's types, so that what is generated is what the contract says
-//! a sender may send, whatever the crate makes of it.
+//! a sender may send, whatever the crate makes of it; the command tags alone
+//! come from [`CommandKind`], where each is the wire name by definition (and
+//! `tests/it/contract.rs` holds them to the contract).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
+
+use crate::command::CommandKind;
 
 pub type Time = DateTime<Utc>;
 
@@ -115,25 +119,27 @@ pub const GUARDRAILS: [&str; 4] = ["handbook", "adr", "dashboard", "test"];
 /// Names close to the seed playbook's dependencies that are not in it.
 pub const UNKNOWN_DEPENDENCIES: [&str; 4] = ["Redis", "azure openai", "Blob Storage ", "Kafka"];
 
-pub const COMMAND_TYPES: [&str; 17] = [
-    "declare",
-    "post_update",
-    "change_severity",
-    "assign_role",
-    "unassign_role",
-    "update_impact",
-    "record_check",
-    "add_note",
-    "record_root_cause",
-    "start_mitigation",
-    "begin_monitoring",
-    "resume_investigation",
-    "lift_block",
-    "resolve",
-    "reopen",
-    "submit_postmortem",
-    "close",
-];
+/// The command types of the playbook's wire contract: the first 17 tags of
+/// [`CommandKind::ALL`], which lists them first and the crate's additions
+/// after. "Any type" keeps to these 17: [`allowed`] does not know the
+/// phases of every addition, and the writers build an addition where a
+/// generator names it.
+pub const COMMAND_TYPES: [&str; 17] = first_tags();
+
+/// The first `N` tags of [`CommandKind::ALL`], at compile time.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of range fails the build"
+)]
+const fn first_tags<const N: usize>() -> [&'static str; N] {
+    let mut tags = [""; N];
+    let mut i = 0;
+    while i < N {
+        tags[i] = CommandKind::ALL[i].as_str();
+        i += 1;
+    }
+    tags
+}
 
 /// The phases of an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -205,6 +205,47 @@ impl AsyncStore for AsyncPostgresStore {
             .await
     }
 
+    /// One statement: all stored or none.
+    async fn append_batch(
+        &self,
+        first: u64,
+        commands: &[&Command],
+        playbook: Option<&PlaybookId>,
+    ) -> Result<usize, Error> {
+        let Some(head) = commands.first() else {
+            return Ok(0);
+        };
+        let incident = head.incident_id;
+        if let Some(other) = commands.iter().find(|c| c.incident_id != incident) {
+            return Err(Error::corrupt(
+                incident,
+                format!("a batch with a command of incident {}", other.incident_id),
+            ));
+        }
+        let first = row::sql_version(incident, first)?;
+        let ids: Vec<String> = commands.iter().map(|c| c.command_id.to_string()).collect();
+        let json = commands
+            .iter()
+            .map(|c| row::to_json(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let playbook = row::playbook_json(incident, playbook)?;
+        let client = self.client().await?;
+        let inserted = match client.prepare_cached(sql::APPEND_BATCH).await {
+            Ok(statement) => {
+                let params: [&(dyn ToSql + Sync); 5] =
+                    [&incident.to_string(), &first, &ids, &json, &playbook];
+                client.execute(&statement, &params).await
+            }
+            Err(e) => Err(e),
+        };
+        let stored = settle(client, appended(inserted))?;
+        Ok(if stored == Append::Stored {
+            commands.len()
+        } else {
+            0
+        })
+    }
+
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let rows = self.query(sql::INCIDENTS, &[]).await?;
         rows.iter().map(parse_listed).collect()

@@ -143,6 +143,19 @@ impl AsyncStore for AsyncSqliteStore {
             .await
     }
 
+    /// One transaction: all stored or none.
+    async fn append_batch(
+        &self,
+        first: u64,
+        commands: &[&Command],
+        playbook: Option<&PlaybookId>,
+    ) -> Result<usize, Error> {
+        let commands: Vec<Command> = commands.iter().map(|&c| c.clone()).collect();
+        let playbook = playbook.cloned();
+        self.with(move |s| s.append_batch(first, &commands, playbook.as_ref()))
+            .await
+    }
+
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.with(|s| s.incidents()).await
     }

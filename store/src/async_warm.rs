@@ -3,14 +3,163 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId};
+use incident_playbook::{
+    Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId, Rejection,
+};
+use tokio::sync::oneshot::{self, error::TryRecvError};
 
 use crate::asynchronous::{AsyncStore, delegating_async_store};
 use crate::handle::{gave_up, snapshot_due};
 use crate::{Append, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, WARM_CAPACITY};
 
-/// One kept incident, locked by whoever works on it.
-type Slot = Arc<tokio::sync::Mutex<Option<Incident>>>;
+/// One kept incident, locked by whoever works on it, and the commands
+/// waiting to be judged on it.
+type Slot = Arc<SlotState>;
+
+#[derive(Debug, Default)]
+struct SlotState {
+    kept: tokio::sync::Mutex<Option<Incident>>,
+    waiting: Mutex<Vec<Waiting>>,
+}
+
+/// The most commands committed together: a bound on one statement's size
+/// and on how long its first caller waits.
+const GROUP_MAX: usize = 256;
+
+/// A command's outcome, the races it lost and, if wanted, the incident
+/// after it.
+type Answer = Result<(Outcome, u32, Option<Incident>), Error>;
+
+/// A command waiting for its incident's lock, and where its answer goes.
+#[derive(Debug)]
+struct Waiting {
+    command: Command,
+    max_attempts: u32,
+    copy: bool,
+    /// The address of the playbook its caller judges by: a leader takes
+    /// only the commands judged by its own (alive while their callers
+    /// wait, so an equal address is the same playbook).
+    playbook: usize,
+    answer: oneshot::Sender<Answer>,
+}
+
+impl SlotState {
+    /// Queues `command`; the answer comes through the receiver.
+    fn enqueue(
+        &self,
+        playbook: &Playbook,
+        command: &Command,
+        max_attempts: u32,
+        copy: bool,
+    ) -> oneshot::Receiver<Answer> {
+        let (answer, answered) = oneshot::channel();
+        let waiting = Waiting {
+            command: command.clone(),
+            max_attempts,
+            copy,
+            playbook: std::ptr::from_ref(playbook).addr(),
+            answer,
+        };
+        lock(&self.waiting).push(waiting);
+        answered
+    }
+
+    /// The waiting commands judged by `playbook`, oldest first, at most
+    /// [`GROUP_MAX`]. Those whose callers went away are dropped unjudged,
+    /// as a call dropped before its turn would have been.
+    fn take_group(&self, playbook: &Playbook) -> Vec<Waiting> {
+        let mine = std::ptr::from_ref(playbook).addr();
+        let mut waiting = lock(&self.waiting);
+        waiting.retain(|w| !w.answer.is_closed());
+        let (mut group, mut rest) = (Vec::new(), Vec::new());
+        for w in waiting.drain(..) {
+            if w.playbook == mine && group.len() < GROUP_MAX {
+                group.push(w);
+            } else {
+                rest.push(w);
+            }
+        }
+        *waiting = rest;
+        group
+    }
+}
+
+/// The verdicts on a group of commands, judged in order on one incident.
+struct Judged {
+    /// The version judged on.
+    base: u64,
+    /// The incident with the applied commands applied (not yet stored).
+    incident: Incident,
+    /// Each command's outcome (and the incident after it, if wanted), or
+    /// its refusal.
+    verdicts: Vec<Result<(Outcome, Option<Incident>), Rejection>>,
+    /// The positions of the applied commands.
+    writes: Vec<usize>,
+}
+
+impl Judged {
+    fn judge(mut incident: Incident, playbook: &Playbook, group: &[Waiting]) -> Self {
+        let base = incident.version();
+        let (mut verdicts, mut writes) = (Vec::with_capacity(group.len()), Vec::new());
+        for (i, w) in group.iter().enumerate() {
+            let verdict = incident.decide(&w.command, playbook).and_then(|d| {
+                let outcome = d.outcome();
+                if let Outcome::Applied { .. } = outcome {
+                    let _applied = incident.apply(d)?;
+                    writes.push(i);
+                }
+                Ok(outcome)
+            });
+            verdicts.push(verdict.map(|o| (o, w.copy.then(|| incident.clone()))));
+        }
+        Judged {
+            base,
+            incident,
+            verdicts,
+            writes,
+        }
+    }
+}
+
+/// Sends each of `group` its verdict.
+fn answer(
+    group: Vec<Waiting>,
+    verdicts: Vec<Result<(Outcome, Option<Incident>), Rejection>>,
+    lost_races: u32,
+) {
+    for (w, verdict) in group.into_iter().zip(verdicts) {
+        let verdict = verdict
+            .map(|(outcome, incident)| (outcome, lost_races, incident))
+            .map_err(Error::Rejected);
+        let _ = w.answer.send(verdict);
+    }
+}
+
+/// Sends each of `group` the error (as many copies as callers).
+fn fail(group: Vec<Waiting>, error: Error) {
+    let errors = error.copies(group.len());
+    for (w, e) in group.into_iter().zip(errors) {
+        let _ = w.answer.send(Err(e));
+    }
+}
+
+/// Those of `group` with attempts left; the others answered
+/// `version-conflict`.
+fn give_up(group: Vec<Waiting>, lost_races: u32) -> Vec<Waiting> {
+    let (spent, left): (Vec<_>, Vec<_>) = group
+        .into_iter()
+        .partition(|w| lost_races >= w.max_attempts);
+    for w in spent {
+        let _ = w
+            .answer
+            .send(Err(Error::Rejected(gave_up(&w.command, lost_races))));
+    }
+    left
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The async twin of [`Warm`](crate::Warm): the incidents it loaded or
 /// changed are kept in memory. A read asks the store for the latest
@@ -92,7 +241,7 @@ impl<S: AsyncStore> AsyncWarm<S> {
         f: impl FnOnce(&Incident) -> T + Send,
     ) -> Result<Option<T>, Error> {
         let slot = self.slot(incident);
-        let mut kept = slot.lock().await;
+        let mut kept = slot.kept.lock().await;
         self.bring_up_to_date(playbook, incident, &mut kept).await?;
         Ok(kept.as_ref().map(f))
     }
@@ -165,68 +314,155 @@ impl<S: AsyncStore> AsyncWarm<S> {
         Ok(())
     }
 
-    /// [`AsyncStore::handle`] on the kept incident, under its lock:
-    /// brought up to date, decided on in place, stored, then applied to
-    /// it. A `declare` goes the common way and is kept after. `copy`: a
-    /// receipt with the incident is wanted (else no copy is made).
+    /// [`AsyncStore::handle`] on the kept incident, committed together
+    /// with the commands of the same incident that queue behind it: the
+    /// command waits in its slot's queue; whoever takes the slot's lock
+    /// first (a leader) judges and commits the queue (see
+    /// [`AsyncWarm::commit_group`]) and answers each; a caller whose
+    /// command a leader took finds its answer once it has the lock. A
+    /// `declare` goes the common way and is kept after. `copy`: a receipt
+    /// with the incident is wanted (else no copy is made).
     async fn handle_warm(
         &self,
         playbook: &Playbook,
         command: &Command,
         max_attempts: u32,
         copy: bool,
-    ) -> Result<(Outcome, u32, Option<Incident>), Error> {
-        let id = command.incident_id;
-        let slot = self.slot(id);
-        let mut kept = slot.lock().await;
-        let mut lost_races = 0;
-        // A kept incident is decided on as it is: an applied command is
-        // stored only if the store's latest version is the kept one
-        // (`append_next`), so it needs no version check first; a refusal
-        // or a duplicate is confirmed against the latest version before it
-        // is answered.
-        let mut check = kept.is_none();
+    ) -> Answer {
+        let slot = self.slot(command.incident_id);
+        let mut answered = slot.enqueue(playbook, command, max_attempts, copy);
         loop {
-            if check {
-                self.bring_up_to_date(playbook, id, &mut kept).await?;
-            }
-            let Some(incident) = kept.as_mut() else {
-                let receipt =
-                    crate::asynchronous::handle(&self.store, playbook, command, max_attempts)
-                        .await?;
-                *kept = Some(receipt.incident.clone());
-                return Ok((receipt.outcome, receipt.lost_races, Some(receipt.incident)));
+            // The answer, if a leader gives it first: then the lock is not
+            // waited for (the next leader does not queue behind callers
+            // that only pick up their answers).
+            let turn = tokio::select! {
+                biased;
+                answer = &mut answered => Err(answer.ok()),
+                kept = slot.kept.lock() => Ok(kept),
             };
-            let decided = incident.decide(command, playbook);
-            let applies =
-                matches!(&decided, Ok(d) if matches!(d.outcome(), Outcome::Applied { .. }));
-            if !applies && !check {
-                check = true;
-                continue;
+            let mut kept = match turn {
+                Ok(kept) => kept,
+                Err(Some(answer)) => return answer,
+                // Its leader went away before answering (as below).
+                Err(None) => {
+                    answered = slot.enqueue(playbook, command, max_attempts, copy);
+                    continue;
+                }
+            };
+            match answered.try_recv() {
+                Ok(answer) => return answer,
+                // The leader that took it was dropped (its caller went
+                // away) before answering: stored or not, judged again
+                // (stored, it is a duplicate).
+                Err(TryRecvError::Closed) => {
+                    answered = slot.enqueue(playbook, command, max_attempts, copy);
+                }
+                Err(TryRecvError::Empty) => {}
             }
-            let decision = decided.map_err(Error::Rejected)?;
-            let outcome = decision.outcome();
-            if let Outcome::Applied { version } = outcome {
-                let stored = self
-                    .store
-                    .append_next(version, command, playbook.id())
-                    .await?;
-                if stored == Append::Conflict {
-                    lost_races += 1;
-                    if lost_races >= max_attempts {
-                        return Err(Error::Rejected(gave_up(command, lost_races)));
-                    }
+            let group = slot.take_group(playbook);
+            self.commit_group(playbook, &mut kept, group).await;
+        }
+    }
+
+    /// Judges `group` in order on the kept incident and stores the
+    /// applied commands together ([`AsyncStore::append_batch`]: one
+    /// statement on PostgreSQL), only if the store's latest version is
+    /// still the kept one; then answers each. Exactly as if handled one by
+    /// one: each is judged on the incident with the ones before it
+    /// applied. The incident is taken out of `kept` while judged and put
+    /// back only once its changes are stored, so nothing unstored is kept
+    /// (after a failure, or if this future is dropped, the next call loads
+    /// it again). A refusal or a duplicate is answered only once confirmed:
+    /// by the commit of the group, or, when nothing is to be stored, by a
+    /// version check first. After a lost race the commands not stored are
+    /// judged again on the incident as stored; a store error fails every
+    /// command not stored.
+    async fn commit_group(
+        &self,
+        playbook: &Playbook,
+        kept: &mut Option<Incident>,
+        mut group: Vec<Waiting>,
+    ) {
+        let mut lost_races = 0;
+        let mut check = kept.is_none();
+        while let Some(head) = group.first() {
+            let id = head.command.incident_id;
+            if check && let Err(e) = self.bring_up_to_date(playbook, id, kept).await {
+                return fail(group, e);
+            }
+            let Some(incident) = kept.take() else {
+                group = self.declare_first(playbook, kept, group).await;
+                continue;
+            };
+            let judged = Judged::judge(incident, playbook, &group);
+            if judged.writes.is_empty() {
+                *kept = Some(judged.incident);
+                if !check {
                     check = true;
                     continue;
                 }
-                let _applied = incident.apply(decision).map_err(Error::Rejected)?;
-                if snapshot_due(self.store.snapshot_every(), version) {
-                    self.keep_snapshot(playbook, &mut kept).await?;
-                }
+                return answer(group, judged.verdicts, lost_races);
             }
-            let incident = kept.as_ref().filter(|_| copy).cloned();
-            return Ok((outcome, lost_races, incident));
+            let commands: Vec<&Command> = judged
+                .writes
+                .iter()
+                .filter_map(|&i| group.get(i).map(|w| &w.command))
+                .collect();
+            let first = judged.base + 1;
+            let stored = match self
+                .store
+                .append_batch(first, &commands, playbook.id())
+                .await
+            {
+                Ok(stored) => stored,
+                Err(e) => return fail(group, e),
+            };
+            if stored == commands.len() {
+                let end = judged.incident.version();
+                *kept = Some(judged.incident);
+                answer(group, judged.verdicts, lost_races);
+                let every = self.store.snapshot_every();
+                if (first..=end).any(|v| snapshot_due(every, v)) {
+                    let _ = self.keep_snapshot(playbook, kept).await;
+                }
+                return;
+            }
+            // Another writer stored between: those before the first command
+            // not stored are answered (judged on what was stored then); the
+            // rest are judged again on the incident loaded anew.
+            let done = judged.writes.get(stored).copied().filter(|_| stored > 0);
+            let rest = group.split_off(done.unwrap_or(0));
+            let mut verdicts = judged.verdicts;
+            verdicts.truncate(group.len());
+            answer(group, verdicts, lost_races);
+            lost_races += 1;
+            group = give_up(rest, lost_races);
+            check = true;
         }
+    }
+
+    /// The first of `group`, on an incident with no rows (a `declare`, or
+    /// refused), the common way; the incident kept after. The rest.
+    async fn declare_first(
+        &self,
+        playbook: &Playbook,
+        kept: &mut Option<Incident>,
+        mut group: Vec<Waiting>,
+    ) -> Vec<Waiting> {
+        if group.is_empty() {
+            return group;
+        }
+        let first = group.remove(0);
+        let handled =
+            crate::asynchronous::handle(&self.store, playbook, &first.command, first.max_attempts)
+                .await;
+        let answer = handled.map(|receipt| {
+            let copy = first.copy.then(|| receipt.incident.clone());
+            *kept = Some(receipt.incident);
+            (receipt.outcome, receipt.lost_races, copy)
+        });
+        let _ = first.answer.send(answer);
+        group
     }
 
     /// Keeps a snapshot of the kept incident (taken out and put back: no

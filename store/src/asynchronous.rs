@@ -95,6 +95,42 @@ pub trait AsyncStore: Send + Sync {
         self.append(version, command, playbook).await
     }
 
+    /// Stores `commands`, all of one incident, at versions `first`,
+    /// `first + 1`, … only if the latest stored version of the incident is
+    /// `first - 1`: how many were stored, counted from the first (fewer
+    /// than all: another writer stored in between, or the store failed
+    /// after storing some). What [`AsyncWarm`](crate::AsyncWarm) uses to
+    /// commit together the commands that queued for one incident while
+    /// its previous commit was in flight.
+    ///
+    /// The default stores them one by one with
+    /// [`AsyncStore::append_next`], so it may stop part way; PostgreSQL
+    /// stores all or none in one statement, SQLite in one transaction
+    /// (one commit each).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::append`](crate::Store::append), when not even the
+    /// first could be stored.
+    async fn append_batch(
+        &self,
+        first: u64,
+        commands: &[&Command],
+        playbook: Option<&PlaybookId>,
+    ) -> Result<usize, Error> {
+        for (stored, (version, command)) in (first..).zip(commands).enumerate() {
+            match self.append_next(version, command, playbook).await {
+                Ok(Append::Stored) => {}
+                Ok(Append::Conflict) => return Ok(stored),
+                Err(e) if stored == 0 => return Err(e),
+                // Those before it are stored: the caller answers them and
+                // tries the rest again, meeting the error on its own.
+                Err(_) => return Ok(stored),
+            }
+        }
+        Ok(commands.len())
+    }
+
     /// As [`Store::incidents`](crate::Store::incidents).
     ///
     /// # Errors
@@ -334,6 +370,15 @@ macro_rules! delegating_async_store {
             ) -> Result<Append, Error> {
                 let $s = self;
                 $inner.append_next(version, command, playbook).await
+            }
+            async fn append_batch(
+                &self,
+                first: u64,
+                commands: &[&Command],
+                playbook: Option<&PlaybookId>,
+            ) -> Result<usize, Error> {
+                let $s = self;
+                $inner.append_batch(first, commands, playbook).await
             }
             async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
                 let $s = self;

@@ -128,6 +128,45 @@ impl Error {
     }
 }
 
+impl Error {
+    /// `n` errors of this one's kind, message and cause: one failure
+    /// answered to every caller it befell (the commands committed together
+    /// by [`AsyncWarm`](crate::AsyncWarm)). A database's cause is shared,
+    /// not copied.
+    pub(crate) fn copies(self, n: usize) -> Vec<Error> {
+        let (variant, cause): (fn(Cause) -> Error, Cause) = match self {
+            Error::Rejected(r) => return (0..n).map(|_| Error::Rejected(r.clone())).collect(),
+            Error::Corrupt { incident_id, why } => {
+                return (0..n)
+                    .map(|_| Error::corrupt(incident_id, why.clone()))
+                    .collect();
+            }
+            Error::Unavailable(c) => (Error::Unavailable, c),
+            Error::DatabaseRefused(c) => (Error::DatabaseRefused, c),
+            Error::Backend(c) => (Error::Backend, c),
+        };
+        let cause = Shared(std::sync::Arc::from(cause));
+        (0..n).map(|_| variant(Box::new(cause.clone()))).collect()
+    }
+}
+
+/// A cause several errors share: it reads as the cause itself (its
+/// message, its source).
+#[derive(Debug, Clone)]
+struct Shared(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Shared {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// An error's message followed by those of its sources, so that the one
 /// line a log or a client sees names the database's own reason.
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
@@ -152,6 +191,26 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("db error")]
     struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn copies_keep_the_kind_and_the_message() {
+        let inner = std::io::Error::other("ERROR: unsupported Unicode escape sequence");
+        let e = Error::Unavailable(Box::new(Outer(inner)));
+        let message = e.to_string();
+        let copies = e.copies(3);
+        assert_eq!(copies.len(), 3);
+        for copy in copies {
+            assert_eq!(copy.kind(), ErrorKind::Unavailable);
+            assert_eq!(copy.to_string(), message);
+        }
+        let corrupt = Error::corrupt(IncidentId::from(incident_playbook::Uuid::nil()), "a gap");
+        assert!(
+            corrupt
+                .copies(2)
+                .iter()
+                .all(|c| c.kind() == ErrorKind::Corrupt)
+        );
+    }
 
     #[test]
     fn the_message_names_every_cause() {

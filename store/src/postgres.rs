@@ -123,6 +123,17 @@ pub(crate) mod sql {
          SELECT $1::text::uuid, $2::bigint, $3::text::uuid, $4::text::jsonb, $5::text::jsonb
          WHERE (SELECT coalesce(max(version), 0) FROM incident_commands
                 WHERE incident_id = $1::text::uuid) = $2::bigint - 1";
+    /// [`APPEND_NEXT`] for several commands at once (`$3`, `$4`: their
+    /// ids and JSON, in order, at versions `$2`, `$2 + 1`, …): all or
+    /// none, in one statement.
+    pub const APPEND_BATCH: &str =
+        "INSERT INTO incident_commands (incident_id, version, command_id, command, playbook)
+         SELECT $1::text::uuid, $2::bigint + t.n - 1, t.command_id::uuid, t.command::jsonb,
+                $5::text::jsonb
+         FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS t(command_id, command, n)
+         WHERE (SELECT coalesce(max(version), 0) FROM incident_commands
+                WHERE incident_id = $1::text::uuid) = $2::bigint - 1
+         ORDER BY t.n";
     pub const INCIDENTS: &str = "SELECT incident_id::text, max(version) FROM incident_commands
          GROUP BY incident_id ORDER BY incident_id::text";
     pub const COMMAND: &str =

@@ -339,6 +339,57 @@ impl Store for SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// `commands`, all of one incident, at versions `first`, `first + 1`,
+    /// … in one transaction, only if the latest stored version is
+    /// `first - 1`: all stored (one commit) or none. What
+    /// [`AsyncSqliteStore`](crate::AsyncSqliteStore) does for
+    /// [`AsyncStore::append_batch`](crate::AsyncStore::append_batch).
+    pub(crate) fn append_batch(
+        &mut self,
+        first: u64,
+        commands: &[Command],
+        playbook: Option<&PlaybookId>,
+    ) -> Result<usize, Error> {
+        let Some(head) = commands.first() else {
+            return Ok(0);
+        };
+        // The write lock first, so that the latest version read stays the
+        // latest until the commit.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(database_error)?;
+        let stored = self.append_all(head.incident_id, first, commands, playbook);
+        let all = matches!(stored, Ok(n) if n == commands.len());
+        // A failure to end it is the caller's error: the connection that
+        // gave it is closed, not handed back (which rolls back).
+        self.conn
+            .execute_batch(if all { "COMMIT" } else { "ROLLBACK" })
+            .map_err(database_error)?;
+        stored.map(|n| if all { n } else { 0 })
+    }
+
+    fn append_all(
+        &mut self,
+        incident: IncidentId,
+        first: u64,
+        commands: &[Command],
+        playbook: Option<&PlaybookId>,
+    ) -> Result<usize, Error> {
+        if self.latest_version(incident)? + 1 != first {
+            return Ok(0);
+        }
+        for (version, command) in (first..).zip(commands) {
+            if command.incident_id != incident
+                || self.append(version, command, playbook)? == Append::Conflict
+            {
+                return Ok(0);
+            }
+        }
+        Ok(commands.len())
+    }
+}
+
 /// Whether an error is SQLite's busy or locked answer.
 fn is_busy(e: &crate::error::Cause) -> bool {
     e.downcast_ref::<rusqlite::Error>().is_some_and(|e| {

@@ -102,63 +102,60 @@ fn a_whole_incident_from_declare_to_close_replays_clean() {
     )
     .unwrap();
     let pause = format!("@{}", mitigation.display());
-    let start = [
-        "--mitigation",
-        &pause,
-        "--update.status",
-        "mitigating",
-        "--update.next-update",
-        "+30m",
+    let next = ["--update.next-update", "+30m"];
+    // Each step: its type, its time, its flags, and whether it carries `UPDATE`.
+    let steps: [(&str, &str, Vec<&str>, bool); 5] = [
+        (
+            "start_mitigation",
+            "14:13",
+            [
+                &["--mitigation", &pause, "--update.status", "mitigating"][..],
+                &next,
+            ]
+            .concat(),
+            true,
+        ),
+        (
+            "begin_monitoring",
+            "14:14",
+            [&["--update.status", "monitoring"][..], &next].concat(),
+            true,
+        ),
+        (
+            "end_mitigation",
+            "14:15",
+            vec![
+                "--number",
+                "1",
+                "--outcome",
+                "helped",
+                "--note",
+                "Canary resumed",
+            ],
+            false,
+        ),
+        (
+            "resolve",
+            "14:16",
+            vec![
+                "--verification",
+                r#"{"health": {"live": true}}"#,
+                "--verification.health",
+                "ready=true",
+                "--verification.health",
+                "status=true",
+                "--update.status",
+                "resolved",
+            ],
+            true,
+        ),
+        ("close", "14:17", vec![], false),
     ];
-    accepted(&new(
-        &stream,
-        "start_mitigation",
-        "2026-05-04T14:13:00Z",
-        &[&start[..], &UPDATE].concat(),
-    ));
-    let monitor = [
-        "--update.status",
-        "monitoring",
-        "--update.next-update",
-        "+30m",
-    ];
-    accepted(&new(
-        &stream,
-        "begin_monitoring",
-        "2026-05-04T14:14:00Z",
-        &[&monitor[..], &UPDATE].concat(),
-    ));
-    let end = [
-        "--number",
-        "1",
-        "--outcome",
-        "helped",
-        "--note",
-        "Canary resumed",
-    ];
-    accepted(&new(
-        &stream,
-        "end_mitigation",
-        "2026-05-04T14:15:00Z",
-        &end,
-    ));
-    let resolve = [
-        "--verification",
-        r#"{"health": {"live": true}}"#,
-        "--verification.health",
-        "ready=true",
-        "--verification.health",
-        "status=true",
-        "--update.status",
-        "resolved",
-    ];
-    accepted(&new(
-        &stream,
-        "resolve",
-        "2026-05-04T14:16:00Z",
-        &[&resolve[..], &UPDATE].concat(),
-    ));
-    accepted(&new(&stream, "close", "2026-05-04T14:17:00Z", &[]));
+    for (kind, at, args, update) in steps {
+        let update: &[&str] = if update { &UPDATE } else { &[] };
+        let at = format!("2026-05-04T{at}:00Z");
+        accepted(&new(&stream, kind, &at, &[&args[..], update].concat()));
+    }
 
     let replay = incident().arg("replay").arg(&stream).output().unwrap();
     accepted(&replay);
@@ -203,75 +200,73 @@ fn without_a_stream_a_declare_is_judged_and_printed_and_others_need_an_incident(
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("error["));
 
-    let out = incident()
-        .args(["new", "add_note", "--text", "x"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--incident"));
-
+    // Each case: the flags after `new`, the exit code, and what must be
+    // said: the written line's fields by JSON pointer, or with exit 2 the
+    // words of the error (`--owner` names the update's owner, `--by` who
+    // sends the command: every type takes `--by`, only those with an update
+    // `--owner`).
     let id = "3f2c8a61-5b7e-4c1d-9a0f-2e6b7d8c9a10";
-    let out = incident()
-        .args(["new", "add_note", "--incident", id, "--text", "x"])
-        .output()
-        .unwrap();
-    accepted(&out);
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(line["incident_id"], id);
-    let command_id: uuid::Uuid = line["command_id"].as_str().unwrap().parse().unwrap();
-    assert_eq!(command_id.get_version_num(), 4);
-
-    // `--owner` names the update's owner; `--by` who sends the command.
-    let update = [
-        "--update.impact",
-        "i",
-        "--update.action",
-        "a",
-        "--owner",
-        "Ada",
-        "--by",
-        "Grace",
+    type Case<'a> = (&'a [&'a str], i32, &'a [(&'a str, &'a str)]);
+    let cases: [Case; 5] = [
+        (&["add_note", "--text", "x"], 2, &[("stderr", "--incident")]),
+        (
+            &["add_note", "--incident", id, "--text", "x"],
+            0,
+            &[("/incident_id", id)],
+        ),
+        (
+            &[
+                "post_update",
+                "--incident",
+                id,
+                "--update.impact",
+                "i",
+                "--update.action",
+                "a",
+                "--owner",
+                "Ada",
+                "--by",
+                "Grace",
+            ],
+            0,
+            &[("/update/owner", "Ada"), ("/by", "Grace")],
+        ),
+        (
+            &["add_note", "--incident", id, "--text", "x", "--by", "Ken"],
+            0,
+            &[("/by", "Ken")],
+        ),
+        (
+            &[
+                "add_note",
+                "--incident",
+                id,
+                "--text",
+                "x",
+                "--owner",
+                "Ken",
+            ],
+            2,
+            &[("stderr", "--owner")],
+        ),
     ];
-    let out = incident()
-        .args(["new", "post_update", "--incident", id])
-        .args(update)
-        .output()
-        .unwrap();
-    accepted(&out);
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(line["update"]["owner"], "Ada");
-    assert_eq!(line["by"], "Grace");
-    // Every type takes `--by`; only those with an update take `--owner`.
-    let out = incident()
-        .args([
-            "new",
-            "add_note",
-            "--incident",
-            id,
-            "--text",
-            "x",
-            "--by",
-            "Ken",
-        ])
-        .output()
-        .unwrap();
-    accepted(&out);
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(line["by"], "Ken");
-    let out = incident()
-        .args([
-            "new",
-            "add_note",
-            "--incident",
-            id,
-            "--text",
-            "x",
-            "--owner",
-            "Ken",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    for (args, code, said) in cases {
+        let out = incident().arg("new").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        if code != 0 {
+            for (_, words) in said {
+                assert!(stderr.contains(words), "{args:?}: {stderr}");
+            }
+            continue;
+        }
+        let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for (pointer, value) in said {
+            assert_eq!(line.pointer(pointer), Some(&(*value).into()), "{args:?}");
+        }
+        let command_id: uuid::Uuid = line["command_id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(command_id.get_version_num(), 4);
+    }
 }
 
 #[test]

@@ -129,3 +129,65 @@ fn the_bench_incidents_are_what_they_say() {
     let snapshot = serde_json::from_str(&serde_json::to_string(incident).unwrap()).unwrap();
     assert!(Incident::load(snapshot, &playbook).is_ok());
 }
+
+fn open_lines(incidents: usize, commands: usize, seed: u64) -> Vec<String> {
+    let mut config = stream::Config::new(incidents, commands, seed);
+    config.open = true;
+    stream::Stream::new(config).collect()
+}
+
+#[test]
+fn an_open_stream_leaves_every_incident_open() {
+    for (commands, seed) in [(1, 1), (5, 2), (13, 3), (40, 4), (250, 5)] {
+        let lines = open_lines(60, commands, seed);
+        assert_eq!(lines.len(), 60 * commands);
+        let replay = accepted(&lines);
+        assert_eq!(replay.incidents().len(), 60);
+        for incident in replay.incidents() {
+            assert_eq!(incident.version(), commands as u64);
+            assert!(incident.phase().is_open(), "{commands} commands");
+        }
+    }
+    // The same seed without `open` closes them.
+    assert_ne!(open_lines(20, 40, 5), lines(20, 40, 5));
+}
+
+/// `incident replay` keeps an open incident aside, compressed, once 1,000
+/// lines naming others have passed, and puts it back when a line names it
+/// again: the document is byte for byte the library's.
+#[cfg(feature = "cli")]
+#[test]
+fn replay_writes_an_open_stream_as_the_library_does() {
+    let lines = open_lines(80, 40, 9);
+    // Every line again: each a redelivery, for incidents long set aside.
+    let text: String = lines
+        .iter()
+        .chain(&lines)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut replay = Replay::new(Playbook::default());
+    for line in text.lines() {
+        replay.line(line);
+    }
+    assert_eq!(replay.refused(), 0);
+    let expected = format!(
+        "{{\"rejections\":[],\"incidents\":{}}}\n",
+        serde_json::to_string(replay.incidents()).unwrap()
+    );
+    let dir = std::env::temp_dir().join(format!("incident-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("open.jsonl");
+    std::fs::write(&path, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident"))
+        .args(["replay", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout).unwrap() == expected);
+}

@@ -1,23 +1,32 @@
-//! Where `incident replay` keeps the incidents it has finished with: a
-//! closed incident, which nearly every later line leaves alone, is taken out
-//! of the replay and kept as its snapshot document compressed, and put back
-//! if a line names it again.
+//! Where `incident replay` keeps the incidents it is not using: a closed
+//! incident, which nearly every later line leaves alone, and an open one no
+//! line has named for a while ([`IDLE`] lines naming others), are taken out
+//! of the replay and kept as their snapshot documents compressed, and put
+//! back if a line names them again.
 //!
 //! An incident in memory costs more than the lines that built it (its
-//! history, its state and an index of its command ids: about 1.2 times the
-//! input), while its snapshot document compresses to about a fifth of it.
-//! So a replay holds its open incidents whole and the rest compressed, and
-//! writes the documents it kept byte for byte as it would have written the
-//! incidents.
+//! history, its state and an index of its command ids: about 1.2 to 1.4
+//! times the input), while its snapshot document compresses to about a fifth
+//! of it. So a replay holds the incidents being written to whole and the
+//! rest compressed, and writes the documents it kept byte for byte as it
+//! would have written the incidents.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 
 use incident_playbook::{Incident, IncidentId, Incidents, Phase, Snapshot};
 
 use crate::exit::Fatal;
 
-/// A closed incident, taken out of the replay.
+/// How many lines naming other incidents an open incident waits before it
+/// is kept aside. Putting one back costs about what reading its lines again
+/// would, so an incident is kept whole while lines for it still come often:
+/// a stream of a few dozen incidents open at once (a busy day) never pays
+/// it, and one of thousands written to in turn pays it on most lines, with
+/// its memory still bounded.
+pub const IDLE: u64 = 1_000;
+
+/// An incident taken out of the replay.
 struct Kept {
     /// Its snapshot document, as `serde_json` writes it, compressed.
     document: Box<[u8]>,
@@ -25,11 +34,27 @@ struct Kept {
     summary: Option<Box<str>>,
 }
 
-/// Every incident declared, in the order declared: the open ones in the
-/// replay, the closed ones here.
+/// An incident declared: kept here or in the replay.
+struct Entry {
+    id: IncidentId,
+    kept: Option<Kept>,
+    /// The last line that named it, counting lines that named any.
+    named: u64,
+}
+
+/// Every incident declared, in the order declared: those in use in the
+/// replay, the rest here.
 pub struct Shelf {
-    order: Vec<(IncidentId, Option<Kept>)>,
+    order: Vec<Entry>,
     positions: HashMap<IncidentId, usize>,
+    /// Lines that named an incident so far.
+    lines: u64,
+    /// Which incident each of the last `idle` such lines named (position in
+    /// `order`), oldest first: the open ones that fall off it unnamed since
+    /// are kept aside.
+    recent: VecDeque<(u64, usize)>,
+    /// How many lines an open incident waits unnamed ([`IDLE`]).
+    idle: u64,
     /// Whether to keep each incident's text summary line.
     summaries: bool,
     /// The incident the line being judged names.
@@ -39,12 +64,16 @@ pub struct Shelf {
 }
 
 impl Shelf {
-    /// An empty shelf; `summaries` keeps each closed incident's summary line
+    /// An empty shelf that keeps open incidents aside after `idle` lines
+    /// naming others; `summaries` keeps each kept incident's summary line
     /// for the text report.
-    pub fn new(summaries: bool) -> Self {
+    pub fn new(idle: u64, summaries: bool) -> Self {
         Shelf {
             order: Vec::new(),
             positions: HashMap::new(),
+            lines: 0,
+            recent: VecDeque::new(),
+            idle: idle.max(1),
             summaries,
             named: None,
             failed: None,
@@ -63,7 +92,7 @@ impl Shelf {
         let Some(&i) = self.positions.get(&id) else {
             return;
         };
-        let Some((_, slot)) = self.order.get_mut(i) else {
+        let Some(Entry { kept: slot, .. }) = self.order.get_mut(i) else {
             return;
         };
         let Some(kept) = slot.take() else {
@@ -80,8 +109,9 @@ impl Shelf {
         }
     }
 
-    /// After a line is judged: notes an incident it declared, and takes out
-    /// the one it named if that one is closed.
+    /// After a line is judged: notes an incident it declared, takes out the
+    /// one it named if that one is closed, and the open ones no line has
+    /// named for `idle` lines.
     pub fn after(&mut self, incidents: &mut Incidents, summary: fn(&Incident) -> String) {
         let Some(id) = self.named.take() else {
             return;
@@ -89,29 +119,59 @@ impl Shelf {
         let Some(incident) = incidents.get(id) else {
             return;
         };
+        let closed = incident.phase() == Phase::Closed;
+        self.lines += 1;
+        let lines = self.lines;
         let i = *self.positions.entry(id).or_insert_with(|| {
-            self.order.push((id, None));
+            self.order.push(Entry {
+                id,
+                kept: None,
+                named: lines,
+            });
             self.order.len() - 1
         });
-        if incident.phase() != Phase::Closed {
-            return;
+        if let Some(entry) = self.order.get_mut(i) {
+            entry.named = lines;
         }
+        self.recent.push_back((lines, i));
+        if closed {
+            self.keep(incidents, i, summary);
+        }
+        while let Some(&(named, i)) = self.recent.front() {
+            if named.saturating_add(self.idle) > lines {
+                break;
+            }
+            self.recent.pop_front();
+            // Named again since, it is still in `recent` further on.
+            if self.order.get(i).is_some_and(|e| e.named == named) {
+                self.keep(incidents, i, summary);
+            }
+        }
+    }
+
+    /// Takes the incident at `i` of the order out of the replay and keeps
+    /// it compressed, if it is there.
+    fn keep(&mut self, incidents: &mut Incidents, i: usize, summary: fn(&Incident) -> String) {
+        let Some(entry) = self.order.get_mut(i) else {
+            return;
+        };
+        let Some(incident) = incidents.get(entry.id) else {
+            return;
+        };
         let summary = self.summaries.then(|| summary(incident).into_boxed_str());
         let Ok(json) = serde_json::to_vec(incident) else {
             return;
         };
         let document = lz4_flex::compress_prepend_size(&json).into_boxed_slice();
-        if let Some((_, slot)) = self.order.get_mut(i)
-            && incidents.remove(id).is_some()
-        {
-            *slot = Some(Kept { document, summary });
+        if incidents.remove(entry.id).is_some() {
+            entry.kept = Some(Kept { document, summary });
         }
     }
 
     /// Stops the replay if a kept document could not be read back.
     pub fn check(&mut self) -> Result<(), Fatal> {
         match self.failed.take() {
-            Some(e) => Err(Fatal(format!("a closed incident kept aside: {e}"))),
+            Some(e) => Err(Fatal(format!("an incident kept aside: {e}"))),
             None => Ok(()),
         }
     }
@@ -121,7 +181,7 @@ impl Shelf {
     /// [`Incidents`] whole writes.
     pub fn write_json(&self, out: &mut impl Write, incidents: &Incidents) -> Result<(), Fatal> {
         write!(out, "[")?;
-        for (n, (id, kept)) in self.order.iter().enumerate() {
+        for (n, Entry { id, kept, .. }) in self.order.iter().enumerate() {
             if n > 0 {
                 write!(out, ",")?;
             }
@@ -142,7 +202,7 @@ impl Shelf {
         incidents: &Incidents,
         summary: fn(&Incident) -> String,
     ) -> Result<(), Fatal> {
-        for (id, kept) in &self.order {
+        for Entry { id, kept, .. } in &self.order {
             match (kept, incidents.get(*id)) {
                 (
                     Some(Kept {
@@ -165,7 +225,7 @@ impl Shelf {
 
 fn decompress(document: &[u8]) -> Result<Vec<u8>, Fatal> {
     lz4_flex::decompress_size_prepended(document)
-        .map_err(|e| Fatal(format!("a closed incident kept aside: {e}")))
+        .map_err(|e| Fatal(format!("an incident kept aside: {e}")))
 }
 
 /// The incident a kept document holds: trusted, as the replay built it.

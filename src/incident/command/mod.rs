@@ -120,8 +120,19 @@ macro_rules! commands {
             pub const ALL: [CommandKind; [$(CommandKind::$kind),*].len()] =
                 [$(CommandKind::$kind),*];
 
+            /// The envelope's fields, which every command type has besides
+            /// its [`body_fields`](CommandKind::body_fields).
+            ///
+            /// ```
+            /// use incident_playbook::command::CommandKind;
+            /// assert_eq!(CommandKind::ENVELOPE_FIELDS[0], "type");
+            /// assert!(CommandKind::ENVELOPE_FIELDS.contains(&"expected_version"));
+            /// ```
+            pub const ENVELOPE_FIELDS: [&'static str; 6] =
+                ["type", "incident_id", "command_id", "at", "expected_version", "by"];
+
             /// The wire tag.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $( CommandKind::$kind => $name, )* }
             }
 

@@ -65,14 +65,7 @@ impl<T> Wire<T> for Option<T> {
 }
 
 /// The envelope's fields, which every command type has.
-const ENVELOPE: [&str; 6] = [
-    "type",
-    "incident_id",
-    "command_id",
-    "at",
-    "expected_version",
-    "by",
-];
+const ENVELOPE: [&str; 6] = CommandKind::ENVELOPE_FIELDS;
 
 /// "`type`, `incident_id`, … and `text`": the fields a `kind` command has.
 fn fields_of(kind: CommandKind) -> String {

@@ -7,6 +7,18 @@ use crate::testkit::words::*;
 use crate::testkit::writer::Writer;
 
 impl Writer {
+    /// Leaves one required part of `v`'s impact blank, or the impact out
+    /// (`impact-incomplete`, on a declaration or an impact update).
+    pub(super) fn blank_impact(&mut self, v: &mut Value) -> Option<()> {
+        let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
+        if key == "all" {
+            v.as_object_mut()?.remove("impact");
+        } else {
+            v["impact"][key] = self.blank();
+        }
+        Some(())
+    }
+
     /// A command breaking `rule` alone, one of `impact-incomplete`,
     /// `occurred-after-recorded` (users hit after the command that says so),
     /// `severity-below-floor`, `severity-unchanged`.
@@ -20,12 +32,7 @@ impl Writer {
                 }
                 v = self.update_impact(inc);
                 if rule == "impact-incomplete" {
-                    let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
-                    if key == "all" {
-                        v.as_object_mut()?.remove("impact");
-                    } else {
-                        v["impact"][key] = self.blank();
-                    }
+                    self.blank_impact(&mut v)?;
                 } else {
                     let t = self.at(&v) + secs(self.rng.range(1, 3_600));
                     v["impact"]["started_at"] = self.stamp(t);

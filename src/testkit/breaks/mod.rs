@@ -183,14 +183,7 @@ impl Writer {
                     }
                 }
             }
-            "impact-incomplete" => {
-                let key = *self.rng.pick(&["environment", "users", "feature", "all"]);
-                if key == "all" {
-                    v.as_object_mut()?.remove("impact");
-                } else {
-                    v["impact"][key] = self.blank();
-                }
-            }
+            "impact-incomplete" => self.blank_impact(&mut v)?,
             "occurred-after-recorded" => {
                 let t = at + secs(self.rng.range(1, 3_600));
                 v["impact"]["started_at"] = self.stamp(t);

@@ -4,14 +4,7 @@
 use serde_json::{Map, Value};
 
 /// The envelope fields: `incident new` fills them itself (see its own flags).
-const ENVELOPE: [&str; 6] = [
-    "type",
-    "incident_id",
-    "command_id",
-    "at",
-    "expected_version",
-    "by",
-];
+const ENVELOPE: [&str; 6] = incident_playbook::command::CommandKind::ENVELOPE_FIELDS;
 
 /// What a flag's values are.
 #[derive(Clone, Debug, PartialEq)]
