@@ -215,9 +215,22 @@ fn roblox_2021_10_28_four_fixes_before_one_that_helped() {
     // A node, bigger machines and a snapshot restore did nothing; disabling
     // streaming helped; scaling services down gave hours of relief only.
     assert_eq!(ended(&s, 1).1, "no_effect");
-    assert_eq!(ended(&s, 2).1, "no_effect");
     assert_eq!(ended(&s, 3).1, "no_effect");
+    assert_eq!(ended(&s, 4), ("2021-10-31T06:00:00Z", "partial"));
     assert_eq!(ended(&s, 5), ("2021-10-30T17:00:00Z", "helped"));
+    // The bigger machines: no effect then, worse in hindsight (the report).
+    assert_eq!(ended(&s, 2).1, "made_worse");
+    let revision = &s["mitigations"][1]["ended"]["revisions"][0];
+    assert_eq!(revision["previous"], "no_effect");
+    assert_eq!(revision["at"], "2022-01-20T17:00:00Z");
+    // Streaming was enabled for more services the day before the impact.
+    assert!(
+        s["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["occurred_at"] == "2021-10-27T21:00:00Z")
+    );
     assert_eq!(ended(&s, 6).1, "helped");
     assert_eq!(s["mitigations"][4]["mitigation"]["kind"], "revert_config");
     // The cause is written down once the failing fixes are behind.
@@ -236,6 +249,8 @@ fn atlassian_2022_04_05_restored_in_batches_over_two_weeks() {
     assert_eq!(s["impact"]["started_at"], "2022-04-05T07:38:00Z");
     // One restoration, ended when the last site was back on the 18th.
     assert_eq!(ended(&s, 1), ("2022-04-18T23:57:00Z", "helped"));
+    // Users were whole again when the last site was back.
+    assert_eq!(s["impact"]["ended_at"], "2022-04-18T23:57:00Z");
     // The public heard the share restored rise day by day.
     let public = updates_for(&s, "public");
     assert_eq!(public.len(), 7);
@@ -284,6 +299,13 @@ fn okta_2023_10_20_disclosed_in_stages() {
     // 09-28 at 15:06; the cause was found on 10-17.
     assert_eq!(s["detected_at"], "2023-10-02T18:00:00Z");
     assert_eq!(s["impact"]["started_at"], "2023-09-28T15:06:00Z");
+    // Not known at the declaration: first given when the downloads were found.
+    let declared = &history_of(&s, "declare")[0]["impact"];
+    assert!(declared.get("started_at").is_none(), "{declared}");
+    assert_eq!(
+        history_of(&s, "update_impact")[0]["impact"]["started_at"],
+        "2023-09-28T15:06:00Z"
+    );
     assert_eq!(ended(&s, 1), ("2023-10-17T18:00:00Z", "helped"));
     let at_resolve = history_of(&s, "update_impact").last().unwrap()["impact"].clone();
     assert_eq!(at_resolve["affected"]["tenants"], 134);

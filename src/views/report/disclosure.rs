@@ -46,6 +46,17 @@ pub struct Disclosure {
     /// From `since` to the report's `now`, in seconds, while there is no
     /// public word yet; `null` once there is.
     pub waiting_seconds: Option<i64>,
+    /// When the affected customers were first told, by a notice to them
+    /// alone (a `customers` update), if that came before the first public
+    /// update (or there is none yet): the first word to those affected,
+    /// which the public figure does not count. Left out of the JSON
+    /// otherwise, when the public word was the first word to them too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_customers_notice_at: Option<Timestamp>,
+    /// From `since` to `first_customers_notice_at`, in seconds; left out
+    /// with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_first_customers_notice_seconds: Option<i64>,
 }
 
 impl Disclosure {
@@ -63,12 +74,19 @@ impl Disclosure {
         let first_public_at = (incident.updates().iter())
             .find(|u| u.audience() == Audience::Public)
             .map(|u| u.at());
+        let first_customers_notice_at = (incident.updates().iter())
+            .find(|u| u.audience() == Audience::Customers)
+            .map(|u| u.at())
+            .filter(|at| first_public_at.is_none_or(|public| at < &public));
         Some(Disclosure {
             duties,
             since,
             first_public_at,
             to_first_public_seconds: first_public_at.map(|at| seconds(since, at)),
             waiting_seconds: first_public_at.is_none().then(|| seconds(since, now)),
+            first_customers_notice_at,
+            to_first_customers_notice_seconds: first_customers_notice_at
+                .map(|at| seconds(since, at)),
         })
     }
 }
@@ -106,6 +124,40 @@ mod tests {
         assert_eq!(
             before.waiting_seconds,
             Some(super::seconds(before.since, at))
+        );
+    }
+
+    /// Okta told the affected customers on 2023-10-19, a day before its
+    /// public post: the first word to them is measured beside the public's,
+    /// which stays the public post. CircleCI sent no such notice: nothing
+    /// is added.
+    #[test]
+    fn a_notice_to_the_affected_customers_first_is_measured_apart() {
+        let incident = test_incident("incidents/okta-2023-10-20.jsonl");
+        let d = Disclosure::of(&incident, incident.last_command_at()).unwrap();
+        assert_eq!(
+            d.first_public_at.unwrap().to_string(),
+            "2023-10-20T18:00:00Z"
+        );
+        assert_eq!(
+            d.first_customers_notice_at.unwrap().to_string(),
+            "2023-10-19T12:00:00Z"
+        );
+        assert_eq!(
+            d.to_first_customers_notice_seconds,
+            Some(super::seconds(
+                d.since,
+                d.first_customers_notice_at.unwrap()
+            ))
+        );
+        let circleci = test_incident("incidents/circleci-2023-01-04.jsonl");
+        let d = Disclosure::of(&circleci, circleci.last_command_at()).unwrap();
+        assert_eq!(d.first_customers_notice_at, None);
+        assert!(
+            serde_json::to_value(&d)
+                .unwrap()
+                .get("first_customers_notice_at")
+                .is_none()
         );
     }
 

@@ -105,6 +105,17 @@ fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[StepReport]) -> fmt::Result 
 fn write_disclosure(f: &mut fmt::Formatter<'_>, d: &Disclosure) -> fmt::Result {
     let duties: Vec<&str> = d.duties.iter().map(|f| f.as_str()).collect();
     writeln!(f, "Disclosure ({})", duties.join(", "))?;
+    if let (Some(at), Some(after)) = (
+        d.first_customers_notice_at,
+        d.to_first_customers_notice_seconds,
+    ) {
+        writeln!(
+            f,
+            "  first notice to affected customers {at}, {} after detection ({})",
+            human_duration(after),
+            d.since
+        )?;
+    }
     match (
         d.first_public_at,
         d.to_first_public_seconds,
