@@ -545,6 +545,31 @@ pub(crate) fn blocked_now(records: &[MitigationRecord]) -> Vec<ShortText> {
     blocked
 }
 
+/// `no-such-mitigation`: the position and record of the mitigation
+/// numbered `number` (from 1), if there is one.
+fn find_numbered<'r>(
+    report: &mut Violations,
+    path: &str,
+    records: &'r [MitigationRecord],
+    number: u64,
+) -> Option<(usize, &'r MitigationRecord)> {
+    let found = usize::try_from(number)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| Some((i, records.get(i)?)));
+    if found.is_none() {
+        report.push(
+            Rule::NoSuchMitigation,
+            path,
+            format!(
+                "the incident has no mitigation {number}: its mitigations are numbered 1 to {}",
+                records.len()
+            ),
+        );
+    }
+    found
+}
+
 /// `no-such-mitigation`, `mitigation-already-ended`: the position of the
 /// mitigation numbered `number` (from 1), if it is one and still in effect.
 pub(crate) fn check_end(
@@ -553,29 +578,18 @@ pub(crate) fn check_end(
     records: &[MitigationRecord],
     number: u64,
 ) -> Option<usize> {
-    let found = usize::try_from(number)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| Some((i, records.get(i)?)));
-    match found {
-        None => report.push(
-            Rule::NoSuchMitigation,
-            path,
-            format!(
-                "the incident has no mitigation {number}: its mitigations are numbered 1 to {}",
-                records.len()
-            ),
-        ),
-        Some((_, record)) if !record.in_effect() => report.push(
-            Rule::MitigationAlreadyEnded,
-            path,
-            format!(
-                "mitigation {number} ({}) has ended already",
-                record.mitigation.describe()
-            ),
-        ),
-        Some((i, _)) => return Some(i),
+    let (i, record) = find_numbered(report, path, records, number)?;
+    if record.in_effect() {
+        return Some(i);
     }
+    report.push(
+        Rule::MitigationAlreadyEnded,
+        path,
+        format!(
+            "mitigation {number} ({}) has ended already",
+            record.mitigation.describe()
+        ),
+    );
     None
 }
 
@@ -588,29 +602,18 @@ pub(crate) fn check_ended(
     records: &[MitigationRecord],
     number: u64,
 ) -> Option<usize> {
-    let found = usize::try_from(number)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| Some((i, records.get(i)?)));
-    match found {
-        None => report.push(
-            Rule::NoSuchMitigation,
-            path,
-            format!(
-                "the incident has no mitigation {number}: its mitigations are numbered 1 to {}",
-                records.len()
-            ),
-        ),
-        Some((_, record)) if record.in_effect() => report.push(
-            Rule::MitigationNotEnded,
-            path,
-            format!(
-                "mitigation {number} ({}) is still in effect: end it (end_mitigation) with its outcome",
-                record.mitigation.describe()
-            ),
-        ),
-        Some((i, _)) => return Some(i),
+    let (i, record) = find_numbered(report, path, records, number)?;
+    if !record.in_effect() {
+        return Some(i);
     }
+    report.push(
+        Rule::MitigationNotEnded,
+        path,
+        format!(
+            "mitigation {number} ({}) is still in effect: end it (end_mitigation) with its outcome",
+            record.mitigation.describe()
+        ),
+    );
     None
 }
 
