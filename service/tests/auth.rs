@@ -9,9 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use incident_playbook::Playbook;
 use incident_service::{Auth, Service, Tokens};
-use incident_store::throwaway::PostgresServer;
 use serde_json::{Value, json};
 
 mod common;
@@ -205,17 +203,12 @@ fn exercise(service: Arc<Service>) {
 
 #[test]
 fn tokens_on_sqlite() {
-    let path = std::env::temp_dir().join(format!("incident-auth-test-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    exercise(common::block(Service::sqlite(Playbook::default(), &path)).unwrap());
-    let _ = std::fs::remove_file(&path);
+    common::on_sqlite("auth", exercise);
 }
 
 #[test]
 fn tokens_on_postgres() {
-    let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
-    let params = server.create_database("auth").unwrap();
-    exercise(common::block(Service::postgres(Playbook::default(), &params)).unwrap());
+    common::on_postgres("auth", exercise);
 }
 
 /// Starts the binary with `args` on a scratch SQLite file; its first line

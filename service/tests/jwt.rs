@@ -17,7 +17,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use incident_playbook::Playbook;
 use incident_service::jwt::{JwtConfig, JwtVerifier, KeySet};
 use incident_service::{Auth, Service, Tokens};
-use incident_store::throwaway::PostgresServer;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -349,17 +348,12 @@ fn exercise(service: Arc<Service>) {
 
 #[test]
 fn jwts_on_sqlite() {
-    let path = std::env::temp_dir().join(format!("incident-jwt-test-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    exercise(common::block(Service::sqlite(Playbook::default(), &path)).unwrap());
-    let _ = std::fs::remove_file(&path);
+    common::on_sqlite("jwt", exercise);
 }
 
 #[test]
 fn jwts_on_postgres() {
-    let server = PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
-    let params = server.create_database("jwt").unwrap();
-    exercise(common::block(Service::postgres(Playbook::default(), &params)).unwrap());
+    common::on_postgres("jwt", exercise);
 }
 
 #[test]

@@ -83,3 +83,36 @@ impl Drop for Running {
         }
     }
 }
+
+/// `test` run on a service with the default playbook over a fresh SQLite
+/// file named after `name`, removed afterwards. Only the suites that run
+/// the same test on each backend use it.
+#[allow(dead_code)]
+pub fn on_sqlite(name: &str, test: impl FnOnce(Arc<Service>)) {
+    let path = std::env::temp_dir().join(format!("incident-{name}-test-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    test(
+        block(Service::sqlite(
+            incident_playbook::Playbook::default(),
+            &path,
+        ))
+        .unwrap(),
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+/// `test` run on a service with the default playbook over a database
+/// named `name` on a throwaway PostgreSQL server.
+#[allow(dead_code)]
+pub fn on_postgres(name: &str, test: impl FnOnce(Arc<Service>)) {
+    let server =
+        incident_store::throwaway::PostgresServer::start().unwrap_or_else(|e| panic!("{e}"));
+    let params = server.create_database(name).unwrap();
+    test(
+        block(Service::postgres(
+            incident_playbook::Playbook::default(),
+            &params,
+        ))
+        .unwrap(),
+    );
+}
