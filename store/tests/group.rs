@@ -6,12 +6,11 @@
 #[allow(dead_code)]
 mod common;
 
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::Mutex;
 
 use common::{TempDir, declare, id, note};
 use incident_playbook::PlaybookId;
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, Rule};
-use incident_store::throwaway::PostgresServer;
 use incident_store::{
     Append, AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm, Error, ErrorKind, Row,
     StoredSnapshot,
@@ -37,7 +36,7 @@ macro_rules! cases {
             $(
                 #[test]
                 fn $case() {
-                    let server = super::server();
+                    let server = super::common::shared_server();
                     let params = server.create_database(concat!("group_", stringify!($case))).unwrap();
                     super::run(|| async move {
                         let store = super::AsyncPostgresStore::connect(&params).await.unwrap();
@@ -54,18 +53,6 @@ cases![
     a_failed_group_commit_fails_every_command_and_keeps_nothing_unstored,
     a_group_that_loses_a_race_is_judged_again,
 ];
-
-/// The throwaway PostgreSQL server of the tests running at once.
-fn server() -> Arc<PostgresServer> {
-    static SHARED: Mutex<Weak<PostgresServer>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(server) = shared.upgrade() {
-        return server;
-    }
-    let server = Arc::new(PostgresServer::start().unwrap_or_else(|e| panic!("{e}")));
-    *shared = Arc::downgrade(&server);
-    server
-}
 
 /// Runs `case` on one thread, so that the order in which futures are
 /// first polled is the order in which their commands queue.

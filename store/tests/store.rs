@@ -16,8 +16,6 @@ mod common;
 #[allow(dead_code)] // the example's `main`
 mod example;
 
-use std::sync::{Arc, Mutex, PoisonError, Weak};
-
 use common::{Api, Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
@@ -48,7 +46,7 @@ macro_rules! cases {
             $(
                 #[test]
                 fn $case() {
-                    let server = super::server();
+                    let server = super::common::shared_server();
                     let name = concat!(stringify!($postgres), "_", stringify!($case));
                     let params = server.create_database(name).unwrap();
                     super::$case(&super::Backend::postgres(&params).through(super::Api::$api));
@@ -71,22 +69,6 @@ cases![
     a_snapshot_is_used_only_when_usable,
     a_warm_store_is_never_staler_than_the_store,
 ];
-
-/// The throwaway PostgreSQL server of the tests that run at the same time:
-/// started by the first, stopped when the last of them ends (a static
-/// would never be dropped, leaving the server running).
-fn server() -> Arc<PostgresServer> {
-    static SHARED: Mutex<Weak<PostgresServer>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(server) = shared.upgrade() {
-        return server;
-    }
-    // Fails (never skips) where the server binaries are missing: the
-    // message names the package.
-    let server = Arc::new(PostgresServer::start().unwrap_or_else(|e| panic!("{e}")));
-    *shared = Arc::downgrade(&server);
-    server
-}
 
 #[test]
 fn the_example_runs() {
@@ -778,7 +760,7 @@ fn sqlite_tasks_of_one_process_take_turns() {
 
 #[test]
 fn postgres_tasks_of_one_process_take_turns() {
-    let server = server();
+    let server = common::shared_server();
     let params = server.create_database("take_turns").unwrap();
     tasks_of_one_process_take_turns(&Backend::postgres(&params));
 }

@@ -329,3 +329,22 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The throwaway PostgreSQL server of the tests that run at the same time:
+/// started by the first, stopped when the last of them ends (a static
+/// would never be dropped, leaving the server running).
+pub fn shared_server() -> std::sync::Arc<incident_store::throwaway::PostgresServer> {
+    use std::sync::{Arc, Mutex, PoisonError, Weak};
+    static SHARED: Mutex<Weak<incident_store::throwaway::PostgresServer>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(server) = shared.upgrade() {
+        return server;
+    }
+    // Fails (never skips) where the server binaries are missing: the
+    // message names the package.
+    let server = Arc::new(
+        incident_store::throwaway::PostgresServer::start().unwrap_or_else(|e| panic!("{e}")),
+    );
+    *shared = Arc::downgrade(&server);
+    server
+}
