@@ -14,8 +14,9 @@
 //!    floor: the rows they stored, inserted again by 16 connections with
 //!    plain `INSERT`s (tokio-postgres, no crate) into the same table in
 //!    another database of the same server. Then the same again over HTTP
-//!    (1b): 16 threads POSTing the same commands to the service binary,
-//!    against a floor of their own rows.
+//!    (1b): 16 tokio tasks, one HTTP/1.1 connection each, POSTing the
+//!    same commands to the service binary, against a floor of their own
+//!    rows, with the CPU time the service and the clients spent per request.
 //! 2. **Memory**: the service binary's resident memory (`VmRSS`) after 16
 //!    concurrent reads of an incident of HISTORY commands (default
 //!    100,000; 0 skips it), against before them (the incident read once
@@ -130,8 +131,9 @@ fn report(
 }
 
 /// Ratio 1 again, the writers sending their commands over HTTP to the
-/// service binary (16 threads, one connection each): the whole path a
-/// client's command takes.
+/// service binary (16 tokio tasks, one HTTP/1.1 connection each, each
+/// waiting for its answer): the whole path a client's command takes. The
+/// CPU time the service and the clients spent, per request, beside it.
 fn writers_over_http(
     server: &PostgresServer,
     runtime: &tokio::runtime::Runtime,
@@ -159,20 +161,25 @@ fn writers_over_http(
     for list in listing {
         list.join().map_err(|_| "a list panicked")??;
     }
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let cpu_before = (cpu_time(std::process::id())?, cpu_time(service.pid())?);
     let start = Instant::now();
-    let threads: Vec<_> = (0..WRITERS)
-        .map(|w| {
-            let base = base.clone();
-            std::thread::spawn(move || write_over_http(&base, w, per_writer))
-        })
-        .collect();
-    let (mut applied, mut latencies) = (0_u64, Vec::new());
-    for thread in threads {
-        let (n, times) = thread.join().map_err(|_| "a writer panicked")??;
-        applied += n;
-        latencies.extend(times);
-    }
+    let (applied, mut latencies) = runtime.block_on(async {
+        let tasks: Vec<_> = (0..WRITERS)
+            .map(|w| tokio::spawn(write_over_http(address, w, per_writer)))
+            .collect();
+        let (mut applied, mut latencies) = (0_u64, Vec::new());
+        for task in tasks {
+            let (n, times) = task.await??;
+            applied += n;
+            latencies.extend(times);
+        }
+        Ok::<_, Failure>((applied, latencies))
+    })?;
     let elapsed = start.elapsed();
+    let (clients, service_cpu) = (cpu_time(std::process::id())?, cpu_time(service.pid())?);
+    let cpu = (clients.0 - cpu_before.0.0, service_cpu.0 - cpu_before.1.0);
+    let faults = service_cpu.1 - cpu_before.1.1;
     service.stop();
     let mut store = PostgresStore::connect(&params)?;
     let mut rows = Vec::new();
@@ -182,20 +189,45 @@ fn writers_over_http(
     }
     let floor = runtime.block_on(floor(&floor_params, rows))?;
     report("1b.", "over HTTP", applied, &mut latencies, elapsed, floor);
+    let sent = latencies.len() as f64;
+    let per_request = |d: Duration| d.as_secs_f64() * 1e6 / sent;
+    println!(
+        "   CPU per request: the service {:.0} µs ({:.2} page faults), the clients {:.0} µs \
+         (user + system, /proc/PID/stat, 10 ms ticks)",
+        per_request(cpu.1),
+        faults as f64 / sent,
+        per_request(cpu.0)
+    );
     Ok(())
 }
 
-/// Writer `w`'s commands over HTTP, as [`write`] sends them: how many
-/// were applied, and each call's time.
-fn write_over_http(base: &str, w: u64, n: u64) -> Result<(u64, Vec<Duration>), Failure> {
-    let agent = agent();
+/// Writer `w`'s commands over HTTP, as [`write`] sends them, on a
+/// connection of its own: how many were applied, and each call's time.
+async fn write_over_http(
+    address: std::net::SocketAddr,
+    w: u64,
+    n: u64,
+) -> Result<(u64, Vec<Duration>), Failure> {
+    let stream = tokio::net::TcpStream::connect(address).await?;
+    stream.set_nodelay(true)?;
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(io).await?;
+    let _connection = tokio::spawn(connection);
     let (mut applied, mut times) = (0, Vec::new());
     for k in 0..n {
         let cmd = writers_command(w, k);
         let deliveries = if k % 5 == 0 { 2 } else { 1 };
         for _ in 0..deliveries {
             let start = Instant::now();
-            let (status, answer) = post(&agent, base, &cmd)?;
+            let request = hyper::Request::post(format!("/incidents/{}/commands", cmd.incident_id))
+                .header(hyper::header::HOST, address.to_string())
+                .header(hyper::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(serde_json::to_vec(&cmd)?))?;
+            let response = sender.send_request(request).await?;
+            let status = response.status().as_u16();
+            let body =
+                axum::body::to_bytes(axum::body::Body::new(response.into_body()), 1 << 20).await?;
+            let answer: serde_json::Value = serde_json::from_slice(&body)?;
             times.push(start.elapsed());
             match (status, answer["outcome"].as_str()) {
                 (200, Some("applied")) => applied += 1,
@@ -205,6 +237,22 @@ fn write_over_http(base: &str, w: u64, n: u64) -> Result<(u64, Vec<Duration>), F
         }
     }
     Ok((applied, times))
+}
+
+/// The CPU time (user and system, every thread) process `pid` has used,
+/// and its minor page faults.
+fn cpu_time(pid: u32) -> Result<(Duration, u64), Failure> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // After the command's name in parentheses: state is field 3, minflt
+    // 10, utime 14, stime 15.
+    let rest = stat.rsplit_once(')').ok_or("no stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |n: usize| -> Result<u64, Failure> {
+        Ok(fields.get(n - 3).ok_or("a short stat")?.parse::<u64>()?)
+    };
+    // utime and stime, in USER_HZ (100 a second on Linux).
+    let cpu = Duration::from_millis((field(14)? + field(15)?) * 10);
+    Ok((cpu, field(10)?))
 }
 
 /// A command POSTed: the status and the JSON answer.

@@ -429,3 +429,58 @@ fn a_body_over_the_limit_is_refused_as_json() {
     drop(running);
     remove(&path);
 }
+
+/// The binary logs one line per request, as JSON with `--log-json`: its
+/// method, URI, status and latency (a refusal's too).
+#[test]
+fn every_request_is_logged_in_one_line() {
+    use std::io::BufRead;
+    let db = std::env::temp_dir().join(format!("incident-log-lines-{}.db", std::process::id()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_incident-service"))
+        .arg("--sqlite")
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0", "--no-auth", "--log-json"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut next_line =
+        || -> Value { serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap() };
+    let address = loop {
+        let line = next_line();
+        if let Some(address) = line["fields"]["address"].as_str() {
+            break address.to_owned();
+        }
+    };
+    let base = format!("http://{address}");
+    let live = agent().get(format!("{base}/health/live")).call().unwrap();
+    assert_eq!(live.status(), 200);
+    let refused = agent()
+        .post(format!("{base}/incidents/{INCIDENT}/commands"))
+        .content_type("application/json")
+        .send("{not json")
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let mut logged = Vec::new();
+    while logged.len() < 2 {
+        let line = next_line();
+        if line["fields"]["message"] == "request" {
+            logged.push(line);
+        }
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    remove(&db);
+    for (line, (uri, status)) in logged.iter().zip([
+        ("/health/live".to_owned(), 200),
+        (format!("/incidents/{INCIDENT}/commands"), 400),
+    ]) {
+        let fields = &line["fields"];
+        assert_eq!(line["level"], "INFO", "{line}");
+        assert_eq!(fields["uri"], uri.as_str(), "{line}");
+        assert_eq!(fields["status"], status, "{line}");
+        assert!(fields["latency_us"].is_u64(), "{line}");
+    }
+    assert_eq!(logged[0]["fields"]["method"], "GET");
+    assert_eq!(logged[1]["fields"]["method"], "POST");
+}
