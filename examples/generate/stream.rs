@@ -897,6 +897,11 @@ pub struct Config {
     /// Every incident stops short of `resolve` and stays open: its lines
     /// are its lifecycle up to a root cause, with filler for the rest.
     pub open: bool,
+    /// Every incident is open from the first lines to the last: all of
+    /// them start at once (however many), stay open as with `open`, and
+    /// take lines in turn at random, so each is written to until about the
+    /// end of the stream.
+    pub hot: bool,
 }
 
 impl Config {
@@ -907,6 +912,7 @@ impl Config {
             seed,
             max_concurrent: 16,
             open: false,
+            hot: false,
         }
     }
 }
@@ -926,7 +932,10 @@ pub struct Stream {
 impl Stream {
     pub fn new(config: Config) -> Self {
         let mut rng = Rng::new(config.seed);
-        let window = 1 + rng.below(config.max_concurrent.max(1) as u64) as usize;
+        let mut window = 1 + rng.below(config.max_concurrent.max(1) as u64) as usize;
+        if config.hot {
+            window = config.incidents;
+        }
         Stream {
             rng,
             config,
@@ -947,7 +956,7 @@ impl Iterator for Stream {
         }
         while self.active.len() < self.window && self.started < self.config.incidents {
             let mut incident = IncidentGen::new(&mut self.rng, self.config.commands_per_incident);
-            if self.config.open {
+            if self.config.open || self.config.hot {
                 incident.stay_open();
             }
             self.active.push(incident);
@@ -962,7 +971,9 @@ impl Iterator for Stream {
         let line = self.active[i].next_line(&mut self.rng, self.clock);
         if self.active[i].done() {
             self.active.swap_remove(i);
-            self.window = 1 + self.rng.below(self.config.max_concurrent.max(1) as u64) as usize;
+            if !self.config.hot {
+                self.window = 1 + self.rng.below(self.config.max_concurrent.max(1) as u64) as usize;
+            }
         }
         line
     }
