@@ -899,8 +899,8 @@ pub struct Config {
     pub open: bool,
     /// Every incident is open from the first lines to the last: all of
     /// them start at once (however many), stay open as with `open`, and
-    /// take lines in turn at random, so each is written to until about the
-    /// end of the stream.
+    /// take the stream's lines in random order, so each is still written
+    /// to among the stream's last few dozen lines.
     pub hot: bool,
 }
 
@@ -947,6 +947,23 @@ impl Stream {
     }
 }
 
+impl Stream {
+    /// An active incident picked with odds in proportion to the lines it
+    /// has left: the lines of a stream in random order, so that every
+    /// incident is still named among its last few dozen lines.
+    fn by_lines_left(&mut self) -> usize {
+        let total: usize = self.active.iter().map(|a| a.remaining).sum();
+        let mut pick = self.rng.below(total.max(1) as u64) as usize;
+        for (i, incident) in self.active.iter().enumerate() {
+            if pick < incident.remaining {
+                return i;
+            }
+            pick -= incident.remaining;
+        }
+        0
+    }
+}
+
 impl Iterator for Stream {
     type Item = String;
 
@@ -965,7 +982,11 @@ impl Iterator for Stream {
         if self.active.is_empty() {
             return None;
         }
-        let i = self.rng.below(self.active.len() as u64) as usize;
+        let i = if self.config.hot {
+            self.by_lines_left()
+        } else {
+            self.rng.below(self.active.len() as u64) as usize
+        };
         // Between 1 second and 3 minutes between lines, the stream over.
         self.clock += 1 + self.rng.below(180) as i64;
         let line = self.active[i].next_line(&mut self.rng, self.clock);
