@@ -3,7 +3,7 @@
 //! ```text
 //! incident-service --sqlite FILE (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! incident-service --postgres PARAMS (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
-//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-url URL]
+//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-max-open N] [--status-url URL]
 //! ```
 //!
 //! It does not start open to anyone by default: a token file (`--tokens`),
@@ -110,6 +110,10 @@ struct Args {
     /// How many resolved incidents the status page shows, the latest first.
     #[arg(long, value_name = "N", default_value_t = 10)]
     status_recent: usize,
+    /// How many open incidents the status page lists, those posted to
+    /// latest first; it counts the others ("and N more").
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    status_max_open: usize,
     /// The status page's public address (e.g. https://status.example.com/status),
     /// for the feed's id and links; default: http:// and the request's Host.
     #[arg(long, value_name = "URL")]
@@ -166,6 +170,7 @@ impl Args {
         status.title.clone_from(&self.status_title);
         status.show_owner = self.status_show_owner;
         status.recent = self.status_recent;
+        status.max_open = self.status_max_open;
         status.url.clone_from(&self.status_url);
         status
     }
