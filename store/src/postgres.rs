@@ -224,7 +224,9 @@ impl Store for PostgresStore {
         rows.iter().map(parse_listed).collect()
     }
 
-    /// By the transaction that stored each row (see [`sql::CHANGES`]).
+    /// By the transaction that stored each row: the incidents stored to by
+    /// a transaction at or after the cursor, and as the next cursor the
+    /// oldest transaction still running as it looks.
     fn changes_since(&mut self, since: ChangeCursor) -> Result<Changes, Error> {
         let rows = self
             .client
