@@ -96,6 +96,12 @@ pub struct StatusOptions {
     /// (default 25); the page counts the others ("and N more"), so that
     /// what a request costs is bounded by what the page shows.
     pub max_open: usize,
+    /// How long a page built is served again to every caller before the
+    /// store is asked again (default zero: every request asks, and sees a
+    /// command the moment it is stored). A second or two bounds what a
+    /// flood of requests costs the store, at the price of a page that
+    /// much behind (`--status-reuse-ms`).
+    pub reuse_for: std::time::Duration,
     /// The page's public address (`https://status.example.com/status`),
     /// for the feed's id and links; without it, `http://` and the request's
     /// `Host`. Set it behind a proxy, so that the feed's id stays the same.
@@ -109,6 +115,7 @@ impl Default for StatusOptions {
             show_owner: false,
             recent: 10,
             max_open: 25,
+            reuse_for: std::time::Duration::ZERO,
             url: None,
         }
     }

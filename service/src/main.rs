@@ -3,7 +3,8 @@
 //! ```text
 //! incident-service --sqlite FILE (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! incident-service --postgres PARAMS (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
-//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-max-open N] [--status-url URL]
+//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-max-open N] [--status-reuse-ms MS]
+//!   [--status-url URL]
 //! ```
 //!
 //! It does not start open to anyone by default: a token file (`--tokens`),
@@ -116,6 +117,10 @@ struct Args {
     /// latest first; it counts the others ("and N more").
     #[arg(long, value_name = "N", default_value_t = 25)]
     status_max_open: usize,
+    /// How many milliseconds a status page built is served again before
+    /// the store is asked again (0: every request asks).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    status_reuse_ms: u64,
     /// The status page's public address (e.g. https://status.example.com/status),
     /// for the feed's id and links; default: http:// and the request's Host.
     #[arg(long, value_name = "URL")]
@@ -173,6 +178,7 @@ impl Args {
         status.show_owner = self.status_show_owner;
         status.recent = self.status_recent;
         status.max_open = self.status_max_open;
+        status.reuse_for = Duration::from_millis(self.status_reuse_ms);
         status.url.clone_from(&self.status_url);
         status
     }

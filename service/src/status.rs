@@ -17,10 +17,14 @@
 //! reads only those whose version changed (through the warm store). The
 //! first request after start reads every incident once. The page lists at
 //! most [`StatusOptions::max_open`] open incidents and says how many more.
+//! With [`StatusOptions::reuse_for`], a page built is served again, without
+//! asking the store, until it is that old: a flood of requests then costs
+//! the store one look per interval.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -52,6 +56,9 @@ pub(crate) struct StatusCache {
     open: BTreeMap<Place, Arc<PublicIncident>>,
     /// The resolved ones, in the page's order.
     resolved: BTreeMap<Place, Arc<PublicIncident>>,
+    /// The page last built and when, served again while younger than
+    /// [`StatusOptions::reuse_for`].
+    built: Option<(Instant, Arc<StatusPage>)>,
 }
 
 impl StatusCache {
@@ -95,8 +102,15 @@ impl StatusCache {
 /// The page as the store has it now: the incidents stored to since the
 /// last look are read again if their version changed, the others come
 /// from the cache.
-async fn current_page(service: &Service) -> Result<StatusPage, Failure> {
+async fn current_page(service: &Service) -> Result<Arc<StatusPage>, Failure> {
     let mut cache = service.status_cache.lock().await;
+    let reuse_for = service.status.reuse_for;
+    if let Some((at, page)) = &cache.built
+        && !reuse_for.is_zero()
+        && at.elapsed() < reuse_for
+    {
+        return Ok(Arc::clone(page));
+    }
     let changes = service.store.changes_since(cache.cursor).await?;
     if changes.next.is_start() {
         // A store without a change order listed every incident: those
@@ -126,7 +140,9 @@ async fn current_page(service: &Service) -> Result<StatusPage, Failure> {
         }
     }
     cache.cursor = changes.next;
-    Ok(cache.page(service.status.max_open, service.status.recent))
+    let page = Arc::new(cache.page(service.status.max_open, service.status.recent));
+    cache.built = Some((Instant::now(), Arc::clone(&page)));
+    Ok(page)
 }
 
 /// The page's public address: the configured one, else from `Host`.

@@ -225,3 +225,36 @@ fn a_status_request_on_postgres_pays_for_what_changed() {
     let store = block(AsyncPostgresStore::connect(&params)).unwrap();
     each_request_pays_for_what_changed(Box::new(store));
 }
+
+/// With `reuse_for`, the page built is served again without asking the
+/// store, even after a write, until it is that old (an hour here, so that
+/// nothing depends on how fast the test runs).
+#[test]
+fn a_page_built_is_served_again_within_its_interval() {
+    let path = database("reuse");
+    let store = block(AsyncSqliteStore::open(&path)).unwrap();
+    let counts = Arc::new(Counts::default());
+    let store = Box::new(Counting {
+        store: Box::new(store),
+        counts: Arc::clone(&counts),
+    });
+    let mut options = StatusOptions::default();
+    options.reuse_for = std::time::Duration::from_secs(3600);
+    let service = Service::with_status(Playbook::default(), store, Limits::default(), options);
+    let running = Running::start(service, Auth::None);
+    let first: Vec<String> = incident(1, true);
+    post_lines(&running, first.iter().map(String::as_str), None);
+    let text = page_text(&running);
+    assert!(text.contains("1 open incident"), "{text}");
+    counts.take();
+    post_lines(&running, incident(2, true).iter().map(String::as_str), None);
+    for _ in 0..3 {
+        assert_eq!(page_text(&running), text);
+    }
+    // The writes read their incidents; the pages asked the store nothing.
+    let (listed, _) = counts.take();
+    assert_eq!(listed, 0);
+    let (status, _, feed) = get(&running.url("/status/feed.atom"), None);
+    assert_eq!(status, 200);
+    assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+}
