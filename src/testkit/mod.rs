@@ -379,6 +379,9 @@ pub fn breaking(playbook: &Playbook, rule: Rule) -> Option<BoxedStrategy<Broken>
 /// rule is broken (a SEV1 needs a score to close).
 const MOST: usize = 64;
 
+/// The rules only a closed incident breaks: its history goes on to close.
+const AFTER_CLOSE: [Rule; 2] = [Rule::IncidentClosed, Rule::AmendmentReasonRequired];
+
 /// Takes one incident towards closing from `seed` and, from the `start`th
 /// command on, tries to break `rule` alone after each.
 fn break_after(
@@ -403,7 +406,7 @@ fn break_after(
             seed: dice.next_u64(),
         };
         builder.step(&step);
-        if builder.open(0).is_none() && rule != Rule::IncidentClosed {
+        if builder.open(0).is_none() && !AFTER_CLOSE.contains(&rule) {
             return None;
         }
     }
