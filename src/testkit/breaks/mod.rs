@@ -134,6 +134,10 @@ impl Writer {
                     "verification-frontend",
                     "verification-data",
                     "verification-dependencies",
+                    "unknown-health-endpoint",
+                    "exception-not-by-commander",
+                    "exception-unknown-check",
+                    "exception-for-passing-check",
                 ]);
             } else if Self::may_resolve(inc) {
                 out.extend(["triage-checks-missing", "notes-required"]);
