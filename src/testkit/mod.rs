@@ -346,9 +346,10 @@ pub fn next_command(playbook: &Playbook, incident: &Incident) -> Option<BoxedStr
 
 /// A valid history of one incident and a command that breaks `rule` and no
 /// other, or `None` when `rule` is not in [`BREAKABLE`]. The command is for
-/// the history's incident (or, for `not-declared`, for another one); the
-/// history shrinks as [`history`]'s do, the command staying one that breaks
-/// `rule` alone.
+/// the history's incident (or, for `not-declared`, for another one); for
+/// the rules only a closed incident breaks (`incident-closed`,
+/// `amendment-reason-required`) the history closes it. The history shrinks
+/// as [`history`]'s do, the command staying one that breaks `rule` alone.
 ///
 /// ```
 /// use incident_playbook::{Incidents, Playbook, Rule};

@@ -23,7 +23,10 @@ use crate::testkit::writer::Writer;
 
 /// Every rule a [`Writer`] can break alone (in some state), in the order
 /// of the rule catalogue's concerns. A rule that only a document (a
-/// snapshot, a playbook) or a malformed line breaks is not here.
+/// snapshot, a playbook) or a malformed line breaks is not here, nor one
+/// judged by a receiver's clock (`recorded-in-the-future`) or by the
+/// commands a playbook reserves (`sender-not-permitted`: the seed playbook
+/// reserves none), nor a retired one.
 pub const BREAKABLE: &[Rule] = &[
     Rule::NotDeclared,
     Rule::AlreadyDeclared,
