@@ -95,6 +95,22 @@ fn main() -> ExitCode {
         "live allocations {live_allocations:>12}        {:>7.1} per command",
         per(live_allocations)
     );
+    let sizes = [
+        ("Command", size_of::<incident_playbook::Command>()),
+        ("CommandBody", size_of::<incident_playbook::CommandBody>()),
+        ("UpdateInput", size_of::<incident_playbook::UpdateInput>()),
+        ("Note", size_of::<incident_playbook::state::Note>()),
+        (
+            "CommsUpdate",
+            size_of::<incident_playbook::state::CommsUpdate>(),
+        ),
+        (
+            "CheckRecord",
+            size_of::<incident_playbook::state::CheckRecord>(),
+        ),
+    ];
+    let sizes: Vec<String> = sizes.iter().map(|(n, s)| format!("{n} {s}")).collect();
+    println!("sizes (bytes)    {}", sizes.join(", "));
     println!(
         "state text copies {texts:>11} texts  {:>7.1} bytes per command with malloc's chunks",
         per(text_bytes as isize)

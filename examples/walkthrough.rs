@@ -337,7 +337,7 @@ impl Walkthrough {
         let carries_update = cmd.body.update().is_some();
         let record = match &cmd.body {
             CommandBody::AddNote(AddNote { text, .. }) => text.clone(),
-            CommandBody::RecordRootCause(RecordRootCause { text, .. }) => text.clone(),
+            CommandBody::RecordRootCause(r) => r.text.clone(),
             _ => None,
         };
         match self.handle(cmd)? {

@@ -19,7 +19,10 @@ What each fenced block gets, by its language and by an HTML comment on the line 
 - <!-- not run: REASON -->: not run (installs, long benchmarks, outside services); listed.
 - <!-- interop: NAME -->: run by tests/interop/run.sh with its pinned tools; listed.
 - <!-- background: HOST:PORT -->: a shell block started in the background; the runner waits
-  until HOST:PORT accepts connections, runs the file's later blocks, then stops it.
+  until HOST:PORT accepts connections, runs the file's later blocks, then stops it. PORT may be
+  `$NAME`: the runner picks a free port and sets NAME to it for this block and the file's later
+  blocks, which write `${NAME:-8080}` (a reader's default) so that a port another process holds
+  cannot fail the run.
 - ```python: run with the Python package's interpreter (--python, default the venv .ci/run makes,
   ${CARGO_TARGET_DIR:-target}/python/venv/bin/python); it must exit 0. A ```text block marked
   <!-- printed: ... --> right after it is what it must print (standard output), compared exactly.
@@ -178,8 +181,18 @@ def package_python(path, explicit):
     return None, why
 
 
+def free_port(host):
+    """A port no one listens on now, on host (the system's pick)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
 def start_background(block, cwd, env):
+    """Starts block; a `$NAME` port is picked here and set as NAME in env (the file's)."""
     host, _, port = block.marker[1].rpartition(":")
+    if port.startswith("$"):
+        env[port[1:]] = port = str(free_port(host))
     log = open(os.path.join(os.path.dirname(cwd), "background.log"), "w+")
     proc = subprocess.Popen(["bash", "-c", block.body], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -300,9 +313,9 @@ def main():
     bin_dir = os.path.abspath(a.bin_dir)
     if not os.access(os.path.join(bin_dir, "incident"), os.X_OK):
         sys.exit(f"no `incident` in {bin_dir}: build it first (cargo build --features cli)")
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
-               CARGO_TARGET_DIR=target, CARGO_TERM_COLOR="never", NO_COLOR="1")
-    have_new = subprocess.run(["incident", "new", "--help"], env=env, capture_output=True).returncode == 0
+    base_env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                    CARGO_TARGET_DIR=target, CARGO_TERM_COLOR="never", NO_COLOR="1")
+    have_new = subprocess.run(["incident", "new", "--help"], env=base_env, capture_output=True).returncode == 0
     doc_modules = documentation_modules()
     tracked = tracked_files()
     counts, not_run, elsewhere, skipped, failures = {}, [], [], [], []
@@ -311,6 +324,7 @@ def main():
         name = os.path.relpath(path, ROOT).replace("/", "_").removesuffix(".md")
         scratch = os.path.join(target, "docs-blocks", name, "incident-playbook")
         copied, background, printed = False, [], None
+        env = dict(base_env)  # a port picked for one file's blocks is that file's
         try:
             for block in blocks(path):
                 kind = block.marker[0] if block.marker else None

@@ -5,14 +5,17 @@
 //! ```
 //!
 //! Every line is accepted by `incident replay`; the same seed gives the same
-//! stream, byte for byte. With `--open` no incident resolves or closes.
+//! stream, byte for byte. With `--open` no incident resolves or closes; with
+//! `--hot` none does either, and all of them are written to, interleaved,
+//! until about the last line (`--hot --incidents 16 --commands-per-incident
+//! 25000`: 16 incidents of 25,000 lines each).
 
 mod stream;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: generate --incidents N --commands-per-incident M [--seed S] [--max-concurrent K] [--open]";
+const USAGE: &str = "usage: generate --incidents N --commands-per-incident M [--seed S] [--max-concurrent K] [--open | --hot]";
 
 fn parse_args() -> Result<stream::Config, String> {
     let mut incidents = None;
@@ -20,6 +23,7 @@ fn parse_args() -> Result<stream::Config, String> {
     let mut seed = 1u64;
     let mut max_concurrent = None;
     let mut open = false;
+    let mut hot = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| -> Result<u64, String> {
@@ -34,6 +38,7 @@ fn parse_args() -> Result<stream::Config, String> {
             "--seed" => seed = value("--seed")?,
             "--max-concurrent" => max_concurrent = Some(value("--max-concurrent")?),
             "--open" => open = true,
+            "--hot" => hot = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -42,6 +47,7 @@ fn parse_args() -> Result<stream::Config, String> {
     let commands = commands.ok_or("--commands-per-incident is required")?;
     let mut config = stream::Config::new(incidents as usize, commands as usize, seed);
     config.open = open;
+    config.hot = hot;
     if let Some(k) = max_concurrent {
         config.max_concurrent = (k as usize).max(1);
     }

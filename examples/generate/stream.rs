@@ -897,6 +897,11 @@ pub struct Config {
     /// Every incident stops short of `resolve` and stays open: its lines
     /// are its lifecycle up to a root cause, with filler for the rest.
     pub open: bool,
+    /// Every incident is open from the first lines to the last: all of
+    /// them start at once (however many), stay open as with `open`, and
+    /// take the stream's lines in random order, so each is still written
+    /// to among the stream's last few dozen lines.
+    pub hot: bool,
 }
 
 impl Config {
@@ -907,6 +912,7 @@ impl Config {
             seed,
             max_concurrent: 16,
             open: false,
+            hot: false,
         }
     }
 }
@@ -926,7 +932,10 @@ pub struct Stream {
 impl Stream {
     pub fn new(config: Config) -> Self {
         let mut rng = Rng::new(config.seed);
-        let window = 1 + rng.below(config.max_concurrent.max(1) as u64) as usize;
+        let mut window = 1 + rng.below(config.max_concurrent.max(1) as u64) as usize;
+        if config.hot {
+            window = config.incidents;
+        }
         Stream {
             rng,
             config,
@@ -935,6 +944,23 @@ impl Stream {
             window,
             clock: EPOCH,
         }
+    }
+}
+
+impl Stream {
+    /// An active incident picked with odds in proportion to the lines it
+    /// has left: the lines of a stream in random order, so that every
+    /// incident is still named among its last few dozen lines.
+    fn by_lines_left(&mut self) -> usize {
+        let total: usize = self.active.iter().map(|a| a.remaining).sum();
+        let mut pick = self.rng.below(total.max(1) as u64) as usize;
+        for (i, incident) in self.active.iter().enumerate() {
+            if pick < incident.remaining {
+                return i;
+            }
+            pick -= incident.remaining;
+        }
+        0
     }
 }
 
@@ -947,7 +973,7 @@ impl Iterator for Stream {
         }
         while self.active.len() < self.window && self.started < self.config.incidents {
             let mut incident = IncidentGen::new(&mut self.rng, self.config.commands_per_incident);
-            if self.config.open {
+            if self.config.open || self.config.hot {
                 incident.stay_open();
             }
             self.active.push(incident);
@@ -956,13 +982,19 @@ impl Iterator for Stream {
         if self.active.is_empty() {
             return None;
         }
-        let i = self.rng.below(self.active.len() as u64) as usize;
+        let i = if self.config.hot {
+            self.by_lines_left()
+        } else {
+            self.rng.below(self.active.len() as u64) as usize
+        };
         // Between 1 second and 3 minutes between lines, the stream over.
         self.clock += 1 + self.rng.below(180) as i64;
         let line = self.active[i].next_line(&mut self.rng, self.clock);
         if self.active[i].done() {
             self.active.swap_remove(i);
-            self.window = 1 + self.rng.below(self.config.max_concurrent.max(1) as u64) as usize;
+            if !self.config.hot {
+                self.window = 1 + self.rng.below(self.config.max_concurrent.max(1) as u64) as usize;
+            }
         }
         line
     }

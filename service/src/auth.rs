@@ -21,7 +21,7 @@
 //! file does not list is verified as a JWT, and its refusal says which
 //! check failed (still 401 `unauthenticated`).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::answer::refusal_at;
 use crate::jwt::{JwtRefusal, JwtVerifier};
@@ -50,10 +50,21 @@ struct Token {
     read_only: bool,
 }
 
-/// The tokens the service accepts, read from a token file.
-#[derive(Debug, Clone)]
+/// The tokens the service accepts, read from a token file, and replaced
+/// while serving when the file is read again ([`Tokens::replace`]: the
+/// binary does so on SIGHUP).
+#[derive(Debug)]
 pub struct Tokens {
-    tokens: Vec<Token>,
+    tokens: RwLock<Arc<[Token]>>,
+}
+
+impl Clone for Tokens {
+    /// The tokens in use now, as a set of their own.
+    fn clone(&self) -> Self {
+        Tokens {
+            tokens: RwLock::new(self.current()),
+        }
+    }
 }
 
 /// The token file as written.
@@ -137,20 +148,58 @@ impl Tokens {
                     read_only: t.read_only,
                 })
             })
-            .collect::<Result<_, TokenFileError>>()?;
-        Ok(Tokens { tokens })
+            .collect::<Result<Arc<[Token]>, TokenFileError>>()?;
+        Ok(Tokens {
+            tokens: RwLock::new(tokens),
+        })
+    }
+
+    /// Accepts the tokens of `new` from now on, and no other (a token added
+    /// to or removed from the file); requests already admitted are not
+    /// affected.
+    ///
+    /// ```
+    /// use incident_service::Tokens;
+    /// let file = |digest: &str| format!(r#"{{"tokens": [{{"name": "Ada", "sha256": "{digest}"}}]}}"#);
+    /// let test = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"; // "test"
+    /// let other = "d9298a10d1b0735837dc4bd85dac641b0f3cef27a47e5d53a54f2f3f5b2fcffa"; // "other"
+    /// let tokens = Tokens::from_json(&file(test))?;
+    /// tokens.replace(Tokens::from_json(&file(other))?);
+    /// assert!(tokens.holder("test").is_none());
+    /// assert!(tokens.holder("other").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace(&self, new: Tokens) {
+        let new = new.current();
+        *self.tokens.write().unwrap_or_else(PoisonError::into_inner) = new;
+    }
+
+    /// How many tokens are accepted now.
+    pub fn len(&self) -> usize {
+        self.current().len()
+    }
+
+    /// Whether no token is accepted (never so for a set read from a file:
+    /// a file without tokens is refused).
+    pub fn is_empty(&self) -> bool {
+        self.current().is_empty()
+    }
+
+    /// The tokens in use now.
+    fn current(&self) -> Arc<[Token]> {
+        Arc::clone(&self.tokens.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// The holder of `token` and whether it is read-only; `None` for a token
     /// the file does not list. Every listed digest is compared, in constant
     /// time, so that the time taken says nothing of how near a guess was
     /// nor which entry matched.
-    pub fn holder(&self, token: &str) -> Option<(&Arc<str>, bool)> {
+    pub fn holder(&self, token: &str) -> Option<(Arc<str>, bool)> {
         let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let mut found = None;
-        for t in &self.tokens {
+        for t in self.current().iter() {
             if bool::from(t.sha256.ct_eq(&presented)) {
-                found = Some((&t.name, t.read_only));
+                found = Some((Arc::clone(&t.name), t.read_only));
             }
         }
         found
@@ -221,8 +270,8 @@ impl Gate {
     /// is refused (a message that never repeats the token).
     fn check(&self, token: &str) -> Result<(Arc<str>, bool), String> {
         let listed = self.tokens.as_ref().and_then(|t| t.holder(token));
-        if let Some((name, read_only)) = listed {
-            return Ok((Arc::clone(name), read_only));
+        if let Some(caller) = listed {
+            return Ok(caller);
         }
         match &self.jwt {
             Some(jwt) => jwt

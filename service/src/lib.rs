@@ -11,7 +11,7 @@
 //! | `GET /incidents/{id}/updates` | the comms updates in the playbook's six-line format (text) |
 //! | `GET /incidents/{id}/report?now=T` | the report (`IncidentReport`) at `T` (default: the clock) |
 //! | `GET /incidents/{id}/status?now=T` | phase, severity, version, missing triage checks, the last update and when the next is due, what blocks `resolve` and `close` (`Incident::blockers`), what a `resolve` must verify, the playbook it was declared under (as the store recorded it) and the one the service judges under |
-//! | `GET /status` | the public status page (HTML, no token needed): each incident with a public update, open ones first, then the [`StatusOptions::recent`] latest resolved; its public title, the status it was last told, its public updates newest first; "All systems operational" when none is open. Never an internal update, a notice to customers, a title before it was posted in public, or a name unless [`StatusOptions::show_owner`] |
+//! | `GET /status` | the public status page (HTML, no token needed): each incident with a public update, open ones first (at most [`StatusOptions::max_open`], the others counted: "and N more"), then the [`StatusOptions::recent`] latest resolved; its public title, the status it was last told, its public updates newest first; "All systems operational" when none is open. Never an internal update, a notice to customers, a title before it was posted in public, or a name unless [`StatusOptions::show_owner`] |
 //! | `GET /status/feed.atom` | the same as an Atom feed (RFC 4287): one entry per public update, id `urn:uuid:` the command that posted it |
 //!
 //! | `GET /health/live`, `GET /health/ready` | 200 `{"status": "live"}`; 200 `{"status": "ready"}` when the store answers, else 503 |
@@ -90,8 +90,18 @@ pub struct StatusOptions {
     /// names (`--status-show-owner`).
     pub show_owner: bool,
     /// How many resolved incidents are shown under "Recently resolved",
-    /// the latest first (default 10). Every open one is shown.
+    /// the latest first (default 10).
     pub recent: usize,
+    /// How many open incidents are listed, those posted to latest first
+    /// (default 25); the page counts the others ("and N more"), so that
+    /// what a request costs is bounded by what the page shows.
+    pub max_open: usize,
+    /// How long a page built is served again to every caller before the
+    /// store is asked again (default zero: every request asks, and sees a
+    /// command the moment it is stored). A second or two bounds what a
+    /// flood of requests costs the store, at the price of a page that
+    /// much behind (`--status-reuse-ms`).
+    pub reuse_for: std::time::Duration,
     /// The page's public address (`https://status.example.com/status`),
     /// for the feed's id and links; without it, `http://` and the request's
     /// `Host`. Set it behind a proxy, so that the feed's id stays the same.
@@ -104,6 +114,8 @@ impl Default for StatusOptions {
             title: "Service status".to_owned(),
             show_owner: false,
             recent: 10,
+            max_open: 25,
+            reuse_for: std::time::Duration::ZERO,
             url: None,
         }
     }

@@ -3,12 +3,14 @@
 //! ```text
 //! incident-service --sqlite FILE (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
 //! incident-service --postgres PARAMS (--tokens FILE | --jwks FILE [jwt] | --no-auth) [--listen ADDR] [--playbook FILE] [limits]
-//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-url URL]
+//!   [--status-title TEXT] [--status-show-owner] [--status-recent N] [--status-max-open N] [--status-reuse-ms MS]
+//!   [--status-url URL]
 //! ```
 //!
 //! It does not start open to anyone by default: a token file (`--tokens`),
 //! a JWT key set (`--jwks`, with `--jwt-issuer` and `--jwt-audience`), both,
-//! or `--no-auth`, said explicitly. SIGHUP re-reads the key set file.
+//! or `--no-auth`, said explicitly. SIGHUP re-reads the token file and the
+//! key set file.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -48,6 +50,7 @@ struct Args {
     /// Who may call: a JSON file `{"tokens": [{"name", "sha256", "read_only"}]}`
     /// (the hex SHA-256 of each bearer token, never the token); each
     /// holder's name is stamped as the `by` of the commands they send.
+    /// Re-read on SIGHUP.
     #[arg(long, value_name = "FILE", conflicts_with = "no_auth")]
     tokens: Option<std::path::PathBuf>,
     /// Accept JWTs from an OpenID Connect provider, verified against this
@@ -110,6 +113,14 @@ struct Args {
     /// How many resolved incidents the status page shows, the latest first.
     #[arg(long, value_name = "N", default_value_t = 10)]
     status_recent: usize,
+    /// How many open incidents the status page lists, those posted to
+    /// latest first; it counts the others ("and N more").
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    status_max_open: usize,
+    /// How many milliseconds a status page built is served again before
+    /// the store is asked again (0: every request asks).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    status_reuse_ms: u64,
     /// The status page's public address (e.g. https://status.example.com/status),
     /// for the feed's id and links; default: http:// and the request's Host.
     #[arg(long, value_name = "URL")]
@@ -166,6 +177,8 @@ impl Args {
         status.title.clone_from(&self.status_title);
         status.show_owner = self.status_show_owner;
         status.recent = self.status_recent;
+        status.max_open = self.status_max_open;
+        status.reuse_for = Duration::from_millis(self.status_reuse_ms);
         status.url.clone_from(&self.status_url);
         status
     }
@@ -196,12 +209,10 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
                     ""
                 };
                 tracing::info!(keys, "bearer tokens required (--jwks{also})");
-                if let Some(path) = &args.jwks {
-                    reload_on_hangup(path.clone(), Arc::clone(verifier))?;
-                }
             }
             _ => tracing::info!("bearer tokens required (--tokens)"),
         }
+        reload_on_hangup(args, &auth)?;
         incident_service::serve_with(listener, service, auth, std::future::pending()).await?;
         Ok(())
     })
@@ -322,32 +333,70 @@ fn jwt(
     Ok(Arc::new(JwtVerifier::new(config, read_keys(path)?)))
 }
 
+/// The token file at `path` read again into `tokens`; a file that cannot
+/// be read or used is logged and the tokens in use are kept.
+fn reread_tokens(path: &std::path::Path, tokens: &Tokens) {
+    match read_tokens(path) {
+        Ok(new) => {
+            tokens.replace(Arc::unwrap_or_clone(new));
+            tracing::info!(tokens = tokens.len(), "token file re-read (SIGHUP)");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "token file not re-read; the tokens in use are kept")
+        }
+    }
+}
+
+/// The key set at `path` read again into `verifier`; a file that cannot
+/// be read or holds no signing key is logged and the keys in use are kept.
+fn reread_keys(path: &std::path::Path, verifier: &JwtVerifier) {
+    match read_keys(path) {
+        Ok(keys) => {
+            let count = keys.len();
+            verifier.replace_keys(keys);
+            tracing::info!(keys = count, "key set re-read (SIGHUP)");
+        }
+        Err(e) => tracing::error!(error = %e, "key set not re-read; the keys in use are kept"),
+    }
+}
+
 #[cfg(unix)]
-/// Re-reads the key set at `path` on every SIGHUP (after the operator has
-/// fetched the provider's rotated keys into it); a file that cannot be
-/// read or holds no signing key is logged and the keys in use are kept.
-fn reload_on_hangup(path: std::path::PathBuf, verifier: Arc<JwtVerifier>) -> std::io::Result<()> {
+/// Re-reads the token file and the key set, each when given, on every
+/// SIGHUP (after the operator has changed the one or fetched the
+/// provider's rotated keys into the other).
+fn reload_on_hangup(args: &Args, auth: &Auth) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
+    let tokens = match auth {
+        Auth::Tokens(tokens)
+        | Auth::Jwt {
+            tokens: Some(tokens),
+            ..
+        } => args.tokens.clone().map(|path| (path, Arc::clone(tokens))),
+        _ => None,
+    };
+    let keys = match auth {
+        Auth::Jwt { verifier, .. } => args.jwks.clone().map(|path| (path, Arc::clone(verifier))),
+        _ => None,
+    };
+    if tokens.is_none() && keys.is_none() {
+        return Ok(());
+    }
     let mut hangups = signal(SignalKind::hangup())?;
     tokio::spawn(async move {
         while hangups.recv().await.is_some() {
-            match read_keys(&path) {
-                Ok(keys) => {
-                    let count = keys.len();
-                    verifier.replace_keys(keys);
-                    tracing::info!(keys = count, "key set re-read (SIGHUP)");
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "key set not re-read; the keys in use are kept")
-                }
+            if let Some((path, tokens)) = &tokens {
+                reread_tokens(path, tokens);
+            }
+            if let Some((path, verifier)) = &keys {
+                reread_keys(path, verifier);
             }
         }
     });
     Ok(())
 }
 
-/// Without SIGHUP the key set is read at start only.
+/// Without SIGHUP the token file and the key set are read at start only.
 #[cfg(not(unix))]
-fn reload_on_hangup(_: std::path::PathBuf, _: Arc<JwtVerifier>) -> std::io::Result<()> {
+fn reload_on_hangup(_: &Args, _: &Auth) -> std::io::Result<()> {
     Ok(())
 }

@@ -27,13 +27,13 @@ h3{font-size:1.1rem;margin:0 0 .25rem;overflow-wrap:anywhere}\
 ol{list-style:none;margin:.75rem 0 0;padding:0}\
 li{border-top:1px solid #eaeef2;padding:.75rem 0 0;margin:.75rem 0 0}\
 li p{margin:.25rem 0;overflow-wrap:anywhere}\
-.meta{color:#57606a;font-size:.9rem}\
+.meta,.more{color:#57606a;font-size:.9rem}\
 footer{color:#57606a;font-size:.9rem;padding-bottom:2rem}\
 a{color:#0969da}";
 
 /// The whole page.
 pub(crate) fn page(page: &StatusPage, options: &StatusOptions) -> String {
-    let open = page.open.len();
+    let open = page.open_count();
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -57,9 +57,15 @@ pub(crate) fn page(page: &StatusPage, options: &StatusOptions) -> String {
                     }
                 }
                 main {
-                    @if !page.open.is_empty() {
+                    @if open > 0 {
                         h2 { "Open incidents" }
                         @for incident in &page.open { (incident_html(incident, options)) }
+                        @if page.more_open > 0 {
+                            p.more {
+                                "And " (page.more_open) " more open incident"
+                                @if page.more_open > 1 { "s" } ", not listed here."
+                            }
+                        }
                     }
                     @if !page.recent.is_empty() {
                         h2 { "Recently resolved" }

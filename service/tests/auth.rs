@@ -255,3 +255,109 @@ fn the_binary_starts_open_only_when_told_no_auth() {
     assert!(running && said.contains("bearer tokens required"), "{said}");
     let _ = std::fs::remove_file(&file);
 }
+
+/// The lines a child writes to standard error, read on a thread of their
+/// own, so that a test waiting for a line that never comes fails rather
+/// than hangs.
+fn lines_of(stderr: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { return };
+            if send.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    lines
+}
+
+/// Lines read until one holds `wanted`: that line. A minute without it
+/// fails the test (the child said something else, or nothing).
+fn said_until(
+    lines: &std::sync::mpsc::Receiver<String>,
+    wanted: &str,
+    said: &mut String,
+) -> String {
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("no line with {wanted:?} ({e}); said: {said}"));
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains(wanted) {
+            return line;
+        }
+    }
+}
+
+/// The binary re-reads its token file on SIGHUP: a token added works, a
+/// token removed is refused 401; a file it cannot use is logged and the
+/// tokens in use are kept.
+#[test]
+fn the_binary_rereads_its_token_file_on_sighup() {
+    const ADDED: &str = "grace-5b0e71c4";
+    let dir = std::env::temp_dir().join(format!("incident-auth-hup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    std::fs::write(&file, token_file()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_incident-service"))
+        .arg("--sqlite")
+        .arg(dir.join("incidents.db"))
+        .args(["--listen", "127.0.0.1:0", "--tokens"])
+        .arg(&file)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = lines_of(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let line = said_until(&stderr, "address=", &mut said);
+    let at = line.find("address=").unwrap() + "address=".len();
+    let base = format!("http://{}", line[at..].split_whitespace().next().unwrap());
+    let status = |token: &str| send(&base, "GET", "/incidents", Some(token), None);
+    assert_eq!(status(WRITER).status, 200);
+    let refused = status(ADDED);
+    assert_eq!((refused.status, rule(&refused)), (401, "unauthenticated"));
+
+    let hangup = |child: &std::process::Child| {
+        let hup = Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(hup.success());
+    };
+    // Ada's token leaves the file, Grace's comes in.
+    let replaced = json!({"tokens": [
+        {"name": "Grace", "sha256": hex_sha256(ADDED)},
+        {"name": "Sam", "sha256": hex_sha256(READER), "read_only": true},
+    ]});
+    std::fs::write(&file, replaced.to_string()).unwrap();
+    hangup(&child);
+    said_until(&stderr, "token file re-read", &mut said);
+    assert_eq!(status(ADDED).status, 200, "{said}");
+    let removed = status(WRITER);
+    assert_eq!((removed.status, rule(&removed)), (401, "unauthenticated"));
+    assert_eq!(removed.challenge.as_deref(), Some("Bearer"));
+    let read_only = send(
+        &base,
+        "POST",
+        &format!("/incidents/{INCIDENT}/commands"),
+        Some(READER),
+        Some(&declare()),
+    );
+    assert_eq!(
+        (read_only.status, rule(&read_only)),
+        (403, "read-only-token")
+    );
+
+    // A file it cannot use: said, and the tokens in use kept.
+    std::fs::write(&file, r#"{"tokens": []}"#).unwrap();
+    hangup(&child);
+    let line = said_until(&stderr, "token file not re-read", &mut said);
+    assert!(line.contains("lists no token"), "{line}");
+    assert_eq!(status(ADDED).status, 200, "{said}");
+    assert_eq!(status(WRITER).status, 401);
+    let _ = child.kill();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,8 +3,10 @@
 //! A sender that lost its answer sends the command again; the incident
 //! finds the first delivery by its id and compares. The index keeps only
 //! each command's position in the history and reads the id from there, so
-//! an entry is one `usize` (8 bytes) rather than the id and the position
-//! (24): the index is on every command's path.
+//! an entry is one `u32` (4 bytes) rather than the id and the position
+//! (24): the index is on every command's path and kept for every command.
+//! A history longer than `u32` counts (never met: it would take hundreds of
+//! gigabytes) is searched from there on by reading it.
 
 use std::hash::BuildHasher;
 
@@ -16,7 +18,7 @@ use crate::incident::id::CommandId;
 /// Positions in an incident's history, found by their commands' ids.
 #[derive(Debug, Clone, Default)]
 pub(super) struct DeliveryIndex {
-    positions: HashTable<usize>,
+    positions: HashTable<u32>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -26,13 +28,13 @@ impl DeliveryIndex {
         let Some(last) = history.len().checked_sub(1) else {
             return;
         };
-        let Some(cmd) = history.get(last) else {
+        let (Some(cmd), Ok(position)) = (history.get(last), u32::try_from(last)) else {
             return;
         };
         let hash = self.hasher.hash_one(cmd.command_id);
         // Growing rehashes the earlier positions by their commands' ids.
         let rehash = rehash(&self.hasher, history);
-        self.positions.insert_unique(hash, last, rehash);
+        self.positions.insert_unique(hash, position, rehash);
     }
 
     /// Indexes every command of `history` anew: for an incident rebuilt
@@ -41,7 +43,7 @@ impl DeliveryIndex {
         self.positions.clear();
         self.positions
             .reserve(history.len(), rehash(&self.hasher, history));
-        for (i, cmd) in history.iter().enumerate() {
+        for (i, cmd) in (0..=u32::MAX).zip(history) {
             let hash = self.hasher.hash_one(cmd.command_id);
             self.positions
                 .insert_unique(hash, i, rehash(&self.hasher, history));
@@ -58,11 +60,18 @@ impl DeliveryIndex {
     /// The command of `history` accepted under `id`, if any.
     pub(super) fn find<'h>(&self, id: CommandId, history: &'h [Command]) -> Option<&'h Command> {
         let hash = self.hasher.hash_one(id);
-        self.positions
-            .find(hash, |&i| {
-                history.get(i).is_some_and(|c| c.command_id == id)
-            })
-            .and_then(|&i| history.get(i))
+        let at = |i: u32| history.get(usize::try_from(i).ok()?);
+        let indexed = self
+            .positions
+            .find(hash, |&i| at(i).is_some_and(|c| c.command_id == id));
+        match indexed {
+            Some(&i) => at(i),
+            // Beyond the positions a `u32` holds, if the history goes there.
+            None => {
+                let indexed = (u32::MAX as usize).saturating_add(1);
+                (history.iter().skip(indexed)).find(|c| c.command_id == id)
+            }
+        }
     }
 }
 
@@ -71,8 +80,11 @@ impl DeliveryIndex {
 fn rehash<'a>(
     hasher: &'a foldhash::fast::RandomState,
     history: &'a [Command],
-) -> impl Fn(&usize) -> u64 + 'a {
-    move |&i| history.get(i).map_or(0, |c| hasher.hash_one(c.command_id))
+) -> impl Fn(&u32) -> u64 + 'a {
+    move |&i| {
+        let cmd = usize::try_from(i).ok().and_then(|i| history.get(i));
+        cmd.map_or(0, |c| hasher.hash_one(c.command_id))
+    }
 }
 
 #[cfg(test)]

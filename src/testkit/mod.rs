@@ -346,9 +346,10 @@ pub fn next_command(playbook: &Playbook, incident: &Incident) -> Option<BoxedStr
 
 /// A valid history of one incident and a command that breaks `rule` and no
 /// other, or `None` when `rule` is not in [`BREAKABLE`]. The command is for
-/// the history's incident (or, for `not-declared`, for another one); the
-/// history shrinks as [`history`]'s do, the command staying one that breaks
-/// `rule` alone.
+/// the history's incident (or, for `not-declared`, for another one); for
+/// the rules only a closed incident breaks (`incident-closed`,
+/// `amendment-reason-required`) the history closes it. The history shrinks
+/// as [`history`]'s do, the command staying one that breaks `rule` alone.
 ///
 /// ```
 /// use incident_playbook::{Incidents, Playbook, Rule};
@@ -379,6 +380,9 @@ pub fn breaking(playbook: &Playbook, rule: Rule) -> Option<BoxedStrategy<Broken>
 /// rule is broken (a SEV1 needs a score to close).
 const MOST: usize = 64;
 
+/// The rules only a closed incident breaks: its history goes on to close.
+const AFTER_CLOSE: [Rule; 2] = [Rule::IncidentClosed, Rule::AmendmentReasonRequired];
+
 /// Takes one incident towards closing from `seed` and, from the `start`th
 /// command on, tries to break `rule` alone after each.
 fn break_after(
@@ -403,7 +407,7 @@ fn break_after(
             seed: dice.next_u64(),
         };
         builder.step(&step);
-        if builder.open(0).is_none() && rule != Rule::IncidentClosed {
+        if builder.open(0).is_none() && !AFTER_CLOSE.contains(&rule) {
             return None;
         }
     }

@@ -60,6 +60,8 @@ pub struct View {
     /// Each mitigation, numbered from 1: whether it is a temporary measure
     /// other than a block, the endpoint it blocks, and its outcome once ended.
     pub lives: Vec<(bool, Option<String>, Option<String>)>,
+    /// When each mitigation truly started (its `occurred_at`, else its `at`).
+    pub started: Vec<Time>,
     /// (status, severity) of the postmortem, once submitted.
     pub postmortem: Option<(String, u8)>,
     /// The ids of the commands applied, lower case.
@@ -121,6 +123,10 @@ impl View {
             lives: list(&s, "mitigations")
                 .iter()
                 .map(|m| life(&m["mitigation"], m.get("ended").filter(|e| !e.is_null())))
+                .collect(),
+            started: list(&s, "mitigations")
+                .iter()
+                .filter_map(|m| time_at(&m["occurred_at"]).or_else(|| time_at(&m["at"])))
                 .collect(),
             postmortem: pm.map(|p| {
                 (

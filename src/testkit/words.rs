@@ -119,6 +119,9 @@ pub const GUARDRAILS: [&str; 4] = ["handbook", "adr", "dashboard", "test"];
 /// Names close to the seed playbook's dependencies that are not in it.
 pub const UNKNOWN_DEPENDENCIES: [&str; 4] = ["Redis", "azure openai", "Blob Storage ", "Kafka"];
 
+/// Health endpoint names close to the seed playbook's that are not in it.
+pub const UNKNOWN_HEALTH: [&str; 4] = ["db", "Live", "liveness", "ready "];
+
 /// The command types of the playbook's wire contract: the first 17 tags of
 /// [`CommandKind::ALL`], which lists them first and the crate's additions
 /// after. "Any type" keeps to these 17: [`allowed`] does not know the

@@ -127,9 +127,7 @@ impl Writer {
         let view = incident.map(View::of);
         match view.as_ref() {
             None => self.break_declare(rule),
-            Some(v) if v.phase == Phase::Closed => {
-                (rule == "incident-closed").then(|| self.anything(Some(v)))
-            }
+            Some(v) if v.phase == Phase::Closed => self.break_closed(v, rule),
             Some(v) => self.break_incident(v, rule),
         }
     }

@@ -210,6 +210,9 @@ pub struct StatusPage {
     pub open: Vec<PublicIncident>,
     /// The resolved ones, the latest post first, at most `recent`.
     pub recent: Vec<PublicIncident>,
+    /// How many open incidents are not in [`StatusPage::open`]: a page
+    /// lists a handful and says "and N more" ([`StatusPage::limit_open`]).
+    pub more_open: usize,
 }
 
 impl StatusPage {
@@ -231,13 +234,45 @@ impl StatusPage {
         StatusPage {
             open,
             recent: resolved,
+            more_open: 0,
         }
+    }
+
+    /// The page listing at most `max` open incidents, those posted to
+    /// latest; the others are counted in [`StatusPage::more_open`]. A
+    /// real page never lists thousands of open incidents, and one that
+    /// would is not made to.
+    ///
+    /// ```
+    /// use incident_playbook::{Replay, public::{PublicIncident, StatusPage}};
+    /// let case = include_str!("../../tests/conformance/cases/public-update-not-by-comms-owner.jsonl");
+    /// let mut replay = Replay::new(Default::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let shown = replay.incidents().iter().filter_map(PublicIncident::of);
+    /// let page = StatusPage::new(shown, 10).limit_open(0);
+    /// assert!(page.open.is_empty());
+    /// assert_eq!((page.more_open, page.open_count()), (1, 1));
+    /// assert!(!page.all_operational());
+    /// ```
+    #[must_use]
+    pub fn limit_open(mut self, max: usize) -> StatusPage {
+        if self.open.len() > max {
+            self.more_open += self.open.len() - max;
+            self.open.truncate(max);
+        }
+        self
+    }
+
+    /// How many incidents are open: those listed and those counted in
+    /// [`StatusPage::more_open`].
+    pub fn open_count(&self) -> usize {
+        self.open.len().saturating_add(self.more_open)
     }
 
     /// "All systems operational": no incident the public was told of is
     /// open.
     pub fn all_operational(&self) -> bool {
-        self.open.is_empty()
+        self.open_count() == 0
     }
 
     /// Every incident shown, the open ones first.

@@ -9,10 +9,13 @@ use tokio_postgres::types::ToSql;
 
 use crate::asynchronous::{PoolLimits, close_idle, pool_error};
 use crate::postgres::{
-    self as blocking, POSTGRES_SCHEMA, appended, database_error, parse_latest, parse_listed,
-    parse_snapshot, sql,
+    self as blocking, POSTGRES_SCHEMA, appended, database_error, parse_changes, parse_latest,
+    parse_listed, parse_snapshot, sql,
 };
-use crate::{Append, AsyncStore, Error, ErrorKind, Row, SNAPSHOT_EVERY, StoredSnapshot, row};
+use crate::{
+    Append, AsyncStore, ChangeCursor, Changes, Error, ErrorKind, Row, SNAPSHOT_EVERY,
+    StoredSnapshot, row,
+};
 
 /// Incident histories in a PostgreSQL database, for async code: the same
 /// table and statements as [`PostgresStore`](crate::PostgresStore), on a
@@ -249,6 +252,11 @@ impl AsyncStore for AsyncPostgresStore {
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
         let rows = self.query(sql::INCIDENTS, &[]).await?;
         rows.iter().map(parse_listed).collect()
+    }
+
+    async fn changes_since(&self, since: ChangeCursor) -> Result<Changes, Error> {
+        let rows = self.query(sql::CHANGES, &[&since.0.to_string()]).await?;
+        parse_changes(&rows)
     }
 
     async fn command(

@@ -8,7 +8,10 @@ use deadpool::managed::{Manager, Metrics, Object, RecycleResult};
 use incident_playbook::{Command, CommandId, IncidentId, PlaybookId};
 
 use crate::asynchronous::{PoolLimits, close_idle, pool_error};
-use crate::{Append, AsyncStore, Error, Row, SNAPSHOT_EVERY, SqliteStore, Store, StoredSnapshot};
+use crate::{
+    Append, AsyncStore, ChangeCursor, Changes, Error, Row, SNAPSHOT_EVERY, SqliteStore, Store,
+    StoredSnapshot,
+};
 
 /// Incident histories in an SQLite file, for async code: the same file
 /// as [`SqliteStore`] (which does the work), on a bounded pool of its
@@ -158,6 +161,10 @@ impl AsyncStore for AsyncSqliteStore {
 
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.with(|s| s.incidents()).await
+    }
+
+    async fn changes_since(&self, since: ChangeCursor) -> Result<Changes, Error> {
+        self.with(move |s| s.changes_since(since)).await
     }
 
     async fn command(

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId};
 
 use crate::handle::{decide, gave_up, snapshot_due};
-use crate::{Append, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, row, snapshot};
+use crate::{
+    Append, ChangeCursor, Changes, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, row, snapshot,
+};
 
 /// Where incident histories are kept, for async code: what
 /// [`Store`](crate::Store) is for blocking code, with the same semantics
@@ -137,6 +139,18 @@ pub trait AsyncStore: Send + Sync {
     ///
     /// As [`Store::incidents`](crate::Store::incidents).
     async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error>;
+
+    /// As [`Store::changes_since`](crate::Store::changes_since): the
+    /// incidents with a row stored since `since`, and where to look from
+    /// next. The default lists every incident each time.
+    ///
+    /// # Errors
+    ///
+    /// A database error ([`Error::kind`] sorts it).
+    async fn changes_since(&self, since: ChangeCursor) -> Result<Changes, Error> {
+        let _ = since;
+        Ok(Changes::everything(self.incidents().await?))
+    }
 
     /// As [`Store::command`](crate::Store::command).
     ///
@@ -383,6 +397,13 @@ macro_rules! delegating_async_store {
             async fn incidents(&self) -> Result<Vec<(IncidentId, u64)>, Error> {
                 let $s = self;
                 $inner.incidents().await
+            }
+            async fn changes_since(
+                &self,
+                since: $crate::ChangeCursor,
+            ) -> Result<$crate::Changes, Error> {
+                let $s = self;
+                $inner.changes_since(since).await
             }
             async fn command(
                 &self,

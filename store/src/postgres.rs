@@ -6,7 +6,7 @@ use postgres::{Client, NoTls};
 
 use crate::Error;
 use crate::row::{self, Append, Row};
-use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
+use crate::{ChangeCursor, Changes, SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: its two keys are the two guarantees. The advisory lock makes
 /// the `IF NOT EXISTS` safe when several processes connect at once (two
@@ -14,6 +14,10 @@ use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
 /// `playbook` is the identity of the playbook that judged the command
 /// (`NULL` when it names itself not); a table from before the store kept
 /// it gets the column, its rows `NULL` (not recorded).
+/// `stored_by` is the transaction that stored the row (PostgreSQL 13's
+/// `xid8`, which does not wrap around), indexed: what
+/// [`Store::changes_since`] reads the rows stored since by. A table from
+/// before it gets the column, its rows the migrating transaction's id.
 /// `incident_snapshots` keeps each incident's latest snapshot (the store's
 /// cache, as text: never queried, so not parsed as `jsonb`); a database
 /// from before it gets it, and loads replay in full until the first
@@ -30,6 +34,9 @@ CREATE TABLE IF NOT EXISTS incident_commands (
   PRIMARY KEY (incident_id, version),
   UNIQUE (incident_id, command_id));
 ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS playbook jsonb;
+ALTER TABLE incident_commands
+  ADD COLUMN IF NOT EXISTS stored_by xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX IF NOT EXISTS incident_commands_stored_by ON incident_commands (stored_by);
 CREATE TABLE IF NOT EXISTS incident_snapshots (
   incident_id uuid   PRIMARY KEY,
   version     bigint NOT NULL CHECK (version >= 1),
@@ -136,6 +143,18 @@ pub(crate) mod sql {
          ORDER BY t.n";
     pub const INCIDENTS: &str = "SELECT incident_id::text, max(version) FROM incident_commands
          GROUP BY incident_id ORDER BY incident_id::text";
+    /// The incidents with a row stored by a transaction at or after
+    /// `$1` with their latest versions, and the oldest transaction still
+    /// running as this statement looks (every one before it has ended, so
+    /// its rows are seen now if ever): the next look starts there. One row
+    /// at least (for the cursor), the incident `NULL` when none changed.
+    pub const CHANGES: &str =
+        "WITH look AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS next)
+         SELECT c.incident_id::text, c.version, look.next::text
+         FROM look LEFT JOIN (
+           SELECT incident_id, max(version) AS version FROM incident_commands
+           WHERE stored_by >= $1::text::xid8 GROUP BY incident_id) c ON true
+         ORDER BY c.incident_id::text";
     pub const COMMAND: &str =
         select_rows!("WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid");
     pub const FIRST: &str =
@@ -203,6 +222,17 @@ impl Store for PostgresStore {
             .query(sql::INCIDENTS, &[])
             .map_err(database_error)?;
         rows.iter().map(parse_listed).collect()
+    }
+
+    /// By the transaction that stored each row: the incidents stored to by
+    /// a transaction at or after the cursor, and as the next cursor the
+    /// oldest transaction still running as it looks.
+    fn changes_since(&mut self, since: ChangeCursor) -> Result<Changes, Error> {
+        let rows = self
+            .client
+            .query(sql::CHANGES, &[&since.0.to_string()])
+            .map_err(database_error)?;
+        parse_changes(&rows)
     }
 
     fn command(
@@ -294,6 +324,21 @@ pub(crate) fn parse_listed(r: &postgres::Row) -> Result<(IncidentId, u64), Error
     let version =
         u64::try_from(version).map_err(|_| Error::corrupt(id, format!("version {version}")))?;
     Ok((id, version))
+}
+
+/// The rows of [`sql::CHANGES`].
+pub(crate) fn parse_changes(rows: &[postgres::Row]) -> Result<Changes, Error> {
+    let mut changes = Changes::default();
+    for r in rows {
+        let next: String = r.try_get(2).map_err(database_error)?;
+        let next = next.parse().map_err(|e| Error::Backend(Box::new(e)))?;
+        changes.next = ChangeCursor(next);
+        let id: Option<String> = r.try_get(0).map_err(database_error)?;
+        if id.is_some() {
+            changes.incidents.push(parse_listed(r)?);
+        }
+    }
+    Ok(changes)
 }
 
 /// The row of [`sql::LATEST`].

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Error;
 use crate::row::{self, Append, Row};
-use crate::{SNAPSHOT_EVERY, Store, StoredSnapshot};
+use crate::{ChangeCursor, Changes, SNAPSHOT_EVERY, Store, StoredSnapshot};
 
 /// The table: one row per accepted command. The primary key is the
 /// optimistic lock; the second key makes a racing redelivery fail rather
@@ -171,6 +171,14 @@ impl SqliteStore {
     }
 }
 
+/// An incident and its latest version as a listing query reads them.
+fn listed(id: &str, version: i64) -> Result<(IncidentId, u64), Error> {
+    let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
+    let version =
+        u64::try_from(version).map_err(|_| Error::corrupt(id, format!("version {version}")))?;
+    Ok((id, version))
+}
+
 impl Store for SqliteStore {
     fn rows(&mut self, incident: IncidentId) -> Result<Vec<Row>, Error> {
         let mut stmt = self
@@ -226,13 +234,40 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(database_error)?;
         raw.into_iter()
-            .map(|(id, version)| {
-                let id: IncidentId = id.parse().map_err(|e| Error::Backend(Box::new(e)))?;
-                let version = u64::try_from(version)
-                    .map_err(|_| Error::corrupt(id, format!("version {version}")))?;
-                Ok((id, version))
-            })
+            .map(|(id, version)| listed(&id, version))
             .collect()
+    }
+
+    /// By `rowid`: SQLite stores one transaction at a time, each row at the
+    /// largest `rowid` + 1, and rows are never deleted, so a row with a
+    /// larger `rowid` was stored after (`VACUUM` keeps a dense order).
+    fn changes_since(&mut self, since: ChangeCursor) -> Result<Changes, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT incident_id, max(version), max(rowid) FROM incident_commands
+                 WHERE rowid > ?1 GROUP BY incident_id ORDER BY incident_id",
+            )
+            .map_err(database_error)?;
+        let since_rowid = i64::try_from(since.0).unwrap_or(i64::MAX);
+        let raw = stmt
+            .query_map([since_rowid], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(database_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(database_error)?;
+        let last = raw.iter().map(|(_, _, rowid)| *rowid).max();
+        let next = last.map_or(since, |r| ChangeCursor(u64::try_from(r).unwrap_or(0)));
+        let incidents = raw
+            .into_iter()
+            .map(|(id, version, _)| listed(&id, version))
+            .collect::<Result<_, _>>()?;
+        Ok(Changes { incidents, next })
     }
 
     fn command(

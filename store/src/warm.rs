@@ -6,7 +6,7 @@ use incident_playbook::{Command, CommandId, Incident, IncidentId, Playbook, Play
 
 use incident_playbook::Outcome;
 
-use crate::{Append, Error, Receipt, Row, Store, StoredSnapshot};
+use crate::{Append, ChangeCursor, Changes, Error, Receipt, Row, Store, StoredSnapshot};
 
 /// How many incidents a [`Warm`] store keeps by default.
 pub const WARM_CAPACITY: usize = 64;
@@ -127,6 +127,10 @@ impl<S: Store> Store for Warm<S> {
 
     fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.store.incidents()
+    }
+
+    fn changes_since(&mut self, since: ChangeCursor) -> Result<Changes, Error> {
+        self.store.changes_since(since)
     }
 
     fn command(

@@ -20,7 +20,8 @@ use common::{Api, Backend, TempDir, declare, id, note};
 use incident_playbook::{Command, CommandId, IncidentId, Outcome, Playbook, PlaybookId, Rule};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{
-    Append, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store, StoredSnapshot, Warm,
+    Append, ChangeCursor, Error, ErrorKind, MAX_ATTEMPTS, Row, SNAPSHOT_FORMAT, Store,
+    StoredSnapshot, Warm,
 };
 
 /// Each case as two tests, `sqlite::<case>` and `postgres::<case>`, each on
@@ -62,6 +63,7 @@ cases![
     rows_that_are_not_a_history_are_refused,
     histories_load_after_the_playbook_changes,
     incidents_are_listed_and_commands_found_by_id,
+    changes_name_what_was_stored_since,
     the_playbook_declared_under_is_kept,
     a_store_from_before_the_playbook_column_migrates,
     errors_say_their_kind,
@@ -271,6 +273,53 @@ fn incidents_are_listed_and_commands_found_by_id(backend: &Backend) {
     assert!(store.restore(&playbook, id(0x4002)).unwrap().is_none());
 }
 
+/// A reader that looks again is told what was stored since it last
+/// looked, by this process or another; from the start, every incident.
+/// SQLite names exactly that; PostgreSQL may name again what transactions
+/// running at the last look could still store (on this shared server,
+/// other tests'), never at a version the reader had not been told of.
+fn changes_name_what_was_stored_since(backend: &Backend) {
+    let playbook = Playbook::default();
+    let (mut store, mut other) = (backend.open(), backend.open());
+    let mut seen = std::collections::BTreeMap::new();
+    let mut look = |store: &mut dyn Store, since: ChangeCursor| {
+        let changes = store.changes_since(since).unwrap();
+        let new: Vec<_> = changes
+            .incidents
+            .iter()
+            .copied()
+            .filter(|&(id, v)| seen.insert(id, v) != Some(v))
+            .collect();
+        if backend.sqlite_path().is_some() {
+            assert_eq!(new, changes.incidents, "SQLite names only what changed");
+        }
+        (new, changes.next)
+    };
+    let (none, start) = look(&mut *store, ChangeCursor::START);
+    assert!(none.is_empty());
+    let (first, second) = (id(0x4101), id(0x4100));
+    store.handle(&playbook, &declare(first, id(1))).unwrap();
+    store.handle(&playbook, &declare(second, id(1))).unwrap();
+    let (both, after_both) = look(&mut *store, start);
+    assert_eq!(both, [(second, 1), (first, 1)]);
+    let everything = store.changes_since(ChangeCursor::START).unwrap();
+    assert_eq!(everything.incidents, both);
+    // Nothing stored since: nothing new named.
+    let (quiet, after_quiet) = look(&mut *store, after_both);
+    assert!(quiet.is_empty(), "{quiet:?}");
+    // Another writer stores two commands on one incident.
+    other.handle(&playbook, &note(first, id(2), "two")).unwrap();
+    other
+        .handle(&playbook, &note(first, id(3), "three"))
+        .unwrap();
+    let (one, after_one) = look(&mut *store, after_quiet);
+    assert_eq!(one, [(first, 3)]);
+    assert!(look(&mut *store, after_one).0.is_empty());
+    // An older cursor names them again.
+    let again = store.changes_since(after_both).unwrap();
+    assert!(again.incidents.contains(&(first, 3)), "{again:?}");
+}
+
 fn named(version: &str) -> Playbook {
     let id: PlaybookId =
         serde_json::from_value(serde_json::json!({"name": "Acme", "version": version})).unwrap();
@@ -364,6 +413,14 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     assert_eq!(receipt.outcome, Outcome::Applied { version: 2 });
     let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [None, today.id().cloned()]);
+    // The rows from before the change order are in it.
+    let changes = store.changes_since(ChangeCursor::START).unwrap();
+    assert_eq!(changes.incidents, [(incident, 2)]);
+    again
+        .handle(&today, &note(incident, id(3), "three"))
+        .unwrap();
+    let since = store.changes_since(changes.next).unwrap();
+    assert_eq!(since.incidents, [(incident, 3)]);
 }
 
 /// Each error says its kind: the crate's refusals, a database that refuses

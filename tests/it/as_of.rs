@@ -115,7 +115,7 @@ fn the_report_shows_mitigations_updates_and_true_durations_as_of_every_time() {
 /// declared at 23:09; the first mitigation that counts is the deploy lock
 /// at its true time, 23:07, not its record at 23:09. A mitigation that ended
 /// as `no_effect` is no mitigation: time to mitigate stays open, while the
-/// recorded "declaration → mitigation" still counts its start.
+/// recorded "declaration → first mitigation started" still counts its start.
 #[test]
 fn durations_use_true_times_and_only_mitigations_that_count() {
     let real = real_incidents();

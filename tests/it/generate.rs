@@ -152,6 +152,32 @@ fn an_open_stream_leaves_every_incident_open() {
     assert_ne!(open_lines(20, 40, 5), lines(20, 40, 5));
 }
 
+/// A hot stream: every incident open and written to until about the end.
+#[test]
+fn a_hot_stream_writes_to_every_incident_until_its_last_lines() {
+    let mut config = stream::Config::new(8, 300, 6);
+    config.hot = true;
+    let lines: Vec<String> = stream::Stream::new(config).collect();
+    assert_eq!(lines.len(), 8 * 300);
+    let replay = accepted(&lines);
+    assert_eq!(replay.incidents().len(), 8);
+    // Each incident's first and last lines: all start in the first tenth
+    // and are named again among the last hundred lines.
+    let mut spans = std::collections::HashMap::<String, (usize, usize)>::new();
+    for (i, line) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = v["incident_id"].as_str().unwrap().to_owned();
+        spans.entry(id).and_modify(|s| s.1 = i).or_insert((i, i));
+    }
+    for (first, last) in spans.values() {
+        assert!(*first < lines.len() / 10 && *last > lines.len() - 100);
+    }
+    for incident in replay.incidents() {
+        assert_eq!(incident.version(), 300);
+        assert!(incident.phase().is_open());
+    }
+}
+
 /// `incident replay` keeps an open incident aside, compressed, once 1,000
 /// lines naming others have passed, and puts it back when a line names it
 /// again: the document is byte for byte the library's.

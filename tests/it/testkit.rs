@@ -32,39 +32,6 @@ const NOT_BREAKABLE: &[(Rule, &str)] = &[
         Rule::OccurredBeforeImpact,
         "retired: never reported, so never generated",
     ),
-    (
-        Rule::MitigationNotEnded,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (
-        Rule::EndedBeforeStarted,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (
-        Rule::ImpactEndedWhileActive,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (
-        Rule::ImpactEndedBeforeStarted,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (Rule::PublicUpdateNotByCommsOwner, "not written yet"),
-    (Rule::UnknownHealthEndpoint, "not written yet"),
-    (Rule::ExceptionNotByCommander, "not written yet"),
-    (Rule::ExceptionUnknownCheck, "not written yet"),
-    (Rule::ExceptionForPassingCheck, "not written yet"),
-    (
-        Rule::AmendmentReasonRequired,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (
-        Rule::LinkToSelf,
-        "not written yet (a conformance case breaks it)",
-    ),
-    (
-        Rule::ExpectedCompletionNotAfterProgress,
-        "not written yet (a conformance case breaks it)",
-    ),
 ];
 
 fn runner(cases: u32) -> TestRunner {

@@ -34,6 +34,7 @@ fn check(svg: &str, what: &str) -> (Vec<String>, Vec<String>) {
     let (w, h) = (view[2], view[3]);
     let mut titles = Vec::new();
     let mut texts = Vec::new();
+    let mut labels = Vec::new();
     for node in root.descendants().filter(|n| n.is_element()) {
         // Patterns have their own coordinates.
         if node.ancestors().any(|a| a.tag_name().name() == "pattern") {
@@ -70,6 +71,9 @@ fn check(svg: &str, what: &str) -> (Vec<String>, Vec<String>) {
                 );
             }
         }
+        if let Some(label) = milestone_label(node) {
+            labels.push(label);
+        }
         let text = || node.text().unwrap_or_default().to_owned();
         match node.tag_name().name() {
             "title" => titles.push(text()),
@@ -77,7 +81,47 @@ fn check(svg: &str, what: &str) -> (Vec<String>, Vec<String>) {
             _ => {}
         }
     }
+    labels_apart(&labels, what);
     (titles, texts)
+}
+
+/// A milestone's label as drawn: its row (`y`) and the stretch its text
+/// covers, at the picture's own estimate of a character (0.6 of the 11px
+/// font), or `None` for any other element.
+fn milestone_label(node: roxmltree::Node) -> Option<(f64, f64, f64, String)> {
+    let is_milestone = node.children().any(|c| {
+        c.tag_name().name() == "line"
+            && matches!(c.attribute("stroke-dasharray"), Some("5 3" | "2 2"))
+    });
+    let text = node.children().find(|c| c.tag_name().name() == "text")?;
+    if node.tag_name().name() != "g" || !is_milestone {
+        return None;
+    }
+    let words = text.text().unwrap_or_default().to_owned();
+    let width = words.chars().count() as f64 * 11.0 * 0.6;
+    let x: f64 = text.attribute("x")?.parse().ok()?;
+    let y: f64 = text.attribute("y")?.parse().ok()?;
+    let left = match text.attribute("text-anchor") {
+        Some("end") => x - width,
+        _ => x,
+    };
+    Some((y, left, left + width, words))
+}
+
+/// No two milestone labels in one row run into each other.
+fn labels_apart(labels: &[(f64, f64, f64, String)], what: &str) {
+    for (i, a) in labels.iter().enumerate() {
+        for b in labels.iter().skip(i + 1) {
+            let same_row = (a.0 - b.0).abs() < 1.0;
+            let overlap = a.1 < b.2 && b.1 < a.2;
+            assert!(
+                !(same_row && overlap),
+                "{what}: {:?} runs into {:?}",
+                a.3,
+                b.3
+            );
+        }
+    }
 }
 
 /// What a whole picture of `incident` must show.

@@ -1,10 +1,10 @@
 //! The most heap a thread holds at once, for the memory test of `replay`:
 //! stats_alloc counts totals, not the high-water mark, and the test thread's
-//! own allocations only (the other tests run beside it).
+//! own allocations only (the other tests run beside it, two of them
+//! counting too: each thread keeps its own counts).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicIsize, Ordering};
 
 /// The system allocator, counting the bytes held by a thread while a
 /// [`Counting`] is alive on it.
@@ -15,15 +15,15 @@ pub static PEAK: Peak = Peak;
 
 thread_local! {
     static ON: Cell<bool> = const { Cell::new(false) };
+    static HELD: Cell<isize> = const { Cell::new(0) };
+    static HIGHEST: Cell<isize> = const { Cell::new(0) };
 }
-
-static HELD: AtomicIsize = AtomicIsize::new(0);
-static HIGHEST: AtomicIsize = AtomicIsize::new(0);
 
 fn counted(delta: isize) {
     if ON.with(Cell::get) {
-        let held = HELD.fetch_add(delta, Ordering::Relaxed) + delta;
-        HIGHEST.fetch_max(held, Ordering::Relaxed);
+        let held = HELD.with(|h| h.get()) + delta;
+        HELD.with(|h| h.set(held));
+        HIGHEST.with(|h| h.set(h.get().max(held)));
     }
 }
 
@@ -53,15 +53,15 @@ pub struct Counting;
 
 impl Counting {
     pub fn start() -> Self {
-        HELD.store(0, Ordering::Relaxed);
-        HIGHEST.store(0, Ordering::Relaxed);
+        HELD.with(|h| h.set(0));
+        HIGHEST.with(|h| h.set(0));
         ON.with(|on| on.set(true));
         Counting
     }
 
     /// The most bytes held at once since the start.
     pub fn peak(&self) -> usize {
-        HIGHEST.load(Ordering::Relaxed).max(0) as usize
+        HIGHEST.with(Cell::get).max(0) as usize
     }
 }
 

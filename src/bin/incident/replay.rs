@@ -236,6 +236,53 @@ mod tests {
         }
     }
 
+    /// A stream whose incidents all stay hot to its last line: `n`
+    /// SEV1s left monitoring (the first 10 lines of the conformance case),
+    /// then `notes` notes each, the incidents in turn, none ever idle.
+    fn hot_stream(n: u128, notes: u32) -> String {
+        let mut out = stream(n, 10);
+        for i in 0..notes * n as u32 {
+            let incident = incident_playbook::Uuid::from_u128(u128::from(i) % n + 1);
+            let command = incident_playbook::Uuid::from_u128(1_000_000 + u128::from(i));
+            let at = format!(
+                "2026-05-05T{:02}:{:02}:{:02}Z",
+                i / 3600,
+                i / 60 % 60,
+                i % 60
+            );
+            let text =
+                format!("Queue depth on shard {i} checked again; ").repeat(i as usize % 7 + 1);
+            out.push_str(&format!(
+                "{{\"type\":\"add_note\",\"incident_id\":\"{incident}\",\"command_id\":\"{command}\",\"at\":\"{at}\",\"text\":\"{text}\"}}\n"
+            ));
+        }
+        out
+    }
+
+    /// Incidents written to until the last line are all held whole: not
+    /// yet below the input (the target), but held to what they take now
+    /// (1.13 times it, Vec capacity counted), so that an in-memory incident
+    /// that grows again fails here.
+    #[test]
+    fn replaying_hot_incidents_holds_about_the_input() {
+        let text = hot_stream(4, 2_000);
+        for (name, format) in [("json", Format::Json), ("text", Format::Text)] {
+            let sink = &mut std::io::sink();
+            let (verdict, declared, kept, held) = replay(&text, sink, format, IDLE);
+            assert_eq!((verdict, declared, kept), (Verdict::Accepted, 4, 0));
+            let ratio = held as f64 / text.len() as f64;
+            eprintln!(
+                "hot {name}: peak heap {held} bytes for {} bytes of input ({ratio:.2}x)",
+                text.len()
+            );
+            assert!(
+                ratio < 1.16,
+                "hot {name}: peak heap {held} for {} bytes",
+                text.len()
+            );
+        }
+    }
+
     /// Open incidents kept aside and put back (here after two lines naming
     /// others) leave the output as keeping them whole does, byte for byte:
     /// the lines for them are judged as if they had never left (a

@@ -271,7 +271,7 @@ commands! {
     /// Add a note.
     AddNote = "add_note", AddNote { text, occurred_at };
     /// Record the root cause.
-    RecordRootCause = "record_root_cause", RecordRootCause { text, occurred_at, reason };
+    RecordRootCause = "record_root_cause", Box<RecordRootCause> { text, occurred_at, reason };
     /// Start a mitigation.
     StartMitigation = "start_mitigation", Box<StartMitigation> { mitigation, update, occurred_at, purpose, temporary };
     /// Watch a mitigation in place.
@@ -294,18 +294,18 @@ commands! {
     AssignRoles = "assign_roles", Box<AssignRoles> { roles };
     /// End a mitigation with how it went; ending a temporary measure undoes
     /// it (an addition to the wire contract).
-    EndMitigation = "end_mitigation", EndMitigation { number, outcome, note, occurred_at };
+    EndMitigation = "end_mitigation", Box<EndMitigation> { number, outcome, note, occurred_at };
     /// Change the title, with a reason (an addition to the wire contract).
     Rename = "rename", Rename { title, reason };
     /// Revise an ended mitigation's outcome, with a reason (an addition to
     /// the wire contract).
     ReviseOutcome = "revise_outcome", ReviseOutcome { number, outcome, reason };
     /// Record how much of a restoration is done (an addition to the wire contract).
-    RecordProgress = "record_progress", RecordProgress { percent, note, expected_completion, occurred_at };
+    RecordProgress = "record_progress", Box<RecordProgress> { percent, note, expected_completion, occurred_at };
     /// Correct the impact: what it was all along, and why (an addition to the wire contract).
     CorrectImpact = "correct_impact", Box<CorrectImpact> { impact, reason };
     /// Link another incident (an addition to the wire contract).
-    LinkIncident = "link_incident", LinkIncident { incident, relation, note };
+    LinkIncident = "link_incident", Box<LinkIncident> { incident, relation, note };
     /// Record a fix deployed (an addition to the wire contract).
     RecordFix = "record_fix", RecordFix { description, outcome, occurred_at };
 }

@@ -21,7 +21,8 @@ impl Writer {
 
     /// A command breaking `rule` alone, one of `impact-incomplete`,
     /// `occurred-after-recorded` (users hit after the command that says so),
-    /// `severity-below-floor`, `severity-unchanged`.
+    /// `severity-below-floor`, `severity-unchanged`,
+    /// `impact-ended-while-active`, `impact-ended-before-started`.
     pub(super) fn break_impact(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let mut v;
@@ -60,6 +61,13 @@ impl Writer {
                     return None;
                 }
             }
+            "impact-ended-while-active" | "impact-ended-before-started" => {
+                if !open {
+                    return None;
+                }
+                v = self.update_impact(inc);
+                self.end_impact(&mut v, rule)?;
+            }
             "severity-unchanged" => {
                 if !open {
                     return None;
@@ -69,5 +77,24 @@ impl Writer {
             _ => return None,
         }
         Some(v)
+    }
+
+    /// Gives `v`'s impact an end that breaks `rule`: one between its start
+    /// and the command while users are still affected
+    /// (`impact-ended-while-active`), or one before its start while they
+    /// no longer are (`impact-ended-before-started`).
+    fn end_impact(&mut self, v: &mut Value, rule: &str) -> Option<()> {
+        let at = self.at(v);
+        let started = time_at(&v["impact"]["started_at"])?;
+        let ended = if rule == "impact-ended-while-active" {
+            let span = (at - started).num_seconds().max(0);
+            v["impact"]["user_impact_active"] = true.into();
+            started + secs(self.rng.range(0, span))
+        } else {
+            v["impact"]["user_impact_active"] = false.into();
+            started - secs(self.rng.range(1, 3_600))
+        };
+        v["impact"]["ended_at"] = self.stamp(ended);
+        Some(())
     }
 }

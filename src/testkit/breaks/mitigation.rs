@@ -9,7 +9,8 @@ use crate::testkit::writer::Writer;
 impl Writer {
     /// A command breaking `rule` alone, one of `mitigate-before-rca`, `rollback-same-tag`,
     /// `dependency-not-optional`, `block-endpoint-risk-not-higher`, `unknown-dependency`,
-    /// `no-such-block`, `no-such-mitigation`, `mitigation-already-ended`.
+    /// `no-such-block`, `no-such-mitigation`, `mitigation-already-ended`,
+    /// `mitigation-not-ended`, `ended-before-started`.
     pub(super) fn break_mitigation(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
@@ -72,7 +73,10 @@ impl Writer {
                 v = self.envelope("lift_block");
                 v["endpoint"] = self.rng.pick(&free).to_string().into();
             }
-            "no-such-mitigation" | "mitigation-already-ended" => {
+            "no-such-mitigation"
+            | "mitigation-already-ended"
+            | "mitigation-not-ended"
+            | "ended-before-started" => {
                 if !(open || resolved) {
                     return None;
                 }
@@ -107,8 +111,14 @@ impl Writer {
         Some(v)
     }
 
-    /// An `end_mitigation` of a mitigation never started, or of one ended.
+    /// An `end_mitigation` of a mitigation never started, of one ended, or
+    /// of one in effect that says it ended before it started; or a
+    /// `revise_outcome` of one still in effect (only an ended mitigation
+    /// has an outcome to revise).
     fn break_ending(&mut self, inc: &View, rule: &str) -> Option<Value> {
+        if rule == "mitigation-not-ended" || rule == "ended-before-started" {
+            return self.break_in_effect(inc, rule);
+        }
         let n = if rule == "no-such-mitigation" {
             inc.mitigations + 1 + self.rng.below(3)
         } else {
@@ -123,6 +133,33 @@ impl Writer {
         let mut v = self.envelope("end_mitigation");
         v["number"] = n.into();
         v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
+        Some(v)
+    }
+
+    /// A command about a mitigation in effect: its outcome revised
+    /// (`mitigation-not-ended`), or its end dated before its true start
+    /// (`ended-before-started`).
+    fn break_in_effect(&mut self, inc: &View, rule: &str) -> Option<Value> {
+        let in_effect: Vec<usize> = (0..inc.lives.len())
+            .filter(|&i| inc.lives[i].2.is_none())
+            .collect();
+        if in_effect.is_empty() {
+            return None;
+        }
+        let i = *self.rng.pick(&in_effect);
+        let outcome = *self.rng.pick(&["helped", "no_effect", "made_worse"]);
+        let mut v;
+        if rule == "mitigation-not-ended" {
+            v = self.envelope("revise_outcome");
+            v["reason"] = self.short().into();
+        } else {
+            let started = *inc.started.get(i)?;
+            v = self.envelope("end_mitigation");
+            let ended = started - secs(self.rng.range(1, 3_600));
+            v["occurred_at"] = self.stamp(ended);
+        }
+        v["number"] = (i + 1).into();
+        v["outcome"] = outcome.into();
         Some(v)
     }
 }

@@ -4,10 +4,12 @@
 
 mod closing;
 mod envelope;
+mod exceptions;
 mod fields;
 mod impact;
 mod mitigation;
 mod postmortem;
+mod record;
 mod roles;
 mod updates;
 mod verification;
@@ -21,7 +23,10 @@ use crate::testkit::writer::Writer;
 
 /// Every rule a [`Writer`] can break alone (in some state), in the order
 /// of the rule catalogue's concerns. A rule that only a document (a
-/// snapshot, a playbook) or a malformed line breaks is not here.
+/// snapshot, a playbook) or a malformed line breaks is not here, nor one
+/// judged by a receiver's clock (`recorded-in-the-future`) or by the
+/// commands a playbook reserves (`sender-not-permitted`: the seed playbook
+/// reserves none), nor a retired one.
 pub const BREAKABLE: &[Rule] = &[
     Rule::NotDeclared,
     Rule::AlreadyDeclared,
@@ -34,6 +39,8 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::FieldTooLong,
     Rule::ImpactIncomplete,
     Rule::OccurredAfterRecorded,
+    Rule::ImpactEndedWhileActive,
+    Rule::ImpactEndedBeforeStarted,
     Rule::SeverityBelowFloor,
     Rule::SeverityUnchanged,
     Rule::UpdateRequired,
@@ -45,15 +52,19 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::NextUpdateNotAfterUpdate,
     Rule::UpdateOwnerNotAssigned,
     Rule::UpdateStatusMismatch,
+    Rule::PublicUpdateNotByCommsOwner,
     Rule::MitigateBeforeRca,
     Rule::RollbackSameTag,
     Rule::UnknownDependency,
+    Rule::UnknownHealthEndpoint,
     Rule::DependencyNotOptional,
     Rule::BlockEndpointRiskNotHigher,
     Rule::BlockNotLifted,
     Rule::NoSuchBlock,
     Rule::NoSuchMitigation,
     Rule::MitigationAlreadyEnded,
+    Rule::EndedBeforeStarted,
+    Rule::MitigationNotEnded,
     Rule::TemporaryMeasureInEffect,
     Rule::ResolveFromMonitoring,
     Rule::VerificationApiHealth,
@@ -61,6 +72,9 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::VerificationFrontend,
     Rule::VerificationData,
     Rule::VerificationDependencies,
+    Rule::ExceptionNotByCommander,
+    Rule::ExceptionUnknownCheck,
+    Rule::ExceptionForPassingCheck,
     Rule::TriageChecksMissing,
     Rule::NotesRequired,
     Rule::PostmortemRequired,
@@ -72,6 +86,9 @@ pub const BREAKABLE: &[Rule] = &[
     Rule::ActionItemIncomplete,
     Rule::ActionItemDueBeforeIncident,
     Rule::GuardrailActionMissing,
+    Rule::AmendmentReasonRequired,
+    Rule::LinkToSelf,
+    Rule::ExpectedCompletionNotAfterProgress,
 ];
 
 impl Writer {
@@ -99,9 +116,7 @@ impl Writer {
         for rule in order {
             let made = match inc {
                 None => self.break_declare(rule),
-                Some(inc) if inc.phase == Phase::Closed => {
-                    (rule == "incident-closed").then(|| self.anything(Some(inc)))
-                }
+                Some(inc) if inc.phase == Phase::Closed => self.break_closed(inc, rule),
                 Some(inc) => self.break_incident(inc, rule),
             };
             if let Some(v) = made {
@@ -122,6 +137,10 @@ impl Writer {
                     "verification-frontend",
                     "verification-data",
                     "verification-dependencies",
+                    "unknown-health-endpoint",
+                    "exception-not-by-commander",
+                    "exception-unknown-check",
+                    "exception-for-passing-check",
                 ]);
             } else if Self::may_resolve(inc) {
                 out.extend(["triage-checks-missing", "notes-required"]);
@@ -342,12 +361,15 @@ impl Writer {
             | "update-needs-next-update"
             | "next-update-not-after-update"
             | "update-owner-not-assigned"
-            | "update-status-mismatch" => self.break_updates(inc, rule),
+            | "update-status-mismatch"
+            | "public-update-not-by-comms-owner" => self.break_updates(inc, rule),
             "field-empty" | "field-too-long" => self.break_fields(inc, rule),
             "impact-incomplete"
             | "occurred-after-recorded"
             | "severity-below-floor"
-            | "severity-unchanged" => self.break_impact(inc, rule),
+            | "severity-unchanged"
+            | "impact-ended-while-active"
+            | "impact-ended-before-started" => self.break_impact(inc, rule),
             "commander-required"
             | "sev1-needs-scribe"
             | "sev1-scribe-not-commander"
@@ -359,7 +381,9 @@ impl Writer {
             | "unknown-dependency"
             | "no-such-block"
             | "no-such-mitigation"
-            | "mitigation-already-ended" => self.break_mitigation(inc, rule),
+            | "mitigation-already-ended"
+            | "mitigation-not-ended"
+            | "ended-before-started" => self.break_mitigation(inc, rule),
             "block-not-lifted"
             | "postmortem-required"
             | "resolve-from-monitoring"
@@ -370,7 +394,14 @@ impl Writer {
             | "verification-endpoints"
             | "verification-frontend"
             | "verification-data"
-            | "verification-dependencies" => self.break_verification(inc, rule),
+            | "verification-dependencies"
+            | "unknown-health-endpoint" => self.break_verification(inc, rule),
+            "exception-not-by-commander"
+            | "exception-unknown-check"
+            | "exception-for-passing-check" => self.break_exceptions(inc, rule),
+            "link-to-self" | "expected-completion-not-after-progress" => {
+                self.break_record(inc, rule)
+            }
             "postmortem-incomplete"
             | "postmortem-severity-mismatch"
             | "postmortem-timeline-unordered"

@@ -8,7 +8,8 @@ use crate::testkit::writer::Writer;
 
 impl Writer {
     /// A command breaking `rule` alone, one of `update-required`, `update-needs-next-update`,
-    /// `next-update-not-after-update`, `update-owner-not-assigned`, `update-status-mismatch`.
+    /// `next-update-not-after-update`, `update-owner-not-assigned`, `update-status-mismatch`,
+    /// `public-update-not-by-comms-owner`.
     pub(super) fn break_updates(&mut self, inc: &View, rule: &str) -> Option<Value> {
         let open = inc.phase.is_open();
         let resolved = inc.phase == Phase::Resolved;
@@ -57,8 +58,34 @@ impl Writer {
                     }
                 }
             }
+            "public-update-not-by-comms-owner" => {
+                if !(open || resolved) {
+                    return None;
+                }
+                v = self.updating(inc);
+                self.external_by_another(inc, &mut v)?;
+            }
             _ => return None,
         }
         Some(v)
+    }
+
+    /// Makes `v`'s update external (`public`, or `customers`) and posted by
+    /// someone who holds a role but is not the communications owner.
+    fn external_by_another(&mut self, inc: &View, v: &mut Value) -> Option<()> {
+        let comms = inc.roles.get("communications_owner");
+        let others: Vec<String> = inc
+            .holders()
+            .into_iter()
+            .filter(|h| Some(h) != comms)
+            .collect();
+        if others.is_empty() {
+            return None;
+        }
+        let audience = *self.rng.pick(&["public", "customers"]);
+        let update = v.get_mut("update")?;
+        update["audience"] = audience.into();
+        update["owner"] = self.rng.pick(&others).clone().into();
+        Some(())
     }
 }

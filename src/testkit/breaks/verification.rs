@@ -7,7 +7,8 @@ use crate::testkit::words::*;
 use crate::testkit::writer::Writer;
 
 impl Writer {
-    /// A `resolve` breaking `rule` alone, one of the `verification-*` rules.
+    /// A `resolve` breaking `rule` alone, one of the `verification-*` rules
+    /// or `unknown-health-endpoint`.
     pub(super) fn break_verification(&mut self, inc: &View, rule: &str) -> Option<Value> {
         if !Self::may_resolve(inc) || !Self::ready_to_resolve(inc) {
             return None;
@@ -27,6 +28,21 @@ impl Writer {
                 } else {
                     ver["health"].as_object_mut()?.remove(key);
                 }
+            }
+            "unknown-health-endpoint" => {
+                // A result for an endpoint the playbook does not have; its
+                // value does not matter.
+                let unknown: Vec<&str> = UNKNOWN_HEALTH
+                    .iter()
+                    .copied()
+                    .filter(|u| !self.health.iter().any(|h| h == u))
+                    .collect();
+                if unknown.is_empty() {
+                    return None;
+                }
+                let key = *self.rng.pick(&unknown);
+                let ok = self.rng.chance(70);
+                ver["health"][key] = ok.into();
             }
             "verification-endpoints" => {
                 if i.endpoints.is_empty() {

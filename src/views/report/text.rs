@@ -382,7 +382,7 @@ fn write_durations(f: &mut fmt::Formatter<'_>, d: &Durations) -> fmt::Result {
             from_start(d.impact_to_declaration_seconds),
         ),
         (
-            "declaration → mitigation",
+            "declaration → first mitigation started",
             opt_duration(d.declaration_to_mitigation_seconds),
         ),
         (

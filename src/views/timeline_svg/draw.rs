@@ -23,7 +23,6 @@ const LABEL_X: f64 = PLOT_X0 - 10.0;
 const LANE: f64 = 28.0;
 const ROW: f64 = 24.0;
 const MILESTONE_ROW: f64 = 17.0;
-const MAX_MILESTONE_ROWS: usize = 4;
 /// The font sizes: nothing under 11 pixels.
 const LABEL: f64 = 12.0;
 const SMALL: f64 = 11.0;
@@ -198,11 +197,11 @@ impl Picture<'_> {
         }
     }
 
-    /// Each milestone's label in the first row where it fits (at most
-    /// four rows; then the least crowded one), right of its line, or left
-    /// of it near the right edge.
+    /// Each milestone's label in the first row where it fits, right of its
+    /// line, or left of it near the right edge; a new row when none has
+    /// room, so that labels never run into each other however crowded.
     fn place_milestones(&self, scale: &Scale) -> Vec<Placed> {
-        let mut ends = [f64::MIN; MAX_MILESTONE_ROWS];
+        let mut ends: Vec<f64> = Vec::new();
         let mut placed = Vec::new();
         for &(milestone, at) in &self.milestones {
             let x = scale.x(at);
@@ -214,9 +213,13 @@ impl Picture<'_> {
             let w = text_width(&text, SMALL);
             let anchor_end = x + 4.0 + w > WIDTH - 8.0;
             let left = if anchor_end { x - 4.0 - w } else { x + 4.0 };
-            let row = (0..MAX_MILESTONE_ROWS)
-                .find(|&r| ends.get(r).is_some_and(|e| *e + 6.0 <= left))
-                .unwrap_or_else(|| least_crowded(&ends));
+            let row = match ends.iter().position(|e| *e + 6.0 <= left) {
+                Some(row) => row,
+                None => {
+                    ends.push(f64::MIN);
+                    ends.len() - 1
+                }
+            };
             if let Some(end) = ends.get_mut(row) {
                 *end = left + w;
             }
@@ -399,17 +402,6 @@ fn lane_label(svg: &mut Svg, mid: f64, text: &str) {
     svg.text(LABEL_X, mid + 4.0, attrs, text);
 }
 
-/// The row with the label that ends first.
-fn least_crowded(ends: &[f64; MAX_MILESTONE_ROWS]) -> usize {
-    let mut best = 0;
-    for (i, e) in ends.iter().enumerate() {
-        if ends.get(best).is_some_and(|b| e < b) {
-            best = i;
-        }
-    }
-    best
-}
-
 /// "23:09", or "10-21 23:09" on an axis that spans days.
 fn short_time(at: Timestamp, days: bool) -> String {
     let format = if days { "%m-%d %H:%M" } else { "%H:%M" };
@@ -484,5 +476,59 @@ fn severity_colours(severity: Severity) -> (&'static str, &'static str) {
         Severity::Sev2 => ("#6E6E6E", "#ffffff"),
         Severity::Sev3 => ("#A8A8A8", "#000000"),
         Severity::Sev4 => ("#D6D6D6", "#000000"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Milestone, Picture};
+    use super::{SMALL, Scale, text_width};
+    use crate::{Incident, Playbook, Replay};
+
+    fn incident() -> Incident {
+        let case = include_str!("../../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+        let mut replay = Replay::new(Playbook::default());
+        case.lines().for_each(|line| {
+            replay.line(line);
+        });
+        replay
+            .incidents()
+            .iter()
+            .next()
+            .cloned()
+            .expect("one incident")
+    }
+
+    /// However many milestones crowd one moment, labels in one row never
+    /// run into each other: a crowded picture takes more rows.
+    #[test]
+    fn crowded_labels_take_rows_of_their_own() {
+        let incident = incident();
+        let mut picture = Picture::of(&incident, incident.declared_at());
+        let at = incident.declared_at();
+        picture.milestones = [Milestone::Resolved, Milestone::Reopened]
+            .into_iter()
+            .cycle()
+            .take(9)
+            .map(|m| (m, at))
+            .collect();
+        let scale = Scale::new(picture.start, picture.end, &picture.drawn, 0.0, 900.0);
+        let placed = picture.place_milestones(&scale);
+        assert_eq!(placed.len(), 9);
+        let span = |p: &super::Placed| {
+            let w = text_width(&p.text, SMALL);
+            if p.anchor_end {
+                (p.x - 4.0 - w, p.x - 4.0)
+            } else {
+                (p.x + 4.0, p.x + 4.0 + w)
+            }
+        };
+        for (i, a) in placed.iter().enumerate() {
+            for b in placed.iter().skip(i + 1).filter(|b| b.row == a.row) {
+                let ((a0, a1), (b0, b1)) = (span(a), span(b));
+                assert!(a1 <= b0 || b1 <= a0, "{} and {} overlap", a.text, b.text);
+            }
+        }
+        assert_eq!(placed.iter().map(|p| p.row).max(), Some(8));
     }
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use incident_playbook::PlaybookId;
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, Uuid};
 use incident_store::{
-    Append, AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm, Error, PostgresStore,
-    Receipt, Row, SqliteStore, Store, StoredSnapshot,
+    Append, AsyncPostgresStore, AsyncSqliteStore, AsyncStore, AsyncWarm, ChangeCursor, Changes,
+    Error, PostgresStore, Receipt, Row, SqliteStore, Store, StoredSnapshot,
 };
 use serde_json::json;
 
@@ -149,6 +149,9 @@ impl Store for Blocking {
     }
     fn incidents(&mut self) -> Result<Vec<(IncidentId, u64)>, Error> {
         self.runtime.block_on(self.store.incidents())
+    }
+    fn changes_since(&mut self, since: ChangeCursor) -> Result<Changes, Error> {
+        self.runtime.block_on(self.store.changes_since(since))
     }
     fn command(&mut self, i: IncidentId, c: CommandId) -> Result<Option<Row>, Error> {
         self.runtime.block_on(self.store.command(i, c))

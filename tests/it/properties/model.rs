@@ -76,6 +76,8 @@ pub struct Inc {
     /// Each mitigation, numbered from 1: whether it is a temporary measure
     /// other than a block, the endpoint it blocks, and its outcome once ended.
     pub lives: Vec<(bool, Option<String>, Option<String>)>,
+    /// When each mitigation truly started (its `occurred_at`, else its `at`).
+    pub started: Vec<Time>,
     pub updates: usize,
     pub root_cause: bool,
     /// (status, severity) of the postmortem, once submitted.
@@ -268,10 +270,16 @@ fn update_rules(
         Some(_) => {}
     }
     push_text(r, &text(u.get("owner"), NAME), "field-empty");
-    if let Some(owner) = given(u.get("owner"))
-        && !roles.values().any(|holder| *holder == owner)
-    {
+    let Some(owner) = given(u.get("owner")) else {
+        return;
+    };
+    if !roles.values().any(|holder| *holder == owner) {
         r.insert("update-owner-not-assigned");
+    }
+    // An update for outside the company is the communications owner's.
+    let external = matches!(str_of(u, "audience"), Some("public" | "customers"));
+    if external && roles.get("communications_owner") != Some(&owner) {
+        r.insert("public-update-not-by-comms-owner");
     }
 }
 
@@ -306,6 +314,17 @@ fn impact_rules(r: &mut Rules, v: Option<&Value>) -> Option<ImpactM> {
             r.insert("unknown-dependency");
         }
     }
+    let active = field(v, "user_impact_active")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    if let Some(ended) = str_of(v, "ended_at").and_then(parse_ts) {
+        if active {
+            r.insert("impact-ended-while-active");
+        }
+        if started.and_then(parse_ts).is_some_and(|s| ended < s) {
+            r.insert("impact-ended-before-started");
+        }
+    }
     let usable = own.is_empty();
     r.extend(own);
     usable.then(|| ImpactM {
@@ -338,7 +357,8 @@ fn impact_vs_incident(r: &mut Rules, impact: Option<&Value>, at: Time, sev: u8) 
     let started = str_of(impact, "started_at")
         .filter(|s| !is_blank(s))
         .and_then(parse_ts);
-    if started.is_some_and(|t| t > at) {
+    let ended = str_of(impact, "ended_at").and_then(parse_ts);
+    if started.is_some_and(|t| t > at) || ended.is_some_and(|t| t > at) {
         r.insert("occurred-after-recorded");
     }
     if sev > floor(list(impact, "flags").iter().filter_map(Value::as_str)) {
@@ -395,18 +415,78 @@ fn mitigation_rules(r: &mut Rules, m: &Value) {
     }
 }
 
-fn all_true(v: Option<&Value>, keys: &[&str]) -> bool {
-    keys.iter().all(|k| {
-        v.and_then(|v| v.get(*k))
-            .is_some_and(|x| *x == Value::Bool(true))
-    })
+/// Whether the section `v` says `key` passed.
+fn passes(v: Option<&Value>, key: &str) -> bool {
+    v.and_then(|v| v.get(key))
+        .is_some_and(|x| *x == Value::Bool(true))
 }
 
-fn verification_rules(r: &mut Rules, v: Option<&Value>, impact: &ImpactM) {
+/// Whether the entries of a list (endpoints by `path`, dependencies by
+/// `name`) name `item`, every one that does as ok.
+fn listed_ok(entries: &[Value], key: &str, item: &str) -> bool {
+    let mine: Vec<&Value> = entries
+        .iter()
+        .filter(|e| str_of(e, key) == Some(item))
+        .collect();
+    !mine.is_empty() && mine.iter().all(|e| e["ok"] == Value::Bool(true))
+}
+
+/// Every check the verification demands for `impact`, as
+/// (`SECTION.KEY`, passed): the names exceptions give.
+fn demanded_checks(v: &Value, impact: &ImpactM) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for k in HEALTH {
+        out.push((format!("health.{k}"), passes(field(v, "health"), k)));
+    }
+    for e in &impact.endpoints {
+        let ok = listed_ok(list(v, "endpoints"), "path", e);
+        out.push((format!("endpoints.{e}"), ok));
+    }
+    if impact.surfaces.iter().any(|s| s == "frontend") {
+        for k in FRONTEND {
+            out.push((format!("frontend.{k}"), passes(field(v, "frontend"), k)));
+        }
+    }
+    if impact.concerns_data() {
+        for k in DATA_CHECKS {
+            out.push((format!("data.{k}"), passes(field(v, "data"), k)));
+        }
+    }
+    for d in &impact.deps {
+        let ok = listed_ok(list(v, "dependencies"), "name", d);
+        out.push((format!("dependencies.{d}"), ok));
+    }
+    out
+}
+
+/// A `resolve`'s verification and exceptions: a failing check that an
+/// exception names is judged through the exception alone.
+fn verification_rules(
+    r: &mut Rules,
+    cmd: &Value,
+    impact: &ImpactM,
+    roles: &BTreeMap<String, String>,
+) {
     let empty = Value::Object(Default::default());
-    let v = v.filter(|v| !v.is_null()).unwrap_or(&empty);
-    if !all_true(field(v, "health"), &HEALTH) {
+    let v = field(cmd, "verification").unwrap_or(&empty);
+    let exceptions = list(cmd, "exceptions");
+    let excused: Vec<&str> = exceptions
+        .iter()
+        .filter_map(|e| str_of(e, "check"))
+        .collect();
+    let fails = |name: String, ok: bool| !ok && !excused.contains(&name.as_str());
+    let health = field(v, "health");
+    if HEALTH
+        .iter()
+        .any(|k| fails(format!("health.{k}"), passes(health, k)))
+    {
         r.insert("verification-api-health");
+    }
+    if health
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.keys().any(|k| !HEALTH.contains(&k.as_str())))
+    {
+        r.insert("unknown-health-endpoint");
     }
     let endpoints = list(v, "endpoints");
     if endpoints.len() > LIST {
@@ -416,21 +496,30 @@ fn verification_rules(r: &mut Rules, v: Option<&Value>, impact: &ImpactM) {
         push_text(r, &text(e.get("path"), SHORT), "field-empty");
     }
     for affected in &impact.endpoints {
-        let entries: Vec<&Value> = endpoints
-            .iter()
-            .filter(|e| str_of(e, "path") == Some(affected))
-            .collect();
-        if entries.is_empty() || entries.iter().any(|e| e["ok"] != Value::Bool(true)) {
+        let ok = listed_ok(endpoints, "path", affected);
+        if fails(format!("endpoints.{affected}"), ok) {
             r.insert("verification-endpoints");
         }
     }
-    if impact.surfaces.iter().any(|s| s == "frontend") && !all_true(field(v, "frontend"), &FRONTEND)
-    {
-        r.insert("verification-frontend");
-    }
-    if impact.concerns_data() && !all_true(field(v, "data"), &DATA_CHECKS) {
-        r.insert("verification-data");
-    }
+    let surface = |r: &mut Rules, wanted: bool, section: &str, keys: &[&str], rule| {
+        let given = field(v, section);
+        if wanted
+            && keys
+                .iter()
+                .any(|k| fails(format!("{section}.{k}"), passes(given, k)))
+        {
+            r.insert(rule);
+        }
+    };
+    let frontend = impact.surfaces.iter().any(|s| s == "frontend");
+    surface(r, frontend, "frontend", &FRONTEND, "verification-frontend");
+    surface(
+        r,
+        impact.concerns_data(),
+        "data",
+        &DATA_CHECKS,
+        "verification-data",
+    );
     let deps = list(v, "dependencies");
     if deps.len() > LIST {
         r.insert("field-too-long");
@@ -442,13 +531,46 @@ fn verification_rules(r: &mut Rules, v: Option<&Value>, impact: &ImpactM) {
         }
     }
     for affected in &impact.deps {
-        let entries: Vec<&Value> = deps
-            .iter()
-            .filter(|d| str_of(d, "name") == Some(affected))
-            .collect();
-        if entries.is_empty() || entries.iter().any(|d| d["ok"] != Value::Bool(true)) {
+        let ok = listed_ok(deps, "name", affected);
+        if fails(format!("dependencies.{affected}"), ok) {
             r.insert("verification-dependencies");
         }
+    }
+    exception_rules(r, exceptions, &demanded_checks(v, impact), roles);
+}
+
+/// Each exception names a failing check the verification demands, and the
+/// commander accepts it.
+fn exception_rules(
+    r: &mut Rules,
+    exceptions: &[Value],
+    checks: &[(String, bool)],
+    roles: &BTreeMap<String, String>,
+) {
+    if exceptions.len() > LIST {
+        r.insert("field-too-long");
+        return;
+    }
+    for e in exceptions {
+        push_text(r, &text(e.get("check"), SHORT), "field-empty");
+        if let Some(name) = given(e.get("check")) {
+            match checks.iter().find(|(n, _)| *n == name) {
+                None => {
+                    r.insert("exception-unknown-check");
+                }
+                Some((_, true)) => {
+                    r.insert("exception-for-passing-check");
+                }
+                Some(_) => {}
+            }
+        }
+        push_text(r, &text(e.get("accepted_by"), NAME), "field-empty");
+        if let Some(by) = given(e.get("accepted_by"))
+            && roles.get("commander") != Some(&by)
+        {
+            r.insert("exception-not-by-commander");
+        }
+        push_text(r, &text(e.get("reason"), SHORT), "field-empty");
     }
 }
 
@@ -653,6 +775,7 @@ fn declared(cmd: &Value, env: &Env) -> Inc {
         notes: 0,
         mitigations: 0,
         lives: Vec::new(),
+        started: Vec::new(),
         updates: 1,
         root_cause: false,
         postmortem: None,
@@ -799,7 +922,7 @@ impl Inc {
                 }
             }
             "resolve" => {
-                verification_rules(&mut r, cmd.get("verification"), &self.impact);
+                verification_rules(&mut r, cmd, &self.impact, &self.roles);
                 if self.peak <= 2 && self.checks.len() < CHECKS.len() {
                     r.insert("triage-checks-missing");
                 }
@@ -827,6 +950,7 @@ impl Inc {
             "close" => r.extend(self.closing_rules()),
             "end_mitigation" => {
                 let n = cmd["number"].as_u64().expect("a number");
+                let ended = str_of(cmd, "occurred_at").and_then(parse_ts);
                 match usize::try_from(n)
                     .ok()
                     .and_then(|n| self.lives.get(n.checked_sub(1)?))
@@ -837,10 +961,36 @@ impl Inc {
                     Some((_, _, Some(_))) => {
                         r.insert("mitigation-already-ended");
                     }
-                    Some(_) => {}
+                    Some(_) => {
+                        // A true end is judged against the true start.
+                        let started = self.started[n as usize - 1];
+                        if ended.is_some_and(|t| t < started) {
+                            r.insert("ended-before-started");
+                        }
+                    }
+                }
+                if ended.is_some_and(|t| t > at) {
+                    r.insert("occurred-after-recorded");
                 }
                 if !absent(cmd.get("note")) {
                     push_text(&mut r, &text(cmd.get("note"), SHORT), "field-empty");
+                }
+            }
+            "revise_outcome" => {
+                // The reason is required before close as after.
+                push_text(&mut r, &text(cmd.get("reason"), SHORT), "field-empty");
+                let n = cmd["number"].as_u64().expect("a number");
+                match usize::try_from(n)
+                    .ok()
+                    .and_then(|n| self.lives.get(n.checked_sub(1)?))
+                {
+                    None => {
+                        r.insert("no-such-mitigation");
+                    }
+                    Some((_, _, None)) => {
+                        r.insert("mitigation-not-ended");
+                    }
+                    Some(_) => {}
                 }
             }
             other => panic!("not a command type: {other}"),
@@ -934,6 +1084,8 @@ impl Inc {
             "start_mitigation" => {
                 self.mitigations += 1;
                 self.lives.push(life(&cmd["mitigation"], None));
+                self.started
+                    .push(time_at(&cmd["occurred_at"]).unwrap_or(env.at));
                 self.block_now();
             }
             "lift_block" => {
@@ -951,6 +1103,12 @@ impl Inc {
                     l.2 = str_of(cmd, "outcome").map(str::to_owned);
                 }
                 self.block_now();
+            }
+            "revise_outcome" => {
+                let n = cmd["number"].as_u64().expect("a number") as usize;
+                if let Some(l) = self.lives.get_mut(n - 1) {
+                    l.2 = str_of(cmd, "outcome").map(str::to_owned);
+                }
             }
             "submit_postmortem" => {
                 let pm = &cmd["postmortem"];
@@ -1029,6 +1187,14 @@ impl Inc {
             lives: list(s, "mitigations")
                 .iter()
                 .map(|m| life(&m["mitigation"], field(m, "ended")))
+                .collect(),
+            started: list(s, "mitigations")
+                .iter()
+                .map(|m| {
+                    time_at(&m["occurred_at"])
+                        .or_else(|| time_at(&m["at"]))
+                        .expect("a time")
+                })
                 .collect(),
             updates: list(s, "updates").len(),
             root_cause: s.get("root_cause").is_some_and(|r| !r.is_null()),
