@@ -11,7 +11,7 @@
 //! transaction, and the snapshot a running store would have kept), then
 //! SAMPLES (default 50) further notes go through `Store::submit`, one at a
 //! time, each timed: load (snapshot and rows), judge, append, and the
-//! snapshot every 100th. Then as many through a [`Warm`] store (the
+//! snapshot when one is due. Then as many through a [`Warm`] store (the
 //! incident kept in memory, checked by version). The floor is the same
 //! number of plain `INSERT`s of such rows into the same table, timed the
 //! same way. It prints p50 and p99 per size and the ratios p50(largest) /
@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use incident_playbook::{Command, Incident, IncidentId, Playbook, Uuid};
 use incident_store::throwaway::PostgresServer;
-use incident_store::{PostgresStore, SqliteStore, Store, StoredSnapshot, Warm};
+use incident_store::{PostgresStore, SqliteStore, Store, StoredSnapshot, Warm, snapshot_due};
 use serde_json::json;
 
 type Failure = Box<dyn std::error::Error>;
@@ -160,7 +160,7 @@ fn warm_and_floor<S: Store>(
 }
 
 /// Stores a `declare` and `size - 1` notes in one transaction, and the
-/// snapshot a store taking every 100th would hold: what a store that took
+/// latest snapshot a store would hold ([`snapshot_due`]): what a store that took
 /// those commands one by one would contain.
 fn prepare(store: &mut Opened, incident: IncidentId, size: u64) -> Result<(), Failure> {
     let history: Vec<Command> = std::iter::once(declare(incident))
@@ -172,7 +172,10 @@ fn prepare(store: &mut Opened, incident: IncidentId, size: u64) -> Result<(), Fa
     }
     store.batch("COMMIT")?;
     let every = store.store().snapshot_every();
-    let kept = size.checked_div(every).map_or(0, |n| n * every);
+    let kept = (1..=size)
+        .rev()
+        .find(|&v| snapshot_due(every, v))
+        .unwrap_or(0);
     if kept > 0 {
         let head = history.into_iter().take(kept as usize);
         let restored = Incident::restore(head, &Playbook::default())?;

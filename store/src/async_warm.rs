@@ -9,7 +9,8 @@ use incident_playbook::{
 use tokio::sync::oneshot::{self, error::TryRecvError};
 
 use crate::asynchronous::{AsyncStore, delegating_async_store};
-use crate::handle::{gave_up, snapshot_due};
+use crate::handle::gave_up;
+use crate::snapshot::snapshot_due;
 use crate::{Append, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, WARM_CAPACITY};
 
 /// One kept incident, locked by whoever works on it, and the commands

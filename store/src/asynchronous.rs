@@ -6,7 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use incident_playbook::{Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId};
 
-use crate::handle::{decide, gave_up, snapshot_due};
+use crate::handle::{decide, gave_up};
+use crate::snapshot::snapshot_due;
 use crate::{
     Append, ChangeCursor, Changes, Error, MAX_ATTEMPTS, Receipt, Row, StoredSnapshot, row, snapshot,
 };

@@ -3,6 +3,7 @@
 
 use incident_playbook::{Command, Incident, Outcome, Playbook, Rejection, Rule, Violation};
 
+use crate::snapshot::snapshot_due;
 use crate::{Append, Error, Store, StoredSnapshot};
 
 /// How many times [`Store::handle`] lets the crate judge a command before it
@@ -75,12 +76,6 @@ pub(crate) fn keep_snapshot<S: Store + ?Sized>(
     let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
     let _ = store.save_snapshot(incident.id(), &snapshot);
     Ok(incident)
-}
-
-/// Whether a store keeping a snapshot every `every` commands keeps one at
-/// `version`.
-pub(crate) fn snapshot_due(every: u64, version: u64) -> bool {
-    every > 0 && version.is_multiple_of(every)
 }
 
 /// Lets the crate judge `command` against `current` (`None`: no rows yet).

@@ -86,7 +86,7 @@ pub use error::{Cause, Error, ErrorKind};
 pub use handle::{MAX_ATTEMPTS, Receipt};
 pub use postgres::{POSTGRES_SCHEMA, PostgresStore};
 pub use row::{Append, Row};
-pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot};
+pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT, StoredSnapshot, snapshot_due};
 pub use sqlite::{SQLITE_SCHEMA, SqliteStore};
 pub use warm::{WARM_CAPACITY, Warm};
 
@@ -261,8 +261,9 @@ pub trait Store {
     }
 
     /// After how many accepted commands [`Store::handle`] keeps a
-    /// snapshot (every version that is a multiple of it); 0: never. The
-    /// default is 0; both backends default to [`SNAPSHOT_EVERY`].
+    /// snapshot (at each version [`snapshot_due`] names: every multiple of
+    /// it while the history is short, more rarely as it grows); 0: never.
+    /// The default is 0; both backends default to [`SNAPSHOT_EVERY`].
     fn snapshot_every(&self) -> u64 {
         0
     }

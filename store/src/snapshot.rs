@@ -3,7 +3,7 @@
 //!
 //! A snapshot is the store's own cache, never the record: the rows are. It
 //! holds the state without the history (the rows have that), is written
-//! after the row of every [`SNAPSHOT_EVERY`]-th version, and is used only
+//! after the row of each version [`snapshot_due`] names, and is used only
 //! if the same store layout wrote it ([`SNAPSHOT_FORMAT`]); a missing,
 //! older or unreadable one means a full replay.
 
@@ -12,8 +12,42 @@ use incident_playbook::{Command, Incident, IncidentId, Playbook, Snapshot};
 use crate::Error;
 
 /// How often [`Store::handle`](crate::Store::handle) keeps a snapshot by
-/// default: after every 100th accepted command.
+/// default: after every 100th accepted command while the history is short
+/// (under 2,000 commands; then more rarely, [`snapshot_due`]).
 pub const SNAPSHOT_EVERY: u64 = 100;
+
+/// Whether a store that keeps a snapshot every `every` commands (0: never)
+/// keeps one at `version`: at each multiple of `every` while the history is
+/// under 20 of them, then at each multiple of an interval that doubles
+/// whenever the history reaches 20 intervals.
+///
+/// A snapshot holds the state, which grows with the history, so at a fixed
+/// interval its cost per command would grow too (a 100,000-command
+/// incident's state written every 100 commands). With the interval a
+/// twentieth to a tenth of the history, each command pays about the same
+/// share of a snapshot however long the history, and a load replays at
+/// most a tenth of it after the snapshot.
+///
+/// ```
+/// use incident_store::snapshot_due;
+///
+/// assert!(snapshot_due(100, 1_900));
+/// assert!(!snapshot_due(100, 2_100)); // from 2,000 on: every 200
+/// assert!(snapshot_due(100, 2_200));
+/// assert!(snapshot_due(100, 102_400)); // from 64,000 on: every 6,400
+/// assert!(!snapshot_due(100, 100_000));
+/// assert!(!snapshot_due(0, 100));
+/// ```
+pub fn snapshot_due(every: u64, version: u64) -> bool {
+    if every == 0 || version == 0 {
+        return false;
+    }
+    let mut interval = every;
+    while version / interval >= 20 {
+        interval = interval.saturating_mul(2);
+    }
+    version.is_multiple_of(interval)
+}
 
 /// What a snapshot's `format` column says: the store's version and the
 /// layout of the state. A snapshot written under another is ignored (a full
