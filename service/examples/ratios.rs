@@ -21,7 +21,11 @@
 //!    concurrent reads of an incident of HISTORY commands (default
 //!    100,000; 0 skips it), against before them (the incident read once
 //!    already, so kept warm: the cache is not what is measured).
-//! 3. The CLI's replay peak RSS against its input is measured elsewhere
+//! 3. **Latency**: on the same service, the p50 of the next command (a
+//!    note over HTTP, one at a time, each incident kept warm by one
+//!    command first) on the incident of HISTORY commands against one of 10
+//!    commands (target: at most 1.5x).
+//! 4. The CLI's replay peak RSS against its input is measured elsewhere
 //!    (docs/performance.md).
 //!
 //! Not a test: the figures depend on the machine.
@@ -33,7 +37,8 @@ use std::time::{Duration, Instant};
 use incident_playbook::{Command, Incident, IncidentId, Playbook, Uuid};
 use incident_store::throwaway::PostgresServer;
 use incident_store::{
-    AsyncPostgresStore, AsyncStore, AsyncWarm, PoolLimits, PostgresStore, Store, StoredSnapshot,
+    AsyncPostgresStore, AsyncStore, AsyncWarm, PoolLimits, PostgresStore, SNAPSHOT_EVERY, Store,
+    StoredSnapshot, snapshot_due,
 };
 use serde_json::json;
 
@@ -58,9 +63,9 @@ fn main() -> Result<(), Failure> {
     runtime.block_on(writers(&writing, &inserting, per_writer))?;
     writers_over_http(&server, &runtime, per_writer)?;
     if history > 0 {
-        memory(&server, history)?;
+        memory_and_latency(&server, history)?;
     }
-    println!("3. replay peak RSS / input: see docs/performance.md (incident replay)");
+    println!("4. replay peak RSS / input: see docs/performance.md (incident replay)");
     Ok(())
 }
 
@@ -381,19 +386,22 @@ async fn insert_all(
     Ok(())
 }
 
-/// Ratio 2: the service's resident memory after 16 concurrent reads of a
-/// long incident, against before them.
-fn memory(server: &PostgresServer, history: u64) -> Result<(), Failure> {
+/// Ratios 2 and 3: the service's resident memory after 16 concurrent reads
+/// of a long incident, against before them; then the next command's latency
+/// on it, against a short incident's.
+fn memory_and_latency(server: &PostgresServer, history: u64) -> Result<(), Failure> {
     let params = server.create_database("memory")?;
-    let id = incident(100);
+    let (id, small) = (incident(100), incident(101));
     let setup = Instant::now();
     prepare(&params, id, history)?;
+    prepare(&params, small, SMALL)?;
     let setup = setup.elapsed();
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
     let mut service = Service::start(&params, port)?;
-    let url = format!("http://127.0.0.1:{port}/incidents/{id}");
+    let base = format!("http://127.0.0.1:{port}");
+    let url = format!("{base}/incidents/{id}");
     let started = rss(service.pid())?;
     let size = read(&url)?; // warms the incident: kept from here on
     let before = rss(service.pid())?;
@@ -408,7 +416,6 @@ fn memory(server: &PostgresServer, history: u64) -> Result<(), Failure> {
     }
     std::thread::sleep(Duration::from_secs(1));
     let after = rss(service.pid())?;
-    service.stop();
     println!(
         "2. service RSS, an incident of {history} commands ({} MB as JSON; set up in {:.1} s): \
          {} MB at start, {} MB after one read (kept warm), {} MB after 16 concurrent reads; \
@@ -420,7 +427,45 @@ fn memory(server: &PostgresServer, history: u64) -> Result<(), Failure> {
         after / 1024,
         after as f64 / before as f64
     );
+    let (mut at_small, mut at_large) = (
+        next_commands(&base, small, SMALL)?,
+        next_commands(&base, id, history)?,
+    );
+    service.stop();
+    let (p50_small, p50_large) = (percentile(&mut at_small, 50), percentile(&mut at_large, 50));
+    println!(
+        "3. next command over HTTP, one at a time ({TIMED} each): at {SMALL} commands p50 {}, p99 {}; \
+         at {history} commands p50 {}, p99 {}; ratio of p50s {:.2} (target <= 1.5)",
+        ms(p50_small),
+        ms(percentile(&mut at_small, 99)),
+        ms(p50_large),
+        ms(percentile(&mut at_large, 99)),
+        p50_large.as_secs_f64() / p50_small.as_secs_f64()
+    );
     Ok(())
+}
+
+/// The incident the latency of the next command is compared with, and how
+/// many next commands are timed on each.
+const SMALL: u64 = 10;
+const TIMED: u64 = 200;
+
+/// [`TIMED`] notes sent one at a time to incident `id` of `size` commands
+/// (after one untimed note, which keeps it warm), each call's time.
+fn next_commands(base: &str, id: IncidentId, size: u64) -> Result<Vec<Duration>, Failure> {
+    let agent = agent();
+    let mut times = Vec::new();
+    for n in size + 1..=size + 1 + TIMED {
+        let start = Instant::now();
+        let (status, answer) = post(&agent, base, &note(id, n))?;
+        if n > size + 1 {
+            times.push(start.elapsed());
+        }
+        if status != 200 || answer["outcome"] != "applied" {
+            return Err(format!("{status}: {answer}").into());
+        }
+    }
+    Ok(times)
 }
 
 /// A GET of the snapshot: its size in bytes.
@@ -439,7 +484,7 @@ fn read(url: &str) -> Result<usize, Failure> {
 }
 
 /// A `declare` and `size - 1` notes in one transaction, and the snapshot a
-/// store keeping one every 100 commands would hold.
+/// store would hold ([`snapshot_due`]).
 fn prepare(params: &str, id: IncidentId, size: u64) -> Result<(), Failure> {
     let mut store = PostgresStore::connect(params)?;
     let history: Vec<Command> = std::iter::once(declare(id))
@@ -450,7 +495,8 @@ fn prepare(params: &str, id: IncidentId, size: u64) -> Result<(), Failure> {
         let _ = store.append(version, cmd, None)?;
     }
     store.client().batch_execute("COMMIT")?;
-    let kept = (size / 100) * 100;
+    let due = |v: &u64| snapshot_due(SNAPSHOT_EVERY, *v);
+    let kept = (1..=size).rev().find(due).unwrap_or(0);
     if kept > 0 {
         let head = history.into_iter().take(usize::try_from(kept)?);
         let restored = Incident::restore(head, &Playbook::default())?;
