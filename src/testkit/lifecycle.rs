@@ -27,7 +27,18 @@ impl Writer {
     pub(crate) fn with_update(&mut self, mut v: Value, inc: &View, status: &str) -> Value {
         let at = self.at(&v);
         v["update"] = self.update(at, status, &inc.holders());
+        self.outward(&mut v["update"], inc.roles.get("communications_owner"));
         v
+    }
+
+    /// Now and then makes `update` one for outside the company (`public` or
+    /// a notice to `customers`), posted by `comms`, the communications owner
+    /// after the command: only that person may speak outward.
+    pub(crate) fn outward(&mut self, update: &mut Value, comms: Option<&String>) {
+        if let Some(comms) = comms.filter(|_| self.rng.chance(12)) {
+            update["owner"] = comms.clone().into();
+            update["audience"] = (*self.rng.pick(&["public", "customers"])).into();
+        }
     }
 
     pub(crate) fn flags_within(&mut self, sev: u8) -> Vec<&'static str> {
@@ -87,6 +98,17 @@ impl Writer {
         v["title"] = self.short().into();
         v["severity"] = sev_name(sev).into();
         v["impact"] = self.impact(sev, at);
+        if self.rng.chance(8) {
+            // Not known yet (a breach found weeks later): learned later.
+            v["impact"]["started_at"] = if self.rng.chance(50) {
+                Value::Null
+            } else {
+                self.blank()
+            };
+            if let Some(m) = v["impact"].as_object_mut().filter(|_| self.rng.chance(50)) {
+                m.remove("started_at");
+            }
+        }
         let mut people: Vec<String> = PEOPLE.iter().map(|p| p.to_string()).collect();
         for i in (1..people.len()).rev() {
             let j = self.rng.below(i + 1);
@@ -118,8 +140,13 @@ impl Writer {
             .values()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
+        let comms = roles
+            .get("communications_owner")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         v["roles"] = Value::Object(roles);
         v["update"] = self.update(at, "investigating", &holders);
+        self.outward(&mut v["update"], comms.as_ref());
         self.expecting(v, None)
     }
 
@@ -129,7 +156,7 @@ impl Writer {
     }
 
     /// `record_progress`: a share done, sometimes with a note and an
-    /// expected completion (after `at`, or rarely not).
+    /// expected completion (after `at`).
     pub(crate) fn record_progress(&mut self) -> Value {
         let mut v = self.envelope("record_progress");
         v["percent"] = if self.rng.chance(20) {
@@ -141,11 +168,7 @@ impl Writer {
             v["note"] = self.short().into();
         }
         if self.rng.chance(30) {
-            let minutes = if self.rare(100) {
-                0
-            } else {
-                self.rng.range(1, 3000)
-            };
+            let minutes = self.rng.range(1, 3000);
             // The envelope's `at` is always a time this writer wrote.
             if let Some(at) = time_at(&v["at"]) {
                 v["expected_completion"] = json!(
@@ -165,14 +188,10 @@ impl Writer {
         v
     }
 
-    /// `link_incident`: another incident (rarely this one).
+    /// `link_incident`: another incident.
     pub(crate) fn link(&mut self) -> Value {
         let mut v = self.envelope("link_incident");
-        v["incident"] = if self.rare(50) {
-            v["incident_id"].clone()
-        } else {
-            json!("0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c")
-        };
+        v["incident"] = json!("0b5e3a4c-2d1f-4e6a-9b8c-7d6e5f4a3b2c");
         let relations = [
             "caused_by",
             "causes",
@@ -362,8 +381,31 @@ impl Writer {
             // A list exactly at its limit.
             impact["surfaces"] = json!(vec!["api"; LIST]);
         }
+        let at = self.at(&v);
+        let start = self.learned_start(inc, at, &mut impact);
+        if impact["user_impact_active"] == false && self.rng.chance(40) {
+            // When users stopped being hit: between the start and now.
+            let from = start.unwrap_or(at - secs(3_600)).min(at);
+            let span = (at - from).num_seconds().max(0);
+            let ended = from + secs(self.rng.range(0, span + 1));
+            impact["ended_at"] = self.stamp(ended);
+        }
         v["impact"] = impact;
         v
+    }
+
+    /// The start `impact` gives, learned now where it was unknown (and now
+    /// and then after the declaration: users hit hours after the first
+    /// sign), no later than `at`.
+    fn learned_start(&mut self, inc: &View, at: Time, impact: &mut Value) -> Option<Time> {
+        if inc.impact.started_at.is_none() || self.rng.chance(25) {
+            let span = (at - inc.declared_at).num_seconds();
+            if span >= 0 && self.rng.chance(80) {
+                let t = inc.declared_at + secs(self.rng.range(0, span + 1));
+                impact["started_at"] = self.stamp(t);
+            }
+        }
+        time_at(&impact["started_at"])
     }
 
     pub(crate) fn mitigation(&mut self, kind: &str) -> Value {
@@ -406,6 +448,16 @@ impl Writer {
         ]);
         let mut v = self.envelope("start_mitigation");
         v["mitigation"] = self.mitigation(kind);
+        if self.rng.chance(10) {
+            // Stops it spreading without relieving users (deploys paused).
+            v["purpose"] = "contain".into();
+        } else if self.rng.chance(5) {
+            v["purpose"] = "relieve".into();
+        }
+        if kind != "block_endpoint" && self.rng.chance(10) {
+            // Undone before closing, whatever its kind.
+            v["temporary"] = true.into();
+        }
         self.with_update(v, inc, "mitigating")
     }
 
@@ -435,9 +487,54 @@ impl Writer {
             .lives
             .iter()
             .position(|(temporary, _, end)| *temporary && end.is_none())?;
+        Some(self.end_mitigation(inc, n))
+    }
+
+    /// `end_mitigation` of any mitigation still in effect, if any.
+    pub(crate) fn end_any(&mut self, inc: &View) -> Option<Value> {
+        let in_effect: Vec<usize> = (0..inc.lives.len())
+            .filter(|&i| inc.lives[i].2.is_none())
+            .collect();
+        if in_effect.is_empty() {
+            return None;
+        }
+        let n = *self.rng.pick(&in_effect);
+        Some(self.end_mitigation(inc, n))
+    }
+
+    /// `end_mitigation` of mitigation `n` (from 0), now and then with a note
+    /// and the time it really ended (after its true start).
+    fn end_mitigation(&mut self, inc: &View, n: usize) -> Value {
         let mut v = self.envelope("end_mitigation");
         v["number"] = (n + 1).into();
-        v["outcome"] = (*self.rng.pick(&["helped", "no_effect", "made_worse"])).into();
+        v["outcome"] = (*self.rng.pick(&OUTCOMES)).into();
+        if self.rng.chance(30) {
+            v["note"] = self.short().into();
+        }
+        let at = self.at(&v);
+        if let Some(&started) = inc.started.get(n).filter(|_| self.rng.chance(30)) {
+            let span = (at - started).num_seconds();
+            if span >= 0 {
+                let ended = started + secs(self.rng.range(0, span + 1));
+                v["occurred_at"] = self.stamp(ended);
+            }
+        }
+        v
+    }
+
+    /// `revise_outcome` of an ended mitigation, if any, with its reason.
+    pub(crate) fn revise(&mut self, inc: &View) -> Option<Value> {
+        let ended: Vec<usize> = (0..inc.lives.len())
+            .filter(|&i| inc.lives[i].2.is_some())
+            .collect();
+        if ended.is_empty() {
+            return None;
+        }
+        let n = *self.rng.pick(&ended);
+        let mut v = self.envelope("revise_outcome");
+        v["number"] = (n + 1).into();
+        v["outcome"] = (*self.rng.pick(&OUTCOMES)).into();
+        v["reason"] = "Load tests showed the bigger machines ran out of memory".into();
         Some(v)
     }
 
@@ -494,7 +591,26 @@ impl Writer {
     pub(crate) fn resolve(&mut self, inc: &View) -> Value {
         let mut v = self.envelope("resolve");
         v["verification"] = self.verification(inc);
+        self.excepting(&mut v, inc);
         self.with_update(v, inc, "resolved")
+    }
+
+    /// Now and then a health check that truthfully failed, accepted by the
+    /// commander as an exception (a health check is always demanded).
+    fn excepting(&mut self, v: &mut Value, inc: &View) {
+        let Some(commander) = inc.roles.get("commander") else {
+            return;
+        };
+        if self.health.is_empty() || !self.rng.chance(10) {
+            return;
+        }
+        let name = self.rng.pick(&self.health).clone();
+        v["verification"]["health"][&name] = false.into();
+        v["exceptions"] = json!([{
+            "check": format!("health.{name}"),
+            "accepted_by": commander,
+            "reason": "The status page probe is down for maintenance; checked by hand",
+        }]);
     }
 
     pub(crate) fn reopen(&mut self, inc: &View) -> Value {
@@ -532,7 +648,8 @@ impl Writer {
             }
         }
         if complete || self.rng.chance(50) {
-            let mut t = inc.declared_at - secs(self.rng.range(0, 3_600));
+            // Before the declaration: no entry after the postmortem's date.
+            let mut t = inc.declared_at - secs(self.rng.range(3_600, 7_200));
             let n = self.rng.range(1, 4);
             let mut timeline = Vec::new();
             for _ in 0..n {
@@ -613,7 +730,10 @@ impl Writer {
             Phase::Closed => self.post_update(inc),
             _ => {
                 let duties = inc.peak <= 2;
-                if duties && inc.checks.len() < CHECKS.len() && self.rng.chance(60) {
+                if inc.impact.started_at.is_none() && self.rng.chance(30) {
+                    // Confirming the impact includes its start, once learned.
+                    self.update_impact(inc)
+                } else if duties && inc.checks.len() < CHECKS.len() && self.rng.chance(60) {
                     self.check(inc)
                 } else if duties && inc.notes == 0 && self.rng.chance(60) {
                     self.note()
@@ -670,6 +790,12 @@ impl Writer {
         if !inc.blocked.is_empty() {
             choices.push("lift_block");
         }
+        if inc.lives.iter().any(|(_, _, end)| end.is_none()) {
+            choices.push("end_mitigation");
+        }
+        if inc.lives.iter().any(|(_, _, end)| end.is_some()) {
+            choices.push("revise_outcome");
+        }
         if Self::may_resolve(inc) && Self::ready_to_resolve(inc) {
             choices.push("resolve");
         }
@@ -711,6 +837,8 @@ impl Writer {
             "correct_impact" => self.correct_impact(inc),
             "link_incident" => self.link(),
             "record_fix" => self.fix(),
+            "end_mitigation" => self.end_any(inc)?,
+            "revise_outcome" => self.revise(inc)?,
             _ => return None,
         })
     }
@@ -806,6 +934,7 @@ fn fields_of(key: &str, m: &Map<String, Value>, kind: &str) -> Vec<&'static str>
             "feature",
             "started_at",
             "user_impact_active",
+            "ended_at",
             "flags",
             "surfaces",
             "affected_endpoints",

@@ -245,6 +245,14 @@ impl<'p> Builder<'p> {
             .filter(|i| i.phase() != Phase::Closed)
     }
 
+    /// The closed incident of a slot, if it closed there last.
+    fn closed(&self, slot: usize) -> Option<&Incident> {
+        let id = (*self.slots.get(slot)?)?;
+        self.incidents
+            .get(id)
+            .filter(|i| i.phase() == Phase::Closed)
+    }
+
     /// Writes the step's command and keeps it if it is accepted; a command
     /// refused (a writer's slip) is written again from the next seeds, a few
     /// times, so that a history has the length asked for.
@@ -267,6 +275,18 @@ impl<'p> Builder<'p> {
                 } else {
                     w.next_step(Some(incident))
                 }
+            }
+            // Now and then an amendment to the incident that closed here,
+            // before the next one is declared.
+            None if step.wander && w.dice().chance(25) && self.closed(slot).is_some() => {
+                let Some(closed) = self.closed(slot) else {
+                    return false;
+                };
+                w.set_incident(&closed.id().to_string());
+                w.set_time(Timestamp::from(
+                    closed.last_command_at().as_datetime() + gap,
+                ));
+                w.any_valid(closed)
             }
             None => {
                 w.set_time(Timestamp::from(self.clock.as_datetime() + gap));

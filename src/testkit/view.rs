@@ -20,7 +20,8 @@ pub struct ImpactView {
     pub endpoints: Vec<String>,
     pub deps: Vec<String>,
     pub active: bool,
-    pub started_at: Time,
+    /// When users were first hit, once known.
+    pub started_at: Option<Time>,
 }
 
 impl ImpactView {
@@ -34,11 +35,16 @@ impl ImpactView {
     }
 
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "flags": self.flags, "surfaces": self.surfaces,
             "affected_endpoints": self.endpoints, "affected_dependencies": self.deps,
-            "user_impact_active": self.active, "started_at": ts(self.started_at),
-        })
+            "user_impact_active": self.active,
+        });
+        // An unknown start stays unknown: writing one would claim to know it.
+        if let Some(t) = self.started_at {
+            v["started_at"] = ts(t).into();
+        }
+        v
     }
 }
 
@@ -111,7 +117,7 @@ impl View {
                 endpoints: strings(impact, "affected_endpoints"),
                 deps: strings(impact, "affected_dependencies"),
                 active: impact["user_impact_active"].as_bool().unwrap_or(true),
-                started_at: time_at(&impact["started_at"]).unwrap_or_default(),
+                started_at: time_at(&impact["started_at"]),
             },
             blocked: strings(&s, "blocked_endpoints"),
             checks: list(&s, "checks")
@@ -122,7 +128,7 @@ impl View {
             mitigations: list(&s, "mitigations").len(),
             lives: list(&s, "mitigations")
                 .iter()
-                .map(|m| life(&m["mitigation"], m.get("ended").filter(|e| !e.is_null())))
+                .map(|m| life(m, m.get("ended").filter(|e| !e.is_null())))
                 .collect(),
             started: list(&s, "mitigations")
                 .iter()
@@ -181,12 +187,15 @@ impl View {
     }
 }
 
-/// A mitigation's life: a disabled dependency or a paused rollout is a
-/// temporary measure (a block is `block-not-lifted`'s); `ended` is its end
-/// as a snapshot writes it.
-fn life(m: &Value, ended: Option<&Value>) -> (bool, Option<String>, Option<String>) {
+/// A mitigation's life: a disabled dependency, a paused rollout or one
+/// started `temporary: true` is a temporary measure (a block is
+/// `block-not-lifted`'s); `entry` is the snapshot's mitigation and `ended`
+/// its end, as a snapshot writes them.
+fn life(entry: &Value, ended: Option<&Value>) -> (bool, Option<String>, Option<String>) {
+    let m = &entry["mitigation"];
     let kind = str_of(m, "kind");
-    let temporary = matches!(kind, Some("disable_dependency" | "pause_rollout"));
+    let marked = entry["temporary"].as_bool() == Some(true) && kind != Some("block_endpoint");
+    let temporary = marked || matches!(kind, Some("disable_dependency" | "pause_rollout"));
     let endpoint = match kind {
         Some("block_endpoint") => str_of(m, "endpoint").map(str::to_owned),
         _ => None,

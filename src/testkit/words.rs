@@ -114,6 +114,7 @@ pub const CHECKS: [&str; 5] = [
 ];
 pub const STATUSES: [&str; 4] = ["investigating", "mitigating", "monitoring", "resolved"];
 pub const RISKS: [&str; 4] = ["low", "medium", "high", "critical"];
+pub const OUTCOMES: [&str; 5] = ["helped", "no_effect", "made_worse", "partial", "unknown"];
 pub const GUARDRAILS: [&str; 4] = ["handbook", "adr", "dashboard", "test"];
 
 /// Names close to the seed playbook's dependencies that are not in it.

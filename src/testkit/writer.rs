@@ -102,11 +102,17 @@ impl Writer {
     }
 
     /// Any command `incident` allows now, valid (the lifecycle wanders:
-    /// roles change hands, the impact is revised, updates are posted).
+    /// roles change hands, the impact is revised, mitigations end and their
+    /// outcomes are revised, updates are posted). A closed incident accepts
+    /// amendments only: this writes a `revise_outcome` when a mitigation
+    /// has ended, else a `post_update`, refused `incident-closed`.
     pub fn any_valid(&mut self, incident: &Incident) -> Value {
         let view = View::of(incident);
         if view.phase == Phase::Closed {
-            return self.post_update(&view);
+            return match self.revise(&view) {
+                Some(v) => v,
+                None => self.post_update(&view),
+            };
         }
         self.wander(&view)
     }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use incident_playbook::testkit::{BREAKABLE, History, breaking, history, next_command};
-use incident_playbook::{Incidents, Phase, Playbook, Rule};
+use incident_playbook::testkit::{BREAKABLE, History, Writer, breaking, history, next_command};
+use incident_playbook::{Incident, Incidents, Phase, Playbook, Rule, Timestamp, parse_command};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRng, TestRunner};
+use serde_json::Value;
 
 /// The rules no command of the test kit breaks, and why: a new rule lands
 /// in [`BREAKABLE`] (with its writer) or here.
@@ -172,6 +173,123 @@ fn the_next_command_is_accepted() {
             for _ in 0..4 {
                 let command = next.new_tree(&mut runner).unwrap().current();
                 assert!(incident.clone().handle(command, &playbook).is_ok());
+            }
+        }
+    }
+}
+
+/// What the contract allows that valid histories must reach, each by a test
+/// on a command (as written) and its incident before it.
+type Reached = fn(&Value, Option<&Incident>) -> bool;
+
+const REACHED: &[(&str, Reached)] = &[
+    ("accepted exceptions at resolve", |v, _| {
+        v["type"] == "resolve" && v["exceptions"].as_array().is_some_and(|e| !e.is_empty())
+    }),
+    ("revise_outcome while not closed", |v, i| {
+        v["type"] == "revise_outcome" && !closed(i)
+    }),
+    ("revise_outcome as an amendment after close", |v, i| {
+        v["type"] == "revise_outcome" && closed(i)
+    }),
+    ("end_mitigation.occurred_at", |v, _| {
+        v["type"] == "end_mitigation" && v["occurred_at"].is_string()
+    }),
+    ("start_mitigation.purpose contain", |v, _| {
+        v["type"] == "start_mitigation" && v["purpose"] == "contain"
+    }),
+    ("start_mitigation.temporary", |v, _| {
+        v["type"] == "start_mitigation" && v["temporary"] == true
+    }),
+    ("impact.ended_at on update_impact", |v, _| {
+        v["type"] == "update_impact" && v["impact"]["ended_at"].is_string()
+    }),
+    ("impact.started_at unknown at declaration", |v, _| {
+        v["type"] == "declare" && start(v).is_none()
+    }),
+    ("impact.started_at learned later", |v, i| {
+        v["type"] == "update_impact"
+            && start(v).is_some()
+            && i.is_some_and(|i| i.impact().started_at().is_none())
+    }),
+    ("impact.started_at after the declaration", |v, i| {
+        v["type"] == "update_impact"
+            && i.is_some_and(|i| start(v).is_some_and(|t| t > i.declared_at()))
+    }),
+    ("a public update by the comms owner", |v, _| {
+        v["update"]["audience"] == "public"
+    }),
+    ("a notice to customers by the comms owner", |v, _| {
+        v["update"]["audience"] == "customers"
+    }),
+];
+
+fn closed(incident: Option<&Incident>) -> bool {
+    incident.is_some_and(|i| i.phase() == Phase::Closed)
+}
+
+/// The impact's start a command gives (missing, `null` or blank: none).
+fn start(v: &Value) -> Option<Timestamp> {
+    v["impact"]["started_at"].as_str()?.parse().ok()
+}
+
+/// Over histories from a fixed seed, the writer reaches each addition of
+/// [`REACHED`] at least once (and every command is applied).
+#[test]
+fn valid_histories_reach_what_the_contract_allows() {
+    let playbook = Playbook::default();
+    let mut runner = runner(12);
+    let strategy = history(&playbook, 150);
+    let mut seen = BTreeSet::new();
+    for _ in 0..12 {
+        let h = strategy.new_tree(&mut runner).unwrap().current();
+        let mut incidents = Incidents::new(playbook.clone());
+        for (line, command) in h.lines.iter().zip(&h.commands) {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let before = incidents.get(command.incident_id);
+            for (name, reached) in REACHED {
+                if reached(&v, before) {
+                    seen.insert(*name);
+                }
+            }
+            assert!(incidents.handle_json(line).is_ok(), "{line}");
+        }
+    }
+    let missing: Vec<&str> = REACHED
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !seen.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "never written: {missing:?}");
+}
+
+/// Every command the writer writes as valid is applied: incidents walked
+/// from declaration to close (and amended after), nothing left out.
+#[test]
+fn every_valid_command_written_is_applied() {
+    let playbook = Playbook::default();
+    for seed in 0..150 {
+        let mut w = Writer::new(&playbook, seed);
+        let declare = parse_command(&w.next_step(None).to_string()).unwrap();
+        let mut incident = Incident::declare(declare, &playbook).unwrap();
+        for step in 0..80 {
+            let wander = w.dice().chance(40);
+            let after = incident.last_command_at().as_datetime();
+            let gap = chrono::Duration::seconds(w.dice().range(0, 4_000));
+            w.set_time(Timestamp::from(after + gap));
+            let closed = incident.phase() == Phase::Closed;
+            let v = if wander || closed {
+                w.any_valid(&incident)
+            } else {
+                w.next_step(Some(&incident))
+            };
+            if closed && v["type"] != "revise_outcome" {
+                break;
+            }
+            let line = v.to_string();
+            let command = parse_command(&line).unwrap_or_else(|e| panic!("{e:?}: {line}"));
+            if let Err(e) = incident.handle(command, &playbook) {
+                panic!("seed {seed}, step {step}: {e:?}\n{line}");
             }
         }
     }

@@ -298,8 +298,13 @@ fn corrupt(rng: &mut Dice, v: &mut Value, n: usize) -> &'static str {
                         PathPart::Key(k) => Some(k.as_str()),
                         PathPart::Index(_) => None,
                     });
+                    // An exception's `check` is a text (`SECTION.KEY`), not
+                    // `record_check`'s enum.
+                    let excepted = p
+                        .iter()
+                        .any(|x| matches!(x, PathPart::Key(k) if k == "exceptions"));
                     let node = pointer_mut(&mut v.clone(), p).clone();
-                    node.is_string() && key.and_then(enum_values).is_some()
+                    node.is_string() && !excepted && key.and_then(enum_values).is_some()
                 })
                 .cloned()
                 .collect();

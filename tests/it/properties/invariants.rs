@@ -239,20 +239,32 @@ pub fn broken(s: &Value) -> Vec<String> {
     c.that(unique.len() == blocked.len(), || {
         "an endpoint blocked twice".into()
     });
-    let mut folded: BTreeSet<&str> = BTreeSet::new();
+    // The endpoint each block blocks, by number, while it is in effect:
+    // `lift_block` ends every block of its endpoint, `end_mitigation` its own.
+    let mut blocks: Vec<Option<&str>> = Vec::new();
     for h in history {
         match str_of(h, "type") {
-            Some("start_mitigation")
-                if str_of(&h["mitigation"], "kind") == Some("block_endpoint") =>
-            {
-                folded.insert(str_of(&h["mitigation"], "endpoint").unwrap_or_default());
+            Some("start_mitigation") => {
+                let m = &h["mitigation"];
+                let block = str_of(m, "kind") == Some("block_endpoint");
+                blocks.push(block.then(|| str_of(m, "endpoint").unwrap_or_default()));
             }
             Some("lift_block") => {
-                folded.remove(str_of(h, "endpoint").unwrap_or_default());
+                let endpoint = str_of(h, "endpoint").unwrap_or_default();
+                for b in blocks.iter_mut().filter(|b| **b == Some(endpoint)) {
+                    *b = None;
+                }
+            }
+            Some("end_mitigation") => {
+                let n = h["number"].as_u64().unwrap_or(0) as usize;
+                if let Some(b) = n.checked_sub(1).and_then(|k| blocks.get_mut(k)) {
+                    *b = None;
+                }
             }
             _ => {}
         }
     }
+    let folded: BTreeSet<&str> = blocks.into_iter().flatten().collect();
     c.that(folded == unique, || {
         format!("blocked {unique:?} but the history leaves {folded:?}")
     });
@@ -373,8 +385,19 @@ fn read_impact(v: &Value) -> Folded {
     }
 }
 
-fn passes(v: &Value, keys: &[&str]) -> bool {
-    keys.iter().all(|k| v[*k] == Value::Bool(true))
+/// Whether every check `SECTION.KEY` of `keys` in `v` (the verification's
+/// `section`) passed or is one of the exceptions `excused`.
+fn passes(v: &Value, section: &str, keys: &[&str], excused: &BTreeSet<String>) -> bool {
+    keys.iter()
+        .all(|k| v[*k] == Value::Bool(true) || excused.contains(&format!("{section}.{k}")))
+}
+
+/// The checks a `resolve`'s exceptions accept (`SECTION.KEY`).
+fn excused(resolve: &Value) -> BTreeSet<String> {
+    list(resolve, "exceptions")
+        .iter()
+        .filter_map(|e| str_of(e, "check").map(str::to_owned))
+        .collect()
 }
 
 /// Mitigate before root cause, resolve from monitoring, and the verification
@@ -407,7 +430,11 @@ fn history_rules(c: &mut Check, history: &[Value]) {
                     )
                 });
                 let v = &h["verification"];
-                c.that(passes(&v["health"], &HEALTH), || {
+                let excused = excused(h);
+                let ok = |section: &str, name: &str, x: &Value| {
+                    x["ok"] == true || excused.contains(&format!("{section}.{name}"))
+                };
+                c.that(passes(&v["health"], "health", &HEALTH, &excused), || {
                     format!("history[{i}]: resolved with failing health checks")
                 });
                 for e in &imp.endpoints {
@@ -416,7 +443,7 @@ fn history_rules(c: &mut Check, history: &[Value]) {
                         .filter(|x| str_of(x, "path") == Some(e))
                         .collect();
                     c.that(
-                        !entries.is_empty() && entries.iter().all(|x| x["ok"] == true),
+                        !entries.is_empty() && entries.iter().all(|x| ok("endpoints", e, x)),
                         || format!("history[{i}]: resolved without {e} passing"),
                     );
                 }
@@ -426,19 +453,20 @@ fn history_rules(c: &mut Check, history: &[Value]) {
                         .filter(|x| str_of(x, "name") == Some(d))
                         .collect();
                     c.that(
-                        !entries.is_empty() && entries.iter().all(|x| x["ok"] == true),
+                        !entries.is_empty() && entries.iter().all(|x| ok("dependencies", d, x)),
                         || format!("history[{i}]: resolved without {d} confirmed"),
                     );
                 }
                 if imp.surfaces.iter().any(|s| s == "frontend") {
-                    c.that(passes(&v["frontend"], &FRONTEND), || {
-                        format!("history[{i}]: frontend not verified")
-                    });
+                    c.that(
+                        passes(&v["frontend"], "frontend", &FRONTEND, &excused),
+                        || format!("history[{i}]: frontend not verified"),
+                    );
                 }
                 let data = imp.surfaces.iter().any(|s| s == "data")
                     || imp.flags.iter().any(|f| DATA_FLAGS.contains(&f.as_str()));
                 if data {
-                    c.that(passes(&v["data"], &DATA_CHECKS), || {
+                    c.that(passes(&v["data"], "data", &DATA_CHECKS, &excused), || {
                         format!("history[{i}]: data not verified")
                     });
                 }

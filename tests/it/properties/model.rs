@@ -1083,7 +1083,7 @@ impl Inc {
             "record_root_cause" => self.root_cause = true,
             "start_mitigation" => {
                 self.mitigations += 1;
-                self.lives.push(life(&cmd["mitigation"], None));
+                self.lives.push(life(cmd, None));
                 self.started
                     .push(time_at(&cmd["occurred_at"]).unwrap_or(env.at));
                 self.block_now();
@@ -1186,7 +1186,7 @@ impl Inc {
             mitigations: list(s, "mitigations").len(),
             lives: list(s, "mitigations")
                 .iter()
-                .map(|m| life(&m["mitigation"], field(m, "ended")))
+                .map(|m| life(m, field(m, "ended")))
                 .collect(),
             started: list(s, "mitigations")
                 .iter()
@@ -1254,12 +1254,15 @@ impl Inc {
     }
 }
 
-/// A mitigation's life as the model keeps it: a disabled dependency or a
-/// paused rollout is a temporary measure (a block is `block-not-lifted`'s);
-/// `ended` is its end as a snapshot writes it.
-fn life(m: &Value, ended: Option<&Value>) -> (bool, Option<String>, Option<String>) {
+/// A mitigation's life as the model keeps it: a disabled dependency, a
+/// paused rollout or one started `temporary: true` is a temporary measure (a
+/// block is `block-not-lifted`'s); `started` is the `start_mitigation` or
+/// the snapshot's mitigation, `ended` its end as a snapshot writes it.
+fn life(started: &Value, ended: Option<&Value>) -> (bool, Option<String>, Option<String>) {
+    let m = &started["mitigation"];
     let kind = str_of(m, "kind");
-    let temporary = matches!(kind, Some("disable_dependency" | "pause_rollout"));
+    let marked = started["temporary"] == true && kind != Some("block_endpoint");
+    let temporary = marked || matches!(kind, Some("disable_dependency" | "pause_rollout"));
     let endpoint = match kind {
         Some("block_endpoint") => str_of(m, "endpoint").map(str::to_owned),
         _ => None,
