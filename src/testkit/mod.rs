@@ -9,6 +9,14 @@
 //!   histories: each step is a seed that writes a command for the state the
 //!   earlier steps left, so dropping a step rewrites the later ones for the
 //!   new state, and a command the state refuses is left out (never kept).
+//!   Besides the lifecycle, each with a modest probability: exceptions
+//!   accepted at `resolve`, `start_mitigation` with `purpose: contain` or
+//!   `temporary: true`, `end_mitigation` (with its `occurred_at`) and
+//!   `revise_outcome`, also as an amendment to an incident just closed, an
+//!   impact without `started_at` at the declaration learned by a later
+//!   `update_impact` (a start after the declaration too), `impact.ended_at`
+//!   once users are no longer affected, and updates with `audience`
+//!   `public` or `customers` by the communications owner.
 //! - [`next_command`]: a valid command for an incident, as it stands.
 //! - [`breaking`]: a valid history and a command that breaks one rule and
 //!   no other, for every rule of [`BREAKABLE`].
