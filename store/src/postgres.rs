@@ -17,7 +17,10 @@ use crate::{ChangeCursor, Changes, SNAPSHOT_EVERY, Store, StoredSnapshot};
 /// `stored_by` is the transaction that stored the row (PostgreSQL 13's
 /// `xid8`, which does not wrap around), indexed: what
 /// [`Store::changes_since`] reads the rows stored since by. A table from
-/// before it gets the column, its rows the migrating transaction's id.
+/// before it gets the column without rewriting its rows (a column with no
+/// value is added in place; the default applies to rows stored from then
+/// on), its old rows `NULL`: stored before any cursor, so named only by a
+/// look from the start.
 /// `incident_snapshots` keeps each incident's latest snapshot (the store's
 /// cache, as text: never queried, so not parsed as `jsonb`); a database
 /// from before it gets it, and loads replay in full until the first
@@ -34,8 +37,8 @@ CREATE TABLE IF NOT EXISTS incident_commands (
   PRIMARY KEY (incident_id, version),
   UNIQUE (incident_id, command_id));
 ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS playbook jsonb;
-ALTER TABLE incident_commands
-  ADD COLUMN IF NOT EXISTS stored_by xid8 NOT NULL DEFAULT pg_current_xact_id();
+ALTER TABLE incident_commands ADD COLUMN IF NOT EXISTS stored_by xid8;
+ALTER TABLE incident_commands ALTER COLUMN stored_by SET DEFAULT pg_current_xact_id();
 CREATE INDEX IF NOT EXISTS incident_commands_stored_by ON incident_commands (stored_by);
 CREATE TABLE IF NOT EXISTS incident_snapshots (
   incident_id uuid   PRIMARY KEY,
@@ -144,7 +147,8 @@ pub(crate) mod sql {
     pub const INCIDENTS: &str = "SELECT incident_id::text, max(version) FROM incident_commands
          GROUP BY incident_id ORDER BY incident_id::text";
     /// The incidents with a row stored by a transaction at or after
-    /// `$1` with their latest versions, and the oldest transaction still
+    /// `$1` (from the start, `0`, also the rows from before the column, whose
+    /// `stored_by` is `NULL`) with their latest versions, and the oldest transaction still
     /// running as this statement looks (every one before it has ended, so
     /// its rows are seen now if ever): the next look starts there. One row
     /// at least (for the cursor), the incident `NULL` when none changed.
@@ -153,7 +157,8 @@ pub(crate) mod sql {
          SELECT c.incident_id::text, c.version, look.next::text
          FROM look LEFT JOIN (
            SELECT incident_id, max(version) AS version FROM incident_commands
-           WHERE stored_by >= $1::text::xid8 GROUP BY incident_id) c ON true
+           WHERE stored_by >= $1::text::xid8 OR ($1::text = '0' AND stored_by IS NULL)
+           GROUP BY incident_id) c ON true
          ORDER BY c.incident_id::text";
     pub const COMMAND: &str =
         select_rows!("WHERE incident_id = $1::text::uuid AND command_id = $2::text::uuid");

@@ -386,23 +386,35 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     let incident: IncidentId = id(0x6000);
     let old = declare(incident, id(1));
     let json = serde_json::to_string(&old).unwrap();
+    // An incident stored to only before the change order: its rows have no
+    // place in it, and a look from the start must still name it.
+    let untouched: IncidentId = id(0x6001);
+    let json_untouched = serde_json::to_string(&declare(untouched, id(1))).unwrap();
     if let Some(path) = backend.sqlite_path() {
         let conn = rusqlite::Connection::open(path).unwrap();
         conn.execute_batch(OLD_SQLITE).unwrap();
-        conn.execute(
-            "INSERT INTO incident_commands VALUES (?1, 1, ?2, ?3)",
-            [incident.to_string(), old.command_id.to_string(), json],
-        )
-        .unwrap();
+        for (incident, json) in [(incident, &json), (untouched, &json_untouched)] {
+            conn.execute(
+                "INSERT INTO incident_commands VALUES (?1, 1, ?2, ?3)",
+                [
+                    incident.to_string(),
+                    old.command_id.to_string(),
+                    json.clone(),
+                ],
+            )
+            .unwrap();
+        }
     } else if let Some(params) = backend.postgres_params() {
         let mut client = ::postgres::Client::connect(params, ::postgres::NoTls).unwrap();
         client.batch_execute(OLD_POSTGRES).unwrap();
-        client
-            .execute(
-                "INSERT INTO incident_commands VALUES ($1::text::uuid, 1, $2::text::uuid, $3::text::jsonb)",
-                &[&incident.to_string(), &old.command_id.to_string(), &json],
-            )
-            .unwrap();
+        for (incident, json) in [(incident, &json), (untouched, &json_untouched)] {
+            client
+                .execute(
+                    "INSERT INTO incident_commands VALUES ($1::text::uuid, 1, $2::text::uuid, $3::text::jsonb)",
+                    &[&incident.to_string(), &old.command_id.to_string(), json],
+                )
+                .unwrap();
+        }
     }
     let today = named("2");
     // Two stores open the old table; the column is added once.
@@ -415,7 +427,7 @@ fn a_store_from_before_the_playbook_column_migrates(backend: &Backend) {
     assert_eq!(judged, [None, today.id().cloned()]);
     // The rows from before the change order are in it.
     let changes = store.changes_since(ChangeCursor::START).unwrap();
-    assert_eq!(changes.incidents, [(incident, 2)]);
+    assert_eq!(changes.incidents, [(incident, 2), (untouched, 1)]);
     again
         .handle(&today, &note(incident, id(3), "three"))
         .unwrap();
