@@ -90,12 +90,7 @@ async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<()
             tokio::spawn(async move { write(&store, &playbook, w, per_writer).await })
         })
         .collect();
-    let (mut applied, mut latencies) = (0_u64, Vec::new());
-    for task in tasks {
-        let (n, times) = task.await??;
-        applied += n;
-        latencies.extend(times);
-    }
+    let (applied, mut latencies) = gather(tasks).await?;
     let elapsed = start.elapsed();
     let rows = rows_of(store.inner()).await?;
     let floor = floor(floor_params, rows).await?;
@@ -173,26 +168,17 @@ fn writers_over_http(
         let tasks: Vec<_> = (0..WRITERS)
             .map(|w| tokio::spawn(write_over_http(address, w, per_writer)))
             .collect();
-        let (mut applied, mut latencies) = (0_u64, Vec::new());
-        for task in tasks {
-            let (n, times) = task.await??;
-            applied += n;
-            latencies.extend(times);
-        }
-        Ok::<_, Failure>((applied, latencies))
+        gather(tasks).await
     })?;
     let elapsed = start.elapsed();
     let (clients, service_cpu) = (cpu_time(std::process::id())?, cpu_time(service.pid())?);
     let cpu = (clients.0 - cpu_before.0.0, service_cpu.0 - cpu_before.1.0);
     let faults = service_cpu.1 - cpu_before.1.1;
     service.stop();
-    let mut store = PostgresStore::connect(&params)?;
-    let mut rows = Vec::new();
-    for i in 0..INCIDENTS {
-        let stored = store.rows(incident(i))?.into_iter().skip(1);
-        rows.extend(stored.map(|r| (incident(i), r.version, r.command)));
-    }
-    let floor = runtime.block_on(floor(&floor_params, rows))?;
+    let floor = runtime.block_on(async {
+        let store = AsyncPostgresStore::connect(&params).await?;
+        floor(&floor_params, rows_of(&store).await?).await
+    })?;
     report("1b.", "over HTTP", applied, &mut latencies, elapsed, floor);
     let sent = latencies.len() as f64;
     let per_request = |d: Duration| d.as_secs_f64() * 1e6 / sent;
@@ -320,6 +306,24 @@ fn writers_command(w: u64, k: u64) -> Command {
 }
 
 /// Every stored row but the declarations, as (incident, version, command).
+/// What a writer did: how many of its commands were applied, and each
+/// call's time.
+type Written = (u64, Vec<Duration>);
+
+/// The writers' tasks awaited: how many commands were applied in all, and
+/// every call's time.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<Result<Written, Failure>>>,
+) -> Result<Written, Failure> {
+    let (mut applied, mut latencies) = (0_u64, Vec::new());
+    for task in tasks {
+        let (n, times) = task.await??;
+        applied += n;
+        latencies.extend(times);
+    }
+    Ok((applied, latencies))
+}
+
 async fn rows_of(store: &AsyncPostgresStore) -> Result<Vec<(IncidentId, u64, Command)>, Failure> {
     let mut all = Vec::new();
     for i in 0..INCIDENTS {
