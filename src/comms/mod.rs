@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::roles::PartialRoles;
 use crate::rule::{Rule, Violations, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, WireText, excerpt, judged};
+use crate::text::{BoundedText, Name, ShortText, WireText, excerpt, judged};
 use crate::time::Timestamp;
 use crate::wire::{setters, shared};
 
@@ -230,11 +230,26 @@ impl CommsUpdate {
         self.text.owner()
     }
 
-    /// Takes `holder`'s text for the owner: the same name, kept once.
-    pub(crate) fn share_owner(&mut self, holder: &Name) {
-        if self.text.owner == *holder {
-            self.text.owner = holder.clone();
-        }
+    /// The update an accepted command carrying `input` posted at `at`, with
+    /// the status and severity the incident gave it: built again from the
+    /// command, its texts shared (counted, not copied). `None` for an input
+    /// without its texts, which no accepted command has.
+    pub(crate) fn posted(
+        at: Timestamp,
+        status: Status,
+        severity: Severity,
+        input: &UpdateInput,
+    ) -> Option<CommsUpdate> {
+        let text = UpdateText {
+            status,
+            severity,
+            impact: ShortText::from_checked(input.impact.clone()?),
+            action: ShortText::from_checked(input.action.clone()?),
+            next_update: input.next_update,
+            owner: Name::from_checked(input.owner.clone()?),
+        };
+        let audience = input.audience.unwrap_or_default();
+        Some(CommsUpdate { at, text, audience })
     }
     /// Who it is for (internal unless the update said public).
     pub fn audience(&self) -> Audience {

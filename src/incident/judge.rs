@@ -8,16 +8,17 @@ use crate::comms::{CommsUpdate, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
+use crate::incident::state::State;
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
-    RecordRootCause, Rename, Resolve, ReviseOutcome, Snapshot, StartMitigation, SubmitPostmortem,
+    RecordRootCause, Rename, Resolve, ReviseOutcome, StartMitigation, SubmitPostmortem,
     UpdateImpact,
 };
 use crate::mitigation::{
     self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, OutcomeRevision,
 };
-use crate::notes::{Note, RootCause, check_true_time};
+use crate::notes::{RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, PostmortemStatus};
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
@@ -25,7 +26,6 @@ use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText, excerpt, is_blank, judged};
 use crate::time::Timestamp;
-use crate::triage::CheckRecord;
 use crate::verification::Verification;
 
 /// A checked change, ready to apply.
@@ -40,8 +40,10 @@ pub(super) enum Change {
     },
     Roles(Roles),
     Impact(Box<Impact>),
-    Check(CheckRecord),
-    Note(Note),
+    /// A triage check recorded (the record is built from the command).
+    Check,
+    /// A note added (the record is built from the command).
+    Note,
     RootCause(RootCause),
     Mitigation(Box<MitigationRecord>, CommsUpdate),
     /// Ends the mitigations at these positions.
@@ -131,14 +133,14 @@ pub(super) fn judge_declaration(
 
 /// One command being checked against the incident as it stands.
 struct Check<'a> {
-    state: &'a Snapshot,
+    state: &'a State,
     at: Timestamp,
     /// The comms status the command's update must give.
     status_after: Status,
     playbook: &'a Playbook,
 }
 
-impl Snapshot {
+impl State {
     /// Checks the body of `cmd` against this state, `after` being the phase
     /// it leads to; `None` when a rule is broken. After close, an accepted
     /// command is an amendment, and its change says so.
@@ -195,12 +197,8 @@ impl Check<'_> {
             CommandBody::RecordCheck(b) => self.record_check(r, b),
             CommandBody::AddNote(b) => {
                 self.true_time(r, b.occurred_at);
-                let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
-                Some(Change::Note(Note {
-                    at: self.at,
-                    occurred_at: b.occurred_at,
-                    text,
-                }))
+                r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
+                Some(Change::Note)
             }
             CommandBody::RecordRootCause(b) => self.record_root_cause(r, b),
             CommandBody::StartMitigation(b) => self.start_mitigation(r, b),
@@ -245,13 +243,8 @@ impl Check<'_> {
     }
 
     fn record_check(&self, r: &mut Violations, b: &RecordCheck) -> Option<Change> {
-        let finding = r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
-        Some(Change::Check(CheckRecord {
-            at: self.at,
-            check: b.check,
-            finding,
-            performed: b.performed.unwrap_or(true),
-        }))
+        r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
+        Some(Change::Check)
     }
 
     /// `submit_postmortem`: the postmortem's own rules; after close, a
@@ -611,7 +604,7 @@ impl Check<'_> {
     }
 }
 
-impl Snapshot {
+impl State {
     /// `mitigate-before-rca`: while users are affected, a root cause waits
     /// until a mitigation has been started. Any one counts, whatever its
     /// outcome: the playbook orders the work (mitigate first), it does not
