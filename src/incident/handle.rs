@@ -183,7 +183,7 @@ impl Incident {
                 last_command_at: cmd.at,
                 roles,
                 impact,
-                updates: vec![UpdateMark::new(0, &update)],
+                updates: vec![UpdateMark::new(0, update)],
                 mitigations: Vec::new(),
                 notes: Vec::new(),
                 checks: Vec::new(),
@@ -494,7 +494,7 @@ impl Incident {
 /// being what they are built from again.
 fn change_state(s: &mut State, change: Change, position: u32) {
     match change {
-        Change::Update(u) => s.updates.push(UpdateMark::new(position, &u)),
+        Change::Update(u) => s.updates.push(UpdateMark::new(position, u)),
         Change::Severity {
             severity,
             roles,
@@ -507,7 +507,7 @@ fn change_state(s: &mut State, change: Change, position: u32) {
             if let Some(impact) = impact {
                 s.impact = *impact;
             }
-            s.updates.push(UpdateMark::new(position, &update));
+            s.updates.push(UpdateMark::new(position, update));
         }
         Change::Roles(roles) => s.roles = roles,
         Change::Impact(impact) => s.impact = *impact,
@@ -517,7 +517,7 @@ fn change_state(s: &mut State, change: Change, position: u32) {
         Change::Mitigation(record, update) => {
             s.mitigations.push(*record);
             s.blocked_endpoints = blocked_now(&s.mitigations);
-            s.updates.push(UpdateMark::new(position, &update));
+            s.updates.push(UpdateMark::new(position, update));
         }
         Change::EndMitigations(positions, end) => {
             for i in positions {
@@ -536,7 +536,7 @@ fn change_state(s: &mut State, change: Change, position: u32) {
         Change::Postmortem(postmortem) => s.postmortem = Some(*postmortem),
         Change::Title(title) => s.title = title,
         Change::Resolve(u, exceptions) => {
-            s.updates.push(UpdateMark::new(position, &u));
+            s.updates.push(UpdateMark::new(position, u));
             s.accepted_exceptions.extend(exceptions);
         }
         Change::Close => {}

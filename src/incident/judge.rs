@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::comms::{CommsUpdate, Posted, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
@@ -31,12 +31,12 @@ use crate::verification::Verification;
 /// A checked change, ready to apply.
 pub(super) enum Change {
     /// A phase change or plain update that only posts an update.
-    Update(CommsUpdate),
+    Update(Posted),
     Severity {
         severity: Severity,
         roles: Box<Roles>,
         impact: Option<Box<Impact>>,
-        update: CommsUpdate,
+        update: Posted,
     },
     Roles(Roles),
     Impact(Box<Impact>),
@@ -45,7 +45,7 @@ pub(super) enum Change {
     /// A note added (the record is built from the command).
     Note,
     RootCause(RootCause),
-    Mitigation(Box<MitigationRecord>, CommsUpdate),
+    Mitigation(Box<MitigationRecord>, Posted),
     /// Ends the mitigations at these positions.
     EndMitigations(Vec<usize>, MitigationEnd),
     /// Revises the outcome of the ended mitigation at this position.
@@ -53,7 +53,7 @@ pub(super) enum Change {
     Postmortem(Box<Postmortem>),
     Title(ShortText),
     /// The resolve's update and the exceptions it accepts.
-    Resolve(CommsUpdate, Vec<AcceptedException>),
+    Resolve(Posted, Vec<AcceptedException>),
     Close,
     Progress(Progress),
     /// The impact as corrected, and when and why.
@@ -104,7 +104,7 @@ pub(super) fn judge_declaration(
     at: Timestamp,
     d: &Declare,
     playbook: &Playbook,
-) -> Option<(ShortText, Impact, Roles, CommsUpdate)> {
+) -> Option<(ShortText, Impact, Roles, Posted)> {
     let title = r.text::<ShortText, _>("title", d.title.as_ref(), Rule::FieldEmpty);
     let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
     if let Some(input) = &d.impact {
@@ -197,7 +197,7 @@ impl Check<'_> {
             CommandBody::RecordCheck(b) => self.record_check(r, b),
             CommandBody::AddNote(b) => {
                 self.true_time(r, b.occurred_at);
-                r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
+                r.valid_text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
                 Some(Change::Note)
             }
             CommandBody::RecordRootCause(b) => self.record_root_cause(r, b),
@@ -243,7 +243,7 @@ impl Check<'_> {
     }
 
     fn record_check(&self, r: &mut Violations, b: &RecordCheck) -> Option<Change> {
-        r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
+        r.valid_text::<ShortText>("finding", b.finding.as_deref(), Rule::FieldEmpty)?;
         Some(Change::Check)
     }
 
@@ -357,7 +357,7 @@ impl Check<'_> {
         input: Option<&UpdateInput>,
         severity: Severity,
         roles: &PartialRoles,
-    ) -> Option<CommsUpdate> {
+    ) -> Option<Posted> {
         CommsUpdate::check(
             r,
             "update",
@@ -370,7 +370,7 @@ impl Check<'_> {
     }
 
     /// The command's update, at the current severity with the current roles.
-    fn update(&self, r: &mut Violations, input: Option<&UpdateInput>) -> Option<CommsUpdate> {
+    fn update(&self, r: &mut Violations, input: Option<&UpdateInput>) -> Option<Posted> {
         let roles = PartialRoles::from(&self.state.roles);
         self.update_with(r, input, self.state.severity, &roles)
     }

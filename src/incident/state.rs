@@ -9,7 +9,9 @@
 //! command is in the history, and for an update the two things its command
 //! does not say: the status and the severity the incident gave it.
 
-use crate::comms::{CommsUpdate, Status};
+use std::sync::Arc;
+
+use crate::comms::{CommsUpdate, Posted, Status};
 use crate::exception::AcceptedException;
 use crate::impact::Impact;
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
@@ -71,12 +73,12 @@ pub(super) struct UpdateMark {
 }
 
 impl UpdateMark {
-    /// The mark of `update`, carried by the command at `position`.
-    pub(super) fn new(position: u32, update: &CommsUpdate) -> UpdateMark {
+    /// The mark of an update `posted` by the command at `position`.
+    pub(super) fn new(position: u32, posted: Posted) -> UpdateMark {
         UpdateMark {
             position,
-            status: update.status(),
-            severity: update.severity(),
+            status: posted.status,
+            severity: posted.severity,
         }
     }
 
@@ -102,7 +104,7 @@ fn note(cmd: &Command) -> Option<Note> {
     Some(Note {
         at: cmd.at,
         occurred_at: b.occurred_at,
-        text: LongText::from_checked(b.text.clone()?),
+        text: LongText::from_checked(Arc::from(b.text.as_deref()?)),
     })
 }
 
@@ -114,7 +116,7 @@ fn check(cmd: &Command) -> Option<CheckRecord> {
     Some(CheckRecord {
         at: cmd.at,
         check: b.check,
-        finding: ShortText::from_checked(b.finding.clone()?),
+        finding: ShortText::from_checked(Arc::from(b.finding.as_deref()?)),
         performed: b.performed.unwrap_or(true),
     })
 }
@@ -299,7 +301,10 @@ impl State {
             return Err(mismatch(field, message));
         }
         let updates = (carriers.into_iter().zip(&s.updates))
-            .map(|(p, u)| UpdateMark::new(p, u))
+            .map(|(p, u)| {
+                let (status, severity) = (u.status(), u.severity());
+                UpdateMark::new(p, Posted { status, severity })
+            })
             .collect();
         Ok(State::with_marks(s, updates, notes, checks))
     }
