@@ -1,15 +1,16 @@
 //! Writing an incident's snapshot document straight from its state: the
 //! bytes [`Snapshot`](crate::Snapshot)'s `Serialize` writes, without
-//! building the snapshot (its notes, checks and updates are written as they
-//! are built from the history, one at a time).
+//! building the snapshot (its notes, checks and updates are written from
+//! the commands that made them, their texts where they are).
 
 use serde::{Serialize, Serializer};
 
+use crate::comms::{Audience, Status};
 use crate::exception::AcceptedException;
 use crate::impact::Impact;
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
-use crate::incident::state::State;
-use crate::incident::{Command, IncidentId, Phase};
+use crate::incident::state::{State, UpdateMark};
+use crate::incident::{Command, CommandBody, IncidentId, Phase};
 use crate::mitigation::MitigationRecord;
 use crate::notes::RootCause;
 use crate::playbook::PlaybookId;
@@ -18,6 +19,7 @@ use crate::roles::Roles;
 use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
+use crate::triage::TriageCheck;
 
 /// [`Snapshot`](crate::Snapshot)'s fields, in its order and with its skip
 /// rules, borrowed from a [`State`]. A test holds the two to the same bytes
@@ -73,11 +75,92 @@ enum Each<'a> {
 impl Serialize for Each<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Each::Updates(s) => serializer.collect_seq(s.updates()),
-            Each::Notes(s) => serializer.collect_seq(s.notes()),
-            Each::Checks(s) => serializer.collect_seq(s.checks()),
+            Each::Updates(s) => serializer.collect_seq(s.update_commands().filter_map(update)),
+            Each::Notes(s) => serializer.collect_seq(s.note_commands().filter_map(note)),
+            Each::Checks(s) => serializer.collect_seq(s.check_commands().filter_map(check)),
         }
     }
+}
+
+/// A [`Note`](crate::state::Note) as it is written, borrowed from its
+/// `add_note`: its texts are written where they are, not copied into a
+/// record first.
+#[derive(Serialize)]
+struct NoteView<'a> {
+    at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurred_at: Option<Timestamp>,
+    text: &'a str,
+}
+
+fn note(cmd: &Command) -> Option<NoteView<'_>> {
+    let CommandBody::AddNote(b) = &cmd.body else {
+        return None;
+    };
+    Some(NoteView {
+        at: cmd.at,
+        occurred_at: b.occurred_at,
+        text: b.text.as_deref()?,
+    })
+}
+
+/// A [`CheckRecord`](crate::state::CheckRecord) as it is written, borrowed
+/// from its `record_check`.
+#[derive(Serialize)]
+struct CheckView<'a> {
+    at: Timestamp,
+    check: TriageCheck,
+    finding: &'a str,
+    #[serde(skip_serializing_if = "is_true")]
+    performed: bool,
+}
+
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn check(cmd: &Command) -> Option<CheckView<'_>> {
+    let CommandBody::RecordCheck(b) = &cmd.body else {
+        return None;
+    };
+    Some(CheckView {
+        at: cmd.at,
+        check: b.check,
+        finding: b.finding.as_deref()?,
+        performed: b.performed.unwrap_or(true),
+    })
+}
+
+/// A [`CommsUpdate`](crate::state::CommsUpdate) as it is written (its
+/// flat form), borrowed from the command that posted it and its mark.
+#[derive(Serialize)]
+struct UpdateView<'a> {
+    at: Timestamp,
+    status: Status,
+    severity: Severity,
+    impact: &'a str,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_update: Option<Timestamp>,
+    owner: &'a str,
+    #[serde(skip_serializing_if = "Audience::is_internal")]
+    audience: Audience,
+}
+
+fn update((cmd, mark): (&Command, UpdateMark)) -> Option<UpdateView<'_>> {
+    let input = cmd.body.update()?;
+    Some(UpdateView {
+        at: cmd.at,
+        status: mark.status,
+        severity: mark.severity,
+        impact: input.impact.as_deref()?,
+        action: input.action.as_deref()?,
+        next_update: input.next_update,
+        owner: input.owner.as_deref()?,
+        audience: input.audience.unwrap_or_default(),
+    })
 }
 
 impl<'a> Document<'a> {

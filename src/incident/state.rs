@@ -68,8 +68,8 @@ pub(super) struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct UpdateMark {
     position: u32,
-    status: Status,
-    severity: Severity,
+    pub(super) status: Status,
+    pub(super) severity: Severity,
 }
 
 impl UpdateMark {
@@ -193,6 +193,22 @@ impl State {
             history: &self.history,
             build: |&p, h| check(at(p, h)?),
         }
+    }
+
+    /// The command of each update with its mark, in order: an update
+    /// without building it.
+    pub(super) fn update_commands(&self) -> impl Iterator<Item = (&Command, UpdateMark)> + '_ {
+        (self.updates.iter()).filter_map(|m| Some((at(m.position, &self.history)?, *m)))
+    }
+
+    /// The `add_note` of each note, in order.
+    pub(super) fn note_commands(&self) -> impl Iterator<Item = &Command> + '_ {
+        (self.notes.iter()).filter_map(|&p| at(p, &self.history))
+    }
+
+    /// The `record_check` of each check, in order.
+    pub(super) fn check_commands(&self) -> impl Iterator<Item = &Command> + '_ {
+        (self.checks.iter()).filter_map(|&p| at(p, &self.history))
     }
 
     /// Which triage check each `record_check` recorded, in order, without
