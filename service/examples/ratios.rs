@@ -14,9 +14,14 @@
 //!    floor: the rows they stored, inserted again by 16 connections with
 //!    plain `INSERT`s (tokio-postgres, no crate) into the same table in
 //!    another database of the same server. Then the same again over HTTP
-//!    (1b): 16 tokio tasks, one HTTP/1.1 connection each, POSTing the
-//!    same commands to the service binary, against a floor of their own
-//!    rows, with the CPU time the service and the clients spent per request.
+//!    (1b): 16 tokio tasks on one thread, one HTTP/1.1 connection each,
+//!    POSTing the same commands to the service binary, against a floor of
+//!    their own rows. Beside each: the CPU time (this process, the service,
+//!    every `postgres` process) per applied command against the floor's
+//!    per row, and their quotient, which is what the ratio comes to when
+//!    the cores, shared by all three, are the limit; for 1b also per
+//!    request, the transactions per request and the WAL per applied
+//!    command against the floor's per row.
 //! 2. **Memory**: the service binary's resident memory (`VmRSS`) after 16
 //!    concurrent reads of an incident of HISTORY commands (default
 //!    100,000; 0 skips it), against before them (the incident read once
@@ -83,50 +88,74 @@ async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<()
     for listed in futures_util::future::join_all(opening).await {
         let _listed = listed?;
     }
-    let start = Instant::now();
+    let (start, before) = (Instant::now(), Cpu::now(None)?);
     let tasks: Vec<_> = (0..WRITERS)
         .map(|w| {
             let (store, playbook) = (Arc::clone(&store), Arc::clone(&playbook));
             tokio::spawn(async move { write(&store, &playbook, w, per_writer).await })
         })
         .collect();
-    let (applied, mut latencies) = gather(tasks).await?;
+    let (applied, latencies) = gather(tasks).await?;
     let elapsed = start.elapsed();
+    let cpu = Cpu::now(None)?.since(&before);
     let rows = rows_of(store.inner()).await?;
     let floor = floor(floor_params, rows).await?;
-    report(
-        "1.",
-        "through the store",
+    let run = Run {
         applied,
-        &mut latencies,
+        latencies,
         elapsed,
-        floor,
-    );
+        cpu,
+    };
+    report("1.", "through the store", run, &floor);
     Ok(())
 }
 
-/// Ratio 1's figures: applied per second, latencies, against the floor.
-fn report(
-    n: &str,
-    how: &str,
+/// A run of the writers: what they did and what it cost.
+struct Run {
     applied: u64,
-    latencies: &mut [Duration],
+    latencies: Vec<Duration>,
     elapsed: Duration,
-    floor: f64,
-) {
-    let rate = applied as f64 / elapsed.as_secs_f64();
+    /// The CPU time spent during the run, by everyone.
+    cpu: Cpu,
+}
+
+/// Ratio 1's figures: applied per second, latencies, against the floor;
+/// the CPU each applied command cost, against each floor row's.
+fn report(n: &str, how: &str, mut run: Run, floor: &Floor) {
+    let (applied, sent) = (run.applied, run.latencies.len());
+    let rate = applied as f64 / run.elapsed.as_secs_f64();
     println!(
-        "{n} {WRITERS} writers on {INCIDENTS} incidents, {how}: {applied} applied of {} sent \
+        "{n} {WRITERS} writers on {INCIDENTS} incidents, {how}: {applied} applied of {sent} sent \
          in {:.2} s: {rate:.0} applied/s, p50 {}, p99 {}",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        ms(percentile(latencies, 50)),
-        ms(percentile(latencies, 99)),
+        run.elapsed.as_secs_f64(),
+        ms(percentile(&mut run.latencies, 50)),
+        ms(percentile(&mut run.latencies, 99)),
     );
     println!(
         "   floor: the same {applied} rows by {WRITERS} connections, plain INSERTs: \
-         {floor:.0} rows/s; ratio {:.2} (target >= 0.5)",
-        rate / floor
+         {:.0} rows/s; ratio {:.2} (target >= 0.5)",
+        floor.rate,
+        rate / floor.rate
+    );
+    let per = run.cpu.per(usize::try_from(applied).unwrap_or(usize::MAX));
+    let ours = if per.service.is_zero() {
+        format!("the writers and the store {}", us(per.clients))
+    } else {
+        format!(
+            "the service {}, the clients {}",
+            us(per.service),
+            us(per.clients)
+        )
+    };
+    println!(
+        "   CPU per applied command: {ours}, PostgreSQL {}: {}; \
+         per floor row: the client {}, PostgreSQL {}: {} (their quotient {:.2})",
+        us(per.postgres),
+        us(per.total()),
+        us(floor.cpu.clients),
+        us(floor.cpu.postgres),
+        us(floor.cpu.total()),
+        floor.cpu.total().as_secs_f64() / per.total().as_secs_f64(),
     );
 }
 
@@ -162,34 +191,72 @@ fn writers_over_http(
         list.join().map_err(|_| "a list panicked")??;
     }
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let cpu_before = (cpu_time(std::process::id())?, cpu_time(service.pid())?);
-    let start = Instant::now();
-    let (applied, mut latencies) = runtime.block_on(async {
+    let (transactions_before, wal_before) = runtime.block_on(counts(&params))?;
+    let (start, before) = (Instant::now(), Cpu::now(Some(service.pid()))?);
+    // The clients on one thread of their own: a load generator that takes
+    // as little of the two cores as it can from the service and PostgreSQL.
+    let clients = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (applied, latencies) = clients.block_on(async {
         let tasks: Vec<_> = (0..WRITERS)
             .map(|w| tokio::spawn(write_over_http(address, w, per_writer)))
             .collect();
         gather(tasks).await
     })?;
     let elapsed = start.elapsed();
-    let (clients, service_cpu) = (cpu_time(std::process::id())?, cpu_time(service.pid())?);
-    let cpu = (clients.0 - cpu_before.0.0, service_cpu.0 - cpu_before.1.0);
-    let faults = service_cpu.1 - cpu_before.1.1;
+    let cpu = Cpu::now(Some(service.pid()))?.since(&before);
     service.stop();
+    // A backend's counts reach pg_stat_database when it exits (the
+    // service's, stopped); the count's own query is one more.
+    let (transactions_after, wal_after) = runtime.block_on(counts(&params))?;
+    let statements = transactions_after - transactions_before - 1;
     let floor = runtime.block_on(async {
         let store = AsyncPostgresStore::connect(&params).await?;
         floor(&floor_params, rows_of(&store).await?).await
     })?;
-    report("1b.", "over HTTP", applied, &mut latencies, elapsed, floor);
-    let sent = latencies.len() as f64;
-    let per_request = |d: Duration| d.as_secs_f64() * 1e6 / sent;
+    let sent = latencies.len();
+    let run = Run {
+        applied,
+        latencies,
+        elapsed,
+        cpu,
+    };
+    report("1b.", "over HTTP", run, &floor);
+    let per = cpu.per(sent);
     println!(
-        "   CPU per request: the service {:.0} µs ({:.2} page faults), the clients {:.0} µs \
-         (user + system, /proc/PID/stat, 10 ms ticks)",
-        per_request(cpu.1),
-        faults as f64 / sent,
-        per_request(cpu.0)
+        "   per request: the service's CPU {} ({:.2} page faults), the clients' {}, \
+         PostgreSQL's {}; {:.2} transactions",
+        us(per.service),
+        per.faults,
+        us(per.clients),
+        us(per.postgres),
+        statements as f64 / sent as f64
+    );
+    println!(
+        "   WAL per applied command: {:.0} bytes; per floor row: {:.0} bytes",
+        (wal_after - wal_before) as f64 / applied as f64,
+        floor.wal
     );
     Ok(())
+}
+
+/// The transactions committed or rolled back in the database of `params`
+/// so far (pg_stat_database: the service's statements, each its own), and
+/// the bytes of WAL the server wrote (pg_stat_wal). A backend's counts
+/// reach them when it goes idle or exits.
+async fn counts(params: &str) -> Result<(i64, i64), Failure> {
+    let (client, connection) = tokio_postgres::connect(params, tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT xact_commit + xact_rollback,
+                    (SELECT wal_bytes::bigint FROM pg_stat_wal)
+             FROM pg_stat_database WHERE datname = current_database()",
+            &[],
+        )
+        .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
 /// Writer `w`'s commands over HTTP, as [`write`] sends them, on a
@@ -244,6 +311,25 @@ fn cpu_time(pid: u32) -> Result<(Duration, u64), Failure> {
     // utime and stime, in USER_HZ (100 a second on Linux).
     let cpu = Duration::from_millis((field(14)? + field(15)?) * 10);
     Ok((cpu, field(10)?))
+}
+
+/// The CPU time every `postgres` process now running has used: the
+/// server's backends (the pools' connections live through a run) and its
+/// own workers.
+fn postgres_cpu() -> Result<Duration, Failure> {
+    let mut total = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc")? {
+        let Ok(pid) = entry?.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|comm| comm.trim_end() == "postgres");
+        // A process gone between the listing and the reading is skipped.
+        if let (true, Ok((cpu, _))) = (is_postgres, cpu_time(pid)) {
+            total += cpu;
+        }
+    }
+    Ok(total)
 }
 
 /// A command POSTed: the status and the JSON answer.
@@ -337,8 +423,17 @@ async fn rows_of(store: &AsyncPostgresStore) -> Result<Vec<(IncidentId, u64, Com
     Ok(all)
 }
 
-/// `rows` inserted by 16 connections at once, plain: rows per second.
-async fn floor(params: &str, rows: Vec<(IncidentId, u64, Command)>) -> Result<f64, Failure> {
+/// The floor: rows per second, and the CPU each row cost the client (this
+/// process) and PostgreSQL.
+struct Floor {
+    rate: f64,
+    cpu: Cpu,
+    /// Bytes of WAL per row.
+    wal: f64,
+}
+
+/// `rows` inserted by 16 connections at once, plain.
+async fn floor(params: &str, rows: Vec<(IncidentId, u64, Command)>) -> Result<Floor, Failure> {
     // The same table, made by the store.
     drop(AsyncPostgresStore::connect(params).await?);
     let mut shares: Vec<Vec<_>> = (0..WRITERS).map(|_| Vec::new()).collect();
@@ -354,22 +449,88 @@ async fn floor(params: &str, rows: Vec<(IncidentId, u64, Command)>) -> Result<f6
         tokio::spawn(connection);
         clients.push(client);
     }
-    let start = Instant::now();
+    let (_, wal_before) = counts(params).await?;
+    let (start, before) = (Instant::now(), Cpu::now(None)?);
     let tasks: Vec<_> = clients
         .into_iter()
         .zip(shares)
         .map(|(client, share)| tokio::spawn(insert_all(client, share)))
         .collect();
+    // The connections kept open until their backends' CPU time is read.
+    let mut open = Vec::new();
     for task in tasks {
-        task.await??;
+        open.push(task.await??);
     }
-    Ok(total as f64 / start.elapsed().as_secs_f64())
+    let elapsed = start.elapsed();
+    let cpu = Cpu::now(None)?.since(&before);
+    drop(open);
+    // The backends' exits, which report their WAL.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, wal_after) = counts(params).await?;
+    Ok(Floor {
+        rate: total as f64 / elapsed.as_secs_f64(),
+        cpu: cpu.per(total),
+        wal: (wal_after - wal_before) as f64 / total as f64,
+    })
+}
+
+/// CPU time (user and system, from /proc/PID/stat in 10 ms ticks) of this
+/// process (the clients), of the service if there is one, and of every
+/// `postgres` process: a sample, or the difference of two, or that per
+/// request.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cpu {
+    clients: Duration,
+    service: Duration,
+    postgres: Duration,
+    /// The service's minor page faults.
+    faults: f64,
+}
+
+impl Cpu {
+    fn now(service: Option<u32>) -> Result<Self, Failure> {
+        let (clients, _) = cpu_time(std::process::id())?;
+        let (service, faults) = service.map_or(Ok((Duration::ZERO, 0)), cpu_time)?;
+        Ok(Cpu {
+            clients,
+            service,
+            postgres: postgres_cpu()?,
+            faults: faults as f64,
+        })
+    }
+
+    fn since(&self, before: &Cpu) -> Cpu {
+        Cpu {
+            clients: self.clients.saturating_sub(before.clients),
+            service: self.service.saturating_sub(before.service),
+            postgres: self.postgres.saturating_sub(before.postgres),
+            faults: self.faults - before.faults,
+        }
+    }
+
+    fn per(&self, n: usize) -> Cpu {
+        let n = n.max(1);
+        Cpu {
+            clients: self.clients / n as u32,
+            service: self.service / n as u32,
+            postgres: self.postgres / n as u32,
+            faults: self.faults / n as f64,
+        }
+    }
+
+    fn total(&self) -> Duration {
+        self.clients + self.service + self.postgres
+    }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
 
 async fn insert_all(
     client: tokio_postgres::Client,
     rows: Vec<(IncidentId, u64, Command)>,
-) -> Result<(), Failure> {
+) -> Result<tokio_postgres::Client, Failure> {
     let insert = client
         .prepare(
             "INSERT INTO incident_commands (incident_id, version, command_id, command)
@@ -387,7 +548,7 @@ async fn insert_all(
         ];
         client.execute(&insert, &params).await?;
     }
-    Ok(())
+    Ok(client)
 }
 
 /// Ratios 2 and 3: the service's resident memory after 16 concurrent reads

@@ -563,7 +563,7 @@ fn a_snapshot_and_its_tail_are_the_full_replay(backend: &Backend) {
         let expected = (1..=version).rev().find(|&v| snapshot_due(EVERY, v));
         assert_eq!(kept, expected, "at version {version}");
         checked += 1;
-        if version >= 24 * EVERY + 2 {
+        if version >= 18 * EVERY + 2 {
             break;
         }
     }
