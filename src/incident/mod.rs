@@ -220,8 +220,8 @@ impl Incident {
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let incident = replay.incidents().iter().next().unwrap();
-    /// let posted: Vec<_> = incident.updates_by().map(|(u, by)| (u.owner().as_str(), by)).collect();
-    /// assert_eq!(posted[0], ("Ada", Some("Ada")));
+    /// let posted: Vec<_> = incident.updates_by().map(|(u, by)| (u.owner().to_string(), by)).collect();
+    /// assert_eq!(posted[0], ("Ada".to_owned(), Some("Ada")));
     /// ```
     pub fn updates_by(&self) -> impl Iterator<Item = (CommsUpdate, Option<&str>)> {
         // Each accepted command that carries an update added one, in order.
