@@ -164,6 +164,14 @@ fn update((cmd, mark): (&Command, UpdateMark)) -> Option<UpdateView<'_>> {
 }
 
 impl<'a> Document<'a> {
+    /// The document of `s`, its history left empty.
+    pub(super) fn without_history(s: &'a State) -> Document<'a> {
+        Document {
+            history: &[],
+            ..Document::of(s)
+        }
+    }
+
     /// The document of `s`.
     pub(super) fn of(s: &'a State) -> Document<'a> {
         Document {

@@ -338,6 +338,29 @@ impl Incident {
     pub fn to_snapshot(&self) -> Snapshot {
         self.state.to_snapshot()
     }
+    /// The snapshot document with an empty `history`, written without
+    /// building the snapshot: what a store that keeps the commands itself
+    /// writes as a snapshot (its reader puts the history back, then
+    /// [`Incident::resume`]s). The same bytes as [`Incident::to_snapshot`]
+    /// with its history emptied.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let mut snapshot = incident.to_snapshot();
+    /// snapshot.history.clear();
+    /// assert_eq!(
+    ///     serde_json::to_string(&incident.state_without_history())?,
+    ///     serde_json::to_string(&snapshot)?
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn state_without_history(&self) -> impl Serialize + '_ {
+        document::Document::without_history(&self.state)
+    }
     /// The snapshot, owned: [`Incident::to_snapshot`] without copying what
     /// the incident keeps.
     pub fn into_snapshot(self) -> Snapshot {
