@@ -220,7 +220,18 @@ impl Writer {
     pub(crate) fn note(&mut self) -> Value {
         let mut v = self.envelope("add_note");
         v["text"] = self.long().into();
+        // What was seen a while before it was written down.
+        self.occurred_earlier(&mut v, 20, 3_600);
         v
+    }
+
+    /// Now and then (`percent`), the true time of `v`: up to `within`
+    /// seconds before its `at`.
+    fn occurred_earlier(&mut self, v: &mut Value, percent: u64, within: i64) {
+        if self.rng.chance(percent) {
+            let t = self.at(v) - secs(self.rng.range(0, within));
+            v["occurred_at"] = self.stamp(t);
+        }
     }
 
     pub(crate) fn check(&mut self, inc: &View) -> Value {
@@ -236,13 +247,22 @@ impl Writer {
         };
         let mut v = self.envelope("record_check");
         v["check"] = check.into();
-        v["finding"] = format!("{} looked at: {}", check.replace('_', " "), self.short()).into();
+        let seen = self.short();
+        // A finding already at the length limit has no room for the prefix.
+        v["finding"] = if seen.chars().count() >= SHORT {
+            seen
+        } else {
+            format!("{} looked at: {seen}", check.replace('_', " "))
+        }
+        .into();
         v
     }
 
     pub(crate) fn root_cause(&mut self) -> Value {
         let mut v = self.envelope("record_root_cause");
         v["text"] = self.long().into();
+        // A cause comes first: a change the day before.
+        self.occurred_earlier(&mut v, 30, 86_400);
         v
     }
 
@@ -458,6 +478,8 @@ impl Writer {
             // Undone before closing, whatever its kind.
             v["temporary"] = true.into();
         }
+        // Done first, written down a few minutes later.
+        self.occurred_earlier(&mut v, 20, 600);
         self.with_update(v, inc, "mitigating")
     }
 

@@ -192,6 +192,15 @@ const REACHED: &[(&str, Reached)] = &[
     ("revise_outcome as an amendment after close", |v, i| {
         v["type"] == "revise_outcome" && closed(i)
     }),
+    ("add_note.occurred_at", |v, _| {
+        v["type"] == "add_note" && v["occurred_at"].is_string()
+    }),
+    ("record_root_cause.occurred_at", |v, _| {
+        v["type"] == "record_root_cause" && v["occurred_at"].is_string()
+    }),
+    ("start_mitigation.occurred_at", |v, _| {
+        v["type"] == "start_mitigation" && v["occurred_at"].is_string()
+    }),
     ("end_mitigation.occurred_at", |v, _| {
         v["type"] == "end_mitigation" && v["occurred_at"].is_string()
     }),
