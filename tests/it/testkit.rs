@@ -186,6 +186,20 @@ const REACHED: &[(&str, Reached)] = &[
     ("accepted exceptions at resolve", |v, _| {
         v["type"] == "resolve" && v["exceptions"].as_array().is_some_and(|e| !e.is_empty())
     }),
+    (
+        "an exception for a check other than a health endpoint",
+        |v, _| {
+            v["type"] == "resolve"
+                && v["exceptions"].as_array().is_some_and(|e| {
+                    e.iter().any(|x| {
+                        !x["check"]
+                            .as_str()
+                            .unwrap_or("health.")
+                            .starts_with("health.")
+                    })
+                })
+        },
+    ),
     ("revise_outcome while not closed", |v, i| {
         v["type"] == "revise_outcome" && !closed(i)
     }),
