@@ -220,7 +220,18 @@ impl Writer {
     pub(crate) fn note(&mut self) -> Value {
         let mut v = self.envelope("add_note");
         v["text"] = self.long().into();
+        // What was seen a while before it was written down.
+        self.occurred_earlier(&mut v, 20, 3_600);
         v
+    }
+
+    /// Now and then (`percent`), the true time of `v`: up to `within`
+    /// seconds before its `at`.
+    fn occurred_earlier(&mut self, v: &mut Value, percent: u64, within: i64) {
+        if self.rng.chance(percent) {
+            let t = self.at(v) - secs(self.rng.range(0, within));
+            v["occurred_at"] = self.stamp(t);
+        }
     }
 
     pub(crate) fn check(&mut self, inc: &View) -> Value {
@@ -236,13 +247,22 @@ impl Writer {
         };
         let mut v = self.envelope("record_check");
         v["check"] = check.into();
-        v["finding"] = format!("{} looked at: {}", check.replace('_', " "), self.short()).into();
+        let seen = self.short();
+        // A finding already at the length limit has no room for the prefix.
+        v["finding"] = if seen.chars().count() >= SHORT {
+            seen
+        } else {
+            format!("{} looked at: {seen}", check.replace('_', " "))
+        }
+        .into();
         v
     }
 
     pub(crate) fn root_cause(&mut self) -> Value {
         let mut v = self.envelope("record_root_cause");
         v["text"] = self.long().into();
+        // A cause comes first: a change the day before.
+        self.occurred_earlier(&mut v, 30, 86_400);
         v
     }
 
@@ -458,6 +478,8 @@ impl Writer {
             // Undone before closing, whatever its kind.
             v["temporary"] = true.into();
         }
+        // Done first, written down a few minutes later.
+        self.occurred_earlier(&mut v, 20, 600);
         self.with_update(v, inc, "mitigating")
     }
 
@@ -595,22 +617,54 @@ impl Writer {
         self.with_update(v, inc, "resolved")
     }
 
-    /// Now and then a health check that truthfully failed, accepted by the
-    /// commander as an exception (a health check is always demanded).
+    /// Now and then a check the impact demands that truthfully failed
+    /// (a health endpoint, an affected endpoint or dependency, a frontend
+    /// or data check), accepted by the commander as an exception.
     fn excepting(&mut self, v: &mut Value, inc: &View) {
         let Some(commander) = inc.roles.get("commander") else {
             return;
         };
-        if self.health.is_empty() || !self.rng.chance(10) {
+        if !self.rng.chance(10) {
             return;
         }
-        let name = self.rng.pick(&self.health).clone();
-        v["verification"]["health"][&name] = false.into();
+        let demanded = self.demanded(inc);
+        if demanded.is_empty() {
+            return;
+        }
+        let (section, key) = self.rng.pick(&demanded).clone();
+        fail(&mut v["verification"][section], &key);
+        let reasons = [
+            "The status page probe is down for maintenance; checked by hand",
+            "Fails the same way before the incident; tracked separately",
+        ];
         v["exceptions"] = json!([{
-            "check": format!("health.{name}"),
+            "check": format!("{section}.{key}"),
             "accepted_by": commander,
-            "reason": "The status page probe is down for maintenance; checked by hand",
+            "reason": *self.rng.pick(&reasons),
         }]);
+    }
+
+    /// Every check a `resolve` of `inc` must carry, as (section, key).
+    fn demanded(&self, inc: &View) -> Vec<(&'static str, String)> {
+        let i = &inc.impact;
+        let mut demanded: Vec<(&'static str, String)> =
+            self.health.iter().map(|h| ("health", h.clone())).collect();
+        demanded.extend(i.endpoints.iter().map(|e| ("endpoints", e.clone())));
+        demanded.extend(i.deps.iter().map(|d| ("dependencies", d.clone())));
+        if i.surfaces.iter().any(|s| s == "frontend") {
+            let keys = ["app_loaded", "login", "workflow"];
+            demanded.extend(keys.map(|k| ("frontend", k.to_owned())));
+        }
+        if i.concerns_data() {
+            let keys = [
+                "no_unauthorized_access",
+                "no_failed_migration",
+                "no_duplicate_processing",
+                "no_partial_delete",
+            ];
+            demanded.extend(keys.map(|k| ("data", k.to_owned())));
+        }
+        demanded
     }
 
     pub(crate) fn reopen(&mut self, inc: &View) -> Value {
@@ -975,4 +1029,19 @@ fn fields_of(key: &str, m: &Map<String, Value>, kind: &str) -> Vec<&'static str>
         _ => &[],
     };
     fields.to_vec()
+}
+
+/// Marks check `key` of a verification `section` failed: a key of an
+/// object (`health`, `frontend`, `data`), or the entry of a list
+/// (`endpoints` by `path`, `dependencies` by `name`).
+fn fail(section: &mut Value, key: &str) {
+    if let Some(list) = section.as_array_mut() {
+        for entry in list {
+            if entry["path"] == key || entry["name"] == key {
+                entry["ok"] = false.into();
+            }
+        }
+    } else {
+        section[key] = false.into();
+    }
 }

@@ -11,7 +11,8 @@
 //!   new state, and a command the state refuses is left out (never kept).
 //!   Besides the lifecycle, each with a modest probability: exceptions
 //!   accepted at `resolve`, `start_mitigation` with `purpose: contain` or
-//!   `temporary: true`, `end_mitigation` (with its `occurred_at`) and
+//!   `temporary: true`, true times (`occurred_at`) on notes, root causes
+//!   and mitigations' starts and ends, `end_mitigation` and
 //!   `revise_outcome`, also as an amendment to an incident just closed, an
 //!   impact without `started_at` at the declaration learned by a later
 //!   `update_impact` (a start after the declaration too), `impact.ended_at`

@@ -186,11 +186,34 @@ const REACHED: &[(&str, Reached)] = &[
     ("accepted exceptions at resolve", |v, _| {
         v["type"] == "resolve" && v["exceptions"].as_array().is_some_and(|e| !e.is_empty())
     }),
+    (
+        "an exception for a check other than a health endpoint",
+        |v, _| {
+            v["type"] == "resolve"
+                && v["exceptions"].as_array().is_some_and(|e| {
+                    e.iter().any(|x| {
+                        !x["check"]
+                            .as_str()
+                            .unwrap_or("health.")
+                            .starts_with("health.")
+                    })
+                })
+        },
+    ),
     ("revise_outcome while not closed", |v, i| {
         v["type"] == "revise_outcome" && !closed(i)
     }),
     ("revise_outcome as an amendment after close", |v, i| {
         v["type"] == "revise_outcome" && closed(i)
+    }),
+    ("add_note.occurred_at", |v, _| {
+        v["type"] == "add_note" && v["occurred_at"].is_string()
+    }),
+    ("record_root_cause.occurred_at", |v, _| {
+        v["type"] == "record_root_cause" && v["occurred_at"].is_string()
+    }),
+    ("start_mitigation.occurred_at", |v, _| {
+        v["type"] == "start_mitigation" && v["occurred_at"].is_string()
     }),
     ("end_mitigation.occurred_at", |v, _| {
         v["type"] == "end_mitigation" && v["occurred_at"].is_string()

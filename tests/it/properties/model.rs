@@ -346,6 +346,17 @@ fn optional_text(r: &mut Rules, v: Option<&Value>) {
     }
 }
 
+/// A command's own true time (`occurred_at` of a note, a root cause or a
+/// mitigation's start) is no later than the command that records it.
+fn occurred_after(r: &mut Rules, cmd: &Value, at: Time) {
+    if str_of(cmd, "occurred_at")
+        .and_then(parse_ts)
+        .is_some_and(|t| t > at)
+    {
+        r.insert("occurred-after-recorded");
+    }
+}
+
 /// The impact rules that depend on the command and the incident, checked
 /// from the start and the flags as given: the contract wants every rule that
 /// can be checked, and these can be whatever else the impact lacks. The
@@ -902,7 +913,10 @@ impl Inc {
                 optional_text(&mut r, cmd.get("note"));
             }
             "record_fix" => push_text(&mut r, &text(cmd.get("description"), SHORT), "field-empty"),
-            "add_note" => push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty"),
+            "add_note" => {
+                push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
+                occurred_after(&mut r, cmd, at);
+            }
             "record_root_cause" => {
                 // Any mitigation started counts, whatever its outcome.
                 if self.impact.active && self.mitigations == 0 {
@@ -910,10 +924,12 @@ impl Inc {
                 }
                 self.amendment_reason(&mut r, cmd);
                 push_text(&mut r, &text(cmd.get("text"), LONG), "field-empty");
+                occurred_after(&mut r, cmd, at);
             }
             "start_mitigation" => {
                 mitigation_rules(&mut r, &cmd["mitigation"]);
                 update_rules(&mut r, update, at, status_after, &self.roles);
+                occurred_after(&mut r, cmd, at);
             }
             "lift_block" => {
                 push_text(&mut r, &text(cmd.get("endpoint"), SHORT), "field-empty");
