@@ -445,7 +445,7 @@ impl Walkthrough {
             i.severity()
         );
         // The update as posted to the incident thread, in the playbook's format.
-        if let Some(u) = i.updates().last().filter(|_| carries_update) {
+        if let Some(u) = i.updates().next_back().filter(|_| carries_update) {
             for line in u.to_string().lines() {
                 println!("           │ {line}");
             }

@@ -197,6 +197,14 @@ impl TextSource for Arc<str> {
     }
 }
 
+/// A text only the history keeps (a note, a finding, an update's lines):
+/// checking it as a `T` copies it once into the `T`'s shared text.
+impl TextSource for Box<str> {
+    fn check<T: BoundedText>(&self) -> Result<T, TextError> {
+        T::parse(self)
+    }
+}
+
 impl TextSource for String {
     fn check<T: BoundedText>(&self) -> Result<T, TextError> {
         T::parse(self)
@@ -222,6 +230,66 @@ impl serde::de::Visitor<'_> for SharedVisitor {
 /// impl reads a `String` first, then copies it).
 pub(crate) fn shared<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
     d.deserialize_str(SharedVisitor)
+}
+
+/// A JSON string read into one boxed allocation of its exact length.
+struct BoxedVisitor;
+
+impl serde::de::Visitor<'_> for BoxedVisitor {
+    type Value = Box<str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Box<str>, E> {
+        Ok(Box::from(v))
+    }
+}
+
+/// Reads an optional string as a `Box<str>` with one allocation: `null` is
+/// `None`. For the texts only the history keeps, which need no counters.
+pub(crate) fn boxed_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "boxed")] Box<str>);
+    fn boxed<'de, D: Deserializer<'de>>(d: D) -> Result<Box<str>, D::Error> {
+        d.deserialize_str(BoxedVisitor)
+    }
+    Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+}
+
+/// [`WireText`] for a text only the history keeps: an `Option<Box<str>>`,
+/// whose allocation has no counters (16 bytes less than an `Arc`'s). The
+/// incident builds the records made of such texts from its history when
+/// they are read, so nothing shares them.
+pub(crate) struct WireBox<S>(PhantomData<S>);
+
+impl<S> WireBox<S> {
+    /// Reads the field (serde's `with`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Box<str>>, D::Error> {
+        boxed_opt(d)
+    }
+
+    /// Writes the field (serde's `with`).
+    pub(crate) fn serialize<W: Serializer>(
+        value: &Option<Box<str>>,
+        serializer: W,
+    ) -> Result<W::Ok, W::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<S: schemars::JsonSchema> schemars::JsonSchema for WireBox<S> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        S::schema_name()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<S>()
+    }
 }
 
 /// [`shared`] for an optional field: `null` is `None`.
@@ -572,6 +640,22 @@ impl Violations {
         }
     }
 
+    /// [`Violations::text`] for a text the incident keeps no copy of: it is
+    /// checked where it is, without building the `T`.
+    pub(crate) fn valid_text<T: BoundedText>(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+        missing_rule: Rule,
+    ) -> Option<()> {
+        let Some(s) = value else {
+            let message = format!("`{}` is required", field_of(path));
+            self.push(missing_rule, path, message);
+            return None;
+        };
+        self.judge_text(path, check_bounded(s, T::MAX), missing_rule)
+    }
+
     /// Checks a text that may be absent but, when given, must be valid.
     pub(crate) fn optional_text<T: BoundedText, S: TextSource + ?Sized>(
         &mut self,
@@ -590,7 +674,18 @@ impl Violations {
         s: &S,
         blank_rule: Rule,
     ) -> Option<T> {
-        match s.check::<T>() {
+        self.judge_text(path, s.check::<T>(), blank_rule)
+    }
+
+    /// Reports a text's refusal under its rule: blank under `blank_rule`,
+    /// too long under `field-too-long`.
+    fn judge_text<T>(
+        &mut self,
+        path: &str,
+        checked: Result<T, TextError>,
+        blank_rule: Rule,
+    ) -> Option<T> {
+        match checked {
             Ok(t) => Some(t),
             Err(TextError::Blank) => {
                 self.push(

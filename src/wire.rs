@@ -34,6 +34,11 @@ pub(crate) fn shared(text: impl Into<String>) -> Arc<str> {
     Arc::from(text.into())
 }
 
+/// A text only the history keeps, from anything that makes a `String`.
+pub(crate) fn boxed(text: impl Into<String>) -> Box<str> {
+    text.into().into_boxed_str()
+}
+
 /// A list of texts from anything that yields strings.
 pub(crate) fn texts(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<Arc<str>> {
     items.into_iter().map(shared).collect()

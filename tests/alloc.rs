@@ -114,16 +114,21 @@ fn handle_allocates_only_what_the_command_keeps() {
         "{allocations} allocations for {N} accepted updates; at most {GROWTH}"
     );
     // Their owner's name is the role holder's text, kept once: in the
-    // state and in each command of the history.
+    // roles and in each command of the history (the updates are built from
+    // the commands).
     let holder = incident.roles().commander().as_shared();
-    let owners = incident.updates().iter().map(|u| u.owner().as_shared());
     let sent =
         (incident.history().iter()).filter_map(|c| c.body.update().and_then(|u| u.owner.as_ref()));
     let (mut shared, mut all) = (0, 0);
-    for owner in owners.chain(sent) {
+    for owner in sent {
         all += 1;
         shared += usize::from(std::sync::Arc::ptr_eq(owner, holder));
     }
+    let updates: Vec<_> = incident.updates().collect();
+    assert!(
+        (updates.iter()).all(|u| std::sync::Arc::ptr_eq(u.owner().as_shared(), holder)),
+        "updates built with the commander's name"
+    );
     assert_eq!(shared, all, "owners sharing the commander's name");
 
     // Accepted checks: growth only (the finding is shared).

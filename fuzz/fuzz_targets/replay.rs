@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     for incident in replay.incidents() {
         let json = serde_json::to_string(incident).expect("a snapshot serializes");
         let snapshot: Snapshot = serde_json::from_str(&json).expect("a snapshot reads back");
-        assert_eq!(&snapshot, incident.snapshot(), "snapshot JSON round trip");
+        assert_eq!(snapshot, incident.to_snapshot(), "snapshot JSON round trip");
         assert!(
             snapshot.broken_rules().is_empty(),
             "a replayed state breaks no rule on its face: {:?}",

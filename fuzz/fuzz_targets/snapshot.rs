@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     match Incident::load(snapshot.clone(), &playbook) {
         Ok(incident) => {
             assert!(broken.is_empty(), "loaded although it breaks {broken:?}");
-            assert_eq!(incident.snapshot(), &snapshot, "load changed the snapshot");
+            assert_eq!(incident.to_snapshot(), snapshot, "load changed the snapshot");
             let json = serde_json::to_string(&incident).expect("a snapshot serializes");
             let back: Snapshot = serde_json::from_str(&json).expect("a snapshot reads back");
             assert_eq!(back, snapshot, "snapshot JSON round trip");

@@ -74,7 +74,7 @@ impl PyIncident {
     /// The snapshot as a dict: what `incident replay --format json` lists
     /// under `incidents`, and what `Incident.load` reads back.
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, self.incident.snapshot())
+        to_python(py, &self.incident)
     }
 
     /// The rules a `kind` command (`"resolve"`, `"close"`, …) sent now
@@ -111,9 +111,8 @@ impl PyIncident {
         Ok(self
             .incident
             .updates()
-            .iter()
             .filter(|u| audience.is_none_or(|a| u.audience() == a))
-            .map(ToString::to_string)
+            .map(|u| u.to_string())
             .collect())
     }
 

@@ -375,7 +375,7 @@ async fn status(
 
 /// The status answer of `incident` at `now`.
 fn status_of(incident: &Incident, service: &Service, now: Timestamp) -> Value {
-    let last = incident.updates().last();
+    let last = incident.updates().next_back();
     let next_update = incident.next_update_due();
     json!({
         "incident_id": incident.id(),

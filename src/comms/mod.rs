@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::roles::PartialRoles;
 use crate::rule::{Rule, Violations, join};
 use crate::severity::Severity;
-use crate::text::{Name, ShortText, WireText, excerpt, judged};
+use crate::text::{BoundedText, Name, ShortText, WireBox, WireText, excerpt, judged};
 use crate::time::Timestamp;
-use crate::wire::{setters, shared};
+use crate::wire::{boxed, setters, shared};
 
 pub use audience::Audience;
 pub use text::{ParseUpdateError, UpdateProblem, UpdateText};
@@ -68,16 +68,16 @@ pub struct UpdateInput {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "WireText::<ShortText>"
+        with = "WireBox::<ShortText>"
     )]
-    pub impact: Option<Arc<str>>,
+    pub impact: Option<Box<str>>,
     /// What we are doing now.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "WireText::<ShortText>"
+        with = "WireBox::<ShortText>"
     )]
-    pub action: Option<Arc<str>>,
+    pub action: Option<Box<str>>,
     /// When the next update is due.
     #[serde(
         default,
@@ -230,11 +230,26 @@ impl CommsUpdate {
         self.text.owner()
     }
 
-    /// Takes `holder`'s text for the owner: the same name, kept once.
-    pub(crate) fn share_owner(&mut self, holder: &Name) {
-        if self.text.owner == *holder {
-            self.text.owner = holder.clone();
-        }
+    /// The update an accepted command carrying `input` posted at `at`, with
+    /// the status and severity the incident gave it: built again from the
+    /// command, its texts shared (counted, not copied). `None` for an input
+    /// without its texts, which no accepted command has.
+    pub(crate) fn posted(
+        at: Timestamp,
+        status: Status,
+        severity: Severity,
+        input: &UpdateInput,
+    ) -> Option<CommsUpdate> {
+        let text = UpdateText {
+            status,
+            severity,
+            impact: ShortText::from_checked(Arc::from(input.impact.as_deref()?)),
+            action: ShortText::from_checked(Arc::from(input.action.as_deref()?)),
+            next_update: input.next_update,
+            owner: Name::from_checked(input.owner.clone()?),
+        };
+        let audience = input.audience.unwrap_or_default();
+        Some(CommsUpdate { at, text, audience })
     }
     /// Who it is for (internal unless the update said public).
     pub fn audience(&self) -> Audience {
@@ -251,7 +266,7 @@ impl CommsUpdate {
         status_after: Status,
         severity: Severity,
         roles: &PartialRoles,
-    ) -> Option<CommsUpdate> {
+    ) -> Option<Posted> {
         let Some(input) = input else {
             report.push(
                 Rule::UpdateRequired,
@@ -269,14 +284,16 @@ impl CommsUpdate {
                 format!("the update says `{status}` but the incident will be `{status_after}`"),
             );
         }
-        let impact = report.text::<ShortText, _>(
+        // Checked where they are: the incident builds its updates from
+        // the commands, so it keeps no copy.
+        let impact = report.valid_text::<ShortText>(
             &join(path, "impact"),
-            input.impact.as_ref(),
+            input.impact.as_deref(),
             Rule::FieldEmpty,
         );
-        let action = report.text::<ShortText, _>(
+        let action = report.valid_text::<ShortText>(
             &join(path, "action"),
-            input.action.as_ref(),
+            input.action.as_deref(),
             Rule::FieldEmpty,
         );
         if let Some((rule, message)) =
@@ -297,16 +314,23 @@ impl CommsUpdate {
             }
             audience::check_owner(report, &join(path, "owner"), audience, name, roles);
         }
-        let text = UpdateText {
+        impact?;
+        action?;
+        owner?;
+        Some(Posted {
             status: status_after,
             severity,
-            impact: impact?,
-            action: action?,
-            next_update: input.next_update,
-            owner: owner?,
-        };
-        Some(CommsUpdate { at, text, audience })
+        })
     }
+}
+
+/// What the incident gives a checked update that its command does not say:
+/// its status (from the phase after the command) and its severity. With the
+/// command, the whole [`CommsUpdate`] ([`CommsUpdate::posted`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Posted {
+    pub(crate) status: Status,
+    pub(crate) severity: Severity,
 }
 
 impl UpdateInput {
@@ -318,8 +342,8 @@ impl UpdateInput {
         owner: impl Into<String>,
     ) -> Self {
         UpdateInput {
-            impact: Some(shared(impact)),
-            action: Some(shared(action)),
+            impact: Some(boxed(impact)),
+            action: Some(boxed(action)),
             owner: Some(shared(owner)),
             ..UpdateInput::default()
         }

@@ -219,8 +219,8 @@ impl UpdateText {
     pub fn to_input(&self) -> UpdateInput {
         UpdateInput {
             status: Some(self.status),
-            impact: Some(self.impact.as_shared().clone()),
-            action: Some(self.action.as_shared().clone()),
+            impact: Some(Box::from(self.impact.as_str())),
+            action: Some(Box::from(self.action.as_str())),
             next_update: self.next_update,
             owner: Some(self.owner.as_shared().clone()),
             audience: None,

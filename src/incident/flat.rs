@@ -140,8 +140,8 @@ flat! {
     role "role": Role = Present,
     person "person": Arc<str> = Shared,
     check "check": TriageCheck = Present,
-    finding "finding": Arc<str> = Shared,
-    text "text": Arc<str> = Shared,
+    finding "finding": Box<str> = Shared,
+    text "text": Box<str> = Shared,
     endpoint "endpoint": Arc<str> = Shared,
     impact "impact": ImpactInput = Present,
     roles "roles": RolesInput = Present,
@@ -259,6 +259,12 @@ struct Shared<T>(Field<T>);
 impl<'de> Deserialize<'de> for Shared<Arc<str>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::text::shared_opt(d).map(|v| Shared(Some(v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Shared<Box<str>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::text::boxed_opt(d).map(|v| Shared(Some(v)))
     }
 }
 

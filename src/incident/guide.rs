@@ -42,7 +42,7 @@ impl Incident {
         }
         let mut r = Violations::new();
         self.check_transition(&mut r, kind, transition);
-        let state = self.snapshot();
+        let state = &self.state;
         match kind {
             CommandKind::Resolve => state.check_resolvable(&mut r),
             CommandKind::Close => state.check_closable(&mut r),
@@ -92,6 +92,6 @@ impl Incident {
         if !self.phase().is_open() {
             return None;
         }
-        self.updates().last().and_then(|u| u.next_update())
+        self.updates().next_back().and_then(|u| u.next_update())
     }
 }

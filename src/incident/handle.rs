@@ -8,9 +8,8 @@
 
 use crate::incident::judge::{Change, judge_declaration};
 use crate::incident::phase::Transition;
-use crate::incident::{
-    Command, CommandBody, CommandKind, Incident, IncidentId, Outcome, Phase, Snapshot,
-};
+use crate::incident::state::{State, UpdateMark};
+use crate::incident::{Command, CommandBody, CommandKind, Incident, IncidentId, Outcome, Phase};
 use crate::mitigation::blocked_now;
 use crate::playbook::Playbook;
 use crate::roles::Role;
@@ -172,7 +171,7 @@ impl Incident {
         let parts = judge_declaration(&mut r, cmd.at, d, playbook);
         let (title, impact, roles, update) = mode.conclude(r, parts)?;
         let mut incident = Incident {
-            state: Snapshot {
+            state: State {
                 incident_id: cmd.incident_id,
                 version: 1,
                 phase: Phase::Investigating,
@@ -184,7 +183,7 @@ impl Incident {
                 last_command_at: cmd.at,
                 roles,
                 impact,
-                updates: vec![update],
+                updates: vec![UpdateMark::new(0, update)],
                 mitigations: Vec::new(),
                 notes: Vec::new(),
                 checks: Vec::new(),
@@ -202,7 +201,7 @@ impl Incident {
             },
             ids: Default::default(),
         };
-        share_owner(&mut incident.state, &mut cmd);
+        share_owner(&incident.state.roles, &mut cmd);
         incident.state.history.push(cmd);
         incident.ids.push(&incident.state.history);
         Ok(incident)
@@ -457,9 +456,12 @@ impl Incident {
                 | Change::Resolve(..)
         );
         let s = &mut self.state;
-        change_state(s, change);
+        // Past `u32::MAX` commands (never reached) the record is not kept.
+        if let Some(position) = s.next_position() {
+            change_state(s, change, position);
+        }
         if updated {
-            share_owner(s, &mut cmd);
+            share_owner(&s.roles, &mut cmd);
         }
         s.phase = after;
         s.version += 1;
@@ -487,10 +489,12 @@ impl Incident {
 }
 
 /// Applies a checked change to the state (the phase, version and history
-/// are the caller's).
-fn change_state(s: &mut Snapshot, change: Change) {
+/// are the caller's), made by the command that goes at `position` of the
+/// history: the notes, checks and updates keep that position, the command
+/// being what they are built from again.
+fn change_state(s: &mut State, change: Change, position: u32) {
     match change {
-        Change::Update(update) => s.updates.push(update),
+        Change::Update(u) => s.updates.push(UpdateMark::new(position, u)),
         Change::Severity {
             severity,
             roles,
@@ -503,17 +507,17 @@ fn change_state(s: &mut Snapshot, change: Change) {
             if let Some(impact) = impact {
                 s.impact = *impact;
             }
-            s.updates.push(update);
+            s.updates.push(UpdateMark::new(position, update));
         }
         Change::Roles(roles) => s.roles = roles,
         Change::Impact(impact) => s.impact = *impact,
-        Change::Check(check) => s.checks.push(check),
-        Change::Note(note) => s.notes.push(note),
+        Change::Check => s.checks.push(position),
+        Change::Note => s.notes.push(position),
         Change::RootCause(root_cause) => s.root_cause = Some(root_cause),
         Change::Mitigation(record, update) => {
             s.mitigations.push(*record);
             s.blocked_endpoints = blocked_now(&s.mitigations);
-            s.updates.push(update);
+            s.updates.push(UpdateMark::new(position, update));
         }
         Change::EndMitigations(positions, end) => {
             for i in positions {
@@ -531,8 +535,8 @@ fn change_state(s: &mut Snapshot, change: Change) {
         }
         Change::Postmortem(postmortem) => s.postmortem = Some(*postmortem),
         Change::Title(title) => s.title = title,
-        Change::Resolve(update, exceptions) => {
-            s.updates.push(update);
+        Change::Resolve(u, exceptions) => {
+            s.updates.push(UpdateMark::new(position, u));
             s.accepted_exceptions.extend(exceptions);
         }
         Change::Close => {}
@@ -544,7 +548,7 @@ fn change_state(s: &mut Snapshot, change: Change) {
         Change::Link(link) => s.links.push(link),
         Change::Fix(fix) => s.fixes.push(fix),
         Change::Amended(change, amendment) => {
-            change_state(s, *change);
+            change_state(s, *change, position);
             s.amendments.push(amendment);
         }
     }
@@ -552,23 +556,18 @@ fn change_state(s: &mut Snapshot, change: Change) {
 
 /// The owner of the update just posted holds a role
 /// (`update-owner-not-assigned`), so the roles keep the name already: the
-/// update and its command take the holder's text and their own copy is
-/// freed. So a name is kept once per incident however many updates its
-/// holder posts: people's names repeat, in every update they own.
-fn share_owner(s: &mut Snapshot, cmd: &mut Command) {
-    let Some(update) = s.updates.last_mut() else {
-        return;
-    };
-    let owner = update.owner().as_str();
-    let Some((_, holder)) = s.roles.iter().find(|(_, name)| name.as_str() == owner) else {
-        return;
-    };
+/// command takes the holder's text and its own copy is freed. So a name is
+/// kept once per incident however many updates its holder posts: people's
+/// names repeat, in every update they own.
+fn share_owner(roles: &crate::roles::Roles, cmd: &mut Command) {
     let Some(input) = cmd.body.update_mut() else {
         return;
     };
-    if input.owner.as_deref() == Some(holder.as_str()) {
+    let Some(owner) = input.owner.as_deref() else {
+        return;
+    };
+    if let Some((_, holder)) = roles.iter().find(|(_, name)| name.as_str() == owner) {
         input.owner = Some(std::sync::Arc::clone(holder.as_shared()));
-        update.share_owner(holder);
     }
 }
 

@@ -4,20 +4,21 @@
 
 use std::sync::Arc;
 
-use crate::comms::{CommsUpdate, Status, UpdateInput};
+use crate::comms::{CommsUpdate, Posted, Status, UpdateInput};
 use crate::exception::{self, AcceptedException};
 use crate::impact::{self, Impact, ImpactFlag, ImpactInput};
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
+use crate::incident::state::State;
 use crate::incident::{
     AssignRole, AssignRoles, ChangeSeverity, Command, CommandBody, CorrectImpact, Declare,
     EndMitigation, LiftBlock, LinkIncident, Phase, RecordCheck, RecordFix, RecordProgress,
-    RecordRootCause, Rename, Resolve, ReviseOutcome, Snapshot, StartMitigation, SubmitPostmortem,
+    RecordRootCause, Rename, Resolve, ReviseOutcome, StartMitigation, SubmitPostmortem,
     UpdateImpact,
 };
 use crate::mitigation::{
     self, Mitigation, MitigationEnd, MitigationOutcome, MitigationRecord, OutcomeRevision,
 };
-use crate::notes::{Note, RootCause, check_true_time};
+use crate::notes::{RootCause, check_true_time};
 use crate::playbook::Playbook;
 use crate::postmortem::{Postmortem, PostmortemStatus};
 use crate::roles::{PartialRoles, Role, Roles, rule_demanding};
@@ -25,25 +26,26 @@ use crate::rule::{Rule, Violations};
 use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText, excerpt, is_blank, judged};
 use crate::time::Timestamp;
-use crate::triage::CheckRecord;
 use crate::verification::Verification;
 
 /// A checked change, ready to apply.
 pub(super) enum Change {
     /// A phase change or plain update that only posts an update.
-    Update(CommsUpdate),
+    Update(Posted),
     Severity {
         severity: Severity,
         roles: Box<Roles>,
         impact: Option<Box<Impact>>,
-        update: CommsUpdate,
+        update: Posted,
     },
     Roles(Roles),
     Impact(Box<Impact>),
-    Check(CheckRecord),
-    Note(Note),
+    /// A triage check recorded (the record is built from the command).
+    Check,
+    /// A note added (the record is built from the command).
+    Note,
     RootCause(RootCause),
-    Mitigation(Box<MitigationRecord>, CommsUpdate),
+    Mitigation(Box<MitigationRecord>, Posted),
     /// Ends the mitigations at these positions.
     EndMitigations(Vec<usize>, MitigationEnd),
     /// Revises the outcome of the ended mitigation at this position.
@@ -51,7 +53,7 @@ pub(super) enum Change {
     Postmortem(Box<Postmortem>),
     Title(ShortText),
     /// The resolve's update and the exceptions it accepts.
-    Resolve(CommsUpdate, Vec<AcceptedException>),
+    Resolve(Posted, Vec<AcceptedException>),
     Close,
     Progress(Progress),
     /// The impact as corrected, and when and why.
@@ -102,7 +104,7 @@ pub(super) fn judge_declaration(
     at: Timestamp,
     d: &Declare,
     playbook: &Playbook,
-) -> Option<(ShortText, Impact, Roles, CommsUpdate)> {
+) -> Option<(ShortText, Impact, Roles, Posted)> {
     let title = r.text::<ShortText, _>("title", d.title.as_ref(), Rule::FieldEmpty);
     let impact = Impact::check(r, "impact", d.impact.as_ref(), playbook);
     if let Some(input) = &d.impact {
@@ -131,14 +133,14 @@ pub(super) fn judge_declaration(
 
 /// One command being checked against the incident as it stands.
 struct Check<'a> {
-    state: &'a Snapshot,
+    state: &'a State,
     at: Timestamp,
     /// The comms status the command's update must give.
     status_after: Status,
     playbook: &'a Playbook,
 }
 
-impl Snapshot {
+impl State {
     /// Checks the body of `cmd` against this state, `after` being the phase
     /// it leads to; `None` when a rule is broken. After close, an accepted
     /// command is an amendment, and its change says so.
@@ -195,12 +197,8 @@ impl Check<'_> {
             CommandBody::RecordCheck(b) => self.record_check(r, b),
             CommandBody::AddNote(b) => {
                 self.true_time(r, b.occurred_at);
-                let text = r.text::<LongText, _>("text", b.text.as_ref(), Rule::FieldEmpty)?;
-                Some(Change::Note(Note {
-                    at: self.at,
-                    occurred_at: b.occurred_at,
-                    text,
-                }))
+                r.valid_text::<LongText>("text", b.text.as_deref(), Rule::FieldEmpty)?;
+                Some(Change::Note)
             }
             CommandBody::RecordRootCause(b) => self.record_root_cause(r, b),
             CommandBody::StartMitigation(b) => self.start_mitigation(r, b),
@@ -245,13 +243,8 @@ impl Check<'_> {
     }
 
     fn record_check(&self, r: &mut Violations, b: &RecordCheck) -> Option<Change> {
-        let finding = r.text::<ShortText, _>("finding", b.finding.as_ref(), Rule::FieldEmpty)?;
-        Some(Change::Check(CheckRecord {
-            at: self.at,
-            check: b.check,
-            finding,
-            performed: b.performed.unwrap_or(true),
-        }))
+        r.valid_text::<ShortText>("finding", b.finding.as_deref(), Rule::FieldEmpty)?;
+        Some(Change::Check)
     }
 
     /// `submit_postmortem`: the postmortem's own rules; after close, a
@@ -364,7 +357,7 @@ impl Check<'_> {
         input: Option<&UpdateInput>,
         severity: Severity,
         roles: &PartialRoles,
-    ) -> Option<CommsUpdate> {
+    ) -> Option<Posted> {
         CommsUpdate::check(
             r,
             "update",
@@ -377,7 +370,7 @@ impl Check<'_> {
     }
 
     /// The command's update, at the current severity with the current roles.
-    fn update(&self, r: &mut Violations, input: Option<&UpdateInput>) -> Option<CommsUpdate> {
+    fn update(&self, r: &mut Violations, input: Option<&UpdateInput>) -> Option<Posted> {
         let roles = PartialRoles::from(&self.state.roles);
         self.update_with(r, input, self.state.severity, &roles)
     }
@@ -611,7 +604,7 @@ impl Check<'_> {
     }
 }
 
-impl Snapshot {
+impl State {
     /// `mitigate-before-rca`: while users are affected, a root cause waits
     /// until a mitigation has been started. Any one counts, whatever its
     /// outcome: the playbook orders the work (mitigate first), it does not

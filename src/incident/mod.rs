@@ -7,6 +7,7 @@
 
 mod command;
 mod delivery;
+mod document;
 mod flat;
 mod guide;
 mod handle;
@@ -15,6 +16,7 @@ mod judge;
 mod phase;
 pub(crate) mod records;
 mod snapshot;
+mod state;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -43,6 +45,7 @@ use crate::severity::Severity;
 use crate::text::ShortText;
 use crate::time::Timestamp;
 use crate::triage::{CheckRecord, TriageCheck};
+use records::{Amendment, Fix, ImpactCorrection, Link, Progress};
 
 /// What an accepted command did.
 ///
@@ -110,7 +113,9 @@ impl Outcome {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Incident {
-    state: Snapshot,
+    /// The snapshot's fields, its notes, checks and updates read from the
+    /// history.
+    state: state::State,
     /// `command_id` → position in the history, for at-least-once delivery.
     ids: delivery::DeliveryIndex,
 }
@@ -124,9 +129,9 @@ impl PartialEq for Incident {
 impl Eq for Incident {}
 
 impl Serialize for Incident {
-    /// The incident's [`Snapshot`].
+    /// The incident's [`Snapshot`], written without building it.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.state.serialize(serializer)
+        document::Document::of(&self.state).serialize(serializer)
     }
 }
 
@@ -185,9 +190,24 @@ impl Incident {
     pub fn impact(&self) -> &Impact {
         &self.state.impact
     }
-    /// Every comms update, in order.
-    pub fn updates(&self) -> &[CommsUpdate] {
-        &self.state.updates
+    /// Every comms update, in order, each built from the command that
+    /// posted it (its texts shared with the history, not copied): the
+    /// incident keeps the commands, not the updates beside them.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let last = incident.updates().next_back().unwrap();
+    /// assert_eq!(last.status().as_str(), "resolved");
+    /// assert!(incident.updates().len() > 1);
+    /// ```
+    pub fn updates(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = CommsUpdate> + ExactSizeIterator + Clone + '_ {
+        self.state.updates()
     }
     /// Who posted each comms update (the `by` of the command that carried
     /// it), beside [`Incident::updates`], in the same order; `None` where
@@ -200,10 +220,10 @@ impl Incident {
     /// let mut replay = Replay::new(Playbook::default());
     /// case.lines().for_each(|l| { replay.line(l); });
     /// let incident = replay.incidents().iter().next().unwrap();
-    /// let posted: Vec<_> = incident.updates_by().map(|(u, by)| (u.owner().as_str(), by)).collect();
-    /// assert_eq!(posted[0], ("Ada", Some("Ada")));
+    /// let posted: Vec<_> = incident.updates_by().map(|(u, by)| (u.owner().to_string(), by)).collect();
+    /// assert_eq!(posted[0], ("Ada".to_owned(), Some("Ada")));
     /// ```
-    pub fn updates_by(&self) -> impl Iterator<Item = (&CommsUpdate, Option<&str>)> {
+    pub fn updates_by(&self) -> impl Iterator<Item = (CommsUpdate, Option<&str>)> {
         // Each accepted command that carries an update added one, in order.
         let senders = self
             .state
@@ -211,20 +231,24 @@ impl Incident {
             .iter()
             .filter(|c| c.body.update().is_some())
             .map(Command::sender);
-        self.state.updates.iter().zip(senders)
+        self.state.updates().zip(senders)
     }
     /// Every mitigation started, in order: mitigation number `n` is
     /// `mitigations()[n - 1]`, with its end once it ended.
     pub fn mitigations(&self) -> &[MitigationRecord] {
         &self.state.mitigations
     }
-    /// Every note, in order.
-    pub fn notes(&self) -> &[Note] {
-        &self.state.notes
+    /// Every note, in order, each built from its `add_note` (the text
+    /// shared with the history, not copied).
+    pub fn notes(&self) -> impl DoubleEndedIterator<Item = Note> + ExactSizeIterator + Clone + '_ {
+        self.state.notes()
     }
-    /// Every triage check recorded, in order.
-    pub fn checks(&self) -> &[CheckRecord] {
-        &self.state.checks
+    /// Every triage check recorded, in order, each built from its
+    /// `record_check` (the finding shared with the history, not copied).
+    pub fn checks(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = CheckRecord> + ExactSizeIterator + Clone + '_ {
+        self.state.checks()
     }
     /// Every failing verification check accepted at a `resolve`, in order.
     pub fn accepted_exceptions(&self) -> &[AcceptedException] {
@@ -251,6 +275,27 @@ impl Incident {
     /// The postmortem, once submitted.
     pub fn postmortem(&self) -> Option<&Postmortem> {
         self.state.postmortem.as_ref()
+    }
+    /// Every `record_progress`, in order.
+    pub fn progress(&self) -> &[Progress] {
+        &self.state.progress
+    }
+    /// Every `correct_impact`, in order: when and why the impact was
+    /// corrected ([`Incident::impact`] is the impact as corrected).
+    pub fn impact_corrections(&self) -> &[ImpactCorrection] {
+        &self.state.impact_corrections
+    }
+    /// Every other incident linked, in order.
+    pub fn links(&self) -> &[Link] {
+        &self.state.links
+    }
+    /// Every fix recorded, in order.
+    pub fn fixes(&self) -> &[Fix] {
+        &self.state.fixes
+    }
+    /// One entry per command accepted after close, in order.
+    pub fn amendments(&self) -> &[Amendment] {
+        &self.state.amendments
     }
     /// The command accepted under `command_id`, if any: what a sender that
     /// lost its answer can compare with what it sent.
@@ -287,13 +332,39 @@ impl Incident {
     pub fn history(&self) -> &[Command] {
         &self.state.history
     }
-    /// The incident as a plain snapshot (what [`Serialize`] writes).
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.state
+    /// The incident as a plain snapshot (what [`Serialize`] writes, which
+    /// does not build it): a copy, its notes, checks and updates built from
+    /// the history.
+    pub fn to_snapshot(&self) -> Snapshot {
+        self.state.to_snapshot()
     }
-    /// The snapshot, owned.
+    /// The snapshot document with an empty `history`, written without
+    /// building the snapshot: what a store that keeps the commands itself
+    /// writes as a snapshot (its reader puts the history back, then
+    /// [`Incident::resume`]s). The same bytes as [`Incident::to_snapshot`]
+    /// with its history emptied.
+    ///
+    /// ```
+    /// use incident_playbook::{Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let mut snapshot = incident.to_snapshot();
+    /// snapshot.history.clear();
+    /// assert_eq!(
+    ///     serde_json::to_string(&incident.state_without_history())?,
+    ///     serde_json::to_string(&snapshot)?
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn state_without_history(&self) -> impl Serialize + '_ {
+        document::Document::without_history(&self.state)
+    }
+    /// The snapshot, owned: [`Incident::to_snapshot`] without copying what
+    /// the incident keeps.
     pub fn into_snapshot(self) -> Snapshot {
-        self.state
+        self.state.into_owned_snapshot()
     }
 
     /// Calls `f` with each command's position in the history and the

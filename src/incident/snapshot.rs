@@ -8,6 +8,7 @@ use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
 use crate::incident::handle::Mode;
 use crate::incident::records::{Amendment, Fix, ImpactCorrection, Link, Progress};
+use crate::incident::state::State;
 use crate::incident::{Command, Incident, IncidentId, Outcome, Phase};
 use crate::mitigation::{self, MitigationRecord};
 use crate::notes::{Note, RootCause};
@@ -333,83 +334,112 @@ impl Snapshot {
 
     /// The triage checks not yet recorded, in the playbook's order.
     pub fn missing_checks(&self) -> Vec<TriageCheck> {
-        TriageCheck::ALL
-            .into_iter()
-            .filter(|c| !self.checks.iter().any(|r| r.check == *c))
-            .collect()
+        missing_checks(self.checks.iter().map(|r| r.check))
     }
 
-    /// What resolving demands of the record: the triage checks and the
-    /// notes the peak severity owes. `resolve` checks it, and so does loading
-    /// a resolved or closed snapshot.
-    pub(crate) fn check_resolvable(&self, r: &mut Violations) {
-        let duties = self.peak_severity.duties();
-        let missing = match duties.triage_checks {
-            true => self.missing_checks(),
-            false => Vec::new(),
-        };
-        if !missing.is_empty() {
-            let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-            r.push(
-                Rule::TriageChecksMissing,
-                "checks",
-                format!(
-                    "a {} incident resolves after all five triage checks; missing: {}",
-                    self.peak_severity,
-                    names.join(", ")
-                ),
-            );
-        }
-        if duties.notes && self.notes.is_empty() {
-            r.push(
-                Rule::NotesRequired,
-                "notes",
-                format!(
-                    "a {} incident resolves with incident notes; none were added",
-                    self.peak_severity
-                ),
-            );
-        }
+    /// What resolving demands of the record ([`check_resolvable`]).
+    fn check_resolvable(&self, r: &mut Violations) {
+        let recorded = self.checks.iter().map(|c| c.check);
+        check_resolvable(r, self.peak_severity, recorded, !self.notes.is_empty());
     }
 
-    /// What closing demands: the postmortem the peak severity owes, matching
-    /// the peak, no temporary measure left in effect, and no endpoint left blocked.
-    pub(crate) fn check_closable(&self, r: &mut Violations) {
-        if self.peak_severity.requires_postmortem()
-            && !self
-                .postmortem
-                .as_ref()
-                .is_some_and(Postmortem::is_published)
-        {
-            r.push(
-                Rule::PostmortemRequired,
-                "postmortem",
-                format!(
-                    "a {} incident closes only with a published postmortem",
-                    self.peak_severity
-                ),
-            );
-        }
-        if let Some(pm) = &self.postmortem {
-            check_severity(
-                r,
-                "postmortem",
-                Some(pm.severity()),
-                Some(self.peak_severity),
-            );
-        }
-        mitigation::check_temporary_ended(r, "mitigations", &self.mitigations);
-        if !self.blocked_endpoints.is_empty() {
-            let names: Vec<&str> = self.blocked_endpoints.iter().map(|e| e.as_str()).collect();
-            r.push(
-                Rule::BlockNotLifted,
-                "blocked_endpoints",
-                format!(
-                    "lift the temporary blocks before closing: {}",
-                    names.join(", ")
-                ),
-            );
-        }
+    /// What closing demands ([`check_closable`]).
+    fn check_closable(&self, r: &mut Violations) {
+        let Snapshot {
+            peak_severity,
+            postmortem,
+            mitigations,
+            blocked_endpoints,
+            ..
+        } = self;
+        check_closable(
+            r,
+            *peak_severity,
+            postmortem.as_ref(),
+            mitigations,
+            blocked_endpoints,
+        );
+    }
+}
+
+/// The triage checks not among `recorded`, in the playbook's order.
+pub(super) fn missing_checks(
+    recorded: impl Iterator<Item = TriageCheck> + Clone,
+) -> Vec<TriageCheck> {
+    TriageCheck::ALL
+        .into_iter()
+        .filter(|c| !recorded.clone().any(|r| r == *c))
+        .collect()
+}
+
+/// What resolving demands of the record: the triage checks and the notes
+/// the peak severity owes. `resolve` checks it, and so does loading a
+/// resolved or closed snapshot.
+pub(super) fn check_resolvable(
+    r: &mut Violations,
+    peak_severity: Severity,
+    recorded: impl Iterator<Item = TriageCheck> + Clone,
+    has_notes: bool,
+) {
+    let duties = peak_severity.duties();
+    let missing = match duties.triage_checks {
+        true => missing_checks(recorded),
+        false => Vec::new(),
+    };
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+        r.push(
+            Rule::TriageChecksMissing,
+            "checks",
+            format!(
+                "a {} incident resolves after all five triage checks; missing: {}",
+                peak_severity,
+                names.join(", ")
+            ),
+        );
+    }
+    if duties.notes && !has_notes {
+        r.push(
+            Rule::NotesRequired,
+            "notes",
+            format!(
+                "a {} incident resolves with incident notes; none were added",
+                peak_severity
+            ),
+        );
+    }
+}
+
+/// What closing demands: the postmortem the peak severity owes, matching
+/// the peak, no temporary measure left in effect, and no endpoint left blocked.
+pub(super) fn check_closable(
+    r: &mut Violations,
+    peak_severity: Severity,
+    postmortem: Option<&Postmortem>,
+    mitigations: &[MitigationRecord],
+    blocked_endpoints: &[ShortText],
+) {
+    if peak_severity.requires_postmortem() && !postmortem.is_some_and(Postmortem::is_published) {
+        r.push(
+            Rule::PostmortemRequired,
+            "postmortem",
+            format!("a {peak_severity} incident closes only with a published postmortem"),
+        );
+    }
+    if let Some(pm) = postmortem {
+        check_severity(r, "postmortem", Some(pm.severity()), Some(peak_severity));
+    }
+    mitigation::check_temporary_ended(r, "mitigations", mitigations);
+    if !blocked_endpoints.is_empty() {
+        let names: Vec<&str> = blocked_endpoints.iter().map(|e| e.as_str()).collect();
+        r.push(
+            Rule::BlockNotLifted,
+            "blocked_endpoints",
+            format!(
+                "lift the temporary blocks before closing: {}",
+                names.join(", ")
+            ),
+        );
     }
 }
 
@@ -530,8 +560,9 @@ impl Incident {
             )
             .into());
         }
+        let state = State::from_snapshot(snapshot).map_err(Rejection::from)?;
         let mut incident = Incident {
-            state: snapshot,
+            state,
             ids: Default::default(),
         };
         incident.ids.rebuild(&incident.state.history);
@@ -632,7 +663,7 @@ impl Incident {
             Err(rejection) => r.extend(rejection),
             Ok(mut replayed) => {
                 replayed.state.playbook = snapshot.playbook.clone();
-                for field in replayed.state.differences(&snapshot) {
+                for field in replayed.to_snapshot().differences(&snapshot) {
                     r.push(
                         Rule::SnapshotHistoryMismatch,
                         field,

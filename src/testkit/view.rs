@@ -96,7 +96,7 @@ impl View {
     /// The writers' view of `incident`.
     pub fn of(incident: &Incident) -> View {
         // The snapshot's JSON is the contract's: what a sender sees.
-        let s = serde_json::to_value(incident.snapshot()).unwrap_or_default();
+        let s = serde_json::to_value(incident).unwrap_or_default();
         let impact = &s["impact"];
         let roles = ROLES
             .iter()

@@ -365,7 +365,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
     };
     let mut environment = incident.impact().environment().to_string();
     let (mut severity, mut peak): (Option<Severity>, Option<Severity>) = (None, None);
-    let mut updates = incident.updates().iter();
+    let mut updates = incident.updates();
     let mut out = Vec::new();
     for (i, cmd) in incident.history().iter().enumerate() {
         // The updates are kept in the order of the commands that posted them.
@@ -385,7 +385,7 @@ pub fn cdevents(incident: &Incident, export: &CdEventsExport) -> Vec<CloudEvent>
             peak: peak.unwrap_or(incident.peak_severity()),
         };
         severity = Some(at.severity);
-        if let Some(event) = export.event(cmd, update, &at) {
+        if let Some(event) = export.event(cmd, update.as_ref(), &at) {
             out.push(event);
         }
     }

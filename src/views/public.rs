@@ -66,7 +66,7 @@ impl PublicPost {
     /// ```
     pub fn all(incident: &Incident) -> Vec<PublicPost> {
         let mut posts = Vec::new();
-        let mut updates = incident.updates().iter().enumerate();
+        let mut updates = incident.updates().enumerate();
         let mut title: Option<Arc<str>> = None;
         for (command_index, cmd) in incident.history().iter().enumerate() {
             match &cmd.body {

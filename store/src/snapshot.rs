@@ -74,22 +74,19 @@ pub struct StoredSnapshot {
 }
 
 impl StoredSnapshot {
-    /// The snapshot of `incident` as a backend keeps it, and the incident
-    /// back (its history is taken out to write the state without it, and
-    /// put back).
+    /// The snapshot of `incident` as a backend keeps it (the state without
+    /// the history: [`Incident::state_without_history`]), and the incident
+    /// back, as it was. `playbook` is not needed any more (nothing is
+    /// rebuilt); it is kept so that callers need not change.
     ///
     /// # Errors
     ///
     /// [`Error::Corrupt`] if the state cannot be written (it always can).
     pub fn of(incident: Incident, playbook: &Playbook) -> Result<(Self, Incident), Error> {
+        let _ = playbook;
         let id = incident.id();
         let version = incident.version();
-        let mut state = incident.into_snapshot();
-        let history = std::mem::take(&mut state.history);
-        let json = serde_json::to_string(&state);
-        state.history = history;
-        let incident =
-            Incident::resume(state, [], playbook).map_err(|r| Error::corrupt(id, r.to_string()))?;
+        let json = serde_json::to_string(&incident.state_without_history());
         let snapshot = StoredSnapshot {
             version,
             format: SNAPSHOT_FORMAT.to_owned(),

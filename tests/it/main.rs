@@ -20,6 +20,7 @@ mod cli_messages;
 mod cli_new;
 mod conformance;
 mod contract;
+mod document;
 mod embedding;
 mod generate;
 #[cfg(feature = "cli")]

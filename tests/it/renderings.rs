@@ -168,7 +168,7 @@ fn every_fixture_update_reads_back() {
             for u in incident.updates() {
                 assert_eq!(
                     CommsUpdate::parse_at(&u.to_string(), u.at()).as_ref(),
-                    Ok(u)
+                    Ok(&u)
                 );
                 n += 1;
             }

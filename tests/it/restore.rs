@@ -176,7 +176,7 @@ fn an_incident_records_the_playbook_it_was_declared_under() {
     // Loaded under another playbook, it keeps the one it was declared under.
     let snapshot: incident_playbook::Snapshot = serde_json::from_value(json).unwrap();
     let loaded = Incident::load(snapshot, &named("2")).unwrap();
-    assert_eq!(loaded.snapshot().playbook, named("1").id().cloned());
+    assert_eq!(loaded.declared_under().cloned(), named("1").id().cloned());
     // Under an unnamed playbook nothing is recorded: snapshots stay as they were.
     let unnamed = Incident::declare(declare, &Playbook::default()).unwrap();
     let json = serde_json::to_value(&unnamed).unwrap();

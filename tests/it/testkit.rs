@@ -315,5 +315,13 @@ fn every_valid_command_written_is_applied() {
                 panic!("seed {seed}, step {step}: {e:?}\n{line}");
             }
         }
+        // The records built from the history are the snapshot's, written
+        // and taken back alike.
+        let snapshot = incident.to_snapshot();
+        let written = serde_json::to_string(&incident).unwrap();
+        assert_eq!(written, serde_json::to_string(&snapshot).unwrap());
+        let loaded = Incident::load(snapshot.clone(), &playbook).unwrap();
+        assert_eq!(loaded, incident, "seed {seed}");
+        assert_eq!(Incident::resume(snapshot, [], &playbook).unwrap(), incident);
     }
 }

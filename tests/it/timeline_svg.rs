@@ -158,7 +158,6 @@ fn shows_everything(incident: &Incident, svg: &str, what: &str) {
             .count();
         let recorded = incident
             .updates()
-            .iter()
             .filter(|u| u.audience() == audience)
             .count();
         assert_eq!(drawn, recorded, "{what}: {audience:?} updates");

@@ -277,8 +277,8 @@ fn a_revised_outcome_after_close_is_an_amendment_with_its_reason() {
     let end = incident.mitigations()[0].ended.as_ref().unwrap();
     assert_eq!(end.outcome, MitigationOutcome::Partial);
     assert_eq!(end.revisions[0].previous, MitigationOutcome::Helped);
-    let amendments = &incident.snapshot().amendments;
-    let [amendment] = amendments.as_slice() else {
+    let amendments = incident.amendments();
+    let [amendment] = amendments else {
         panic!("one amendment: {amendments:?}")
     };
     assert_eq!(amendment.kind.as_str(), "revise_outcome");

@@ -50,7 +50,7 @@ pub fn updates(
             let poster = if hide_owner {
                 String::new()
             } else {
-                poster(update, by)
+                poster(&update, by)
             };
             writeln!(out, "\nPosted {}{poster}\n{text}", update.at())?;
         }

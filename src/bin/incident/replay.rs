@@ -259,10 +259,10 @@ mod tests {
         out
     }
 
-    /// Incidents written to until the last line are all held whole: not
-    /// yet below the input (the target), but held to what they take now
-    /// (1.13 times it, Vec capacity counted), so that an in-memory incident
-    /// that grows again fails here.
+    /// Incidents written to until the last line are all held whole, and
+    /// still below the input (0.95 times it, Vec capacity counted; 1.13
+    /// times while the state kept its notes beside the history), so that an
+    /// in-memory incident that grows again fails here.
     #[test]
     fn replaying_hot_incidents_holds_about_the_input() {
         let text = hot_stream(4, 2_000);
@@ -276,7 +276,7 @@ mod tests {
                 text.len()
             );
             assert!(
-                ratio < 1.16,
+                ratio < 1.0,
                 "hot {name}: peak heap {held} for {} bytes",
                 text.len()
             );

@@ -71,13 +71,13 @@ fn status_json(i: &Incident, playbook: &Playbook, now: Timestamp) -> Value {
     });
     // The record's additions, only where there are some (older readers'
     // output is unchanged).
-    let s = i.snapshot();
+    let (links, amendments) = (i.links(), i.amendments());
     let extra = [
-        ("progress", s.progress.last().map(|p| json!(p))),
-        ("links", (!s.links.is_empty()).then(|| json!(s.links))),
+        ("progress", i.progress().last().map(|p| json!(p))),
+        ("links", (!links.is_empty()).then(|| json!(links))),
         (
             "amendments",
-            (!s.amendments.is_empty()).then(|| json!(s.amendments)),
+            (!amendments.is_empty()).then(|| json!(amendments)),
         ),
     ];
     for (key, value) in extra {
@@ -91,14 +91,13 @@ fn status_json(i: &Incident, playbook: &Playbook, now: Timestamp) -> Value {
 /// The record's additions, a line each: the latest progress, the links, the
 /// amendments after close.
 fn write_record(out: &mut impl Write, i: &Incident) -> Result<(), Fatal> {
-    let s = i.snapshot();
-    if let Some(p) = s.progress.last() {
+    if let Some(p) = i.progress().last() {
         writeln!(out, "  progress: {p}")?;
     }
-    for l in &s.links {
+    for l in i.links() {
         writeln!(out, "  linked: {l}")?;
     }
-    for a in &s.amendments {
+    for a in i.amendments() {
         writeln!(out, "  amended after close: {a}")?;
     }
     Ok(())

@@ -11,7 +11,7 @@ use crate::severity::Severity;
 use crate::text::{LongText, Name, ShortText};
 use crate::time::Timestamp;
 use crate::triage::TriageCheck;
-use crate::wire::{setters, shared};
+use crate::wire::{boxed, setters, shared};
 
 /// `declare`: open a new incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,7 +203,7 @@ pub struct RecordCheck {
     pub check: TriageCheck,
     /// What it found; with `performed: false`, why it was not done.
     #[cfg_attr(feature = "schema", schemars(with = "ShortText"))]
-    pub finding: Option<Arc<str>>,
+    pub finding: Option<Box<str>>,
     /// Whether the check was done (`true` when absent). A check recorded as
     /// not performed counts as recorded, and no view shows it as done.
     pub performed: Option<bool>,
@@ -214,7 +214,7 @@ impl RecordCheck {
     pub fn new(check: TriageCheck, finding: impl Into<String>) -> Self {
         RecordCheck {
             check,
-            finding: Some(shared(finding)),
+            finding: Some(boxed(finding)),
             performed: None,
         }
     }
@@ -229,7 +229,7 @@ impl RecordCheck {
     pub fn not_performed(check: TriageCheck, reason: impl Into<String>) -> Self {
         RecordCheck {
             check,
-            finding: Some(shared(reason)),
+            finding: Some(boxed(reason)),
             performed: Some(false),
         }
     }
@@ -242,7 +242,7 @@ impl RecordCheck {
 pub struct AddNote {
     /// The note.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
-    pub text: Option<Arc<str>>,
+    pub text: Option<Box<str>>,
     /// When what it tells really happened, if before `at`: no later than
     /// `at` (it may be before the impact started: a cause comes first).
     pub occurred_at: Option<Timestamp>,
@@ -252,7 +252,7 @@ impl AddNote {
     /// A note.
     pub fn new(text: impl Into<String>) -> Self {
         AddNote {
-            text: Some(shared(text)),
+            text: Some(boxed(text)),
             occurred_at: None,
         }
     }
@@ -269,7 +269,7 @@ setters!(AddNote {
 pub struct RecordRootCause {
     /// The root cause.
     #[cfg_attr(feature = "schema", schemars(with = "LongText"))]
-    pub text: Option<Arc<str>>,
+    pub text: Option<Box<str>>,
     /// When the cause happened (a configuration change the day before, a
     /// snapshot taken hours earlier): no later than `at`, and often before
     /// the impact started.
@@ -284,7 +284,7 @@ impl RecordRootCause {
     /// The root cause.
     pub fn new(text: impl Into<String>) -> Self {
         RecordRootCause {
-            text: Some(shared(text)),
+            text: Some(boxed(text)),
             occurred_at: None,
             reason: None,
         }

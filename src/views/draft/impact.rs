@@ -23,13 +23,7 @@ pub(super) fn at_resolve(incident: &Incident) -> (Impact, Option<Timestamp>) {
         .flatten();
     match resolved.and_then(|(i, c)| Some((moments::after(incident, i)?, c.at))) {
         // A correction after the resolve says what the impact was all along.
-        Some((_, at))
-            if incident
-                .snapshot()
-                .impact_corrections
-                .iter()
-                .any(|c| c.at > at) =>
-        {
+        Some((_, at)) if incident.impact_corrections().iter().any(|c| c.at > at) => {
             (incident.impact().clone(), Some(at))
         }
         Some((then, at)) => (then.impact().clone(), Some(at)),
@@ -40,8 +34,7 @@ pub(super) fn at_resolve(incident: &Incident) -> (Impact, Option<Timestamp>) {
 /// One line per correction of the impact: "- Corrected T: reason".
 pub(super) fn corrections(incident: &Incident) -> String {
     incident
-        .snapshot()
-        .impact_corrections
+        .impact_corrections()
         .iter()
         .map(|c| format!("\n- Corrected {}: {}", c.at, c.reason))
         .collect()

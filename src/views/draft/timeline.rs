@@ -76,7 +76,7 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
     }
     let mut walk = HistoryWalk {
         incident,
-        updates: incident.updates().iter(),
+        updates: incident.updates().collect::<Vec<_>>().into_iter(),
         mitigations: incident.mitigations().iter(),
         started: 0,
         severity: None,
@@ -87,7 +87,7 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
     for (i, cmd) in incident.history().iter().enumerate() {
         // Each accepted command that carries an update added one, in order.
         let update = cmd.body.update().and_then(|_| walk.updates.next());
-        if let Some((at, event)) = walk.event(cmd, update) {
+        if let Some((at, event)) = walk.event(cmd, update.as_ref()) {
             let event = if closed {
                 format!("Amended after close: {event}")
             } else {
@@ -96,7 +96,7 @@ pub(super) fn entries(incident: &Incident, impact: &Impact, terms: &[Term]) -> V
             push(at, sent_by(event, cmd));
         }
         if let Some(update) = update {
-            push(cmd.at, sent_by(update_entry(update), cmd));
+            push(cmd.at, sent_by(update_entry(&update), cmd));
         }
         if let Some([(_, before), (_, after)]) =
             changes.next_if(|w| w.get(1).is_some_and(|(j, _)| *j == i))
@@ -141,7 +141,7 @@ fn update_entry(u: &CommsUpdate) -> String {
 /// it added, and keeping the severity and title as they were.
 struct HistoryWalk<'a> {
     incident: &'a Incident,
-    updates: std::slice::Iter<'a, CommsUpdate>,
+    updates: std::vec::IntoIter<CommsUpdate>,
     mitigations: std::slice::Iter<'a, MitigationRecord>,
     /// How many mitigations started so far.
     started: u64,

@@ -71,10 +71,12 @@ impl Disclosure {
             return None;
         }
         let since = incident.detected_at();
-        let first_public_at = (incident.updates().iter())
+        let first_public_at = incident
+            .updates()
             .find(|u| u.audience() == Audience::Public)
             .map(|u| u.at());
-        let first_customers_notice_at = (incident.updates().iter())
+        let first_customers_notice_at = incident
+            .updates()
             .find(|u| u.audience() == Audience::Customers)
             .map(|u| u.at())
             .filter(|at| first_public_at.is_none_or(|public| at < &public));

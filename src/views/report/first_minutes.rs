@@ -151,7 +151,7 @@ fn start_confirmed_at(incident: &Incident) -> Option<Timestamp> {
 /// When `check` was first done; if it never was but was recorded as not
 /// performed, why not.
 fn check_done(incident: &Incident, check: TriageCheck) -> (Option<Timestamp>, Option<ShortText>) {
-    let mut records = incident.checks().iter().filter(|r| r.check == check);
+    let mut records = incident.checks().filter(|r| r.check == check);
     match records.clone().find(|r| r.performed) {
         Some(done) => (Some(done.at), None),
         None => (None, records.next().map(|r| r.finding.clone())),

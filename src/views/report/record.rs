@@ -44,13 +44,12 @@ pub struct RecordReport {
 impl RecordReport {
     /// The record's additions of `incident`.
     pub fn of(incident: &Incident) -> RecordReport {
-        let s = incident.snapshot();
         RecordReport {
-            progress: s.progress.clone(),
-            impact_corrections: s.impact_corrections.clone(),
-            links: s.links.clone(),
-            fixes: s.fixes.clone(),
-            amendments: s.amendments.clone(),
+            progress: incident.progress().to_vec(),
+            impact_corrections: incident.impact_corrections().to_vec(),
+            links: incident.links().to_vec(),
+            fixes: incident.fixes().to_vec(),
+            amendments: incident.amendments().to_vec(),
         }
     }
 

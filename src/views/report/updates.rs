@@ -146,7 +146,7 @@ impl UpdatesReport {
     /// assert_eq!(at_9_50.overdue_seconds, Some(15 * 60));
     /// ```
     pub fn of(incident: &Incident, now: Timestamp) -> UpdatesReport {
-        let updates = incident.updates();
+        let updates: Vec<CommsUpdate> = incident.updates().collect();
         let all: Vec<(usize, &CommsUpdate)> = updates.iter().enumerate().collect();
         let late = late_in(&all);
         let last = updates.last();
@@ -160,9 +160,9 @@ impl UpdatesReport {
             next_due,
             overdue_seconds,
             late,
-            public: AudienceUpdates::of(updates, Audience::Public),
-            internal: AudienceUpdates::of(updates, Audience::Internal),
-            customers: AudienceUpdates::of(updates, Audience::Customers),
+            public: AudienceUpdates::of(&updates, Audience::Public),
+            internal: AudienceUpdates::of(&updates, Audience::Internal),
+            customers: AudienceUpdates::of(&updates, Audience::Customers),
             posted_by: incident
                 .updates_by()
                 .enumerate()

@@ -302,7 +302,7 @@ impl Picture<'_> {
             lane_label(svg, mid, legend::audience_label(*audience));
             let attrs = r##" stroke="#bbbbbb" stroke-width="1""##;
             svg.line((PLOT_X0, mid), (PLOT_X1, mid), attrs);
-            let updates = self.incident.updates().iter();
+            let updates = self.incident.updates();
             for u in updates.filter(|u| u.audience() == *audience) {
                 let tip = format!(
                     "{} update {} ({}): {}. Action: {}",

@@ -42,7 +42,6 @@ mod legend;
 mod scale;
 mod xml;
 
-use crate::comms::CommsUpdate;
 use crate::incident::{Incident, Phase};
 use crate::playbook::Playbook;
 use crate::severity::Severity;
@@ -124,7 +123,7 @@ impl<'a> Picture<'a> {
             .iter()
             .flat_map(|m| [Some(m.started_at), m.ended_at]);
         drawn.extend(ends.flatten());
-        drawn.extend(incident.updates().iter().map(CommsUpdate::at));
+        drawn.extend(incident.updates().map(|u| u.at()));
         drawn.extend(phases.iter().map(|p| p.from));
         let declared = incident.declared_at();
         let start = drawn.iter().copied().fold(declared, Timestamp::min);

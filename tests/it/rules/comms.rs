@@ -57,7 +57,7 @@ pub fn public_update_not_by_comms_owner() -> Rejection {
         .collect();
     // Internal is left out of the JSON, as before audiences existed.
     assert_eq!(audiences, [Value::Null, Value::Null, json!("public")]);
-    let public = s.incident().updates().iter();
+    let public = s.incident().updates();
     assert_eq!(
         public.filter(|u| u.audience() == Audience::Public).count(),
         1

@@ -215,8 +215,11 @@ fn a_mitigation_and_a_note_keep_their_true_times() {
         incident.mitigations()[0].happened_at().to_string(),
         time(-2)
     );
-    assert_eq!(incident.notes()[0].happened_at().to_string(), time(0));
-    assert_eq!(incident.notes()[0].at.to_string(), time(2));
+    assert_eq!(
+        incident.notes().next().unwrap().happened_at().to_string(),
+        time(0)
+    );
+    assert_eq!(incident.notes().next().unwrap().at.to_string(), time(2));
     let snapshot = serde_json::to_value(incident).unwrap();
     assert_eq!(snapshot["mitigations"][0]["occurred_at"], json!(time(-2)));
     assert!(load(&snapshot).is_ok());
