@@ -665,7 +665,7 @@ fn prepare(params: &str, id: IncidentId, size: u64) -> Result<(), Failure> {
     if kept > 0 {
         let head = history.into_iter().take(usize::try_from(kept)?);
         let restored = Incident::restore(head, &Playbook::default())?;
-        let (snapshot, _) = StoredSnapshot::of(restored, &Playbook::default())?;
+        let snapshot = StoredSnapshot::of(&restored)?;
         store.save_snapshot(id, &snapshot)?;
     }
     Ok(())

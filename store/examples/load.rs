@@ -179,7 +179,7 @@ fn prepare(store: &mut Opened, incident: IncidentId, size: u64) -> Result<(), Fa
     if kept > 0 {
         let head = history.into_iter().take(kept as usize);
         let restored = Incident::restore(head, &Playbook::default())?;
-        let (snapshot, _) = StoredSnapshot::of(restored, &Playbook::default())?;
+        let snapshot = StoredSnapshot::of(&restored)?;
         store.store().save_snapshot(incident, &snapshot)?;
     }
     Ok(())

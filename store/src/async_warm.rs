@@ -424,7 +424,7 @@ impl<S: AsyncStore> AsyncWarm<S> {
                 answer(group, judged.verdicts, lost_races);
                 let every = self.store.snapshot_every();
                 if (first..=end).any(|v| snapshot_due(every, v)) {
-                    let _ = self.keep_snapshot(playbook, kept).await;
+                    let _ = self.keep_snapshot(kept.as_ref()).await;
                 }
                 return;
             }
@@ -466,20 +466,14 @@ impl<S: AsyncStore> AsyncWarm<S> {
         group
     }
 
-    /// Keeps a snapshot of the kept incident (taken out and put back: no
-    /// copy); as with the blocking store, its failure is not the command's.
-    async fn keep_snapshot(
-        &self,
-        playbook: &Playbook,
-        kept: &mut Option<Incident>,
-    ) -> Result<(), Error> {
-        let Some(incident) = kept.take() else {
+    /// Keeps a snapshot of the kept incident; as with the blocking store,
+    /// its failure is not the command's.
+    async fn keep_snapshot(&self, kept: Option<&Incident>) -> Result<(), Error> {
+        let Some(incident) = kept else {
             return Ok(());
         };
-        let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
-        let id = incident.id();
-        *kept = Some(incident);
-        let _ = self.store.save_snapshot(id, &snapshot).await;
+        let snapshot = StoredSnapshot::of(incident)?;
+        let _ = self.store.save_snapshot(incident.id(), &snapshot).await;
         Ok(())
     }
 }

@@ -324,7 +324,7 @@ pub(crate) async fn handle<S: AsyncStore + ?Sized>(
             .await?
         {
             Append::Stored => {
-                let incident = keep_snapshot(store, incident, playbook).await?;
+                keep_snapshot(store, &incident).await?;
                 return Ok(Receipt {
                     outcome,
                     incident,
@@ -345,15 +345,13 @@ pub(crate) async fn handle<S: AsyncStore + ?Sized>(
 /// them, whose failure is not the command's.
 pub(crate) async fn keep_snapshot<S: AsyncStore + ?Sized>(
     store: &S,
-    incident: Incident,
-    playbook: &Playbook,
-) -> Result<Incident, Error> {
-    if !snapshot_due(store.snapshot_every(), incident.version()) {
-        return Ok(incident);
+    incident: &Incident,
+) -> Result<(), Error> {
+    if snapshot_due(store.snapshot_every(), incident.version()) {
+        let snapshot = StoredSnapshot::of(incident)?;
+        let _ = store.save_snapshot(incident.id(), &snapshot).await;
     }
-    let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
-    let _ = store.save_snapshot(incident.id(), &snapshot).await;
-    Ok(incident)
+    Ok(())
 }
 
 /// An implementation of [`AsyncStore`] for `$ty` passing every backend

@@ -47,7 +47,7 @@ pub(crate) fn handle<S: Store + ?Sized>(
         }
         match store.append(outcome.version(), command, playbook.id())? {
             Append::Stored => {
-                let incident = keep_snapshot(store, incident, playbook)?;
+                keep_snapshot(store, &incident)?;
                 return Ok(receipt(incident, lost_races));
             }
             Append::Conflict => {
@@ -67,15 +67,13 @@ pub(crate) fn handle<S: Store + ?Sized>(
 /// lasts).
 pub(crate) fn keep_snapshot<S: Store + ?Sized>(
     store: &mut S,
-    incident: Incident,
-    playbook: &Playbook,
-) -> Result<Incident, Error> {
-    if !snapshot_due(store.snapshot_every(), incident.version()) {
-        return Ok(incident);
+    incident: &Incident,
+) -> Result<(), Error> {
+    if snapshot_due(store.snapshot_every(), incident.version()) {
+        let snapshot = StoredSnapshot::of(incident)?;
+        let _ = store.save_snapshot(incident.id(), &snapshot);
     }
-    let (snapshot, incident) = StoredSnapshot::of(incident, playbook)?;
-    let _ = store.save_snapshot(incident.id(), &snapshot);
-    Ok(incident)
+    Ok(())
 }
 
 /// Lets the crate judge `command` against `current` (`None`: no rows yet).

@@ -74,16 +74,14 @@ pub struct StoredSnapshot {
 }
 
 impl StoredSnapshot {
-    /// The snapshot of `incident` as a backend keeps it (the state without
-    /// the history: [`Incident::state_without_history`]), and the incident
-    /// back, as it was. `playbook` is not needed any more (nothing is
-    /// rebuilt); it is kept so that callers need not change.
+    /// The snapshot of `incident` as a backend keeps it: the state without
+    /// the history ([`Incident::state_without_history`]), written from the
+    /// incident as it is, nothing copied or rebuilt.
     ///
     /// # Errors
     ///
     /// [`Error::Corrupt`] if the state cannot be written (it always can).
-    pub fn of(incident: Incident, playbook: &Playbook) -> Result<(Self, Incident), Error> {
-        let _ = playbook;
+    pub fn of(incident: &Incident) -> Result<Self, Error> {
         let id = incident.id();
         let version = incident.version();
         let json = serde_json::to_string(&incident.state_without_history());
@@ -92,7 +90,7 @@ impl StoredSnapshot {
             format: SNAPSHOT_FORMAT.to_owned(),
             state: json.map_err(|e| Error::corrupt(id, e.to_string()))?,
         };
-        Ok((snapshot, incident))
+        Ok(snapshot)
     }
 }
 

@@ -272,11 +272,7 @@ impl<S: Store> Warm<S> {
                     continue;
                 }
                 let _applied = incident.apply(decision).map_err(Error::Rejected)?;
-                let every = self.store.snapshot_every();
-                if every > 0 && version.is_multiple_of(every) {
-                    let copy = incident.clone();
-                    crate::handle::keep_snapshot(&mut self.store, copy, playbook)?;
-                }
+                crate::handle::keep_snapshot(&mut self.store, incident)?;
             }
             return Ok(Handled::Warm {
                 outcome,

@@ -592,7 +592,7 @@ fn a_snapshot_is_used_only_when_usable(backend: &Backend) {
     let full = store.restore(&playbook, incident).unwrap().unwrap();
     let head = store.history(incident).unwrap()[..2].to_vec();
     let at_two = incident_playbook::Incident::restore(head, &playbook).unwrap();
-    let (snapshot, _) = StoredSnapshot::of(at_two, &playbook).unwrap();
+    let snapshot = StoredSnapshot::of(&at_two).unwrap();
     let marked = StoredSnapshot {
         state: snapshot
             .state
