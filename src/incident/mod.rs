@@ -191,7 +191,7 @@ impl Incident {
         &self.state.impact
     }
     /// Every comms update, in order, each built from the command that
-    /// posted it (its texts shared with the history, not copied): the
+    /// posted it as it is read (its impact and action copied): the
     /// incident keeps the commands, not the updates beside them.
     ///
     /// ```
@@ -238,13 +238,13 @@ impl Incident {
     pub fn mitigations(&self) -> &[MitigationRecord] {
         &self.state.mitigations
     }
-    /// Every note, in order, each built from its `add_note` (the text
-    /// shared with the history, not copied).
+    /// Every note, in order, each built from its `add_note` as it is read
+    /// (its text copied).
     pub fn notes(&self) -> impl DoubleEndedIterator<Item = Note> + ExactSizeIterator + Clone + '_ {
         self.state.notes()
     }
     /// Every triage check recorded, in order, each built from its
-    /// `record_check` (the finding shared with the history, not copied).
+    /// `record_check` as it is read (its finding copied).
     pub fn checks(
         &self,
     ) -> impl DoubleEndedIterator<Item = CheckRecord> + ExactSizeIterator + Clone + '_ {

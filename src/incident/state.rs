@@ -122,7 +122,10 @@ fn check(cmd: &Command) -> Option<CheckRecord> {
 }
 
 /// The records a list of marks stands for, built one by one from the
-/// history: a text is shared (a count increment), never copied.
+/// history as they are read: each record's texts are copied from its
+/// command (the history keeps them boxed, unshared), the owner of an
+/// update shared. The snapshot document is written from the commands
+/// without building them (`document`).
 ///
 /// Every mark points at a command of its kind (the state makes them only
 /// from the commands that made the records), so the length is the marks'.
