@@ -208,7 +208,9 @@ fn writers_over_http(
     let cpu = Cpu::now(Some(service.pid()))?.since(&before);
     service.stop();
     // A backend's counts reach pg_stat_database when it exits (the
-    // service's, stopped); the count's own query is one more.
+    // service's, stopped: their connections closed, the backends leave a
+    // moment later, as the floor's do); the count's own query is one more.
+    std::thread::sleep(Duration::from_millis(500));
     let (transactions_after, wal_after) = runtime.block_on(counts(&params))?;
     let statements = transactions_after - transactions_before - 1;
     let floor = runtime.block_on(async {
