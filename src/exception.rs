@@ -31,7 +31,7 @@ use crate::wire::shared;
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 // The texts are read by serde's own `Arc` impl (a copy more than
-// `text::shared_opt`): a `deserialize_with` field needs `default`, and that
+// `text::held_opt`): a `deserialize_with` field needs `default`, and that
 // would drop the three from the schema's `required`. The checked texts
 // still share them.
 pub struct ExceptionInput {

@@ -211,116 +211,74 @@ impl TextSource for String {
     }
 }
 
-/// A JSON string read into one shared allocation: serde_json hands over the
-/// text borrowed from the line (or from its scratch buffer when the string
-/// has escapes), and it is copied once, straight into the `Arc`.
-struct SharedVisitor;
+/// How a text read from the wire is held: shared (`Arc<str>`) where the
+/// incident's state keeps it beside the history, boxed (`Box<str>`, without
+/// the `Arc`'s 16 bytes of counters) where only the history keeps it.
+pub(crate) trait Held: Serialize + for<'a> From<&'a str> {}
 
-impl serde::de::Visitor<'_> for SharedVisitor {
-    type Value = Arc<str>;
+impl Held for Arc<str> {}
+
+impl Held for Box<str> {}
+
+/// A JSON string read into one allocation: serde_json hands over the text
+/// borrowed from the line (or from its scratch buffer when the string has
+/// escapes), and it is copied once, straight into the `T`.
+struct HeldVisitor<T>(PhantomData<T>);
+
+impl<T: Held> serde::de::Visitor<'_> for HeldVisitor<T> {
+    type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arc<str>, E> {
-        Ok(Arc::from(v))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
     }
 }
 
-/// Reads a string as an `Arc<str>` with one allocation (serde's own `rc`
-/// impl reads a `String` first, then copies it).
-pub(crate) fn shared<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
-    d.deserialize_str(SharedVisitor)
+/// Reads a string as an `Arc<str>` or a `Box<str>` with one allocation
+/// (serde's own `rc` impl reads a `String` first, then copies it).
+pub(crate) fn held<'de, T: Held, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_str(HeldVisitor(PhantomData))
 }
 
-/// A JSON string read into one boxed allocation of its exact length.
-struct BoxedVisitor;
-
-impl serde::de::Visitor<'_> for BoxedVisitor {
-    type Value = Box<str>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a string")
+/// [`held`] for an optional field: `null` is `None`.
+pub(crate) fn held_opt<'de, T: Held, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    struct Wrap<T>(T);
+    impl<'de, T: Held> Deserialize<'de> for Wrap<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            held(d).map(Wrap)
+        }
     }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Box<str>, E> {
-        Ok(Box::from(v))
-    }
-}
-
-/// Reads an optional string as a `Box<str>` with one allocation: `null` is
-/// `None`. For the texts only the history keeps, which need no counters.
-pub(crate) fn boxed_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<str>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrap(#[serde(deserialize_with = "boxed")] Box<str>);
-    fn boxed<'de, D: Deserializer<'de>>(d: D) -> Result<Box<str>, D::Error> {
-        d.deserialize_str(BoxedVisitor)
-    }
-    Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
-}
-
-/// [`WireText`] for a text only the history keeps: an `Option<Box<str>>`,
-/// whose allocation has no counters (16 bytes less than an `Arc`'s). The
-/// incident builds the records made of such texts from its history when
-/// they are read, so nothing shares them.
-pub(crate) struct WireBox<S>(PhantomData<S>);
-
-impl<S> WireBox<S> {
-    /// Reads the field (serde's `with`).
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Box<str>>, D::Error> {
-        boxed_opt(d)
-    }
-
-    /// Writes the field (serde's `with`).
-    pub(crate) fn serialize<W: Serializer>(
-        value: &Option<Box<str>>,
-        serializer: W,
-    ) -> Result<W::Ok, W::Error> {
-        value.serialize(serializer)
-    }
-}
-
-#[cfg(feature = "schema")]
-impl<S: schemars::JsonSchema> schemars::JsonSchema for WireBox<S> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        S::schema_name()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        generator.subschema_for::<S>()
-    }
-}
-
-/// [`shared`] for an optional field: `null` is `None`.
-pub(crate) fn shared_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
-    Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    Ok(Option::<Wrap<T>>::deserialize(d)?.map(|w| w.0))
 }
 
 /// An optional text field of a wire input, as one serde `with` attribute
-/// says it: read into one shared allocation (`null` is absent), written as
-/// it is, and with `S` as its schema (a length class such as [`ShortText`],
-/// `Option<Name>` where the schema allows `null`).
+/// says it: read into one allocation (`null` is absent), written as it is,
+/// and with `S` as its schema (a length class such as [`ShortText`],
+/// `Option<Name>` where the schema allows `null`). `T` is how the text is
+/// [`Held`]: shared by default, boxed for a text only the history keeps
+/// ([`WireBox`]).
 ///
-/// The field stays an `Option<Arc<str>>`, so that a missing, blank or
-/// overlong text is judged under its rule rather than refused as
-/// malformed; its class is named once, here, for the reader and the schema:
+/// The field stays an `Option`, so that a missing, blank or overlong text
+/// is judged under its rule rather than refused as malformed; its class is
+/// named once, here, for the reader and the schema:
 /// `#[serde(default, skip_serializing_if = "Option::is_none", with = "WireText::<Name>")]`.
-pub(crate) struct WireText<S>(PhantomData<S>);
+pub(crate) struct WireText<S, T = Arc<str>>(PhantomData<(S, T)>);
 
-impl<S> WireText<S> {
+/// [`WireText`] for a text only the history keeps: an `Option<Box<str>>`.
+/// The incident builds the records made of such texts from its history
+/// when they are read, so nothing shares them.
+pub(crate) type WireBox<S> = WireText<S, Box<str>>;
+
+impl<S, T: Held> WireText<S, T> {
     /// Reads the field (serde's `with`).
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Arc<str>>, D::Error> {
-        shared_opt(d)
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        held_opt(d)
     }
 
     /// Writes the field (serde's `with`).
     pub(crate) fn serialize<W: Serializer>(
-        value: &Option<Arc<str>>,
+        value: &Option<T>,
         serializer: W,
     ) -> Result<W::Ok, W::Error> {
         value.serialize(serializer)
@@ -328,7 +286,7 @@ impl<S> WireText<S> {
 }
 
 #[cfg(feature = "schema")]
-impl<S: schemars::JsonSchema> schemars::JsonSchema for WireText<S> {
+impl<S: schemars::JsonSchema, T> schemars::JsonSchema for WireText<S, T> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         S::schema_name()
     }
@@ -351,7 +309,7 @@ impl<C> WireTexts<C> {
         d: D,
     ) -> Result<Option<Vec<Arc<str>>>, D::Error> {
         #[derive(Deserialize)]
-        struct Wrap(#[serde(deserialize_with = "shared")] Arc<str>);
+        struct Wrap(#[serde(deserialize_with = "held")] Arc<str>);
         let items = Option::<Vec<Wrap>>::deserialize(d)?;
         Ok(items.map(|v| v.into_iter().map(|w| w.0).collect()))
     }
@@ -505,7 +463,7 @@ macro_rules! text_type {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = shared(deserializer)?;
+                let s: Arc<str> = held(deserializer)?;
                 <Self as BoundedText>::parse_shared(&s)
                     .map_err(|e| serde::de::Error::custom(format!("{} {e}", $what)))
             }

@@ -256,15 +256,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
 /// A body's text field, read into one shared allocation (see [`crate::text`]).
 struct Shared<T>(Field<T>);
 
-impl<'de> Deserialize<'de> for Shared<Arc<str>> {
+impl<'de, T: crate::text::Held> Deserialize<'de> for Shared<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::text::shared_opt(d).map(|v| Shared(Some(v)))
-    }
-}
-
-impl<'de> Deserialize<'de> for Shared<Box<str>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::text::boxed_opt(d).map(|v| Shared(Some(v)))
+        crate::text::held_opt(d).map(|v| Shared(Some(v)))
     }
 }
 
@@ -284,7 +278,7 @@ struct Sender<T>(Option<T>);
 
 impl<'de> Deserialize<'de> for Sender<Arc<str>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::text::shared_opt(d).map(Sender)
+        crate::text::held_opt(d).map(Sender)
     }
 }
 
