@@ -514,14 +514,17 @@ impl Writer {
 
     /// `end_mitigation` of any mitigation still in effect, if any.
     pub(crate) fn end_any(&mut self, inc: &View) -> Option<Value> {
-        let in_effect: Vec<usize> = (0..inc.lives.len())
-            .filter(|&i| inc.lives[i].2.is_none())
-            .collect();
-        if in_effect.is_empty() {
-            return None;
-        }
-        let n = *self.rng.pick(&in_effect);
+        let n = self.pick_mitigation(inc, false)?;
         Some(self.end_mitigation(inc, n))
+    }
+
+    /// One of the mitigations (from 0) that have `ended`, or that are still
+    /// in effect; `None` when there is none.
+    pub(crate) fn pick_mitigation(&mut self, inc: &View, ended: bool) -> Option<usize> {
+        let some: Vec<usize> = (0..inc.lives.len())
+            .filter(|&i| inc.lives[i].2.is_some() == ended)
+            .collect();
+        (!some.is_empty()).then(|| *self.rng.pick(&some))
     }
 
     /// `end_mitigation` of mitigation `n` (from 0), now and then with a note
@@ -546,13 +549,7 @@ impl Writer {
 
     /// `revise_outcome` of an ended mitigation, if any, with its reason.
     pub(crate) fn revise(&mut self, inc: &View) -> Option<Value> {
-        let ended: Vec<usize> = (0..inc.lives.len())
-            .filter(|&i| inc.lives[i].2.is_some())
-            .collect();
-        if ended.is_empty() {
-            return None;
-        }
-        let n = *self.rng.pick(&ended);
+        let n = self.pick_mitigation(inc, true)?;
         let mut v = self.envelope("revise_outcome");
         v["number"] = (n + 1).into();
         v["outcome"] = (*self.rng.pick(&OUTCOMES)).into();

@@ -122,13 +122,7 @@ impl Writer {
         let n = if rule == "no-such-mitigation" {
             inc.mitigations + 1 + self.rng.below(3)
         } else {
-            let ended: Vec<usize> = (0..inc.lives.len())
-                .filter(|&i| inc.lives[i].2.is_some())
-                .collect();
-            if ended.is_empty() {
-                return None;
-            }
-            self.rng.pick(&ended) + 1
+            self.pick_mitigation(inc, true)? + 1
         };
         let mut v = self.envelope("end_mitigation");
         v["number"] = n.into();
@@ -140,13 +134,7 @@ impl Writer {
     /// (`mitigation-not-ended`), or its end dated before its true start
     /// (`ended-before-started`).
     fn break_in_effect(&mut self, inc: &View, rule: &str) -> Option<Value> {
-        let in_effect: Vec<usize> = (0..inc.lives.len())
-            .filter(|&i| inc.lives[i].2.is_none())
-            .collect();
-        if in_effect.is_empty() {
-            return None;
-        }
-        let i = *self.rng.pick(&in_effect);
+        let i = self.pick_mitigation(inc, false)?;
         let outcome = *self.rng.pick(&["helped", "no_effect", "made_worse"]);
         let mut v;
         if rule == "mitigation-not-ended" {
