@@ -224,14 +224,7 @@ impl Incident {
     /// assert_eq!(posted[0], ("Ada".to_owned(), Some("Ada")));
     /// ```
     pub fn updates_by(&self) -> impl Iterator<Item = (CommsUpdate, Option<&str>)> {
-        // Each accepted command that carries an update added one, in order.
-        let senders = self
-            .state
-            .history
-            .iter()
-            .filter(|c| c.body.update().is_some())
-            .map(Command::sender);
-        self.state.updates().zip(senders)
+        self.state.updates_by()
     }
     /// Every mitigation started, in order: mitigation number `n` is
     /// `mitigations()[n - 1]`, with its end once it ended.

@@ -198,6 +198,14 @@ impl State {
         }
     }
 
+    /// Every comms update with who posted it (its command's `by`), in order.
+    pub(super) fn updates_by(&self) -> impl Iterator<Item = (CommsUpdate, Option<&str>)> + '_ {
+        self.updates.iter().filter_map(|m| {
+            let sender = at(m.position, &self.history)?.sender();
+            Some((m.build(&self.history)?, sender))
+        })
+    }
+
     /// The command of each update with its mark, in order: an update
     /// without building it.
     pub(super) fn update_commands(&self) -> impl Iterator<Item = (&Command, UpdateMark)> + '_ {
