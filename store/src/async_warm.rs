@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use incident_playbook::{
     Command, CommandId, Incident, IncidentId, Outcome, Playbook, PlaybookId, Rejection,
 };
+use tokio::sync::Notify;
 use tokio::sync::oneshot::{self, error::TryRecvError};
 
 use crate::asynchronous::{AsyncStore, delegating_async_store};
@@ -20,8 +22,30 @@ type Slot = Arc<SlotState>;
 #[derive(Debug, Default)]
 struct SlotState {
     kept: tokio::sync::Mutex<Option<Incident>>,
-    waiting: Mutex<Vec<Waiting>>,
+    queue: Mutex<Queue>,
+    /// Rung when the queue holds as many commands as the last group took.
+    filled: Notify,
 }
+
+/// The commands waiting to be judged on one incident.
+#[derive(Debug, Default)]
+struct Queue {
+    waiting: Vec<Waiting>,
+    /// How many commands the last group took: callers answered together
+    /// tend to come back together.
+    last_group: usize,
+}
+
+impl Queue {
+    /// As many commands wait as the last group took.
+    fn is_filled(&self) -> bool {
+        self.waiting.len() >= self.last_group
+    }
+}
+
+/// How long, by default, a leader waits for as many commands as its
+/// incident's last group took ([`AsyncWarm::gathering_for`]).
+pub const GATHER_WAIT: Duration = Duration::from_millis(1);
 
 /// The most commands committed together: a bound on one statement's size
 /// and on how long its first caller waits.
@@ -61,8 +85,40 @@ impl SlotState {
             playbook: std::ptr::from_ref(playbook).addr(),
             answer,
         };
-        lock(&self.waiting).push(waiting);
+        let filled = {
+            let mut queue = lock(&self.queue);
+            queue.waiting.push(waiting);
+            queue.is_filled()
+        };
+        if filled {
+            self.filled.notify_waiters();
+        }
         answered
+    }
+
+    /// Waits, at most `wait`, until as many commands are queued as the
+    /// last group took. The callers of a group are answered together and
+    /// tend to send their next commands together; a leader that took only
+    /// the first of them would commit it alone and leave the others to
+    /// the commit after it, one transaction (and one flush of the
+    /// database's log) more for the same commands. With one caller at a
+    /// time the last group is one command, and nobody waits.
+    async fn gather(&self, wait: Duration) {
+        if wait.is_zero() || lock(&self.queue).is_filled() {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            // Listening before looking: a command queued in between rings.
+            let mut filled = std::pin::pin!(self.filled.notified());
+            filled.as_mut().enable();
+            if lock(&self.queue).is_filled() {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, filled).await.is_err() {
+                return;
+            }
+        }
     }
 
     /// The waiting commands judged by `playbook`, oldest first, at most
@@ -70,17 +126,18 @@ impl SlotState {
     /// as a call dropped before its turn would have been.
     fn take_group(&self, playbook: &Playbook) -> Vec<Waiting> {
         let mine = std::ptr::from_ref(playbook).addr();
-        let mut waiting = lock(&self.waiting);
-        waiting.retain(|w| !w.answer.is_closed());
+        let mut queue = lock(&self.queue);
+        queue.waiting.retain(|w| !w.answer.is_closed());
         let (mut group, mut rest) = (Vec::new(), Vec::new());
-        for w in waiting.drain(..) {
+        for w in queue.waiting.drain(..) {
             if w.playbook == mine && group.len() < GROUP_MAX {
                 group.push(w);
             } else {
                 rest.push(w);
             }
         }
-        *waiting = rest;
+        queue.waiting = rest;
+        queue.last_group = group.len();
         group
     }
 }
@@ -180,6 +237,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// a function, so that a read copies nothing. At most `capacity`
 /// incidents are kept; the one used longest ago goes first.
 ///
+/// Commands of one incident that queue while its commit is in flight are
+/// committed together, and a command that finds the incident free waits
+/// briefly for as many as were committed together last time
+/// ([`AsyncWarm::gathering_for`]). That wait uses tokio's timers: like
+/// [`AsyncPostgresStore`](crate::AsyncPostgresStore), it needs a runtime
+/// with them (`#[tokio::main]` has them).
+///
 /// ```
 /// use incident_store::{AsyncSqliteStore, AsyncStore, AsyncWarm};
 ///
@@ -199,6 +263,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct AsyncWarm<S> {
     store: S,
     capacity: usize,
+    gather: Duration,
     kept: Mutex<Kept>,
 }
 
@@ -219,8 +284,38 @@ impl<S: AsyncStore> AsyncWarm<S> {
         AsyncWarm {
             store,
             capacity,
+            gather: GATHER_WAIT,
             kept: Mutex::new(Kept::default()),
         }
+    }
+
+    /// How long a command that finds its incident free waits for others
+    /// before it is committed (default [`GATHER_WAIT`]; zero: it never
+    /// waits). It waits only for as many commands as were committed
+    /// together last time on that incident, so a command sent alone after
+    /// commands sent alone never waits; when several callers write to one
+    /// incident at once, their commands are stored in one transaction
+    /// rather than one after another, which is what lets the store keep
+    /// up with a database whose commits cost a flush each.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use incident_store::{AsyncSqliteStore, AsyncWarm};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), incident_store::Error> {
+    ///     let path = std::env::temp_dir().join(format!("gather-doc-{}.db", std::process::id()));
+    ///     let store = AsyncWarm::new(AsyncSqliteStore::open(&path).await?)
+    ///         .gathering_for(Duration::from_millis(2));
+    ///     assert_eq!(store.kept(), 0);
+    ///     # let _ = std::fs::remove_file(&path);
+    ///     Ok(())
+    /// }
+    /// ```
+    #[must_use]
+    pub fn gathering_for(mut self, wait: Duration) -> Self {
+        self.gather = wait;
+        self
     }
 
     /// The store underneath.
@@ -318,11 +413,12 @@ impl<S: AsyncStore> AsyncWarm<S> {
     /// [`AsyncStore::handle`] on the kept incident, committed together
     /// with the commands of the same incident that queue behind it: the
     /// command waits in its slot's queue; whoever takes the slot's lock
-    /// first (a leader) judges and commits the queue (see
-    /// [`AsyncWarm::commit_group`]) and answers each; a caller whose
-    /// command a leader took finds its answer once it has the lock. A
-    /// `declare` goes the common way and is kept after. `copy`: a receipt
-    /// with the incident is wanted (else no copy is made).
+    /// first (a leader) waits for the commands its last group's callers
+    /// are likely to send ([`SlotState::gather`]), then judges and commits
+    /// the queue (see [`AsyncWarm::commit_group`]) and answers each; a
+    /// caller whose command a leader took finds its answer once it has the
+    /// lock. A `declare` goes the common way and is kept after. `copy`: a
+    /// receipt with the incident is wanted (else no copy is made).
     async fn handle_warm(
         &self,
         playbook: &Playbook,
@@ -360,6 +456,7 @@ impl<S: AsyncStore> AsyncWarm<S> {
                 }
                 Err(TryRecvError::Empty) => {}
             }
+            slot.gather(self.gather).await;
             let group = slot.take_group(playbook);
             self.commit_group(playbook, &mut kept, group).await;
         }

@@ -79,7 +79,7 @@ mod warm;
 
 pub use async_postgres::AsyncPostgresStore;
 pub use async_sqlite::AsyncSqliteStore;
-pub use async_warm::AsyncWarm;
+pub use async_warm::{AsyncWarm, GATHER_WAIT};
 pub use asynchronous::{AsyncStore, PoolLimits};
 pub use changes::{ChangeCursor, Changes};
 pub use error::{Cause, Error, ErrorKind};

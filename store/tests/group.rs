@@ -7,6 +7,7 @@
 mod common;
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use common::{TempDir, declare, id, note};
 use incident_playbook::PlaybookId;
@@ -52,6 +53,8 @@ cases![
     queued_commands_are_committed_together_with_sequential_verdicts,
     a_failed_group_commit_fails_every_command_and_keeps_nothing_unstored,
     a_group_that_loses_a_race_is_judged_again,
+    a_leader_gathers_as_many_commands_as_its_last_group_took,
+    a_leader_waits_no_longer_than_its_gathering_time,
 ];
 
 /// Runs `case` on one thread, so that the order in which futures are
@@ -357,4 +360,94 @@ async fn a_group_that_loses_a_race_is_judged_again(warm: AsyncWarm<Watched>) {
     // The group's three lost the race; judged again, two were stored.
     assert_eq!(warm.inner().batches(), vec![1, 3, 2]);
     stored_as(&warm, &playbook, &incident_after).await;
+}
+
+/// Submits `first`, then `rest` a moment later (once the runtime has run
+/// its other tasks and polled for I/O a few times): callers answered
+/// together that come back together, but not in the same instant.
+async fn staggered(
+    warm: &AsyncWarm<Watched>,
+    playbook: &Playbook,
+    first: &Command,
+    rest: &[Command],
+) -> Vec<Verdict> {
+    let later = async {
+        for _ in 0..3 {
+            tokio::task::yield_now().await;
+        }
+        at_once(warm, playbook, rest).await
+    };
+    let (first, rest) = futures_util::future::join(warm.submit(playbook, first), later).await;
+    std::iter::once(verdict(first)).chain(rest).collect()
+}
+
+/// Three notes at once: the first alone, the two queued behind it
+/// together; the incident's last group took two.
+async fn two_queued(warm: &AsyncWarm<Watched>, playbook: &Playbook, incident: IncidentId) {
+    let _declared = warm
+        .submit(playbook, &declare(incident, id(1)))
+        .await
+        .unwrap();
+    let notes: Vec<Command> = (0x40..0x43)
+        .map(|n| note(incident, id(n), "at once"))
+        .collect();
+    let verdicts = at_once(warm, playbook, &notes).await;
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+    assert_eq!(warm.inner().batches(), vec![1, 2]);
+}
+
+async fn a_leader_gathers_as_many_commands_as_its_last_group_took(warm: AsyncWarm<Watched>) {
+    // Long enough that only a lost wake-up could end the wait.
+    let warm = warm.gathering_for(Duration::from_secs(30));
+    let playbook = Playbook::default();
+    let incident = id(0xB3);
+    two_queued(&warm, &playbook, incident).await;
+    let (first, second) = (
+        note(incident, id(0x50), "back first"),
+        note(incident, id(0x51), "back a moment later"),
+    );
+    let verdicts = staggered(&warm, &playbook, &first, &[second]).await;
+    assert_eq!(
+        verdicts,
+        vec![
+            Ok(Outcome::Applied { version: 5 }),
+            Ok(Outcome::Applied { version: 6 })
+        ]
+    );
+    // The first waited for the second: one batch of two.
+    assert_eq!(warm.inner().batches(), vec![1, 2, 2]);
+
+    // Without gathering, the first is committed before the second comes.
+    let warm = warm.gathering_for(Duration::ZERO);
+    let (first, second) = (
+        note(incident, id(0x52), "back first"),
+        note(incident, id(0x53), "back a moment later"),
+    );
+    let verdicts = staggered(&warm, &playbook, &first, &[second]).await;
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+    assert_eq!(warm.inner().batches(), vec![1, 2, 2, 1, 1]);
+}
+
+async fn a_leader_waits_no_longer_than_its_gathering_time(warm: AsyncWarm<Watched>) {
+    let wait = Duration::from_millis(20);
+    let warm = warm.gathering_for(wait);
+    let playbook = Playbook::default();
+    let incident = id(0xB4);
+    two_queued(&warm, &playbook, incident).await;
+    // Alone after a group of two: it waits for a second that never comes,
+    // then is committed alone.
+    let start = Instant::now();
+    let alone = note(incident, id(0x60), "alone");
+    assert_eq!(
+        warm.submit(&playbook, &alone).await.unwrap(),
+        Outcome::Applied { version: 5 }
+    );
+    assert!(start.elapsed() >= wait, "{:?}", start.elapsed());
+    // Its group was one: the next one alone does not wait for more.
+    let next = note(incident, id(0x61), "alone again");
+    assert_eq!(
+        warm.submit(&playbook, &next).await.unwrap(),
+        Outcome::Applied { version: 6 }
+    );
+    assert_eq!(warm.inner().batches(), vec![1, 2, 1, 1]);
 }
