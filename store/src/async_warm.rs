@@ -295,8 +295,8 @@ impl<S: AsyncStore> AsyncWarm<S> {
     /// together last time on that incident, so a command sent alone after
     /// commands sent alone never waits; when several callers write to one
     /// incident at once, their commands are stored in one transaction
-    /// rather than one after another, which is what lets the store keep
-    /// up with a database whose commits cost a flush each.
+    /// rather than one after another: fewer commits, each of which costs
+    /// the database a round of work and a flush of its log.
     ///
     /// ```
     /// use std::time::Duration;
