@@ -3,14 +3,17 @@
 # by callgrind (stable on a loaded machine, where seconds are not): the
 # service runs under valgrind on a throwaway durable PostgreSQL server; one
 # client (a keep-alive connection) sends a declaration and N notes, twice
-# (N = 200, then 1,200, each on a fresh incident); the difference divided
-# by 1,000 is the cost of one command, the start-up taken out. Arguments:
-# the service binary (default: the release build's). Needs valgrind,
+# (N = 200, then LARGE, each on a fresh incident); the difference divided
+# by LARGE - 200 is the cost of one command, the start-up taken out.
+# Arguments: the service binary (default: the release build's), LARGE
+# (default 1,200; longer histories weigh the snapshots, whose state grows
+# with the history, as a long incident does). Needs valgrind,
 # python3, curl and PostgreSQL's server binaries ($INCIDENT_PG_BIN, else
 # Debian's). A harness, not a test: docs/performance.md quotes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-${CARGO_TARGET_DIR:-target}/release/incident-service}"
+n="${2:-1200}"
 pg="${INCIDENT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | tail -1)}"
 dir=$(mktemp -d)
 chmod 755 "$dir"
@@ -53,7 +56,7 @@ PY
   wait "$service" || true
 }
 count 200 1
-count 1200 2
+count "$n" 2
 small=$(sed -n 's/^totals: //p' "$dir/cg.200")
-large=$(sed -n 's/^totals: //p' "$dir/cg.1200")
-echo "instructions per command: $(( (large - small) / 1000 )) ($small for 200, $large for 1,200)"
+large=$(sed -n 's/^totals: //p' "$dir/cg.$n")
+echo "instructions per command: $(( (large - small) / (n - 200) )) ($small for 200, $large for $n)"
