@@ -198,8 +198,8 @@ pub use exception::ExceptionInput;
 pub use finding::Finding;
 pub use impact::ImpactInput;
 pub use incident::{
-    Command, CommandBody, CommandId, Decision, Incident, IncidentId, Outcome, ParseIdError, Phase,
-    Snapshot, Transition,
+    Command, CommandBody, CommandId, CompactState, Decision, Incident, IncidentId, Outcome,
+    ParseIdError, Phase, Snapshot, Transition,
 };
 pub use incidents::{Incidents, LineRejection, parse_command};
 pub use mitigation::MitigationInput;

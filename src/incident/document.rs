@@ -65,11 +65,12 @@ pub(super) struct Document<'a> {
 }
 
 /// One of the lists the state reads from its history, written as a
-/// sequence.
+/// sequence; or none of it, an empty one.
 enum Each<'a> {
     Updates(&'a State),
     Notes(&'a State),
     Checks(&'a State),
+    Left,
 }
 
 impl Serialize for Each<'_> {
@@ -78,6 +79,7 @@ impl Serialize for Each<'_> {
             Each::Updates(s) => serializer.collect_seq(s.update_commands().filter_map(update)),
             Each::Notes(s) => serializer.collect_seq(s.note_commands().filter_map(note)),
             Each::Checks(s) => serializer.collect_seq(s.check_commands().filter_map(check)),
+            Each::Left => serializer.collect_seq(std::iter::empty::<()>()),
         }
     }
 }
@@ -161,6 +163,44 @@ fn update((cmd, mark): (&Command, UpdateMark)) -> Option<UpdateView<'_>> {
         owner: input.owner.as_deref()?,
         audience: input.audience.unwrap_or_default(),
     })
+}
+
+/// What [`Incident::compact_state`](crate::Incident::compact_state)
+/// writes: the document without its history and without the records the
+/// history holds, and the status and severity each comms update was posted
+/// under, which its command does not say.
+#[derive(Serialize)]
+pub(super) struct Compact<'a> {
+    state: Document<'a>,
+    posted: Posted<'a>,
+}
+
+/// Each update's status and severity, in order, as pairs.
+struct Posted<'a>(&'a State);
+
+impl Serialize for Posted<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let pairs = self
+            .0
+            .update_commands()
+            .map(|(_, m)| (m.status, m.severity));
+        serializer.collect_seq(pairs)
+    }
+}
+
+impl<'a> Compact<'a> {
+    pub(super) fn of(s: &'a State) -> Compact<'a> {
+        Compact {
+            state: Document {
+                history: &[],
+                updates: Each::Left,
+                notes: Each::Left,
+                checks: Each::Left,
+                ..Document::of(s)
+            },
+            posted: Posted(s),
+        }
+    }
 }
 
 impl<'a> Document<'a> {

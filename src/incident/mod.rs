@@ -31,7 +31,7 @@ pub use command::{CorrectImpact, LinkIncident, RecordFix, RecordProgress};
 pub use handle::Decision;
 pub use id::{CommandId, IncidentId, ParseIdError};
 pub use phase::{Phase, Transition};
-pub use snapshot::Snapshot;
+pub use snapshot::{CompactState, Snapshot};
 
 use crate::comms::CommsUpdate;
 use crate::exception::AcceptedException;
@@ -353,6 +353,26 @@ impl Incident {
     /// ```
     pub fn state_without_history(&self) -> impl Serialize + '_ {
         document::Document::without_history(&self.state)
+    }
+    /// The state without the history and without the records the history
+    /// holds (notes, checks and comms updates, read again from their
+    /// commands by [`Incident::resume_compact`]): what a store that keeps
+    /// the commands writes as a snapshot, whose size does not grow with
+    /// the notes. Read back as a [`CompactState`].
+    ///
+    /// ```
+    /// use incident_playbook::{CompactState, Playbook, Replay};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let mut replay = Replay::new(Playbook::default());
+    /// case.lines().for_each(|l| { replay.line(l); });
+    /// let incident = replay.incidents().iter().next().unwrap();
+    /// let written = serde_json::to_string(&incident.compact_state())?;
+    /// let compact: CompactState = serde_json::from_str(&written)?;
+    /// assert_eq!(compact.version(), incident.version());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn compact_state(&self) -> impl Serialize + '_ {
+        document::Compact::of(&self.state)
     }
     /// The snapshot, owned: [`Incident::to_snapshot`] without copying what
     /// the incident keeps.

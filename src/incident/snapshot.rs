@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::comms::{CommsUpdate, next_update_problem};
+use crate::comms::{CommsUpdate, Posted, Status, next_update_problem};
 use crate::exception::AcceptedException;
 use crate::impact::{self, Impact};
 use crate::incident::handle::Mode;
@@ -548,19 +548,61 @@ impl Incident {
         tail: impl IntoIterator<Item = Command>,
         playbook: &Playbook,
     ) -> Result<Incident, Rejection> {
-        let length = snapshot.history.len();
-        if length == 0 || snapshot.version != length as u64 {
-            return Err(Violation::new(
-                Rule::SnapshotHistoryMismatch,
-                format!(
-                    "version {} but {length} commands in the history",
-                    snapshot.version
-                ),
-                Some("version"),
-            )
-            .into());
-        }
+        check_length(&snapshot)?;
         let state = State::from_snapshot(snapshot).map_err(Rejection::from)?;
+        Incident::resumed(state, tail, playbook)
+    }
+
+    /// [`Incident::resume`] from a [`CompactState`] the caller's own store
+    /// made and the `history` it is the state after: the records (notes,
+    /// checks, comms updates) are read from their commands in `history`
+    /// rather than from the snapshot, which does not hold them. So a
+    /// snapshot of an incident of many notes is no larger than one of
+    /// none.
+    ///
+    /// ```
+    /// use incident_playbook::{Command, CompactState, Incident, Playbook};
+    /// let case = include_str!("../../tests/conformance/cases/happy-sev1-full-lifecycle.jsonl");
+    /// let history: Vec<Command> =
+    ///     case.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    /// let playbook = Playbook::default();
+    /// let (head, tail) = history.split_at(5);
+    /// let kept = serde_json::to_string(&Incident::restore(head.to_vec(), &playbook)?.compact_state())?;
+    /// let compact: CompactState = serde_json::from_str(&kept)?;
+    /// assert_eq!(compact.version(), 5);
+    /// let resumed = Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), &playbook)?;
+    /// assert_eq!(resumed, Incident::restore(history.clone(), &playbook)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::resume`]; also `snapshot-history-mismatch` when
+    /// `history` does not post as many comms updates as the compact state
+    /// has statuses for.
+    pub fn resume_compact(
+        compact: CompactState,
+        history: Vec<Command>,
+        tail: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
+        let CompactState { mut state, posted } = compact;
+        state.history = history;
+        check_length(&state)?;
+        let posted = (posted.into_iter())
+            .map(|(status, severity)| Posted { status, severity })
+            .collect();
+        let state = State::from_compact(state, posted).map_err(Rejection::from)?;
+        Incident::resumed(state, tail, playbook)
+    }
+
+    /// The incident of a trusted `state`, `tail` restored on top.
+    fn resumed(
+        state: State,
+        tail: impl IntoIterator<Item = Command>,
+        playbook: &Playbook,
+    ) -> Result<Incident, Rejection> {
+        let length = state.history.len();
         let mut incident = Incident {
             state,
             ids: Default::default(),
@@ -676,5 +718,42 @@ impl Incident {
             }
         }
         r.conclude(None)
+    }
+}
+
+/// `snapshot-history-mismatch` unless the snapshot's version is the length
+/// of its (non-empty) history.
+fn check_length(snapshot: &Snapshot) -> Result<(), Rejection> {
+    let length = snapshot.history.len();
+    if length == 0 || snapshot.version != length as u64 {
+        return Err(Violation::new(
+            Rule::SnapshotHistoryMismatch,
+            format!(
+                "version {} but {length} commands in the history",
+                snapshot.version
+            ),
+            Some("version"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// An incident's state as [`Incident::compact_state`] writes it, read
+/// back: the snapshot document without its history and without the
+/// records the history holds, and the status and severity each comms
+/// update was posted under. Only [`Incident::resume_compact`] reads it,
+/// with the history put back.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompactState {
+    state: Snapshot,
+    posted: Vec<(Status, Severity)>,
+}
+
+impl CompactState {
+    /// The version it is the state after.
+    pub fn version(&self) -> u64 {
+        self.state.version
     }
 }

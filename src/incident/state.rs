@@ -304,6 +304,31 @@ impl State {
     /// `snapshot-history-mismatch` when a list has another length than its
     /// history gives, or the history is too long to index.
     pub(super) fn from_snapshot(s: Snapshot) -> Result<State, Violation> {
+        let posted = (s.updates.iter())
+            .map(|u| Posted {
+                status: u.status(),
+                severity: u.severity(),
+            })
+            .collect();
+        let records = (s.notes.len(), s.checks.len());
+        State::from_history(s, posted, Some(records))
+    }
+
+    /// The state of a compact snapshot (no records; `posted`, each
+    /// update's status and severity), its history put back: each record is
+    /// read from its command again.
+    pub(super) fn from_compact(s: Snapshot, posted: Vec<Posted>) -> Result<State, Violation> {
+        State::from_history(s, posted, None)
+    }
+
+    /// The state of `s`, its records' positions read from its history:
+    /// as many updates as `posted` gives and, if given, as many notes and
+    /// checks as `records` counts (`snapshot-history-mismatch` otherwise).
+    fn from_history(
+        s: Snapshot,
+        posted: Vec<Posted>,
+        records: Option<(usize, usize)>,
+    ) -> Result<State, Violation> {
         let mut notes = Vec::new();
         let mut checks = Vec::new();
         let mut carriers = Vec::new();
@@ -318,20 +343,16 @@ impl State {
                 _ => {}
             }
         }
-        let counts = [
-            ("updates", s.updates.len(), carriers.len()),
-            ("notes", s.notes.len(), notes.len()),
-            ("checks", s.checks.len(), checks.len()),
-        ];
+        let mut counts = vec![("updates", posted.len(), carriers.len())];
+        if let Some((n, c)) = records {
+            counts.extend([("notes", n, notes.len()), ("checks", c, checks.len())]);
+        }
         if let Some((field, has, made)) = counts.into_iter().find(|(_, a, b)| a != b) {
             let message = format!("has {has} records but its history made {made}");
             return Err(mismatch(field, message));
         }
-        let updates = (carriers.into_iter().zip(&s.updates))
-            .map(|(p, u)| {
-                let (status, severity) = (u.status(), u.severity());
-                UpdateMark::new(p, Posted { status, severity })
-            })
+        let updates = (carriers.into_iter().zip(posted))
+            .map(|(p, posted)| UpdateMark::new(p, posted))
             .collect();
         Ok(State::with_marks(s, updates, notes, checks))
     }

@@ -2,12 +2,13 @@
 //! loading it replays only the commands since.
 //!
 //! A snapshot is the store's own cache, never the record: the rows are. It
-//! holds the state without the history (the rows have that), is written
+//! holds the state without the history and without the records the
+//! history holds (the rows have those: [`Incident::compact_state`]), is written
 //! after the row of each version [`snapshot_due`] names, and is used only
 //! if the same store layout wrote it ([`SNAPSHOT_FORMAT`]); a missing,
 //! older or unreadable one means a full replay.
 
-use incident_playbook::{Command, Incident, IncidentId, Playbook, Snapshot};
+use incident_playbook::{Command, CompactState, Incident, IncidentId, Playbook};
 
 use crate::Error;
 
@@ -60,7 +61,7 @@ pub fn snapshot_due(every: u64, version: u64) -> bool {
 /// replay, then the next snapshot replaces it), so an upgrade that changes
 /// what the crate builds from a history cannot load a stale state.
 pub const SNAPSHOT_FORMAT: &str =
-    concat!("incident-store ", env!("CARGO_PKG_VERSION"), "; state 1");
+    concat!("incident-store ", env!("CARGO_PKG_VERSION"), "; state 2");
 
 /// A snapshot as a backend keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,14 +70,14 @@ pub struct StoredSnapshot {
     pub version: u64,
     /// The [`SNAPSHOT_FORMAT`] it was written in.
     pub format: String,
-    /// The incident's [`Snapshot`] as JSON, with an empty `history`.
+    /// The incident's [`CompactState`] as JSON.
     pub state: String,
 }
 
 impl StoredSnapshot {
     /// The snapshot of `incident` as a backend keeps it: the state without
-    /// the history ([`Incident::state_without_history`]), written from the
-    /// incident as it is, nothing copied or rebuilt.
+    /// the history or the records it holds ([`Incident::compact_state`]),
+    /// written from the incident as it is, nothing copied or rebuilt.
     ///
     /// # Errors
     ///
@@ -84,7 +85,7 @@ impl StoredSnapshot {
     pub fn of(incident: &Incident) -> Result<Self, Error> {
         let id = incident.id();
         let version = incident.version();
-        let json = serde_json::to_string(&incident.state_without_history());
+        let json = serde_json::to_string(&incident.compact_state());
         let snapshot = StoredSnapshot {
             version,
             format: SNAPSHOT_FORMAT.to_owned(),
@@ -103,24 +104,23 @@ pub(crate) fn restore(
     playbook: &Playbook,
 ) -> Result<Incident, Error> {
     let corrupt = |r: incident_playbook::Rejection| Error::corrupt(incident, r.to_string());
-    if let Some(mut state) = snapshot.and_then(|s| usable(s, history.len())) {
-        let at = usize::try_from(state.version).map_or(history.len(), |v| v.min(history.len()));
+    if let Some(state) = snapshot.and_then(|s| usable(s, history.len())) {
+        let at = usize::try_from(state.version()).map_or(history.len(), |v| v.min(history.len()));
         let tail = history.split_off(at);
-        state.history = history;
-        return Incident::resume(state, tail, playbook).map_err(corrupt);
+        return Incident::resume_compact(state, history, tail, playbook).map_err(corrupt);
     }
     Incident::restore(history, playbook).map_err(corrupt)
 }
 
 /// The state of `snapshot` if this store's layout wrote it, it reads, and
 /// it is of a version the history has.
-fn usable(snapshot: StoredSnapshot, length: usize) -> Option<Snapshot> {
+fn usable(snapshot: StoredSnapshot, length: usize) -> Option<CompactState> {
     if snapshot.format != SNAPSHOT_FORMAT
         || snapshot.version == 0
         || snapshot.version > length as u64
     {
         return None;
     }
-    let state: Snapshot = serde_json::from_str(&snapshot.state).ok()?;
-    (state.version == snapshot.version && state.history.is_empty()).then_some(state)
+    let state: CompactState = serde_json::from_str(&snapshot.state).ok()?;
+    (state.version() == snapshot.version).then_some(state)
 }

@@ -3,7 +3,7 @@
 //! the document it writes is its snapshot's, byte for byte, and a snapshot
 //! taken back keeps only what its history agrees with.
 
-use incident_playbook::{Incident, Playbook, Rule};
+use incident_playbook::{Command, CompactState, Incident, Playbook, Rule};
 
 use crate::fixture::*;
 
@@ -81,4 +81,59 @@ fn a_record_its_history_does_not_make_is_refused() {
         assert_eq!(refused.rule(), Rule::SnapshotHistoryMismatch);
         assert_eq!(refused.violations()[0].path(), Some(field));
     }
+}
+
+/// The compact state at `at` commands of `history`, written and read back,
+/// resumed with the rest.
+fn resumed_compact(history: &[Command], at: usize, playbook: &Playbook) -> Incident {
+    let (head, tail) = history.split_at(at);
+    let kept = Incident::restore(head.to_vec(), playbook).unwrap();
+    let written = serde_json::to_string(&kept.compact_state()).unwrap();
+    let compact: CompactState = serde_json::from_str(&written).unwrap();
+    assert_eq!(compact.version(), at as u64);
+    Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), playbook).unwrap()
+}
+
+#[test]
+fn a_compact_state_resumes_to_the_same_incident_at_every_split() {
+    for (playbook, incident) in incidents() {
+        let history = incident.history();
+        for at in 1..=history.len() {
+            let resumed = resumed_compact(history, at, &playbook);
+            assert_eq!(resumed, incident, "{} at {at}", incident.id());
+            assert_eq!(
+                serde_json::to_string(&resumed).unwrap(),
+                serde_json::to_string(&incident).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_compact_state_holds_no_record_its_history_holds() {
+    let incident = replayed(HAPPY_SEV1, Playbook::default()).remove(0);
+    assert!(incident.notes().len() > 0 && incident.checks().len() > 0);
+    let written = serde_json::to_value(incident.compact_state()).unwrap();
+    for field in ["history", "notes", "checks", "updates"] {
+        assert_eq!(written["state"][field], serde_json::json!([]), "{field}");
+    }
+    let posted = written["posted"].as_array().unwrap();
+    assert_eq!(posted.len(), incident.updates().len());
+    let last = incident.updates().next_back().unwrap();
+    assert_eq!(
+        posted.last().unwrap(),
+        &serde_json::json!([last.status(), last.severity()])
+    );
+}
+
+#[test]
+fn a_compact_state_whose_history_posts_other_updates_is_refused() {
+    let incident = replayed(HAPPY_SEV1, Playbook::default()).remove(0);
+    let mut written = serde_json::to_value(incident.compact_state()).unwrap();
+    written["posted"].as_array_mut().unwrap().pop();
+    let compact: CompactState = serde_json::from_value(written).unwrap();
+    let history = incident.history().to_vec();
+    let refused = Incident::resume_compact(compact, history, [], &Playbook::default()).unwrap_err();
+    assert_eq!(refused.rule(), Rule::SnapshotHistoryMismatch);
+    assert_eq!(refused.violations()[0].path(), Some("updates"));
 }

@@ -323,5 +323,16 @@ fn every_valid_command_written_is_applied() {
         let loaded = Incident::load(snapshot.clone(), &playbook).unwrap();
         assert_eq!(loaded, incident, "seed {seed}");
         assert_eq!(Incident::resume(snapshot, [], &playbook).unwrap(), incident);
+        // The compact state, which holds none of the records, resumes to
+        // the same incident from any point of its history.
+        let history = incident.history();
+        let at = w.dice().range(1, history.len() as i64) as usize;
+        let (head, tail) = history.split_at(at);
+        let kept = Incident::restore(head.to_vec(), &playbook).unwrap();
+        let written = serde_json::to_string(&kept.compact_state()).unwrap();
+        let compact = serde_json::from_str(&written).unwrap();
+        let resumed =
+            Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), &playbook).unwrap();
+        assert_eq!(resumed, incident, "seed {seed}, at {at}");
     }
 }
