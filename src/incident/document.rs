@@ -2,6 +2,7 @@
 //! bytes [`Snapshot`](crate::Snapshot)'s `Serialize` writes, without
 //! building the snapshot (its notes, checks and updates are written from
 //! the commands that made them, their texts where they are).
+//! And its compact state, the same document with none of those records.
 
 use serde::{Serialize, Serializer};
 
@@ -65,12 +66,12 @@ pub(super) struct Document<'a> {
 }
 
 /// One of the lists the state reads from its history, written as a
-/// sequence; or none of it, an empty one.
+/// sequence; or, omitted, an empty one.
 enum Each<'a> {
     Updates(&'a State),
     Notes(&'a State),
     Checks(&'a State),
-    Left,
+    Omitted,
 }
 
 impl Serialize for Each<'_> {
@@ -79,7 +80,7 @@ impl Serialize for Each<'_> {
             Each::Updates(s) => serializer.collect_seq(s.update_commands().filter_map(update)),
             Each::Notes(s) => serializer.collect_seq(s.note_commands().filter_map(note)),
             Each::Checks(s) => serializer.collect_seq(s.check_commands().filter_map(check)),
-            Each::Left => serializer.collect_seq(std::iter::empty::<()>()),
+            Each::Omitted => serializer.collect_seq(std::iter::empty::<()>()),
         }
     }
 }
@@ -193,9 +194,9 @@ impl<'a> Compact<'a> {
         Compact {
             state: Document {
                 history: &[],
-                updates: Each::Left,
-                notes: Each::Left,
-                checks: Each::Left,
+                updates: Each::Omitted,
+                notes: Each::Omitted,
+                checks: Each::Omitted,
                 ..Document::of(s)
             },
             posted: Posted(s),
