@@ -122,7 +122,7 @@ async fn writers(params: &str, floor_params: &str, per_writer: u64) -> Result<()
         elapsed,
         cpu,
     };
-    let _ratio = report("1.", "through the store", run, &floor);
+    report("1.", "through the store", run, &floor);
     Ok(())
 }
 

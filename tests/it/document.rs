@@ -3,7 +3,7 @@
 //! the document it writes is its snapshot's, byte for byte, and a snapshot
 //! taken back keeps only what its history agrees with.
 
-use incident_playbook::{Command, CompactState, Incident, Playbook, Rule};
+use incident_playbook::{CompactState, Incident, Playbook, Rule};
 
 use crate::fixture::*;
 
@@ -51,11 +51,7 @@ fn a_snapshot_taken_back_gives_the_same_incident() {
         let loaded = Incident::load(incident.to_snapshot(), &playbook).unwrap();
         assert_eq!(loaded, incident);
         let resumed = Incident::resume(incident.to_snapshot(), [], &playbook).unwrap();
-        assert_eq!(resumed, incident);
-        assert_eq!(
-            serde_json::to_string(&resumed).unwrap(),
-            serde_json::to_string(&incident).unwrap()
-        );
+        assert_same(&resumed, &incident, "resumed");
     }
 }
 
@@ -83,28 +79,13 @@ fn a_record_its_history_does_not_make_is_refused() {
     }
 }
 
-/// The compact state at `at` commands of `history`, written and read back,
-/// resumed with the rest.
-fn resumed_compact(history: &[Command], at: usize, playbook: &Playbook) -> Incident {
-    let (head, tail) = history.split_at(at);
-    let kept = Incident::restore(head.to_vec(), playbook).unwrap();
-    let written = serde_json::to_string(&kept.compact_state()).unwrap();
-    let compact: CompactState = serde_json::from_str(&written).unwrap();
-    assert_eq!(compact.version(), at as u64);
-    Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), playbook).unwrap()
-}
-
 #[test]
 fn a_compact_state_resumes_to_the_same_incident_at_every_split() {
     for (playbook, incident) in incidents() {
         let history = incident.history();
         for at in 1..=history.len() {
             let resumed = resumed_compact(history, at, &playbook);
-            assert_eq!(resumed, incident, "{} at {at}", incident.id());
-            assert_eq!(
-                serde_json::to_string(&resumed).unwrap(),
-                serde_json::to_string(&incident).unwrap()
-            );
+            assert_same(&resumed, &incident, &format!("{} at {at}", incident.id()));
         }
     }
 }
@@ -136,4 +117,14 @@ fn a_compact_state_whose_history_posts_other_updates_is_refused() {
     let refused = Incident::resume_compact(compact, history, [], &Playbook::default()).unwrap_err();
     assert_eq!(refused.rule(), Rule::SnapshotHistoryMismatch);
     assert_eq!(refused.violations()[0].path(), Some("updates"));
+}
+
+/// `got` is `expected`, and writes the same document.
+fn assert_same(got: &Incident, expected: &Incident, what: &str) {
+    assert_eq!(got, expected, "{what}");
+    assert_eq!(
+        serde_json::to_string(got).unwrap(),
+        serde_json::to_string(expected).unwrap(),
+        "{what}"
+    );
 }

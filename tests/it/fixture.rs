@@ -17,8 +17,8 @@
 //! and [`without`]) before sending it.
 
 use incident_playbook::{
-    Command, CommandId, Incident, IncidentId, Incidents, LineRejection, Outcome, Phase, Playbook,
-    Rejection, Replay, Severity, Uuid, command::CommandKind, state::Surface,
+    Command, CommandId, CompactState, Incident, IncidentId, Incidents, LineRejection, Outcome,
+    Phase, Playbook, Rejection, Replay, Severity, Uuid, command::CommandKind, state::Surface,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -816,4 +816,15 @@ pub fn exit_code(verdict: incident_playbook::Verdict) -> i32 {
         incident_playbook::Verdict::Broken => 1,
         incident_playbook::Verdict::Malformed => 2,
     }
+}
+
+/// The incident of `history` as a store loads it: its compact state after
+/// the first `at` commands, written and read back, resumed with the rest.
+pub fn resumed_compact(history: &[Command], at: usize, playbook: &Playbook) -> Incident {
+    let (head, tail) = history.split_at(at);
+    let kept = Incident::restore(head.to_vec(), playbook).unwrap();
+    let written = serde_json::to_string(&kept.compact_state()).unwrap();
+    let compact: CompactState = serde_json::from_str(&written).unwrap();
+    assert_eq!(compact.version(), at as u64);
+    Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), playbook).unwrap()
 }

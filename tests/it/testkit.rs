@@ -327,12 +327,7 @@ fn every_valid_command_written_is_applied() {
         // the same incident from any point of its history.
         let history = incident.history();
         let at = w.dice().range(1, history.len() as i64) as usize;
-        let (head, tail) = history.split_at(at);
-        let kept = Incident::restore(head.to_vec(), &playbook).unwrap();
-        let written = serde_json::to_string(&kept.compact_state()).unwrap();
-        let compact = serde_json::from_str(&written).unwrap();
-        let resumed =
-            Incident::resume_compact(compact, head.to_vec(), tail.to_vec(), &playbook).unwrap();
+        let resumed = crate::fixture::resumed_compact(history, at, &playbook);
         assert_eq!(resumed, incident, "seed {seed}, at {at}");
     }
 }
