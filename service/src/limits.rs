@@ -10,7 +10,7 @@ use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -64,23 +64,26 @@ const RETRY_AFTER_SECS: &str = "1";
 /// request timeout, then the body limit (both the declared length and what
 /// arrives are counted).
 pub(crate) fn limited(routes: Router, limits: &Limits) -> Router {
-    routes
-        .layer(DefaultBodyLimit::max(limits.max_body))
-        .layer(RequestBodyLimitLayer::new(limits.max_body))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(shed))
-                .load_shed()
-                // Global: one count for every route (the plain layer would
-                // count each route apart).
-                .layer(GlobalConcurrencyLimitLayer::new(
-                    limits.max_in_flight.max(1),
-                )),
-        )
+    // One layer of the router, not one each: every layer of a router is a
+    // service of its own, cloned and boxed for every request.
+    routes.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(shed))
+            .load_shed()
+            // Global: one count for every route (the plain layer would
+            // count each route apart).
+            .layer(GlobalConcurrencyLimitLayer::new(
+                limits.max_in_flight.max(1),
+            ))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                limits.request_timeout,
+            ))
+            // The body limit's answers (its own body type) as axum's.
+            .map_response(IntoResponse::into_response)
+            .layer(RequestBodyLimitLayer::new(limits.max_body))
+            .layer(DefaultBodyLimit::max(limits.max_body)),
+    )
 }
 
 /// The answer to a request shed because `max_in_flight` are being served.
@@ -101,8 +104,11 @@ async fn shed(error: tower::BoxError) -> Response {
 /// Every answer that is not JSON made into the refusal shape, and one log
 /// line per request (method, URI, status, latency; at ERROR for a 5xx).
 pub(crate) fn observed(app: Router) -> Router {
-    app.layer(axum::middleware::map_response(crate::answer::json_refusals))
-        .layer(axum::middleware::from_fn(log_request))
+    app.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(log_request))
+            .layer(axum::middleware::map_response(crate::answer::json_refusals)),
+    )
 }
 
 /// The request's log line, once its answer is ready: one event and no
