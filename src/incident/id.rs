@@ -82,8 +82,10 @@ macro_rules! id_type {
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                // A string in every format, since a string is all that reads back.
-                serializer.collect_str(self)
+                // A string in every format, since a string is all that
+                // reads back; encoded on the stack, not through `fmt`.
+                let mut text = Uuid::encode_buffer();
+                serializer.serialize_str(self.0.hyphenated().encode_lower(&mut text))
             }
         }
 
