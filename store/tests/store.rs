@@ -830,3 +830,38 @@ fn postgres_tasks_of_one_process_take_turns() {
     let params = server.create_database("take_turns").unwrap();
     tasks_of_one_process_take_turns(&Backend::postgres(&params));
 }
+
+/// The connection given back last is the next one handed out: under a load
+/// that needs a few connections at once, the same few stay warm (in the
+/// server's caches as in the pool), and the others go idle and are closed
+/// after `PoolLimits::idle`, where handing out the oldest would use them
+/// all in turn.
+#[test]
+fn the_pool_hands_out_the_connection_given_back_last() {
+    let server = common::shared_server();
+    let params = server.create_database("pool_order").unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = incident_store::AsyncPostgresStore::connect(&params)
+            .await
+            .unwrap();
+        let backend = |client: deadpool_postgres::Client| async move {
+            let row = client
+                .query_one("SELECT pg_backend_pid()", &[])
+                .await
+                .unwrap();
+            (row.get::<_, i32>(0), client)
+        };
+        let (first, second, third) = (
+            store.client().await.unwrap(),
+            store.client().await.unwrap(),
+            store.client().await.unwrap(),
+        );
+        let (last, third) = backend(third).await;
+        drop((first, second, third));
+        for _ in 0..3 {
+            let (pid, _client) = backend(store.client().await.unwrap()).await;
+            assert_eq!(pid, last);
+        }
+    });
+}
