@@ -343,10 +343,14 @@ impl State {
                 _ => {}
             }
         }
-        let mut counts = vec![("updates", posted.len(), carriers.len())];
-        if let Some((n, c)) = records {
-            counts.extend([("notes", n, notes.len()), ("checks", c, checks.len())]);
-        }
+        // Without counts to hold them to, the notes and checks are what the
+        // history made.
+        let (n, c) = records.unwrap_or((notes.len(), checks.len()));
+        let counts = [
+            ("updates", posted.len(), carriers.len()),
+            ("notes", n, notes.len()),
+            ("checks", c, checks.len()),
+        ];
         if let Some((field, has, made)) = counts.into_iter().find(|(_, a, b)| a != b) {
             let message = format!("has {has} records but its history made {made}");
             return Err(mismatch(field, message));
